@@ -1,0 +1,7 @@
+"""Criteria packs: the assessment guide as YAML, validated as a whole."""
+
+from criteria.errors import CriteriaError, Problem
+from criteria.loader import DEFAULT_PACK, load_pack
+from criteria.pack import Kind, Pack
+
+__all__ = ["CriteriaError", "Problem", "DEFAULT_PACK", "load_pack", "Kind", "Pack"]

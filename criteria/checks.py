@@ -1,0 +1,187 @@
+"""Rules of a pack that span entries or files: unique codes, sums, references, band coverage.
+
+Each check takes already-validated plain data and returns ``(file_key, path, message)`` tuples;
+the loader turns them into problems with file names and lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+Found = tuple[str, str, str]  # (file key, path, message)
+
+# Columns every generated assessment table has; header fields may not reuse these names.
+BUILT_IN_COLUMNS = frozenset(
+    {
+        "id", "enterprise_id", "enterprise", "project_id", "project", "period", "state",
+        "criteria_version", "criteria_pack", "total", "grade", "created_on", "changed_on",
+        "created_by_fk", "changed_by_fk", "created_by", "changed_by", "items", "assessment_id",
+    }
+)
+
+
+def duplicates(file: str, path: str, entries: Iterable[dict], key: str = "code") -> Iterator[Found]:
+    seen: dict[Any, int] = {}
+    for index, entry in enumerate(entries):
+        value = entry.get(key)
+        if value in seen:
+            yield file, f"{path}[{index}].{key}", f"duplicate {key} '{value}' (also {path}[{seen[value]}])"
+        else:
+            seen[value] = index
+
+
+def check_scale(file: str, path: str, scale: dict) -> Iterator[Found]:
+    """Bands must cover [min, max] exactly: no gap, no overlap."""
+    yield from duplicates(file, f"{path}.bands", scale["bands"])
+    bands = sorted(enumerate(scale["bands"]), key=lambda pair: pair[1]["min"])
+    cursor = scale["min"]
+    for index, band in bands:
+        where = f"{path}.bands[{index}]"
+        if band["min"] > cursor:
+            yield file, where, f"gap between {cursor} and {band['min']}: no band covers it"
+        elif band["min"] < cursor:
+            yield file, where, f"overlaps the band below between {band['min']} and {cursor}"
+        cursor = max(cursor, band["max"])
+    if cursor < scale["max"]:
+        yield file, f"{path}.bands", f"gap between {cursor} and {scale['max']}: no band covers it"
+    elif cursor > scale["max"]:
+        yield file, f"{path}.bands", f"a band reaches {cursor}, above the scale max {scale['max']}"
+
+
+def check_kind(file: str, kind: dict, roles: set[str], scales: dict[str, dict]) -> Iterator[Found]:
+    items, scoring = kind["items"], kind["scoring"]
+    yield from duplicates(file, "items", items)
+    yield from duplicates(file, "header_fields", kind["header_fields"])
+    yield from duplicates(file, "vetoes", kind["vetoes"])
+    yield from duplicates(file, "subtables", kind["subtables"])
+    yield from duplicates(file, "catalogue", kind["catalogue"])
+
+    for key in ("filled_by",):
+        if kind[key] not in roles:
+            yield file, key, f"unknown role '{kind[key]}'"
+    for index, role in enumerate(kind["reviewed_by"]):
+        if role not in roles:
+            yield file, f"reviewed_by[{index}]", f"unknown role '{role}'"
+
+    for index, field in enumerate(kind["header_fields"]):
+        if field["code"] in BUILT_IN_COLUMNS:
+            yield file, f"header_fields[{index}].code", f"'{field['code']}' is a built-in column name"
+        if field.get("choices_from") == "catalogue" and not kind["catalogue"]:
+            yield file, f"header_fields[{index}].choices_from", "the kind has no catalogue"
+        if field.get("choices"):
+            yield from duplicates(file, f"header_fields[{index}].choices", field["choices"])
+
+    scale = scales.get(kind.get("grade_scale", ""))
+    if "grade_scale" in kind and scale is None:
+        yield file, "grade_scale", f"unknown scale '{kind['grade_scale']}' (not in grading.yaml)"
+    if items:
+        if "grade_scale" not in kind:
+            yield file, "grade_scale", "is required when the kind has items"
+        if "total" not in kind:
+            yield file, "total", "is required when the kind has items"
+        else:
+            declared = kind["total"]
+            actual = sum((item["max"] for item in items), Decimal(0))
+            if actual != declared:
+                yield file, "items", f"max scores add up to {actual}, but total is {declared}"
+    band_codes = {b["code"] for b in scale["bands"]} if scale else set()
+    for index, veto in enumerate(kind["vetoes"]):
+        if scale and veto["grade"] not in band_codes:
+            yield file, f"vetoes[{index}].grade", f"unknown band '{veto['grade']}' of scale '{kind['grade_scale']}'"
+
+    method = scoring["method"]
+    subtables = {s["code"]: s for s in kind["subtables"]}
+    if method == "weighted_categories":
+        if scale and scoring["zero_subtable_grade"] not in band_codes:
+            yield file, "scoring.zero_subtable_grade", f"unknown band '{scoring['zero_subtable_grade']}'"
+        used: dict[str, int] = {}
+        for index, item in enumerate(items):
+            refs = item.get("subtables")
+            if not refs:
+                yield file, f"items[{index}].subtables", "is required for weighted categories"
+                continue
+            for ref_index, ref in enumerate(refs):
+                if ref not in subtables:
+                    yield file, f"items[{index}].subtables[{ref_index}]", f"unknown sub-table '{ref}'"
+                elif ref in used:
+                    yield file, f"items[{index}].subtables[{ref_index}]", f"sub-table '{ref}' already feeds items[{used[ref]}]"
+                else:
+                    used[ref] = index
+            if len(refs) > 1 and "combine" not in item:
+                yield file, f"items[{index}].combine", "is required when several sub-tables feed a category"
+        for index, table in enumerate(kind["subtables"]):
+            if table["code"] not in used:
+                yield file, f"subtables[{index}]", f"sub-table '{table['code']}' feeds no item"
+            if table["lines"]:
+                total = sum((line["max"] for line in table["lines"]), Decimal(0))
+                if total != scoring["result_max"]:
+                    yield file, f"subtables[{index}].lines", f"line max scores add up to {total}, not {scoring['result_max']}"
+    elif kind["subtables"]:
+        yield file, "subtables", "only weighted_categories scoring uses sub-tables"
+
+    if method == "catalogue":
+        groups = {e.get("group") for e in kind["catalogue"]}
+        for index, cap in enumerate(scoring["caps"]):
+            if cap["group"] not in groups:
+                yield file, f"scoring.caps[{index}].group", f"no catalogue entry is in group '{cap['group']}'"
+        for index, group in enumerate(scoring["highest_only_groups"]):
+            if group not in groups:
+                yield file, f"scoring.highest_only_groups[{index}]", f"no catalogue entry is in group '{group}'"
+        if not kind["catalogue"]:
+            yield file, "catalogue", "is required for catalogue scoring"
+    elif kind["catalogue"] and not items:
+        yield file, "scoring.method", "a kind with a catalogue must use catalogue scoring"
+    if method != "catalogue" and not items:
+        yield file, "items", "must list at least one item"
+
+
+def check_grading(
+    file: str, grading: dict, kinds: dict[str, dict], catalogue_vetoes: set[str]
+) -> Iterator[Found]:
+    scales = {s["code"]: s for s in grading["scales"]}
+    yield from duplicates(file, "scales", grading["scales"])
+    for index, scale in enumerate(grading["scales"]):
+        yield from check_scale(file, f"scales[{index}]", scale)
+    finals = grading["final_grades"]
+    yield from duplicates(file, "final_grades", finals)
+    by_code = {f["code"]: f for f in finals}
+
+    def bands_of(scale_code: str) -> set[str]:
+        return {b["code"] for b in scales[scale_code]["bands"]} if scale_code in scales else set()
+
+    for index, final in enumerate(finals):
+        path = f"final_grades[{index}]"
+        if final["scale"] not in scales:
+            yield file, f"{path}.scale", f"unknown scale '{final['scale']}'"
+        own_bands = bands_of(final["scale"])
+        source = final.get("source")
+        if source and source["kind"] not in kinds:
+            yield file, f"{path}.source.kind", f"unknown kind '{source['kind']}'"
+        composite = final.get("composite")
+        if composite:
+            weights = Decimal(0)
+            for part_index, part in enumerate(composite["parts"]):
+                weights += part["weight"]
+                if part["final_grade"] not in by_code or part["final_grade"] == final["code"]:
+                    yield file, f"{path}.composite.parts[{part_index}].final_grade", f"unknown final grade '{part['final_grade']}'"
+            if weights != composite["weights_total"]:
+                yield file, f"{path}.composite.parts", f"weights add up to {weights}, but weights_total is {composite['weights_total']}"
+        for key in ("zero_subtable_band", "veto_band"):
+            if key in final and final[key] not in own_bands:
+                yield file, f"{path}.{key}", f"unknown band '{final[key]}' of scale '{final['scale']}'"
+        for veto_index, code in enumerate(final["vetoes"].get("catalogue", [])):
+            if code not in catalogue_vetoes:
+                yield file, f"{path}.vetoes.catalogue[{veto_index}]", f"unknown veto '{code}' (not a veto in any catalogue)"
+        for cap_index, cap in enumerate(final["caps"]):
+            cap_path = f"{path}.caps[{cap_index}]"
+            other = by_code.get(cap["final_grade"])
+            if other is None:
+                yield file, f"{cap_path}.final_grade", f"unknown final grade '{cap['final_grade']}'"
+            elif cap["band"] not in bands_of(other["scale"]):
+                yield file, f"{cap_path}.band", f"unknown band '{cap['band']}' of scale '{other['scale']}'"
+            if cap["at_most"] not in own_bands:
+                yield file, f"{cap_path}.at_most", f"unknown band '{cap['at_most']}' of scale '{final['scale']}'"
+    for key in ("promote", "direct_fail"):
+        yield from duplicates(file, f"adjustments.{key}.reasons", grading["adjustments"][key]["reasons"])

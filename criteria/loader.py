@@ -1,0 +1,193 @@
+"""Load a criteria pack: the whole pack validates, or nothing loads."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+
+from criteria import checks
+from criteria.errors import CriteriaError, Problem
+from criteria.pack import District, HeaderField, Item, Kind, Pack, Role
+from criteria.schema import DistrictsSchema, GradingSchema, KindSchema, PackSchema, RolesSchema
+from criteria.yaml_source import YamlFile, join_path, read_yaml
+
+CRITERIA_ROOT = Path(__file__).resolve().parent
+DEFAULT_PACK = CRITERIA_ROOT / "qingdao"
+
+
+def display_path(path: Path) -> str:
+    """A path as people see it: relative to the working directory when inside it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def flatten(messages: Any, path: str = "") -> Iterable[tuple[str, str]]:
+    """Marshmallow's nested error dict -> (path, message) pairs."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            child = path if key == "_schema" else join_path(path, key)
+            yield from flatten(value, child)
+    elif isinstance(messages, list):
+        for message in messages:
+            if isinstance(message, (dict, list)):
+                yield from flatten(message, path)
+            else:
+                yield path, str(message)
+    else:
+        yield path, str(messages)
+
+
+def _validate(source: YamlFile, schema: Schema) -> tuple[dict | None, list[Problem]]:
+    if not isinstance(source.data, dict):
+        return None, [Problem(source.name, "", "must be a YAML mapping of keys to values")]
+    try:
+        return schema.load(source.data), []
+    except ValidationError as exc:
+        found = [Problem(source.name, p, m, source.line_of(p)) for p, m in flatten(exc.messages)]
+        return None, found
+
+
+def _digest(texts: Iterable[str]) -> str:
+    sha = hashlib.sha256()
+    for text in texts:
+        sha.update(text.encode("utf-8"))
+        sha.update(b"\0")
+    return sha.hexdigest()
+
+
+def load_pack(pack_dir: Path | str = DEFAULT_PACK) -> Pack:
+    """Validate every file of the pack in ``pack_dir`` and return it, or raise CriteriaError."""
+    pack_dir = Path(pack_dir).resolve()
+    shown = display_path(pack_dir)
+    problems: list[Problem] = []
+    sources: dict[str, YamlFile] = {}
+
+    def read(file_name: str, schema: Schema) -> dict | None:
+        source, found = read_yaml(pack_dir / file_name, f"{shown}/{file_name}")
+        problems.extend(found)
+        if source is None:
+            return None
+        sources[file_name] = source
+        data, found = _validate(source, schema)
+        problems.extend(found)
+        return data
+
+    if not pack_dir.is_dir():
+        raise CriteriaError([Problem(shown, "", "not a directory")])
+    pack = read("pack.yaml", PackSchema())
+    if pack is None:
+        raise CriteriaError(problems)
+    if pack["code"] != pack_dir.name:
+        problems.append(
+            Problem(f"{shown}/pack.yaml", "code", f"'{pack['code']}' must equal the folder name '{pack_dir.name}'",
+                    sources["pack.yaml"].line_of("code"))
+        )
+    districts = read(pack["districts"], DistrictsSchema())
+    roles = read(pack["roles"], RolesSchema())
+    grading = read(pack["grading"], GradingSchema())
+    kinds: dict[str, dict] = {}
+    kind_files: dict[str, str] = {}
+    for index, file_name in enumerate(pack["kinds"]):
+        if file_name in kind_files.values():
+            problems.append(Problem(f"{shown}/pack.yaml", f"kinds[{index}]", f"'{file_name}' is listed twice"))
+            continue
+        data = read(file_name, KindSchema())
+        if data is None:
+            continue
+        if data["code"] in kinds:
+            problems.append(
+                Problem(f"{shown}/{file_name}", "code", f"duplicate kind code '{data['code']}' (also in {kind_files[data['code']]})",
+                        sources[file_name].line_of("code"))
+            )
+            continue
+        kinds[data["code"]] = data
+        kind_files[data["code"]] = file_name
+
+    # Cross-entry checks run only on files whose shape is valid; their findings name lines too.
+    found: list[checks.Found] = []
+    if districts:
+        found += checks.duplicates(pack["districts"], "districts", districts["districts"])
+    if roles:
+        found += checks.duplicates(pack["roles"], "roles", roles["roles"])
+        found += checks.duplicates(pack["roles"], "roles", roles["roles"], key="label")
+        admins = [r for r in roles["roles"] if r["admin"]]
+        if len(admins) != 1:
+            found.append((pack["roles"], "roles", f"exactly one role must be admin: true (found {len(admins)})"))
+    role_codes = {r["code"] for r in roles["roles"]} if roles else set()
+    scales = {s["code"]: s for s in grading["scales"]} if grading else {}
+    for code, kind in kinds.items():
+        if roles and grading:
+            found += checks.check_kind(kind_files[code], kind, role_codes, scales)
+    if grading and len(kinds) == len(pack["kinds"]):
+        vetoes = {e["code"] for k in kinds.values() for e in k["catalogue"] if e["kind"] == "veto"}
+        found += checks.check_grading(pack["grading"], grading, kinds, vetoes)
+    for file_name, path, message in found:
+        source = sources.get(file_name)
+        problems.append(Problem(f"{shown}/{file_name}", path, message, source.line_of(path) if source else None))
+
+    if problems or not (districts and roles and grading):
+        raise CriteriaError(problems)
+    return _build(pack, pack_dir, districts, roles, grading, kinds, kind_files, sources)
+
+
+def _build(
+    pack: dict, pack_dir: Path, districts: dict, roles: dict, grading: dict,
+    kinds: dict[str, dict], kind_files: dict[str, str], sources: dict[str, YamlFile],
+) -> Pack:
+    built_kinds = {
+        code: Kind(
+            code=code,
+            name=data["name"],
+            short_name=data["short_name"],
+            subject=data["subject"],
+            filled_by=data["filled_by"],
+            reviewed_by=tuple(data["reviewed_by"]),
+            version=data["version"],
+            file=kind_files[code],
+            content_hash=_digest([sources[kind_files[code]].text]),
+            header_fields=tuple(
+                HeaderField(
+                    code=f["code"], label=f["label"], type=f["type"], required=f["required"],
+                    max_length=f.get("max_length"),
+                    choices=tuple((c["code"], c["label"]) for c in f.get("choices", [])),
+                    choices_from=f.get("choices_from"), help=f.get("help"),
+                )
+                for f in data["header_fields"]
+            ),
+            items=tuple(
+                Item(
+                    code=i["code"], name=i["name"], max=i["max"], standard=i["standard"],
+                    evidence=tuple(i["evidence"]), subtables=tuple(i.get("subtables", ())),
+                    combine=i.get("combine"),
+                )
+                for i in data["items"]
+            ),
+            basis=tuple(data["basis"]),
+            grade_scale=data.get("grade_scale"),
+            total=data.get("total"),
+            vetoes=tuple(data["vetoes"]),
+            scoring=data["scoring"],
+            subtables=tuple(data["subtables"]),
+            catalogue=tuple(data["catalogue"]),
+        )
+        for code, data in kinds.items()
+    }
+    return Pack(
+        code=pack["code"],
+        name=pack["name"],
+        region=pack["region"],
+        version=pack["version"],
+        path=pack_dir,
+        content_hash=_digest(sources[name].text for name in sorted(sources)),
+        districts=tuple(District(d["code"], d["name"], d.get("division_code"), d["city_reviewed"]) for d in districts["districts"]),
+        roles=tuple(Role(r["code"], r["label"], r["scope"], r["admin"], r["registry"]) for r in roles["roles"]),
+        kinds=built_kinds,
+        scales={s["code"]: s for s in grading["scales"]},
+        final_grades=tuple(grading["final_grades"]),
+        adjustments=grading["adjustments"],
+    )

@@ -1,0 +1,336 @@
+"""Marshmallow schemas for each file of a criteria pack (the shape of one file at a time).
+
+Rules that span several entries or files (sums, references, band coverage) are in ``checks.py``.
+"""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, validates_schema
+
+from criteria.fields import (
+    Code,
+    Flag,
+    Integer,
+    Items,
+    Nested,
+    Number,
+    OneOfSchemas,
+    Strict,
+    Text,
+    at_least,
+    between,
+    greater_than,
+    not_empty_list,
+    one_of,
+)
+
+FIELD_TYPES = ("string", "text", "integer", "decimal", "date", "boolean", "phone", "choice")
+SCOPES = ("all", "district", "enterprise")
+SUBJECTS = ("enterprise", "project")
+
+
+class Versioned(Strict):
+    version = Text(required=True)
+
+
+# ---- pack.yaml ----------------------------------------------------------------------------------
+
+
+class PackSchema(Versioned):
+    code = Code(required=True)
+    name = Text(required=True)
+    region = Text(required=True)
+    districts = Text(required=True)
+    roles = Text(required=True)
+    grading = Text(required=True)
+    kinds = Items(Text(), required=True, validate=not_empty_list())
+
+
+# ---- districts.yaml, roles.yaml -----------------------------------------------------------------
+
+
+class DistrictSchema(Strict):
+    code = Code(required=True)
+    name = Text(required=True)
+    division_code = Text()
+    city_reviewed = Flag(load_default=False)
+
+
+class DistrictsSchema(Versioned):
+    districts = Items(Nested(DistrictSchema), required=True, validate=not_empty_list())
+
+
+class RoleSchema(Strict):
+    code = Code(required=True)
+    label = Text(required=True)
+    scope = Text(required=True, validate=one_of(*SCOPES))
+    admin = Flag(load_default=False)
+    registry = Text(load_default="none", validate=one_of("none", "read", "write"))
+
+
+class RolesSchema(Versioned):
+    roles = Items(Nested(RoleSchema), required=True, validate=not_empty_list())
+
+
+# ---- grading.yaml -------------------------------------------------------------------------------
+
+
+class BandSchema(Strict):
+    code = Code(required=True)
+    label = Text(required=True)
+    colour = Text()
+    min = Number(required=True)
+    max = Number(required=True)
+
+    @validates_schema
+    def _ordered(self, data: dict, **kwargs: object) -> None:
+        if "min" in data and "max" in data and data["min"] >= data["max"]:
+            raise ValidationError("must be greater than min", field_name="max")
+
+
+class ScaleSchema(Strict):
+    code = Code(required=True)
+    name = Text(required=True)
+    min = Number(required=True)
+    max = Number(required=True)
+    bands = Items(Nested(BandSchema), required=True, validate=not_empty_list())
+
+
+class ClampSchema(Strict):
+    min = Number(required=True)
+    max = Number(required=True)
+
+
+class SourceSchema(Strict):
+    kind = Code(required=True)
+    pick = Text(load_default="latest", validate=one_of("latest", "mean"))
+
+
+class PartSchema(Strict):
+    final_grade = Code(required=True)
+    weight = Number(required=True, validate=greater_than(0))
+    aggregate = Text(validate=one_of("mean"))
+
+
+class CompositeSchema(Strict):
+    parts = Items(Nested(PartSchema), required=True, validate=not_empty_list())
+    weights_total = Number(required=True, validate=greater_than(0))
+    when_part_missing = Text(load_default="reweight", validate=one_of("reweight", "zero"))
+    add_daily_net = Flag(load_default=False)
+    clamp = Nested(ClampSchema)
+
+
+class VetoSourceSchema(Strict):
+    kind_vetoes = Flag(load_default=False)
+    catalogue = Items(Code(), load_default=list)
+
+
+class CapSchema(Strict):
+    condition = Text(required=True, validate=one_of("grade_in_band", "projects_in_band_at_least"))
+    final_grade = Code(required=True)
+    band = Code(required=True)
+    count = Integer(validate=at_least(1))
+    at_most = Code(required=True)
+
+    @validates_schema
+    def _count(self, data: dict, **kwargs: object) -> None:
+        if data.get("condition") == "projects_in_band_at_least" and "count" not in data:
+            raise ValidationError("is required for projects_in_band_at_least", field_name="count")
+
+
+class FinalGradeSchema(Strict):
+    code = Code(required=True)
+    name = Text(required=True)
+    scale = Code(required=True)
+    subject = Text(load_default="enterprise", validate=one_of(*SUBJECTS))
+    source = Nested(SourceSchema)
+    composite = Nested(CompositeSchema)
+    add_daily_net = Flag(load_default=False)
+    clamp = Nested(ClampSchema)
+    zero_subtable_band = Code()
+    vetoes = Nested(VetoSourceSchema, load_default=dict)
+    veto_band = Code()
+    caps = Items(Nested(CapSchema), load_default=list)
+
+    @validates_schema
+    def _one_source(self, data: dict, **kwargs: object) -> None:
+        if ("source" in data) == ("composite" in data):
+            raise ValidationError("exactly one of source and composite is required", field_name="source")
+
+
+class ReasonSchema(Strict):
+    code = Code(required=True)
+    label = Text(required=True)
+
+
+class PromoteSchema(Strict):
+    label = Text(required=True)
+    once_per_period = Flag(load_default=True)
+    blocked_by_veto = Flag(load_default=True)
+    reasons = Items(Nested(ReasonSchema), required=True, validate=not_empty_list())
+
+
+class DirectFailSchema(Strict):
+    label = Text(required=True)
+    reasons = Items(Nested(ReasonSchema), required=True, validate=not_empty_list())
+
+
+class AdjustmentsSchema(Strict):
+    promote = Nested(PromoteSchema, required=True)
+    direct_fail = Nested(DirectFailSchema, required=True)
+
+
+class GradingSchema(Versioned):
+    scales = Items(Nested(ScaleSchema), required=True, validate=not_empty_list())
+    final_grades = Items(Nested(FinalGradeSchema), required=True, validate=not_empty_list())
+    adjustments = Nested(AdjustmentsSchema, required=True)
+
+
+# ---- kind files ---------------------------------------------------------------------------------
+
+
+class ChoiceSchema(Strict):
+    code = Code(required=True)
+    label = Text(required=True)
+
+
+class HeaderFieldSchema(Strict):
+    code = Code(required=True)
+    label = Text(required=True)
+    type = Text(required=True, validate=one_of(*FIELD_TYPES))
+    required = Flag(load_default=False)
+    max_length = Integer(validate=between(1, 4000))
+    choices = Items(Nested(ChoiceSchema), validate=not_empty_list())
+    choices_from = Text(validate=one_of("catalogue", "districts"))
+    help = Text()
+
+    @validates_schema
+    def _type_options(self, data: dict, **kwargs: object) -> None:
+        kind = data.get("type")
+        if "max_length" in data and kind != "string":
+            raise ValidationError("only a string field takes max_length", field_name="max_length")
+        has_choices = "choices" in data or "choices_from" in data
+        if kind == "choice" and ("choices" in data) == ("choices_from" in data):
+            raise ValidationError("a choice field needs exactly one of choices and choices_from", field_name="choices")
+        if kind != "choice" and has_choices:
+            raise ValidationError("only a choice field takes choices", field_name="choices")
+
+
+class ItemSchema(Strict):
+    code = Code(required=True)
+    name = Text(required=True)
+    max = Number(required=True, validate=greater_than(0))
+    standard = Text(required=True)
+    evidence = Items(Text(), load_default=list)
+    subtables = Items(Code(), validate=not_empty_list())
+    combine = Text(validate=one_of("mean"))
+
+
+class VetoSchema(Strict):
+    code = Code(required=True)
+    name = Text(required=True)
+    grade = Code(required=True)
+
+
+class LineSchema(Strict):
+    name = Text(required=True)
+    max = Number(required=True, validate=greater_than(0))
+    guaranteed = Flag(load_default=False)
+
+
+class SubtableSchema(Strict):
+    code = Code(required=True)
+    name = Text(required=True)
+    lines = Items(Nested(LineSchema), load_default=list)
+
+
+class EntrySchema(Strict):
+    code = Code(required=True)
+    kind = Text(required=True, validate=one_of("bonus", "deduction", "veto"))
+    name = Text(required=True)
+    description = Text()
+    points = Number()
+    applies_to = Items(Text(validate=one_of(*SUBJECTS)), required=True, validate=not_empty_list())
+    group = Code()
+    grade = Code()
+
+    @validates_schema
+    def _points(self, data: dict, **kwargs: object) -> None:
+        kind, points = data.get("kind"), data.get("points")
+        if kind == "veto":
+            if points is not None:
+                raise ValidationError("a veto carries no points", field_name="points")
+            if "grade" not in data:
+                raise ValidationError("is required for a veto", field_name="grade")
+        elif points is None:
+            raise ValidationError("is required", field_name="points")
+        elif kind == "bonus" and points <= 0:
+            raise ValidationError("a bonus must be greater than 0", field_name="points")
+        elif kind == "deduction" and points >= 0:
+            raise ValidationError("a deduction must be less than 0", field_name="points")
+
+
+class RoundingSchema(Strict):
+    places = Integer(required=True, validate=between(0, 6))
+    mode = Text(required=True, validate=one_of("half_up", "half_even", "down", "up"))
+    compare_on = Text(required=True, validate=one_of("rounded", "raw"))
+
+
+class SumScoringSchema(Strict):
+    method = Text(required=True)
+    zero_item_forces_total_zero = Flag(required=True)
+    missing_items = Text(required=True, validate=one_of("rescale_to_100", "ignore"))
+    score_places = Integer(required=True, validate=between(0, 4))
+    rounding = Nested(RoundingSchema, required=True)
+    subtable_major_line_min_points = Number(validate=greater_than(0))
+    subtable_zero_if_major_zero_count = Integer(validate=at_least(1))
+    subtable_zero_if_general_zero_count = Integer(validate=at_least(1))
+
+
+class WeightedScoringSchema(Strict):
+    method = Text(required=True)
+    result_max = Number(required=True, validate=greater_than(0))
+    guaranteed_zero_if_any_item_zero = Flag(required=True)
+    guaranteed_min_subtotal = Number(required=True, validate=at_least(0))
+    guaranteed_missing_mode = Text(required=True, validate=one_of("prorate", "literal"))
+    missing_items = Text(required=True, validate=one_of("rescale_to_100", "ignore"))
+    score_places = Integer(load_default=1, validate=between(0, 4))
+    rounding = Nested(RoundingSchema, required=True)
+    zero_subtable_grade = Code(required=True)
+
+
+class CapRuleSchema(Strict):
+    group = Code(required=True)
+    subject = Text(required=True, validate=one_of(*SUBJECTS))
+    max = Number(required=True, validate=greater_than(0))
+
+
+class CatalogueScoringSchema(Strict):
+    method = Text(required=True)
+    caps = Items(Nested(CapRuleSchema), load_default=list)
+    highest_only_groups = Items(Code(), load_default=list)
+
+
+SCORING_METHODS = {
+    "sum": SumScoringSchema,
+    "weighted_categories": WeightedScoringSchema,
+    "catalogue": CatalogueScoringSchema,
+}
+
+
+class KindSchema(Versioned):
+    code = Code(required=True)
+    name = Text(required=True)
+    short_name = Text(required=True)
+    subject = Text(required=True, validate=one_of(*SUBJECTS))
+    filled_by = Code(required=True)
+    reviewed_by = Items(Code(), required=True, validate=not_empty_list())
+    basis = Items(Text(), load_default=list)
+    grade_scale = Code()
+    total = Number(validate=greater_than(0))
+    header_fields = Items(Nested(HeaderFieldSchema), load_default=list)
+    items = Items(Nested(ItemSchema), load_default=list)
+    vetoes = Items(Nested(VetoSchema), load_default=list)
+    scoring = OneOfSchemas("method", SCORING_METHODS, required=True)
+    subtables = Items(Nested(SubtableSchema), load_default=list)
+    catalogue = Items(Nested(EntrySchema), load_default=list)

@@ -1,0 +1,87 @@
+"""Read one YAML file into plain data, remembering the line of every path.
+
+PyYAML silently keeps the last of duplicate keys and loses positions after loading; composing
+the node tree first lets errors name the line and reject duplicate keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from criteria.errors import Problem
+
+
+@dataclass
+class YamlFile:
+    """The data of one file and the line (1-based) of each path in it."""
+
+    name: str
+    data: Any
+    lines: dict[str, int] = field(default_factory=dict)
+    text: str = ""
+
+    def line_of(self, path: str) -> int | None:
+        """The line of ``path`` or of its nearest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return None
+
+
+def join_path(base: str, key: str | int) -> str:
+    """``items`` + 3 -> ``items[3]``; ``items[3]`` + ``max`` -> ``items[3].max``."""
+    if isinstance(key, int):
+        return f"{base}[{key}]"
+    return f"{base}.{key}" if base else str(key)
+
+
+def _walk(node: yaml.Node, path: str, lines: dict[str, int], problems: list[Problem], name: str) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                problems.append(
+                    Problem(name, join_path(path, key), "duplicate key", key_node.start_mark.line + 1)
+                )
+            seen.add(key)
+            child = join_path(path, key)
+            lines[child] = key_node.start_mark.line + 1
+            _walk(value_node, child, lines, problems, name)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, join_path(path, index), lines, problems, name)
+
+
+def read_yaml(path: Path, name: str) -> tuple[YamlFile | None, list[Problem]]:
+    """Parse ``path``; ``name`` is how problems refer to the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [Problem(name, "", "file not found")]
+    except UnicodeDecodeError as exc:
+        return None, [Problem(name, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    text = text.replace("\r\n", "\n")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = f", column {mark.column + 1}" if mark else ""
+        message = f"YAML syntax error at line {line}{column}: {exc.problem or exc.context}"
+        return None, [Problem(name, "", message)]
+    except yaml.YAMLError as exc:
+        return None, [Problem(name, "", f"YAML syntax error: {exc}")]
+    lines: dict[str, int] = {}
+    problems: list[Problem] = []
+    if node is not None:
+        _walk(node, "", lines, problems, name)
+    return YamlFile(name, data, lines, text), problems
