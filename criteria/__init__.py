@@ -4,4 +4,4 @@ from criteria.errors import CriteriaError, Problem
 from criteria.loader import DEFAULT_PACK, load_pack
 from criteria.pack import Kind, Pack
 
-__all__ = ["CriteriaError", "Problem", "DEFAULT_PACK", "load_pack", "Kind", "Pack"]
+__all__ = ["DEFAULT_PACK", "CriteriaError", "Kind", "Pack", "Problem", "load_pack"]

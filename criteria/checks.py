@@ -135,6 +135,26 @@ def check_kind(file: str, kind: dict, roles: set[str], scales: dict[str, dict]) 
         yield file, "scoring.method", "a kind with a catalogue must use catalogue scoring"
     if method != "catalogue" and not items:
         yield file, "items", "must list at least one item"
+    yield from check_workflow(file, kind["workflow"], roles)
+
+
+def check_workflow(file: str, workflow: dict, roles: set[str]) -> Iterator[Found]:
+    yield from duplicates(file, "workflow.states", workflow["states"])
+    yield from duplicates(file, "workflow.transitions", workflow["transitions"])
+    yield from duplicates(file, "workflow.item_statuses", workflow["item_statuses"])
+    states = {s["code"] for s in workflow["states"]}
+    if workflow["initial"] not in states:
+        yield file, "workflow.initial", f"unknown state '{workflow['initial']}'"
+    for index, transition in enumerate(workflow["transitions"]):
+        path = f"workflow.transitions[{index}]"
+        for state_index, state in enumerate(transition["from_states"]):
+            if state not in states:
+                yield file, f"{path}.from[{state_index}]", f"unknown state '{state}'"
+        if transition["to"] not in states:
+            yield file, f"{path}.to", f"unknown state '{transition['to']}'"
+        for role_index, role in enumerate(transition["roles"]):
+            if role not in roles:
+                yield file, f"{path}.roles[{role_index}]", f"unknown role '{role}'"
 
 
 def check_grading(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -80,7 +80,7 @@ class Nested(fields.Nested):
 class Strict(Schema):
     """Base schema: unknown keys are errors, messages are short."""
 
-    error_messages = {"unknown": "unknown key", "type": "must be a mapping"}
+    error_messages: ClassVar[dict[str, str]] = {"unknown": "unknown key", "type": "must be a mapping"}
 
 
 def one_of(*choices: str) -> validate.OneOf:

@@ -174,6 +174,7 @@ def _build(
             scoring=data["scoring"],
             subtables=tuple(data["subtables"]),
             catalogue=tuple(data["catalogue"]),
+            workflow=data["workflow"],
         )
         for code, data in kinds.items()
     }

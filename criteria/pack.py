@@ -68,6 +68,7 @@ class Kind:
     scoring: dict[str, Any] = field(default_factory=dict)
     subtables: tuple[dict[str, Any], ...] = ()
     catalogue: tuple[dict[str, Any], ...] = ()
+    workflow: dict[str, Any] = field(default_factory=dict)
 
     @property
     def version_label(self) -> str:
@@ -76,6 +77,14 @@ class Kind:
 
     def item(self, code: str) -> Item:
         return next(i for i in self.items if i.code == code)
+
+    @property
+    def state_labels(self) -> dict[str, str]:
+        return {s["code"]: s["label"] for s in self.workflow["states"]}
+
+    @property
+    def item_status_labels(self) -> dict[str, str]:
+        return {s["code"]: s["label"] for s in self.workflow["item_statuses"]}
 
 
 @dataclass(frozen=True, eq=False)

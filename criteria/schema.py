@@ -318,6 +318,28 @@ SCORING_METHODS = {
 }
 
 
+class StateSchema(Strict):
+    code = Code(required=True)
+    label = Text(required=True)
+    editable = Flag(load_default=False)  # the filler may still change the record
+
+
+class TransitionSchema(Strict):
+    code = Code(required=True)
+    label = Text(required=True)
+    from_states = Items(Code(), data_key="from", required=True, validate=not_empty_list())
+    to = Code(required=True)
+    roles = Items(Code(), required=True, validate=not_empty_list())
+    opinion_required = Flag(load_default=False)
+
+
+class WorkflowSchema(Strict):
+    initial = Code(required=True)
+    states = Items(Nested(StateSchema), required=True, validate=not_empty_list())
+    transitions = Items(Nested(TransitionSchema), load_default=list)
+    item_statuses = Items(Nested(ChoiceSchema), required=True, validate=not_empty_list())
+
+
 class KindSchema(Versioned):
     code = Code(required=True)
     name = Text(required=True)
@@ -334,3 +356,4 @@ class KindSchema(Versioned):
     scoring = OneOfSchemas("method", SCORING_METHODS, required=True)
     subtables = Items(Nested(SubtableSchema), load_default=list)
     catalogue = Items(Nested(EntrySchema), load_default=list)
+    workflow = Nested(WorkflowSchema, required=True)

@@ -1,0 +1,57 @@
+"""create_app(): Flask, Flask-AppBuilder, the criteria pack and the CLI wired together."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_appbuilder import AppBuilder
+from flask_appbuilder.security.manager import BaseSecurityManager
+from flask_migrate import Migrate
+from sqlalchemy import inspect
+
+import views
+from criteria import load_pack
+from i18n import compile_catalogues
+from models import db, pack_models
+from models.pack_sync import sync_districts
+from settings import ROOT, default_config
+from views.permissions import role_definitions
+
+log = logging.getLogger(__name__)
+MIGRATIONS = ROOT / "migrations"
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(ROOT / "templates"))
+    app.config.update(default_config())
+    app.config.update(overrides or {})
+
+    pack = load_pack(app.config["CRITERIA_PACK"])
+    app.extensions["criteria_pack"] = pack
+    app.extensions["kind_models"] = pack_models(pack)
+    resources = views.all_resources(pack, app.extensions["kind_models"])
+    app.config["AUTH_ROLE_ADMIN"] = pack.admin_role.label
+    app.config["FAB_ROLES"] = role_definitions(pack, resources)
+    compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
+
+    db.init_app(app)
+    Migrate(app, db, directory=str(MIGRATIONS), compare_type=True)
+    with app.app_context():
+        # Before `db upgrade` has run there is nothing to sync permissions into.
+        ready = inspect(db.engine).has_table("ab_permission_view_role")
+        appbuilder = AppBuilder(update_perms=ready)
+        appbuilder.init_app(app, db.session)
+        views.register(appbuilder, resources)
+        if ready:
+            BaseSecurityManager.create_db(appbuilder.sm)
+            sync_districts(db.session, pack)
+        else:
+            log.warning("数据库尚未初始化：请先运行 flask --app app db upgrade")
+
+    from commands import register_commands
+
+    register_commands(app)
+    return app

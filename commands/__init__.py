@@ -1,0 +1,13 @@
+"""Command-line tools: ``flask --app app criteria ...`` and ``flask --app app demo``."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from commands.criteria_cli import criteria_group
+from commands.demo import demo_command
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(criteria_group)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,151 @@
+"""``flask --app app demo``: seed districts, enterprises, projects, logins and sample assessments.
+
+Running it again changes nothing: every record is found by its natural key first.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from commands import demo_data
+from criteria.pack import HeaderField, Kind, Pack
+from models import District, Enterprise, Project, db
+from models.pack_sync import sync_districts
+
+
+def _sample_value(field: HeaderField, kind: Kind, pack: Pack, rng: random.Random) -> Any:
+    if field.type == "choice":
+        if field.choices_from == "districts":
+            return pack.districts[0].code
+        if field.choices_from == "catalogue":
+            return rng.choice([e["code"] for e in kind.catalogue])
+        return field.choices[0][0]
+    return {
+        "string": f"{field.label}示例"[: field.max_length or 200],
+        "text": f"{field.label}：示例数据，仅供演示。",
+        "integer": 1,
+        "decimal": Decimal("12000.00"),
+        "date": datetime.date(2026, 3, 15),
+        "boolean": False,
+        "phone": "0532-88886666",
+    }[field.type]
+
+
+def _users(pack: Pack, companies: list[Enterprise]) -> list[tuple[str, str, str]]:
+    """Create the demo logins that do not exist yet; returns (username, role label, scope) rows."""
+    sm = current_app.appbuilder.sm
+    districts = {d.code: d for d in db.session.query(District)}
+    wanted: list[tuple[str, str, str, dict]] = []
+    for role in pack.roles:
+        if role.scope == "all":
+            wanted.append((role.code, role.label, "全部", {}))
+        elif role.scope == "district":
+            for district in pack.districts:
+                wanted.append((f"{role.code}_{district.code}", role.label, district.name,
+                               {"districts": [districts[district.code]]}))
+        else:
+            for index, company in enumerate(companies):
+                wanted.append((f"{role.code}_{index + 1:02d}", role.label, company.name, {"enterprise": company}))
+    rows = []
+    for username, label, scope, attach in wanted:
+        if sm.find_user(username=username) is None:
+            user = sm.add_user(username, username, "演示", f"{username}@demo.invalid", [sm.find_role(label)],
+                               demo_data.DEMO_PASSWORD)
+            if user is None:
+                raise click.ClickException(f"无法创建用户 {username}")
+            for key, value in attach.items():
+                setattr(user, key, value)
+            db.session.commit()
+        rows.append((username, label, scope))
+    return rows
+
+
+def _assessments(pack: Pack, companies: list[Enterprise], projects: list[Project]) -> int:
+    models = current_app.extensions["kind_models"]
+    rng = random.Random(demo_data.SEED + 2)
+    created = 0
+    for kind in pack.kinds.values():
+        assessment_model = models[kind.code].assessment
+        subjects = projects[:5] if kind.subject == "project" else companies[:5]
+        states = [s["code"] for s in kind.workflow["states"]]
+        for index, subject in enumerate(subjects):
+            key = {"project_id": subject.id} if kind.subject == "project" else {"enterprise_id": subject.id}
+            if db.session.query(assessment_model).filter_by(period=demo_data.PERIOD, **key).first():
+                continue
+            record = assessment_model(
+                period=demo_data.PERIOD,
+                state=states[index % len(states)],
+                criteria_pack=pack.code,
+                criteria_version=kind.version_label,
+                enterprise_id=subject.enterprise_id if kind.subject == "project" else subject.id,
+                project_id=subject.id if kind.subject == "project" else None,
+            )
+            for field in kind.header_fields:
+                setattr(record, field.code, _sample_value(field, kind, pack, rng))
+            item_model = models[kind.code].item
+            places = kind.scoring.get("score_places", 1)
+            for item in kind.items:
+                row = item_model(item_code=item.code, review_status=kind.workflow["item_statuses"][0]["code"])
+                if item.subtables:  # a result (0-100) per sub-table present on site
+                    present = item.subtables[: 1 + rng.randrange(len(item.subtables))][:2]
+                    row.results = {code: rng.randint(70, 98) for code in present}
+                else:
+                    row.self_score = Decimal(str(demo_data.sample_score(float(item.max), rng, places)))
+                record.items.append(row)
+            db.session.add(record)
+            created += 1
+    db.session.commit()
+    return created
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """填充演示数据（区（市）、企业、项目、各角色用户、示例考核），重复运行不会产生重复数据。"""
+    pack: Pack = current_app.extensions["criteria_pack"]
+    sync_districts(db.session, pack)
+    districts = {d.code: d for d in db.session.query(District)}
+    codes = [d.code for d in pack.districts]
+
+    companies: list[Enterprise] = []
+    for sample in demo_data.enterprises(codes):
+        company = db.session.query(Enterprise).filter_by(credit_code=sample.credit_code).first()
+        if company is None:
+            company = Enterprise(name=sample.name, credit_code=sample.credit_code, is_local=sample.is_local,
+                                 district=districts[sample.district_code], licence_no=sample.licence_no,
+                                 contact_person="安全科", contact_phone="0532-88886666")
+            db.session.add(company)
+        companies.append(company)
+    db.session.commit()
+    by_code = {c.credit_code: c for c in companies}
+
+    projects: list[Project] = []
+    for sample in demo_data.projects(demo_data.enterprises(codes), codes):
+        project = db.session.query(Project).filter_by(permit_no=sample.permit_no).first()
+        if project is None:
+            project = Project(name=sample.name, permit_no=sample.permit_no, enterprise=by_code[sample.enterprise_code],
+                              district=districts[sample.district_code], project_manager=sample.manager,
+                              building_area=Decimal(sample.area))
+            db.session.add(project)
+        projects.append(project)
+    db.session.commit()
+
+    logins = _users(pack, companies)
+    created = _assessments(pack, companies, projects)
+    click.echo(f"演示数据：{len(districts)} 个区（市），{len(companies)} 家企业，{len(projects)} 个项目，"
+               f"新建示例考核 {created} 份。")
+    click.echo(f"所有演示账号的密码：{demo_data.DEMO_PASSWORD}")
+    click.echo("账号（部分）：")
+    shown: dict[str, int] = {}
+    for username, label, scope in logins:
+        shown[label] = shown.get(label, 0) + 1
+        if shown[label] <= 2:
+            click.echo(f"  {username:<28} {label:<10} {scope}")
+    click.echo(f"管理员登录：用户名 admin，密码 {demo_data.DEMO_PASSWORD}")

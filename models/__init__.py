@@ -1,0 +1,32 @@
+"""Tables: the core registry and the assessment tables generated from the criteria."""
+
+from models.assessments import KindModels, kind_models, pack_models, pack_tables
+from models.base import db
+from models.core import (
+    AppUser,
+    Attachment,
+    AuditLog,
+    District,
+    Enterprise,
+    GradeAdjustment,
+    Person,
+    Project,
+    ReviewHistory,
+)
+
+__all__ = [
+    "AppUser",
+    "Attachment",
+    "AuditLog",
+    "District",
+    "Enterprise",
+    "GradeAdjustment",
+    "KindModels",
+    "Person",
+    "Project",
+    "ReviewHistory",
+    "db",
+    "kind_models",
+    "pack_models",
+    "pack_tables",
+]

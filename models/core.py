@@ -1,0 +1,213 @@
+"""Core tables: districts, enterprises, projects, people, attachments, history, adjustments, audit.
+
+Each scoped model says how a record belongs to an enterprise and a district through the
+``scope_enterprise`` / ``scope_district`` attributes; ``views.scope`` turns them into SQL.
+A dotted value (``enterprise.district_id``) goes through a relationship.
+"""
+
+from __future__ import annotations
+
+from flask_appbuilder import Model
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import relationship
+
+from models.base import Stamped, _now
+
+
+class District(Model):
+    """A district of the city; synchronised from the pack's districts file."""
+
+    __tablename__ = "district"
+    scope_public = True
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(40), unique=True, nullable=False)
+    name = Column(String(50), unique=True, nullable=False)
+    division_code = Column(String(12))
+    city_reviewed = Column(Boolean, nullable=False, default=False)
+    sort_order = Column(Integer, nullable=False, default=0)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enterprise(Stamped, Model):
+    """A construction enterprise. ``district`` is where it is registered in this city."""
+
+    __tablename__ = "enterprise"
+    scope_enterprise = "id"
+    scope_district = "district_id"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(200), nullable=False)
+    credit_code = Column(String(18), unique=True, nullable=False)
+    district_id = Column(Integer, ForeignKey("district.id"), nullable=False, index=True)
+    district = relationship(District)
+    is_local = Column(Boolean, nullable=False, default=True)
+    licence_no = Column(String(60))
+    legal_representative = Column(String(50))
+    contact_person = Column(String(50))
+    contact_phone = Column(String(30))
+    address = Column(String(200))
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(Stamped, Model):
+    """A building project that holds a 施工许可证."""
+
+    __tablename__ = "project"
+    scope_enterprise = "enterprise_id"
+    scope_district = "district_id"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(200), nullable=False)
+    permit_no = Column(String(60), unique=True, nullable=False)
+    enterprise_id = Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True)
+    enterprise = relationship(Enterprise)
+    project_manager = Column(String(50))
+    district_id = Column(Integer, ForeignKey("district.id"), nullable=False, index=True)
+    district = relationship(District)
+    building_area = Column(Numeric(14, 2))
+    address = Column(String(200))
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(Stamped, Model):
+    """A person of an enterprise with a safety certificate (principal, project leader, ...)."""
+
+    __tablename__ = "person"
+    scope_enterprise = "enterprise_id"
+    scope_district = "enterprise.district_id"
+
+    id = Column(Integer, primary_key=True)
+    enterprise_id = Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True)
+    enterprise = relationship(Enterprise)
+    name = Column(String(50), nullable=False)
+    id_number = Column(String(18))
+    role = Column(String(40))
+    certificate_no = Column(String(60))
+    certificate_valid_until = Column(Date)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Attachment(Stamped, Model):
+    """An uploaded evidence file, stored on disk under its content hash."""
+
+    __tablename__ = "attachment"
+    scope_enterprise = "enterprise_id"
+    scope_district = "enterprise.district_id"
+
+    id = Column(Integer, primary_key=True)
+    enterprise_id = Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True)
+    enterprise = relationship(Enterprise)
+    record_kind = Column(String(40), nullable=False)
+    record_id = Column(Integer, nullable=False)
+    item_code = Column(String(64))
+    file_name = Column(String(200), nullable=False)
+    content_hash = Column(String(64), nullable=False)
+    size = Column(Integer, nullable=False)
+    media_type = Column(String(100), nullable=False)
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class ReviewHistory(Model):
+    """One workflow step taken on an assessment: who moved it from which state to which."""
+
+    __tablename__ = "review_history"
+    scope_enterprise = "enterprise_id"
+    scope_district = "enterprise.district_id"
+
+    id = Column(Integer, primary_key=True)
+    enterprise_id = Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True)
+    enterprise = relationship(Enterprise)
+    record_kind = Column(String(40), nullable=False)
+    record_id = Column(Integer, nullable=False)
+    action = Column(String(40), nullable=False)
+    from_state = Column(String(40))
+    to_state = Column(String(40), nullable=False)
+    opinion = Column(Text)
+    user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
+    user = relationship("AppUser")
+    created_on = Column(DateTime, nullable=False, default=_now)
+
+
+class GradeAdjustment(Model):
+    """A dynamic adjustment (promote one grade, or judge 不合格 directly) of a final grade."""
+
+    __tablename__ = "grade_adjustment"
+    scope_enterprise = "enterprise_id"
+    scope_district = "enterprise.district_id"
+
+    id = Column(Integer, primary_key=True)
+    enterprise_id = Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True)
+    enterprise = relationship(Enterprise)
+    project_id = Column(Integer, ForeignKey("project.id"))
+    project = relationship(Project)
+    period = Column(String(20), nullable=False)
+    final_grade = Column(String(40), nullable=False)
+    direction = Column(String(20), nullable=False)
+    reason_code = Column(String(40), nullable=False)
+    note = Column(Text)
+    created_by_fk = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
+    approved_by_fk = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
+    created_on = Column(DateTime, nullable=False, default=_now)
+
+
+class AuditLog(Model):
+    """Who changed what and when; readable by administrators only."""
+
+    __tablename__ = "audit_log"
+    scope_admin_only = True
+
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
+    user = relationship("AppUser")
+    action = Column(String(20), nullable=False)
+    table_name = Column(String(80), nullable=False)
+    record_id = Column(String(40))
+    detail = Column(JSON)
+    created_on = Column(DateTime, nullable=False, default=_now, index=True)
+
+
+user_district = Table(
+    "ab_user_district",
+    Model.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False),
+    Column("district_id", Integer, ForeignKey("district.id", ondelete="CASCADE"), nullable=False),
+    UniqueConstraint("user_id", "district_id"),
+)
+
+
+class AppUser(User):
+    """A login with the records it is attached to: its enterprise, or its district(s)."""
+
+    __tablename__ = "ab_user"
+
+    # use_alter: enterprise rows point back at ab_user (created_by_fk), a cycle.
+    enterprise_id = Column(Integer, ForeignKey("enterprise.id", ondelete="SET NULL", use_alter=True))
+    enterprise = relationship(Enterprise, foreign_keys=[enterprise_id])
+    districts = relationship(District, secondary=user_district)
+    must_change_password = Column(Boolean, default=False)

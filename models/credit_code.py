@@ -1,0 +1,32 @@
+"""统一社会信用代码 (unified social credit code), GB 32100-2015: format and check character."""
+
+from __future__ import annotations
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
+WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def check_character(first17: str) -> str:
+    """The 18th character that GB 32100 computes from the first 17."""
+    total = sum(ALPHABET.index(ch) * w for ch, w in zip(first17, WEIGHTS, strict=True))
+    return ALPHABET[(31 - total % 31) % 31]
+
+
+def credit_code_problem(code: str | None) -> str | None:
+    """None when ``code`` is a valid code, otherwise what is wrong with it (Chinese, for users)."""
+    if not code:
+        return "请填写统一社会信用代码"
+    code = code.strip().upper()
+    if len(code) != 18:
+        return f"统一社会信用代码应为18位，当前为{len(code)}位"
+    bad = sorted({ch for ch in code if ch not in ALPHABET})
+    if bad:
+        return f"统一社会信用代码含有无效字符：{''.join(bad)}（不使用 I、O、S、V、Z）"
+    expected = check_character(code[:17])
+    if code[17] != expected:
+        return f"统一社会信用代码校验位错误：第18位应为 {expected}，实际为 {code[17]}"
+    return None
+
+
+def is_valid_credit_code(code: str | None) -> bool:
+    return credit_code_problem(code) is None

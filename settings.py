@@ -1,0 +1,34 @@
+"""Configuration from the environment, with defaults that run on a fresh machine."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VAR = Path(os.environ.get("PLATFORM_VAR_DIR", ROOT / "var"))
+DEV_SECRET_KEY = "development-only-secret-key-change-me-0123456789"
+
+
+def default_config() -> dict:
+    """Settings read when the app is created; ``create_app(overrides)`` may replace any of them."""
+    VAR.mkdir(parents=True, exist_ok=True)
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or DEV_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{VAR / 'platform.db'}",
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "CRITERIA_PACK": os.environ.get("CRITERIA_PACK") or str(ROOT / "criteria" / "qingdao"),
+        "APP_NAME": "建筑施工安全生产考核平台",
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LANGUAGES": {"zh": {"flag": "cn", "name": "简体中文"}},
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "AUTH_TYPE": 1,  # AUTH_DB: accounts and password hashes in the database
+        "AUTH_ROLE_PUBLIC": "匿名访客",
+        "FAB_CREATE_DB": False,  # the schema comes from Alembic migrations, never from create_all
+        "FAB_API_SWAGGER_UI": True,
+        "FAB_SECURITY_MANAGER_CLASS": "views.security.AppSecurityManager",
+        "FAB_INDEX_VIEW": "views.home.HomeView",
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

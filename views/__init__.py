@@ -1,0 +1,34 @@
+"""Web layer: generated screens and REST APIs, data scope, role permissions."""
+
+from __future__ import annotations
+
+from flask_appbuilder import AppBuilder
+
+from criteria.pack import Pack
+from models import KindModels
+from views.assessments import kind_resources
+from views.factory import Resource, build_api, build_view
+from views.registry import core_resources
+
+
+def all_resources(pack: Pack, models: dict[str, KindModels]) -> list[Resource]:
+    resources = core_resources()
+    for code, kind in pack.kinds.items():
+        resources += kind_resources(kind, models[code], pack)
+    return resources
+
+
+def register(appbuilder: AppBuilder, resources: list[Resource]) -> None:
+    """Add every resource's view (with its menu entry) and API to the app."""
+    views: dict[str, type] = {}
+    for resource in resources:
+        if resource.related:
+            resource.related = [views[r] if isinstance(r, str) else r for r in resource.related]
+        view = build_view(resource)
+        views[resource.view_name] = view
+        if resource.menu:
+            appbuilder.add_view(view, resource.title, label=resource.title, category=resource.category,
+                                category_label=resource.category)
+        else:
+            appbuilder.add_view_no_menu(view)
+        appbuilder.add_api(build_api(resource))

@@ -1,0 +1,139 @@
+"""Screens and APIs generated for every assessment kind of the pack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_appbuilder.fieldwidgets import Select2Widget
+from wtforms import SelectField
+
+from criteria.pack import HeaderField, Kind, Pack
+from models import KindModels
+from views.checks import choice_check, phone_problem, year_problem
+from views.factory import Resource
+from views.scope import current_scope
+
+CATEGORY = "考核管理"
+
+ASSESSMENT_LABELS = {
+    "enterprise": "施工企业",
+    "project": "工程项目",
+    "period": "考核年度",
+    "state": "状态",
+    "criteria_pack": "考核标准",
+    "criteria_version": "考核标准版本",
+    "total": "总分",
+    "grade": "等次",
+    "created_on": "创建时间",
+    "changed_on": "修改时间",
+}
+ITEM_LABELS = {
+    "assessment": "所属考核",
+    "item_code": "考核项目代码",
+    "item_name": "考核项目",
+    "not_applicable": "不涉及（缺项）",
+    "self_score": "自评分",
+    "assessed_score": "核定分",
+    "results": "分项检查评分表得分",
+    "opinion": "审核意见",
+    "review_status": "审核状态",
+}
+
+
+def field_choices(field: HeaderField, kind: Kind, pack: Pack) -> dict[str, str]:
+    if field.choices_from == "districts":
+        return {d.code: d.name for d in pack.districts}
+    if field.choices_from == "catalogue":
+        return {e["code"]: e["name"] for e in kind.catalogue}
+    return dict(field.choices)
+
+
+class AssessmentHooks:
+    """Filled in on every create and update, whichever door it comes through."""
+
+    kind: Kind
+    pack: Pack
+
+    def _complete(self, item: Any) -> None:
+        if self.kind.subject == "project" and item.project is not None:
+            item.enterprise = item.project.enterprise
+        scope = current_scope()
+        if item.enterprise_id is None and item.enterprise is None and scope.enterprise_id:
+            item.enterprise_id = scope.enterprise_id
+
+    def pre_add(self, item: Any) -> None:
+        self._complete(item)
+        item.state = self.kind.workflow["initial"]
+        item.criteria_pack = self.pack.code
+        item.criteria_version = self.kind.version_label
+        item_model = type(item).items.property.mapper.class_
+        item.items = [item_model(item_code=i.code, review_status=self.kind.workflow["item_statuses"][0]["code"])
+                      for i in self.kind.items]
+
+    def pre_update(self, item: Any) -> None:
+        self._complete(item)
+
+
+def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]:
+    """The item-row resource and the assessment resource of one kind."""
+    headers = {f.code: f.label for f in kind.header_fields}
+    subject = ["project"] if kind.subject == "project" else ["enterprise"]
+    checks: dict[str, list] = {"period": [year_problem]}
+    form_fields: dict[str, Any] = {}
+    formatters: dict[str, Any] = {"state": lambda code, labels=kind.state_labels: labels.get(code, code)}
+    for field in kind.header_fields:
+        if field.type == "phone":
+            checks[field.code] = [phone_problem]
+        if field.type == "choice":
+            choices = field_choices(field, kind, pack)
+            checks[field.code] = [choice_check(choices, field.label)]
+            formatters[field.code] = lambda code, labels=choices: labels.get(code, code or "")
+            form_fields[field.code] = SelectField(
+                field.label, choices=[("", "请选择")] + list(choices.items()), widget=Select2Widget(),
+                description=field.help or "",
+            )
+    names = {i.code: i.name for i in kind.items}
+    statuses = kind.item_status_labels
+    models.item.item_name = property(lambda row: names.get(row.item_code, row.item_code))
+    item_resource = Resource(
+        name=f"{models.assessment.__name__}Item",
+        model=models.item,
+        title=f"{kind.short_name}评分项",
+        category=CATEGORY,
+        access=("kind", kind.code),
+        api_resource=f"{models.assessment.__tablename__}_item",
+        labels=ITEM_LABELS,
+        list_columns=["item_name", "not_applicable", "self_score", "assessed_score", "review_status"],
+        show_columns=["assessment", "item_name", "not_applicable", "self_score", "assessed_score", "results",
+                      "opinion", "review_status"],
+        edit_columns=["not_applicable", "self_score", "assessed_score", "opinion"],
+        search_columns=["item_code", "review_status"],
+        formatters={"review_status": lambda code: statuses.get(code, code)},
+        menu=False,
+    )
+
+    header_codes = list(headers)
+    mixin = type(f"{models.assessment.__name__}Hooks", (AssessmentHooks,), {"kind": kind, "pack": pack})
+    assessment_resource = Resource(
+        name=models.assessment.__name__,
+        model=models.assessment,
+        title=kind.short_name,
+        category=CATEGORY,
+        access=("kind", kind.code),
+        api_resource=models.assessment.__tablename__,
+        labels={**ASSESSMENT_LABELS, **headers},
+        descriptions={f.code: f.help or f.label for f in kind.header_fields},
+        list_columns=[*subject, "period", "state", "total", "grade", "changed_on"],
+        show_columns=["enterprise", *(["project"] if kind.subject == "project" else []), "period", "state",
+                      *header_codes, "total", "grade", "criteria_version", "created_on", "changed_on"],
+        add_columns=[*subject, "period", *header_codes],
+        edit_columns=[*subject, "period", *header_codes],
+        search_columns=[*subject, "period", "state"],
+        checks=checks,
+        formatters=formatters,
+        form_fields=form_fields,
+        base_order=("changed_on", "desc"),
+        mixin=mixin,
+        related=[item_resource.view_name],
+    )
+    return [item_resource, assessment_resource]

@@ -1,0 +1,72 @@
+"""Field checks shared by the HTML forms (WTForms) and the REST API (marshmallow)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import marshmallow
+import wtforms
+
+from models.credit_code import credit_code_problem
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+
+Check = Callable[[object], "str | None"]
+
+
+def phone_problem(value: object) -> str | None:
+    """A mobile (11 digits, 1[3-9]…) or a landline with area code (0532-88888888)."""
+    text = str(value or "").strip().replace(" ", "")
+    if not text or MOBILE.match(text) or LANDLINE.match(text):
+        return None
+    return "电话号码格式不正确：手机号为11位数字（如13912345678），固定电话需带区号（如0532-88886666）"
+
+
+def choice_check(choices: dict[str, str], label: str) -> Check:
+    def problem(value: object) -> str | None:
+        if value in (None, "") or value in choices:
+            return None
+        return f"{label}的取值“{value}”无效，应为：" + "、".join(choices.values())
+
+    return problem
+
+
+def year_problem(value: object) -> str | None:
+    text = str(value or "")
+    if re.fullmatch(r"20\d{2}", text):
+        return None
+    return "考核年度应为4位年份，如 2026"
+
+
+def optional_credit_code_problem(value: object) -> str | None:
+    return credit_code_problem(str(value)) if value else "请填写统一社会信用代码"
+
+
+def first_problem(checks: list[Check], value: object) -> str | None:
+    return next((p for p in (check(value) for check in checks) if p), None)
+
+
+class FormCheck:
+    """A WTForms validator from check functions."""
+
+    def __init__(self, *checks: Check):
+        self.checks = list(checks)
+
+    def __call__(self, form: wtforms.Form, field: wtforms.Field) -> None:
+        problem = first_problem(self.checks, field.data)
+        if problem:
+            raise wtforms.validators.ValidationError(problem)
+
+
+class ApiCheck:
+    """A marshmallow validator from check functions."""
+
+    def __init__(self, *checks: Check):
+        self.checks = list(checks)
+
+    def __call__(self, value: object) -> None:
+        problem = first_problem(self.checks, value)
+        if problem:
+            raise marshmallow.ValidationError(problem)

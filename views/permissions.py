@@ -1,0 +1,60 @@
+"""Role permissions derived from the pack: who may read or write which generated screen.
+
+The pack's roles become Flask-AppBuilder built-in roles (``FAB_ROLES``), so permissions follow
+the criteria on every start and are never edited by hand. The admin role is left to FAB, which
+grants it every permission.
+"""
+
+from __future__ import annotations
+
+import re
+
+from criteria.pack import Pack, Role
+from views.factory import Resource
+
+PERSONAL = [
+    ["^UserDBModelView$", "^(can_userinfo|resetmypassword|userinfoedit)$"],
+    ["^ResetMyPasswordView$", "^can_this_form_(get|post)$"],
+    ["^UserInfoEditView$", "^can_this_form_(get|post)$"],
+]
+
+
+def access(role: Role, resource: Resource, pack: Pack) -> str:
+    """'none', 'read' or 'write' for ``role`` on ``resource``."""
+    what = resource.access[0]
+    if what == "lookup" or what == "records":
+        return "read"
+    if what == "registry":
+        return role.registry
+    if what == "kind":
+        kind = pack.kinds[resource.access[1]]
+        if role.code == kind.filled_by:
+            return "write"
+        return "read" if role.code in kind.reviewed_by else "none"
+    return "none"
+
+
+def _exactly(*names: str) -> str:
+    return "^(" + "|".join(re.escape(n) for n in names) + ")$"
+
+
+def role_definitions(pack: Pack, resources: list[Resource]) -> dict[str, list[list[str]]]:
+    definitions: dict[str, list[list[str]]] = {}
+    for role in pack.roles:
+        if role.admin:
+            continue
+        rules = [list(rule) for rule in PERSONAL]
+        menus: set[str] = set()
+        for resource in resources:
+            level = access(role, resource, pack)
+            if level == "none":
+                continue
+            write = level == "write"
+            rules.append([_exactly(resource.view_name), _exactly(*resource.view_permissions(write))])
+            rules.append([_exactly(resource.api_name), _exactly(*resource.api_permissions(write))])
+            if resource.menu:
+                menus.update({resource.title, resource.category})
+        if menus:
+            rules.append([_exactly(*sorted(menus)), "^menu_access$"])
+        definitions[role.label] = rules
+    return definitions

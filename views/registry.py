@@ -1,0 +1,114 @@
+"""Screens and APIs of the core tables: districts, enterprises, projects, people, records."""
+
+from __future__ import annotations
+
+from models import Attachment, AuditLog, District, Enterprise, GradeAdjustment, Person, Project, ReviewHistory
+from views.checks import optional_credit_code_problem, phone_problem
+from views.factory import Resource
+
+BASIC = "基础信息"
+RECORDS = "记录查询"
+STAMPS = {"created_on": "创建时间", "changed_on": "修改时间"}
+
+
+def core_resources() -> list[Resource]:
+    return [
+        Resource(
+            name="District", model=District, title="区（市）", category=BASIC, access=("lookup",),
+            api_resource="district",
+            labels={"code": "代码", "name": "名称", "division_code": "行政区划代码", "city_reviewed": "市站直接审核",
+                    "sort_order": "排序"},
+            list_columns=["name", "division_code", "city_reviewed"],
+            show_columns=["code", "name", "division_code", "city_reviewed"],
+            search_columns=["name", "division_code"],
+            base_order=("sort_order", "asc"),
+        ),
+        Resource(
+            name="Enterprise", model=Enterprise, title="施工企业", category=BASIC, access=("registry",),
+            api_resource="enterprise",
+            labels={"name": "企业名称", "credit_code": "统一社会信用代码", "district": "注册区（市）",
+                    "is_local": "本地企业", "licence_no": "安全生产许可证编号", "legal_representative": "法定代表人",
+                    "contact_person": "联系人", "contact_phone": "联系电话", "address": "企业地址", **STAMPS},
+            descriptions={"credit_code": "18位，按 GB 32100 校验末位校验码", "is_local": "在本市注册的企业为本地企业，外地进青企业不勾选",
+                          "district": "企业在本市登记所在的区（市）"},
+            list_columns=["name", "credit_code", "district", "is_local", "licence_no", "contact_person"],
+            show_columns=["name", "credit_code", "district", "is_local", "licence_no", "legal_representative",
+                          "contact_person", "contact_phone", "address", "created_on", "changed_on"],
+            add_columns=["name", "credit_code", "district", "is_local", "licence_no", "legal_representative",
+                         "contact_person", "contact_phone", "address"],
+            edit_columns=["name", "credit_code", "district", "is_local", "licence_no", "legal_representative",
+                          "contact_person", "contact_phone", "address"],
+            search_columns=["name", "credit_code", "district", "is_local", "licence_no"],
+            checks={"credit_code": [optional_credit_code_problem], "contact_phone": [phone_problem]},
+            base_order=("name", "asc"),
+        ),
+        Resource(
+            name="Project", model=Project, title="工程项目", category=BASIC, access=("registry",),
+            api_resource="project",
+            labels={"name": "项目名称", "permit_no": "施工许可证号", "enterprise": "施工企业", "project_manager": "项目经理",
+                    "district": "所在区（市）", "building_area": "建筑面积（平方米）", "address": "项目地址", **STAMPS},
+            list_columns=["name", "permit_no", "enterprise", "district", "project_manager", "building_area"],
+            show_columns=["name", "permit_no", "enterprise", "project_manager", "district", "building_area", "address",
+                          "created_on", "changed_on"],
+            add_columns=["name", "permit_no", "enterprise", "project_manager", "district", "building_area", "address"],
+            edit_columns=["name", "permit_no", "enterprise", "project_manager", "district", "building_area", "address"],
+            search_columns=["name", "permit_no", "enterprise", "district", "project_manager"],
+            base_order=("name", "asc"),
+        ),
+        Resource(
+            name="Person", model=Person, title="人员证书", category=BASIC, access=("registry",),
+            api_resource="person",
+            labels={"enterprise": "所属企业", "name": "姓名", "id_number": "身份证号", "role": "人员类别",
+                    "certificate_no": "证书编号", "certificate_valid_until": "证书有效期至", **STAMPS},
+            list_columns=["name", "enterprise", "role", "certificate_no", "certificate_valid_until"],
+            show_columns=["name", "enterprise", "id_number", "role", "certificate_no", "certificate_valid_until"],
+            add_columns=["enterprise", "name", "id_number", "role", "certificate_no", "certificate_valid_until"],
+            edit_columns=["enterprise", "name", "id_number", "role", "certificate_no", "certificate_valid_until"],
+            search_columns=["name", "enterprise", "role", "certificate_no"],
+            base_order=("name", "asc"),
+        ),
+        Resource(
+            name="Attachment", model=Attachment, title="附件", category=RECORDS, access=("records",),
+            api_resource="attachment",
+            labels={"enterprise": "所属企业", "file_name": "文件名", "record_kind": "所属考核", "record_id": "记录编号",
+                    "item_code": "考核项目", "size": "大小（字节）", "media_type": "文件类型", "content_hash": "内容摘要",
+                    "created_on": "上传时间"},
+            list_columns=["file_name", "enterprise", "record_kind", "record_id", "size", "created_on"],
+            show_columns=["file_name", "enterprise", "record_kind", "record_id", "item_code", "size", "media_type",
+                          "content_hash", "created_on"],
+            search_columns=["file_name", "enterprise", "record_kind"],
+            base_order=("created_on", "desc"),
+        ),
+        Resource(
+            name="ReviewHistory", model=ReviewHistory, title="审核记录", category=RECORDS, access=("records",),
+            api_resource="review_history",
+            labels={"enterprise": "所属企业", "record_kind": "所属考核", "record_id": "记录编号", "action": "操作",
+                    "from_state": "原状态", "to_state": "新状态", "opinion": "意见", "user": "操作人", "created_on": "时间"},
+            list_columns=["created_on", "enterprise", "record_kind", "record_id", "action", "to_state", "user"],
+            show_columns=["created_on", "enterprise", "record_kind", "record_id", "action", "from_state", "to_state",
+                          "opinion"],
+            search_columns=["enterprise", "record_kind", "action"],
+            base_order=("created_on", "desc"),
+        ),
+        Resource(
+            name="GradeAdjustment", model=GradeAdjustment, title="动态调整", category=RECORDS, access=("records",),
+            api_resource="grade_adjustment",
+            labels={"enterprise": "所属企业", "project": "工程项目", "period": "考核年度", "final_grade": "等次类别",
+                    "direction": "调整方向", "reason_code": "调整原因", "note": "说明", "created_on": "时间"},
+            list_columns=["created_on", "enterprise", "project", "period", "final_grade", "direction"],
+            show_columns=["created_on", "enterprise", "project", "period", "final_grade", "direction", "reason_code",
+                          "note"],
+            search_columns=["enterprise", "period", "final_grade"],
+            base_order=("created_on", "desc"),
+        ),
+        Resource(
+            name="AuditLog", model=AuditLog, title="审计日志", category=RECORDS, access=("admin",),
+            api_resource="audit_log",
+            labels={"user": "用户", "action": "操作", "table_name": "数据表", "record_id": "记录编号",
+                    "detail": "详情", "created_on": "时间"},
+            list_columns=["created_on", "user", "action", "table_name", "record_id"],
+            show_columns=["created_on", "user", "action", "table_name", "record_id", "detail"],
+            search_columns=["action", "table_name", "record_id"],
+            base_order=("created_on", "desc"),
+        ),
+    ]

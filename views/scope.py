@@ -1,0 +1,117 @@
+"""Data scope, in one place: which records the current user may reach.
+
+Every door (HTML views, REST API, related-field pickers, downloads, reports) reads and writes
+through ``scope_clause`` / ``ensure_in_scope``. A model states how its records belong to an
+enterprise and a district (see ``models.core``); a role of the pack states which of the two
+limits it (``all``, ``district`` or ``enterprise``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app, g, has_request_context
+from sqlalchemy import false, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from criteria.pack import Pack
+
+BREADTH = {"none": 0, "enterprise": 1, "district": 2, "all": 3}
+
+
+class ScopeViolation(Exception):
+    """A write would put a record outside the user's data scope."""
+
+
+@dataclass(frozen=True)
+class UserScope:
+    kind: str  # all | district | enterprise | none
+    district_ids: frozenset[int] = field(default_factory=frozenset)
+    enterprise_id: int | None = None
+    is_admin: bool = False
+
+
+NOBODY = UserScope("none")
+EVERYTHING = UserScope("all", is_admin=True)
+
+
+def scope_of(user: Any, pack: Pack) -> UserScope:
+    """The broadest scope among the user's roles, bound to the user's district(s) or enterprise."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return NOBODY
+    roles = [pack.role_by_label(role.name) for role in user.roles]
+    roles = [r for r in roles if r is not None]
+    if not roles:
+        return NOBODY
+    best = max(roles, key=lambda r: BREADTH[r.scope])
+    is_admin = any(r.admin for r in roles)
+    if best.scope == "all":
+        return UserScope("all", is_admin=is_admin)
+    if best.scope == "district":
+        ids = frozenset(d.id for d in user.districts)
+        return UserScope("district", district_ids=ids) if ids else NOBODY
+    if user.enterprise_id is None:
+        return NOBODY
+    return UserScope("enterprise", enterprise_id=user.enterprise_id)
+
+
+def current_scope() -> UserScope:
+    """The scope of the user of this request (nobody outside a request)."""
+    if not has_request_context():
+        return EVERYTHING  # CLI commands and seeding run as the system
+    cached = getattr(g, "_data_scope", None)
+    if cached is None:
+        cached = scope_of(getattr(g, "user", None), current_app.extensions["criteria_pack"])
+        g._data_scope = cached
+    return cached
+
+
+def _path_in(model: type, path: str, values: Any) -> ColumnElement:
+    """``enterprise.district_id`` on Person -> EXISTS(enterprise whose district_id in values)."""
+    head, _, rest = path.partition(".")
+    attribute = getattr(model, head)
+    if not rest:
+        return attribute.in_(values) if isinstance(values, (set, frozenset, list, tuple)) else attribute == values
+    target = attribute.property.mapper.class_
+    return attribute.has(_path_in(target, rest, values))
+
+
+def scope_clause(model: type, scope: UserScope) -> ColumnElement | None:
+    """A WHERE clause limiting ``model`` to ``scope``; None means no limit."""
+    if getattr(model, "scope_admin_only", False):
+        return None if scope.is_admin else false()
+    if scope.kind == "all" or getattr(model, "scope_public", False):
+        return None
+    via = getattr(model, "scope_via", None)
+    if via:
+        relation = getattr(model, via)
+        inner = scope_clause(relation.property.mapper.class_, scope)
+        return None if inner is None else relation.has(inner)
+    if scope.kind == "district" and getattr(model, "scope_district", None):
+        return _path_in(model, model.scope_district, scope.district_ids)
+    if scope.kind == "enterprise" and getattr(model, "scope_enterprise", None):
+        return _path_in(model, model.scope_enterprise, scope.enterprise_id)
+    return false()
+
+
+def ensure_in_scope(session: Session, item: Any, scope: UserScope | None = None) -> None:
+    """Refuse (and roll back) a write that leaves ``item`` outside the user's scope.
+
+    The record is flushed and read back through the same clause that filters lists, so the
+    rule for writing is exactly the rule for reading, including foreign keys in submitted data.
+    """
+    scope = scope or current_scope()
+    model = type(item)
+    clause = scope_clause(model, scope)
+    if clause is None:
+        return
+    session.flush()
+    primary_key = model.__mapper__.primary_key[0]
+    visible = session.execute(
+        select(func.count()).select_from(model).where(primary_key == getattr(item, primary_key.key), clause)
+    ).scalar_one()
+    if not visible:
+        session.rollback()
+        raise ScopeViolation("所选的企业、项目或区（市）不在您的数据范围内，未保存任何内容。")
