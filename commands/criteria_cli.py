@@ -30,3 +30,35 @@ def check(pack_dir: str | None) -> None:
         f"OK: pack {pack.code} {pack.version}: {len(pack.kinds)} kinds ({', '.join(pack.kinds)}), "
         f"{items} items, {len(pack.districts)} districts, {len(pack.roles)} roles"
     )
+
+
+@criteria_group.command("plan")
+def plan() -> None:
+    """Show what the database needs for the configured pack (new tables or columns)."""
+    from models import db
+    from models.schema_sync import describe, pending
+
+    with db.engine.connect() as connection:
+        operations = pending(connection, current_app.extensions["criteria_pack"])
+    if not operations:
+        click.echo("数据库结构与考核标准一致，无需变更。")
+        return
+    for operation in operations:
+        click.echo(describe(operation))
+
+
+@criteria_group.command("apply")
+def apply() -> None:
+    """Create the tables and columns the configured pack needs, in one transaction."""
+    from models import db
+    from models.schema_sync import DestructiveChange
+    from models.schema_sync import apply as apply_changes
+
+    try:
+        done = apply_changes(db.engine, current_app.extensions["criteria_pack"])
+    except DestructiveChange as refused:
+        click.echo(f"拒绝执行：以下变更会删除或改动已有数据，未做任何修改：{refused}", err=True)
+        sys.exit(1)
+    for line in done:
+        click.echo(line)
+    click.echo(f"已完成 {len(done)} 项结构变更。" if done else "数据库结构与考核标准一致，无需变更。")

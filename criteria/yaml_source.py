@@ -14,6 +14,8 @@ import yaml
 
 from criteria.errors import Problem
 
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
+
 
 @dataclass
 class YamlFile:
@@ -69,9 +71,10 @@ def read_yaml(path: Path, name: str) -> tuple[YamlFile | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         return None, [Problem(name, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
     text = text.replace("\r\n", "\n")
+    loader = SafeLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -80,6 +83,8 @@ def read_yaml(path: Path, name: str) -> tuple[YamlFile | None, list[Problem]]:
         return None, [Problem(name, "", message)]
     except yaml.YAMLError as exc:
         return None, [Problem(name, "", f"YAML syntax error: {exc}")]
+    finally:
+        loader.dispose()
     lines: dict[str, int] = {}
     problems: list[Problem] = []
     if node is not None:

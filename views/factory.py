@@ -14,6 +14,21 @@ from typing import Any
 from views.base import ScopedApi, ScopedInterface, ScopedModelView
 from views.checks import ApiCheck, Check, FormCheck
 
+# Labels of the columns most tables share; a resource's own labels take precedence.
+COMMON_LABELS = {
+    "id": "编号",
+    "created_on": "创建时间",
+    "changed_on": "修改时间",
+    "created_by_fk": "创建人编号",
+    "changed_by_fk": "修改人编号",
+    "enterprise_id": "施工企业编号",
+    "project_id": "工程项目编号",
+    "district_id": "区（市）编号",
+    "assessment_id": "所属考核编号",
+    "user_id": "用户编号",
+    "items": "评分项",
+}
+
 READ_VIEW = ("can_list", "can_show")
 READ_API = ("can_get", "can_info")
 WRITE_VIEW = {"add": "can_add", "edit": "can_edit", "delete": "can_delete"}
@@ -102,13 +117,21 @@ def build_view(resource: Resource) -> type[ScopedModelView]:
     return type(resource.view_name, _bases(resource, ScopedModelView), attrs)
 
 
+def all_labels(resource: Resource, datamodel: ScopedInterface) -> dict[str, str]:
+    """A Chinese label for every column and relation of the model (the API lists them all)."""
+    labels = {key: COMMON_LABELS.get(key, key) for key in datamodel.list_properties}
+    return {**labels, **resource.labels}
+
+
 def build_api(resource: Resource) -> type[ScopedApi]:
-    descriptions = {c: resource.descriptions.get(c, label) for c, label in resource.labels.items()}
+    datamodel = ScopedInterface(resource.model)
+    labels = all_labels(resource, datamodel)
+    descriptions = {c: resource.descriptions.get(c, label) for c, label in labels.items()}
     attrs: dict[str, Any] = {
-        "datamodel": ScopedInterface(resource.model),
+        "datamodel": datamodel,
         "resource_name": resource.api_resource or resource.name.lower(),
         "openapi_spec_tag": resource.title,
-        "label_columns": resource.labels,
+        "label_columns": labels,
         "description_columns": descriptions,
         "list_columns": ["id", *resource.list_columns],
         "show_columns": ["id", *resource.show_columns],
