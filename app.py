@@ -18,6 +18,7 @@ from i18n import compile_catalogues
 from models import db, pack_models
 from models.pack_sync import sync_districts
 from settings import ROOT, default_config
+from views.csrf import protect
 from views.permissions import role_definitions
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         appbuilder = AppBuilder(update_perms=ready)
         appbuilder.init_app(app, db.session)
         views.register(appbuilder, resources)
+        protect(app)
         if ready:
             BaseSecurityManager.create_db(appbuilder.sm)
             sync_districts(db.session, pack)

@@ -111,7 +111,8 @@ def template_url(backend: Backend) -> Iterator[str]:
 @pytest.fixture
 def app(backend: Backend, template_url: str) -> Iterator[Flask]:
     url = backend.copy(template_url, f"t{os.getpid()}_{next(_counter)}")
-    application = make_app(url)
+    # The template's permissions were synced when it was seeded; the same pack needs no resync.
+    application = make_app(url, FAB_UPDATE_PERMS=False)
     yield application
     dispose(application)
     backend.drop(url)

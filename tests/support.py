@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 
 from commands.demo_data import DEMO_PASSWORD
 
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+TOKEN = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 
 
 def csrf_token(client: FlaskClient, url: str) -> str:
@@ -20,10 +20,12 @@ def csrf_token(client: FlaskClient, url: str) -> str:
 
 
 def login(client: FlaskClient, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the form; API writes of this client then carry the session's CSRF token."""
     token = csrf_token(client, "/login/")
     answer = client.post("/login/", data={"username": username, "password": password, "csrf_token": token})
     assert answer.status_code == 302, f"login of {username} failed"
     assert "/login" not in answer.headers["Location"], f"login of {username} was refused"
+    client.environ_base["HTTP_X_CSRFTOKEN"] = token
 
 
 def visible_text(html: str) -> str:

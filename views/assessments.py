@@ -75,7 +75,7 @@ class AssessmentHooks:
 
 
 def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]:
-    """The item-row resource and the assessment resource of one kind."""
+    """The item-row resource (for kinds with items) and the assessment resource of one kind."""
     headers = {f.code: f.label for f in kind.header_fields}
     subject = ["project"] if kind.subject == "project" else ["enterprise"]
     checks: dict[str, list] = {"period": [year_problem]}
@@ -107,7 +107,7 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
         show_columns=["assessment", "item_name", "not_applicable", "self_score", "assessed_score", "results",
                       "opinion", "review_status"],
         edit_columns=["not_applicable", "self_score", "assessed_score", "opinion"],
-        search_columns=["item_code", "review_status"],
+        search_columns=["assessment", "item_code", "review_status"],
         formatters={"review_status": lambda code: statuses.get(code, code)},
         menu=False,
     )
@@ -134,6 +134,6 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
         form_fields=form_fields,
         base_order=("changed_on", "desc"),
         mixin=mixin,
-        related=[item_resource.view_name],
+        related=[item_resource.view_name] if kind.items else [],
     )
-    return [item_resource, assessment_resource]
+    return [item_resource, assessment_resource] if kind.items else [assessment_resource]
