@@ -7,7 +7,9 @@ column descriptions in the API (FAB otherwise repeats a catalogue header there).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
+from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +30,19 @@ COMMON_LABELS = {
     "user_id": "用户编号",
     "items": "评分项",
 }
+
+def display(value: Any) -> Any:
+    """How a plain value reads on a screen: nothing for None, 是/否, minutes for times."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return value
+
 
 READ_VIEW = ("can_list", "can_show")
 READ_API = ("can_get", "can_info")
@@ -100,7 +115,8 @@ def build_view(resource: Resource) -> type[ScopedModelView]:
         "show_columns": resource.show_columns,
         "search_columns": resource.search_columns,
         "description_columns": resource.descriptions,
-        "formatters_columns": resource.formatters,
+        "formatters_columns": {
+            **{c: display for c in {*resource.list_columns, *resource.show_columns}}, **resource.formatters},
         "validators_columns": {c: [FormCheck(*checks)] for c, checks in resource.checks.items()},
         "related_views": resource.related,
         "base_permissions": resource.view_permissions(write=True),

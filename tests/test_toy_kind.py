@@ -1,0 +1,94 @@
+"""A new assessment kind declared in YAML alone gets a table, CRUD screens and a REST endpoint."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from criteria.loader import DEFAULT_PACK
+from tests import records
+from tests.conftest import dispose, make_app
+from tests.support import csrf_token, login, visible_text
+
+TOY = """\
+version: "2026.1"
+code: toy_check
+name: 玩具安全专项检查
+short_name: 玩具检查
+subject: enterprise
+filled_by: enterprise
+reviewed_by: [city_station]
+grade_scale: licence
+total: 30
+header_fields:
+  - {code: inspector, label: 检查人员, type: string, required: true, max_length: 40}
+  - {code: inspected_on, label: 检查日期, type: date}
+items:
+  - {code: storage, name: 物料存放, max: 10, standard: 按规定分类存放, evidence: [存放记录]}
+  - {code: labels, name: 安全标识, max: 20, standard: 标识齐全清晰}
+scoring:
+  method: sum
+  zero_item_forces_total_zero: false
+  missing_items: ignore
+  score_places: 1
+  rounding: {places: 2, mode: half_up, compare_on: rounded}
+workflow:
+  initial: draft
+  states:
+    - {code: draft, label: 草稿, editable: true}
+    - {code: approved, label: 审核通过}
+  transitions:
+    - {code: approve, label: 审核通过, from: [draft], to: approved, roles: [city_station]}
+  item_statuses:
+    - {code: pending, label: 待审核}
+"""
+
+
+@pytest.fixture
+def toy_app(backend, template_url, tmp_path):
+    pack = tmp_path / "qingdao"
+    shutil.copytree(DEFAULT_PACK, pack)
+    (pack / "toy.yaml").write_text(TOY, encoding="utf-8")
+    manifest = pack / "pack.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("daily.yaml]", "daily.yaml, toy.yaml]"),
+                        encoding="utf-8")
+    url = backend.copy(template_url, f"toy{id(tmp_path)}")
+    app = make_app(url, CRITERIA_PACK=str(pack))
+    yield app
+    dispose(app)
+    backend.drop(url)
+
+
+def test_new_kind_from_yaml_only(toy_app):
+    runner = toy_app.test_cli_runner()
+    plan = runner.invoke(args=["criteria", "plan"])
+    assert "新建数据表 assessment_toy_check" in plan.output
+    assert "新建数据表 assessment_toy_check_item" in plan.output
+    applied = runner.invoke(args=["criteria", "apply"])
+    assert applied.exit_code == 0, applied.output
+    assert "数据库结构与考核标准一致" in runner.invoke(args=["criteria", "plan"]).output
+
+    client = toy_app.test_client()
+    login(client, "enterprise_01")
+    own = records.enterprise_of(toy_app, "enterprise_01")
+    created = client.post("/api/v1/assessment_toy_check/", json={"enterprise": own, "period": "2026", "inspector": "王五"})
+    assert created.status_code == 201, created.get_json()
+    listed = client.get("/api/v1/assessment_toy_check/").get_json()
+    assert listed["count"] == 1
+    shown = client.get(f"/api/v1/assessment_toy_check/{created.get_json()['id']}").get_json()
+    assert shown["result"]["inspector"] == "王五" and shown["result"]["state"] == "draft"
+    assert shown["description_columns"]["inspector"] == "检查人员"
+
+    page = visible_text(client.get("/toycheckassessmentview/list/").get_data(as_text=True))
+    assert "玩具检查" in page and "草稿" in page
+    form = client.get("/toycheckassessmentview/add").get_data(as_text=True)
+    assert "检查人员" in form and "检查日期" in form
+    token = csrf_token(client, "/toycheckassessmentview/add")
+    added = client.post("/toycheckassessmentview/add", data={
+        "csrf_token": token, "enterprise": str(own), "period": "2026", "inspector": "赵六", "inspected_on": ""})
+    assert added.status_code == 302
+    assert client.get("/api/v1/assessment_toy_check/").get_json()["count"] == 2
+    model = records.kind_model(toy_app, "toy_check")
+    shown = client.get(f"/toycheckassessmentview/show/{records.ids(toy_app, model)[0]}").get_data(as_text=True)
+    assert "物料存放" in shown and "安全标识" in shown and "王五" in shown
