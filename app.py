@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Flask
 from flask_appbuilder import AppBuilder
-from flask_appbuilder.security.manager import BaseSecurityManager
 from flask_migrate import Migrate
 from sqlalchemy import inspect
 
@@ -48,7 +47,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         views.register(appbuilder, resources)
         protect(app)
         if ready:
-            BaseSecurityManager.create_db(appbuilder.sm)
             sync_districts(db.session, pack)
         else:
             log.warning("数据库尚未初始化：请先运行 flask --app app db upgrade")

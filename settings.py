@@ -27,6 +27,10 @@ def default_config() -> dict:
         "AUTH_ROLE_PUBLIC": "匿名访客",
         "FAB_CREATE_DB": False,  # the schema comes from Alembic migrations, never from create_all
         "FAB_API_SWAGGER_UI": True,
+        # Permissions derive from the pack's roles; their raw technical names are not a screen for users.
+        "FAB_ADD_SECURITY_PERMISSION_VIEW": False,
+        "FAB_ADD_SECURITY_VIEW_MENU_VIEW": False,
+        "FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW": False,
         "FAB_SECURITY_MANAGER_CLASS": "views.security.AppSecurityManager",
         "FAB_INDEX_VIEW": "views.home.HomeView",
         "WTF_CSRF_ENABLED": True,

@@ -1,4 +1,4 @@
-from models.credit_code import check_character, credit_code_problem, is_valid_credit_code
+from models.credit_code import credit_code_problem, is_valid_credit_code
 
 
 def test_published_codes_are_valid():

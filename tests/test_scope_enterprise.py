@@ -125,3 +125,15 @@ def test_enterprise_user_cannot_create_enterprises(logged_in):
                                                          "district": 1})
     assert answer.status_code in (401, 403)
     assert logged_in.get("/enterpriseview/add").status_code in (302, 403)
+
+
+def test_csv_export_follows_the_scope(app, logged_in, own, other):
+    answer = logged_in.get("/enterpriseview/export/")
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    text = answer.get_data(as_text=True)
+    with app.app_context():
+        from models import db
+
+        own_name, other_name = db.session.get(Enterprise, own).name, db.session.get(Enterprise, other).name
+    assert text.startswith("\ufeff企业名称,统一社会信用代码")
+    assert own_name in text and other_name not in text

@@ -6,16 +6,19 @@ from flask_appbuilder import AppBuilder
 
 from criteria.pack import Pack
 from models import KindModels
-from views.assessments import kind_resources
+from views.assessments import CATEGORY, kind_resources
 from views.factory import Resource, build_api, build_view
-from views.registry import core_resources
+from views.registry import BASIC, RECORDS, core_resources
+
+MENU_ORDER = [BASIC, CATEGORY, RECORDS]
 
 
 def all_resources(pack: Pack, models: dict[str, KindModels]) -> list[Resource]:
+    """Every table's resource, in menu order (a stable sort keeps item rows before their kind)."""
     resources = core_resources()
     for code, kind in pack.kinds.items():
         resources += kind_resources(kind, models[code], pack)
-    return resources
+    return sorted(resources, key=lambda r: MENU_ORDER.index(r.category))
 
 
 def register(appbuilder: AppBuilder, resources: list[Resource]) -> None:

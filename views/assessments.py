@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_appbuilder.fieldwidgets import Select2Widget
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from criteria.pack import HeaderField, Kind, Pack
 from models import KindModels
@@ -89,7 +90,7 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
             checks[field.code] = [choice_check(choices, field.label)]
             formatters[field.code] = lambda code, labels=choices: labels.get(code, code or "")
             form_fields[field.code] = SelectField(
-                field.label, choices=[("", "请选择")] + list(choices.items()), widget=Select2Widget(),
+                field.label, choices=[SelectChoice("", "请选择"), *(SelectChoice(c, label) for c, label in choices.items())], widget=Select2Widget(),
                 description=field.help or "",
             )
     names = {i.code: i.name for i in kind.items}

@@ -6,10 +6,13 @@ the scope in ``views.scope`` and the uniqueness checks apply to every door alike
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
+from urllib.parse import quote
 
-from flask import abort, flash, request
-from flask_appbuilder import ModelRestApi, ModelView
+from flask import Response, abort, flash, request
+from flask_appbuilder import ModelRestApi, ModelView, expose, has_access, permission_name
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from sqlalchemy import func, select
@@ -83,9 +86,34 @@ class ScopedInterface(SQLAInterface):
 
 
 class ScopedModelView(ModelView):
-    """A ModelView whose failed saves keep the form and the user's input, with the reason shown."""
+    """A ModelView whose failed saves keep the form and the user's input, with the reason shown,
+    and whose list (as searched) can be exported."""
 
     page_size = 20
+    list_template = "scoped_list.html"
+
+    def _cell(self, row: Any, column: str) -> Any:
+        value = getattr(row, column)
+        formatter = self.formatters_columns.get(column)
+        return formatter(value) if formatter else value
+
+    @expose("/export/")
+    @has_access
+    @permission_name("list")
+    def export(self) -> Response:
+        """The current search as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese)."""
+        get_filter_args(self._filters)
+        order_column, order_direction = self.base_order or ("", "")
+        _, rows = self.datamodel.query(self._filters, order_column, order_direction)
+        out = io.StringIO()
+        out.write("\ufeff")
+        writer = csv.writer(out)
+        writer.writerow([str(self.label_columns.get(c, c)) for c in self.list_columns])
+        for row in rows:
+            writer.writerow([self._cell(row, c) for c in self.list_columns])
+        name = quote(f"{self.list_title}.csv")
+        return Response(out.getvalue(), mimetype="text/csv",
+                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
 
     def _save(self, form: Any, item: Any, is_created: bool) -> bool:
         try:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from views.base import ScopedApi, ScopedInterface, ScopedModelView
@@ -104,17 +104,18 @@ def _bases(resource: Resource, base: type) -> tuple[type, ...]:
 
 
 def build_view(resource: Resource) -> type[ScopedModelView]:
+    datamodel = ScopedInterface(resource.model)
     attrs: dict[str, Any] = {
-        "datamodel": ScopedInterface(resource.model),
+        "datamodel": datamodel,
         "list_title": f"{resource.title}列表",
         "show_title": f"查看{resource.title}",
         "add_title": f"新增{resource.title}",
         "edit_title": f"编辑{resource.title}",
-        "label_columns": resource.labels,
+        "label_columns": all_labels(resource, datamodel),  # FAB fills these dicts in: never share them
         "list_columns": resource.list_columns,
         "show_columns": resource.show_columns,
         "search_columns": resource.search_columns,
-        "description_columns": resource.descriptions,
+        "description_columns": dict(resource.descriptions),
         "formatters_columns": {
             **{c: display for c in {*resource.list_columns, *resource.show_columns}}, **resource.formatters},
         "validators_columns": {c: [FormCheck(*checks)] for c, checks in resource.checks.items()},

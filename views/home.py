@@ -12,7 +12,7 @@ class HomeView(IndexView):
     index_template = "home.html"
 
     @expose("/")
-    def index(self):  # noqa: ANN201 - FAB view
+    def index(self):
         pack = current_app.extensions["criteria_pack"]
         user = getattr(g, "user", None)
         roles = [r.name for r in user.roles] if user is not None and user.is_authenticated else []

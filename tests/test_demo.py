@@ -1,0 +1,26 @@
+"""`flask --app app demo` seeds every role's logins and sample data, and a second run adds nothing."""
+
+from __future__ import annotations
+
+from models import AppUser, Enterprise, Project
+from tests import records
+
+
+def test_demo_is_idempotent_and_prints_logins(app):
+    model = records.kind_model(app, "general")
+    before = [records.count(app, m) for m in (Enterprise, Project, AppUser, model)]
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert [records.count(app, m) for m in (Enterprise, Project, AppUser, model)] == before
+    assert "管理员登录：用户名 admin" in result.output
+    assert before[0] == 30 and before[1] == 60
+
+
+def test_demo_enterprises_have_valid_credit_codes_and_both_kinds_of_origin(app):
+    from models import db
+    from models.credit_code import is_valid_credit_code
+
+    with app.app_context():
+        companies = db.session.query(Enterprise).all()
+        assert all(is_valid_credit_code(c.credit_code) for c in companies)
+        assert {c.is_local for c in companies} == {True, False}
