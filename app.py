@@ -10,11 +10,12 @@ from flask import Flask
 from flask_appbuilder import AppBuilder
 from flask_migrate import Migrate
 from sqlalchemy import inspect
+from sqlalchemy.orm import Session
 
 import views
 from criteria import load_pack
 from i18n import compile_catalogues
-from models import db, pack_models
+from models import audit, db, pack_models
 from models.pack_sync import sync_districts
 from settings import ROOT, default_config
 from views.csrf import protect
@@ -38,6 +39,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
 
     db.init_app(app)
+    audit.install(Session)
     Migrate(app, db, directory=str(MIGRATIONS), compare_type=True)
     with app.app_context():
         # Before `db upgrade` has run there is nothing to sync permissions into.

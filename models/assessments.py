@@ -7,6 +7,7 @@ Item scores live in rows, so adding or renaming an item changes data, not the sc
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,6 +79,10 @@ def _signature(kind: Kind) -> tuple:
     return (kind.code, kind.subject, tuple((f.code, f.type, f.max_length) for f in kind.header_fields))
 
 
+def _this_year() -> str:
+    return str(datetime.date.today().year)
+
+
 def _describe(self: Any) -> str:
     subject = self.project if self.project_id else self.enterprise
     return f"{subject or ''} {self.period or ''}".strip()
@@ -99,7 +104,7 @@ def kind_models(kind: Kind) -> KindModels:
         "enterprise": relationship(Enterprise),
         "project_id": Column(Integer, ForeignKey("project.id"), nullable=kind.subject != "project", index=True),
         "project": relationship(Project),
-        "period": Column(String(20), nullable=False, index=True),
+        "period": Column(String(20), nullable=False, index=True, default=_this_year),
         "state": Column(String(30), nullable=False, default="draft", index=True),
         "criteria_pack": Column(String(40), nullable=False),
         "criteria_version": Column(String(80), nullable=False),

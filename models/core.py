@@ -210,4 +210,3 @@ class AppUser(User):
     enterprise_id = Column(Integer, ForeignKey("enterprise.id", ondelete="SET NULL", use_alter=True))
     enterprise = relationship(Enterprise, foreign_keys=[enterprise_id])
     districts = relationship(District, secondary=user_district)
-    must_change_password = Column(Boolean, default=False)

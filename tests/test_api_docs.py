@@ -22,7 +22,7 @@ def test_info_descriptions_are_chinese(client):
     info = client.get("/api/v1/assessment_general/_info").get_json()
     descriptions = info.get("description_columns") or {}
     fields = {f["name"]: f for f in info["add_columns"]}
-    assert fields["contact_phone"]["description"] == "联系电话"
+    assert fields["contact_phone"]["description"] == "联系电话：提交时必填，草稿可暂不填写"
     assert all(re.search(r"[\u4e00-\u9fff]", f.get("description", "") or "") for f in fields.values()), fields
     assert descriptions == {} or all(re.search(r"[\u4e00-\u9fff]", d) for d in descriptions.values())
 

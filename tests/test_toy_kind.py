@@ -78,7 +78,7 @@ def test_new_kind_from_yaml_only(toy_app):
     assert listed["count"] == 1
     shown = client.get(f"/api/v1/assessment_toy_check/{created.get_json()['id']}").get_json()
     assert shown["result"]["inspector"] == "王五" and shown["result"]["state"] == "draft"
-    assert shown["description_columns"]["inspector"] == "检查人员"
+    assert shown["description_columns"]["inspector"] == "检查人员：提交时必填，草稿可暂不填写"
 
     page = visible_text(client.get("/toycheckassessmentview/list/").get_data(as_text=True))
     assert "玩具检查" in page and "草稿" in page

@@ -49,6 +49,18 @@ def field_choices(field: HeaderField, kind: Kind, pack: Pack) -> dict[str, str]:
     return dict(field.choices)
 
 
+def field_help(kind: Kind) -> dict[str, str]:
+    """Help under a header field: its own help text, and whether submitting requires it."""
+    found = {}
+    for field in kind.header_fields:
+        parts = [field.help] if field.help else []
+        if field.required:
+            parts.append("提交时必填，草稿可暂不填写")
+        if parts:
+            found[field.code] = "；".join(parts)
+    return found
+
+
 class AssessmentHooks:
     """Filled in on every create and update, whichever door it comes through."""
 
@@ -89,9 +101,9 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
             choices = field_choices(field, kind, pack)
             checks[field.code] = [choice_check(choices, field.label)]
             formatters[field.code] = lambda code, labels=choices: labels.get(code, code or "")
+            options = [SelectChoice("", "请选择"), *(SelectChoice(c, label) for c, label in choices.items())]
             form_fields[field.code] = SelectField(
-                field.label, choices=[SelectChoice("", "请选择"), *(SelectChoice(c, label) for c, label in choices.items())], widget=Select2Widget(),
-                description=field.help or "",
+                field.label, choices=options, widget=Select2Widget(), description=field_help(kind).get(field.code, "")
             )
     names = {i.code: i.name for i in kind.items}
     statuses = kind.item_status_labels
@@ -123,7 +135,7 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
         access=("kind", kind.code),
         api_resource=models.assessment.__tablename__,
         labels={**ASSESSMENT_LABELS, **headers},
-        descriptions={f.code: f.help or f.label for f in kind.header_fields},
+        descriptions=field_help(kind),
         list_columns=[*subject, "period", "state", "total", "grade", "changed_on"],
         show_columns=["enterprise", *(["project"] if kind.subject == "project" else []), "period", "state",
                       *header_codes, "total", "grade", "criteria_version", "created_on", "changed_on"],

@@ -143,7 +143,8 @@ def all_labels(resource: Resource, datamodel: ScopedInterface) -> dict[str, str]
 def build_api(resource: Resource) -> type[ScopedApi]:
     datamodel = ScopedInterface(resource.model)
     labels = all_labels(resource, datamodel)
-    descriptions = {c: resource.descriptions.get(c, label) for c, label in labels.items()}
+    descriptions = {c: f"{label}：{resource.descriptions[c]}" if c in resource.descriptions else label
+                    for c, label in labels.items()}
     attrs: dict[str, Any] = {
         "datamodel": datamodel,
         "resource_name": resource.api_resource or resource.name.lower(),

@@ -67,7 +67,6 @@ def upgrade():
     sa.Column('created_by_fk', sa.Integer(), nullable=True),
     sa.Column('changed_by_fk', sa.Integer(), nullable=True),
     sa.Column('enterprise_id', sa.Integer(), nullable=True),
-    sa.Column('must_change_password', sa.Boolean(), nullable=True),
     sa.ForeignKeyConstraint(['changed_by_fk'], ['ab_user.id'], ),
     sa.ForeignKeyConstraint(['created_by_fk'], ['ab_user.id'], ),
     sa.PrimaryKeyConstraint('id'),
