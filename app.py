@@ -22,6 +22,10 @@ from views.csrf import protect
 from views.permissions import role_definitions
 
 log = logging.getLogger(__name__)
+# FAB warns in English on every start until the first account exists; the demo command creates it.
+logging.getLogger("flask_appbuilder.security.manager").addFilter(
+    lambda record: "No user yet created" not in record.getMessage()
+)
 MIGRATIONS = ROOT / "migrations"
 
 

@@ -137,3 +137,37 @@ def test_csv_export_follows_the_scope(app, logged_in, own, other):
         own_name, other_name = db.session.get(Enterprise, own).name, db.session.get(Enterprise, other).name
     assert text.startswith("\ufeff企业名称,统一社会信用代码")
     assert own_name in text and other_name not in text
+
+
+def test_html_edit_of_own_record_saves_and_moving_it_out_is_refused(app, logged_in, own, other):
+    model = records.kind_model(app, "general")
+    mine = records.ids(app, model, enterprise_id=own)[0]
+    token = csrf_token(logged_in, f"/generalassessmentview/edit/{mine}")
+    form = {"csrf_token": token, "enterprise": str(own), "period": "2027", "contact_person": "王五",
+            "contact_phone": "13912345678"}
+    assert logged_in.post(f"/generalassessmentview/edit/{mine}", data=form).status_code == 302
+    assert records.count(app, model, id=mine, period="2027") == 1
+    moved = logged_in.post(f"/generalassessmentview/edit/{mine}", data={**form, "enterprise": str(other),
+                                                                          "period": "2028"})
+    assert moved.status_code == 200
+    # another enterprise is not among the form's choices, so the field is refused as empty
+    assert "该字段是必填字段" in moved.get_data(as_text=True)
+    assert records.count(app, model, id=mine, enterprise_id=own, period="2027") == 1
+
+
+def test_item_self_score_out_of_range_names_the_item_and_stores_nothing(app, logged_in, own):
+    model = records.kind_model(app, "general")
+    items = app.extensions["kind_models"]["general"].item
+    mine = records.ids(app, model, enterprise_id=own)[0]
+    with app.app_context():
+        from models import db
+
+        row = db.session.query(items).filter_by(assessment_id=mine, item_code="safety_investment").one()
+        row_id, before = row.id, row.self_score
+    answer = logged_in.put(f"/api/v1/assessment_general_item/{row_id}", json={"self_score": 16})
+    assert answer.status_code == 422
+    assert answer.get_json()["message"]["self_score"] == ["“安全生产投入”的自评分应在 0 到 15 之间，填写的是 16"]
+    assert logged_in.put(f"/api/v1/assessment_general_item/{row_id}", json={"self_score": 12.25}).status_code == 422
+    with app.app_context():
+        assert db.session.get(items, row_id).self_score == before
+    assert logged_in.put(f"/api/v1/assessment_general_item/{row_id}", json={"self_score": 12.5}).status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask_appbuilder.fieldwidgets import Select2Widget
@@ -10,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from criteria.pack import HeaderField, Kind, Pack
 from models import KindModels
+from views.base import FieldProblem
 from views.checks import choice_check, phone_problem, year_problem
 from views.factory import Resource
 from views.scope import current_scope
@@ -87,6 +89,24 @@ class AssessmentHooks:
         self._complete(item)
 
 
+class ItemHooks:
+    """Checks on an item row, whichever door the score comes through."""
+
+    kind: Kind
+
+    def pre_update(self, row: Any) -> None:
+        item = self.kind.item(row.item_code)
+        if row.self_score is None:
+            return
+        score = Decimal(str(row.self_score))
+        places = self.kind.scoring.get("score_places", 1)
+        if not 0 <= score <= item.max:
+            shown = format(score.normalize(), "f")
+            raise FieldProblem("self_score", f"“{item.name}”的自评分应在 0 到 {item.max} 之间，填写的是 {shown}")
+        if score != score.quantize(Decimal(1).scaleb(-places)):
+            raise FieldProblem("self_score", f"“{item.name}”的自评分最多保留 {places} 位小数")
+
+
 def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]:
     """The item-row resource (for kinds with items) and the assessment resource of one kind."""
     headers = {f.code: f.label for f in kind.header_fields}
@@ -119,9 +139,10 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
         list_columns=["item_name", "not_applicable", "self_score", "assessed_score", "review_status"],
         show_columns=["assessment", "item_name", "not_applicable", "self_score", "assessed_score", "results",
                       "opinion", "review_status"],
-        edit_columns=["not_applicable", "self_score", "assessed_score", "opinion"],
+        edit_columns=["not_applicable", "self_score"],  # assessed scores and opinions belong to the review
         search_columns=["assessment", "item_code", "review_status"],
         formatters={"review_status": lambda code: statuses.get(code, code)},
+        mixin=type(f"{models.item.__name__}Hooks", (ItemHooks,), {"kind": kind}),
         menu=False,
     )
 
