@@ -62,3 +62,24 @@ def apply() -> None:
     for line in done:
         click.echo(line)
     click.echo(f"已完成 {len(done)} 项结构变更。" if done else "数据库结构与考核标准一致，无需变更。")
+
+
+@criteria_group.command("score")
+@click.argument("kind")
+def score(kind: str) -> None:
+    """Score one assessment of KIND from JSON on stdin; print the total, grade and item points as JSON."""
+    import json
+
+    from scoring import ScoreInputError, score_kind
+
+    try:
+        payload = json.loads(sys.stdin.read() or "{}")
+    except json.JSONDecodeError as exc:
+        click.echo(f"输入不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}", err=True)
+        sys.exit(2)
+    try:
+        result = score_kind(current_app.extensions["criteria_pack"], kind, payload)
+    except ScoreInputError as problem:
+        click.echo(f"输入有误：{problem}", err=True)
+        sys.exit(2)
+    click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))

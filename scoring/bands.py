@@ -1,0 +1,23 @@
+"""Grade bands of a scale: a band holds min <= score < max; the top band also holds its max."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+
+def band_for(score: Decimal, scale: dict[str, Any]) -> dict[str, Any]:
+    top = max(band["max"] for band in scale["bands"])
+    for band in scale["bands"]:
+        if band["min"] <= score < band["max"] or (score == band["max"] == top):
+            return band
+    raise ValueError(f"score {score} is outside scale {scale['code']} ({scale['min']}..{scale['max']})")
+
+
+def band_by_code(code: str, scale: dict[str, Any]) -> dict[str, Any]:
+    return next(band for band in scale["bands"] if band["code"] == code)
+
+
+def rank(code: str, scale: dict[str, Any]) -> int:
+    """0 for the best band; bands are listed best first."""
+    return [band["code"] for band in scale["bands"]].index(code)
