@@ -191,4 +191,5 @@ def _build(
         scales={s["code"]: s for s in grading["scales"]},
         final_grades=tuple(grading["final_grades"]),
         adjustments=grading["adjustments"],
+        grading_rounding=grading["rounding"],
     )

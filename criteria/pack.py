@@ -101,6 +101,7 @@ class Pack:
     scales: dict[str, dict[str, Any]]
     final_grades: tuple[dict[str, Any], ...]
     adjustments: dict[str, Any]
+    grading_rounding: dict[str, Any] = field(default_factory=dict)
 
     def role(self, code: str) -> Role:
         return next(r for r in self.roles if r.code == code)

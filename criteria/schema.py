@@ -75,6 +75,12 @@ class RolesSchema(Versioned):
 # ---- grading.yaml -------------------------------------------------------------------------------
 
 
+class RoundingSchema(Strict):
+    places = Integer(required=True, validate=between(0, 6))
+    mode = Text(required=True, validate=one_of("half_up", "half_even", "down", "up"))
+    compare_on = Text(required=True, validate=one_of("rounded", "raw"))
+
+
 class BandSchema(Strict):
     code = Code(required=True)
     label = Text(required=True)
@@ -181,6 +187,7 @@ class AdjustmentsSchema(Strict):
 
 
 class GradingSchema(Versioned):
+    rounding = Nested(RoundingSchema, required=True)
     scales = Items(Nested(ScaleSchema), required=True, validate=not_empty_list())
     final_grades = Items(Nested(FinalGradeSchema), required=True, validate=not_empty_list())
     adjustments = Nested(AdjustmentsSchema, required=True)
@@ -268,12 +275,6 @@ class EntrySchema(Strict):
             raise ValidationError("a bonus must be greater than 0", field_name="points")
         elif kind == "deduction" and points >= 0:
             raise ValidationError("a deduction must be less than 0", field_name="points")
-
-
-class RoundingSchema(Strict):
-    places = Integer(required=True, validate=between(0, 6))
-    mode = Text(required=True, validate=one_of("half_up", "half_even", "down", "up"))
-    compare_on = Text(required=True, validate=one_of("rounded", "raw"))
 
 
 class SumScoringSchema(Strict):

@@ -29,12 +29,12 @@ def daily_net(kind: Kind, entries: list[DailyEntry], subject: str = "enterprise"
     highest: dict[tuple[str, str | None], Decimal] = {}
     group_bonus: dict[str, Decimal] = defaultdict(lambda: ZERO)
     deductions = ZERO
-    vetoes: list[str] = []
+    vetoes: list[str] = []  # codes
     for entry in entries:
         row = catalogue[entry.code]
         if row["kind"] == "veto":
             if entry.count:
-                vetoes.append(row["name"])
+                vetoes.append(row["code"])
             continue
         points = row["points"] * entry.count
         group = row.get("group")
@@ -54,10 +54,11 @@ def daily_net(kind: Kind, entries: list[DailyEntry], subject: str = "enterprise"
     bonus = sum(group_bonus.values(), ZERO)
     net = bonus + deductions
     reasons.append(f"加分 {bonus}，扣分 {-deductions}，合计 {net}")
-    reasons += [f"否决事项：{name}" for name in vetoes]
+    reasons += [f"否决事项：{catalogue[code]['name']}" for code in vetoes]
     counted = defaultdict(int)
     for entry in entries:
         counted[entry.code] += entry.count
-    items = [ItemPoints(code, catalogue[code]["name"], Decimal(0), True, catalogue[code].get("points"))
-             for code in counted]
-    return ScoreResult(kind.code, net, net, None, None, items, reasons, forced=bool(vetoes))
+    items = [ItemPoints(code, catalogue[code]["name"], Decimal(0), True,
+                        None if catalogue[code].get("points") is None else catalogue[code]["points"] * count)
+             for code, count in counted.items()]
+    return ScoreResult(kind.code, net, net, None, None, items, reasons, forced=bool(vetoes), vetoes=vetoes)

@@ -38,6 +38,7 @@ class ScoreResult:
     items: list[ItemPoints]
     reasons: list[str]  # in order: how the total and the grade came about (Chinese, for users)
     forced: bool = False  # the grade was set by a veto or a zero rule, not by the bands
+    vetoes: list[str] = field(default_factory=list)  # codes of the vetoes that apply
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -47,6 +48,7 @@ class ScoreResult:
             "grade": self.grade_label,
             "grade_code": self.grade,
             "forced": self.forced,
+            "vetoes": self.vetoes,
             "items": [item.as_json() for item in self.items],
             "reasons": self.reasons,
         }

@@ -1,0 +1,179 @@
+"""The four final grades of one enterprise for one period (RULES.md §8), as the criteria declare.
+
+Inputs are already-scored, reviewed results: the general-conditions and safety-director results,
+each project's assessments and daily entries, and the enterprise's own daily entries. Every weight,
+cap, linkage and veto comes from ``grading.yaml``; the result of each grade carries its reasons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from criteria.pack import Pack
+from scoring.bands import band_by_code, band_for, rank
+from scoring.catalogue import DailyEntry, daily_net
+from scoring.numbers import ZERO, compared, mean, rounded
+from scoring.result import ScoreResult
+
+
+@dataclass
+class ProjectInput:
+    key: str
+    assessments: list[ScoreResult]  # reviewed JGJ 59 results of the period, oldest first
+    daily: list[DailyEntry] = field(default_factory=list)
+
+
+@dataclass
+class EnterpriseInput:
+    results: dict[str, ScoreResult]  # kind code -> the reviewed result of the period
+    projects: list[ProjectInput] = field(default_factory=list)
+    daily: list[DailyEntry] = field(default_factory=list)
+
+
+@dataclass
+class FinalGrade:
+    code: str
+    name: str
+    score: Decimal | None
+    grade: str | None  # band code
+    label: str | None
+    reasons: list[str]
+    forced: bool = False
+
+
+@dataclass
+class EnterpriseGrades:
+    grades: dict[str, FinalGrade]  # enterprise-level final grades by code
+    projects: dict[str, FinalGrade]  # the project final grade of each project, by project key
+
+
+class _Grader:
+    def __init__(self, pack: Pack, data: EnterpriseInput):
+        self.pack = pack
+        self.data = data
+        self.rounding = pack.grading_rounding
+        self.daily_kind = next((k for k in pack.kinds.values() if k.scoring["method"] == "catalogue"), None)
+        self.done: dict[str, FinalGrade] = {}
+        self.projects: dict[str, FinalGrade] = {}
+
+    def _daily(self, entries: list[DailyEntry], subject: str) -> ScoreResult | None:
+        return daily_net(self.daily_kind, entries, subject) if self.daily_kind and entries else None
+
+    def _finish(self, spec: dict[str, Any], raw: Decimal | None, reasons: list[str], forced_band: str | None,
+                daily: ScoreResult | None, subject_results: list[ScoreResult]) -> FinalGrade:
+        scale = self.pack.scales[spec["scale"]]
+        if raw is None:
+            return FinalGrade(spec["code"], spec["name"], None, None, None, [*reasons, "无已审核的考核结果，不评定"])
+        if spec.get("add_daily_net") and daily is not None:
+            raw += daily.total
+            reasons.append(f"日常考核 {daily.total:+}")
+        if "clamp" in spec:
+            raw = min(max(raw, spec["clamp"]["min"]), spec["clamp"]["max"])
+        shown = rounded(raw, self.rounding)
+        band = band_for(compared(raw, shown, self.rounding), scale)
+        reasons.append(f"得分 {shown} → {band['label']}")
+        forced = False
+        if forced_band:
+            band, forced = band_by_code(forced_band, scale), True
+        vetoes = self._vetoes(spec, daily, subject_results)
+        if vetoes:
+            band = band_by_code(spec.get("veto_band") or scale["bands"][-1]["code"], scale)
+            forced = True
+            reasons.append(f"否决：{'、'.join(vetoes)} → {band['label']}")
+        band = self._caps(spec, band, scale, reasons)
+        return FinalGrade(spec["code"], spec["name"], shown, band["code"], band["label"], reasons, forced)
+
+    def _vetoes(self, spec: dict[str, Any], daily: ScoreResult | None, results: list[ScoreResult]) -> list[str]:
+        found = []
+        if spec["vetoes"].get("kind_vetoes"):
+            for result in results:
+                found += result.vetoes
+        if daily is not None:
+            found += [code for code in daily.vetoes if code in spec["vetoes"].get("catalogue", [])]
+        return found
+
+    def _caps(self, spec: dict[str, Any], band: dict, scale: dict, reasons: list[str]) -> dict:
+        for cap in spec["caps"]:
+            if cap["condition"] == "grade_in_band":
+                other = self.done.get(cap["final_grade"])
+                hit = other is not None and other.grade == cap["band"]
+                what = f"{other.name if other else cap['final_grade']}为{other.label if other else ''}"
+            else:
+                count = sum(1 for p in self.projects.values() if p.grade == cap["band"])
+                hit = count >= cap["count"]
+                label = band_by_code(cap["band"], self.pack.scales[self._spec(cap["final_grade"])["scale"]])["label"]
+                what = f"{count} 个项目{label}"
+            if hit and rank(band["code"], scale) < rank(cap["at_most"], scale):
+                band = band_by_code(cap["at_most"], scale)
+                reasons.append(f"{what}，最高为 {band['label']}")
+        return band
+
+    def _spec(self, code: str) -> dict[str, Any]:
+        return next(f for f in self.pack.final_grades if f["code"] == code)
+
+    def kind_grade(self, spec: dict[str, Any]) -> FinalGrade:
+        result = self.data.results.get(spec["source"]["kind"])
+        reasons = [] if result is None else [f"{self.pack.kinds[result.kind].name}：{result.total}（{result.grade_label}）"]
+        forced = result.grade if result is not None and result.forced else None
+        daily = self._daily(self.data.daily, "enterprise")
+        return self._finish(spec, None if result is None else result.raw_total, reasons, forced, daily,
+                            [] if result is None else [result])
+
+    def project_grade(self, spec: dict[str, Any], project: ProjectInput) -> FinalGrade:
+        results = project.assessments
+        if not results:
+            return self._finish(spec, None, [], None, None, [])
+        if spec["source"]["pick"] == "latest":
+            used = [results[-1]]
+            raw = used[0].raw_total
+        else:
+            used = results
+            raw = mean([r.raw_total for r in results])
+        reasons = [f"项目考核 {', '.join(str(r.total) for r in used)}（取{'最近一次' if len(used) == 1 else '平均'}）"]
+        zero = spec.get("zero_subtable_band")
+        forced = zero if zero and any(r.forced for r in used) else None
+        if forced:
+            reasons.append("有分项检查评分表得0分")
+        daily = self._daily(project.daily, "project")
+        return self._finish(spec, raw, reasons, forced, daily, used)
+
+    def composite_grade(self, spec: dict[str, Any]) -> FinalGrade:
+        composite = spec["composite"]
+        total, weights, reasons = ZERO, ZERO, []
+        for part in composite["parts"]:
+            if part.get("aggregate") == "mean":
+                scores = [g.score for g in self.projects.values() if g.score is not None]
+                score = mean(scores) if scores else None
+            else:
+                score = self.done[part["final_grade"]].score
+            name = self._spec(part["final_grade"])["name"]
+            if score is None:
+                reasons.append(f"{name}：无")
+                continue
+            total += part["weight"] * score
+            weights += part["weight"]
+            reasons.append(f"{name} {rounded(score, self.rounding)} × {part['weight']}")
+        if not weights:
+            return self._finish(spec, None, reasons, None, None, [])
+        if weights != composite["weights_total"] and composite["when_part_missing"] == "reweight":
+            total = total / weights * composite["weights_total"]
+            reasons.append(f"缺少部分按权重 {weights} 折算")
+        merged = {**spec, "add_daily_net": composite["add_daily_net"], **({"clamp": composite["clamp"]} if "clamp" in composite else {})}
+        return self._finish(merged, total, reasons, None, self._daily(self.data.daily, "enterprise"), [])
+
+
+def enterprise_grades(pack: Pack, data: EnterpriseInput) -> EnterpriseGrades:
+    """Every final grade of one enterprise, in the order grading.yaml lists them."""
+    grader = _Grader(pack, data)
+    for spec in pack.final_grades:
+        if spec["subject"] == "project":
+            for project in data.projects:
+                grader.projects[project.key] = grader.project_grade(spec, project)
+    for spec in pack.final_grades:
+        if spec["subject"] == "project":
+            continue
+        grade = grader.composite_grade(spec) if "composite" in spec else grader.kind_grade(spec)
+        grader.done[spec["code"]] = grade
+    return EnterpriseGrades(grader.done, grader.projects)
