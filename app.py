@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, flash, redirect, request
 from flask_appbuilder import AppBuilder
 from flask_migrate import Migrate
 from sqlalchemy import inspect
@@ -19,6 +19,7 @@ from models import audit, db, pack_models
 from models.pack_sync import sync_districts
 from settings import ROOT, default_config
 from views.csrf import protect
+from views.factory import display
 from views.permissions import role_definitions
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             sync_districts(db.session, pack)
         else:
             log.warning("数据库尚未初始化：请先运行 flask --app app db upgrade")
+
+    app.add_template_filter(display, "num")
+
+    @app.errorhandler(413)
+    def _too_large(_error: Exception) -> Any:
+        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        flash(f"文件过大：单个文件不能超过 {limit} MB，未上传任何内容。", "danger")
+        return redirect(request.referrer or "/")
 
     from commands import register_commands
 

@@ -17,6 +17,9 @@ def default_config() -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or DEV_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{VAR / 'platform.db'}",
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "EVIDENCE_DIR": os.environ.get("EVIDENCE_DIR") or str(VAR / "evidence"),
+        # Uploads larger than this are refused before the body is read (PDF evidence, 20 MB by default).
+        "MAX_CONTENT_LENGTH": int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024 + 64 * 1024,
         "CRITERIA_PACK": os.environ.get("CRITERIA_PACK") or str(ROOT / "criteria" / "qingdao"),
         "APP_NAME": "建筑施工安全生产考核平台",
         "BABEL_DEFAULT_LOCALE": "zh",

@@ -155,6 +155,14 @@ def check_workflow(file: str, workflow: dict, roles: set[str]) -> Iterator[Found
         for role_index, role in enumerate(transition["roles"]):
             if role not in roles:
                 yield file, f"{path}.roles[{role_index}]", f"unknown role '{role}'"
+    meanings = [s["means"] for s in workflow["item_statuses"]]
+    for meaning in ("pending", "pass", "reject"):
+        if meanings.count(meaning) != 1:
+            yield file, "workflow.item_statuses", f"exactly one status must mean '{meaning}' (found {meanings.count(meaning)})"
+    for key, listed in (workflow.get("review_routing") or {}).items():
+        for index, role in enumerate(listed):
+            if role not in roles:
+                yield file, f"workflow.review_routing.{key}[{index}]", f"unknown role '{role}'"
 
 
 def check_grading(

@@ -325,6 +325,9 @@ class StateSchema(Strict):
     editable = Flag(load_default=False)  # the filler may still change the record
 
 
+CONDITIONS = ("complete", "all_items_passed")
+
+
 class TransitionSchema(Strict):
     code = Code(required=True)
     label = Text(required=True)
@@ -332,13 +335,28 @@ class TransitionSchema(Strict):
     to = Code(required=True)
     roles = Items(Code(), required=True, validate=not_empty_list())
     opinion_required = Flag(load_default=False)
+    self_review = Flag(load_default=True)  # false: not by the record's own enterprise or creator
+    requires = Items(Text(validate=one_of(*CONDITIONS)), load_default=list)
+    reopens_rejected_items = Flag(load_default=False)  # rejected items go back to pending
+
+
+class ItemStatusSchema(Strict):
+    code = Code(required=True)
+    label = Text(required=True)
+    means = Text(required=True, validate=one_of("pending", "pass", "reject"))
+
+
+class RoutingSchema(Strict):
+    city_reviewed = Items(Code(), required=True, validate=not_empty_list())
+    other = Items(Code(), required=True, validate=not_empty_list())
 
 
 class WorkflowSchema(Strict):
     initial = Code(required=True)
     states = Items(Nested(StateSchema), required=True, validate=not_empty_list())
     transitions = Items(Nested(TransitionSchema), load_default=list)
-    item_statuses = Items(Nested(ChoiceSchema), required=True, validate=not_empty_list())
+    item_statuses = Items(Nested(ItemStatusSchema), required=True, validate=not_empty_list())
+    review_routing = Nested(RoutingSchema)
 
 
 class KindSchema(Versioned):

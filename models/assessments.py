@@ -95,6 +95,8 @@ def kind_models(kind: Kind) -> KindModels:
         return _generated[signature]
     name = class_name(kind.code)
     table = table_name(kind.code)
+    # Optimistic locking: a save based on an outdated read fails instead of overwriting.
+    lock_version = Column(Integer, nullable=False, default=1, server_default="1")
     attrs: dict[str, Any] = {
         "__tablename__": table,
         "__table_args__": {"extend_existing": True},
@@ -110,6 +112,8 @@ def kind_models(kind: Kind) -> KindModels:
         "criteria_version": Column(String(80), nullable=False),
         "total": Column(Numeric(7, 2)),
         "grade": Column(String(30)),
+        "lock_version": lock_version,
+        "__mapper_args__": {"version_id_col": lock_version},
         "scope_enterprise": "enterprise_id",
         "scope_district": "project.district_id" if kind.subject == "project" else "enterprise.district_id",
         "__str__": _describe,

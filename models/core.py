@@ -143,7 +143,8 @@ class ReviewHistory(Model):
     enterprise_id = Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True)
     enterprise = relationship(Enterprise)
     record_kind = Column(String(40), nullable=False)
-    record_id = Column(Integer, nullable=False)
+    record_id = Column(Integer, nullable=False, index=True)
+    item_code = Column(String(64))  # set for a decision on one item
     action = Column(String(40), nullable=False)
     from_state = Column(String(40))
     to_state = Column(String(40), nullable=False)

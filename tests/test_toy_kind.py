@@ -41,7 +41,9 @@ workflow:
   transitions:
     - {code: approve, label: 审核通过, from: [draft], to: approved, roles: [city_station]}
   item_statuses:
-    - {code: pending, label: 待审核}
+    - {code: pending, label: 待审核, means: pending}
+    - {code: ok, label: 通过, means: pass}
+    - {code: bad, label: 不通过, means: reject}
 """
 
 

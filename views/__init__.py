@@ -9,6 +9,7 @@ from models import KindModels
 from views.assessments import CATEGORY, kind_resources
 from views.factory import Resource, build_api, build_view
 from views.registry import BASIC, RECORDS, core_resources
+from views.workflow import AssessmentWorkflowView
 
 MENU_ORDER = [BASIC, CATEGORY, RECORDS]
 
@@ -35,3 +36,4 @@ def register(appbuilder: AppBuilder, resources: list[Resource]) -> None:
         else:
             appbuilder.add_view_no_menu(view)
         appbuilder.add_api(build_api(resource))
+    appbuilder.add_view_no_menu(AssessmentWorkflowView)

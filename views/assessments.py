@@ -6,12 +6,14 @@ from decimal import Decimal
 from typing import Any
 
 from flask_appbuilder.fieldwidgets import Select2Widget
+from markupsafe import Markup
+from sqlalchemy import inspect
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from criteria.pack import HeaderField, Kind, Pack
 from models import KindModels
-from views.base import FieldProblem
+from views.base import FieldProblem, Refused
 from views.checks import choice_check, phone_problem, year_problem
 from views.factory import Resource
 from views.scope import current_scope
@@ -63,6 +65,17 @@ def field_help(kind: Kind) -> dict[str, str]:
     return found
 
 
+def editable(kind: Kind, state: str) -> bool:
+    return any(s["code"] == state and s["editable"] for s in kind.workflow["states"])
+
+
+def refuse_unless_editable(kind: Kind, record: Any) -> None:
+    """Only the editable states (draft, returned) may be changed or deleted, whatever the client sends."""
+    state = inspect(record).committed_state.get("state", record.state) if record.id else record.state
+    if record.id is not None and not editable(kind, state):
+        raise Refused(f"该考核当前为“{kind.state_labels.get(state, state)}”状态，不能修改或删除")
+
+
 class AssessmentHooks:
     """Filled in on every create and update, whichever door it comes through."""
 
@@ -86,7 +99,11 @@ class AssessmentHooks:
                       for i in self.kind.items]
 
     def pre_update(self, item: Any) -> None:
+        refuse_unless_editable(self.kind, item)
         self._complete(item)
+
+    def pre_delete(self, item: Any) -> None:
+        refuse_unless_editable(self.kind, item)
 
 
 class ItemHooks:
@@ -95,6 +112,7 @@ class ItemHooks:
     kind: Kind
 
     def pre_update(self, row: Any) -> None:
+        refuse_unless_editable(self.kind, row.assessment)
         item = self.kind.item(row.item_code)
         if row.self_score is None:
             return
@@ -113,7 +131,10 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
     subject = ["project"] if kind.subject == "project" else ["enterprise"]
     checks: dict[str, list] = {"period": [year_problem]}
     form_fields: dict[str, Any] = {}
-    formatters: dict[str, Any] = {"state": lambda code, labels=kind.state_labels: labels.get(code, code)}
+    formatters: dict[str, Any] = {
+        "state": lambda code, labels=kind.state_labels: labels.get(code, code),
+        "id": lambda pk, code=kind.code: Markup('<a class="btn btn-xs btn-primary" href="/assessment/{}/{}">办理</a>').format(code, pk),
+    }
     for field in kind.header_fields:
         if field.type == "phone":
             checks[field.code] = [phone_problem]
@@ -155,9 +176,9 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
         category=CATEGORY,
         access=("kind", kind.code),
         api_resource=models.assessment.__tablename__,
-        labels={**ASSESSMENT_LABELS, **headers},
+        labels={**ASSESSMENT_LABELS, "id": "办理", **headers},
         descriptions=field_help(kind),
-        list_columns=[*subject, "period", "state", "total", "grade", "changed_on"],
+        list_columns=["id", *subject, "period", "state", "total", "grade", "changed_on"],
         show_columns=["enterprise", *(["project"] if kind.subject == "project" else []), "period", "state",
                       *header_codes, "total", "grade", "criteria_version", "created_on", "changed_on"],
         add_columns=[*subject, "period", *header_codes],

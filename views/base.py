@@ -31,6 +31,10 @@ class FieldProblem(Exception):
         self.message = message
 
 
+class Refused(Exception):
+    """The record may not be changed now (for example it is no longer a draft)."""
+
+
 class ScopedInterface(SQLAInterface):
     """SQLAInterface that reads and writes only inside the current user's data scope."""
 
@@ -135,9 +139,9 @@ class ScopedModelView(ModelView):
                 form[problem.field].errors = [*form[problem.field].errors, problem.message]
             else:
                 flash(problem.message, "danger")
-        except ScopeViolation as violation:
+        except (ScopeViolation, Refused) as refused:
             self.datamodel.session.rollback()
-            flash(str(violation), "danger")
+            flash(str(refused), "danger")
         return False
 
     def _add(self) -> Any:
@@ -190,8 +194,9 @@ class ScopedApi(ModelRestApi):
     def _guarded(self, call: Any, *args: Any) -> Any:
         try:
             return call(*args)
-        except ScopeViolation as violation:
-            return self.response(403, message=str(violation))
+        except (ScopeViolation, Refused) as refused:
+            self.datamodel.session.rollback()
+            return self.response(403, message=str(refused))
         except FieldProblem as problem:
             return self.response_422(message={problem.field or "_schema": [problem.message]})
 
@@ -200,4 +205,7 @@ class ScopedApi(ModelRestApi):
 
     def put_headless(self, pk: Any) -> Any:
         return self._guarded(super().put_headless, pk)
+
+    def delete_headless(self, pk: Any) -> Any:
+        return self._guarded(super().delete_headless, pk)
 

@@ -16,6 +16,7 @@ PERSONAL = [
     ["^UserDBModelView$", "^(can_userinfo|resetmypassword|userinfoedit)$"],
     ["^ResetMyPasswordView$", "^can_this_form_(get|post)$"],
     ["^UserInfoEditView$", "^can_this_form_(get|post)$"],
+    ["^AssessmentWorkflow$", "^can_access$"],  # the workflow decides, per record, what each role may do
 ]
 
 

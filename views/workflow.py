@@ -1,0 +1,272 @@
+"""The assessment page (办理): fill in scores and evidence, review item by item, take workflow steps.
+
+Every route loads the record through the scoped data layer (404 outside the user's scope) and asks
+``workflow.rules`` before changing anything; each POST is one transaction with its history rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, ClassVar
+
+from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from sqlalchemy.orm.exc import StaleDataError
+
+from criteria.pack import Kind
+from models import AppUser, Attachment, ReviewHistory, db
+from models.evidence import path_of, pdf_problem, safe_name, store
+from views.base import ScopedInterface
+from views.scope import ensure_in_scope
+from workflow import Actor, WorkflowRefused, check, choices, item_meaning
+from workflow.records import actor_of, apply_transition, decide_item, evidence_of, facts_of
+
+CONFLICT = "该考核已被他人修改，请刷新页面后重新操作；本次提交未保存。"
+
+
+def _kind(kind_code: str) -> Kind:
+    kind = current_app.extensions["criteria_pack"].kinds.get(kind_code)
+    if kind is None:
+        abort(404)
+    return kind
+
+
+def _record(kind: Kind, pk: int) -> Any:
+    model = current_app.extensions["kind_models"][kind.code].assessment
+    record = ScopedInterface(model).get(pk)
+    if record is None:
+        abort(404)
+    return record
+
+
+def _number(text: str) -> Decimal | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None
+
+
+class AssessmentWorkflowView(BaseView):
+    route_base = "/assessment"
+    class_permission_name = "AssessmentWorkflow"
+    method_permission_name: ClassVar[dict[str, str]] = {
+        name: "access" for name in ("page", "scores", "review", "transition", "upload", "file", "remove")}
+    template = "assessment.html"
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def _state(self, kind: Kind, record: Any) -> dict[str, Any]:
+        pack = current_app.extensions["criteria_pack"]
+        actor = actor_of(g.user, pack)
+        facts = facts_of(db.session, kind, record)
+        editable = kind.workflow and any(s["code"] == record.state and s["editable"] for s in kind.workflow["states"])
+        can_fill = bool(editable and kind.filled_by in actor.roles)
+        reviewable = [t for t, _ in choices(kind, actor, facts) if "all_items_passed" in t["requires"]]
+        return {"actor": actor, "facts": facts, "can_fill": can_fill, "can_review": bool(reviewable),
+                "choices": choices(kind, actor, facts)}
+
+    def _render(self, kind: Kind, record: Any, errors: dict[str, str] | None = None,
+                values: dict[str, str] | None = None) -> Any:
+        state = self._state(kind, record)
+        rows = {row.item_code: row for row in record.items}
+        users = {u.id: u for u in db.session.query(AppUser).filter(
+            AppUser.id.in_({h.user_id for h in self._history(kind, record)}))}
+        return self.render_template(
+            self.template, kind=kind, record=record, rows=rows, evidence=evidence_of(db.session, kind, record),
+            history=self._history(kind, record), users=users, errors=errors or {}, values=values or {},
+            statuses=kind.item_status_labels, states=kind.state_labels, meaning=lambda s: item_meaning(kind, s),
+            headers=[(f.label, getattr(record, f.code)) for f in kind.header_fields], **state,
+        )
+
+    def _history(self, kind: Kind, record: Any) -> list[ReviewHistory]:
+        return (db.session.query(ReviewHistory).filter_by(record_kind=kind.code, record_id=record.id)
+                .order_by(ReviewHistory.created_on, ReviewHistory.id).all())
+
+    @expose("/<kind_code>/<int:pk>")
+    @has_access
+    def page(self, kind_code: str, pk: int) -> Any:
+        kind = _kind(kind_code)
+        return self._render(kind, _record(kind, pk))
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def _back(self, kind: Kind, record: Any) -> Any:
+        return redirect(url_for(".page", kind_code=kind.code, pk=record.id))
+
+    def _stale(self, record: Any) -> bool:
+        return request.form.get("lock_version", "") != str(record.lock_version)
+
+    def _commit(self, kind: Kind, record: Any, message: str) -> Any:
+        """Commit the step; the record's version moves even when only its item rows changed."""
+        record.changed_on = datetime.datetime.now()
+        try:
+            db.session.commit()
+        except StaleDataError:
+            db.session.rollback()
+            flash(CONFLICT, "danger")
+            return self._back(kind, record)
+        flash(message, "success")
+        return self._back(kind, record)
+
+    @expose("/<kind_code>/<int:pk>/scores", methods=["POST"])
+    @has_access
+    def scores(self, kind_code: str, pk: int) -> Any:
+        """The filler saves self scores and 不涉及 marks; any error keeps the input and saves nothing."""
+        kind = _kind(kind_code)
+        record = _record(kind, pk)
+        if not self._state(kind, record)["can_fill"]:
+            flash(f"当前状态为“{kind.state_labels.get(record.state)}”，不能修改得分", "danger")
+            return self._back(kind, record)
+        if self._stale(record):
+            flash(CONFLICT, "danger")
+            return self._back(kind, record)
+        places = kind.scoring.get("score_places", 1)
+        errors: dict[str, str] = {}
+        for item in kind.items:
+            row = next(r for r in record.items if r.item_code == item.code)
+            row.not_applicable = request.form.get(f"na_{item.code}") == "1"
+            try:
+                score = _number(request.form.get(f"score_{item.code}", ""))
+            except ValueError as bad:
+                errors[item.code] = f"“{item.name}”的自评分应为数字，填写的是“{bad}”"
+                continue
+            if score is not None and not 0 <= score <= item.max:
+                errors[item.code] = f"“{item.name}”的自评分应在 0 到 {item.max} 之间，填写的是 {score}"
+            elif score is not None and score != score.quantize(Decimal(1).scaleb(-places)):
+                errors[item.code] = f"“{item.name}”的自评分最多保留 {places} 位小数"
+            row.self_score = None if row.not_applicable else score
+        if errors:
+            db.session.rollback()
+            flash("有得分填写有误，未保存，请按提示修改。", "danger")
+            return self._render(kind, _record(kind, pk), errors, dict(request.form))
+        return self._commit(kind, record, "得分已保存（草稿）")
+
+    @expose("/<kind_code>/<int:pk>/review", methods=["POST"])
+    @has_access
+    def review(self, kind_code: str, pk: int) -> Any:
+        """A reviewer's decisions: ✓ takes the self score, ✗ needs an assessed score and an opinion."""
+        kind = _kind(kind_code)
+        record = _record(kind, pk)
+        state = self._state(kind, record)
+        if not state["can_review"]:
+            flash("您不能审核此记录", "danger")
+            return self._back(kind, record)
+        if self._stale(record):
+            flash(CONFLICT, "danger")
+            return self._back(kind, record)
+        errors: dict[str, str] = {}
+        decisions = []
+        for item in kind.items:
+            row = next(r for r in record.items if r.item_code == item.code)
+            decision = request.form.get(f"decision_{item.code}", "")
+            if row.not_applicable or not decision:
+                continue
+            opinion = request.form.get(f"opinion_{item.code}", "").strip()
+            assessed = None
+            if decision == "reject":
+                try:
+                    assessed = _number(request.form.get(f"assessed_{item.code}", ""))
+                except ValueError:
+                    assessed = Decimal(-1)
+                if assessed is None or not 0 <= assessed <= item.max:
+                    errors[item.code] = f"“{item.name}”不通过时须填写核定分（0 到 {item.max}）"
+                    continue
+                if not opinion:
+                    errors[item.code] = f"“{item.name}”不通过时须填写审核意见"
+                    continue
+            decisions.append((row, decision == "pass", assessed, opinion))
+        if errors:
+            flash("有审核项填写不完整，未保存。", "danger")
+            return self._render(kind, record, errors, dict(request.form))
+        for row, passed, assessed, opinion in decisions:
+            decide_item(db.session, kind, record, row, state["actor"], passed, assessed, opinion)
+        return self._commit(kind, record, f"已保存 {len(decisions)} 项审核结果")
+
+    @expose("/<kind_code>/<int:pk>/transition", methods=["POST"])
+    @has_access
+    def transition(self, kind_code: str, pk: int) -> Any:
+        kind = _kind(kind_code)
+        record = _record(kind, pk)
+        if self._stale(record):
+            flash(CONFLICT, "danger")
+            return self._back(kind, record)
+        actor: Actor = actor_of(g.user, current_app.extensions["criteria_pack"])
+        opinion = request.form.get("opinion", "").strip()
+        try:
+            step = check(kind, request.form.get("code", ""), actor, facts_of(db.session, kind, record), opinion)
+        except WorkflowRefused as refused:
+            flash(str(refused), "danger")
+            return self._render(kind, record, values=dict(request.form))
+        apply_transition(db.session, kind, record, step, actor, opinion)
+        return self._commit(kind, record, f"已{step['label']}，状态：{kind.state_labels[step['to']]}")
+
+    # -- evidence -------------------------------------------------------------------------------
+
+    def _evidence_dir(self) -> Path:
+        return Path(current_app.config["EVIDENCE_DIR"])
+
+    @expose("/<kind_code>/<int:pk>/evidence", methods=["POST"])
+    @has_access
+    def upload(self, kind_code: str, pk: int) -> Any:
+        kind = _kind(kind_code)
+        record = _record(kind, pk)
+        if not self._state(kind, record)["can_fill"]:
+            flash("当前状态不能上传证明材料", "danger")
+            return self._back(kind, record)
+        item_code = request.form.get("item_code", "")
+        if item_code and item_code not in {i.code for i in kind.items}:
+            abort(400)
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash("请选择要上传的 PDF 文件", "danger")
+            return self._back(kind, record)
+        data = upload.read()
+        problem = pdf_problem(data)
+        if problem:
+            flash(f"“{safe_name(upload.filename)}”未上传：{problem}", "danger")
+            return self._back(kind, record)
+        content_hash = store(self._evidence_dir(), data)
+        attachment = Attachment(enterprise_id=record.enterprise_id, record_kind=kind.code, record_id=record.id,
+                                item_code=item_code or None, file_name=safe_name(upload.filename),
+                                content_hash=content_hash, size=len(data), media_type="application/pdf")
+        db.session.add(attachment)
+        ensure_in_scope(db.session, attachment)
+        db.session.commit()
+        flash(f"已上传“{attachment.file_name}”", "success")
+        return self._back(kind, record)
+
+    def _attachment(self, attachment_id: int) -> tuple[Kind, Any, Attachment]:
+        attachment = ScopedInterface(Attachment).get(attachment_id)
+        if attachment is None:
+            abort(404)
+        kind = _kind(attachment.record_kind)
+        return kind, _record(kind, attachment.record_id), attachment
+
+    @expose("/file/<int:attachment_id>")
+    @has_access
+    def file(self, attachment_id: int) -> Any:
+        """Inline preview (download with ?download=1), only inside the user's scope."""
+        _, _, attachment = self._attachment(attachment_id)
+        path = path_of(self._evidence_dir(), attachment.content_hash)
+        if not path.exists():
+            abort(404)
+        return send_file(path, mimetype="application/pdf", as_attachment=request.args.get("download") == "1",
+                         download_name=attachment.file_name)
+
+    @expose("/file/<int:attachment_id>/delete", methods=["POST"])
+    @has_access
+    def remove(self, attachment_id: int) -> Any:
+        kind, record, attachment = self._attachment(attachment_id)
+        if not self._state(kind, record)["can_fill"]:
+            flash("当前状态不能删除证明材料", "danger")
+            return self._back(kind, record)
+        name = attachment.file_name
+        db.session.delete(attachment)
+        db.session.commit()
+        flash(f"已删除“{name}”", "success")
+        return self._back(kind, record)

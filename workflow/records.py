@@ -1,0 +1,103 @@
+"""The database side of the workflow: facts of a stored assessment, and the changes a step makes.
+
+Every function works in the caller's session and leaves committing to it, so a transition, its
+item changes and its history rows land in one transaction or not at all.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from criteria.pack import Kind, Pack
+from models import Attachment, ReviewHistory
+from workflow.rules import Actor, Facts, item_meaning, status_for
+
+
+def actor_of(user: Any, pack: Pack) -> Actor:
+    roles = frozenset(r.code for r in (pack.role_by_label(role.name) for role in user.roles) if r is not None)
+    return Actor(user_id=user.id, roles=roles, enterprise_id=getattr(user, "enterprise_id", None))
+
+
+def evidence_of(session: Session, kind: Kind, record: Any) -> dict[str, list[Attachment]]:
+    """Uploaded files of the record, by item code ('' for the whole record)."""
+    found: dict[str, list[Attachment]] = {}
+    rows = session.query(Attachment).filter_by(record_kind=kind.code, record_id=record.id).order_by(Attachment.id)
+    for row in rows:
+        found.setdefault(row.item_code or "", []).append(row)
+    return found
+
+
+def _entered(kind: Kind, row: Any) -> bool:
+    if kind.scoring["method"] == "weighted_categories":
+        return bool(row.results)
+    return row.self_score is not None
+
+
+def missing_parts(kind: Kind, record: Any, evidence: dict[str, list[Attachment]]) -> list[str]:
+    """What 'complete' still lacks: required header fields, item scores, required evidence."""
+    missing = [f.label for f in kind.header_fields if f.required and getattr(record, f.code) in (None, "")]
+    rows = {row.item_code: row for row in record.items}
+    for item in kind.items:
+        row = rows.get(item.code)
+        if row is None or row.not_applicable:
+            continue
+        if not _entered(kind, row):
+            missing.append(f"{item.name}的得分")
+        if item.evidence and not evidence.get(item.code):
+            missing.append(f"{item.name}的证明材料（{'、'.join(item.evidence)}）")
+    return missing
+
+
+def district_of(kind: Kind, record: Any) -> Any:
+    return record.project.district if kind.subject == "project" else record.enterprise.district
+
+
+def facts_of(session: Session, kind: Kind, record: Any) -> Facts:
+    evidence = evidence_of(session, kind, record)
+    return Facts(
+        state=record.state,
+        enterprise_id=record.enterprise_id,
+        created_by=record.created_by_fk,
+        city_reviewed=bool(district_of(kind, record).city_reviewed),
+        missing=tuple(missing_parts(kind, record, evidence)),
+        item_meanings=tuple(item_meaning(kind, row.review_status) for row in record.items if not row.not_applicable),
+    )
+
+
+def history(session: Session, kind: Kind, record: Any, actor: Actor, action: str, to_state: str,
+            opinion: str | None = None, item_code: str | None = None, from_state: str | None = None) -> None:
+    session.add(ReviewHistory(
+        enterprise_id=record.enterprise_id, record_kind=kind.code, record_id=record.id, item_code=item_code,
+        action=action, from_state=from_state, to_state=to_state, opinion=opinion or None, user_id=actor.user_id,
+    ))
+
+
+def apply_transition(session: Session, kind: Kind, record: Any, transition: dict[str, Any], actor: Actor,
+                     opinion: str) -> None:
+    """Move the record and write the history row (the caller commits)."""
+    before = record.state
+    record.state = transition["to"]
+    if transition["reopens_rejected_items"]:
+        pending = status_for(kind, "pending")
+        for row in record.items:
+            if item_meaning(kind, row.review_status) == "reject":
+                row.review_status = pending
+    history(session, kind, record, actor, transition["code"], transition["to"], opinion, from_state=before)
+
+
+def decide_item(session: Session, kind: Kind, record: Any, row: Any, actor: Actor, passed: bool,
+                assessed: Decimal | None, opinion: str) -> None:
+    """A reviewer's decision on one item: pass takes the self score, reject keeps the given score."""
+    if passed:
+        row.assessed_score = row.self_score
+        row.review_status = status_for(kind, "pass")
+        row.opinion = opinion or None
+    else:
+        row.assessed_score = assessed
+        row.review_status = status_for(kind, "reject")
+        row.opinion = opinion
+    history(session, kind, record, actor, "item_pass" if passed else "item_reject", record.state,
+            opinion, item_code=row.item_code)
