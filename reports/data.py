@@ -1,0 +1,69 @@
+"""What a printed assessment form shows, as plain values the caller fills in.
+
+No database objects and no criteria lookups here: the caller (a view, a CLI command, a test) copies
+the names, standards, maxima, scores and labels it wants printed, so the renderer stays pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+Number = int | float | Decimal
+
+DEFAULT_SIGNATURES: tuple[str, ...] = ("检查人", "负责人", "企业负责人（盖章）")
+
+
+@dataclass(frozen=True)
+class FormItem:
+    """One scored item row: 考核项目, 评价标准, 分值 and the scores (None when not filled)."""
+
+    name: str
+    standard: str
+    max: Number
+    self_score: Number | None = None
+    assessed_score: Number | None = None
+    opinion: str = ""
+
+
+@dataclass(frozen=True)
+class FormReview:
+    """One review step: which action (e.g. 区（市）主管部门审核), its opinion, who and when."""
+
+    action_label: str
+    opinion: str = ""
+    reviewer: str = ""
+    date: date | str | None = None
+
+
+@dataclass(frozen=True)
+class FormData:
+    """Everything one assessment form prints.
+
+    ``header_fields`` are the kind's extra header fields as (label, value) pairs, already formatted
+    by the caller. ``signature_labels``: a label containing "盖章" gets a stamp area.
+    """
+
+    title: str
+    subtitle: str
+    enterprise_name: str
+    project_name: str | None = None
+    period: str = ""
+    state_label: str = ""
+    header_fields: Sequence[tuple[str, str]] = ()
+    items: Sequence[FormItem] = ()
+    total: Number | None = None
+    grade_label: str | None = None
+    reviews: Sequence[FormReview] = ()
+    criteria_version: str = ""
+    verification_code: str | None = None
+    verify_url: str | None = None
+    signature_labels: Sequence[str] = field(default=DEFAULT_SIGNATURES)
+
+    def __post_init__(self) -> None:
+        # Freeze the sequences too, so a FormData can be shared and hashed safely.
+        for name in ("items", "reviews", "signature_labels"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        object.__setattr__(self, "header_fields", tuple((str(label), value) for label, value in self.header_fields))

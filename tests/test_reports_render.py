@@ -1,0 +1,209 @@
+"""The PDF renderers (reports/): text, page headers and footers, blank forms, embedded font, QR code.
+
+Pure rendering: no app, no database. PDFs stay in memory; files only go to tmp_path.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from reports import FormData, FormItem, FormReview, render_form, render_list
+from reports.fonts import FONT_PATH, has_glyph
+
+ROOT = Path(__file__).resolve().parents[1]
+ITEM_HEADERS = ("序号", "考核项目", "评价标准", "分值", "自评分", "核定分", "审核意见")
+FOOTER = re.compile(r"第 (\d+) 页 共 (\d+) 页")
+RARE_NAME = "青岛鑫犇建设有限公司"
+
+
+def make_form(items: list[FormItem] | None = None, **changes: object) -> FormData:
+    values: dict[str, object] = {
+        "title": "企业一般安全生产条件动态考核",
+        "subtitle": "青岛市房屋建筑施工企业安全管理“三项考核”",
+        "enterprise_name": RARE_NAME,
+        "project_name": "崂山区珺喆花园二期工程",
+        "period": "2026年度",
+        "state_label": "已核定",
+        "header_fields": [("联系人", "王堃"), ("联系电话", "0532-88886666"), ("自评情况说明", "按青建〔2026〕3号文件完成自评")],
+        "items": items
+        if items is not None
+        else [
+            FormItem("安全生产管理制度", "建立健全安全生产责任制并定期考核。", 15, 13.75, 12.25, "制度目录不全"),
+            FormItem("安全生产投入", "按规定提取和使用安全生产费用，建立使用台账。", 25, 23.5, 21.75, "台账缺少凭证"),
+        ],
+        "total": 86.75,
+        "grade_label": "优良",
+        "reviews": [FormReview("区（市）主管部门审核", "同意核定结果。", "张燚", "2026-03-12")],
+        "criteria_version": "qingdao 2026.1",
+    }
+    values.update(changes)
+    return FormData(**values)  # type: ignore[arg-type]
+
+
+def many_items(count: int) -> list[FormItem]:
+    return [
+        FormItem(f"检查项{n:02d}", "按规定落实安全防护措施并留存检查记录，" * (1 + n % 4), 5, 4.5, 4.25, "") for n in range(1, count + 1)
+    ]
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def font_dicts(pdf: bytes) -> list[dict]:
+    fonts = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for ref in page["/Resources"]["/Font"].values():
+            fonts.append(ref.get_object())
+    return fonts
+
+
+def test_form_shows_enterprise_items_scores_and_reviews() -> None:
+    text = "".join(pages_text(render_form(make_form())))
+    for expected in (
+        RARE_NAME, "崂山区珺喆花园二期工程", "2026年度", "已核定", "王堃", "0532-88886666",
+        "安全生产管理制度", "安全生产投入", "建立健全安全生产责任制并定期考核", "15", "25",
+        "13.75", "12.25", "23.5", "21.75", "制度目录不全", "86.75", "优良",
+        "区（市）主管部门审核", "同意核定结果", "张燚", "2026-03-12",
+        "检查人", "负责人", "企业负责人（盖章）", "年", "qingdao 2026.1",
+    ):  # fmt: skip
+        assert expected in text, expected
+    for header in ITEM_HEADERS:
+        assert header in text
+
+
+def test_long_item_table_repeats_header_and_numbers_every_page() -> None:
+    items = many_items(70)
+    pages = pages_text(render_form(make_form(items)))
+    total = len(pages)
+    assert total >= 3
+
+    for number, text in enumerate(pages, start=1):
+        assert FOOTER.findall(text) == [(str(number), str(total))], text[-200:]
+
+    pages_with_items = [text for text in pages if any(item.name in text for item in items)]
+    assert len(pages_with_items) >= 3
+    for text in pages_with_items:
+        first_item = min(text.index(item.name) for item in items if item.name in text)
+        for header in ITEM_HEADERS:
+            assert header in text[:first_item], f"{header} missing above the items of a page"
+    # Every item is printed exactly once across the pages.
+    everything = "".join(pages)
+    assert all(everything.count(item.name) == 1 for item in items)
+
+
+def test_blank_form_keeps_names_standards_and_maxima_but_no_scores() -> None:
+    text = "".join(pages_text(render_form(make_form(), blank=True)))
+    for expected in ("安全生产管理制度", "安全生产投入", "按规定提取和使用安全生产费用", "15", "25", RARE_NAME, "检查人"):
+        assert expected in text, expected
+    for absent in ("13.75", "12.25", "23.5", "21.75", "制度目录不全", "台账缺少凭证", "86.75", "优良", "同意核定结果", "张燚"):
+        assert absent not in text, absent
+    assert "区（市）主管部门审核" in text  # the review step stays, its opinion is left to write
+
+
+def test_font_is_embedded_as_subset_and_nothing_else_is_used() -> None:
+    for pdf in (render_form(make_form(verification_code="QD7F3K9A", verify_url="https://example.org/v/QD7F3K9A")),
+                render_list("名单", ["序号", "企业名称"], [["1", RARE_NAME]])):  # fmt: skip
+        fonts = font_dicts(pdf)
+        assert fonts
+        for font in fonts:
+            if font["/Subtype"] == "/Type0":
+                font = font["/DescendantFonts"][0].get_object()
+            assert re.fullmatch(r"/[A-Z]{6}\+WenQuanYiMicroHei.*", font["/BaseFont"]), font["/BaseFont"]
+            descriptor = font["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor
+        # A subset, not the whole 5 MB collection.
+        assert len(pdf) < FONT_PATH.stat().st_size / 20
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
+def test_pdffonts_reports_embedded_subset(tmp_path: Path) -> None:
+    path = tmp_path / "form.pdf"
+    path.write_bytes(render_form(make_form()))
+    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert lines
+    for line in lines:
+        emb, sub = line.split()[-5:-3]
+        assert (emb, sub) == ("yes", "yes"), line
+
+
+def test_rare_name_characters_round_trip() -> None:
+    for char in "〔〕鑫犇珺堃燚喆":
+        assert has_glyph(char), char
+    assert not has_glyph("㵘")  # CJK Extension A is not covered; callers must avoid it
+    text = "".join(pages_text(render_form(make_form())))
+    assert RARE_NAME in text
+    assert "青建〔2026〕3号" in text
+    assert "珺喆" in text
+
+
+def test_verification_code_and_qr_code() -> None:
+    url = "https://aqkh.example.gov.cn/verify/QD2026-7F3K9A"
+    with_code = render_form(make_form(verification_code="QD2026-7F3K9A", verify_url=url))
+    without = render_form(make_form())
+    pages = pages_text(with_code)
+    assert "QD2026-7F3K9A" in pages[0]
+    assert all("QD2026-7F3K9A" in text for text in pages)  # also in every page footer
+    assert "验证码" not in "".join(pages_text(without))
+
+    def rectangles(pdf: bytes) -> int:
+        page = PdfReader(io.BytesIO(pdf)).pages[0]
+        return len(re.findall(rb"\bre\b", page.get_contents().get_data()))
+
+    # The QR symbol is drawn as vector modules: far more rectangles than the tables alone.
+    assert rectangles(with_code) - rectangles(without) > 100
+
+
+def test_same_data_gives_same_bytes() -> None:
+    assert render_form(make_form()) == render_form(make_form())
+
+
+def test_very_long_texts_continue_on_following_rows() -> None:
+    items = [FormItem("超长标准项", "安全技术交底记录齐全" * 400, 10, 8, 7, "整改意见" * 200)]
+    reviews = [FormReview("市安监站复核", "复核意见" * 500, "李喆", "2026-04-01")]
+    header = [("自评情况说明", "说明" * 1500)]
+    pages = pages_text(render_form(make_form(items, reviews=reviews, header_fields=header)))
+    text = "".join(pages)
+    assert len(pages) >= 3
+    assert "超长标准项" in text and "（续）" in text
+
+
+def test_list_is_landscape_with_repeated_header_and_page_numbers() -> None:
+    columns = ["序号", "统一社会信用代码", "企业名称", "所在区（市）", "最终得分", "等级"]
+    rows = [[str(n), f"91370200MA3C{n:05d}X", f"企业{n:03d}", "崂山区", "90.5", "优良"] for n in range(1, 91)]
+    rows.append(["91", "91370200MA3C00091X", RARE_NAME])  # short rows are padded
+    pdf = render_list("2026年度安全生产考核评价名单", columns, rows, subtitle="青岛市住房和城乡建设局")
+    reader = PdfReader(io.BytesIO(pdf))
+    box = reader.pages[0].mediabox
+    assert float(box.width) > float(box.height)
+
+    pages = pages_text(pdf)
+    assert len(pages) >= 3
+    assert "2026年度安全生产考核评价名单" in pages[0] and "青岛市住房和城乡建设局" in pages[0]
+    for number, text in enumerate(pages, start=1):
+        assert FOOTER.findall(text) == [(str(number), str(len(pages)))]
+        assert all(column in text for column in columns)
+    everything = "".join(pages)
+    assert all(f"企业{n:03d}" in everything for n in range(1, 91))
+    assert RARE_NAME in everything
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_pages_rasterize(tmp_path: Path) -> None:
+    path = tmp_path / "form.pdf"
+    path.write_bytes(render_form(make_form(verification_code="QD1", verify_url="https://example.org/v/QD1")))
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / "page")], check=True, capture_output=True)
+    assert sorted(p.name for p in tmp_path.glob("page-*.png"))
+
+
+def test_reports_import_neither_flask_nor_sqlalchemy() -> None:
+    code = "import sys, reports; bad = [m for m in ('flask', 'sqlalchemy') if m in sys.modules]; sys.exit(', '.join(bad) or None)"
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
