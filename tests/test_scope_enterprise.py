@@ -171,3 +171,20 @@ def test_item_self_score_out_of_range_names_the_item_and_stores_nothing(app, log
     with app.app_context():
         assert db.session.get(items, row_id).self_score == before
     assert logged_in.put(f"/api/v1/assessment_general_item/{row_id}", json={"self_score": 12.5}).status_code == 200
+
+
+def test_excel_export_follows_the_scope(app, logged_in, own, other):
+    import io
+
+    from openpyxl import load_workbook
+
+    answer = logged_in.get("/generalassessmentview/export.xlsx")
+    assert answer.status_code == 200
+    sheet = load_workbook(io.BytesIO(answer.data)).active
+    rows = list(sheet.values)
+    assert rows[0][:3] == ("办理", "施工企业", "考核年度")
+    with app.app_context():
+        from models import db
+
+        own_name = db.session.get(Enterprise, own).name
+    assert rows[1:] and all(row[1] == own_name for row in rows[1:])

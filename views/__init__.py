@@ -35,5 +35,6 @@ def register(appbuilder: AppBuilder, resources: list[Resource]) -> None:
                                 category_label=resource.category)
         else:
             appbuilder.add_view_no_menu(view)
-        appbuilder.add_api(build_api(resource))
+        if resource.api:
+            appbuilder.add_api(build_api(resource))
     appbuilder.add_view_no_menu(AssessmentWorkflowView)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -191,4 +192,24 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
         mixin=mixin,
         related=[item_resource.view_name] if kind.items else [],
     )
-    return [item_resource, assessment_resource] if kind.items else [assessment_resource]
+    queues = [queue(assessment_resource, "Pending", f"{kind.short_name}待审核", review_states(kind)),
+              queue(assessment_resource, "Records", f"{kind.short_name}记录", final_states(kind))]
+    main = [item_resource, assessment_resource] if kind.items else [assessment_resource]
+    return main + [q for q in queues if q.states]
+
+
+def review_states(kind: Kind) -> tuple[str, ...]:
+    """States in which a reviewer acts: the sources of transitions that need a review."""
+    return tuple(dict.fromkeys(s for t in kind.workflow["transitions"] if not t["self_review"] for s in t["from_states"]))
+
+
+def final_states(kind: Kind) -> tuple[str, ...]:
+    """States no transition leaves: the assessment's result stands (评价考核记录)."""
+    leaving = {s for t in kind.workflow["transitions"] for s in t["from_states"]}
+    return tuple(s["code"] for s in kind.workflow["states"] if s["code"] not in leaving)
+
+
+def queue(base: Resource, suffix: str, title: str, states: tuple[str, ...]) -> Resource:
+    """A read-only list over the same table, limited to some workflow states."""
+    return replace(base, name=f"{base.name}{suffix}", title=title, states=states, api=False,
+                   add_columns=[], edit_columns=[], related=[], mixin=None)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from flask_appbuilder.models.sqla.filters import FilterInFunction
+
 from views.base import ScopedApi, ScopedInterface, ScopedModelView
 from views.checks import ApiCheck, Check, FormCheck
 
@@ -75,6 +77,8 @@ class Resource:
     mixin: type | None = None  # pre_add / pre_update hooks shared by view and API
     related: list[type | str] = field(default_factory=list)  # view classes, or view names built earlier
     menu: bool = True
+    api: bool = True  # False for extra list screens over a table that already has its API
+    states: tuple[str, ...] = ()  # only records in these workflow states (review queue, records list)
 
     @property
     def writes(self) -> list[str]:
@@ -124,6 +128,8 @@ def build_view(resource: Resource) -> type[ScopedModelView]:
     }
     if resource.base_order:
         attrs["base_order"] = resource.base_order
+    if resource.states:
+        attrs["base_filters"] = [["state", FilterInFunction, lambda states=resource.states: list(states)]]
     if resource.order_columns:
         attrs["order_columns"] = resource.order_columns
     if resource.writes:
