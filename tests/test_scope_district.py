@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from models import District, Enterprise, Project, db
 from tests import records
-from tests.support import login
+from tests.support import login, visible_text
 
 
 def district_id(app, code):
@@ -92,3 +92,23 @@ def test_reviewer_cannot_edit_an_enterprise_self_assessment(app, client):
         row = db.session.query(model).join(Enterprise).join(District).filter(District.code == "shinan").first()
     assert client.get(f"/api/v1/assessment_general/{row.id}").status_code == 200
     assert client.put(f"/api/v1/assessment_general/{row.id}", json={"period": "2031"}).status_code in (401, 403)
+
+
+def test_assessment_lists_filter_by_district_and_by_name_or_credit_code(app, client):
+    login(client, "city_station")
+    model = records.kind_model(app, "general")
+    with app.app_context():
+        rows = db.session.query(model).join(Enterprise).join(District).all()
+        by_district = {}
+        for row in rows:
+            by_district.setdefault(row.enterprise.district.name, []).append(row.enterprise.name)
+        district, names = next(iter(by_district.items()))
+        sample = rows[0].enterprise
+    page = visible_text(client.get(f"/generalassessmentview/list/?_flt_3_enterprise={district}").get_data(as_text=True))
+    assert all(name in page for name in names)
+    others = [n for d, ns in by_district.items() if d != district for n in ns if n not in names]
+    assert others and not any(name in page for name in others)
+    code_page = visible_text(client.get(
+        f"/generalassessmentview/list/?_flt_2_enterprise={sample.credit_code[-8:]}").get_data(as_text=True))
+    assert sample.name in code_page
+    assert not any(name in code_page for name in {r.enterprise.name for r in rows} - {sample.name})

@@ -17,6 +17,7 @@ from models import KindModels
 from views.base import FieldProblem, Refused
 from views.checks import choice_check, phone_problem, year_problem
 from views.factory import Resource
+from views.filters import ASSESSMENT_FILTERS
 from views.scope import current_scope
 
 CATEGORY = "考核管理"
@@ -184,7 +185,8 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
                       *header_codes, "total", "grade", "criteria_version", "created_on", "changed_on"],
         add_columns=[*subject, "period", *header_codes],
         edit_columns=[*subject, "period", *header_codes],
-        search_columns=[*subject, "period", "state"],
+        search_columns=list(dict.fromkeys(["enterprise", *subject, "period", "state"])),
+        search_filters=ASSESSMENT_FILTERS,
         checks=checks,
         formatters=formatters,
         form_fields=form_fields,

@@ -105,6 +105,14 @@ class ScopedModelView(ModelView):
 
     page_size = 20
     list_template = "scoped_list.html"
+    search_filters: dict[str, list] | None = None  # extra filters by column (FAB's API has these; views do not)
+
+    def _init_properties(self) -> None:
+        super()._init_properties()
+        if self.search_filters:
+            self._filters = self.datamodel.get_filters(self.search_columns, self.search_filters)
+            for column, extra in self.search_filters.items():  # URL filters are looked up by index here
+                self._filters._all_filters[column] = [*self._filters._all_filters.get(column, []), *extra]
 
     def _cell(self, row: Any, column: str) -> Any:
         value = getattr(row, column)

@@ -79,6 +79,7 @@ class Resource:
     menu: bool = True
     api: bool = True  # False for extra list screens over a table that already has its API
     states: tuple[str, ...] = ()  # only records in these workflow states (review queue, records list)
+    search_filters: dict[str, list[type]] = field(default_factory=dict)  # extra filters by column
 
     @property
     def writes(self) -> list[str]:
@@ -128,6 +129,9 @@ def build_view(resource: Resource) -> type[ScopedModelView]:
     }
     if resource.base_order:
         attrs["base_order"] = resource.base_order
+    if resource.search_filters:
+        attrs["search_filters"] = {column: [f(column, datamodel) for f in filters]
+                                   for column, filters in resource.search_filters.items()}
     if resource.states:
         attrs["base_filters"] = [["state", FilterInFunction, lambda states=resource.states: list(states)]]
     if resource.order_columns:

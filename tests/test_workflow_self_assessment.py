@@ -11,6 +11,10 @@ from tests.support import login
 from tests.workflow_support import PDF, page_url, post, text, upload
 
 KIND = "general"
+DRAFTS = {
+    "general": {"contact_person": "张三", "contact_phone": "13912345678"},
+    "director": {"director_name": "李四", "contact_phone": "0532-88886666"},
+}
 
 
 @pytest.fixture
@@ -24,105 +28,105 @@ def laoshan(app):
     return company.id, username
 
 
-def new_draft(app, client, enterprise_id):
-    answer = client.post(f"/api/v1/assessment_{KIND}/", json={
-        "enterprise": enterprise_id, "period": "2027", "contact_person": "张三", "contact_phone": "13912345678"})
+def new_draft(app, client, enterprise_id, kind=KIND):
+    answer = client.post(f"/api/v1/assessment_{kind}/", json={"enterprise": enterprise_id, "period": "2027", **DRAFTS[kind]})
     assert answer.status_code == 201, answer.get_json()
     return answer.get_json()["id"]
 
 
-def items(app):
-    return app.extensions["criteria_pack"].kinds[KIND].items
+def items(app, kind=KIND):
+    return app.extensions["criteria_pack"].kinds[kind].items
 
 
-def fill_scores(app, client, pk, value=lambda item: item.max):
-    return post(client, KIND, pk, "scores", {f"score_{i.code}": str(value(i)) for i in items(app)})
+def fill_scores(app, client, pk, value=lambda item: item.max, kind=KIND):
+    return post(client, kind, pk, "scores", {f"score_{i.code}": str(value(i)) for i in items(app, kind)})
 
 
-def _state(app, pk):
+def _state(app, pk, kind=KIND):
     with app.app_context():
-        return db.session.get(records.kind_model(app, KIND), pk).state
+        return db.session.get(records.kind_model(app, kind), pk).state
 
 
-def history(app, pk):
+def history(app, pk, kind=KIND):
     with app.app_context():
         return [(h.action, h.item_code, h.to_state) for h in db.session.query(ReviewHistory).filter_by(
-            record_kind=KIND, record_id=pk).order_by(ReviewHistory.id)]
+            record_kind=kind, record_id=pk).order_by(ReviewHistory.id)]
 
 
-def test_full_journey_with_return_and_resubmission(app, client, laoshan):
+@pytest.mark.parametrize("kind", ["general", "director"])
+def test_full_journey_with_return_and_resubmission(app, client, laoshan, kind):
     enterprise_id, enterprise_user = laoshan
     login(client, enterprise_user)
-    pk = new_draft(app, client, enterprise_id)
-    assert "保存得分（草稿）" in text(client.get(page_url(KIND, pk)))
+    pk = new_draft(app, client, enterprise_id, kind)
+    assert "保存得分（草稿）" in text(client.get(page_url(kind, pk)))
 
     # scores saved as draft; submitting without evidence lists what is missing and changes nothing
-    assert "得分已保存" in text(fill_scores(app, client, pk))
-    refused = post(client, KIND, pk, "transition", {"code": "submit", "opinion": "请审核"})
-    assert "以下内容未填写或未上传" in text(refused) and "安全生产管理制度的证明材料" in text(refused)
-    assert _state(app, pk) == "draft"
+    assert "得分已保存" in text(fill_scores(app, client, pk, kind=kind))
+    refused = post(client, kind, pk, "transition", {"code": "submit", "opinion": "请审核"})
+    assert "以下内容未填写或未上传" in text(refused) and f"{items(app, kind)[0].name}的证明材料" in text(refused)
+    assert _state(app, pk, kind) == "draft"
 
     # a renamed image is refused; real PDFs are stored per item
-    assert "内容不是 PDF" in text(upload(client, KIND, pk, items(app)[0].code, b"\x89PNG\r\n\x1a\nxxxx", "图片.pdf"))
-    assert records.count(app, Attachment, record_id=pk, record_kind=KIND) == 0
-    for item in items(app):
+    assert "内容不是 PDF" in text(upload(client, kind, pk, items(app, kind)[0].code, b"\x89PNG\r\n\x1a\nxxxx", "图片.pdf"))
+    assert records.count(app, Attachment, record_id=pk, record_kind=kind) == 0
+    for item in items(app, kind):
         if item.evidence:
-            assert "已上传" in text(upload(client, KIND, pk, item.code))
-    assert "需要填写意见" in text(post(client, KIND, pk, "transition", {"code": "submit", "opinion": " "}))
-    assert "已提交" in text(post(client, KIND, pk, "transition", {"code": "submit", "opinion": "请审核"}))
-    assert _state(app, pk) == "submitted"
+            assert "已上传" in text(upload(client, kind, pk, item.code))
+    assert "需要填写意见" in text(post(client, kind, pk, "transition", {"code": "submit", "opinion": " "}))
+    assert "已提交" in text(post(client, kind, pk, "transition", {"code": "submit", "opinion": "请审核"}))
+    assert _state(app, pk, kind) == "submitted"
 
     # once submitted the enterprise can change nothing, whatever door it uses
-    assert client.put(f"/api/v1/assessment_{KIND}/{pk}", json={"contact_person": "改"}).status_code == 403
-    assert client.delete(f"/api/v1/assessment_{KIND}/{pk}").status_code == 403
-    assert "不能修改得分" in text(fill_scores(app, client, pk, lambda item: 0))
-    assert "不能上传" in text(upload(client, KIND, pk, items(app)[0].code))
-    assert "您的角色不能" in text(post(client, KIND, pk, "transition", {"code": "approve", "opinion": ""}))
-    assert _state(app, pk) == "submitted"
+    assert client.put(f"/api/v1/assessment_{kind}/{pk}", json={"period": "2030"}).status_code == 403
+    assert client.delete(f"/api/v1/assessment_{kind}/{pk}").status_code == 403
+    assert "不能修改得分" in text(fill_scores(app, client, pk, lambda item: 0, kind=kind))
+    assert "不能上传" in text(upload(client, kind, pk, items(app, kind)[0].code))
+    assert "您的角色不能" in text(post(client, kind, pk, "transition", {"code": "approve", "opinion": ""}))
+    assert _state(app, pk, kind) == "submitted"
     client.get("/logout/")
 
     # the city station does not review a laoshan enterprise; another district cannot even see it
     login(client, "city_station")
-    assert "您的角色不能" in text(post(client, KIND, pk, "transition", {"code": "approve", "opinion": ""}))
+    assert "您的角色不能" in text(post(client, kind, pk, "transition", {"code": "approve", "opinion": ""}))
     client.get("/logout/")
     login(client, "district_authority_shinan")
-    assert client.get(page_url(KIND, pk)).status_code == 404
+    assert client.get(page_url(kind, pk)).status_code == 404
     client.get("/logout/")
 
     # the district authority reviews item by item
     login(client, "district_authority_laoshan")
-    assert "还有评分项未审核通过" in text(post(client, KIND, pk, "transition", {"code": "approve", "opinion": ""}))
-    first, *rest = items(app)
-    missing_opinion = post(client, KIND, pk, "review", {f"decision_{first.code}": "reject", f"assessed_{first.code}": "5"})
+    assert "还有评分项未审核通过" in text(post(client, kind, pk, "transition", {"code": "approve", "opinion": ""}))
+    first, *rest = items(app, kind)
+    missing_opinion = post(client, kind, pk, "review", {f"decision_{first.code}": "reject", f"assessed_{first.code}": "5"})
     assert "不通过时须填写审核意见" in text(missing_opinion)
-    assert history(app, pk)[-1][0] == "submit"  # nothing was saved
+    assert history(app, pk, kind)[-1][0] == "submit"  # nothing was saved
     decisions = {f"decision_{i.code}": "pass" for i in rest}
     decisions.update({f"decision_{first.code}": "reject", f"assessed_{first.code}": "5",
                       f"opinion_{first.code}": "责任制考核记录不全"})
-    assert "已保存 11 项审核结果" in text(post(client, KIND, pk, "review", decisions))
-    assert "还有评分项未审核通过" in text(post(client, KIND, pk, "transition", {"code": "approve", "opinion": ""}))
-    assert "需要填写意见" in text(post(client, KIND, pk, "transition", {"code": "return", "opinion": ""}))
-    assert "已退回修改" in text(post(client, KIND, pk, "transition", {"code": "return", "opinion": "请补充材料"}))
-    assert _state(app, pk) == "returned"
+    assert f"已保存 {len(items(app, kind))} 项审核结果" in text(post(client, kind, pk, "review", decisions))
+    assert "还有评分项未审核通过" in text(post(client, kind, pk, "transition", {"code": "approve", "opinion": ""}))
+    assert "需要填写意见" in text(post(client, kind, pk, "transition", {"code": "return", "opinion": ""}))
+    assert "已退回修改" in text(post(client, kind, pk, "transition", {"code": "return", "opinion": "请补充材料"}))
+    assert _state(app, pk, kind) == "returned"
     client.get("/logout/")
 
     # the enterprise sees the opinion, corrects and resubmits; the rejected item is pending again
     login(client, enterprise_user)
-    assert "责任制考核记录不全" in text(client.get(page_url(KIND, pk)))
-    fill_scores(app, client, pk, lambda item: item.max - 1)
-    assert "已提交" in text(post(client, KIND, pk, "transition", {"code": "submit", "opinion": "已整改"}))
+    assert "责任制考核记录不全" in text(client.get(page_url(kind, pk)))
+    fill_scores(app, client, pk, lambda item: item.max - 1, kind=kind)
+    assert "已提交" in text(post(client, kind, pk, "transition", {"code": "submit", "opinion": "已整改"}))
     with app.app_context():
-        rows = {r.item_code: r for r in db.session.get(records.kind_model(app, KIND), pk).items}
+        rows = {r.item_code: r for r in db.session.get(records.kind_model(app, kind), pk).items}
         assert rows[first.code].review_status == "pending" and rows[rest[0].code].review_status == "accepted"
     client.get("/logout/")
 
     login(client, "district_authority_laoshan")
-    post(client, KIND, pk, "review", {f"decision_{first.code}": "pass"})
-    assert "已审核通过" in text(post(client, KIND, pk, "transition", {"code": "approve", "opinion": "同意"}))
-    assert _state(app, pk) == "approved"
-    steps = [action for action, item, _ in history(app, pk) if item is None]
+    post(client, kind, pk, "review", {f"decision_{first.code}": "pass"})
+    assert "已审核通过" in text(post(client, kind, pk, "transition", {"code": "approve", "opinion": "同意"}))
+    assert _state(app, pk, kind) == "approved"
+    steps = [action for action, item, _ in history(app, pk, kind) if item is None]
     assert steps == ["submit", "return", "submit", "approve"]
-    assert sum(1 for action, _, _ in history(app, pk) if action == "item_reject") == 1
+    assert sum(1 for action, _, _ in history(app, pk, kind) if action == "item_reject") == 1
 
 
 def test_a_stale_page_cannot_overwrite_a_newer_save(app, client, laoshan):
