@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from criteria.pack import HeaderField, Kind, Pack
 from models import KindModels
+from models.record_scores import final_states
 from views.base import FieldProblem, Refused
 from views.checks import choice_check, phone_problem, year_problem
 from views.factory import Resource
@@ -195,7 +196,7 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
         related=[item_resource.view_name] if kind.items else [],
     )
     queues = [queue(assessment_resource, "Pending", f"{kind.short_name}待审核", review_states(kind)),
-              queue(assessment_resource, "Records", f"{kind.short_name}记录", final_states(kind))]
+              queue(assessment_resource, "Records", f"{kind.short_name}记录", tuple(sorted(final_states(kind))))]
     main = [item_resource, assessment_resource] if kind.items else [assessment_resource]
     return main + [q for q in queues if q.states]
 
@@ -203,12 +204,6 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
 def review_states(kind: Kind) -> tuple[str, ...]:
     """States in which a reviewer acts: the sources of transitions that need a review."""
     return tuple(dict.fromkeys(s for t in kind.workflow["transitions"] if not t["self_review"] for s in t["from_states"]))
-
-
-def final_states(kind: Kind) -> tuple[str, ...]:
-    """States no transition leaves: the assessment's result stands (评价考核记录)."""
-    leaving = {s for t in kind.workflow["transitions"] for s in t["from_states"]}
-    return tuple(s["code"] for s in kind.workflow["states"] if s["code"] not in leaving)
 
 
 def queue(base: Resource, suffix: str, title: str, states: tuple[str, ...]) -> Resource:

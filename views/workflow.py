@@ -202,7 +202,7 @@ class AssessmentWorkflowView(BaseView):
         except WorkflowRefused as refused:
             flash(str(refused), "danger")
             return self._render(kind, record, values=dict(request.form))
-        apply_transition(db.session, kind, record, step, actor, opinion)
+        apply_transition(db.session, current_app.extensions["criteria_pack"], kind, record, step, actor, opinion)
         return self._commit(kind, record, f"已{step['label']}，状态：{kind.state_labels[step['to']]}")
 
     # -- evidence -------------------------------------------------------------------------------

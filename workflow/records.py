@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from criteria.pack import Kind, Pack
 from models import Attachment, ReviewHistory
+from models.record_scores import final_states, score_record
 from workflow.rules import Actor, Facts, item_meaning, status_for
 
 
@@ -75,11 +76,15 @@ def history(session: Session, kind: Kind, record: Any, actor: Actor, action: str
     ))
 
 
-def apply_transition(session: Session, kind: Kind, record: Any, transition: dict[str, Any], actor: Actor,
-                     opinion: str) -> None:
-    """Move the record and write the history row (the caller commits)."""
+def apply_transition(session: Session, pack: Pack, kind: Kind, record: Any, transition: dict[str, Any],
+                     actor: Actor, opinion: str) -> None:
+    """Move the record and write the history row (the caller commits); a final state fixes the
+    record's total and grade from the reviewed scores."""
     before = record.state
     record.state = transition["to"]
+    if record.state in final_states(kind):
+        result = score_record(pack, kind, record, "assessed")
+        record.total, record.grade = (result.total, result.grade_label) if result else (None, None)
     if transition["reopens_rejected_items"]:
         pending = status_for(kind, "pending")
         for row in record.items:

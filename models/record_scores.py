@@ -1,0 +1,38 @@
+"""Score a stored assessment with the pure scorers: its item rows become the scorer's input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from criteria.pack import Kind, Pack
+from scoring import ScoreInputError, ScoreResult, score_kind
+
+
+def payload_of(kind: Kind, record: Any, which: str = "assessed") -> dict[str, Any]:
+    """``which`` = 'assessed' (the reviewed scores) or 'self' (the enterprise's own)."""
+    items: dict[str, Any] = {}
+    for row in record.items:
+        if row.not_applicable:
+            items[row.item_code] = None
+        elif kind.scoring["method"] == "weighted_categories":
+            items[row.item_code] = [float(v) for v in (row.results or {}).values()] or None
+        else:
+            value = row.assessed_score if which == "assessed" else row.self_score
+            items[row.item_code] = None if value is None else float(value)
+    return {"items": items}
+
+
+def score_record(pack: Pack, kind: Kind, record: Any, which: str = "assessed") -> ScoreResult | None:
+    """The record's result, or None while it lacks the scores to compute one."""
+    if not kind.items:
+        return None
+    try:
+        return score_kind(pack, kind.code, payload_of(kind, record, which))
+    except ScoreInputError:
+        return None
+
+
+def final_states(kind: Kind) -> set[str]:
+    """States no transition leaves: the assessment's result stands."""
+    leaving = {s for t in kind.workflow["transitions"] for s in t["from_states"]}
+    return {s["code"] for s in kind.workflow["states"]} - leaving
