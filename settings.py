@@ -20,6 +20,8 @@ def default_config() -> dict:
         "EVIDENCE_DIR": os.environ.get("EVIDENCE_DIR") or str(VAR / "evidence"),
         # Uploads larger than this are refused before the body is read (PDF evidence, 20 MB by default).
         "MAX_CONTENT_LENGTH": int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024 + 64 * 1024,
+        # Where printed verification codes point (the address people reach the platform at).
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000",
         "CRITERIA_PACK": os.environ.get("CRITERIA_PACK") or str(ROOT / "criteria" / "qingdao"),
         "APP_NAME": "建筑施工安全生产考核平台",
         "BABEL_DEFAULT_LOCALE": "zh",

@@ -211,3 +211,21 @@ class AppUser(User):
     enterprise_id = Column(Integer, ForeignKey("enterprise.id", ondelete="SET NULL", use_alter=True))
     enterprise = relationship(Enterprise, foreign_keys=[enterprise_id])
     districts = relationship(District, secondary=user_district)
+
+
+class FormVerification(Model):
+    """The verification code printed on a filled form; /verify/<code> confirms it is genuine."""
+
+    __tablename__ = "form_verification"
+    scope_enterprise = "enterprise_id"
+    scope_district = "enterprise.district_id"
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(16), unique=True, nullable=False)
+    enterprise_id = Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True)
+    enterprise = relationship(Enterprise)
+    record_kind = Column(String(40), nullable=False)
+    record_id = Column(Integer, nullable=False)
+    created_on = Column(DateTime, nullable=False, default=_now)
+
+    __table_args__ = (UniqueConstraint("record_kind", "record_id"),)

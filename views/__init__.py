@@ -9,6 +9,7 @@ from models import KindModels
 from views.assessments import CATEGORY, kind_resources
 from views.factory import Resource, build_api, build_view
 from views.registry import BASIC, RECORDS, core_resources
+from views.reports import ReportView, VerifyView
 from views.workflow import AssessmentWorkflowView
 
 MENU_ORDER = [BASIC, CATEGORY, RECORDS]
@@ -38,3 +39,5 @@ def register(appbuilder: AppBuilder, resources: list[Resource]) -> None:
         if resource.api:
             appbuilder.add_api(build_api(resource))
     appbuilder.add_view_no_menu(AssessmentWorkflowView)
+    appbuilder.add_view_no_menu(ReportView)
+    appbuilder.add_view_no_menu(VerifyView)

@@ -26,14 +26,14 @@ from workflow.records import actor_of, apply_transition, decide_item, evidence_o
 CONFLICT = "该考核已被他人修改，请刷新页面后重新操作；本次提交未保存。"
 
 
-def _kind(kind_code: str) -> Kind:
+def load_kind(kind_code: str) -> Kind:
     kind = current_app.extensions["criteria_pack"].kinds.get(kind_code)
     if kind is None:
         abort(404)
     return kind
 
 
-def _record(kind: Kind, pk: int) -> Any:
+def load_record(kind: Kind, pk: int) -> Any:
     model = current_app.extensions["kind_models"][kind.code].assessment
     record = ScopedInterface(model).get(pk)
     if record is None:
@@ -90,8 +90,8 @@ class AssessmentWorkflowView(BaseView):
     @expose("/<kind_code>/<int:pk>")
     @has_access
     def page(self, kind_code: str, pk: int) -> Any:
-        kind = _kind(kind_code)
-        return self._render(kind, _record(kind, pk))
+        kind = load_kind(kind_code)
+        return self._render(kind, load_record(kind, pk))
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -117,8 +117,8 @@ class AssessmentWorkflowView(BaseView):
     @has_access
     def scores(self, kind_code: str, pk: int) -> Any:
         """The filler saves self scores and 不涉及 marks; any error keeps the input and saves nothing."""
-        kind = _kind(kind_code)
-        record = _record(kind, pk)
+        kind = load_kind(kind_code)
+        record = load_record(kind, pk)
         if not self._state(kind, record)["can_fill"]:
             flash(f"当前状态为“{kind.state_labels.get(record.state)}”，不能修改得分", "danger")
             return self._back(kind, record)
@@ -143,15 +143,15 @@ class AssessmentWorkflowView(BaseView):
         if errors:
             db.session.rollback()
             flash("有得分填写有误，未保存，请按提示修改。", "danger")
-            return self._render(kind, _record(kind, pk), errors, dict(request.form))
+            return self._render(kind, load_record(kind, pk), errors, dict(request.form))
         return self._commit(kind, record, "得分已保存（草稿）")
 
     @expose("/<kind_code>/<int:pk>/review", methods=["POST"])
     @has_access
     def review(self, kind_code: str, pk: int) -> Any:
         """A reviewer's decisions: ✓ takes the self score, ✗ needs an assessed score and an opinion."""
-        kind = _kind(kind_code)
-        record = _record(kind, pk)
+        kind = load_kind(kind_code)
+        record = load_record(kind, pk)
         state = self._state(kind, record)
         if not state["can_review"]:
             flash("您不能审核此记录", "danger")
@@ -190,8 +190,8 @@ class AssessmentWorkflowView(BaseView):
     @expose("/<kind_code>/<int:pk>/transition", methods=["POST"])
     @has_access
     def transition(self, kind_code: str, pk: int) -> Any:
-        kind = _kind(kind_code)
-        record = _record(kind, pk)
+        kind = load_kind(kind_code)
+        record = load_record(kind, pk)
         if self._stale(record):
             flash(CONFLICT, "danger")
             return self._back(kind, record)
@@ -213,8 +213,8 @@ class AssessmentWorkflowView(BaseView):
     @expose("/<kind_code>/<int:pk>/evidence", methods=["POST"])
     @has_access
     def upload(self, kind_code: str, pk: int) -> Any:
-        kind = _kind(kind_code)
-        record = _record(kind, pk)
+        kind = load_kind(kind_code)
+        record = load_record(kind, pk)
         if not self._state(kind, record)["can_fill"]:
             flash("当前状态不能上传证明材料", "danger")
             return self._back(kind, record)
@@ -244,8 +244,8 @@ class AssessmentWorkflowView(BaseView):
         attachment = ScopedInterface(Attachment).get(attachment_id)
         if attachment is None:
             abort(404)
-        kind = _kind(attachment.record_kind)
-        return kind, _record(kind, attachment.record_id), attachment
+        kind = load_kind(attachment.record_kind)
+        return kind, load_record(kind, attachment.record_id), attachment
 
     @expose("/file/<int:attachment_id>")
     @has_access

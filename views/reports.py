@@ -1,0 +1,119 @@
+"""Printed forms: the filled or blank PDF of an assessment, and the public verification page."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from typing import Any, ClassVar
+
+from flask import current_app, request, send_file
+from flask_appbuilder import BaseView, expose, has_access
+from sqlalchemy.orm import Session
+
+from criteria.pack import Kind, Pack
+from models import AppUser, FormVerification, ReviewHistory, db
+from models.record_scores import score_record
+from reports import FormData, FormItem, FormReview, render_form
+from views.factory import display
+from views.workflow import load_kind, load_record
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed by hand
+
+
+def verification_code(session: Session, kind: Kind, record: Any) -> str:
+    """The record's code, created once and kept."""
+    found = session.query(FormVerification).filter_by(record_kind=kind.code, record_id=record.id).one_or_none()
+    if found is None:
+        found = FormVerification(code="".join(secrets.choice(CODE_ALPHABET) for _ in range(10)),
+                                 enterprise_id=record.enterprise_id, record_kind=kind.code, record_id=record.id)
+        session.add(found)
+        session.commit()
+    return found.code
+
+
+def form_data(session: Session, pack: Pack, kind: Kind, record: Any, code: str | None, verify_url: str | None) -> FormData:
+    """What the printed form of ``record`` shows, copied from the record, the criteria and its history."""
+    rows = {row.item_code: row for row in record.items}
+    items = []
+    for item in kind.items:
+        row = rows.get(item.code)
+        results = list((row.results or {}).values()) if row is not None else []
+        assessed = row.assessed_score if row is not None else None
+        if results:
+            assessed = sum(results) / len(results)
+        items.append(FormItem(item.name, item.standard, item.max,
+                              None if row is None or row.not_applicable else row.self_score,
+                              None if row is None or row.not_applicable else assessed,
+                              "不涉及" if row is not None and row.not_applicable else (row.opinion or "") if row else ""))
+    steps = {t["code"]: t["label"] for t in kind.workflow["transitions"]}
+    history = (session.query(ReviewHistory).filter_by(record_kind=kind.code, record_id=record.id, item_code=None)
+               .order_by(ReviewHistory.created_on, ReviewHistory.id).all())
+    users = {u.id: u for u in session.query(AppUser).filter(AppUser.id.in_({h.user_id for h in history}))}
+    reviews = [FormReview(steps.get(h.action, h.action), h.opinion or "",
+                          users[h.user_id].username if h.user_id in users else "", h.created_on.date())
+               for h in history]
+    total, grade = record.total, record.grade
+    if total is None and kind.items:
+        preview = score_record(pack, kind, record, "self")
+        if preview is not None:
+            total, grade = preview.total, f"{preview.grade_label}（自评）"
+    return FormData(
+        title=kind.name, subtitle=pack.name, enterprise_name=str(record.enterprise),
+        project_name=str(record.project) if record.project_id else None, period=record.period or "",
+        state_label=kind.state_labels.get(record.state, record.state),
+        header_fields=[(f.label, str(display(getattr(record, f.code)))) for f in kind.header_fields],
+        items=items, total=total, grade_label=grade, reviews=reviews, criteria_version=record.criteria_version,
+        verification_code=code, verify_url=verify_url,
+    )
+
+
+def file_name(kind: Kind, record: Any, blank: bool = False) -> str:
+    return f"{record.enterprise}_{kind.short_name}_{record.period}{'_空白表' if blank else ''}.pdf"
+
+
+def render_record(session: Session, pack: Pack, kind: Kind, record: Any, blank: bool, base_url: str) -> bytes:
+    code = None if blank else verification_code(session, kind, record)
+    url = f"{base_url.rstrip('/')}/verify/{code}" if code else None
+    data = form_data(session, pack, kind, record, code, url)
+    if blank:
+        data = FormData(**{**data.__dict__, "state_label": "", "reviews": (), "total": None, "grade_label": None})
+    return render_form(data, blank=blank)
+
+
+class ReportView(BaseView):
+    """Filled and blank forms; reachable exactly where the record's 办理 page is."""
+
+    route_base = "/report"
+    class_permission_name = "AssessmentWorkflow"
+    method_permission_name: ClassVar[dict[str, str]] = {"form": "access"}
+
+    @expose("/<kind_code>/<int:pk>.pdf")
+    @has_access
+    def form(self, kind_code: str, pk: int) -> Any:
+        kind = load_kind(kind_code)
+        record = load_record(kind, pk)
+        blank = request.args.get("blank") == "1"
+        pdf = render_record(db.session, current_app.extensions["criteria_pack"], kind, record, blank, request.host_url)
+        return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=request.args.get("download") == "1",
+                         download_name=file_name(kind, record, blank))
+
+
+class VerifyView(BaseView):
+    """Public: says whether a printed form is genuine and its current state, and nothing more."""
+
+    route_base = "/verify"
+    default_view = "show"
+
+    @expose("/<code>")
+    def show(self, code: str) -> Any:
+        found = db.session.query(FormVerification).filter_by(code=code.strip().upper()).one_or_none()
+        if found is None:
+            return self.render_template("verify.html", found=None, code=code), 404
+        pack = current_app.extensions["criteria_pack"]
+        kind = pack.kinds.get(found.record_kind)
+        model = current_app.extensions["kind_models"][found.record_kind].assessment if kind else None
+        record = db.session.get(model, found.record_id) if model else None
+        if record is None:
+            return self.render_template("verify.html", found=None, code=code), 404
+        return self.render_template("verify.html", found=found, code=found.code, kind=kind, record=record,
+                                    state=kind.state_labels.get(record.state, record.state))
