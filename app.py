@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, flash, redirect, request
+from flask import Flask, flash, redirect, render_template, request
 from flask_appbuilder import AppBuilder
 from flask_migrate import Migrate
 from sqlalchemy import inspect
@@ -59,6 +59,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             log.warning("数据库尚未初始化：请先运行 flask --app app db upgrade")
 
     app.add_template_filter(display, "num")
+
+    @app.errorhandler(404)
+    def _not_found(_error: Exception) -> Any:
+        if request.path.startswith("/api/"):
+            return {"message": "未找到该记录，或它不在您的数据范围内"}, 404
+        return render_template("not_found.html", base_template=app.appbuilder.base_template,
+                               appbuilder=app.appbuilder), 404
 
     @app.errorhandler(413)
     def _too_large(_error: Exception) -> Any:

@@ -16,8 +16,11 @@ from flask.cli import with_appcontext
 
 from commands import demo_data
 from criteria.pack import HeaderField, Kind, Pack
+from grading import recompute
 from models import District, Enterprise, Project, db
 from models.pack_sync import sync_districts
+from models.record_scores import final_states
+from workflow.rules import status_for
 
 
 def _sample_value(field: HeaderField, kind: Kind, pack: Pack, rng: random.Random) -> Any:
@@ -91,13 +94,16 @@ def _assessments(pack: Pack, companies: list[Enterprise], projects: list[Project
                 setattr(record, field.code, _sample_value(field, kind, pack, rng))
             item_model = models[kind.code].item
             places = kind.scoring.get("score_places", 1)
+            reviewed = record.state in final_states(kind)
             for item in kind.items:
-                row = item_model(item_code=item.code, review_status=kind.workflow["item_statuses"][0]["code"])
+                row = item_model(item_code=item.code,
+                                 review_status=status_for(kind, "pass" if reviewed else "pending"))
                 if item.subtables:  # a result (0-100) per sub-table present on site
                     present = item.subtables[: 1 + rng.randrange(len(item.subtables))][:2]
                     row.results = {code: rng.randint(70, 98) for code in present}
                 else:
                     row.self_score = Decimal(str(demo_data.sample_score(float(item.max), rng, places)))
+                    row.assessed_score = row.self_score if reviewed else None
                 record.items.append(row)
             db.session.add(record)
             created += 1
@@ -139,6 +145,7 @@ def demo_command() -> None:
 
     logins = _users(pack, companies)
     created = _assessments(pack, companies, projects)
+    recompute(db.session, pack, current_app.extensions["kind_models"], demo_data.PERIOD)
     click.echo(f"演示数据：{len(districts)} 个区（市），{len(companies)} 家企业，{len(projects)} 个项目，"
                f"新建示例考核 {created} 份。")
     click.echo(f"所有演示账号的密码：{demo_data.DEMO_PASSWORD}")

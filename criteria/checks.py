@@ -57,6 +57,7 @@ def check_kind(file: str, kind: dict, roles: set[str], scales: dict[str, dict]) 
     yield from duplicates(file, "vetoes", kind["vetoes"])
     yield from duplicates(file, "subtables", kind["subtables"])
     yield from duplicates(file, "catalogue", kind["catalogue"])
+    yield from duplicates(file, "record_evidence", kind["record_evidence"])
 
     for key in ("filled_by",):
         if kind[key] not in roles:
@@ -122,6 +123,10 @@ def check_kind(file: str, kind: dict, roles: set[str], scales: dict[str, dict]) 
         yield file, "subtables", "only weighted_categories scoring uses sub-tables"
 
     if method == "catalogue":
+        fields = {f["code"] for f in kind["header_fields"]}
+        for key in ("entry_field", "count_field", "project_field"):
+            if key in scoring and scoring[key] not in fields:
+                yield file, f"scoring.{key}", f"unknown header field '{scoring[key]}'"
         groups = {e.get("group") for e in kind["catalogue"]}
         for index, cap in enumerate(scoring["caps"]):
             if cap["group"] not in groups:

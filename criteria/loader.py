@@ -12,7 +12,7 @@ from marshmallow import Schema, ValidationError
 
 from criteria import checks
 from criteria.errors import CriteriaError, Problem
-from criteria.pack import District, HeaderField, Item, Kind, Pack, Role
+from criteria.pack import District, HeaderField, Item, Kind, Pack, RecordEvidence, Role
 from criteria.schema import DistrictsSchema, GradingSchema, KindSchema, PackSchema, RolesSchema
 from criteria.yaml_source import YamlFile, join_path, read_yaml
 
@@ -175,6 +175,9 @@ def _build(
             subtables=tuple(data["subtables"]),
             catalogue=tuple(data["catalogue"]),
             workflow=data["workflow"],
+            record_evidence=tuple(
+                RecordEvidence(code=e["code"], name=e["name"], required=e["required"]) for e in data["record_evidence"]
+            ),
         )
         for code, data in kinds.items()
     }
@@ -186,7 +189,8 @@ def _build(
         path=pack_dir,
         content_hash=_digest(sources[name].text for name in sorted(sources)),
         districts=tuple(District(d["code"], d["name"], d.get("division_code"), d["city_reviewed"]) for d in districts["districts"]),
-        roles=tuple(Role(r["code"], r["label"], r["scope"], r["admin"], r["registry"]) for r in roles["roles"]),
+        roles=tuple(Role(r["code"], r["label"], r["scope"], r["admin"], r["registry"], r["adjusts_grades"])
+                    for r in roles["roles"]),
         kinds=built_kinds,
         scales={s["code"]: s for s in grading["scales"]},
         final_grades=tuple(grading["final_grades"]),

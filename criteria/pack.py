@@ -23,6 +23,7 @@ class Role:
     scope: str  # all | district | enterprise
     admin: bool
     registry: str  # none | read | write
+    adjusts_grades: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,13 @@ class Item:
     combine: str | None = None
 
 
+@dataclass(frozen=True)
+class RecordEvidence:
+    code: str
+    name: str
+    required: bool = False
+
+
 @dataclass(frozen=True, eq=False)
 class Kind:
     code: str
@@ -69,6 +77,7 @@ class Kind:
     subtables: tuple[dict[str, Any], ...] = ()
     catalogue: tuple[dict[str, Any], ...] = ()
     workflow: dict[str, Any] = field(default_factory=dict)
+    record_evidence: tuple[RecordEvidence, ...] = ()  # files about the whole record (signed form, ...)
 
     @property
     def version_label(self) -> str:

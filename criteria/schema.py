@@ -66,6 +66,7 @@ class RoleSchema(Strict):
     scope = Text(required=True, validate=one_of(*SCOPES))
     admin = Flag(load_default=False)
     registry = Text(load_default="none", validate=one_of("none", "read", "write"))
+    adjusts_grades = Flag(load_default=False)  # records dynamic adjustments of final grades
 
 
 class RolesSchema(Versioned):
@@ -233,6 +234,14 @@ class ItemSchema(Strict):
     combine = Text(validate=one_of("mean"))
 
 
+class RecordEvidenceSchema(Strict):
+    """A file about the whole assessment (for example the signed, scanned form)."""
+
+    code = Code(required=True)
+    name = Text(required=True)
+    required = Flag(load_default=False)  # submitting needs at least one such file
+
+
 class VetoSchema(Strict):
     code = Code(required=True)
     name = Text(required=True)
@@ -308,6 +317,9 @@ class CapRuleSchema(Strict):
 
 class CatalogueScoringSchema(Strict):
     method = Text(required=True)
+    entry_field = Code(required=True)  # header field holding the catalogue entry code
+    count_field = Code(required=True)  # header field holding how many times it happened
+    project_field = Code()  # header field naming the project concerned (name or 施工许可证号)
     caps = Items(Nested(CapRuleSchema), load_default=list)
     highest_only_groups = Items(Code(), load_default=list)
 
@@ -371,6 +383,7 @@ class KindSchema(Versioned):
     total = Number(validate=greater_than(0))
     header_fields = Items(Nested(HeaderFieldSchema), load_default=list)
     items = Items(Nested(ItemSchema), load_default=list)
+    record_evidence = Items(Nested(RecordEvidenceSchema), load_default=list)
     vetoes = Items(Nested(VetoSchema), load_default=list)
     scoring = OneOfSchemas("method", SCORING_METHODS, required=True)
     subtables = Items(Nested(SubtableSchema), load_default=list)

@@ -14,6 +14,7 @@ from models.core import (
     Project,
     ReviewHistory,
 )
+from models.grades import FinalGradeRecord
 
 __all__ = [
     "AppUser",
@@ -21,6 +22,7 @@ __all__ = [
     "AuditLog",
     "District",
     "Enterprise",
+    "FinalGradeRecord",
     "FormVerification",
     "GradeAdjustment",
     "KindModels",

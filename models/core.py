@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from models.base import Stamped, _now
+from models.base import Stamped, _now, current_user_id
 
 
 class District(Model):
@@ -171,9 +171,15 @@ class GradeAdjustment(Model):
     direction = Column(String(20), nullable=False)
     reason_code = Column(String(40), nullable=False)
     note = Column(Text)
-    created_by_fk = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
+    created_by_fk = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"), default=current_user_id)
     approved_by_fk = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
     created_on = Column(DateTime, nullable=False, default=_now)
+    revoked_on = Column(DateTime)  # a revoked adjustment stays on record but no longer applies
+    revoked_by_fk = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
+    revoke_note = Column(Text)
+
+    def __str__(self) -> str:
+        return f"{self.final_grade} {self.direction} {self.reason_code}"
 
 
 class AuditLog(Model):

@@ -7,12 +7,14 @@ from flask_appbuilder import AppBuilder
 from criteria.pack import Pack
 from models import KindModels
 from views.assessments import CATEGORY, kind_resources
+from views.evaluation import CATEGORY as EVALUATION
+from views.evaluation import adjustment_resource, grade_resources
 from views.factory import Resource, build_api, build_view
 from views.registry import BASIC, RECORDS, core_resources
 from views.reports import ReportView, VerifyView
 from views.workflow import AssessmentWorkflowView
 
-MENU_ORDER = [BASIC, CATEGORY, RECORDS]
+MENU_ORDER = [BASIC, CATEGORY, EVALUATION, RECORDS]
 
 
 def all_resources(pack: Pack, models: dict[str, KindModels]) -> list[Resource]:
@@ -20,6 +22,7 @@ def all_resources(pack: Pack, models: dict[str, KindModels]) -> list[Resource]:
     resources = core_resources()
     for code, kind in pack.kinds.items():
         resources += kind_resources(kind, models[code], pack)
+    resources += [*grade_resources(pack), adjustment_resource(pack)]
     return sorted(resources, key=lambda r: MENU_ORDER.index(r.category))
 
 

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Query
+from wtforms.fields.core import UnboundField
 
 from views.scope import ScopeViolation, current_scope, ensure_in_scope, scope_clause
 
@@ -106,6 +107,15 @@ class ScopedModelView(ModelView):
     page_size = 20
     list_template = "scoped_list.html"
     search_filters: dict[str, list] | None = None  # extra filters by column (FAB's API has these; views do not)
+
+    def _init_forms(self) -> None:
+        """Optional pickers offer a readable empty choice (FAB leaves it blank, select2 shows '__None')."""
+        super()._init_forms()
+        for form in (self.add_form, self.edit_form):
+            for name in dir(form):
+                unbound = getattr(form, name, None)
+                if isinstance(unbound, UnboundField) and unbound.kwargs.get("allow_blank"):
+                    unbound.kwargs["blank_text"] = "（不选）"
 
     def _init_properties(self) -> None:
         super()._init_properties()

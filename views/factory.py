@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from flask_appbuilder.models.sqla.filters import FilterInFunction
+from flask_appbuilder.models.sqla.filters import FilterEqual, FilterInFunction
 
 from views.base import ScopedApi, ScopedInterface, ScopedModelView
 from views.checks import ApiCheck, Check, FormCheck
@@ -80,17 +80,21 @@ class Resource:
     api: bool = True  # False for extra list screens over a table that already has its API
     states: tuple[str, ...] = ()  # only records in these workflow states (review queue, records list)
     search_filters: dict[str, list[type]] = field(default_factory=dict)  # extra filters by column
+    fixed_filters: tuple[tuple[str, Any], ...] = ()  # (column, value) every row of the screen has
+    local_tabs: bool = False  # tabs for local / non-local enterprises (is_local)
+    deletable: bool = True
+    extra_permissions: tuple[str, ...] = ()  # action permissions granted with write access
 
     @property
     def writes(self) -> list[str]:
         """Which of add / edit / delete the table offers at all (roles narrow it further)."""
         found = ["add"] if self.add_columns else []
         found += ["edit"] if self.edit_columns else []
-        found += ["delete"] if self.add_columns else []
+        found += ["delete"] if self.add_columns and self.deletable else []
         return found
 
     def view_permissions(self, write: bool) -> list[str]:
-        return [*READ_VIEW, *(WRITE_VIEW[w] for w in self.writes if write)]
+        return [*READ_VIEW, *(WRITE_VIEW[w] for w in self.writes if write), *(self.extra_permissions if write else ())]
 
     def api_permissions(self, write: bool) -> list[str]:
         return [*READ_API, *(WRITE_API[w] for w in self.writes if write)]
@@ -132,8 +136,13 @@ def build_view(resource: Resource) -> type[ScopedModelView]:
     if resource.search_filters:
         attrs["search_filters"] = {column: [f(column, datamodel) for f in filters]
                                    for column, filters in resource.search_filters.items()}
+    base_filters = [[column, FilterEqual, value] for column, value in resource.fixed_filters]
     if resource.states:
-        attrs["base_filters"] = [["state", FilterInFunction, lambda states=resource.states: list(states)]]
+        base_filters.append(["state", FilterInFunction, lambda states=resource.states: list(states)])
+    if base_filters:
+        attrs["base_filters"] = base_filters
+    if resource.local_tabs:
+        attrs["extra_args"] = {"local_tabs": True}
     if resource.order_columns:
         attrs["order_columns"] = resource.order_columns
     if resource.writes:

@@ -36,11 +36,13 @@ class DistrictIs(BaseFilter):
 
     def apply(self, query: Query, value: Any) -> Query:
         model = self.datamodel.obj
-        relation, _, column = model.scope_district.partition(".")
-        attribute = getattr(model, relation)
-        target = attribute.property.mapper.class_
         wanted = _text(value)
         ids = select(District.id).where(or_(District.name == wanted, District.code == wanted))
+        relation, _, column = model.scope_district.partition(".")
+        if not column:  # the model holds the district itself
+            return query.filter(getattr(model, relation).in_(ids))
+        attribute = getattr(model, relation)
+        target = attribute.property.mapper.class_
         return query.filter(attribute.has(getattr(target, column).in_(ids)))
 
 

@@ -25,6 +25,8 @@ def access(role: Role, resource: Resource, pack: Pack) -> str:
     what = resource.access[0]
     if what == "lookup" or what == "records":
         return "read"
+    if what == "adjustments":
+        return "write" if role.adjusts_grades else "read"
     if what == "registry":
         return role.registry
     if what == "kind":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models import Attachment, AuditLog, District, Enterprise, GradeAdjustment, Person, Project, ReviewHistory
+from models import Attachment, AuditLog, District, Enterprise, Person, Project, ReviewHistory
 from views.checks import optional_credit_code_problem, phone_problem
 from views.factory import Resource
 
@@ -88,17 +88,6 @@ def core_resources() -> list[Resource]:
             show_columns=["created_on", "enterprise", "record_kind", "record_id", "action", "from_state", "to_state",
                           "opinion"],
             search_columns=["enterprise", "record_kind", "action"],
-            base_order=("created_on", "desc"),
-        ),
-        Resource(
-            name="GradeAdjustment", model=GradeAdjustment, title="动态调整", category=RECORDS, access=("records",),
-            api_resource="grade_adjustment",
-            labels={"enterprise": "所属企业", "project": "工程项目", "period": "考核年度", "final_grade": "等次类别",
-                    "direction": "调整方向", "reason_code": "调整原因", "note": "说明", "created_on": "时间"},
-            list_columns=["created_on", "enterprise", "project", "period", "final_grade", "direction"],
-            show_columns=["created_on", "enterprise", "project", "period", "final_grade", "direction", "reason_code",
-                          "note"],
-            search_columns=["enterprise", "period", "final_grade"],
             base_order=("created_on", "desc"),
         ),
         Resource(

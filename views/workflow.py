@@ -16,8 +16,10 @@ from flask_appbuilder import BaseView, expose, has_access
 from sqlalchemy.orm.exc import StaleDataError
 
 from criteria.pack import Kind
+from grading import recompute_enterprise
 from models import AppUser, Attachment, ReviewHistory, db
 from models.evidence import path_of, pdf_problem, safe_name, store
+from models.record_scores import final_states
 from views.base import ScopedInterface
 from views.scope import ensure_in_scope
 from workflow import Actor, WorkflowRefused, check, choices, item_meaning
@@ -202,7 +204,10 @@ class AssessmentWorkflowView(BaseView):
         except WorkflowRefused as refused:
             flash(str(refused), "danger")
             return self._render(kind, record, values=dict(request.form))
-        apply_transition(db.session, current_app.extensions["criteria_pack"], kind, record, step, actor, opinion)
+        pack = current_app.extensions["criteria_pack"]
+        apply_transition(db.session, pack, kind, record, step, actor, opinion)
+        if record.state in final_states(kind):  # the grades it feeds change in the same transaction
+            recompute_enterprise(db.session, pack, current_app.extensions["kind_models"], record.enterprise, record.period)
         return self._commit(kind, record, f"已{step['label']}，状态：{kind.state_labels[step['to']]}")
 
     # -- evidence -------------------------------------------------------------------------------

@@ -1,0 +1,125 @@
+"""Stored final grades: computed on approval and by recompute; adjustments applied, limited, revoked."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from criteria.loader import DEFAULT_PACK
+from models import FinalGradeRecord, GradeAdjustment, db
+from tests import records
+from tests.conftest import dispose, make_app
+from tests.support import csrf_token, login, visible_text
+
+
+def grade(app, enterprise_id, code, project_id=None):
+    with app.app_context():
+        row = db.session.query(FinalGradeRecord).filter_by(enterprise_id=enterprise_id, grade_code=code,
+                                                           project_id=project_id, period="2026").one()
+        return row.label, row.computed_label, row.score
+
+
+def graded_enterprise(app):
+    with app.app_context():
+        return db.session.query(FinalGradeRecord).filter_by(grade_code="enterprise", period="2026").order_by(
+            FinalGradeRecord.enterprise_id).first().enterprise_id
+
+
+def add_adjustment(client, enterprise_id, direction, reason, final="enterprise"):
+    token = csrf_token(client, "/gradeadjustmentview/add")
+    return client.post("/gradeadjustmentview/add", data={
+        "csrf_token": token, "enterprise": str(enterprise_id), "project": "__None", "period": "2026",
+        "final_grade": final, "direction": direction, "reason_code": reason, "note": "测试"}, follow_redirects=True)
+
+
+def test_demo_approvals_produce_stored_grades_with_reasons(app, client):
+    enterprise_id = graded_enterprise(app)
+    label, computed, score = grade(app, enterprise_id, "enterprise")
+    assert label == computed and score is not None
+    login(client, "city_station")
+    with app.app_context():
+        row_id = db.session.query(FinalGradeRecord).filter_by(enterprise_id=enterprise_id, grade_code="enterprise").one().id
+    page = visible_text(client.get(f"/finalgradeenterpriseview/show/{row_id}").get_data(as_text=True))
+    assert "评定依据" in page and "得分" in page and label in page
+
+
+def test_promotion_once_per_period_direct_fail_and_revocation(app, client):
+    enterprise_id = graded_enterprise(app)
+    before, computed, score = grade(app, enterprise_id, "enterprise")
+    scale = [b["label"] for b in app.extensions["criteria_pack"].scales["supervision"]["bands"]]
+    login(client, "city_station")
+    assert "新增成功" in add_adjustment(client, enterprise_id, "promote", "national_award").get_data(as_text=True)
+    promoted, still_computed, same_score = grade(app, enterprise_id, "enterprise")
+    assert promoted == scale[max(scale.index(before) - 1, 0)]
+    assert (still_computed, same_score) == (computed, score)  # the computed grade and score never change
+
+    second = add_adjustment(client, enterprise_id, "promote", "provincial_award")
+    assert "同一对象同一考核周期内只能升一档一次" in second.get_data(as_text=True)
+    assert records.count(app, GradeAdjustment, enterprise_id=enterprise_id) == 1
+
+    add_adjustment(client, enterprise_id, "direct_fail", "falsified_materials")
+    assert grade(app, enterprise_id, "enterprise")[0] == scale[-1]
+
+    with app.app_context():
+        fail_id = db.session.query(GradeAdjustment).filter_by(enterprise_id=enterprise_id, direction="direct_fail").one().id
+    token = csrf_token(client, "/gradeadjustmentview/list/")
+    client.post("/gradeadjustmentview/action_post", data={"csrf_token": token, "action": "revoke", "rowid": str(fail_id)},
+                follow_redirects=True)
+    assert grade(app, enterprise_id, "enterprise")[0] == promoted
+    with app.app_context():
+        revoked = db.session.get(GradeAdjustment, fail_id)
+        assert revoked.revoked_on is not None and revoked.revoked_by_fk is not None
+    assert client.post(f"/api/v1/grade_adjustment/{fail_id}", json={}).status_code in (403, 404, 405)
+
+
+def test_a_veto_blocks_promotion(app, client):
+    with app.app_context():
+        row = db.session.query(FinalGradeRecord).filter_by(grade_code="licence", period="2026").first()
+        row.forced = True
+        db.session.commit()
+        enterprise_id = row.enterprise_id
+    login(client, "city_station")
+    answer = add_adjustment(client, enterprise_id, "promote", "national_award", final="licence")
+    assert "不能升档" in answer.get_data(as_text=True)
+    assert records.count(app, GradeAdjustment, enterprise_id=enterprise_id, final_grade="licence") == 0
+
+
+def test_only_the_city_station_adjusts_and_lists_follow_the_scope(app, client):
+    login(client, "district_authority_shinan")
+    assert client.get("/gradeadjustmentview/add").status_code in (302, 403)
+    rows = visible_text(client.get("/finalgradeenterpriseview/list/").get_data(as_text=True))
+    with app.app_context():
+        names = {(r.enterprise.name, r.district.name) for r in db.session.query(FinalGradeRecord).filter_by(grade_code="enterprise")}
+    for name, district in names:
+        assert (name in rows) == (district == "市南区")
+
+
+@pytest.fixture
+def reweighted_app(backend, template_url, tmp_path):
+    pack = tmp_path / "qingdao"
+    shutil.copytree(DEFAULT_PACK, pack)
+    grading = pack / "grading.yaml"
+    text = grading.read_text(encoding="utf-8")
+    text = text.replace("- {final_grade: licence,  weight: 0.40}", "- {final_grade: licence,  weight: 0.20}")
+    text = text.replace("- {final_grade: director, weight: 0.20}", "- {final_grade: director, weight: 0.40}")
+    grading.write_text(text, encoding="utf-8")
+    url = backend.copy(template_url, f"rw{id(tmp_path)}")
+    app = make_app(url, CRITERIA_PACK=str(pack))
+    yield app
+    dispose(app)
+    backend.drop(url)
+
+
+def test_recompute_after_a_weight_change_changes_only_the_composite(reweighted_app):
+    app = reweighted_app
+    with app.app_context():
+        before = {(r.enterprise_id, r.project_id, r.grade_code): (r.score, r.label) for r in db.session.query(FinalGradeRecord)}
+    result = app.test_cli_runner().invoke(args=["grades", "recompute", "--period", "2026"])
+    assert result.exit_code == 0, result.output
+    assert "重算完成" in result.output
+    with app.app_context():
+        after = {(r.enterprise_id, r.project_id, r.grade_code): (r.score, r.label) for r in db.session.query(FinalGradeRecord)}
+    assert before.keys() == after.keys()
+    changed = {key[2] for key in before if before[key] != after[key]}
+    assert changed == {"enterprise"}

@@ -1,0 +1,138 @@
+"""考核评价: the four final-grade lists with the reasons behind each grade, and the adjustments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, g, redirect
+from flask_appbuilder.actions import action
+from flask_appbuilder.fieldwidgets import Select2Widget
+from markupsafe import Markup, escape
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+
+from criteria.pack import Pack
+from grading import recompute_enterprise
+from models import Enterprise, FinalGradeRecord, GradeAdjustment, db
+from scoring import adjust
+from views.base import Refused
+from views.checks import year_problem
+from views.factory import Resource
+from views.filters import ASSESSMENT_FILTERS
+
+CATEGORY = "考核评价"
+GRADE_LABELS = {"enterprise": "施工企业", "project": "工程项目", "district": "所在区（市）", "is_local": "本地企业",
+                "period": "考核年度", "score": "得分", "computed_label": "计算等次", "label": "评定等次",
+                "forced": "否决/直接判定", "reasons": "评定依据", "computed_on": "计算时间", "grade_name": "等次类别"}
+
+
+def _reasons(lines: Any) -> Markup:
+    items = "".join(f"<li>{escape(line)}</li>" for line in (lines or []))
+    return Markup(f"<ol class='small'>{items}</ol>")
+
+
+def grade_resources(pack: Pack) -> list[Resource]:
+    found = []
+    for spec in pack.final_grades:
+        project = spec["subject"] == "project"
+        subject = ["enterprise", "project"] if project else ["enterprise"]
+        found.append(Resource(
+            name=f"FinalGrade{spec['code'].title().replace('_', '')}", model=FinalGradeRecord,
+            title=f"{spec['name']}评价", category=CATEGORY, access=("records",), api=False,
+            labels=GRADE_LABELS,
+            list_columns=[*subject, "district", "is_local", "period", "score", "label"],
+            show_columns=[*subject, "district", "is_local", "period", "score", "computed_label", "label", "forced",
+                          "reasons", "computed_on"],
+            search_columns=["enterprise", "district", "is_local", "period", "label"],
+            search_filters=ASSESSMENT_FILTERS,
+            formatters={"reasons": _reasons},
+            base_order=("score", "desc"),
+            fixed_filters=(("grade_code", spec["code"]),),
+            local_tabs=True,
+        ))
+    return found
+
+
+class AdjustmentHooks:
+    """Checks the adjustment rules before saving, and recomputes the grades it changes after."""
+
+    def _pack(self) -> Pack:
+        return current_app.extensions["criteria_pack"]
+
+    def _recompute(self, item: Any) -> None:
+        enterprise = db.session.get(Enterprise, item.enterprise_id)
+        recompute_enterprise(db.session, self._pack(), current_app.extensions["kind_models"], enterprise, item.period)
+        db.session.commit()
+
+    def pre_add(self, item: Any) -> None:
+        item.enterprise_id = item.enterprise.id if item.enterprise else item.enterprise_id
+        project_id = item.project.id if item.project else None
+        active = db.session.query(GradeAdjustment).filter_by(
+            enterprise_id=item.enterprise_id, project_id=project_id, period=item.period,
+            final_grade=item.final_grade).filter(GradeAdjustment.revoked_on.is_(None)).all()
+        row = db.session.query(FinalGradeRecord).filter_by(
+            enterprise_id=item.enterprise_id, project_id=project_id, period=item.period,
+            grade_code=item.final_grade).one_or_none()
+        if row is None:
+            raise Refused("该对象在该年度还没有计算出的等次，不能调整")
+        try:
+            adjust.check_new(self._pack().adjustments, item.direction, item.reason_code,
+                             [adjust.Adjustment(a.direction, a.reason_code) for a in active], row.forced)
+        except adjust.AdjustmentRefused as refused:
+            raise Refused(str(refused)) from None
+
+    def post_add(self, item: Any) -> None:
+        self._recompute(item)
+
+    def pre_update(self, item: Any) -> None:
+        raise Refused("调整记录不能修改；如有错误请撤销后重新录入")
+
+    def pre_delete(self, item: Any) -> None:
+        raise Refused("调整记录不能删除；请使用“撤销调整”，撤销本身也会留下记录")
+
+    @action("revoke", "撤销调整", "确定撤销所选调整吗？撤销会留下记录并重新计算等次。", "fa-undo", multiple=False)
+    def revoke(self, items: Any) -> Any:
+        import datetime
+
+        items = items if isinstance(items, list) else [items]
+        for item in items:
+            if item.revoked_on is None:
+                item.revoked_on = datetime.datetime.now()
+                item.revoked_by_fk = g.user.id
+                db.session.flush()
+                self._recompute(item)
+        flash("已撤销调整并重新计算等次", "success")
+        return redirect(self.get_redirect())
+
+
+def adjustment_resource(pack: Pack) -> Resource:
+    adjustments = pack.adjustments
+    finals = {f["code"]: f["name"] for f in pack.final_grades}
+    directions = {key: adjustments[key]["label"] for key in ("promote", "direct_fail")}
+    reasons = {r["code"]: f"{adjustments[key]['label']}：{r['label']}" for key in directions
+               for r in adjustments[key]["reasons"]}
+
+    def select(label: str, options: dict[str, str]) -> SelectField:
+        return SelectField(label, choices=[SelectChoice(c, t) for c, t in options.items()], widget=Select2Widget())
+
+    return Resource(
+        name="GradeAdjustment", model=GradeAdjustment, title="动态调整", category=CATEGORY, access=("adjustments",),
+        api_resource="grade_adjustment",
+        labels={"enterprise": "施工企业", "project": "工程项目（项目等次时选择）", "period": "考核年度",
+                "final_grade": "等次类别", "direction": "调整方式", "reason_code": "调整原因", "note": "情况说明",
+                "created_on": "录入时间", "revoked_on": "撤销时间", "revoke_note": "撤销说明"},
+        list_columns=["created_on", "enterprise", "project", "period", "final_grade", "direction", "reason_code",
+                      "revoked_on"],
+        show_columns=["created_on", "enterprise", "project", "period", "final_grade", "direction", "reason_code",
+                      "note", "revoked_on", "revoke_note"],
+        add_columns=["enterprise", "project", "period", "final_grade", "direction", "reason_code", "note"],
+        search_columns=["enterprise", "period", "final_grade", "direction"],
+        checks={"period": [year_problem]},
+        formatters={"final_grade": lambda c: finals.get(c, c), "direction": lambda c: directions.get(c, c),
+                    "reason_code": lambda c: reasons.get(c, c)},
+        form_fields={"final_grade": select("等次类别", finals), "direction": select("调整方式", directions),
+                     "reason_code": select("调整原因", reasons)},
+        base_order=("created_on", "desc"),
+        mixin=AdjustmentHooks,
+        extra_permissions=("revoke",),
+    )
