@@ -123,3 +123,32 @@ def test_recompute_after_a_weight_change_changes_only_the_composite(reweighted_a
     assert before.keys() == after.keys()
     changed = {key[2] for key in before if before[key] != after[key]}
     assert changed == {"enterprise"}
+
+
+def test_dashboard_counts_grades_per_district_inside_the_scope(app, client):
+    login(client, "city_station")
+    page = client.get("/grades/dashboard?grade=enterprise&period=2026").get_data(as_text=True)
+    assert "<svg" in page and "distribution-table" in page
+    with app.app_context():
+        districts = {r.district.name for r in db.session.query(FinalGradeRecord).filter_by(grade_code="enterprise")}
+    assert all(name in page for name in districts)
+    client.get("/logout/")
+    login(client, "district_authority_laoshan")
+    text = visible_text(client.get("/grades/dashboard?grade=enterprise&period=2026").get_data(as_text=True))
+    assert all(name not in text for name in districts - {"崂山区"})
+
+
+def test_evaluation_list_prints_as_pdf_and_exports_excel(app, client):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    login(client, "city_station")
+    pdf = client.get("/finalgradeenterpriseview/export.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    sheet = load_workbook(io.BytesIO(client.get("/finalgradeenterpriseview/export.xlsx").data)).active
+    rows = list(sheet.values)
+    assert rows[0] == ("施工企业", "所在区（市）", "本地企业", "考核年度", "得分", "评定等次")
+    assert all(row[0] in text.replace("\n", "") for row in rows[1:])

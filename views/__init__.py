@@ -7,6 +7,7 @@ from flask_appbuilder import AppBuilder
 from criteria.pack import Pack
 from models import KindModels
 from views.assessments import CATEGORY, kind_resources
+from views.dashboard import GradeDashboardView
 from views.evaluation import CATEGORY as EVALUATION
 from views.evaluation import adjustment_resource, grade_resources
 from views.factory import Resource, build_api, build_view
@@ -44,3 +45,4 @@ def register(appbuilder: AppBuilder, resources: list[Resource]) -> None:
     appbuilder.add_view_no_menu(AssessmentWorkflowView)
     appbuilder.add_view_no_menu(ReportView)
     appbuilder.add_view_no_menu(VerifyView)
+    appbuilder.add_view(GradeDashboardView, "等次分布", label="等次分布", category=EVALUATION, category_label=EVALUATION)

@@ -154,6 +154,17 @@ class ScopedModelView(ModelView):
         writer.writerows(rows)
         return self._download(out.getvalue(), "text/csv", "csv")
 
+    @expose("/export.pdf")
+    @has_access
+    @permission_name("list")
+    def export_pdf(self) -> Response:
+        """The current search as a printable PDF list with the same columns."""
+        from reports import render_list
+
+        headings, rows = self._export_rows()
+        body = render_list(str(self.list_title), headings, [["" if v is None else str(v) for v in row] for row in rows])
+        return self._download(body, "application/pdf", "pdf")
+
     @expose("/export.xlsx")
     @has_access
     @permission_name("list")

@@ -17,6 +17,8 @@ PERSONAL = [
     ["^ResetMyPasswordView$", "^can_this_form_(get|post)$"],
     ["^UserInfoEditView$", "^can_this_form_(get|post)$"],
     ["^AssessmentWorkflow$", "^can_access$"],  # the workflow decides, per record, what each role may do
+    ["^GradeDashboard$", "^can_access$"],  # scoped like every list
+    ["^等次分布$", "^menu_access$"],
 ]
 
 
