@@ -19,7 +19,7 @@ from criteria.pack import HeaderField, Kind, Pack
 from grading import recompute
 from models import District, Enterprise, Project, db
 from models.pack_sync import sync_districts
-from models.record_scores import final_states
+from models.record_scores import final_states, score_record
 from workflow.rules import status_for
 
 
@@ -105,6 +105,9 @@ def _assessments(pack: Pack, companies: list[Enterprise], projects: list[Project
                     row.self_score = Decimal(str(demo_data.sample_score(float(item.max), rng, places)))
                     row.assessed_score = row.self_score if reviewed else None
                 record.items.append(row)
+            if reviewed:
+                result = score_record(pack, kind, record)
+                record.total, record.grade = (result.total, result.grade_label) if result else (None, None)
             db.session.add(record)
             created += 1
     db.session.commit()

@@ -152,3 +152,21 @@ def test_evaluation_list_prints_as_pdf_and_exports_excel(app, client):
     rows = list(sheet.values)
     assert rows[0] == ("施工企业", "所在区（市）", "本地企业", "考核年度", "得分", "评定等次")
     assert all(row[0] in text.replace("\n", "") for row in rows[1:])
+
+
+def test_the_cli_scorer_agrees_with_the_stored_result_of_an_approved_assessment(app):
+    import json
+
+    from models.record_scores import payload_of
+
+    pack = app.extensions["criteria_pack"]
+    for code in ("general", "director", "project"):
+        model = records.kind_model(app, code)
+        with app.app_context():
+            record = db.session.query(model).filter(model.state == "approved", model.total.isnot(None)).first()
+            assert record is not None, f"the demo data has an approved {code} assessment"
+            payload, stored = payload_of(pack.kinds[code], record), (float(record.total), record.grade)
+        result = app.test_cli_runner().invoke(args=["criteria", "score", code], input=json.dumps(payload))
+        assert result.exit_code == 0, result.output
+        body = json.loads(result.output)
+        assert (body["total"], body["grade"]) == stored
