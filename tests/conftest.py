@@ -121,3 +121,25 @@ def app(backend: Backend, template_url: str) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def pack_copy(tmp_path: Path) -> Path:
+    """An editable copy of the Qingdao pack (its folder name stays the pack code)."""
+    from criteria.loader import DEFAULT_PACK
+
+    target = tmp_path / "qingdao"
+    shutil.copytree(DEFAULT_PACK, target)
+    return target
+
+
+@pytest.fixture
+def app_for_pack(backend: Backend, template_url: str, pack_copy: Path) -> Iterator[Flask]:
+    """An app running the edited ``pack_copy`` on a fresh copy of the seeded database.
+
+    Edit ``pack_copy`` before asking for this fixture (list it after the fixture that edits)."""
+    url = backend.copy(template_url, f"pack{os.getpid()}_{next(_counter)}")
+    application = make_app(url, CRITERIA_PACK=str(pack_copy))
+    yield application
+    dispose(application)
+    backend.drop(url)

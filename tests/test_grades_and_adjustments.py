@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from criteria.loader import DEFAULT_PACK
 from models import FinalGradeRecord, GradeAdjustment, db
 from tests import records
-from tests.conftest import dispose, make_app
 from tests.support import csrf_token, login, visible_text
 
 
@@ -96,19 +92,18 @@ def test_only_the_city_station_adjusts_and_lists_follow_the_scope(app, client):
 
 
 @pytest.fixture
-def reweighted_app(backend, template_url, tmp_path):
-    pack = tmp_path / "qingdao"
-    shutil.copytree(DEFAULT_PACK, pack)
-    grading = pack / "grading.yaml"
+def reweighted_pack(pack_copy):
+    grading = pack_copy / "grading.yaml"
     text = grading.read_text(encoding="utf-8")
     text = text.replace("- {final_grade: licence,  weight: 0.40}", "- {final_grade: licence,  weight: 0.20}")
     text = text.replace("- {final_grade: director, weight: 0.20}", "- {final_grade: director, weight: 0.40}")
     grading.write_text(text, encoding="utf-8")
-    url = backend.copy(template_url, f"rw{id(tmp_path)}")
-    app = make_app(url, CRITERIA_PACK=str(pack))
-    yield app
-    dispose(app)
-    backend.drop(url)
+    return pack_copy
+
+
+@pytest.fixture
+def reweighted_app(reweighted_pack, app_for_pack):
+    return app_for_pack
 
 
 def test_recompute_after_a_weight_change_changes_only_the_composite(reweighted_app):

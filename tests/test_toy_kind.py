@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from criteria.loader import DEFAULT_PACK
 from tests import records
-from tests.conftest import dispose, make_app
 from tests.support import csrf_token, login, visible_text
 
 TOY = """\
@@ -48,18 +44,17 @@ workflow:
 
 
 @pytest.fixture
-def toy_app(backend, template_url, tmp_path):
-    pack = tmp_path / "qingdao"
-    shutil.copytree(DEFAULT_PACK, pack)
-    (pack / "toy.yaml").write_text(TOY, encoding="utf-8")
-    manifest = pack / "pack.yaml"
+def toy_pack(pack_copy):
+    (pack_copy / "toy.yaml").write_text(TOY, encoding="utf-8")
+    manifest = pack_copy / "pack.yaml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace("daily.yaml]", "daily.yaml, toy.yaml]"),
                         encoding="utf-8")
-    url = backend.copy(template_url, f"toy{id(tmp_path)}")
-    app = make_app(url, CRITERIA_PACK=str(pack))
-    yield app
-    dispose(app)
-    backend.drop(url)
+    return pack_copy
+
+
+@pytest.fixture
+def toy_app(toy_pack, app_for_pack):
+    return app_for_pack
 
 
 def test_new_kind_from_yaml_only(toy_app):
