@@ -17,12 +17,22 @@ def page_url(kind: str, pk: int) -> str:
 
 
 def lock_version(client: FlaskClient, kind: str, pk: int) -> str:
+    """The version the page was rendered with ('' when the page offers no form to this user)."""
     html = client.get(page_url(kind, pk)).get_data(as_text=True)
-    return re.search(r'name="lock_version" value="(\d+)"', html).group(1)
+    match = re.search(r'name="lock_version" value="(\d+)"', html)
+    return match.group(1) if match else ""
+
+
+def session_token(client: FlaskClient, kind: str, pk: int) -> str:
+    """The session's CSRF token: from the record's page, or (when the page offers no form) from the
+    password form every user has."""
+    html = client.get(page_url(kind, pk)).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', html)
+    return match.group(1) if match else csrf_token(client, "/resetmypassword/form")
 
 
 def post(client: FlaskClient, kind: str, pk: int, action: str, data: dict[str, Any], version: str | None = None) -> Any:
-    token = csrf_token(client, page_url(kind, pk))
+    token = session_token(client, kind, pk)
     form = {"csrf_token": token, "lock_version": version or lock_version(client, kind, pk), **data}
     return client.post(f"{page_url(kind, pk)}/{action}", data=form, follow_redirects=True)
 

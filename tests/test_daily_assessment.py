@@ -1,0 +1,65 @@
+"""Daily entries (日常考核): the enterprise declares, the authority returns or passes, the points count."""
+
+from __future__ import annotations
+
+from models import District, Enterprise, FinalGradeRecord, db
+from tests import records
+from tests.support import login
+from tests.workflow_support import page_url, post, text
+
+KIND = "daily"
+
+
+def laoshan_enterprise(app):
+    with app.app_context():
+        from models import AppUser
+
+        company = db.session.query(Enterprise).join(District).filter(District.code == "laoshan").order_by(Enterprise.id).first()
+        return company.id, db.session.query(AppUser).filter_by(enterprise_id=company.id).first().username
+
+
+def version(app, pk):
+    with app.app_context():
+        return str(db.session.get(records.kind_model(app, KIND), pk).lock_version)
+
+
+def test_declare_return_resubmit_pass(app, client):
+    enterprise_id, username = laoshan_enterprise(app)
+    login(client, username)
+    incomplete = client.post("/api/v1/assessment_daily/", json={"enterprise": enterprise_id, "period": "2026"})
+    assert incomplete.status_code == 201
+    draft = incomplete.get_json()["id"]
+    refused = post(client, KIND, draft, "transition", {"code": "submit", "opinion": "申报"}, version=version(app, draft))
+    assert "以下内容未填写或未上传" in text(refused) and "考核事项" in text(refused)
+    bad = client.put(f"/api/v1/assessment_daily/{draft}", json={"entry": "no_such_entry"})
+    assert bad.status_code == 422 and "考核事项" in bad.get_json()["message"]["entry"][0]
+    ok = client.put(f"/api/v1/assessment_daily/{draft}", json={
+        "entry": "award_national", "occurred_on": "2026-05-20", "quantity": 1, "document_no": "建安〔2026〕12号"})
+    assert ok.status_code == 200, ok.get_json()
+    assert "已提交" in text(post(client, KIND, draft, "transition", {"code": "submit", "opinion": "申报国家级工地"}))
+    assert "您的角色不能" in text(post(client, KIND, draft, "transition", {"code": "approve", "opinion": ""},
+                                      version=version(app, draft)))
+    client.get("/logout/")
+
+    login(client, "district_authority_shinan")
+    assert client.get(page_url(KIND, draft)).status_code == 404
+    client.get("/logout/")
+    login(client, "district_authority_laoshan")
+    assert "需要填写意见" in text(post(client, KIND, draft, "transition", {"code": "return", "opinion": ""}))
+    assert "已退回修改" in text(post(client, KIND, draft, "transition", {"code": "return", "opinion": "请附获奖文件"}))
+    client.get("/logout/")
+
+    login(client, username)
+    assert client.put(f"/api/v1/assessment_daily/{draft}", json={"description": "附获奖通报"}).status_code == 200
+    assert "已提交" in text(post(client, KIND, draft, "transition", {"code": "submit", "opinion": "已补充"}))
+    client.get("/logout/")
+
+    login(client, "district_authority_laoshan")
+    assert "已审核通过" in text(post(client, KIND, draft, "transition", {"code": "approve", "opinion": "同意"}))
+    model = records.kind_model(app, KIND)
+    assert records.count(app, model, id=draft, state="approved") == 1
+    with app.app_context():
+        composite = db.session.query(FinalGradeRecord).filter_by(enterprise_id=enterprise_id, grade_code="enterprise",
+                                                                 period="2026").one_or_none()
+        if composite is not None:  # the award is among the reasons of the enterprise grade
+            assert any("日常考核" in line for line in composite.reasons)
