@@ -9,13 +9,23 @@ from scoring import ScoreInputError, ScoreResult, score_kind
 
 
 def payload_of(kind: Kind, record: Any, which: str = "assessed") -> dict[str, Any]:
-    """``which`` = 'assessed' (the reviewed scores) or 'self' (the enterprise's own)."""
+    """``which`` = 'assessed' (the reviewed scores) or 'self' (the enterprise's own).
+
+    A weighted category gives the results of its sub-tables present on site (``results``, in the
+    order the criteria list them); a category with none yet is left out, so the record has no
+    total until it is complete (it is not silently treated as 不涉及).
+    """
     items: dict[str, Any] = {}
+    subtables = {item.code: item.subtables for item in kind.items}
     for row in record.items:
         if row.not_applicable:
             items[row.item_code] = None
         elif kind.scoring["method"] == "weighted_categories":
-            items[row.item_code] = [float(v) for v in (row.results or {}).values()] or None
+            saved = row.results or {}
+            values = [float(saved[code]) for code in subtables.get(row.item_code, tuple(saved))
+                      if saved.get(code) is not None]
+            if values:
+                items[row.item_code] = values
         else:
             value = row.assessed_score if which == "assessed" else row.self_score
             items[row.item_code] = None if value is None else float(value)

@@ -207,24 +207,32 @@ def _json_record(item: Any) -> Record:
     return record
 
 
-def _open_json(path: Path) -> RegistryFile:
-    encoding, _ = _detect_encoding(path)
-    try:
-        data = json.loads(path.read_text(encoding=encoding))
-    except json.JSONDecodeError as error:
-        raise RegistryFileError(f"JSON 格式错误：第 {error.lineno} 行第 {error.colno} 列：{error.msg}") from error
+def json_items(data: Any) -> list[Any]:
+    """The records of parsed registry JSON (an array, or an object with a ``records`` array),
+    after checking that the required fields appear; raises RegistryFileError."""
     items = data.get("records") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise RegistryFileError("JSON 应为记录数组，或包含 records 数组的对象")
     if items:
         keys = {_normalise(str(key)) for item in items if isinstance(item, dict) for key in item}
         _require({ALIASES[key] for key in keys if key in ALIASES})
+    return items
 
-    def rows() -> Iterator[Row]:
-        for number, item in enumerate(items, start=1):
-            yield number, _json_record(item)
 
-    return RegistryFile(path, "json", len(items), rows)
+def json_rows(items: list[Any]) -> Iterator[Row]:
+    """(record number, record) of the items returned by ``json_items``; numbers start at 1."""
+    for number, item in enumerate(items, start=1):
+        yield number, _json_record(item)
+
+
+def _open_json(path: Path) -> RegistryFile:
+    encoding, _ = _detect_encoding(path)
+    try:
+        data = json.loads(path.read_text(encoding=encoding))
+    except json.JSONDecodeError as error:
+        raise RegistryFileError(f"JSON 格式错误：第 {error.lineno} 行第 {error.colno} 列：{error.msg}") from error
+    items = json_items(data)
+    return RegistryFile(path, "json", len(items), lambda: json_rows(items))
 
 
 OPENERS = {".csv": _open_csv, ".txt": _open_csv, ".xlsx": _open_xlsx, ".json": _open_json}

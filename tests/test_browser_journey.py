@@ -53,12 +53,15 @@ def test_general_conditions_journey_in_chromium(app, server, tmp_path):
         page.on("dialog", lambda dialog: dialog.accept())
 
         def login(username: str) -> None:
-            page.goto(f"{server}/logout/")
-            page.goto(f"{server}/login/")
+            # networkidle: a late response of the previous page (a font) may set a session cookie
+            # without the CSRF token and overwrite the login page's one
+            page.goto(f"{server}/logout/", wait_until="networkidle")
+            page.goto(f"{server}/login/", wait_until="networkidle")
             page.fill("#username", username)
             page.fill("#password", "Demo@2026qd")
-            page.click("input[type=submit], button[type=submit]")
-            page.wait_for_load_state()
+            with page.expect_navigation():  # wait for the login POST itself, not the login page
+                page.click("input[type=submit], button[type=submit]")
+            assert "/login" not in page.url, f"login of {username} failed"
 
         login(enterprise_user)
         page.goto(f"{server}/generalassessmentview/add")

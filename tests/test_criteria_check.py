@@ -178,3 +178,15 @@ def test_every_problem_is_reported_at_once(tmp_path):
     found = problems(pack)
     assert len(found) == 3
     assert [p.split(": ")[0] for p in found] == [f"{pack}/director.yaml", f"{pack}/districts.yaml", f"{pack}/general.yaml"]
+
+
+def test_record_evidence_codes_are_unique_and_keys_known(tmp_path):
+    pack = copy_pack(tmp_path)
+    edit(pack, "project.yaml", "{code: other, name: 其他附件", "{code: signed_form, name: 其他附件")
+    line = line_of(pack, "project.yaml", "{code: signed_form, name: 其他附件")
+    assert problems(pack) == [
+        f"{pack}/project.yaml: record_evidence[1].code: duplicate code 'signed_form' (also record_evidence[0]) (line {line})"
+    ]
+    pack = copy_pack(tmp_path / "again")
+    edit(pack, "project.yaml", "required: true}", "required: true, pages: 2}")
+    assert [p.split(" (line")[0] for p in problems(pack)] == [f"{pack}/project.yaml: record_evidence[0].pages: unknown key"]

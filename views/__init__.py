@@ -11,7 +11,9 @@ from views.dashboard import GradeDashboardView
 from views.evaluation import CATEGORY as EVALUATION
 from views.evaluation import adjustment_resource, grade_resources
 from views.factory import Resource, build_api, build_view
+from views.intake import ProjectIntakeView
 from views.registry import BASIC, RECORDS, core_resources
+from views.registry_api import RegistryApi
 from views.reports import ReportView, VerifyView
 from views.workflow import AssessmentWorkflowView
 
@@ -43,6 +45,8 @@ def register(appbuilder: AppBuilder, resources: list[Resource]) -> None:
         if resource.api:
             appbuilder.add_api(build_api(resource))
     appbuilder.add_view_no_menu(AssessmentWorkflowView)
+    appbuilder.add_view_no_menu(ProjectIntakeView)
+    appbuilder.add_api(RegistryApi)
     appbuilder.add_view_no_menu(ReportView)
     appbuilder.add_view_no_menu(VerifyView)
     appbuilder.add_view(GradeDashboardView, "等次分布", label="等次分布", category=EVALUATION, category_label=EVALUATION)

@@ -6,10 +6,11 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from flask_appbuilder.fieldwidgets import Select2Widget
+from flask import g, redirect, url_for
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, Select2Widget
 from markupsafe import Markup
 from sqlalchemy import inspect
-from wtforms import SelectField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from criteria.pack import HeaderField, Kind, Pack
@@ -79,6 +80,38 @@ def refuse_unless_editable(kind: Kind, record: Any) -> None:
         raise Refused(f"该考核当前为“{kind.state_labels.get(state, state)}”状态，不能修改或删除")
 
 
+# Project columns a header field of a project kind may be named after (besides a district choice):
+# such a field is prefilled from the project's registry data when the assessment is created.
+PROJECT_REGISTRY_COLUMNS = ("name", "permit_no", "project_manager", "building_area", "address")
+
+
+def prefill_from_project(kind: Kind, item: Any) -> None:
+    """Empty header fields the registry knows take the project's values; they stay editable
+    (the registry can be wrong or empty). A ``choices_from: districts`` field takes the project's
+    district, a field named like a registry column (``building_area``) takes that column."""
+    project = item.project
+    if kind.subject != "project" or project is None:
+        return
+    for field in kind.header_fields:
+        if getattr(item, field.code) not in (None, ""):
+            continue
+        if field.type == "choice" and field.choices_from == "districts":
+            setattr(item, field.code, project.district.code if project.district is not None else None)
+        elif field.code in PROJECT_REGISTRY_COLUMNS:
+            setattr(item, field.code, getattr(project, field.code))
+
+
+class RegistryValue(StringField):
+    """Shown read-only on a form and never written back: the value belongs to the registry."""
+
+    def __init__(self, label: str, description: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("render_kw", {"readonly": True})
+        super().__init__(label, widget=BS3TextFieldWidget(), description=description, **kwargs)
+
+    def populate_obj(self, obj: Any, name: str) -> None:
+        """Nothing to write: the record keeps the value it was created with."""
+
+
 class AssessmentHooks:
     """Filled in on every create and update, whichever door it comes through."""
 
@@ -92,8 +125,25 @@ class AssessmentHooks:
         if item.enterprise_id is None and item.enterprise is None and scope.enterprise_id:
             item.enterprise_id = scope.enterprise_id
 
+    def _keep_project(self, item: Any) -> None:
+        """The project (and with it the enterprise) of a project assessment is fixed once created."""
+        if self.kind.subject != "project" or item.id is None:
+            return
+        before = inspect(item).committed_state.get("project_id", item.project_id)
+        now = item.project.id if item.project is not None else item.project_id
+        if before is not None and now != before:
+            raise Refused("工程项目来自项目登记，考核创建后不能更换；如选错了项目，请删除该草稿后重新提报")
+
+    def _init_forms(self) -> None:
+        """Views only: on the edit form of a project kind the project is shown, not chosen."""
+        if self.kind.subject == "project" and "project" in getattr(self, "edit_columns", []):
+            self.edit_form_extra_fields = {**(self.edit_form_extra_fields or {}),
+                                           "project": RegistryValue(ASSESSMENT_LABELS["project"], "来自项目登记，创建后不能修改")}
+        super()._init_forms()
+
     def pre_add(self, item: Any) -> None:
         self._complete(item)
+        prefill_from_project(self.kind, item)
         item.state = self.kind.workflow["initial"]
         item.criteria_pack = self.pack.code
         item.criteria_version = self.kind.version_label
@@ -103,10 +153,23 @@ class AssessmentHooks:
 
     def pre_update(self, item: Any) -> None:
         refuse_unless_editable(self.kind, item)
+        self._keep_project(item)
         self._complete(item)
 
     def pre_delete(self, item: Any) -> None:
         refuse_unless_editable(self.kind, item)
+
+    def post_add(self, item: Any) -> None:
+        super().post_add(item)
+        if self.kind.subject == "project":
+            g.opened_assessment = item.id
+
+    def post_add_redirect(self) -> Any:
+        """Views only: a new project assessment (提报) opens its 办理 page to enter the results."""
+        opened = g.pop("opened_assessment", None)
+        if opened is None:
+            return super().post_add_redirect()
+        return redirect(url_for("AssessmentWorkflowView.page", kind_code=self.kind.code, pk=opened))
 
 
 class ItemHooks:

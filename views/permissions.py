@@ -20,6 +20,13 @@ PERSONAL = [
     ["^GradeDashboard$", "^can_access$"],  # scoped like every list
     ["^等次分布$", "^menu_access$"],
 ]
+# POST /api/v1/registry/projects (views/registry_api.py): the permit platform's pushed records.
+REGISTRY_PUSH = [["^RegistryPush$", "^can_post$"]]
+
+
+def may_push_registry(role: Role) -> bool:
+    """Registry write access over every district (the city station); the admin has it anyway."""
+    return role.admin or (role.registry == "write" and role.scope == "all")
 
 
 def access(role: Role, resource: Resource, pack: Pack) -> str:
@@ -49,6 +56,8 @@ def role_definitions(pack: Pack, resources: list[Resource]) -> dict[str, list[li
         if role.admin:
             continue
         rules = [list(rule) for rule in PERSONAL]
+        if may_push_registry(role):
+            rules += [list(rule) for rule in REGISTRY_PUSH]
         menus: set[str] = set()
         for resource in resources:
             level = access(role, resource, pack)

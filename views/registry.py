@@ -5,6 +5,7 @@ from __future__ import annotations
 from models import Attachment, AuditLog, District, Enterprise, Person, Project, ReviewHistory
 from views.checks import optional_credit_code_problem, phone_problem
 from views.factory import Resource
+from views.intake import ProjectRowLinks
 
 BASIC = "基础信息"
 RECORDS = "记录查询"
@@ -54,6 +55,7 @@ def core_resources() -> list[Resource]:
             edit_columns=["name", "permit_no", "enterprise", "project_manager", "district", "building_area", "address"],
             search_columns=["name", "permit_no", "enterprise", "district", "project_manager"],
             base_order=("name", "asc"),
+            mixin=ProjectRowLinks,  # 提报 per row for the roles that fill a project kind
         ),
         Resource(
             name="Person", model=Person, title="人员证书", category=BASIC, access=("registry",),

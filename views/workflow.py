@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, ClassVar
 
-from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,10 +20,13 @@ from grading import recompute_enterprise
 from models import AppUser, Attachment, ReviewHistory, db
 from models.evidence import path_of, pdf_problem, safe_name, store
 from models.record_scores import final_states
+from views.assessment_page import header_rows, page_context
 from views.base import ScopedInterface
 from views.scope import ensure_in_scope
 from workflow import Actor, WorkflowRefused, check, choices, item_meaning
-from workflow.records import actor_of, apply_transition, decide_item, evidence_of, facts_of
+from workflow.entries import is_weighted, read_form, results_json
+from workflow.entries import preview as score_preview
+from workflow.records import actor_of, apply_transition, decide_item, evidence_of, facts_of, record_evidence_key
 
 CONFLICT = "该考核已被他人修改，请刷新页面后重新操作；本次提交未保存。"
 
@@ -57,7 +60,7 @@ class AssessmentWorkflowView(BaseView):
     route_base = "/assessment"
     class_permission_name = "AssessmentWorkflow"
     method_permission_name: ClassVar[dict[str, str]] = {
-        name: "access" for name in ("page", "scores", "review", "transition", "upload", "file", "remove")}
+        name: "access" for name in ("page", "scores", "preview", "review", "transition", "upload", "file", "remove")}
     template = "assessment.html"
 
     # -- reading --------------------------------------------------------------------------------
@@ -78,11 +81,13 @@ class AssessmentWorkflowView(BaseView):
         rows = {row.item_code: row for row in record.items}
         users = {u.id: u for u in db.session.query(AppUser).filter(
             AppUser.id.in_({h.user_id for h in self._history(kind, record)}))}
+        pack = current_app.extensions["criteria_pack"]
+        evidence = evidence_of(db.session, kind, record)
         return self.render_template(
-            self.template, kind=kind, record=record, rows=rows, evidence=evidence_of(db.session, kind, record),
+            self.template, kind=kind, record=record, rows=rows, evidence=evidence,
             history=self._history(kind, record), users=users, errors=errors or {}, values=values or {},
             statuses=kind.item_status_labels, states=kind.state_labels, meaning=lambda s: item_meaning(kind, s),
-            headers=[(f.label, getattr(record, f.code)) for f in kind.header_fields], **state,
+            headers=header_rows(pack, kind, record), **page_context(pack, kind, record, evidence), **state,
         )
 
     def _history(self, kind: Kind, record: Any) -> list[ReviewHistory]:
@@ -118,7 +123,8 @@ class AssessmentWorkflowView(BaseView):
     @expose("/<kind_code>/<int:pk>/scores", methods=["POST"])
     @has_access
     def scores(self, kind_code: str, pk: int) -> Any:
-        """The filler saves self scores and 不涉及 marks; any error keeps the input and saves nothing."""
+        """The filler saves self scores (or, for weighted categories, sub-table results) and 不涉及 marks;
+        any error keeps the input and saves nothing."""
         kind = load_kind(kind_code)
         record = load_record(kind, pk)
         if not self._state(kind, record)["can_fill"]:
@@ -127,26 +133,32 @@ class AssessmentWorkflowView(BaseView):
         if self._stale(record):
             flash(CONFLICT, "danger")
             return self._back(kind, record)
-        places = kind.scoring.get("score_places", 1)
-        errors: dict[str, str] = {}
+        entries, errors = read_form(kind, request.form)
+        if errors:
+            flash("有得分填写有误，未保存，请按提示修改。", "danger")
+            return self._render(kind, record, errors, dict(request.form))
         for item in kind.items:
             row = next(r for r in record.items if r.item_code == item.code)
-            row.not_applicable = request.form.get(f"na_{item.code}") == "1"
-            try:
-                score = _number(request.form.get(f"score_{item.code}", ""))
-            except ValueError as bad:
-                errors[item.code] = f"“{item.name}”的自评分应为数字，填写的是“{bad}”"
-                continue
-            if score is not None and not 0 <= score <= item.max:
-                errors[item.code] = f"“{item.name}”的自评分应在 0 到 {item.max} 之间，填写的是 {score}"
-            elif score is not None and score != score.quantize(Decimal(1).scaleb(-places)):
-                errors[item.code] = f"“{item.name}”的自评分最多保留 {places} 位小数"
-            row.self_score = None if row.not_applicable else score
-        if errors:
-            db.session.rollback()
-            flash("有得分填写有误，未保存，请按提示修改。", "danger")
-            return self._render(kind, load_record(kind, pk), errors, dict(request.form))
+            entry = entries[item.code]
+            row.not_applicable = entry.not_applicable
+            if is_weighted(kind):
+                row.results = results_json(entry)
+            else:
+                row.self_score = entry.score
         return self._commit(kind, record, "得分已保存（草稿）")
+
+    @expose("/<kind_code>/<int:pk>/preview", methods=["POST"])
+    @has_access
+    def preview(self, kind_code: str, pk: int) -> Any:
+        """The total, grade and reasons of the values in the fill-in table, as the scorer sees them
+        (JSON, for the live result next to the table; nothing is saved)."""
+        kind = load_kind(kind_code)
+        load_record(kind, pk)  # the same scope as the page
+        entries, errors = read_form(kind, request.form)
+        if errors:
+            return jsonify(ok=False, message="；".join(errors.values()), errors=errors), 422
+        result = score_preview(current_app.extensions["criteria_pack"], kind, entries)
+        return jsonify(result), 200 if result["ok"] else 422
 
     @expose("/<kind_code>/<int:pk>/review", methods=["POST"])
     @has_access
@@ -170,7 +182,11 @@ class AssessmentWorkflowView(BaseView):
                 continue
             opinion = request.form.get(f"opinion_{item.code}", "").strip()
             assessed = None
-            if decision == "reject":
+            if decision == "reject" and is_weighted(kind):  # the filler corrects the sub-table results
+                if not opinion:
+                    errors[item.code] = f"“{item.name}”不通过时须填写审核意见"
+                    continue
+            elif decision == "reject":
                 try:
                     assessed = _number(request.form.get(f"assessed_{item.code}", ""))
                 except ValueError:
@@ -224,7 +240,8 @@ class AssessmentWorkflowView(BaseView):
             flash("当前状态不能上传证明材料", "danger")
             return self._back(kind, record)
         item_code = request.form.get("item_code", "")
-        if item_code and item_code not in {i.code for i in kind.items}:
+        allowed = {i.code for i in kind.items} | {record_evidence_key(e.code) for e in kind.record_evidence}
+        if item_code and item_code not in allowed:
             abort(400)
         upload = request.files.get("file")
         if upload is None or not upload.filename:

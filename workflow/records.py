@@ -22,8 +22,17 @@ def actor_of(user: Any, pack: Pack) -> Actor:
     return Actor(user_id=user.id, roles=roles, enterprise_id=getattr(user, "enterprise_id", None))
 
 
+RECORD_EVIDENCE = "record:"  # item_code prefix of a file about the whole record (kind.record_evidence)
+
+
+def record_evidence_key(code: str) -> str:
+    """The Attachment.item_code of a record-level evidence entry of the kind."""
+    return f"{RECORD_EVIDENCE}{code}"
+
+
 def evidence_of(session: Session, kind: Kind, record: Any) -> dict[str, list[Attachment]]:
-    """Uploaded files of the record, by item code ('' for the whole record)."""
+    """Uploaded files of the record, by item code ('' for the whole record, 'record:<code>' for
+    the kind's record-level evidence)."""
     found: dict[str, list[Attachment]] = {}
     rows = session.query(Attachment).filter_by(record_kind=kind.code, record_id=record.id).order_by(Attachment.id)
     for row in rows:
@@ -38,15 +47,18 @@ def _entered(kind: Kind, row: Any) -> bool:
 
 
 def missing_parts(kind: Kind, record: Any, evidence: dict[str, list[Attachment]]) -> list[str]:
-    """What 'complete' still lacks: required header fields, item scores, required evidence."""
+    """What 'complete' still lacks: required header fields, record-level files, item scores, evidence."""
     missing = [f.label for f in kind.header_fields if f.required and getattr(record, f.code) in (None, "")]
+    missing += [entry.name for entry in kind.record_evidence
+                if entry.required and not evidence.get(record_evidence_key(entry.code))]
     rows = {row.item_code: row for row in record.items}
     for item in kind.items:
         row = rows.get(item.code)
         if row is None or row.not_applicable:
             continue
         if not _entered(kind, row):
-            missing.append(f"{item.name}的得分")
+            weighted = kind.scoring["method"] == "weighted_categories"
+            missing.append(f"{item.name}的{'分项检查评分表得分' if weighted else '得分'}")
         if item.evidence and not evidence.get(item.code):
             missing.append(f"{item.name}的证明材料（{'、'.join(item.evidence)}）")
     return missing

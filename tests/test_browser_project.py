@@ -1,0 +1,96 @@
+"""The supervisor's project assessment in a real browser (Playwright driving Debian's Chromium): 提报
+from the project list, sub-table results with the live total and grade updating as they are typed,
+the signed form uploaded, submit; the city station passes every category and approves.
+Screenshots are kept in var/test-artifacts/ for people to look at."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from models import District, Project, db
+from tests import records
+from tests.test_browser_journey import ARGS, ARTIFACTS, CHROMIUM, playwright_api, pytestmark, server  # noqa: F401
+from tests.test_project_assessment import E1, HEADER
+from tests.workflow_support import PDF
+
+
+def test_project_assessment_journey_in_chromium(app, server, tmp_path):  # noqa: F811
+    with app.app_context():
+        project = (db.session.query(Project).join(District, Project.district_id == District.id)
+                   .filter(District.code == "shinan").order_by(Project.id).first())
+        project_id, project_name = project.id, project.name
+    kind = app.extensions["criteria_pack"].kinds["project"]
+    signed = next(e for e in kind.record_evidence if e.required)
+    scan = tmp_path / "考核表签字版.pdf"
+    scan.write_bytes(PDF)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+        page.on("dialog", lambda dialog: dialog.accept())
+
+        def login(username: str) -> None:
+            # networkidle: a late response of the previous page (a font) may set a session cookie
+            # without the CSRF token and overwrite the login page's one
+            page.goto(f"{server}/logout/", wait_until="networkidle")
+            page.goto(f"{server}/login/", wait_until="networkidle")
+            page.fill("#username", username)
+            page.fill("#password", "Demo@2026qd")
+            with page.expect_navigation():
+                page.click("input[type=submit], button[type=submit]")
+            assert "/login" not in page.url, f"login of {username} failed"
+
+        def submit(selector: str) -> None:
+            """Click something that posts a form, and wait for the page it leads to."""
+            with page.expect_navigation():
+                page.click(selector)
+
+        login("supervisor_shinan")
+        page.goto(f"{server}/projectview/list/?_flt_0_name={project_name}")
+        submit(f"a.report-link[href='/intake/project/{project_id}']")
+        assert project_name in page.locator(".alert").first.inner_text()
+        for code, value in HEADER.items():
+            page.fill(f"#{code}", value)
+        submit("button[type=submit]")
+        assert "/assessment/project/" in page.url
+        pk = int(page.url.rstrip("/").rsplit("/", 1)[1])
+
+        # the live total follows the typing: incomplete first, then E1's 83.80 / 优良
+        page.fill("#result_safety_management", "85")
+        page.wait_for_function("document.getElementById('live-reasons').textContent.includes('尚未填写')")
+        for code, value in E1.items():
+            page.fill(f"#result_{code}", str(value))
+        page.wait_for_function("document.getElementById('live-total').textContent === '83.80'")
+        assert page.locator("#live-grade").inner_text() == "优良"
+        page.fill("#result_cantilever", "120")
+        page.wait_for_function("document.getElementById('live-reasons').textContent.includes('应在 0 到 100 之间')")
+        page.fill("#result_cantilever", "78")
+        page.wait_for_function("document.getElementById('live-total').textContent === '83.80'")
+        page.screenshot(path=str(ARTIFACTS / "project-1-supervisor-live-total.png"), full_page=True)
+        submit("text=保存得分（草稿）")
+        assert page.locator("#live-total").inner_text() == "83.80"
+
+        row = page.locator(f"#record-evidence-{signed.code}")
+        row.locator("input[type=file]").set_input_files(str(scan))
+        with page.expect_navigation():
+            row.locator("text=上传 PDF").click()
+        assert "考核表签字版.pdf" in page.locator(f"#record-evidence-{signed.code}").inner_text()
+        page.fill("textarea[name=opinion]", "现场检查完成，请审核")
+        submit("button[name=take][value=submit]")
+        assert page.locator("#record-state").inner_text() == "待审核"
+        page.screenshot(path=str(ARTIFACTS / "project-2-supervisor-submitted.png"), full_page=True)
+
+        login("city_station")
+        page.goto(f"{server}/assessment/project/{pk}")
+        for item in kind.items:
+            page.check(f"input[name=decision_{item.code}][value=pass]")
+        submit("text=保存审核结果")
+        submit("button[name=take][value=approve]")
+        assert page.locator("#record-state").inner_text() == "审核通过"
+        page.screenshot(path=str(ARTIFACTS / "project-3-station-approved.png"), full_page=True)
+        browser.close()
+    model = records.kind_model(app, "project")
+    with app.app_context():
+        record = db.session.get(model, pk)
+        assert (record.state, record.total, record.grade) == ("approved", Decimal("83.80"), "优良")
