@@ -5,7 +5,7 @@ from __future__ import annotations
 from models import District, Enterprise, FinalGradeRecord, db
 from tests import records
 from tests.support import login
-from tests.workflow_support import page_url, post, text
+from tests.workflow_support import page_url, post, text, upload
 
 KIND = "daily"
 
@@ -36,6 +36,9 @@ def test_declare_return_resubmit_pass(app, client):
     ok = client.put(f"/api/v1/assessment_daily/{draft}", json={
         "entry": "award_national", "occurred_on": "2026-05-20", "quantity": 1, "document_no": "建安〔2026〕12号"})
     assert ok.status_code == 200, ok.get_json()
+    missing_document = post(client, KIND, draft, "transition", {"code": "submit", "opinion": "申报国家级工地"})
+    assert "处罚决定书、通报或获奖文件" in text(missing_document)
+    assert "已上传" in text(upload(client, KIND, draft, "record:document"))
     assert "已提交" in text(post(client, KIND, draft, "transition", {"code": "submit", "opinion": "申报国家级工地"}))
     assert "您的角色不能" in text(post(client, KIND, draft, "transition", {"code": "approve", "opinion": ""},
                                       version=version(app, draft)))
