@@ -21,6 +21,7 @@ from views.checks import choice_check, phone_problem, year_problem
 from views.factory import Resource
 from views.filters import ASSESSMENT_FILTERS
 from views.scope import current_scope
+from workflow.entries import places_of, self_score_problem
 
 CATEGORY = "考核管理"
 
@@ -179,16 +180,11 @@ class ItemHooks:
 
     def pre_update(self, row: Any) -> None:
         refuse_unless_editable(self.kind, row.assessment)
-        item = self.kind.item(row.item_code)
-        if row.self_score is None:
-            return
-        score = Decimal(str(row.self_score))
-        places = self.kind.scoring.get("score_places", 1)
-        if not 0 <= score <= item.max:
-            shown = format(score.normalize(), "f")
-            raise FieldProblem("self_score", f"“{item.name}”的自评分应在 0 到 {item.max} 之间，填写的是 {shown}")
-        if score != score.quantize(Decimal(1).scaleb(-places)):
-            raise FieldProblem("self_score", f"“{item.name}”的自评分最多保留 {places} 位小数")
+        if row.self_score is not None:
+            score = Decimal(str(row.self_score))
+            problem = self_score_problem(self.kind.item(row.item_code), score, places_of(self.kind))
+            if problem:
+                raise FieldProblem("self_score", problem)
 
 
 def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]:

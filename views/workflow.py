@@ -21,6 +21,7 @@ from models import AppUser, Attachment, ReviewHistory, db
 from models.evidence import path_of, pdf_problem, safe_name, store
 from models.record_scores import final_states
 from views.assessment_page import header_rows, page_context
+from views.assessments import editable
 from views.base import ScopedInterface
 from views.scope import ensure_in_scope
 from workflow import Actor, WorkflowRefused, check, choices, item_meaning
@@ -69,8 +70,7 @@ class AssessmentWorkflowView(BaseView):
         pack = current_app.extensions["criteria_pack"]
         actor = actor_of(g.user, pack)
         facts = facts_of(db.session, kind, record)
-        editable = kind.workflow and any(s["code"] == record.state and s["editable"] for s in kind.workflow["states"])
-        can_fill = bool(editable and kind.filled_by in actor.roles)
+        can_fill = editable(kind, record.state) and kind.filled_by in actor.roles
         reviewable = [t for t, _ in choices(kind, actor, facts) if "all_items_passed" in t["requires"]]
         return {"actor": actor, "facts": facts, "can_fill": can_fill, "can_review": bool(reviewable),
                 "choices": choices(kind, actor, facts)}

@@ -65,17 +65,24 @@ def _too_precise(number: Decimal, places: int) -> bool:
     return number != number.quantize(Decimal(1).scaleb(-places))
 
 
+def self_score_problem(item: Item, score: Decimal | None, places: int) -> str | None:
+    """Why a self score cannot be stored for ``item`` (range 0..max, declared decimals), or None.
+    The same check guards the 办理 page and the generated item screens and API."""
+    if score is None:
+        return None
+    if not 0 <= score <= item.max:
+        return f"“{item.name}”的自评分应在 0 到 {item.max} 之间，填写的是 {format(score.normalize(), 'f')}"
+    if _too_precise(score, places):
+        return f"“{item.name}”的自评分最多保留 {places} 位小数"
+    return None
+
+
 def _read_sum(item: Item, form: Mapping[str, str], places: int, not_applicable: bool) -> tuple[Entry, str | None]:
     try:
         score = _decimal(form.get(f"score_{item.code}", ""))
     except ValueError as bad:
         return Entry(not_applicable), f"“{item.name}”的自评分应为数字，填写的是“{bad}”"
-    problem = None
-    if score is not None and not 0 <= score <= item.max:
-        problem = f"“{item.name}”的自评分应在 0 到 {item.max} 之间，填写的是 {score}"
-    elif score is not None and _too_precise(score, places):
-        problem = f"“{item.name}”的自评分最多保留 {places} 位小数"
-    return Entry(not_applicable, None if not_applicable else score), problem
+    return Entry(not_applicable, None if not_applicable else score), self_score_problem(item, score, places)
 
 
 def _read_weighted(kind: Kind, item: Item, form: Mapping[str, str], not_applicable: bool) -> tuple[Entry, str | None]:
