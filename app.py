@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, flash, redirect, render_template, request
+from flask import Flask, flash, redirect, render_template, request, session
 from flask_appbuilder import AppBuilder
 from flask_migrate import Migrate
 from sqlalchemy import inspect
@@ -17,7 +17,7 @@ from criteria import load_pack
 from i18n import compile_catalogues
 from models import audit, db, pack_models
 from models.pack_sync import sync_districts
-from settings import ROOT, default_config
+from settings import DEV_SECRET_KEY, ROOT, default_config
 from views.csrf import protect
 from views.factory import display
 from views.permissions import role_definitions
@@ -34,6 +34,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"))
     app.config.update(default_config())
     app.config.update(overrides or {})
+    if app.config["PLATFORM_PRODUCTION"] and app.config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
+        raise RuntimeError("生产环境必须设置 SECRET_KEY 环境变量（足够长的随机字符串），不能为空或使用默认值")
 
     pack = load_pack(app.config["CRITERIA_PACK"])
     app.extensions["criteria_pack"] = pack
@@ -59,6 +61,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             log.warning("数据库尚未初始化：请先运行 flask --app app db upgrade")
 
     app.add_template_filter(display, "num")
+
+    @app.before_request
+    def _idle_timeout() -> None:
+        session.permanent = True  # the cookie expires PERMANENT_SESSION_LIFETIME after the last request
 
     @app.errorhandler(404)
     def _not_found(_error: Exception) -> Any:

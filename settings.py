@@ -10,6 +10,10 @@ VAR = Path(os.environ.get("PLATFORM_VAR_DIR", ROOT / "var"))
 DEV_SECRET_KEY = "development-only-secret-key-change-me-0123456789"
 
 
+def production() -> bool:
+    return os.environ.get("PLATFORM_ENV", "development") == "production"
+
+
 def default_config() -> dict:
     """Settings read when the app is created; ``create_app(overrides)`` may replace any of them."""
     VAR.mkdir(parents=True, exist_ok=True)
@@ -39,5 +43,13 @@ def default_config() -> dict:
         "FAB_SECURITY_MANAGER_CLASS": "views.security.AppSecurityManager",
         "FAB_INDEX_VIEW": "views.home.HomeView",
         "WTF_CSRF_ENABLED": True,
+        # Session cookie: not readable by scripts, not sent on cross-site posts, HTTPS-only in
+        # production; a session idle for PERMANENT_SESSION_LIFETIME seconds has to log in again.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production(),
+        "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_IDLE_SECONDS", "1800")),
+        "SESSION_REFRESH_EACH_REQUEST": True,
+        "PLATFORM_PRODUCTION": production(),
         "WTF_CSRF_TIME_LIMIT": None,
     }
