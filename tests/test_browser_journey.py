@@ -4,36 +4,12 @@ and approves. Screenshots are kept in var/test-artifacts/ for people to look at.
 
 from __future__ import annotations
 
-import shutil
-import threading
-from pathlib import Path
-
-import pytest
-from werkzeug.serving import make_server
-
 from models import District, Enterprise, db
 from tests import records
+from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, login, needs_chromium, playwright_api, server
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}; "
-                                "install Debian's chromium package (CI does)")
-
-
-@pytest.fixture
-def server(app, backend):
-    if backend.name != "sqlite":
-        pytest.skip("the browser journey runs once, on SQLite; the HTTP tests cover PostgreSQL")
-    app.config["WTF_CSRF_SSL_STRICT"] = False
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+pytestmark = needs_chromium
+__all__ = ["server"]  # the fixture is used by name
 
 
 def test_general_conditions_journey_in_chromium(app, server, tmp_path):
@@ -45,25 +21,13 @@ def test_general_conditions_journey_in_chromium(app, server, tmp_path):
     kind = app.extensions["criteria_pack"].kinds["general"]
     evidence = tmp_path / "证明材料.pdf"
     evidence.write_bytes(b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         page.on("dialog", lambda dialog: dialog.accept())
 
-        def login(username: str) -> None:
-            # networkidle: a late response of the previous page (a font) may set a session cookie
-            # without the CSRF token and overwrite the login page's one
-            page.goto(f"{server}/logout/", wait_until="networkidle")
-            page.goto(f"{server}/login/", wait_until="networkidle")
-            page.fill("#username", username)
-            page.fill("#password", "Demo@2026qd")
-            with page.expect_navigation():  # wait for the login POST itself, not the login page
-                page.click("input[type=submit], button[type=submit]")
-            assert "/login" not in page.url, f"login of {username} failed"
-
-        login(enterprise_user)
+        login(page, server, enterprise_user)
         page.goto(f"{server}/generalassessmentview/add")
         page.fill("#period", "2027")
         page.fill("#contact_person", "张三")
@@ -92,7 +56,7 @@ def test_general_conditions_journey_in_chromium(app, server, tmp_path):
         assert page.locator("#record-state").inner_text() == "待审核"
         page.screenshot(path=str(ARTIFACTS / "2-enterprise-submitted.png"), full_page=True)
 
-        login("district_authority_laoshan")
+        login(page, server, "district_authority_laoshan")
         page.goto(f"{server}/assessment/general/{pk}")
         for item in kind.items:
             page.check(f"input[name=decision_{item.code}][value=pass]")

@@ -9,12 +9,15 @@ from decimal import Decimal
 
 from models import District, Project, db
 from tests import records
-from tests.test_browser_journey import ARGS, ARTIFACTS, CHROMIUM, playwright_api, pytestmark, server  # noqa: F401
+from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, login, needs_chromium, playwright_api, server
 from tests.test_project_assessment import E1, HEADER
 from tests.workflow_support import PDF
 
+pytestmark = needs_chromium
+__all__ = ["server"]  # the fixture is used by name
 
-def test_project_assessment_journey_in_chromium(app, server, tmp_path):  # noqa: F811
+
+def test_project_assessment_journey_in_chromium(app, server, tmp_path):
     with app.app_context():
         project = (db.session.query(Project).join(District, Project.district_id == District.id)
                    .filter(District.code == "shinan").order_by(Project.id).first())
@@ -23,30 +26,18 @@ def test_project_assessment_journey_in_chromium(app, server, tmp_path):  # noqa:
     signed = next(e for e in kind.record_evidence if e.required)
     scan = tmp_path / "考核表签字版.pdf"
     scan.write_bytes(PDF)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
         page.on("dialog", lambda dialog: dialog.accept())
 
-        def login(username: str) -> None:
-            # networkidle: a late response of the previous page (a font) may set a session cookie
-            # without the CSRF token and overwrite the login page's one
-            page.goto(f"{server}/logout/", wait_until="networkidle")
-            page.goto(f"{server}/login/", wait_until="networkidle")
-            page.fill("#username", username)
-            page.fill("#password", "Demo@2026qd")
-            with page.expect_navigation():
-                page.click("input[type=submit], button[type=submit]")
-            assert "/login" not in page.url, f"login of {username} failed"
-
         def submit(selector: str) -> None:
             """Click something that posts a form, and wait for the page it leads to."""
             with page.expect_navigation():
                 page.click(selector)
 
-        login("supervisor_shinan")
+        login(page, server, "supervisor_shinan")
         page.goto(f"{server}/projectview/list/?_flt_0_name={project_name}")
         submit(f"a.report-link[href='/intake/project/{project_id}']")
         assert project_name in page.locator(".alert").first.inner_text()
@@ -81,7 +72,7 @@ def test_project_assessment_journey_in_chromium(app, server, tmp_path):  # noqa:
         assert page.locator("#record-state").inner_text() == "待审核"
         page.screenshot(path=str(ARTIFACTS / "project-2-supervisor-submitted.png"), full_page=True)
 
-        login("city_station")
+        login(page, server, "city_station")
         page.goto(f"{server}/assessment/project/{pk}")
         for item in kind.items:
             page.check(f"input[name=decision_{item.code}][value=pass]")

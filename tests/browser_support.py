@@ -1,0 +1,49 @@
+"""Shared pieces of the browser tests: Debian's Chromium driven by Playwright against a live server."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from commands.demo_data import DEMO_PASSWORD
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "test-artifacts"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}; "
+                                    "install Debian's chromium package (CI does)")
+
+
+@pytest.fixture
+def server(app: Any, backend: Any) -> Iterator[str]:
+    """The test app served on a free local port (SQLite only: the HTTP tests cover PostgreSQL)."""
+    if backend.name != "sqlite":
+        pytest.skip("the browser journey runs once, on SQLite; the HTTP tests cover PostgreSQL")
+    app.config["WTF_CSRF_SSL_STRICT"] = False
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+def login(page: Any, server: str, username: str) -> None:
+    # networkidle: a late response of the previous page (a font) may set a session cookie without
+    # the CSRF token and overwrite the login page's one
+    page.goto(f"{server}/logout/", wait_until="networkidle")
+    page.goto(f"{server}/login/", wait_until="networkidle")
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("input[type=submit], button[type=submit]")
+    assert "/login" not in page.url, f"login of {username} failed"
