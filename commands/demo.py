@@ -5,40 +5,19 @@ Running it again changes nothing: every record is found by its natural key first
 
 from __future__ import annotations
 
-import datetime
 import random
 from decimal import Decimal
-from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from commands import demo_data
-from criteria.pack import HeaderField, Kind, Pack
+from commands import demo_city, demo_data, demo_records
+from criteria.pack import Pack
 from grading import recompute
 from models import District, Enterprise, Project, db
 from models.pack_sync import sync_districts
-from models.record_scores import final_states, score_record
-from workflow.rules import status_for
-
-
-def _sample_value(field: HeaderField, kind: Kind, pack: Pack, rng: random.Random) -> Any:
-    if field.type == "choice":
-        if field.choices_from == "districts":
-            return pack.districts[0].code
-        if field.choices_from == "catalogue":
-            return rng.choice([e["code"] for e in kind.catalogue])
-        return field.choices[0][0]
-    return {
-        "string": f"{field.label}示例"[: field.max_length or 200],
-        "text": f"{field.label}：示例数据，仅供演示。",
-        "integer": 1,
-        "decimal": Decimal("12000.00"),
-        "date": datetime.date(2026, 3, 15),
-        "boolean": False,
-        "phone": "0532-88886666",
-    }[field.type]
+from models.record_scores import final_states, settle
 
 
 def _users(pack: Pack, companies: list[Enterprise]) -> list[tuple[str, str, str]]:
@@ -89,25 +68,13 @@ def _assessments(pack: Pack, companies: list[Enterprise], projects: list[Project
                 criteria_version=kind.version_label,
                 enterprise_id=subject.enterprise_id if kind.subject == "project" else subject.id,
                 project_id=subject.id if kind.subject == "project" else None,
+                **demo_records.header(kind, pack, rng),
             )
-            for field in kind.header_fields:
-                setattr(record, field.code, _sample_value(field, kind, pack, rng))
-            item_model = models[kind.code].item
-            places = kind.scoring.get("score_places", 1)
             reviewed = record.state in final_states(kind)
-            for item in kind.items:
-                row = item_model(item_code=item.code,
-                                 review_status=status_for(kind, "pass" if reviewed else "pending"))
-                if item.subtables:  # a result (0-100) per sub-table present on site
-                    present = item.subtables[: 1 + rng.randrange(len(item.subtables))][:2]
-                    row.results = {code: rng.randint(70, 98) for code in present}
-                else:
-                    row.self_score = Decimal(str(demo_data.sample_score(float(item.max), rng, places)))
-                    row.assessed_score = row.self_score if reviewed else None
-                record.items.append(row)
+            item_model = models[kind.code].item
+            record.items = [item_model(**row) for row in demo_records.items(kind, rng, reviewed)]
             if reviewed:
-                result = score_record(pack, kind, record)
-                record.total, record.grade = (result.total, result.grade_label) if result else (None, None)
+                settle(pack, kind, record)
             db.session.add(record)
             created += 1
     db.session.commit()
@@ -115,8 +82,12 @@ def _assessments(pack: Pack, companies: list[Enterprise], projects: list[Project
 
 
 @click.command("demo")
+@click.option("--scale", type=click.Choice(["sample", *demo_city.SCALES]), default="sample", show_default=True,
+              help="sample：少量示例数据；city：城市规模（6000 家企业、8000 个项目及一个年度的已审核考核）；"
+                   "quick：城市规模的十分之一")
+@click.option("--seed", type=int, default=demo_data.SEED, show_default=True, help="随机种子（相同种子生成相同数据）")
 @with_appcontext
-def demo_command() -> None:
+def demo_command(scale: str, seed: int) -> None:
     """填充演示数据（区（市）、企业、项目、各角色用户、示例考核），重复运行不会产生重复数据。"""
     pack: Pack = current_app.extensions["criteria_pack"]
     sync_districts(db.session, pack)
@@ -158,4 +129,7 @@ def demo_command() -> None:
         shown[label] = shown.get(label, 0) + 1
         if shown[label] <= 2:
             click.echo(f"  {username:<28} {label:<10} {scope}")
+    if scale != "sample":
+        demo_city.generate(db.session, pack, current_app.extensions["kind_models"], demo_city.SCALES[scale], seed,
+                           click.echo)
     click.echo(f"管理员登录：用户名 admin，密码 {demo_data.DEMO_PASSWORD}")

@@ -124,3 +124,11 @@ class Pack:
 
     def district(self, code: str) -> District:
         return next(d for d in self.districts if d.code == code)
+
+    def final_grade(self, code: str) -> dict[str, Any]:
+        return next(f for f in self.final_grades if f["code"] == code)
+
+    @property
+    def catalogue_kind(self) -> Kind | None:
+        """The kind whose records are catalogue entries (日常考核), if the pack has one."""
+        return next((k for k in self.kinds.values() if k.scoring["method"] == "catalogue"), None)

@@ -1,144 +1,134 @@
 """Compute and store the final grades of a period from the approved records (RULES.md §8).
 
-Reads only records in a final workflow state; scores them with the pure scorers, combines them with
-``scoring.final``, applies the active adjustments with ``scoring.adjust`` and upserts one
-FinalGradeRecord per grade. Runs in the caller's session: an approval and the grades it changes land
-in one transaction.
+Set-based: ``grading.inputs`` loads everything a recompute needs with a fixed number of queries,
+however many enterprises it covers; the pure ``scoring.final`` and ``scoring.adjust`` combine it;
+only the grade rows that changed are written, in bulk, each with its audit row. Runs in the
+caller's session: an approval and the grades it changes land in one transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+import json
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from sqlalchemy import delete, insert, update
 from sqlalchemy.orm import Session
 
-from criteria.pack import Kind, Pack
-from models import Enterprise, FinalGradeRecord, GradeAdjustment, KindModels, Project
-from models.record_scores import final_states, score_record
+from criteria.pack import Pack
+from grading.inputs import Loaded, load
+from models import Enterprise, FinalGradeRecord, KindModels
+from models.audit import write_rows
 from scoring import adjust
-from scoring.catalogue import DailyEntry
-from scoring.final import EnterpriseInput, FinalGrade, ProjectInput, enterprise_grades
+from scoring.final import FinalGrade, enterprise_grades
+
+GRADE_TABLE = FinalGradeRecord.__table__
+COMPARED = ("grade_name", "district_id", "is_local", "score", "computed_band", "computed_label", "band", "label",
+            "forced", "reasons")
+
+Key = tuple[str, int, int | None]  # grade code, enterprise id, project id
 
 
-def _approved(session: Session, kind: Kind, models: KindModels, period: str, **filters: Any) -> list[Any]:
-    model = models.assessment
-    return (session.query(model).filter(model.period == period, model.state.in_(final_states(kind)))
-            .filter_by(**filters).order_by(model.changed_on, model.id).all())
-
-
-def _daily_kind(pack: Pack) -> Kind | None:
-    return next((k for k in pack.kinds.values() if k.scoring["method"] == "catalogue"), None)
-
-
-def _daily_entries(kind: Kind, records: list[Any]) -> list[DailyEntry]:
-    rules = kind.scoring
-    entries = []
-    for record in records:
-        code = getattr(record, rules["entry_field"])
-        if code:
-            count = getattr(record, rules["count_field"]) or 1
-            project = getattr(record, rules["project_field"]) if rules.get("project_field") else None
-            entries.append(DailyEntry(code, int(count), project or None))
-    return entries
-
-
-def enterprise_input(session: Session, pack: Pack, models: dict[str, KindModels], enterprise: Enterprise,
-                     period: str) -> EnterpriseInput | None:
-    """What the enterprise's final grades are computed from, or None when nothing is approved."""
-    specs = pack.final_grades
-    results = {}
-    for spec in specs:
-        source = spec.get("source")
-        if not source or spec["subject"] != "enterprise":
-            continue
-        kind = pack.kinds[source["kind"]]
-        approved = _approved(session, kind, models[kind.code], period, enterprise_id=enterprise.id)
-        scored = [r for r in (score_record(pack, kind, record) for record in approved) if r is not None]
-        if scored:
-            results[kind.code] = scored[-1]
-    daily_kind = _daily_kind(pack)
-    daily = _daily_entries(daily_kind, _approved(session, daily_kind, models[daily_kind.code], period,
-                                                 enterprise_id=enterprise.id)) if daily_kind else []
-    projects = []
-    for spec in specs:
-        if spec["subject"] != "project":
-            continue
-        kind = pack.kinds[spec["source"]["kind"]]
-        for project in session.query(Project).filter_by(enterprise_id=enterprise.id).order_by(Project.id):
-            scored = [r for r in (score_record(pack, kind, record) for record in
-                                  _approved(session, kind, models[kind.code], period, project_id=project.id)) if r]
-            if scored:
-                own = [e for e in daily if e.project in (project.name, project.permit_no)]
-                projects.append(ProjectInput(str(project.id), scored, own))
-    if not results and not projects and not daily:
-        return None
-    return EnterpriseInput(results, projects, daily)
-
-
-def _store(session: Session, pack: Pack, grade: FinalGrade, enterprise: Enterprise, period: str,
-           project: Project | None) -> str | None:
-    """Upsert one grade with its adjustments applied; returns a line when the shown grade changed."""
-    spec = next(f for f in pack.final_grades if f["code"] == grade.code)
+def _row(pack: Pack, loaded: Loaded, grade: FinalGrade, enterprise_id: int, project_id: int | None,
+         period: str) -> dict[str, Any]:
+    """The stored form of one computed grade, with the active adjustments applied."""
+    spec = pack.final_grade(grade.code)
     scale = pack.scales[spec["scale"]]
-    project_id = project.id if project else None
-    active = (session.query(GradeAdjustment)
-              .filter_by(enterprise_id=enterprise.id, project_id=project_id, period=period, final_grade=grade.code)
-              .filter(GradeAdjustment.revoked_on.is_(None)).order_by(GradeAdjustment.created_on, GradeAdjustment.id).all())
     band, extra = grade.grade, []
     if band is not None:
-        band, extra = adjust.apply(pack.adjustments, scale, band, grade.forced,
-                                   [adjust.Adjustment(a.direction, a.reason_code, a.note or "") for a in active])
-    label = next((b["label"] for b in scale["bands"] if b["code"] == band), None)
-    row = (session.query(FinalGradeRecord)
-           .filter_by(period=period, grade_code=grade.code, enterprise_id=enterprise.id, project_id=project_id)
-           .one_or_none())
-    before = row.label if row else None
-    if row is None:
-        row = FinalGradeRecord(period=period, grade_code=grade.code, enterprise_id=enterprise.id, project_id=project_id)
-        session.add(row)
-    row.grade_name = grade.name
-    row.district_id = project.district_id if project else enterprise.district_id
-    row.is_local = enterprise.is_local
-    row.score = grade.score
-    row.computed_band, row.computed_label = grade.grade, grade.label
-    row.band, row.label, row.forced = band, label, grade.forced
-    row.reasons = [*grade.reasons, *extra]
-    if before != label:
-        subject = f"{enterprise.name}" + (f"／{project.name}" if project else "")
-        return f"{subject} {grade.name}：{before or '无'} → {label or '无'}"
-    return None
+        active = loaded.adjustments.get((enterprise_id, project_id, grade.code), [])
+        band, extra = adjust.apply(pack.adjustments, scale, band, grade.forced, active)
+    enterprise = loaded.enterprises[enterprise_id]
+    return {
+        "period": period, "grade_code": grade.code, "enterprise_id": enterprise_id, "project_id": project_id,
+        "grade_name": grade.name,
+        "district_id": loaded.projects_by_id[project_id].district_id if project_id else enterprise.district_id,
+        "is_local": enterprise.is_local, "score": grade.score,
+        "computed_band": grade.grade, "computed_label": grade.label,
+        "band": band, "label": next((b["label"] for b in scale["bands"] if b["code"] == band), None),
+        "forced": grade.forced, "reasons": [*grade.reasons, *extra],
+    }
+
+
+def _computed(pack: Pack, loaded: Loaded, period: str,
+              progress: Callable[[int], None] | None) -> dict[Key, dict[str, Any]]:
+    rows: dict[Key, dict[str, Any]] = {}
+    for index, (enterprise_id, data) in enumerate(sorted(loaded.inputs.items()), 1):
+        graded = enterprise_grades(pack, data)
+        for grade in graded.grades.values():
+            rows[(grade.code, enterprise_id, None)] = _row(pack, loaded, grade, enterprise_id, None, period)
+        for key, grade in graded.projects.items():
+            rows[(grade.code, enterprise_id, int(key))] = _row(pack, loaded, grade, enterprise_id, int(key), period)
+        if progress:
+            progress(index)
+    return rows
+
+
+def _subject(loaded: Loaded, key: Key) -> str:
+    _, enterprise_id, project_id = key
+    name = loaded.enterprises[enterprise_id].name
+    return f"{name}／{loaded.projects_by_id[project_id].name}" if project_id else name
+
+
+def _audit_detail(row: dict[str, Any], only: Iterable[str] | None = None) -> dict[str, Any]:
+    keys = only if only is not None else [k for k, v in row.items() if v is not None]
+    return {k: row[k] for k in keys}
+
+
+def _write(session: Session, loaded: Loaded, computed: dict[Key, dict[str, Any]]) -> list[str]:
+    """Insert, update and delete only what changed; returns a line per shown grade that changed."""
+    now = datetime.datetime.now()
+    changes: list[str] = []
+    inserts, updates, audit = [], [], []
+    for key, row in computed.items():
+        before = loaded.stored.get(key)
+        if before is None:
+            inserts.append({**row, "computed_on": now})
+        else:
+            differ = [field for field in COMPARED if before[field] != (json.dumps(row[field]) if field == "reasons"
+                                                                       else row[field])]
+            if not differ:
+                continue
+            updates.append({**{f: row[f] for f in differ}, "computed_on": now, "_id": before["id"]})
+            audit.append(("update", before["id"], _audit_detail(row, differ)))
+        label_before = before["label"] if before else None
+        if label_before != row["label"]:
+            changes.append(f"{_subject(loaded, key)} {row['grade_name']}：{label_before or '无'} → {row['label'] or '无'}")
+    stale = [(key, before) for key, before in loaded.stored.items() if key not in computed]
+    if inserts:
+        ids = session.execute(insert(GRADE_TABLE).returning(GRADE_TABLE.c.id, sort_by_parameter_order=True),
+                              inserts).scalars().all()
+        audit += [("insert", new_id, _audit_detail(row)) for new_id, row in zip(ids, inserts, strict=True)]
+    for row in updates:  # few on a recompute; executemany needs one shape, so one statement each
+        values = {k: v for k, v in row.items() if k != "_id"}
+        session.execute(update(GRADE_TABLE).where(GRADE_TABLE.c.id == row["_id"]).values(**values))
+    if stale:
+        session.execute(delete(GRADE_TABLE).where(GRADE_TABLE.c.id.in_([before["id"] for _, before in stale])))
+        audit += [("delete", before["id"], None) for _, before in stale]
+        changes += [f"{_subject(loaded, key)} {before['grade_name']}：{before['label'] or '无'} → 无"
+                    for key, before in stale if before["label"]]
+    write_rows(session, GRADE_TABLE.name, audit)
+    return changes
+
+
+def _recompute(session: Session, pack: Pack, models: dict[str, KindModels], period: str,
+               enterprise_ids: list[int] | None, progress: Callable[[int], None] | None = None) -> list[str]:
+    loaded = load(session, pack, models, period, enterprise_ids)
+    return _write(session, loaded, _computed(pack, loaded, period, progress))
 
 
 def recompute_enterprise(session: Session, pack: Pack, models: dict[str, KindModels], enterprise: Enterprise,
                          period: str) -> list[str]:
-    """Recompute and store every final grade of one enterprise; returns what changed."""
-    data = enterprise_input(session, pack, models, enterprise, period)
-    if data is None:
-        session.query(FinalGradeRecord).filter_by(enterprise_id=enterprise.id, period=period).delete()
-        return []
-    graded = enterprise_grades(pack, data)
-    changes = [_store(session, pack, grade, enterprise, period, None) for grade in graded.grades.values()]
-    for key, grade in graded.projects.items():
-        changes.append(_store(session, pack, grade, enterprise, period, session.get(Project, int(key))))
-    return [c for c in changes if c]
+    """Recompute and store every final grade of one enterprise; returns what changed (caller commits)."""
+    session.flush()
+    return _recompute(session, pack, models, period, [enterprise.id])
 
 
 def recompute(session: Session, pack: Pack, models: dict[str, KindModels], period: str,
               progress: Callable[[int], None] | None = None) -> list[str]:
-    """Every enterprise of the period (any record, or an existing grade); commits per 200 enterprises."""
-    candidates = {row[0] for row in session.query(FinalGradeRecord.enterprise_id).filter_by(period=period)}
-    for models_of_kind in models.values():
-        model = models_of_kind.assessment
-        candidates |= {row[0] for row in session.query(model.enterprise_id).filter(model.period == period)}
-    changes: list[str] = []
-    for index, enterprise_id in enumerate(sorted(candidates), 1):
-        changes += recompute_enterprise(session, pack, models, session.get(Enterprise, enterprise_id), period)
-        if index % 200 == 0:
-            session.commit()
-        if progress:
-            progress(index)
+    """Every final grade of the period, in one transaction; ``progress`` gets the enterprises done."""
+    session.flush()
+    changes = _recompute(session, pack, models, period, None, progress)
     session.commit()
     return changes
-
-

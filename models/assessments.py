@@ -112,6 +112,9 @@ def kind_models(kind: Kind) -> KindModels:
         "criteria_version": Column(String(80), nullable=False),
         "total": Column(Numeric(7, 2)),
         "grade": Column(String(30)),
+        # The scorer's verdict, fixed when the record reaches a final state (see
+        # models.record_scores.settle): final grades read it instead of rescoring every item.
+        "result": Column(JSON),
         "lock_version": lock_version,
         "__mapper_args__": {"version_id_col": lock_version},
         "scope_enterprise": "enterprise_id",

@@ -60,6 +60,17 @@ def _row(action: str, obj: Any, detail: dict[str, Any] | None) -> dict[str, Any]
     }
 
 
+def write_rows(session: Session, table_name: str, changes: list[tuple[str, Any, dict[str, Any] | None]]) -> None:
+    """Audit rows for changes written in bulk (no flush events): (action, record id, changed values)."""
+    if changes:
+        now = datetime.datetime.now()
+        session.connection().execute(insert(AuditLog.__table__), [
+            {"user_id": current_user_id(), "action": action, "table_name": table_name, "record_id": str(record_id),
+             "detail": None if detail is None else {k: _plain(v) for k, v in detail.items()}, "created_on": now}
+            for action, record_id, detail in changes
+        ])
+
+
 def install(session_class: type[Session]) -> None:
     """Record changes made through sessions of ``session_class`` (idempotent)."""
     if event.contains(session_class, "before_flush", _collect):

@@ -42,6 +42,14 @@ def score_record(pack: Pack, kind: Kind, record: Any, which: str = "assessed") -
         return None
 
 
+def settle(pack: Pack, kind: Kind, record: Any) -> ScoreResult | None:
+    """Fix a record's total, grade and stored result from its reviewed scores (a final state)."""
+    result = score_record(pack, kind, record, "assessed")
+    record.total, record.grade = (result.total, result.grade_label) if result else (None, None)
+    record.result = result.summary() if result else None
+    return result
+
+
 def final_states(kind: Kind) -> set[str]:
     """States no transition leaves: the assessment's result stands."""
     leaving = {s for t in kind.workflow["transitions"] for s in t["from_states"]}

@@ -57,9 +57,16 @@ class _Grader:
         self.daily_kind = next((k for k in pack.kinds.values() if k.scoring["method"] == "catalogue"), None)
         self.done: dict[str, FinalGrade] = {}
         self.projects: dict[str, FinalGrade] = {}
+        self.daily_done: dict[tuple[int, str], ScoreResult] = {}
 
     def _daily(self, entries: list[DailyEntry], subject: str) -> ScoreResult | None:
-        return daily_net(self.daily_kind, entries, subject) if self.daily_kind and entries else None
+        """The net daily points of a subject; every grade of the enterprise reuses the one result."""
+        if not self.daily_kind or not entries:
+            return None
+        key = (id(entries), subject)
+        if key not in self.daily_done:
+            self.daily_done[key] = daily_net(self.daily_kind, entries, subject)
+        return self.daily_done[key]
 
     def _finish(self, spec: dict[str, Any], raw: Decimal | None, reasons: list[str], forced_band: str | None,
                 daily: ScoreResult | None, subject_results: list[ScoreResult]) -> FinalGrade:

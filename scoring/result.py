@@ -40,6 +40,25 @@ class ScoreResult:
     forced: bool = False  # the grade was set by a veto or a zero rule, not by the bands
     vetoes: list[str] = field(default_factory=list)  # codes of the vetoes that apply
 
+    def summary(self) -> dict[str, Any]:
+        """What final grades need of the result, as JSON (see ``from_summary``)."""
+        def text(value: Decimal | None) -> str | None:
+            return None if value is None else str(value)
+
+        return {"kind": self.kind, "total": text(self.total), "raw_total": text(self.raw_total),
+                "grade": self.grade, "grade_label": self.grade_label, "forced": self.forced,
+                "vetoes": list(self.vetoes)}
+
+    @classmethod
+    def from_summary(cls, data: dict[str, Any]) -> ScoreResult:
+        """A result rebuilt from ``summary()``: no item points or reasons, the rest exact."""
+        def number(value: Any) -> Decimal | None:
+            return None if value is None else Decimal(str(value))
+
+        return cls(kind=data["kind"], total=number(data["total"]), raw_total=number(data["raw_total"]),
+                   grade=data["grade"], grade_label=data["grade_label"], items=[], reasons=[],
+                   forced=bool(data["forced"]), vetoes=list(data["vetoes"]))
+
     def as_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,

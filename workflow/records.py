@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from criteria.pack import Kind, Pack
 from models import Attachment, ReviewHistory
-from models.record_scores import final_states, score_record
+from models.record_scores import final_states, settle
 from workflow.rules import Actor, Facts, item_meaning, status_for
 
 
@@ -95,8 +95,7 @@ def apply_transition(session: Session, pack: Pack, kind: Kind, record: Any, tran
     before = record.state
     record.state = transition["to"]
     if record.state in final_states(kind):
-        result = score_record(pack, kind, record, "assessed")
-        record.total, record.grade = (result.total, result.grade_label) if result else (None, None)
+        settle(pack, kind, record)
     if transition["reopens_rejected_items"]:
         pending = status_for(kind, "pending")
         for row in record.items:

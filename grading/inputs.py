@@ -1,0 +1,160 @@
+"""Everything the final grades of a period are computed from, loaded set-based.
+
+A fixed number of queries, whatever the number of enterprises: the stored results of the approved
+records (``result``, fixed by ``models.record_scores.settle``), the daily entries, the projects, the
+active adjustments and the grade rows stored before. Only plain values leave this module.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, Text, cast, select, update
+from sqlalchemy.orm import Session
+
+from criteria.pack import Kind, Pack
+from models import Enterprise, FinalGradeRecord, GradeAdjustment, KindModels, Project
+from models.record_scores import final_states, settle
+from scoring import ScoreResult, adjust
+from scoring.catalogue import DailyEntry
+from scoring.final import EnterpriseInput, ProjectInput
+
+
+@dataclass(frozen=True)
+class EnterpriseRow:
+    id: int
+    name: str
+    district_id: int
+    is_local: bool
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    id: int
+    enterprise_id: int
+    name: str
+    permit_no: str
+    district_id: int
+
+
+@dataclass
+class Loaded:
+    inputs: dict[int, EnterpriseInput]  # enterprises with something approved in the period
+    enterprises: dict[int, EnterpriseRow]  # those, and every enterprise with a stored grade
+    projects_by_id: dict[int, ProjectRow]
+    adjustments: dict[tuple[int, int | None, str], list[adjust.Adjustment]]  # active, oldest first
+    stored: dict[tuple[str, int, int | None], dict[str, Any]]  # grade rows before (reasons as JSON text)
+
+
+def _rows(session: Session, query: Select) -> list[Any]:
+    """Every row at once: iterating a result fetches row by row, several times slower here."""
+    return session.execute(query).all()
+
+
+def _approved(kind: Kind, models: KindModels, period: str, *columns: Any) -> Select:
+    table = models.assessment.__table__
+    return (select(table.c.id, table.c.enterprise_id, table.c.project_id, *(table.c[c] for c in columns))
+            .where(table.c.period == period, table.c.state.in_(final_states(kind)))
+            .order_by(table.c.changed_on, table.c.id))
+
+
+def _result(session: Session, pack: Pack, kind: Kind, models: KindModels, row: Any) -> ScoreResult | None:
+    """The stored result; a record approved before results were stored is scored once and keeps it."""
+    if row.result is not None:
+        return ScoreResult.from_summary(row.result)
+    record = session.get(models.assessment, row.id)
+    result = settle(pack, kind, record)
+    session.expunge(record)  # written below without touching its version or change time
+    table = models.assessment.__table__
+    session.execute(update(table).where(table.c.id == row.id)
+                    .values(result=record.result, changed_on=table.c.changed_on, lock_version=table.c.lock_version))
+    return result
+
+
+def _daily(pack: Pack, models: dict[str, KindModels], session: Session, period: str,
+           enterprise_filter: Any) -> dict[int, list[DailyEntry]]:
+    kind = pack.catalogue_kind
+    found: dict[int, list[DailyEntry]] = defaultdict(list)
+    if kind is None:
+        return found
+    rules = kind.scoring
+    project_field = rules.get("project_field")
+    fields = [rules["entry_field"], rules["count_field"], *([project_field] if project_field else [])]
+    table = models[kind.code].assessment.__table__
+    for row in _rows(session, enterprise_filter(_approved(kind, models[kind.code], period, *fields), table)):
+        _, enterprise_id, _, entry, count, *project = row
+        if entry:
+            found[enterprise_id].append(DailyEntry(entry, int(count or 1), project[0] or None if project else None))
+    return found
+
+
+def load(session: Session, pack: Pack, models: dict[str, KindModels], period: str,
+         enterprise_ids: list[int] | None = None) -> Loaded:
+    """What the grades of ``period`` need, for ``enterprise_ids`` (every enterprise when None)."""
+    def by_enterprise(query: Select, table: Any) -> Select:
+        return query if enterprise_ids is None else query.where(table.c.enterprise_id.in_(enterprise_ids))
+
+    project_table = Project.__table__
+    projects = {row.id: ProjectRow(*row) for row in _rows(session, by_enterprise(
+        select(project_table.c.id, project_table.c.enterprise_id, project_table.c.name, project_table.c.permit_no,
+               project_table.c.district_id).order_by(project_table.c.id), project_table))}
+
+    results: dict[int, dict[str, ScoreResult]] = defaultdict(dict)
+    project_results: dict[int, list[ScoreResult]] = defaultdict(list)
+    for spec in pack.final_grades:
+        source = spec.get("source")
+        if not source:
+            continue
+        kind = pack.kinds[source["kind"]]
+        kind_models = models[kind.code]
+        table = kind_models.assessment.__table__
+        query = _approved(kind, kind_models, period, "result")
+        if spec["subject"] == "project":
+            if enterprise_ids is not None:
+                query = query.where(table.c.project_id.in_(list(projects)))
+            for row in _rows(session, query):
+                result = _result(session, pack, kind, kind_models, row) if row.project_id in projects else None
+                if result is not None:
+                    project_results[row.project_id].append(result)
+        else:
+            for row in _rows(session, by_enterprise(query, table)):
+                result = _result(session, pack, kind, kind_models, row)
+                if result is not None:
+                    results[row.enterprise_id][kind.code] = result  # the latest approved counts
+    daily = _daily(pack, models, session, period, by_enterprise)
+
+    project_inputs: dict[int, list[ProjectInput]] = defaultdict(list)
+    for project_id, scored in sorted(project_results.items()):
+        project = projects[project_id]
+        own = [e for e in daily.get(project.enterprise_id, []) if e.project in (project.name, project.permit_no)]
+        project_inputs[project.enterprise_id].append(ProjectInput(str(project_id), scored, own))
+    inputs = {eid: EnterpriseInput(results.get(eid, {}), project_inputs.get(eid, []), daily.get(eid, []))
+              for eid in {*results, *project_inputs, *daily}}
+
+    grade_table = FinalGradeRecord.__table__
+    columns = [c for c in grade_table.c if c.name not in ("reasons", "computed_on")]
+    # The reasons are compared as the JSON text they are stored as: decoding every row costs more
+    # than the rest of the comparison.
+    stored_query = select(*columns, cast(grade_table.c.reasons, Text).label("reasons")).where(
+        grade_table.c.period == period)
+    stored = {(row.grade_code, row.enterprise_id, row.project_id): row._asdict()
+              for row in _rows(session, by_enterprise(stored_query, grade_table))}
+
+    enterprise_table = Enterprise.__table__
+    wanted = {*inputs, *(key[1] for key in stored)}
+    enterprise_query = select(enterprise_table.c.id, enterprise_table.c.name, enterprise_table.c.district_id,
+                              enterprise_table.c.is_local)
+    if enterprise_ids is not None:
+        enterprise_query = enterprise_query.where(enterprise_table.c.id.in_(wanted))
+    enterprises = {row.id: EnterpriseRow(*row) for row in _rows(session, enterprise_query) if row.id in wanted}
+
+    adjustment_table = GradeAdjustment.__table__
+    adjustments: dict[tuple[int, int | None, str], list[adjust.Adjustment]] = defaultdict(list)
+    for row in _rows(session, by_enterprise(
+            select(adjustment_table).where(adjustment_table.c.period == period, adjustment_table.c.revoked_on.is_(None))
+            .order_by(adjustment_table.c.created_on, adjustment_table.c.id), adjustment_table)):
+        adjustments[(row.enterprise_id, row.project_id, row.final_grade)].append(
+            adjust.Adjustment(row.direction, row.reason_code, row.note or ""))
+    return Loaded(inputs, enterprises, projects, adjustments, stored)
