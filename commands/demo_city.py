@@ -89,7 +89,7 @@ def _enterprises(session: Session, scale: Scale, rng: random.Random, districts: 
 def _projects(session: Session, scale: Scale, rng: random.Random, districts: list[int],
               enterprises: list[int]) -> list[tuple[int, int, str]]:
     existing = _count(session, Project.id)
-    owners = dict(session.execute(select(Enterprise.id, Enterprise.district_id)).tuples().all())
+    owners = dict(session.execute(select(Enterprise.id, Enterprise.district_id)).all())
     rows = []
     for index in range(existing, scale.projects):
         owner = enterprises[index % len(enterprises)] if index < len(enterprises) else rng.choice(enterprises)
@@ -100,7 +100,7 @@ def _projects(session: Session, scale: Scale, rng: random.Random, districts: lis
                      "project_manager": demo_data.MANAGERS[index % len(demo_data.MANAGERS)],
                      "building_area": Decimal(rng.randint(8, 120) * 1000)})
     _insert(session, Project.__table__, rows, "项目")
-    return list(session.execute(select(Project.id, Project.enterprise_id, Project.name).order_by(Project.id)).tuples())
+    return list(session.execute(select(Project.id, Project.enterprise_id, Project.name).order_by(Project.id)).all())
 
 
 def _records(session: Session, pack: Pack, kind: Kind, models: KindModels, subjects: list[dict[str, Any]],

@@ -17,26 +17,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from models import db
+from models import databases, db
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 _counter = itertools.count()
-
-
-def _admin_url(url: str) -> str:
-    return make_url(url).set(database="postgres").render_as_string(hide_password=False)
-
-
-def _pg_execute(url: str, *statements: str) -> None:
-    engine = create_engine(_admin_url(url), isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        for statement in statements:
-            connection.execute(text(statement))
-    engine.dispose()
 
 
 class Backend:
@@ -44,37 +31,20 @@ class Backend:
 
     def __init__(self, name: str, workdir: Path):
         self.name = name
-        self.workdir = workdir
-        if name == "postgresql":
-            self.base = make_url(os.environ["TEST_DATABASE_URL"])
+        self.base = f"sqlite:///{workdir / 'base.db'}" if name == "sqlite" else os.environ["TEST_DATABASE_URL"]
 
     def url(self, suffix: str) -> str:
-        if self.name == "sqlite":
-            return f"sqlite:///{self.workdir / (suffix + '.db')}"
-        return self.base.set(database=f"{self.base.database}_{suffix}").render_as_string(hide_password=False)
+        return databases.with_name(self.base, suffix if self.name == "sqlite"
+                                   else f"{make_url(self.base).database}_{suffix}")
 
     def create_empty(self, suffix: str) -> str:
-        url = self.url(suffix)
-        if self.name == "postgresql":
-            name = make_url(url).database
-            _pg_execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
-        return url
+        return databases.create_empty(self.url(suffix))
 
     def copy(self, template: str, suffix: str) -> str:
-        url = self.url(suffix)
-        if self.name == "sqlite":
-            shutil.copyfile(make_url(template).database, make_url(url).database)
-        else:
-            name, source = make_url(url).database, make_url(template).database
-            _pg_execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
-                        f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
-        return url
+        return databases.copy(template, self.url(suffix))
 
     def drop(self, url: str) -> None:
-        if self.name == "sqlite":
-            Path(make_url(url).database).unlink(missing_ok=True)
-        else:
-            _pg_execute(url, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+        databases.drop(url)
 
 
 def make_app(url: str, **overrides: object) -> Flask:

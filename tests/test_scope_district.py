@@ -104,11 +104,11 @@ def test_assessment_lists_filter_by_district_and_by_name_or_credit_code(app, cli
             by_district.setdefault(row.enterprise.district.name, []).append(row.enterprise.name)
         district, names = next(iter(by_district.items()))
         sample = rows[0].enterprise
-    page = visible_text(client.get(f"/generalassessmentview/list/?_flt_3_enterprise={district}").get_data(as_text=True))
+    page = visible_text(client.get(f"/generalassessmentview/list/?_flt_1_enterprise={district}").get_data(as_text=True))
     assert all(name in page for name in names)
     others = [n for d, ns in by_district.items() if d != district for n in ns if n not in names]
     assert others and not any(name in page for name in others)
     code_page = visible_text(client.get(
-        f"/generalassessmentview/list/?_flt_2_enterprise={sample.credit_code[-8:]}").get_data(as_text=True))
+        f"/generalassessmentview/list/?_flt_0_enterprise={sample.credit_code[-8:]}").get_data(as_text=True))
     assert sample.name in code_page
     assert not any(name in code_page for name in {r.enterprise.name for r in rows} - {sample.name})

@@ -13,14 +13,17 @@ from urllib.parse import quote
 
 from flask import Response, abort, flash, request
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access, permission_name
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Query
+from sqlalchemy.orm import Query, selectinload
+from wtforms import StringField
 from wtforms.fields.core import UnboundField
 
+from views.filters import RelatedIdIs, text_filter
 from views.scope import ScopeViolation, current_scope, ensure_in_scope, scope_clause
 
 
@@ -56,8 +59,11 @@ class ScopedInterface(SQLAInterface):
     def query_count(self, query: Query, filters: Any = None, select_columns: Any = None) -> int:
         return super().query_count(self._scoped(query), filters, select_columns)
 
+    eager: tuple[str, ...] = ()  # relations a list shows: loaded with the page, not row by row
+
     def apply_all(self, query: Query, *args: Any, **kwargs: Any) -> Query:
-        return super().apply_all(self._scoped(query), *args, **kwargs)
+        query = super().apply_all(self._scoped(query), *args, **kwargs)
+        return query.options(*(selectinload(getattr(self.obj, name)) for name in self.eager))
 
     def label_of(self, column: str) -> str:
         info = self.list_columns[column].info if column in self.list_columns else {}
@@ -117,12 +123,40 @@ class ScopedModelView(ModelView):
                 if isinstance(unbound, UnboundField) and unbound.kwargs.get("allow_blank"):
                     unbound.kwargs["blank_text"] = "（不选）"
 
+    def _text_searched(self) -> dict[str, type]:
+        """Search columns that relate to a large table, with their text filter: searched by typing,
+        since a pick list would load every enterprise or project on each list page."""
+        found = {}
+        for column in self.search_columns:
+            if self.datamodel.is_relation(column):
+                matcher = text_filter(self.datamodel.get_related_model(column))
+                if matcher is not None:
+                    found[column] = matcher
+        return found
+
     def _init_properties(self) -> None:
         super()._init_properties()
-        if self.search_filters:
-            self._filters = self.datamodel.get_filters(self.search_columns, self.search_filters)
-            for column, extra in self.search_filters.items():  # URL filters are looked up by index here
-                self._filters._all_filters[column] = [*self._filters._all_filters.get(column, []), *extra]
+        self.datamodel.eager = tuple(c for c in self.list_columns if self.datamodel.is_relation_many_to_one(c))
+        text = self._text_searched()
+        if self.search_filters or text:
+            extras = self.search_filters or {}
+            self._filters = self.datamodel.get_filters(self.search_columns)
+            for column in self.search_columns:
+                if column in text:
+                    found = [text[column], *extras.get(column, []), RelatedIdIs]
+                elif column in extras:
+                    found = [*self._filters._all_filters.get(column, []), *extras[column]]
+                else:
+                    continue
+                # The search box lists _search_filters; URLs look filters up by index in _all_filters.
+                instances = [f if not isinstance(f, type) else f(column, self.datamodel) for f in found]
+                self._filters._search_filters[column] = instances
+                self._filters._all_filters[column] = instances
+        if text:
+            self.search_form_extra_fields = {
+                **(self.search_form_extra_fields or {}),
+                **{column: StringField(self.label_columns.get(column, column), widget=BS3TextFieldWidget())
+                   for column in text}}
 
     def _cell(self, row: Any, column: str) -> Any:
         value = getattr(row, column)

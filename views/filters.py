@@ -1,14 +1,16 @@
-"""Search filters of the assessment lists: enterprise name or credit code, and district."""
+"""Search filters: related enterprises and projects by name or code (a text box, not a pick list of
+thousands), and the district a record belongs to."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask_appbuilder.models.filters import BaseFilter
-from sqlalchemy import or_, select
+from flask_appbuilder.models.sqla.filters import FilterRelationOneToManyEqual
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Query
 
-from models import District, Enterprise
+from models import District, Enterprise, Project
 
 
 def _text(value: Any) -> str:
@@ -18,14 +20,44 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-class EnterpriseText(BaseFilter):
-    name = "名称或信用代码包含"
-    arg_name = "ent_text"
+# What a relation's search box matches on the related record; tables not listed here are small
+# enough (districts) for Flask-AppBuilder's own pick list.
+TEXT_SEARCH = {
+    Enterprise: (("name", "credit_code"), "名称或信用代码包含"),
+    Project: (("name", "permit_no"), "名称或施工许可证号包含"),
+}
+
+
+def text_filter(target: type) -> type[BaseFilter] | None:
+    """A filter matching the related record's text columns, for a relation to ``target``."""
+    if target not in TEXT_SEARCH:
+        return None
+    columns, label = TEXT_SEARCH[target]
+
+    class RelatedText(BaseFilter):
+        name = label
+        arg_name = "rel_text"
+
+        def apply(self, query: Query, value: Any) -> Query:
+            like = f"%{_text(value)}%"
+            return query.filter(getattr(self.datamodel.obj, self.column_name).has(
+                or_(*(getattr(target, column).like(like) for column in columns))))
+
+    return RelatedText
+
+
+class RelatedIdIs(FilterRelationOneToManyEqual):
+    """The related record by number: what related views and the 提报 link put in the URL.
+
+    A value that is not a number matches nothing (Flask-AppBuilder's filter would send it to the
+    database as a key)."""
+
+    name = "编号为"
 
     def apply(self, query: Query, value: Any) -> Query:
-        like = f"%{_text(value)}%"
-        return query.filter(self.datamodel.obj.enterprise.has(
-            or_(Enterprise.name.like(like), Enterprise.credit_code.like(like))))
+        if not _text(value).isdigit():
+            return query.filter(false())
+        return super().apply(query, _text(value))
 
 
 class DistrictIs(BaseFilter):
@@ -46,4 +78,4 @@ class DistrictIs(BaseFilter):
         return query.filter(attribute.has(getattr(target, column).in_(ids)))
 
 
-ASSESSMENT_FILTERS = {"enterprise": [EnterpriseText, DistrictIs]}
+ASSESSMENT_FILTERS = {"enterprise": [DistrictIs]}

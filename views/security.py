@@ -10,6 +10,7 @@ from flask_appbuilder.security.views import RoleModelView, UserDBModelView, User
 from sqlalchemy import inspect
 
 from models import AppUser
+from views.permission_cache import PermissionCacheMixin
 
 SCOPE_LABELS = {"enterprise": "所属企业", "districts": "负责区（市）"}
 SCOPE_HELP = {
@@ -47,7 +48,7 @@ class AppGroupView(UserGroupModelView):
                                      "roles": "角色"}
 
 
-class AppSecurityManager(SecurityManager):
+class AppSecurityManager(PermissionCacheMixin, SecurityManager):
     user_model = AppUser
     userdbmodelview = AppUserView
     rolemodelview = AppRoleView

@@ -1,0 +1,76 @@
+"""The benchmark's data set: built once per scale, seed and criteria pack, then reused.
+
+The cached database is never changed by a measurement: whatever writes (an approval, an import, a
+verification code on a printed form) runs on a fresh copy made by ``work_copy``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from criteria import load_pack
+from models import databases, db
+from settings import VAR
+
+CACHE = VAR / "bench"
+
+
+def make_app(url: str, **overrides: object) -> Flask:
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, **overrides})
+
+
+def dispose(app: Flask) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _marker(url: str) -> Path:
+    return CACHE / f"{make_url(url).get_backend_name()}-{Path(make_url(url).database).stem}.ready"
+
+
+def _signature(scale: str, seed: int, pack_path: str) -> str:
+    return f"{scale} {seed} {load_pack(pack_path).content_hash}"
+
+
+def cached(database: str | None, scale: str, seed: int, pack_path: str, echo: Callable[[str], None],
+           rebuild: bool = False) -> str:
+    """The URL of the built data set; builds it (migrate, demo --scale) when missing or outdated."""
+    name = f"bench_{scale}_{seed}"
+    url = (f"sqlite:///{CACHE / f'{name}.db'}" if database is None
+           else databases.with_name(database, f"{make_url(database).database}_{scale}_{seed}"))
+    marker = _marker(url)
+    signature = _signature(scale, seed, pack_path)
+    if not rebuild and databases.exists(url) and marker.exists() and marker.read_text() == signature:
+        echo(f"使用已缓存的数据集 {make_url(url).render_as_string()}")
+        return url
+    CACHE.mkdir(parents=True, exist_ok=True)
+    marker.unlink(missing_ok=True)
+    echo(f"生成数据集（{scale}，种子 {seed}）：{make_url(url).render_as_string()} ...")
+    started = time.perf_counter()
+    databases.create_empty(url)
+    app = make_app(url, CRITERIA_PACK=pack_path)
+    with app.app_context():
+        upgrade()
+    dispose(app)
+    app = make_app(url, CRITERIA_PACK=pack_path)  # a new app syncs roles into the migrated schema
+    result = app.test_cli_runner().invoke(args=["demo", "--scale", scale, "--seed", str(seed)])
+    dispose(app)
+    if result.exit_code != 0:
+        raise RuntimeError(f"生成数据集失败：\n{result.output}")
+    marker.write_text(signature)
+    echo(f"数据集已生成，用时 {time.perf_counter() - started:.0f} 秒")
+    return url
+
+
+def work_copy(url: str, label: str) -> str:
+    """A fresh copy of the data set to change (drop it with ``models.databases.drop``)."""
+    stem = Path(make_url(url).database).stem if databases.is_sqlite(url) else make_url(url).database
+    return databases.copy(url, databases.with_name(url, f"{stem}_{label}"))
