@@ -3,7 +3,8 @@
 Each journey is one request name; the whole run is every request. Percentiles are taken from
 locust's response-time histograms (it keeps times rounded to two significant digits above
 100 ms), merged exactly across the entries of a journey and of the run. Requests per second
-divide by the run's duration, first request to last, so the journeys' rates add up to the total.
+divide by the time from the first to the last request: of the whole run for ``total``, of the
+journey for a journey (so ``rest-list`` is not diluted by the log-ins before it starts).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 FIRST_ERRORS = 5
+MIN_WINDOW = 1.0  # seconds
 PERCENTILES = (50, 95, 99)
 
 
@@ -54,11 +56,19 @@ def percentile(histogram: Counter, percent: float) -> float | None:
     return float(max(histogram))
 
 
-def _row(name: str, entries: list[dict[str, Any]], seconds: float) -> Row:
+def window(entries: list[dict[str, Any]]) -> float:
+    """Seconds from the first of these requests to the last."""
+    return max(e["last_request_timestamp"] or e["start_time"] for e in entries) - min(e["start_time"] for e in entries)
+
+
+def _row(name: str, entries: list[dict[str, Any]], run_seconds: float) -> Row:
     histogram: Counter = Counter()
     for entry in entries:
         histogram.update({float(ms): count for ms, count in entry["response_times"].items()})
     requests = sum(e["num_requests"] for e in entries)
+    seconds = window(entries)
+    if seconds < MIN_WINDOW:  # a journey seen once or twice: its rate over the whole run
+        seconds = run_seconds
     return Row(name, requests, sum(e["num_failures"] for e in entries), requests / seconds if seconds > 0 else 0.0,
                {p: percentile(histogram, p) for p in PERCENTILES})
 
@@ -67,7 +77,7 @@ def summarize(results: dict[str, Any]) -> Result:
     entries = results["entries"]
     if not entries:
         raise ValueError("压力测试没有发出任何请求")
-    seconds = max(e["last_request_timestamp"] or 0 for e in entries) - min(e["start_time"] for e in entries)
+    seconds = window(entries)
     by_name: dict[str, list[dict[str, Any]]] = {}
     for entry in entries:
         by_name.setdefault(entry["name"], []).append(entry)

@@ -73,15 +73,15 @@ def test_journeys_file_imports_and_defines_every_user_class() -> None:
     assert query == "(page:1,page_size:20,order_column:changed_on,order_direction:desc,filters:!((col:period,opr:eq,value:'2025')))"
 
 
-def _entry(name: str, method: str, times: dict[int, int], failures: int = 0) -> dict:
+def _entry(name: str, method: str, times: dict[int, int], failures: int = 0, start: float = 1000.0) -> dict:
     return {"name": name, "method": method, "num_requests": sum(times.values()), "num_failures": failures,
-            "response_times": {str(ms): count for ms, count in times.items()}, "start_time": 1000.0,
+            "response_times": {str(ms): count for ms, count in times.items()}, "start_time": start,
             "last_request_timestamp": 1010.0}
 
 
 def _results(errors: list[dict] | None = None) -> dict:
     return {
-        "entries": [_entry("login", "POST", {200: 10}), _entry("login", "GET", {20: 10}),
+        "entries": [_entry("login", "POST", {200: 10}, start=1005.0), _entry("login", "GET", {20: 10}, start=1005.0),
                     _entry("rest-list", "GET", {30: 90, 50: 9, 900: 1}, failures=sum(e["occurrences"] for e in errors or []))],
         "errors": errors or [],
         "exceptions": [],
@@ -92,6 +92,7 @@ def test_report_merges_a_journey_across_methods_and_prints_one_line_per_figure()
     result = report.summarize(_results())
     login_row = next(r for r in result.journeys if r.name == "login")
     assert login_row.requests == 20 and login_row.latency[50] == 20 and login_row.latency[95] == 200
+    assert login_row.per_second == 4.0  # 20 requests in its own 5 seconds
     rest = next(r for r in result.journeys if r.name == "rest-list")
     assert (rest.latency[50], rest.latency[95], rest.latency[99]) == (30, 50, 50)
     assert result.total.requests == 120 and result.total.per_second == 12.0
