@@ -18,7 +18,7 @@ CLASSES: dict[str, tuple[str, Any]] = {
     "lower": ("小写字母", lambda c: "a" <= c <= "z"),
     "upper": ("大写字母", lambda c: "A" <= c <= "Z"),
     "digit": ("数字", lambda c: "0" <= c <= "9"),
-    "symbol": ("特殊符号（如 @ # $ % ! 等）", lambda c: c in string.punctuation),
+    "symbol": ("特殊符号（如 @ # $ ! 等）", lambda c: c in string.punctuation),
 }
 
 
