@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from flask.testing import FlaskClient
 
 from accounts import captcha, lockout
 from models import AppUser, db
-from tests.support import csrf_token
+from tests.support import TOKEN
 
 START = datetime.datetime(2026, 11, 23, 9, 0)
 
@@ -34,13 +35,26 @@ def fix_captcha_answers(monkeypatch: pytest.MonkeyPatch, answer: str = "K7PX") -
     return answer
 
 
-def post_login(client: FlaskClient, username: str, password: str, answer: str | None = None,
-               fetch_image: bool = True) -> object:
-    token = csrf_token(client, "/login/")
-    if answer is not None and fetch_image:
-        image = client.get("/login/captcha.png")
-        assert image.status_code == 200
-    data = {"username": username, "password": password, "csrf_token": token}
+CAPTCHA_TOKEN = re.compile(r'name="captcha_token"[^>]*?value="([^"]*)"')
+
+
+def login_form(client: FlaskClient) -> tuple[str, str]:
+    """The login page's CSRF token and captcha token ("" when the captcha is off)."""
+    page = client.get("/login/").get_data(as_text=True)
+    match = CAPTCHA_TOKEN.search(page)
+    return csrf_token_in(page), match.group(1) if match else ""
+
+
+def csrf_token_in(page: str) -> str:
+    match = TOKEN.search(page)
+    assert match, "no CSRF token on the login page"
+    return match.group(1)
+
+
+def post_login(client: FlaskClient, username: str, password: str, answer: str | None = None) -> object:
+    """Open the login page (which draws a captcha when it is on) and submit it."""
+    csrf, captcha_token = login_form(client)
+    data = {"username": username, "password": password, "csrf_token": csrf, "captcha_token": captcha_token}
     if answer is not None:
         data["captcha"] = answer
     return client.post("/login/", data=data)

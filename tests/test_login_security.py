@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import re
+
 import pytest
 
-from accounts import captcha
 from commands.demo_data import DEMO_PASSWORD
 from models import LoginCaptcha, db
 from settings import default_config
-from tests.login_helpers import Clock, fix_captcha_answers, logged_in, post_login, user
-from tests.support import csrf_token, login, visible_text
+from tests.login_helpers import Clock, fix_captcha_answers, logged_in, login_form, post_login, user
+from tests.support import login, visible_text
 
 WRONG = "Wrong@2026xx"
 
@@ -23,20 +25,27 @@ def captcha_on(app):
 # --- captcha -----------------------------------------------------------------------------------
 
 def test_login_page_shows_a_captcha_image_with_a_refresh(captcha_on, client):
-    page = client.get("/login/").get_data(as_text=True)
-    assert 'src="/login/captcha.png"' in page and "换一张" in page and "验证码" in page
-    image = client.get("/login/captcha.png")
-    assert image.status_code == 200 and image.mimetype == "image/png"
-    assert image.data.startswith(b"\x89PNG\r\n\x1a\n") and len(image.data) > 1000
-    assert "no-store" in image.headers["Cache-Control"]
+    answer = client.get("/login/")
+    page = answer.get_data(as_text=True)
+    assert "换一张" in page and "验证码" in visible_text(page) and 'name="captcha_token"' in page
+    assert "no-store" in answer.headers["Cache-Control"]
+    image = re.search(r'id="captcha-image" src="data:image/png;base64,([^"]+)"', page)
+    assert image and base64.b64decode(image.group(1)).startswith(b"\x89PNG\r\n\x1a\n")
+    _, first = login_form(client)
+    fresh = client.get(f"/login/captcha?previous={first}")
+    body = fresh.get_json()
+    assert fresh.status_code == 200 and "no-store" in fresh.headers["Cache-Control"]
+    assert body["token"] != first and base64.b64decode(body["image"].split(",", 1)[1]).startswith(b"\x89PNG")
+    with captcha_on.app_context():
+        assert db.session.get(LoginCaptcha, first) is None  # the replaced captcha is gone
 
 
 def test_the_answer_never_reaches_the_browser(captcha_on, client, monkeypatch):
     answer = fix_captcha_answers(monkeypatch, "QW7R")
-    client.get("/login/captcha.png")
-    with client.session_transaction() as session:
-        token = session[captcha.SESSION_KEY]
-        assert answer not in repr(dict(session)) and answer.lower() not in repr(dict(session))
+    response = client.get("/login/")
+    _, token = login_form(client)
+    assert answer not in response.get_data(as_text=True)
+    assert answer not in response.headers.get("Set-Cookie", "")
     with captcha_on.app_context():
         row = db.session.get(LoginCaptcha, token)
         assert row is not None and answer not in row.answer_digest
@@ -57,55 +66,51 @@ def test_wrong_or_missing_captcha_is_refused_and_keeps_the_username(captcha_on, 
     page = answered.get_data(as_text=True)
     assert "验证码错误或已失效" in visible_text(page)
     assert 'value="enterprise_01"' in page
+    assert 'src="data:image/png;base64,' in page  # a new captcha to try again
     assert not logged_in(client)
     # the password was never tried: the account's failure count is untouched
     assert not user(captcha_on, "enterprise_01").fail_login_count
 
 
-def test_a_captcha_is_spent_by_its_first_use_even_when_the_cookie_is_replayed(captcha_on, client, monkeypatch):
+def test_a_captcha_is_spent_by_its_first_use(captcha_on, client, monkeypatch):
     answer = fix_captcha_answers(monkeypatch)
-    token = csrf_token(client, "/login/")
-    client.get("/login/captcha.png")
-    cookie = client.get_cookie("session").value  # what an attacker would keep and send again
+    csrf, token = login_form(client)
     first = client.post("/login/", data={"username": "enterprise_01", "password": WRONG, "captcha": answer,
-                                         "csrf_token": token})
+                                         "captcha_token": token, "csrf_token": csrf})
     assert "用户名或密码错误" in visible_text(first.get_data(as_text=True))
-    client.set_cookie("session", cookie)
     again = client.post("/login/", data={"username": "enterprise_01", "password": DEMO_PASSWORD,
-                                         "captcha": answer, "csrf_token": token})
+                                         "captcha": answer, "captcha_token": token, "csrf_token": csrf})
     assert "验证码错误或已失效" in visible_text(again.get_data(as_text=True))
     assert not logged_in(client)
 
 
-def test_refresh_replaces_the_previous_captcha(captcha_on, client, monkeypatch):
-    token = csrf_token(client, "/login/")
+def test_a_refreshed_captcha_replaces_the_previous_one(captcha_on, client, monkeypatch):
     fix_captcha_answers(monkeypatch, "AAAA")
-    client.get("/login/captcha.png")
+    csrf, old = login_form(client)
     fix_captcha_answers(monkeypatch, "BBBB")
-    client.get("/login/captcha.png?t=2")  # 换一张
+    new = client.get(f"/login/captcha?previous={old}").get_json()["token"]  # 换一张
     stale = client.post("/login/", data={"username": "enterprise_01", "password": DEMO_PASSWORD,
-                                         "captcha": "AAAA", "csrf_token": token})
+                                         "captcha": "AAAA", "captcha_token": old, "csrf_token": csrf})
     assert "验证码错误或已失效" in visible_text(stale.get_data(as_text=True))
-    assert post_login(client, "enterprise_01", DEMO_PASSWORD, "BBBB").status_code == 302
-    with captcha_on.app_context():
-        assert db.session.query(LoginCaptcha).count() == 0  # both spent or replaced
+    fresh = client.post("/login/", data={"username": "enterprise_01", "password": DEMO_PASSWORD,
+                                         "captcha": "BBBB", "captcha_token": new, "csrf_token": csrf})
+    assert fresh.status_code == 302 and logged_in(client)
 
 
 def test_an_old_captcha_expires(captcha_on, client, monkeypatch):
     clock = Clock(monkeypatch)
     answer = fix_captcha_answers(monkeypatch)
-    token = csrf_token(client, "/login/")
-    client.get("/login/captcha.png")
+    csrf, token = login_form(client)
     clock.advance(captcha_on.config["LOGIN_CAPTCHA_TTL_SECONDS"] / 60 + 1)
     late = client.post("/login/", data={"username": "enterprise_01", "password": DEMO_PASSWORD,
-                                        "captcha": answer, "csrf_token": token})
+                                        "captcha": answer, "captcha_token": token, "csrf_token": csrf})
     assert "验证码错误或已失效" in visible_text(late.get_data(as_text=True))
 
 
 def test_captcha_can_be_turned_off(client):
     page = client.get("/login/").get_data(as_text=True)
-    assert "captcha.png" not in page and "验证码" not in page
-    assert client.get("/login/captcha.png").status_code == 404
+    assert "captcha-image" not in page and "验证码" not in visible_text(page)
+    assert client.get("/login/captcha").status_code == 404
     login(client, "enterprise_01")
 
 

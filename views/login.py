@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, abort, current_app, flash, g, make_response, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, g, jsonify, make_response, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget
 from flask_appbuilder.forms import DynamicForm
@@ -20,7 +20,7 @@ from flask_appbuilder.utils.base import get_safe_redirect
 from flask_appbuilder.validators import PasswordComplexityValidator
 from flask_login import current_user, login_user
 from werkzeug.security import check_password_hash, generate_password_hash
-from wtforms import PasswordField, StringField, ValidationError
+from wtforms import HiddenField, PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, EqualTo
 
 from accounts import captcha, lockout
@@ -36,15 +36,19 @@ class LoginForm(LoginForm_db):
     username = StringField("用户名", validators=[DataRequired(message="请填写用户名")])
     password = PasswordField("密码", validators=[DataRequired(message="请填写密码")])
     captcha = StringField("验证码")
+    captcha_token = HiddenField()
 
 
 class LoginView(AuthDBView):
     login_template = "login.html"
 
     def _page(self, form: LoginForm) -> Any:
-        form.captcha.data = ""  # a captcha is used once: the page shows a new image
-        return self.render_template(self.login_template, title=self.title, form=form, appbuilder=self.appbuilder,
-                                    use_captcha=captcha.enabled())
+        image = None
+        if captcha.enabled():
+            form.captcha.data = ""  # a captcha is used once: every page shows a new one
+            form.captcha_token.data, image = captcha.issue()
+        return _no_store(self.render_template(self.login_template, title=self.title, form=form,
+                                              appbuilder=self.appbuilder, captcha_image=image))
 
     @expose("/login/", methods=["GET", "POST"])
     def login(self) -> Any:
@@ -52,32 +56,32 @@ class LoginView(AuthDBView):
             return redirect(self._get_safe_next_url())
         form = LoginForm()
         if request.method != "POST":
-            return _no_store(self._page(form))
-        captcha_ok = captcha.consume(form.captcha.data) if captcha.enabled() else True
+            return self._page(form)
+        captcha_ok = captcha.consume(form.captcha_token.data, form.captcha.data) if captcha.enabled() else True
         if not form.validate_on_submit():
-            return _no_store(self._page(form))
+            return self._page(form)
         if not captcha_ok:
             flash(CAPTCHA_WRONG, "danger")
-            return _no_store(self._page(form))
+            return self._page(form)
         user, locked = self.appbuilder.sm.authenticate(form.username.data, form.password.data)
         if locked is not None:
             flash(lockout.lock_message(locked), "danger")
-            return _no_store(self._page(form))
+            return self._page(form)
         if user is None:
             flash(LOGIN_WRONG, "danger")
-            return _no_store(self._page(form))
+            return self._page(form)
         login_user(user, remember=False)
         if user.must_change_password:
             return redirect(url_for("ResetMyPasswordView.this_form_get"))
         return redirect(get_safe_redirect(request.args.get("next", "")))
 
-    @expose("/login/captcha.png")
-    def captcha_image(self) -> Any:
+    @expose("/login/captcha")
+    def captcha_refresh(self) -> Any:
+        """换一张: a new captcha as JSON (token and image); the one it replaces is dropped."""
         if not captcha.enabled():
             abort(404)
-        response = make_response(captcha.issue())
-        response.headers["Content-Type"] = "image/png"
-        return _no_store(response)
+        token, image = captcha.issue(previous=request.args.get("previous"))
+        return _no_store(jsonify(token=token, image=image))
 
 
 def _no_store(response: Any) -> Any:
@@ -145,7 +149,7 @@ def _hash(password: str) -> str:
 
 # Where an account that must change its password may still go.
 OPEN_ENDPOINTS = {"ResetMyPasswordView.this_form_get", "ResetMyPasswordView.this_form_post", "LoginView.logout",
-                  "LoginView.login", "LoginView.captcha_image", "static", "appbuilder.static"}
+                  "LoginView.login", "LoginView.captcha_refresh", "static", "appbuilder.static"}
 
 
 def install(app: Flask) -> None:
