@@ -13,11 +13,13 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 import views
+from accounts import password_policy
 from criteria import load_pack
 from i18n import compile_catalogues
 from models import audit, db, pack_models
 from models.pack_sync import sync_districts
 from settings import DEV_SECRET_KEY, ROOT, default_config
+from views import login
 from views.csrf import protect
 from views.factory import display
 from views.permissions import role_definitions
@@ -37,6 +39,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if app.config["PLATFORM_PRODUCTION"] and app.config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
         raise RuntimeError("生产环境必须设置 SECRET_KEY 环境变量（足够长的随机字符串），不能为空或使用默认值")
 
+    password_policy.policy_from(app.config)  # a misspelt character class fails at start, not at first use
+    app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", password_policy.fab_validator)
+
     pack = load_pack(app.config["CRITERIA_PACK"])
     app.extensions["criteria_pack"] = pack
     app.extensions["kind_models"] = pack_models(pack)
@@ -55,6 +60,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         appbuilder.init_app(app, db.session)
         views.register(appbuilder, resources)
         protect(app)
+        login.install(app)
         if ready:
             sync_districts(db.session, pack)
         else:

@@ -14,6 +14,17 @@ def production() -> bool:
     return os.environ.get("PLATFORM_ENV", "development") == "production"
 
 
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
 def default_config() -> dict:
     """Settings read when the app is created; ``create_app(overrides)`` may replace any of them."""
     VAR.mkdir(parents=True, exist_ok=True)
@@ -52,4 +63,15 @@ def default_config() -> dict:
         "SESSION_REFRESH_EACH_REQUEST": True,
         "PLATFORM_PRODUCTION": production(),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Login hardening (accounts/): an image captcha on the login form, lockout after repeated
+        # failures, a password policy wherever a password is set.
+        "LOGIN_CAPTCHA": _flag("LOGIN_CAPTCHA", True),
+        "LOGIN_CAPTCHA_TTL_SECONDS": _int("LOGIN_CAPTCHA_TTL_SECONDS", 300),
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_FAILURE_WINDOW_MINUTES": _int("LOGIN_FAILURE_WINDOW_MINUTES", 15),
+        "LOGIN_LOCK_MINUTES": _int("LOGIN_LOCK_MINUTES", 15),
+        "PASSWORD_MIN_LENGTH": _int("PASSWORD_MIN_LENGTH", 8),
+        # Character classes a password must contain: any of lower, upper, digit, symbol.
+        "PASSWORD_REQUIRED_CLASSES": os.environ.get("PASSWORD_REQUIRED_CLASSES") or "lower,upper,digit,symbol",
+        "FAB_PASSWORD_COMPLEXITY_ENABLED": True,
     }

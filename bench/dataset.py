@@ -6,18 +6,20 @@ verification code on a printed form) runs on a fresh copy made by ``work_copy``.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
 from app import create_app
 from criteria import load_pack
 from models import databases, db
-from settings import VAR
+from settings import ROOT, VAR
 
 CACHE = VAR / "bench"
 
@@ -37,7 +39,9 @@ def _marker(url: str) -> Path:
 
 
 def _signature(scale: str, seed: int, pack_path: str) -> str:
-    return f"{scale} {seed} {load_pack(pack_path).content_hash}"
+    """What the data set depends on: scale, seed, the criteria and the migrations."""
+    migrations = sorted(p.name for p in (ROOT / "migrations" / "versions").glob("*.py"))
+    return f"{scale} {seed} {load_pack(pack_path).content_hash} {' '.join(migrations)}"
 
 
 def cached(database: str | None, scale: str, seed: int, pack_path: str, echo: Callable[[str], None],
@@ -56,15 +60,12 @@ def cached(database: str | None, scale: str, seed: int, pack_path: str, echo: Ca
     echo(f"生成数据集（{scale}，种子 {seed}）：{make_url(url).render_as_string()} ...")
     started = time.perf_counter()
     databases.create_empty(url)
-    app = make_app(url, CRITERIA_PACK=pack_path)
-    with app.app_context():
-        upgrade()
-    dispose(app)
-    app = make_app(url, CRITERIA_PACK=pack_path)  # a new app syncs roles into the migrated schema
-    result = app.test_cli_runner().invoke(args=["demo", "--scale", scale, "--seed", str(seed)])
-    dispose(app)
-    if result.exit_code != 0:
-        raise RuntimeError(f"生成数据集失败：\n{result.output}")
+    env = {**os.environ, "DATABASE_URL": url, "CRITERIA_PACK": pack_path}
+    for command in (["db", "upgrade"], ["demo", "--scale", scale, "--seed", str(seed)]):
+        # The CLI in its own process: its progress bars reach the terminal as it works.
+        done = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *command], cwd=ROOT, env=env, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"生成数据集失败：flask {' '.join(command)} 退出码 {done.returncode}")
     marker.write_text(signature)
     echo(f"数据集已生成，用时 {time.perf_counter() - started:.0f} 秒")
     return url

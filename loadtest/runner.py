@@ -41,6 +41,8 @@ def environment(options: Options) -> dict[str, str]:
         "PLATFORM_VAR_DIR": str(folder),
         "EVIDENCE_DIR": str(folder / "evidence"),
         "PLATFORM_ENV": "development",  # plain HTTP on 127.0.0.1: the session cookie must not be HTTPS-only
+        # Simulated users cannot read the login captcha; the load is about the pages behind the login.
+        "LOGIN_CAPTCHA": "0",
         "SECRET_KEY": secrets.token_hex(32),
         "FLASK_APP": "app",
         "PYTHONUNBUFFERED": "1",

@@ -15,6 +15,7 @@ from models.core import (
     ReviewHistory,
 )
 from models.grades import FinalGradeRecord
+from models.login import LoginCaptcha
 
 __all__ = [
     "AppUser",
@@ -26,6 +27,7 @@ __all__ = [
     "FormVerification",
     "GradeAdjustment",
     "KindModels",
+    "LoginCaptcha",
     "Person",
     "Project",
     "ReviewHistory",

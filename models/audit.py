@@ -18,7 +18,7 @@ from models.core import AuditLog
 
 # FAB's own bookkeeping (permissions, views) is not audited; accounts are, without login counters.
 AUDITED_SECURITY_TABLES = {"ab_user"}
-NOISE = {"last_login", "login_count", "fail_login_count", "changed_on", "created_on"}
+NOISE = {"last_login", "login_count", "fail_login_count", "failed_login_since", "changed_on", "created_on"}
 SECRET = {"password"}
 
 
@@ -43,7 +43,7 @@ def _changes(obj: Any) -> dict[str, Any]:
 
 def _audited(obj: Any) -> bool:
     table = getattr(obj, "__tablename__", "")
-    if not table or isinstance(obj, AuditLog):
+    if not table or isinstance(obj, AuditLog) or getattr(obj, "__audited__", True) is False:
         return False
     return table in AUDITED_SECURITY_TABLES or not table.startswith("ab_")
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import relationship
+from sqlalchemy.sql.expression import false
 
 from models.base import Stamped, _now, current_user_id
 
@@ -217,6 +218,12 @@ class AppUser(User):
     enterprise_id = Column(Integer, ForeignKey("enterprise.id", ondelete="SET NULL", use_alter=True))
     enterprise = relationship(Enterprise, foreign_keys=[enterprise_id])
     districts = relationship(District, secondary=user_district)
+    # Login hardening (accounts.lockout): FAB counts failures in fail_login_count; this is when the
+    # current run of failures began, and until when the account refuses every login.
+    failed_login_since = Column(DateTime)
+    locked_until = Column(DateTime)
+    # Set when an admin opens or resets the account: the user must choose a password first.
+    must_change_password = Column(Boolean, nullable=False, default=False, server_default=false())
 
 
 class FormVerification(Model):

@@ -48,7 +48,9 @@ class Backend:
 
 
 def make_app(url: str, **overrides: object) -> Flask:
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, **overrides})
+    # Tests log in through the form without the image captcha; tests/test_login_security.py turns it
+    # on (app.config["LOGIN_CAPTCHA"] = True) and solves it.
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "LOGIN_CAPTCHA": False, **overrides})
 
 
 def dispose(app: Flask) -> None:

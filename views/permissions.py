@@ -13,7 +13,7 @@ from criteria.pack import Pack, Role
 from views.factory import Resource
 
 PERSONAL = [
-    ["^UserDBModelView$", "^(can_userinfo|resetmypassword|userinfoedit)$"],
+    ["^(UserDBModelView|AppUserView)$", "^(can_userinfo|resetmypassword|userinfoedit)$"],  # own account page
     ["^ResetMyPasswordView$", "^can_this_form_(get|post)$"],
     ["^UserInfoEditView$", "^can_this_form_(get|post)$"],
     ["^AssessmentWorkflow$", "^can_access$"],  # the workflow decides, per record, what each role may do

@@ -1,15 +1,26 @@
-"""Accounts: the user model with its enterprise / districts, and the admin's user screens."""
+"""Accounts: the user model with its enterprise / districts, the admin's user screens, and login checks."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from flask import abort, current_app, flash, redirect, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.actions import action
+from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget
 from flask_appbuilder.security.manager import BaseSecurityManager
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.utils import is_null_password
 from flask_appbuilder.security.views import RoleModelView, UserDBModelView, UserGroupModelView
+from flask_appbuilder.validators import PasswordComplexityValidator
 from sqlalchemy import inspect
+from werkzeug.security import check_password_hash
+from wtforms import PasswordField, validators
 
+from accounts import lockout
+from accounts.password_policy import PolicyText
 from models import AppUser
+from views.login import LoginView, ResetMyPasswordView, ResetPasswordView
 from views.permission_cache import PermissionCacheMixin
 
 SCOPE_LABELS = {"enterprise": "所属企业", "districts": "负责区（市）"}
@@ -17,21 +28,61 @@ SCOPE_HELP = {
     "enterprise": "施工企业用户必须选择其企业，只能看到本企业的数据",
     "districts": "区（市）主管部门和监督员用户必须选择负责的区（市），只能看到这些区（市）的数据",
 }
+LOGIN_LABELS = {"locked_until": "锁定至", "must_change_password": "须修改密码", "failed_login_since": "首次失败时间"}
 
 
 class AppUserView(UserDBModelView):
-    """The admin's user screens, with the records a login is attached to."""
+    """The admin's user screens, with the records a login is attached to and its login state."""
 
-    label_columns: ClassVar[dict] = {**UserDBModelView.label_columns, **SCOPE_LABELS}
+    label_columns: ClassVar[dict] = {**UserDBModelView.label_columns, **SCOPE_LABELS, **LOGIN_LABELS}
     description_columns: ClassVar[dict] = {**UserDBModelView.description_columns, **SCOPE_HELP}
-    list_columns: ClassVar[list] = ["first_name", "last_name", "username", "email", "active", "roles", "enterprise"]
+    list_columns: ClassVar[list] = ["first_name", "last_name", "username", "email", "active", "roles", "enterprise",
+                                    "locked_until"]
     show_fieldsets: ClassVar[list] = [
         *UserDBModelView.show_fieldsets,
         ("数据范围", {"fields": ["enterprise", "districts"], "expanded": True}),
+        ("登录安全", {"fields": ["locked_until", "fail_login_count", "must_change_password"], "expanded": True}),
     ]
     add_columns: ClassVar[list] = ["first_name", "last_name", "username", "active", "email", "roles", "enterprise", "districts",
                    "password", "conf_password"]
     edit_columns: ClassVar[list] = ["first_name", "last_name", "username", "active", "email", "roles", "enterprise", "districts"]
+    add_form_extra_fields: ClassVar[dict] = {
+        "password": PasswordField("密码", description=PolicyText(),
+                                  validators=[validators.DataRequired(message="请填写密码"), PasswordComplexityValidator()],
+                                  widget=BS3PasswordFieldWidget()),
+        "conf_password": PasswordField("确认密码", description="请再次输入密码",
+                                       validators=[validators.DataRequired(message="请再次输入密码"),
+                                                   validators.EqualTo("password", message="两次输入的密码不一致")],
+                                       widget=BS3PasswordFieldWidget()),
+    }
+
+    def pre_add(self, item: Any) -> None:
+        """An account opened by an admin gets a password its user must replace at first login."""
+        super().pre_add(item)
+        item.must_change_password = True
+
+    @action("unlock", "解除锁定", "确定解除所选账号的登录锁定吗？", "fa-unlock", multiple=True)
+    def unlock(self, items: Any) -> Any:
+        """Clear the lock and the failure count of the chosen accounts (one transaction)."""
+        items = [item for item in (items if isinstance(items, list) else [items]) if item is not None]
+        for item in items:
+            lockout.clear(item)
+        self.datamodel.session.commit()
+        flash(f"已解除 {len(items)} 个账号的登录锁定：" + "、".join(i.username for i in items), "success")
+        return redirect(url_for(f"{self.endpoint}.list"))
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk: Any) -> Any:
+        # FAB's user show page offers only the password reset; offer the unlock there too.
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        actions = {name: self.actions[name] for name in ("resetpasswords", "unlock") if name in self.actions}
+        widgets = self._get_show_widget(pk, item, actions=actions)
+        self.update_redirect()
+        return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=widgets,
+                                    appbuilder=self.appbuilder, related_views=self._related_views)
 
 
 class AppRoleView(RoleModelView):
@@ -53,6 +104,9 @@ class AppSecurityManager(PermissionCacheMixin, SecurityManager):
     userdbmodelview = AppUserView
     rolemodelview = AppRoleView
     groupmodelview = AppGroupView
+    authdbview = LoginView
+    resetmypasswordview = ResetMyPasswordView
+    resetpasswordview = ResetPasswordView
     userstatschartview = None
 
     def create_db(self) -> None:
@@ -63,3 +117,40 @@ class AppSecurityManager(PermissionCacheMixin, SecurityManager):
         """
         if inspect(self.session.get_bind()).has_table("ab_permission_view_role"):
             BaseSecurityManager.create_db(self)
+
+    def authenticate(self, username: str, password: str) -> tuple[AppUser | None, Any]:
+        """Check a login against the password and the lockout: ``(user, None)`` on success,
+        ``(None, lock_end)`` when the account is (or just became) locked, ``(None, None)`` otherwise.
+
+        The account's row is locked for the check, so concurrent failures are all counted.
+        """
+        if not username or is_null_password(password):
+            return None, None
+        found = self.find_user(username=username) or self.find_user(email=username)
+        if found is None or not found.is_active:
+            check_password_hash(current_app.config["AUTH_DB_FAKE_PASSWORD_HASH_CHECK"], "password")
+            self.session.rollback()
+            return None, None
+        user = (self.session.query(AppUser).filter(AppUser.id == found.id)
+                .with_for_update().populate_existing().one())
+        at = lockout.now()
+        until = lockout.locked_until(user, at)
+        if until is not None:
+            self.session.rollback()  # a locked account is not even asked for its password
+            return None, until
+        if user.password and check_password_hash(user.password, password):
+            lockout.clear(user)
+            self.update_user_auth_stat(user, True)  # counts the login and commits
+            return user, None
+        until = lockout.record_failure(user, lockout.LockoutPolicy.from_config(current_app.config), at)
+        self.update_user(user)
+        self.on_user_login_failed(user)
+        return None, until
+
+    def auth_user_db(self, username: str, password: str) -> AppUser | None:
+        """The token login of the REST API: the same lockout; an account that still has to
+        replace an admin-set password gets no token until it has done so in the browser."""
+        user, _ = self.authenticate(username, password)
+        if user is not None and user.must_change_password:
+            return None
+        return user

@@ -6,7 +6,7 @@ Records approved before it have no stored result; recomputing the grades scores 
 stores it.
 
 Revision ID: 5a0c2e7d91b4
-Revises: ec969e9e2493
+Revises: df0d2a27a6ad
 Create Date: 2026-11-23 18:40:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = '5a0c2e7d91b4'
-down_revision = 'ec969e9e2493'
+down_revision = 'df0d2a27a6ad'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Login hardening: captcha, account lockout, password policy (no screens here; see views/login.py)."""
