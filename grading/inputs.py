@@ -45,7 +45,7 @@ class Loaded:
     enterprises: dict[int, EnterpriseRow]  # those, and every enterprise with a stored grade
     projects_by_id: dict[int, ProjectRow]
     adjustments: dict[tuple[int, int | None, str], list[adjust.Adjustment]]  # active, oldest first
-    stored: dict[tuple[str, int, int | None], dict[str, Any]]  # grade rows before (reasons as JSON text)
+    stored: dict[tuple[str, int, int | None], Any]  # grade rows before (reasons as JSON text)
 
 
 def _rows(session: Session, query: Select) -> list[Any]:
@@ -139,7 +139,7 @@ def load(session: Session, pack: Pack, models: dict[str, KindModels], period: st
     # than the rest of the comparison.
     stored_query = select(*columns, cast(grade_table.c.reasons, Text).label("reasons")).where(
         grade_table.c.period == period)
-    stored = {(row.grade_code, row.enterprise_id, row.project_id): row._asdict()
+    stored = {(row.grade_code, row.enterprise_id, row.project_id): row
               for row in _rows(session, by_enterprise(stored_query, grade_table))}
 
     enterprise_table = Enterprise.__table__

@@ -33,12 +33,12 @@ Key = tuple[str, int, int | None]  # grade code, enterprise id, project id
 def _row(pack: Pack, loaded: Loaded, grade: FinalGrade, enterprise_id: int, project_id: int | None,
          period: str) -> dict[str, Any]:
     """The stored form of one computed grade, with the active adjustments applied."""
-    spec = pack.final_grade(grade.code)
-    scale = pack.scales[spec["scale"]]
-    band, extra = grade.grade, []
-    if band is not None:
-        active = loaded.adjustments.get((enterprise_id, project_id, grade.code), [])
+    band, label, extra = grade.grade, grade.label, []
+    active = loaded.adjustments.get((enterprise_id, project_id, grade.code))
+    if band is not None and active:
+        scale = pack.scales[pack.final_grade(grade.code)["scale"]]
         band, extra = adjust.apply(pack.adjustments, scale, band, grade.forced, active)
+        label = next((b["label"] for b in scale["bands"] if b["code"] == band), None)
     enterprise = loaded.enterprises[enterprise_id]
     return {
         "period": period, "grade_code": grade.code, "enterprise_id": enterprise_id, "project_id": project_id,
@@ -46,7 +46,7 @@ def _row(pack: Pack, loaded: Loaded, grade: FinalGrade, enterprise_id: int, proj
         "district_id": loaded.projects_by_id[project_id].district_id if project_id else enterprise.district_id,
         "is_local": enterprise.is_local, "score": grade.score,
         "computed_band": grade.grade, "computed_label": grade.label,
-        "band": band, "label": next((b["label"] for b in scale["bands"] if b["code"] == band), None),
+        "band": band, "label": label,
         "forced": grade.forced, "reasons": [*grade.reasons, *extra],
     }
 
@@ -71,8 +71,10 @@ def _subject(loaded: Loaded, key: Key) -> str:
     return f"{name}／{loaded.projects_by_id[project_id].name}" if project_id else name
 
 
-def _audit_detail(row: dict[str, Any], only: Iterable[str] | None = None) -> dict[str, Any]:
-    keys = only if only is not None else [k for k, v in row.items() if v is not None]
+INSERT_AUDITED = ("grade_name", "score", "label")  # a new grade row's audit entry; its reasons are on the row
+
+
+def _audit_detail(row: dict[str, Any], keys: Iterable[str] = INSERT_AUDITED) -> dict[str, Any]:
     return {k: row[k] for k in keys}
 
 
@@ -86,13 +88,13 @@ def _write(session: Session, loaded: Loaded, computed: dict[Key, dict[str, Any]]
         if before is None:
             inserts.append({**row, "computed_on": now})
         else:
-            differ = [field for field in COMPARED if before[field] != (json.dumps(row[field]) if field == "reasons"
-                                                                       else row[field])]
+            differ = [field for field in COMPARED if getattr(before, field) != (
+                json.dumps(row[field]) if field == "reasons" else row[field])]
             if not differ:
                 continue
-            updates.append({**{f: row[f] for f in differ}, "computed_on": now, "_id": before["id"]})
-            audit.append(("update", before["id"], _audit_detail(row, differ)))
-        label_before = before["label"] if before else None
+            updates.append({**{f: row[f] for f in differ}, "computed_on": now, "_id": before.id})
+            audit.append(("update", before.id, _audit_detail(row, differ)))
+        label_before = before.label if before else None
         if label_before != row["label"]:
             changes.append(f"{_subject(loaded, key)} {row['grade_name']}：{label_before or '无'} → {row['label'] or '无'}")
     stale = [(key, before) for key, before in loaded.stored.items() if key not in computed]
@@ -104,10 +106,10 @@ def _write(session: Session, loaded: Loaded, computed: dict[Key, dict[str, Any]]
         values = {k: v for k, v in row.items() if k != "_id"}
         session.execute(update(GRADE_TABLE).where(GRADE_TABLE.c.id == row["_id"]).values(**values))
     if stale:
-        session.execute(delete(GRADE_TABLE).where(GRADE_TABLE.c.id.in_([before["id"] for _, before in stale])))
-        audit += [("delete", before["id"], None) for _, before in stale]
-        changes += [f"{_subject(loaded, key)} {before['grade_name']}：{before['label'] or '无'} → 无"
-                    for key, before in stale if before["label"]]
+        session.execute(delete(GRADE_TABLE).where(GRADE_TABLE.c.id.in_([before.id for _, before in stale])))
+        audit += [("delete", before.id, None) for _, before in stale]
+        changes += [f"{_subject(loaded, key)} {before.grade_name}：{before.label or '无'} → 无"
+                    for key, before in stale if before.label]
     write_rows(session, GRADE_TABLE.name, audit)
     return changes
 

@@ -22,8 +22,21 @@ class DailyEntry:
     project: str | None = None  # entries of one project share the highest-only rule
 
 
-def daily_net(kind: Kind, entries: list[DailyEntry], subject: str = "enterprise") -> ScoreResult:
-    catalogue = {e["code"]: e for e in kind.catalogue}
+def _catalogue(kind: Kind) -> dict[str, dict]:
+    """The kind's catalogue by entry code (kinds are immutable: built once per kind)."""
+    found = _CATALOGUES.get(id(kind))
+    if found is None or found[0] is not kind:
+        found = _CATALOGUES[id(kind)] = (kind, {e["code"]: e for e in kind.catalogue})
+    return found[1]
+
+
+_CATALOGUES: dict[int, tuple[Kind, dict[str, dict]]] = {}
+
+
+def daily_net(kind: Kind, entries: list[DailyEntry], subject: str = "enterprise", itemized: bool = True) -> ScoreResult:
+    """The net points of ``entries``; ``itemized=False`` leaves out the per-entry points (final
+    grades need only the total, reasons and vetoes)."""
+    catalogue = _catalogue(kind)
     rules = kind.scoring
     reasons: list[str] = []
     highest: dict[tuple[str, str | None], Decimal] = {}
@@ -55,6 +68,8 @@ def daily_net(kind: Kind, entries: list[DailyEntry], subject: str = "enterprise"
     net = bonus + deductions
     reasons.append(f"加分 {bonus}，扣分 {-deductions}，合计 {net}")
     reasons += [f"否决事项：{catalogue[code]['name']}" for code in vetoes]
+    if not itemized:
+        return ScoreResult(kind.code, net, net, None, None, [], reasons, forced=bool(vetoes), vetoes=vetoes)
     counted = defaultdict(int)
     for entry in entries:
         counted[entry.code] += entry.count

@@ -65,7 +65,7 @@ class _Grader:
             return None
         key = (id(entries), subject)
         if key not in self.daily_done:
-            self.daily_done[key] = daily_net(self.daily_kind, entries, subject)
+            self.daily_done[key] = daily_net(self.daily_kind, entries, subject, itemized=False)
         return self.daily_done[key]
 
     def _finish(self, spec: dict[str, Any], raw: Decimal | None, reasons: list[str], forced_band: str | None,

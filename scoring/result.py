@@ -28,6 +28,10 @@ class ItemPoints:
         return data
 
 
+def _number(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
 @dataclass
 class ScoreResult:
     kind: str
@@ -52,12 +56,8 @@ class ScoreResult:
     @classmethod
     def from_summary(cls, data: dict[str, Any]) -> ScoreResult:
         """A result rebuilt from ``summary()``: no item points or reasons, the rest exact."""
-        def number(value: Any) -> Decimal | None:
-            return None if value is None else Decimal(str(value))
-
-        return cls(kind=data["kind"], total=number(data["total"]), raw_total=number(data["raw_total"]),
-                   grade=data["grade"], grade_label=data["grade_label"], items=[], reasons=[],
-                   forced=bool(data["forced"]), vetoes=list(data["vetoes"]))
+        return cls(data["kind"], _number(data["total"]), _number(data["raw_total"]), data["grade"],
+                   data["grade_label"], [], [], bool(data["forced"]), list(data["vetoes"]))
 
     def as_json(self) -> dict[str, Any]:
         return {
