@@ -115,7 +115,9 @@ def recompute_enterprise(session: Session, pack: Pack, models: dict[str, KindMod
     """Recompute and store every final grade of one enterprise; returns what changed."""
     data = enterprise_input(session, pack, models, enterprise, period)
     if data is None:
-        session.query(FinalGradeRecord).filter_by(enterprise_id=enterprise.id, period=period).delete()
+        # Row by row (not a bulk DELETE) so each removed grade reaches the audit log.
+        for stale in session.query(FinalGradeRecord).filter_by(enterprise_id=enterprise.id, period=period):
+            session.delete(stale)
         return []
     graded = enterprise_grades(pack, data)
     changes = [_store(session, pack, grade, enterprise, period, None) for grade in graded.grades.values()]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from models import Attachment, AuditLog, District, Enterprise, Person, Project, ReviewHistory
+from models import Attachment, District, Enterprise, Person, Project, ReviewHistory
+from views.audit_view import audit_resource
 from views.checks import optional_credit_code_problem, phone_problem
 from views.factory import Resource
 from views.intake import ProjectRowLinks
@@ -92,14 +93,5 @@ def core_resources() -> list[Resource]:
             search_columns=["enterprise", "record_kind", "action"],
             base_order=("created_on", "desc"),
         ),
-        Resource(
-            name="AuditLog", model=AuditLog, title="审计日志", category=RECORDS, access=("admin",),
-            api_resource="audit_log",
-            labels={"user": "用户", "action": "操作", "table_name": "数据表", "record_id": "记录编号",
-                    "detail": "详情", "created_on": "时间"},
-            list_columns=["created_on", "user", "action", "table_name", "record_id"],
-            show_columns=["created_on", "user", "action", "table_name", "record_id", "detail"],
-            search_columns=["action", "table_name", "record_id"],
-            base_order=("created_on", "desc"),
-        ),
+        audit_resource(),
     ]
