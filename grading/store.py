@@ -71,11 +71,16 @@ def _subject(loaded: Loaded, key: Key) -> str:
     return f"{name}／{loaded.projects_by_id[project_id].name}" if project_id else name
 
 
-INSERT_AUDITED = ("grade_name", "score", "label")  # a new grade row's audit entry; its reasons are on the row
+AUDITED = ("grade_name", "score", "label")  # what the audit log keeps of a new or removed grade row
 
 
-def _audit_detail(row: dict[str, Any], keys: Iterable[str] = INSERT_AUDITED) -> dict[str, Any]:
-    return {k: row[k] for k in keys}
+def _side(row: Any, side: str) -> dict[str, Any]:
+    return {k: {side: row[k] if isinstance(row, dict) else getattr(row, k)} for k in AUDITED}
+
+
+def _changed(before: Any, row: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    old = {f: json.loads(before.reasons) if f == "reasons" and before.reasons else getattr(before, f) for f in fields}
+    return {f: {"from": old[f], "to": row[f]} for f in fields}
 
 
 def _write(session: Session, loaded: Loaded, computed: dict[Key, dict[str, Any]]) -> list[str]:
@@ -93,7 +98,7 @@ def _write(session: Session, loaded: Loaded, computed: dict[Key, dict[str, Any]]
             if not differ:
                 continue
             updates.append({**{f: row[f] for f in differ}, "computed_on": now, "_id": before.id})
-            audit.append(("update", before.id, _audit_detail(row, differ)))
+            audit.append(("update", before.id, _changed(before, row, differ)))
         label_before = before.label if before else None
         if label_before != row["label"]:
             changes.append(f"{_subject(loaded, key)} {row['grade_name']}：{label_before or '无'} → {row['label'] or '无'}")
@@ -101,13 +106,13 @@ def _write(session: Session, loaded: Loaded, computed: dict[Key, dict[str, Any]]
     if inserts:
         ids = session.execute(insert(GRADE_TABLE).returning(GRADE_TABLE.c.id, sort_by_parameter_order=True),
                               inserts).scalars().all()
-        audit += [("insert", new_id, _audit_detail(row)) for new_id, row in zip(ids, inserts, strict=True)]
+        audit += [("insert", new_id, _side(row, "to")) for new_id, row in zip(ids, inserts, strict=True)]
     for row in updates:  # few on a recompute; executemany needs one shape, so one statement each
         values = {k: v for k, v in row.items() if k != "_id"}
         session.execute(update(GRADE_TABLE).where(GRADE_TABLE.c.id == row["_id"]).values(**values))
     if stale:
         session.execute(delete(GRADE_TABLE).where(GRADE_TABLE.c.id.in_([before.id for _, before in stale])))
-        audit += [("delete", before.id, None) for _, before in stale]
+        audit += [("delete", before.id, _side(before, "from")) for _, before in stale]
         changes += [f"{_subject(loaded, key)} {before.grade_name}：{before.label or '无'} → 无"
                     for key, before in stale if before.label]
     write_rows(session, GRADE_TABLE.name, audit)

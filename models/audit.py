@@ -2,6 +2,10 @@
 
 Written in the same transaction as the change (after the flush, so new rows have their ids), so a
 change that rolls back leaves no audit row and no audited change goes unrecorded.
+
+``detail`` maps each changed column to ``{"from": old, "to": new}``: an insert has only ``to``
+values, a delete keeps the removed row's values as ``from``, an update both. Many-to-many
+collections (a user's roles and districts) are listed by name.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ import datetime
 import decimal
 from typing import Any
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import and_, event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from models.base import current_user_id
@@ -18,8 +22,11 @@ from models.core import AuditLog
 
 # FAB's own bookkeeping (permissions, views) is not audited; accounts are, without login counters.
 AUDITED_SECURITY_TABLES = {"ab_user"}
-NOISE = {"last_login", "login_count", "fail_login_count", "failed_login_since", "changed_on", "created_on"}
+NOISE = {"last_login", "login_count", "fail_login_count", "failed_login_since", "changed_on", "created_on",
+         "lock_version"}
 SECRET = {"password"}
+HIDDEN = "（已隐藏）"
+_UNKNOWN = object()
 
 
 def _plain(value: Any) -> Any:
@@ -28,16 +35,66 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _changes(obj: Any) -> dict[str, Any]:
+def _shown(key: str, value: Any) -> Any:
+    return HIDDEN if key in SECRET and value else _plain(value)
+
+
+def _stored_values(session: Session, obj: Any, keys: list[str]) -> dict[str, Any]:
+    """The committed values of ``keys`` read from the database (the object never loaded them)."""
+    mapper = inspect(obj).mapper
+    identity = inspect(obj).identity
+    if not identity or not keys:
+        return {}
+    columns = [mapper.column_attrs[key].columns[0] for key in keys]
+    where = and_(*(column == value for column, value in zip(mapper.primary_key, identity, strict=True)))
+    row = session.connection().execute(select(*columns).where(where)).first()
+    return dict(zip(keys, row, strict=True)) if row else {}
+
+
+def _update_changes(session: Session, obj: Any) -> dict[str, Any]:
+    """Changed columns and many-to-many collections, each with its old and new value."""
     state = inspect(obj)
-    found = {}
+    found: dict[str, dict[str, Any]] = {}
+    unknown: list[str] = []
     for attribute in state.mapper.column_attrs:
         if attribute.key in NOISE:
             continue
         history = state.attrs[attribute.key].history
-        if history.has_changes():
-            value = history.added[0] if history.added else None
-            found[attribute.key] = "（已隐藏）" if attribute.key in SECRET and value else _plain(value)
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else _UNKNOWN
+        if old is _UNKNOWN:
+            unknown.append(attribute.key)
+        found[attribute.key] = {"from": old, "to": history.added[0] if history.added else None}
+    for key, value in _stored_values(session, obj, unknown).items():
+        found[key]["from"] = value
+    for relation in state.mapper.relationships:
+        if relation.secondary is None:
+            continue
+        history = state.attrs[relation.key].history
+        if history.added or history.deleted:
+            kept = [str(v) for v in history.unchanged or ()]
+            found[relation.key] = {"from": sorted(kept + [str(v) for v in history.deleted]),
+                                   "to": sorted(kept + [str(v) for v in history.added])}
+    result = {}
+    for key, change in found.items():
+        old = None if change["from"] is _UNKNOWN else change["from"]
+        if old != change["to"]:
+            result[key] = {"from": _shown(key, old), "to": _shown(key, change["to"])}
+    return result
+
+
+def _values(obj: Any, side: str) -> dict[str, Any]:
+    """Every non-empty column of ``obj`` as one side (``from`` or ``to``) of a change.
+
+    A deleted row is read before the flush (expired columns load then); a new row after it, from
+    the values it was given, so no column is reloaded inside the flush."""
+    state = inspect(obj)
+    found = {}
+    for attribute in state.mapper.column_attrs:
+        value = getattr(obj, attribute.key) if side == "from" else state.dict.get(attribute.key)
+        if attribute.key not in NOISE and value is not None:
+            found[attribute.key] = {side: _shown(attribute.key, value)}
     return found
 
 
@@ -61,12 +118,15 @@ def _row(action: str, obj: Any, detail: dict[str, Any] | None) -> dict[str, Any]
 
 
 def write_rows(session: Session, table_name: str, changes: list[tuple[str, Any, dict[str, Any] | None]]) -> None:
-    """Audit rows for changes written in bulk (no flush events): (action, record id, changed values)."""
+    """Audit rows for changes written in bulk (no flush events): (action, record id, detail), the
+    detail as the flush writes it: ``{column: {"from": old, "to": new}}``."""
     if changes:
         now = datetime.datetime.now()
         session.connection().execute(insert(AuditLog.__table__), [
             {"user_id": current_user_id(), "action": action, "table_name": table_name, "record_id": str(record_id),
-             "detail": None if detail is None else {k: _plain(v) for k, v in detail.items()}, "created_on": now}
+             "detail": None if detail is None else {
+                 key: {side: _shown(key, value) for side, value in change.items()} for key, change in detail.items()},
+             "created_on": now}
             for action, record_id, detail in changes
         ])
 
@@ -80,14 +140,15 @@ def install(session_class: type[Session]) -> None:
 
 
 def _collect(session: Session, flush_context: Any, instances: Any) -> None:
+    """Before the flush: what each changed or deleted row was (afterwards it is gone)."""
     pending = session.info.setdefault("audit_pending", [])
     pending += [("insert", obj, None) for obj in session.new if _audited(obj)]
     for obj in session.dirty:
-        if _audited(obj) and session.is_modified(obj, include_collections=False):
-            changes = _changes(obj)
+        if _audited(obj) and session.is_modified(obj):
+            changes = _update_changes(session, obj)
             if changes:
                 pending.append(("update", obj, changes))
-    pending += [("delete", obj, None) for obj in session.deleted if _audited(obj)]
+    pending += [("delete", obj, _values(obj, "from")) for obj in session.deleted if _audited(obj)]
 
 
 def _write(session: Session, flush_context: Any) -> None:
@@ -95,7 +156,7 @@ def _write(session: Session, flush_context: Any) -> None:
     rows = []
     for action, obj, detail in pending:
         if action == "insert":
-            detail = {k: v for k, v in _changes(obj).items() if v is not None}
+            detail = _values(obj, "to")
         rows.append(_row(action, obj, detail))
     if rows:
         session.connection().execute(insert(AuditLog.__table__), rows)

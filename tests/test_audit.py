@@ -19,7 +19,7 @@ def test_api_create_and_update_are_audited_with_the_user(app, client):
         actions = [(r.action, r.user_id) for r in rows]
         assert ("insert", user_id) in actions and ("update", user_id) in actions
         update = next(r for r in rows if r.action == "update")
-        assert update.detail["contact_person"] == "李四"
+        assert update.detail["contact_person"] == {"from": "张三", "to": "李四"}
         items = db.session.query(AuditLog).filter_by(table_name="assessment_general_item", action="insert").count()
         assert items >= 11
 

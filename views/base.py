@@ -216,6 +216,19 @@ class ScopedModelView(ModelView):
         book.save(out)
         return self._download(out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
 
+    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+    def action(self, name: str, pk: Any) -> Any:
+        """An action the screen does not offer (for example a bulk delete) answers 404, not a crash."""
+        if name not in self.actions:
+            abort(404)
+        return super().action(name, pk)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self) -> Any:
+        if request.form.get("action") not in self.actions:
+            abort(404)
+        return super().action_post()
+
     def _save(self, form: Any, item: Any, is_created: bool) -> bool:
         try:
             form.populate_obj(item)

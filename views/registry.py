@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from models import Attachment, AuditLog, District, Enterprise, Person, Project, ReviewHistory
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from models import Attachment, District, Enterprise, Person, Project, ReviewHistory, db
+from views.audit_view import audit_resource
+from views.base import Refused
 from views.checks import optional_credit_code_problem, phone_problem
 from views.factory import Resource
 from views.intake import ProjectRowLinks
@@ -10,6 +17,26 @@ from views.intake import ProjectRowLinks
 BASIC = "基础信息"
 RECORDS = "记录查询"
 STAMPS = {"created_on": "创建时间", "changed_on": "修改时间"}
+
+
+class KeepsAssessments:
+    """An enterprise or project that has assessment records is never deleted: the records (kept for
+    years, submitted and approved ones never deleted) would lose what they assess."""
+
+    subject_column = "enterprise_id"
+
+    def pre_delete(self, item: Any) -> None:
+        found = sum(
+            db.session.execute(select(func.count()).select_from(models.assessment)
+                               .where(getattr(models.assessment, self.subject_column) == item.id)).scalar_one()
+            for models in current_app.extensions["kind_models"].values())
+        if found:
+            raise Refused(f"“{item}”已有考核记录 {found} 条，不能删除；考核记录须长期保存")
+        super().pre_delete(item)
+
+
+class ProjectHooks(KeepsAssessments, ProjectRowLinks):
+    subject_column = "project_id"
 
 
 def core_resources() -> list[Resource]:
@@ -42,6 +69,7 @@ def core_resources() -> list[Resource]:
             search_columns=["name", "credit_code", "district", "is_local", "licence_no"],
             checks={"credit_code": [optional_credit_code_problem], "contact_phone": [phone_problem]},
             base_order=("name", "asc"),
+            mixin=KeepsAssessments,
         ),
         Resource(
             name="Project", model=Project, title="工程项目", category=BASIC, access=("registry",),
@@ -55,7 +83,7 @@ def core_resources() -> list[Resource]:
             edit_columns=["name", "permit_no", "enterprise", "project_manager", "district", "building_area", "address"],
             search_columns=["name", "permit_no", "enterprise", "district", "project_manager"],
             base_order=("name", "asc"),
-            mixin=ProjectRowLinks,  # 提报 per row for the roles that fill a project kind
+            mixin=ProjectHooks,  # 提报 per row for the roles that fill a project kind; kept while assessed
         ),
         Resource(
             name="Person", model=Person, title="人员证书", category=BASIC, access=("registry",),
@@ -92,14 +120,5 @@ def core_resources() -> list[Resource]:
             search_columns=["enterprise", "record_kind", "action"],
             base_order=("created_on", "desc"),
         ),
-        Resource(
-            name="AuditLog", model=AuditLog, title="审计日志", category=RECORDS, access=("admin",),
-            api_resource="audit_log",
-            labels={"user": "用户", "action": "操作", "table_name": "数据表", "record_id": "记录编号",
-                    "detail": "详情", "created_on": "时间"},
-            list_columns=["created_on", "user", "action", "table_name", "record_id"],
-            show_columns=["created_on", "user", "action", "table_name", "record_id", "detail"],
-            search_columns=["action", "table_name", "record_id"],
-            base_order=("created_on", "desc"),
-        ),
+        audit_resource(),
     ]
