@@ -7,6 +7,7 @@ active adjustments and the grade rows stored before. Only plain values leave thi
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,26 @@ def _rows(session: Session, query: Select) -> list[Any]:
     return session.execute(query).all()
 
 
+def _plain_rows(session: Session, query: Select) -> list[tuple]:
+    """Rows as plain tuples straight from the driver, for the tens of thousands of approved records a
+    recompute reads: SQLAlchemy's row and JSON processing would cost more than the query. JSON
+    columns come back as text (SQLite) or already decoded (psycopg); ``_json`` takes either."""
+    connection = session.connection()
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    arguments = tuple(params[name] for name in compiled.positiontup) if compiled.positional else params
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(str(compiled), arguments)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def _approved(kind: Kind, models: KindModels, period: str, *columns: Any) -> Select:
     table = models.assessment.__table__
     return (select(table.c.id, table.c.enterprise_id, table.c.project_id, *(table.c[c] for c in columns))
@@ -60,15 +81,16 @@ def _approved(kind: Kind, models: KindModels, period: str, *columns: Any) -> Sel
             .order_by(table.c.changed_on, table.c.id))
 
 
-def _result(session: Session, pack: Pack, kind: Kind, models: KindModels, row: Any) -> ScoreResult | None:
+def _result(session: Session, pack: Pack, kind: Kind, models: KindModels, record_id: int,
+            stored: Any) -> ScoreResult | None:
     """The stored result; a record approved before results were stored is scored once and keeps it."""
-    if row.result is not None:
-        return ScoreResult.from_summary(row.result)
-    record = session.get(models.assessment, row.id)
+    if stored is not None:
+        return ScoreResult.from_summary(_json(stored))
+    record = session.get(models.assessment, record_id)
     result = settle(pack, kind, record)
     session.expunge(record)  # written below without touching its version or change time
     table = models.assessment.__table__
-    session.execute(update(table).where(table.c.id == row.id)
+    session.execute(update(table).where(table.c.id == record_id)
                     .values(result=record.result, changed_on=table.c.changed_on, lock_version=table.c.lock_version))
     return result
 
@@ -83,7 +105,7 @@ def _daily(pack: Pack, models: dict[str, KindModels], session: Session, period: 
     project_field = rules.get("project_field")
     fields = [rules["entry_field"], rules["count_field"], *([project_field] if project_field else [])]
     table = models[kind.code].assessment.__table__
-    for row in _rows(session, enterprise_filter(_approved(kind, models[kind.code], period, *fields), table)):
+    for row in _plain_rows(session, enterprise_filter(_approved(kind, models[kind.code], period, *fields), table)):
         _, enterprise_id, _, entry, count, *project = row
         if entry:
             found[enterprise_id].append(DailyEntry(entry, int(count or 1), project[0] or None if project else None))
@@ -114,15 +136,15 @@ def load(session: Session, pack: Pack, models: dict[str, KindModels], period: st
         if spec["subject"] == "project":
             if enterprise_ids is not None:
                 query = query.where(table.c.project_id.in_(list(projects)))
-            for row in _rows(session, query):
-                result = _result(session, pack, kind, kind_models, row) if row.project_id in projects else None
+            for record_id, _, project_id, stored in _plain_rows(session, query):
+                result = _result(session, pack, kind, kind_models, record_id, stored) if project_id in projects else None
                 if result is not None:
-                    project_results[row.project_id].append(result)
+                    project_results[project_id].append(result)
         else:
-            for row in _rows(session, by_enterprise(query, table)):
-                result = _result(session, pack, kind, kind_models, row)
+            for record_id, enterprise_id, _, stored in _plain_rows(session, by_enterprise(query, table)):
+                result = _result(session, pack, kind, kind_models, record_id, stored)
                 if result is not None:
-                    results[row.enterprise_id][kind.code] = result  # the latest approved counts
+                    results[enterprise_id][kind.code] = result  # the latest approved counts
     daily = _daily(pack, models, session, period, by_enterprise)
 
     project_inputs: dict[int, list[ProjectInput]] = defaultdict(list)
