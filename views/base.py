@@ -11,7 +11,7 @@ import io
 from typing import Any
 from urllib.parse import quote
 
-from flask import Response, abort, flash, request
+from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access, permission_name
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
@@ -100,7 +100,46 @@ class ScopedInterface(SQLAInterface):
         self._write(item, commit)
 
 
-class ScopedModelView(ModelView):
+class GuardedActions:
+    """Action routes of a ModelView that answer like every other route.
+
+    Flask-AppBuilder's action routes carry no @has_access: an unknown action name fails with a
+    server error and a record outside the scope reaches the action as None. Here an unknown
+    action or a record outside the scope is not found, and a role without the action's
+    permission is refused (anonymous users are sent to the login page).
+    """
+
+    def _permitted_action(self, name: str) -> Any:
+        found = self.actions.get(name)
+        if found is None:
+            abort(404)
+        if not self.appbuilder.sm.has_access(self.get_action_permission_name(name), self.class_permission_name):
+            if g.user is None or not g.user.is_authenticated:
+                abort(redirect(url_for(f"{type(self.appbuilder.sm.auth_view).__name__}.login", next=request.url)))
+            abort(403)
+        return found
+
+    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+    def action(self, name: str, pk: Any) -> Any:
+        if request.method != "POST":  # a change never runs on GET (CSRF protects the POST)
+            abort(405)
+        found = self._permitted_action(name)
+        item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
+        if item is None:
+            abort(404)
+        return found.func(item)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self) -> Any:
+        found = self._permitted_action(request.form.get("action", ""))
+        items = [self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
+                 for pk in request.form.getlist("rowid")]
+        if not items or any(item is None for item in items):
+            abort(404)
+        return found.func(items)
+
+
+class ScopedModelView(GuardedActions, ModelView):
     """A ModelView whose failed saves keep the form and the user's input, with the reason shown,
     and whose list (as searched) can be exported."""
 

@@ -10,6 +10,7 @@ from flask_appbuilder.security.views import RoleModelView, UserDBModelView, User
 from sqlalchemy import inspect
 
 from models import AppUser
+from views.base import GuardedActions
 
 SCOPE_LABELS = {"enterprise": "所属企业", "districts": "负责区（市）"}
 SCOPE_HELP = {
@@ -18,7 +19,7 @@ SCOPE_HELP = {
 }
 
 
-class AppUserView(UserDBModelView):
+class AppUserView(GuardedActions, UserDBModelView):
     """The admin's user screens, with the records a login is attached to."""
 
     label_columns: ClassVar[dict] = {**UserDBModelView.label_columns, **SCOPE_LABELS}
@@ -33,7 +34,7 @@ class AppUserView(UserDBModelView):
     edit_columns: ClassVar[list] = ["first_name", "last_name", "username", "active", "email", "roles", "enterprise", "districts"]
 
 
-class AppRoleView(RoleModelView):
+class AppRoleView(GuardedActions, RoleModelView):
     """Roles come from the criteria pack: listed here, changed only in roles.yaml."""
 
     list_columns: ClassVar[list[str]] = ["name"]
@@ -42,7 +43,7 @@ class AppRoleView(RoleModelView):
     base_permissions: ClassVar[list[str]] = ["can_list", "can_show"]
 
 
-class AppGroupView(UserGroupModelView):
+class AppGroupView(GuardedActions, UserGroupModelView):
     label_columns: ClassVar[dict] = {"name": "名称", "label": "显示名称", "description": "说明", "users": "用户",
                                      "roles": "角色"}
 
