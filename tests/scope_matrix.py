@@ -51,7 +51,7 @@ RESOURCES: dict[str, tuple[str, str]] = {
     "FinalGradeLicence":        ("-   R   R   R   R    R",  ""),
     "FinalGradeEnterprise":     ("-   R   R   R   R    R",  ""),
     "FinalGradeProject":        ("-   R   R   R   R    R",  ""),
-    "GradeAdjustment":          ("-   R   R   R   W    W",  "add delete revoke"),
+    "GradeAdjustment":          ("-   R   R   R   W    W",  "add revoke"),  # revoked, never deleted
 }
 
 # Assessment kinds behind the 办理 page, its POST routes, evidence files and printed forms:
@@ -80,7 +80,7 @@ ENTRIES: list[tuple[str, str, str]] = [
     (r"^(?P<res>\w+)View\.delete$", "view_delete", "{res}"),
     (r"^(?P<res>\w+)View\.action$", "view_action", "{res}"),
     (r"^(?P<res>\w+)View\.action_post$", "view_action_post", "{res}"),
-    (r"^(?P<res>(?!App)\w+)View\.download$", "plain_get", "nobody"),  # no table has a file field
+    (r"^(?P<res>(?!App)\w+)View\.download$", "download", "nobody"),  # no table has a file field: 404
     # generated REST APIs
     (r"^(?P<res>\w+)Api\.(get_list|info)$", "api_list", "{res}"),
     (r"^(?P<res>\w+)Api\.get$", "api_get", "{res}"),

@@ -142,18 +142,22 @@ def _owner(row: Any) -> tuple[int | None, int | None]:
     return (_walk(row, enterprise) if enterprise else None, _walk(row, district) if district else None)
 
 
-def pick(app: Flask, world: World, view: Any, side: str) -> int | None:
-    """A row the view lists (its base filters) that belongs to the inside or the outside enterprise."""
-    key = (type(view).__name__, side)
+def pick(app: Flask, world: World, view: Any, side: str, kinds: frozenset[str] = frozenset()) -> int | None:
+    """A row the view lists (its base filters) that belongs to the inside or the outside enterprise;
+    evidence and history rows of a kind in ``kinds`` and draft records (deletable) come first."""
+    key = (type(view).__name__, side, kinds)
     if key not in world.picked:
-        world.picked[key] = _pick(app, world, view, side)
+        world.picked[key] = _pick(app, world, view, side, kinds)
     return world.picked[key]
 
 
-def _pick(app: Flask, world: World, view: Any, side: str) -> int | None:
+def _pick(app: Flask, world: World, view: Any, side: str, kinds: frozenset[str]) -> int | None:
+    def order(row: Any) -> tuple[bool, bool, int]:
+        return (getattr(row, "record_kind", None) not in kinds, getattr(row, "state", "draft") != "draft", row.id)
+
     with app.app_context():
         _, rows = view.datamodel.query(view._base_filters, page_size=10_000)
-        for row in sorted(rows, key=lambda r: r.id):
+        for row in sorted(rows, key=order):
             enterprise, district = _owner(row)
             if enterprise is None and district is None:
                 if side == "in":  # public or admin-only tables: any row
@@ -248,9 +252,12 @@ class Walk:
         self.views = {type(v).__name__: v for v in app.appbuilder.baseviews}
         self.token = TOKEN.search(client.get("/login/").get_data(as_text=True)).group(1) if role == "anonymous" else \
             client.environ_base["HTTP_X_CSRFTOKEN"]
+        client.environ_base["HTTP_X_CSRFTOKEN"] = self.token
         self.problems: list[str] = []
         self.cached: dict[int, list[Any]] = {}
         self.pack = app.extensions["criteria_pack"]
+        self.kinds = frozenset(k for k, res in matrix.KIND_RESOURCES.items()
+                               if role != "anonymous" and self.level("{res}", res) != "-")
 
     # levels
     def level(self, who: str, res: str | None) -> str:
@@ -278,7 +285,7 @@ class Walk:
 
     def _sides(self, view: Any) -> Iterator[tuple[str, int]]:
         for side in ("in", "out"):
-            pk = pick(self.app, self.world, view, side)
+            pk = pick(self.app, self.world, view, side, self.kinds)
             if pk is not None:
                 yield side, pk
 
@@ -471,6 +478,9 @@ class Walk:
         url = re.sub(r"<[^>]+>", "matrix.pdf", rule.rule)
         yield Call("GET", url, expected(self.level(who, res), "R", "in", self.role))
 
+    def door_download(self, rule, res, who):
+        yield Call("GET", re.sub(r"<[^>]+>", "matrix.pdf", rule.rule), "missing")
+
     def door_docs(self, rule, res, who):
         yield Call("GET", rule.rule.replace("<version>", "v1"), expected(self.level(who, res), "R", "in", self.role))
 
@@ -483,15 +493,21 @@ class Walk:
         level = self.level(who, res)
         with self.app.app_context():
             user_id = db.session.query(AppUser).filter_by(username=matrix.LOGINS["enterprise"]).one().id
-        url = rule.rule.replace("<pk>", str(user_id)).replace("<string:name>", "none")
+            role_id = db.session.query(AppUser).filter_by(username=matrix.LOGINS["enterprise"]).one().roles[0].id
+        pk = {"/roles/": role_id, "/groups/": 999_999}.get(rule.rule[:rule.rule.index("/", 1) + 1], user_id)
+        url = rule.rule.replace("<pk>", str(pk)).replace("<string:name>", "none")
         url = url.replace("<string:filename>", "matrix.pdf")
         if "download" in rule.endpoint:
-            yield Call("GET", url, "denied")
+            yield Call("GET", url, "missing")
             return
         if "action" in rule.endpoint:
             yield Call("POST", url, "missing", data=self.form(action="none", rowid=str(user_id)))
             return
         expect = expected(level, "R", "in", self.role)
+        if expect == "ok" and pk == 999_999 and "<pk>" in rule.rule:  # no group exists: not found
+            expect = "missing"
+        if expect == "ok" and rule.rule.startswith("/roles/") and not rule.endpoint.endswith(("list", "show")):
+            expect = "refused"  # roles come from roles.yaml: listed, never edited on screen
         if "GET" in rule.methods and "delete" not in rule.endpoint:
             yield Call("GET", url, expect)
         if "POST" in rule.methods and expect != "ok":  # the admin's own account work is not a scope question
@@ -545,11 +561,9 @@ class Walk:
         got = outcome(answer)
         if call.expect == "bounce":
             got = "bounce" if answer.headers.get("Location", "").endswith("/projectview/list/") else got
-        want = {"login", "refused"} if call.expect == "denied" else {call.expect}
-        if call.expect == "denied" and self.role != "anonymous":
-            want = {"refused"}
-        if call.expect == "denied" and self.role == "anonymous":
-            want = {"login"}
+        want = {call.expect}
+        if call.expect == "denied":  # anonymous: the login page, or 403 where nobody may write
+            want = {"refused"} if self.role != "anonymous" else {"login", "refused"}
         if got not in want:
             self.problems.append(f"{name}: expected {call.expect}, got {answer.status_code} "
                                  f"{answer.headers.get('Location', '')}".rstrip())
@@ -573,7 +587,11 @@ class Walk:
                     later.append((rule, call))
                 else:
                     self.check(rule, call)
-        for rule, call in sorted(later, key=lambda rc: (rc[1].url == "/logout/", "/api/" in rc[1].url)):
+        def order(rc: tuple[Any, Call]) -> tuple[bool, bool, bool]:
+            parent = rc[1].target is not None and rc[1].target[0] in (Enterprise, Project)
+            return rc[1].url == "/logout/", parent, "/api/" in rc[1].url
+
+        for rule, call in sorted(later, key=order):
             if call.target and not self._exists(*call.target):
                 call.expect = "missing"  # an earlier door already deleted it (and was checked)
             self.check(rule, call)
@@ -621,7 +639,10 @@ def test_an_unknown_rule_is_named(app):
 
 
 @pytest.mark.parametrize("role", matrix.ROLES)
-def test_scope_matrix(app, client, role):
+def test_scope_matrix(backend, app, client, role):
+    if backend.name == "postgresql":
+        pytest.skip("the walk (about 2,500 requests) runs on SQLite only to keep the suite's time: the scope is "
+                    "one SQL clause per model, and tests/test_scope_*.py check it on PostgreSQL too")
     world = build_world(app)
     if role != "anonymous":
         login(client, matrix.LOGINS[role])

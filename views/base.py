@@ -103,7 +103,9 @@ class ScopedInterface(SQLAInterface):
 class GuardedActions:
     """Action routes of a ModelView that answer like every other route.
 
-    Flask-AppBuilder's action routes carry no @has_access: an unknown action name fails with a
+    Flask-AppBuilder's file-field download serves any name under UPLOAD_FOLDER (a server error
+    here, where that is unset); no table has a file field, so it is not found. Its action routes
+    carry no @has_access: an unknown action name fails with a
     server error and a record outside the scope reaches the action as None. Here an unknown
     action or a record outside the scope is not found, and a role without the action's
     permission is refused (anonymous users are sent to the login page).
@@ -118,6 +120,11 @@ class GuardedActions:
                 abort(redirect(url_for(f"{type(self.appbuilder.sm.auth_view).__name__}.login", next=request.url)))
             abort(403)
         return found
+
+    @expose("/download/<string:filename>")
+    def download(self, filename: str) -> Any:
+        """No table here has a file field (evidence is served by the 办理 page, inside the scope)."""
+        abort(404)
 
     @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
     def action(self, name: str, pk: Any) -> Any:
