@@ -641,7 +641,7 @@ def test_an_unknown_rule_is_named(app):
 @pytest.mark.parametrize("role", matrix.ROLES)
 def test_scope_matrix(backend, app, client, role):
     if backend.name == "postgresql":
-        pytest.skip("the walk (about 2,500 requests) runs on SQLite only to keep the suite's time: the scope is "
+        pytest.skip("the walk (about 4,000 requests) runs on SQLite only to keep the suite's time: the scope is "
                     "one SQL clause per model, and tests/test_scope_*.py check it on PostgreSQL too")
     world = build_world(app)
     if role != "anonymous":
