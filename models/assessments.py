@@ -118,6 +118,7 @@ def kind_models(kind: Kind) -> KindModels:
         "lock_version": lock_version,
         "__mapper_args__": {"version_id_col": lock_version},
         "scope_enterprise": "enterprise_id",
+        "scope_kind": kind.code,  # reached only by roles that fill or review this kind
         "scope_district": "project.district_id" if kind.subject == "project" else "enterprise.district_id",
         "__str__": _describe,
     }

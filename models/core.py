@@ -117,6 +117,7 @@ class Attachment(Stamped, Model):
     __tablename__ = "attachment"
     scope_enterprise = "enterprise_id"
     scope_district = "enterprise.district_id"
+    scope_kind_column = "record_kind"  # rows of an assessment kind: only for roles that reach the kind
 
     id = Column(Integer, primary_key=True)
     enterprise_id = Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True)
@@ -139,6 +140,7 @@ class ReviewHistory(Model):
     __tablename__ = "review_history"
     scope_enterprise = "enterprise_id"
     scope_district = "enterprise.district_id"
+    scope_kind_column = "record_kind"  # rows of an assessment kind: only for roles that reach the kind
 
     id = Column(Integer, primary_key=True)
     enterprise_id = Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True)
@@ -232,6 +234,7 @@ class FormVerification(Model):
     __tablename__ = "form_verification"
     scope_enterprise = "enterprise_id"
     scope_district = "enterprise.district_id"
+    scope_kind_column = "record_kind"  # rows of an assessment kind: only for roles that reach the kind
 
     id = Column(Integer, primary_key=True)
     code = Column(String(16), unique=True, nullable=False)

@@ -134,5 +134,6 @@ def adjustment_resource(pack: Pack) -> Resource:
                      "reason_code": select("调整原因", reasons)},
         base_order=("created_on", "desc"),
         mixin=AdjustmentHooks,
+        deletable=False,  # revoked, never deleted: no delete button, and the API answers 403
         extra_permissions=("revoke",),
     )

@@ -13,7 +13,8 @@ from criteria.pack import Pack, Role
 from views.factory import Resource
 
 PERSONAL = [
-    ["^(UserDBModelView|AppUserView)$", "^(can_userinfo|resetmypassword|userinfoedit)$"],  # own account page
+    # the account screens are AppUserView (views/security.py): every user reads and edits their own
+    ["^AppUserView$", "^(can_userinfo|resetmypassword|userinfoedit)$"],
     ["^ResetMyPasswordView$", "^can_this_form_(get|post)$"],
     ["^UserInfoEditView$", "^can_this_form_(get|post)$"],
     ["^AssessmentWorkflow$", "^can_access$"],  # the workflow decides, per record, what each role may do

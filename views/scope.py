@@ -3,7 +3,10 @@
 Every door (HTML views, REST API, related-field pickers, downloads, reports) reads and writes
 through ``scope_clause`` / ``ensure_in_scope``. A model states how its records belong to an
 enterprise and a district (see ``models.core``); a role of the pack states which of the two
-limits it (``all``, ``district`` or ``enterprise``).
+limits it (``all``, ``district`` or ``enterprise``). Assessment records (and the evidence, history
+and verification rows of one kind) are reached only by roles that fill or review that kind, the
+same rule that gives those roles the kind's screens: a door without its own permission check (the
+办理 page, printed forms, evidence files) cannot show a kind the role's lists do not.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import false, func, select
+from sqlalchemy import and_, false, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -31,6 +34,7 @@ class UserScope:
     district_ids: frozenset[int] = field(default_factory=frozenset)
     enterprise_id: int | None = None
     is_admin: bool = False
+    kinds: frozenset[str] | None = None  # assessment kinds the user reaches; None: every kind
 
 
 NOBODY = UserScope("none")
@@ -47,14 +51,21 @@ def scope_of(user: Any, pack: Pack) -> UserScope:
         return NOBODY
     best = max(roles, key=lambda r: BREADTH[r.scope])
     is_admin = any(r.admin for r in roles)
+    kinds = None if is_admin else kinds_reached(pack, {r.code for r in roles})
     if best.scope == "all":
-        return UserScope("all", is_admin=is_admin)
+        return UserScope("all", is_admin=is_admin, kinds=kinds)
     if best.scope == "district":
         ids = frozenset(d.id for d in user.districts)
-        return UserScope("district", district_ids=ids) if ids else NOBODY
+        return UserScope("district", district_ids=ids, kinds=kinds) if ids else NOBODY
     if user.enterprise_id is None:
         return NOBODY
-    return UserScope("enterprise", enterprise_id=user.enterprise_id)
+    return UserScope("enterprise", enterprise_id=user.enterprise_id, kinds=kinds)
+
+
+def kinds_reached(pack: Pack, role_codes: set[str]) -> frozenset[str]:
+    """The kinds these roles fill or review (``filled_by`` / ``reviewed_by`` in the kind's YAML)."""
+    return frozenset(code for code, kind in pack.kinds.items()
+                     if kind.filled_by in role_codes or role_codes & set(kind.reviewed_by))
 
 
 def current_scope() -> UserScope:
@@ -82,13 +93,35 @@ def scope_clause(model: type, scope: UserScope) -> ColumnElement | None:
     """A WHERE clause limiting ``model`` to ``scope``; None means no limit."""
     if getattr(model, "scope_admin_only", False):
         return None if scope.is_admin else false()
-    if scope.kind == "all" or getattr(model, "scope_public", False):
-        return None
     via = getattr(model, "scope_via", None)
     if via:
         relation = getattr(model, via)
         inner = scope_clause(relation.property.mapper.class_, scope)
         return None if inner is None else relation.has(inner)
+    by_kind = _kind_clause(model, scope)
+    if by_kind is not None and scope.kind == "all":
+        return by_kind
+    if scope.kind == "all" or getattr(model, "scope_public", False):
+        return None
+    place = _place_clause(model, scope)
+    return place if by_kind is None else and_(by_kind, place)
+
+
+def _kind_clause(model: type, scope: UserScope) -> ColumnElement | None:
+    """Rows of the kinds the scope reaches; None when the model is not tied to a kind or all are reached."""
+    if scope.kinds is None:
+        return None
+    kind = getattr(model, "scope_kind", None)
+    if kind is not None:
+        return None if kind in scope.kinds else false()
+    column = getattr(model, "scope_kind_column", None)
+    if column is not None:
+        return getattr(model, column).in_(sorted(scope.kinds))
+    return None
+
+
+def _place_clause(model: type, scope: UserScope) -> ColumnElement:
+    """Rows of the user's district(s) or enterprise."""
     if scope.kind == "district" and getattr(model, "scope_district", None):
         return _path_in(model, model.scope_district, scope.district_ids)
     if scope.kind == "enterprise" and getattr(model, "scope_enterprise", None):

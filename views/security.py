@@ -20,6 +20,7 @@ from wtforms import PasswordField, validators
 from accounts import lockout
 from accounts.password_policy import PolicyText
 from models import AppUser
+from views.base import GuardedActions
 from views.login import LoginView, ResetMyPasswordView, ResetPasswordView
 from views.permission_cache import PermissionCacheMixin
 
@@ -31,7 +32,7 @@ SCOPE_HELP = {
 LOGIN_LABELS = {"locked_until": "锁定至", "must_change_password": "须修改密码", "failed_login_since": "首次失败时间"}
 
 
-class AppUserView(UserDBModelView):
+class AppUserView(GuardedActions, UserDBModelView):
     """The admin's user screens, with the records a login is attached to and its login state."""
 
     label_columns: ClassVar[dict] = {**UserDBModelView.label_columns, **SCOPE_LABELS, **LOGIN_LABELS}
@@ -85,7 +86,7 @@ class AppUserView(UserDBModelView):
                                     appbuilder=self.appbuilder, related_views=self._related_views)
 
 
-class AppRoleView(RoleModelView):
+class AppRoleView(GuardedActions, RoleModelView):
     """Roles come from the criteria pack: listed here, changed only in roles.yaml."""
 
     list_columns: ClassVar[list[str]] = ["name"]
@@ -94,7 +95,7 @@ class AppRoleView(RoleModelView):
     base_permissions: ClassVar[list[str]] = ["can_list", "can_show"]
 
 
-class AppGroupView(UserGroupModelView):
+class AppGroupView(GuardedActions, UserGroupModelView):
     label_columns: ClassVar[dict] = {"name": "名称", "label": "显示名称", "description": "说明", "users": "用户",
                                      "roles": "角色"}
 

@@ -1,0 +1,122 @@
+"""The data-scope matrix: for every URL rule of the app, who may use it and on which records.
+
+``tests/test_scope_matrix.py`` calls every registered rule as every role, on a record inside the
+role's scope and on one outside it, and fails naming the rule when a rule has no entry here. A new
+screen, API or page therefore ships only with a line below that states its scope decision.
+
+Roles, in column order: anonymous, enterprise user (enterprise_01), supervisor (supervisor_shinan),
+district authority (district_authority_shinan), city station, admin. Levels: ``-`` no access,
+``R`` read, ``W`` read and the writes the resource offers. What a level means per rule:
+
+- a role without the level the rule needs is refused: 403 when logged in, the login page (or 401
+  from the API) when anonymous, and nothing changes;
+- a role with it reaches records inside its scope, and a record outside its scope answers 404 on
+  every method (for the city station and the admin the other enterprise is inside their scope);
+- a list, export or picker never shows the out-of-scope enterprise's name, credit code or permits.
+"""
+
+from __future__ import annotations
+
+ROLES = ("anonymous", "enterprise", "supervisor", "district", "city", "admin")
+LOGINS = {"enterprise": "enterprise_01", "supervisor": "supervisor_shinan", "district": "district_authority_shinan",
+          "city": "city_station", "admin": "admin"}
+
+# Screens (ModelView) and REST APIs generated per table, by resource name (views.all_resources):
+# levels per role, and which of add / edit / delete / the named actions the resource offers at all.
+#  name                         anon ent sup dis city adm   writes
+RESOURCES: dict[str, tuple[str, str]] = {
+    "District":                 ("-   R   R   R   R    R",  ""),
+    "Enterprise":               ("-   R   R   W   W    W",  "add edit delete"),
+    "Project":                  ("-   R   R   W   W    W",  "add edit delete"),
+    "Person":                   ("-   R   R   W   W    W",  "add edit delete"),
+    "Attachment":               ("-   R   R   R   R    R",  ""),
+    "ReviewHistory":            ("-   R   R   R   R    R",  ""),
+    "AuditLog":                 ("-   -   -   -   -    R",  ""),
+    "GeneralAssessment":        ("-   W   -   R   R    W",  "add edit delete"),
+    "GeneralAssessmentItem":    ("-   W   -   R   R    W",  "edit"),
+    "GeneralAssessmentPending": ("-   R   -   R   R    R",  ""),
+    "GeneralAssessmentRecords": ("-   R   -   R   R    R",  ""),
+    "DirectorAssessment":       ("-   W   -   R   R    W",  "add edit delete"),
+    "DirectorAssessmentItem":   ("-   W   -   R   R    W",  "edit"),
+    "DirectorAssessmentPending": ("-  R   -   R   R    R",  ""),
+    "DirectorAssessmentRecords": ("-  R   -   R   R    R",  ""),
+    "DailyAssessment":          ("-   W   -   R   R    W",  "add edit delete"),
+    "DailyAssessmentPending":   ("-   R   -   R   R    R",  ""),
+    "DailyAssessmentRecords":   ("-   R   -   R   R    R",  ""),
+    "ProjectAssessment":        ("-   -   W   -   R    W",  "add edit delete"),
+    "ProjectAssessmentItem":    ("-   -   W   -   R    W",  "edit"),
+    "ProjectAssessmentPending": ("-   -   R   -   R    R",  ""),
+    "ProjectAssessmentRecords": ("-   -   R   -   R    R",  ""),
+    "FinalGradeDirector":       ("-   R   R   R   R    R",  ""),
+    "FinalGradeLicence":        ("-   R   R   R   R    R",  ""),
+    "FinalGradeEnterprise":     ("-   R   R   R   R    R",  ""),
+    "FinalGradeProject":        ("-   R   R   R   R    R",  ""),
+    "GradeAdjustment":          ("-   R   R   R   W    W",  "add revoke"),  # revoked, never deleted
+}
+
+# Assessment kinds behind the 办理 page, its POST routes, evidence files and printed forms:
+# the level of the kind's main resource above decides (W fills or reviews, R reads).
+KIND_RESOURCES = {"general": "GeneralAssessment", "director": "DirectorAssessment", "daily": "DailyAssessment",
+                  "project": "ProjectAssessment"}
+
+# Rules that are not generated per table. Audience levels, columns as above.
+AUDIENCES = {
+    "public":   "R   R   R   R   R    R",   # no record data behind it (or, /verify, only what the printed form says)
+    "personal": "-   R   R   R   R    R",   # about the logged-in user only, or scoped like every list
+    "admin":    "-   -   -   -   -    W",   # accounts and roles
+    "push":     "-   -   -   -   W    W",   # registry push: registry write over every district
+    "nobody":   "-   -   -   -   -    -",   # registered by Flask-AppBuilder, granted to no role
+}
+
+# (endpoint regex, door, who). ``who`` is an audience, ``kind`` (the kind in the URL), or
+# ``{res}`` (the resource named by the endpoint). The door says how the test calls the rule.
+# Static files (endpoints ``static`` and ``appbuilder.static``) are excluded: package assets only.
+ENTRIES: list[tuple[str, str, str]] = [
+    # generated screens: list, show, add, edit, delete, exports, actions, file-field download
+    (r"^(?P<res>\w+)View\.(list|export|export_pdf|export_xlsx)$", "view_list", "{res}"),
+    (r"^(?P<res>\w+)View\.show$", "view_show", "{res}"),
+    (r"^(?P<res>\w+)View\.add$", "view_add", "{res}"),
+    (r"^(?P<res>\w+)View\.edit$", "view_edit", "{res}"),
+    (r"^(?P<res>\w+)View\.delete$", "view_delete", "{res}"),
+    (r"^(?P<res>\w+)View\.action$", "view_action", "{res}"),
+    (r"^(?P<res>\w+)View\.action_post$", "view_action_post", "{res}"),
+    (r"^(?P<res>(?!App)\w+)View\.download$", "download", "nobody"),  # no table has a file field: 404
+    # generated REST APIs
+    (r"^(?P<res>\w+)Api\.(get_list|info)$", "api_list", "{res}"),
+    (r"^(?P<res>\w+)Api\.get$", "api_get", "{res}"),
+    (r"^(?P<res>\w+)Api\.post$", "api_post", "{res}"),
+    (r"^(?P<res>\w+)Api\.put$", "api_put", "{res}"),
+    (r"^(?P<res>\w+)Api\.delete$", "api_delete", "{res}"),
+    # 办理 page, its writes, evidence files, printed forms, 提报 from the project list
+    (r"^AssessmentWorkflowView\.page$", "record_get", "kind"),
+    (r"^AssessmentWorkflowView\.(scores|preview|review|transition|upload)$", "record_post", "kind"),
+    (r"^AssessmentWorkflowView\.file$", "file_get", "kind"),
+    (r"^AssessmentWorkflowView\.remove$", "file_delete", "kind"),
+    (r"^ReportView\.form$", "record_get", "kind"),
+    (r"^ProjectIntakeView\.open$", "intake", "kind"),
+    # public pages: login, language, back link, the verification of printed forms
+    (r"^(AuthDBView\.(login|logout)|LocaleView\.index|UtilView\.back|HomeView\.index)$", "public_get", "public"),
+    (r"^VerifyView\.show$", "verify", "public"),
+    (r"^SecurityApi\.(login|refresh)$", "token", "public"),
+    # every logged-in user: own account, menu, the grade dashboard (scoped); the API documentation
+    (r"^AppUserView\.userinfo$", "plain_get", "personal"),
+    (r"^(ResetMyPasswordView|UserInfoEditView)\.this_form_(get|post)$", "own_form", "personal"),
+    (r"^(OpenApi\.get|SwaggerView\.show)$", "docs", "admin"),  # API documentation: no records
+    (r"^MenuApi\.get_menu_data$", "plain_get", "admin"),  # FAB's menu for React front ends; unused here
+    (r"^GradeDashboardView\.dashboard$", "plain_get", "personal"),
+    # accounts, roles and groups: the admin only
+    (r"^(AppUserView|AppRoleView|AppGroupView)\.\w+$", "account", "admin"),
+    (r"^ResetPasswordView\.this_form_(get|post)$", "account", "admin"),
+    # the permit platform's registry push
+    (r"^RegistryApi\.push_projects$", "push", "push"),
+]
+
+EXCLUDED = {"static", "appbuilder.static"}
+
+
+def levels(row: str) -> dict[str, str]:
+    """'- R W ...' -> {role: level}."""
+    cells = row.split()
+    if len(cells) != len(ROLES):
+        raise ValueError(f"a matrix row needs {len(ROLES)} levels: {row!r}")
+    return dict(zip(ROLES, cells, strict=True))
