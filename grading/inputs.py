@@ -54,10 +54,12 @@ def _rows(session: Session, query: Select) -> list[Any]:
     return session.execute(query).all()
 
 
-def _plain_rows(session: Session, query: Select) -> list[tuple]:
+def _plain_rows(session: Session, query: Select, bulk: bool = True) -> list[tuple]:
     """Rows as plain tuples straight from the driver, for the tens of thousands of approved records a
     recompute reads: SQLAlchemy's row and JSON processing would cost more than the query. JSON
     columns come back as text (SQLite) or already decoded (psycopg); ``_json`` takes either."""
+    if not bulk:
+        return [tuple(row) for row in session.execute(query).all()]  # SQLAlchemy caches the compiled SQL
     connection = session.connection()
     compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.params
@@ -96,7 +98,7 @@ def _result(session: Session, pack: Pack, kind: Kind, models: KindModels, record
 
 
 def _daily(pack: Pack, models: dict[str, KindModels], session: Session, period: str,
-           enterprise_filter: Any) -> dict[int, list[DailyEntry]]:
+           enterprise_filter: Any, bulk: bool) -> dict[int, list[DailyEntry]]:
     kind = pack.catalogue_kind
     found: dict[int, list[DailyEntry]] = defaultdict(list)
     if kind is None:
@@ -105,7 +107,7 @@ def _daily(pack: Pack, models: dict[str, KindModels], session: Session, period: 
     project_field = rules.get("project_field")
     fields = [rules["entry_field"], rules["count_field"], *([project_field] if project_field else [])]
     table = models[kind.code].assessment.__table__
-    for row in _plain_rows(session, enterprise_filter(_approved(kind, models[kind.code], period, *fields), table)):
+    for row in _plain_rows(session, enterprise_filter(_approved(kind, models[kind.code], period, *fields), table), bulk):
         _, enterprise_id, _, entry, count, *project = row
         if entry:
             found[enterprise_id].append(DailyEntry(entry, int(count or 1), project[0] or None if project else None))
@@ -136,16 +138,17 @@ def load(session: Session, pack: Pack, models: dict[str, KindModels], period: st
         if spec["subject"] == "project":
             if enterprise_ids is not None:
                 query = query.where(table.c.project_id.in_(list(projects)))
-            for record_id, _, project_id, stored in _plain_rows(session, query):
+            for record_id, _, project_id, stored in _plain_rows(session, query, enterprise_ids is None):
                 result = _result(session, pack, kind, kind_models, record_id, stored) if project_id in projects else None
                 if result is not None:
                     project_results[project_id].append(result)
         else:
-            for record_id, enterprise_id, _, stored in _plain_rows(session, by_enterprise(query, table)):
+            rows = _plain_rows(session, by_enterprise(query, table), enterprise_ids is None)
+            for record_id, enterprise_id, _, stored in rows:
                 result = _result(session, pack, kind, kind_models, record_id, stored)
                 if result is not None:
                     results[enterprise_id][kind.code] = result  # the latest approved counts
-    daily = _daily(pack, models, session, period, by_enterprise)
+    daily = _daily(pack, models, session, period, by_enterprise, enterprise_ids is None)
 
     project_inputs: dict[int, list[ProjectInput]] = defaultdict(list)
     for project_id, scored in sorted(project_results.items()):

@@ -1,5 +1,6 @@
 """Tables: the core registry and the assessment tables generated from the criteria."""
 
+from models import sqlite_settings  # noqa: F401  (connection settings for every SQLite engine)
 from models.assessments import KindModels, kind_models, pack_models, pack_tables
 from models.base import db
 from models.core import (

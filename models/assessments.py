@@ -18,6 +18,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -99,7 +100,10 @@ def kind_models(kind: Kind) -> KindModels:
     lock_version = Column(Integer, nullable=False, default=1, server_default="1")
     attrs: dict[str, Any] = {
         "__tablename__": table,
-        "__table_args__": {"extend_existing": True},
+        # A subject's records of a period: what recomputing one enterprise's grades reads.
+        "__table_args__": (Index(f"ix_{table}_enterprise_period", "enterprise_id", "period", "state"),
+                           Index(f"ix_{table}_project_period", "project_id", "period", "state"),
+                           {"extend_existing": True}),
         "kind_code": kind.code,
         "id": Column(Integer, primary_key=True),
         "enterprise_id": Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True),

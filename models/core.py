@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -189,10 +190,11 @@ class AuditLog(Model):
     """Who changed what and when; readable by administrators only."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_record", "table_name", "record_id"),)  # a record's history
     scope_admin_only = True
 
     id = Column(Integer, primary_key=True)
-    user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
+    user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"), index=True)
     user = relationship("AppUser")
     action = Column(String(20), nullable=False)
     table_name = Column(String(80), nullable=False)

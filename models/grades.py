@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_appbuilder import Model
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import relationship
 
 from models.base import _now
@@ -14,7 +14,8 @@ class FinalGradeRecord(Model):
     """A computed final grade and the grade shown after the dynamic adjustments."""
 
     __tablename__ = "final_grade"
-    __table_args__ = (UniqueConstraint("period", "grade_code", "enterprise_id", "project_id"),)
+    __table_args__ = (UniqueConstraint("period", "grade_code", "enterprise_id", "project_id"),
+                      Index("ix_final_grade_enterprise_period", "enterprise_id", "period"))
     scope_enterprise = "enterprise_id"
     scope_district = "district_id"  # the enterprise's district, or the project's for a project grade
 

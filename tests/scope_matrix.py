@@ -95,7 +95,8 @@ ENTRIES: list[tuple[str, str, str]] = [
     (r"^ReportView\.form$", "record_get", "kind"),
     (r"^ProjectIntakeView\.open$", "intake", "kind"),
     # public pages: login, language, back link, the verification of printed forms
-    (r"^(AuthDBView\.(login|logout)|LocaleView\.index|UtilView\.back|HomeView\.index)$", "public_get", "public"),
+    (r"^((AuthDBView|LoginView)\.(login|logout)|LoginView\.captcha_refresh|LocaleView\.index|UtilView\.back|HomeView\.index)$",
+     "public_get", "public"),
     (r"^VerifyView\.show$", "verify", "public"),
     (r"^SecurityApi\.(login|refresh)$", "token", "public"),
     # every logged-in user: own account, menu, the grade dashboard (scoped); the API documentation
