@@ -30,7 +30,7 @@ from models import AppUser, Attachment, District, Enterprise, db
 from models.evidence import store
 from models.record_scores import final_states
 from views.assessments import review_states
-from views.filters import DistrictIs, EnterpriseText
+from views.filters import DistrictIs, text_filter
 from views.reports import verification_code
 from views.scope import scope_clause, scope_of
 from workflow import choices
@@ -133,7 +133,7 @@ def urls(app: Flask, model: type) -> dict[str, str]:
             "page_arg": f"page_{name}View",
             "pending": url_for(f"{name}PendingView.list"),
             "district_filter": filter_arg(app, f"{name}PendingView", "enterprise", DistrictIs),
-            "text_filter": filter_arg(app, f"{name}View", "enterprise", EnterpriseText),
+            "text_filter": filter_arg(app, f"{name}View", "enterprise", text_filter(Enterprise)),
             "api_list": url_for(f"{name}Api.get_list"),
             "project_list": url_for("ProjectView.list"),
             "project_api": url_for("ProjectApi.get_list"),

@@ -3,6 +3,7 @@ thousands), and the district a record belongs to."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask_appbuilder.models.filters import BaseFilter
@@ -28,8 +29,10 @@ TEXT_SEARCH = {
 }
 
 
+@cache
 def text_filter(target: type) -> type[BaseFilter] | None:
-    """A filter matching the related record's text columns, for a relation to ``target``."""
+    """A filter matching the related record's text columns, for a relation to ``target`` (one class
+    per target, so a filter can be found by its class)."""
     if target not in TEXT_SEARCH:
         return None
     columns, label = TEXT_SEARCH[target]
