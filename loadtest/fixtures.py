@@ -125,10 +125,11 @@ def filter_arg(app: Flask, view_name: str, column: str, filter_class: type) -> s
 
 def urls(app: Flask, model: type) -> dict[str, str]:
     name = model.__name__
+    auth = type(app.appbuilder.sm.auth_view).__name__  # the login view the security manager installed
     with app.test_request_context():
         return {
-            "login": url_for("AuthDBView.login"),
-            "logout": url_for("AuthDBView.logout"),
+            "login": url_for(f"{auth}.login"),
+            "logout": url_for(f"{auth}.logout"),
             "list": url_for(f"{name}View.list"),
             "page_arg": f"page_{name}View",
             "pending": url_for(f"{name}PendingView.list"),
