@@ -18,6 +18,7 @@ from i18n import compile_catalogues
 from models import audit, db, pack_models
 from models.pack_sync import sync_districts
 from settings import DEV_SECRET_KEY, ROOT, default_config
+from views.api_query import guard_query
 from views.csrf import protect
 from views.factory import display
 from views.permissions import role_definitions
@@ -55,6 +56,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         appbuilder.init_app(app, db.session)
         views.register(appbuilder, resources)
         protect(app)
+        guard_query(app)
         if ready:
             sync_districts(db.session, pack)
         else:

@@ -123,3 +123,11 @@ def test_pages_with_an_id_no_key_can_hold_answer_404(client):
     assert client.get(f"/assessment/general/{HUGE}").status_code == 404
     assert client.get(f"/enterpriseview/show/{HUGE}").status_code == 404
     assert client.get(f"/assessment/file/{HUGE}").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["-4.333005106301046e%2B16", "1e%2B5", "(page:1e%2B5)"])
+def test_an_unreadable_query_argument_answers_400_in_chinese(enterprise_user, query):
+    answer = enterprise_user.get(f"/api/v1/assessment_general_item/?q={query}")
+    assert answer.status_code == 400
+    assert answer.get_json()["message"].startswith("查询参数 q 无效")
+    assert enterprise_user.get("/api/v1/assessment_general_item/?q=(page:0,page_size:5)").status_code == 200

@@ -17,6 +17,7 @@ from flask import Flask
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+from schemathesis.core import NotSet
 
 from commands.demo_data import DEMO_PASSWORD
 
@@ -46,7 +47,7 @@ def fuzz_operation(operation: Any, headers: dict[str, str]) -> tuple[int, list[s
         ran += 1
         response = case.call(headers=headers)
         if response.status_code >= 500:
-            sent = repr(case.body)[:300] if case.body is not None else ""
+            sent = "" if isinstance(case.body, NotSet) else repr(case.body)[:300]
             failures.append(f"{operation.label} {case.path_parameters or ''} {case.query or ''} {sent}"
                             f" -> {response.status_code} {response.text[:200]}")
 
