@@ -20,6 +20,7 @@ from models import audit, db, pack_models
 from models.pack_sync import sync_districts
 from settings import DEV_SECRET_KEY, ROOT, default_config
 from views import login
+from views.api_query import guard_query
 from views.csrf import protect
 from views.factory import display
 from views.permissions import role_definitions
@@ -61,6 +62,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         views.register(appbuilder, resources)
         protect(app)
         login.install(app)
+        guard_query(app)
         if ready:
             sync_districts(db.session, pack)
         else:

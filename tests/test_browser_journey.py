@@ -7,6 +7,7 @@ from __future__ import annotations
 from models import District, Enterprise, db
 from tests import records
 from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, login, needs_chromium, playwright_api, server
+from tests.workflow_support import PDF
 
 pytestmark = needs_chromium
 __all__ = ["server"]  # the fixture is used by name
@@ -20,7 +21,7 @@ def test_general_conditions_journey_in_chromium(app, server, tmp_path):
         enterprise_user = db.session.query(AppUser).filter_by(enterprise_id=company.id).first().username
     kind = app.extensions["criteria_pack"].kinds["general"]
     evidence = tmp_path / "证明材料.pdf"
-    evidence.write_bytes(b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n")
+    evidence.write_bytes(PDF)
 
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)

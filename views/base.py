@@ -23,6 +23,7 @@ from sqlalchemy.orm import Query, selectinload
 from wtforms import StringField
 from wtforms.fields.core import UnboundField
 
+from views.api_fields import StrictSchemaConverter, chinese_messages, plausible_id
 from views.filters import RelatedIdIs, text_filter
 from views.scope import ScopeViolation, current_scope, ensure_in_scope, scope_clause
 
@@ -64,6 +65,13 @@ class ScopedInterface(SQLAInterface):
     def apply_all(self, query: Query, *args: Any, **kwargs: Any) -> Query:
         query = super().apply_all(self._scoped(query), *args, **kwargs)
         return query.options(*(selectinload(getattr(self.obj, name)) for name in self.eager))
+
+    def get(self, id: Any, filters: Any = None, select_columns: Any = None, outer_default_load: bool = False) -> Any:
+        """The record with this id inside the scope; None (404) also for an id no key can hold
+        (a number past BIGINT would otherwise fail in the database driver)."""
+        if not plausible_id(id):
+            return None
+        return super().get(id, filters, select_columns, outer_default_load)
 
     def label_of(self, column: str) -> str:
         info = self.list_columns[column].info if column in self.list_columns else {}
@@ -333,6 +341,12 @@ class ScopedApi(ModelRestApi):
 
     allow_browser_login = True
     page_size = 20
+    model2schemaconverter = StrictSchemaConverter
+
+    def _init_model_schemas(self) -> None:
+        super()._init_model_schemas()
+        for schema in (self.add_model_schema, self.edit_model_schema):
+            chinese_messages(schema, self.label_columns)
 
     def _guarded(self, call: Any, *args: Any) -> Any:
         try:

@@ -7,7 +7,6 @@ Every route loads the record through the scoped data layer (404 outside the user
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -18,14 +17,24 @@ from sqlalchemy.orm.exc import StaleDataError
 from criteria.pack import Kind
 from grading import recompute_enterprise
 from models import AppUser, Attachment, ReviewHistory, db
-from models.evidence import path_of, pdf_problem, safe_name, store
+from models.evidence import digest, path_of, pdf_problem, safe_name, store
 from models.record_scores import final_states
 from views.assessment_page import header_rows, page_context
 from views.assessments import editable
 from views.base import ScopedInterface
 from views.scope import ensure_in_scope
 from workflow import Actor, WorkflowRefused, check, choices, item_meaning
-from workflow.entries import is_weighted, read_form, results_json
+from workflow.entries import (
+    REVIEW_FIELDS,
+    SCORE_FIELDS,
+    assessed_score,
+    is_weighted,
+    places_of,
+    read_form,
+    results_json,
+    unknown_codes,
+    unknown_message,
+)
 from workflow.entries import preview as score_preview
 from workflow.records import actor_of, apply_transition, decide_item, evidence_of, facts_of, record_evidence_key
 
@@ -45,16 +54,6 @@ def load_record(kind: Kind, pk: int) -> Any:
     if record is None:
         abort(404)
     return record
-
-
-def _number(text: str) -> Decimal | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValueError(text) from None
 
 
 class AssessmentWorkflowView(BaseView):
@@ -133,6 +132,10 @@ class AssessmentWorkflowView(BaseView):
         if self._stale(record):
             flash(CONFLICT, "danger")
             return self._back(kind, record)
+        unknown = unknown_codes(kind, request.form, SCORE_FIELDS)
+        if unknown:
+            flash(unknown_message(kind, unknown), "danger")
+            return self._render(kind, record, values=dict(request.form))
         entries, errors = read_form(kind, request.form)
         if errors:
             flash("有得分填写有误，未保存，请按提示修改。", "danger")
@@ -154,6 +157,9 @@ class AssessmentWorkflowView(BaseView):
         (JSON, for the live result next to the table; nothing is saved)."""
         kind = load_kind(kind_code)
         load_record(kind, pk)  # the same scope as the page
+        unknown = unknown_codes(kind, request.form, SCORE_FIELDS)
+        if unknown:
+            return jsonify(ok=False, message=unknown_message(kind, unknown)), 422
         entries, errors = read_form(kind, request.form)
         if errors:
             return jsonify(ok=False, message="；".join(errors.values()), errors=errors), 422
@@ -173,12 +179,19 @@ class AssessmentWorkflowView(BaseView):
         if self._stale(record):
             flash(CONFLICT, "danger")
             return self._back(kind, record)
+        unknown = unknown_codes(kind, request.form, REVIEW_FIELDS)
+        if unknown:
+            flash(unknown_message(kind, unknown), "danger")
+            return self._render(kind, record, values=dict(request.form))
         errors: dict[str, str] = {}
         decisions = []
         for item in kind.items:
             row = next(r for r in record.items if r.item_code == item.code)
             decision = request.form.get(f"decision_{item.code}", "")
             if row.not_applicable or not decision:
+                continue
+            if decision not in ("pass", "reject"):
+                errors[item.code] = f"“{item.name}”的审核结论应为“通过”或“不通过”"
                 continue
             opinion = request.form.get(f"opinion_{item.code}", "").strip()
             assessed = None
@@ -187,12 +200,9 @@ class AssessmentWorkflowView(BaseView):
                     errors[item.code] = f"“{item.name}”不通过时须填写审核意见"
                     continue
             elif decision == "reject":
-                try:
-                    assessed = _number(request.form.get(f"assessed_{item.code}", ""))
-                except ValueError:
-                    assessed = Decimal(-1)
-                if assessed is None or not 0 <= assessed <= item.max:
-                    errors[item.code] = f"“{item.name}”不通过时须填写核定分（0 到 {item.max}）"
+                assessed, problem = assessed_score(item, request.form.get(f"assessed_{item.code}", ""), places_of(kind))
+                if problem:
+                    errors[item.code] = problem
                     continue
                 if not opinion:
                     errors[item.code] = f"“{item.name}”不通过时须填写审核意见"
@@ -242,23 +252,32 @@ class AssessmentWorkflowView(BaseView):
         item_code = request.form.get("item_code", "")
         allowed = {i.code for i in kind.items} | {record_evidence_key(e.code) for e in kind.record_evidence}
         if item_code and item_code not in allowed:
-            abort(400)
+            flash(f"上传位置“{item_code[:60]}”不属于本考核的考核项目或材料，未上传", "danger")
+            return self._render(kind, record), 400
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             flash("请选择要上传的 PDF 文件", "danger")
             return self._back(kind, record)
         data = upload.read()
+        name = safe_name(upload.filename)
         problem = pdf_problem(data)
         if problem:
-            flash(f"“{safe_name(upload.filename)}”未上传：{problem}", "danger")
+            flash(f"“{name}”未上传：{problem}", "danger")
             return self._back(kind, record)
-        content_hash = store(self._evidence_dir(), data)
         attachment = Attachment(enterprise_id=record.enterprise_id, record_kind=kind.code, record_id=record.id,
-                                item_code=item_code or None, file_name=safe_name(upload.filename),
-                                content_hash=content_hash, size=len(data), media_type="application/pdf")
+                                item_code=item_code or None, file_name=name, content_hash=digest(data),
+                                size=len(data), media_type="application/pdf")
         db.session.add(attachment)
         ensure_in_scope(db.session, attachment)
-        db.session.commit()
+        db.session.flush()  # the row is accepted before its file is written
+        _, created = store(self._evidence_dir(), data)
+        try:
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            if created:  # take back the file this failed upload added, nothing else
+                path_of(self._evidence_dir(), attachment.content_hash).unlink(missing_ok=True)
+            raise
         flash(f"已上传“{attachment.file_name}”", "success")
         return self._back(kind, record)
 

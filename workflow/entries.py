@@ -65,13 +65,27 @@ def _too_precise(number: Decimal, places: int) -> bool:
     return number != number.quantize(Decimal(1).scaleb(-places))
 
 
+def shown(number: Decimal) -> str:
+    """A number as a message quotes it: plain digits, or scientific when written out it would be
+    absurdly long (1e999999999 would otherwise become a gigabyte of zeros)."""
+    if -12 <= number.adjusted() <= 12:
+        return format(number.normalize(), "f")
+    return str(number)
+
+
+def typed(text: str, limit: int = 30) -> str:
+    """What the user typed, as a message quotes it (cut short: a message never grows with the input)."""
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def self_score_problem(item: Item, score: Decimal | None, places: int) -> str | None:
     """Why a self score cannot be stored for ``item`` (range 0..max, declared decimals), or None.
     The same check guards the 办理 page and the generated item screens and API."""
     if score is None:
         return None
     if not 0 <= score <= item.max:
-        return f"“{item.name}”的自评分应在 0 到 {item.max} 之间，填写的是 {format(score.normalize(), 'f')}"
+        return f"“{item.name}”的自评分应在 0 到 {item.max} 之间，填写的是 {shown(score)}"
     if _too_precise(score, places):
         return f"“{item.name}”的自评分最多保留 {places} 位小数"
     return None
@@ -81,7 +95,7 @@ def _read_sum(item: Item, form: Mapping[str, str], places: int, not_applicable: 
     try:
         score = _decimal(form.get(f"score_{item.code}", ""))
     except ValueError as bad:
-        return Entry(not_applicable), f"“{item.name}”的自评分应为数字，填写的是“{bad}”"
+        return Entry(not_applicable), f"“{item.name}”的自评分应为数字，填写的是“{typed(str(bad))}”"
     return Entry(not_applicable, None if not_applicable else score), self_score_problem(item, score, places)
 
 
@@ -98,17 +112,54 @@ def _read_weighted(kind: Kind, item: Item, form: Mapping[str, str], not_applicab
         try:
             value = _decimal(form.get(f"result_{code}", ""))
         except ValueError as bad:
-            problems.append(f"{where}应为数字，填写的是“{bad}”")
+            problems.append(f"{where}应为数字，填写的是“{typed(str(bad))}”")
             continue
         if value is None:
             continue
         if not 0 <= value <= full:
-            problems.append(f"{where}应在 0 到 {full} 之间，填写的是 {value}")
+            problems.append(f"{where}应在 0 到 {full} 之间，填写的是 {shown(value)}")
         elif _too_precise(value, places):
-            problems.append(f"{where}最多保留 {places} 位小数，填写的是 {value}")
+            problems.append(f"{where}最多保留 {places} 位小数，填写的是 {shown(value)}")
         else:
             results.append((code, value))
     return Entry(False, None, tuple(results)), "；".join(problems) or None
+
+
+def assessed_score(item: Item, text: str | None, places: int) -> tuple[Decimal | None, str | None]:
+    """The reviewer's assessed score of a rejected item (0..max, declared decimals), or why not."""
+    try:
+        value = _decimal(text)
+    except ValueError as bad:
+        return None, f"“{item.name}”的核定分应为数字，填写的是“{typed(str(bad))}”"
+    if value is None or not 0 <= value <= item.max:
+        return None, f"“{item.name}”不通过时须填写核定分（0 到 {item.max}）"
+    if _too_precise(value, places):
+        return None, f"“{item.name}”的核定分最多保留 {places} 位小数"
+    return value, None
+
+
+# Fields of the 办理 page's forms that carry an item (or, for results, a sub-table) code.
+SCORE_FIELDS = ("score_", "na_")
+REVIEW_FIELDS = ("decision_", "assessed_", "opinion_")
+
+
+def unknown_codes(kind: Kind, form: Mapping[str, str], prefixes: tuple[str, ...]) -> list[str]:
+    """Codes posted under ``prefixes`` (and ``result_`` for sub-tables) that this kind does not have:
+    a page of another kind, or a hand-made request; saving would silently drop them."""
+    items = {item.code for item in kind.items}
+    tables = {code for item in kind.items for code in item.subtables} if is_weighted(kind) else set()
+    found = []
+    for name in form:
+        for prefix in prefixes:
+            if name.startswith(prefix) and name[len(prefix):] not in items:
+                found.append(name[len(prefix):])
+        if "score_" in prefixes and name.startswith("result_") and name[len("result_"):] not in tables:
+            found.append(name[len("result_"):])
+    return list(dict.fromkeys(found))
+
+
+def unknown_message(kind: Kind, codes: list[str]) -> str:
+    return f"考核项目“{'、'.join(typed(c) for c in codes[:5])}”不属于{kind.short_name}，未保存；请刷新页面后重新填写。"
 
 
 def read_form(kind: Kind, form: Mapping[str, str]) -> tuple[dict[str, Entry], dict[str, str]]:
