@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check --quiet .
-exec .venv/bin/python -m pytest -q "$@"
+# One worker per core (pytest-xdist); each worker copies its own seeded template database.
+exec .venv/bin/python -m pytest -q -n auto "$@"

@@ -22,6 +22,8 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from models import databases, db
 
+# Under pytest-xdist every worker builds its own template; PostgreSQL names carry the worker id.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 _counter = itertools.count()
 
@@ -34,8 +36,9 @@ class Backend:
         self.base = f"sqlite:///{workdir / 'base.db'}" if name == "sqlite" else os.environ["TEST_DATABASE_URL"]
 
     def url(self, suffix: str) -> str:
-        return databases.with_name(self.base, suffix if self.name == "sqlite"
-                                   else f"{make_url(self.base).database}_{suffix}")
+        if self.name == "sqlite":  # tmp_path_factory gives each xdist worker its own folder
+            return databases.with_name(self.base, suffix)
+        return databases.with_name(self.base, f"{make_url(self.base).database}_{WORKER}{suffix}")
 
     def create_empty(self, suffix: str) -> str:
         return databases.create_empty(self.url(suffix))
