@@ -147,7 +147,7 @@ def add_slots(app: Flask, session: Session, templates: Templates, count: int) ->
     approved record of one enterprise, the enterprise's login and the login that reviews it."""
     pack: Pack = app.extensions["criteria_pack"]
     kind, pdf = templates.kind, evidence_pdf()
-    content_hash = store(Path(app.config["EVIDENCE_DIR"]), pdf)
+    content_hash, _ = store(Path(app.config["EVIDENCE_DIR"]), pdf)
     companies = session.query(Enterprise).order_by(Enterprise.id).all()
     users = session.query(AppUser).order_by(AppUser.username).all()
     first_item = next(item.code for item in kind.items)

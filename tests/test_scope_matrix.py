@@ -92,7 +92,7 @@ def build_world(app: Flask) -> World:
                       [outside.name, outside.credit_code,
                        *(p.permit_no for p in db.session.query(Project).filter_by(enterprise_id=outside.id))])
         world.projects = {side: p.id for side, p in projects.items()}
-        content = store(Path(app.config["EVIDENCE_DIR"]), PDF)
+        content, _ = store(Path(app.config["EVIDENCE_DIR"]), PDF)
         for side, enterprise in sides.items():
             db.session.add(Person(enterprise_id=enterprise.id, name=f"{side}安全员", role="专职安全员"))
             for code in ("general", "project"):
