@@ -11,7 +11,7 @@ from bench.pages import statements
 from commands import demo_city, demo_data
 from models import db
 from tests.support import login
-from views.base import ScopedModelView
+from views.base import ScopedApi, ScopedModelView
 
 # More rows than the smaller page size in every list, without the full city scale.
 SMALL_CITY = demo_city.Scale(enterprises=130, local=100, projects=150, project_assessments=150, daily_entries=150)
@@ -57,3 +57,31 @@ def test_no_list_page_runs_a_query_per_row(busy_app):
             grown.append(f"{name}: {counts[20]} statements for 20 rows, {counts[100]} for {rows[100]}")
     assert not grown, "list pages whose statements grow with the page size:\n" + "\n".join(grown)
     assert long_lists >= 8, "too few lists had more than 20 rows to show a difference"
+
+
+def _list_apis(app) -> list[tuple[str, str]]:
+    return sorted((type(api).__name__, f"/api/v1/{api.resource_name}/") for api in app.appbuilder.baseviews
+                  if isinstance(api, ScopedApi))
+
+
+def test_no_rest_list_runs_a_query_per_row(busy_app):
+    client = busy_app.test_client()
+    login(client, "admin")
+    grown = []
+    long_lists = 0
+    for name, url in _list_apis(busy_app):
+        counts, rows = {}, {}
+        for size in (20, 100):
+            address = f"{url}?q=(page:0,page_size:{size})"
+            client.get(address)
+            with statements(busy_app) as seen:
+                answer = client.get(address)
+            assert answer.status_code == 200, f"{address} answered {answer.status_code}"
+            counts[size], rows[size] = len(seen), len(answer.json["result"])
+        if rows[100] > 20:
+            long_lists += 1
+            assert rows[20] == 20, f"{name}: page size 20 gives {rows[20]} records"
+        if counts[100] != counts[20]:
+            grown.append(f"{name}: {counts[20]} statements for 20 records, {counts[100]} for {rows[100]}")
+    assert not grown, "REST lists whose statements grow with the page size:\n" + "\n".join(grown)
+    assert long_lists >= 8, "too few REST lists had more than 20 records to show a difference"

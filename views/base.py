@@ -343,6 +343,23 @@ class ScopedApi(ModelRestApi):
     page_size = 20
     model2schemaconverter = StrictSchemaConverter
 
+    def _init_properties(self) -> None:
+        """A list reads its page in a fixed number of queries, not one or two per row.
+
+        FAB selects only the listed columns. A listed relation also needs its key column (else
+        every row reads its key, then its related record, on its own), and a listed Python
+        property may read any column (``item_name`` reads ``item_code``), so it selects them all.
+        """
+        super()._init_properties()
+        related = [c for c in self.list_columns if self.datamodel.is_relation_many_to_one(c)]
+        self.datamodel.eager = tuple(related)
+        mapper = self.datamodel.obj.__mapper__
+        if any(self.datamodel.is_property_or_function(c) for c in self.list_columns):
+            needed = [attribute.key for attribute in mapper.column_attrs]
+        else:
+            needed = [key.key for column in related for key in mapper.relationships[column].local_columns]
+        self.list_select_columns = list(dict.fromkeys([*self.list_select_columns, *needed]))
+
     def _init_model_schemas(self) -> None:
         super()._init_model_schemas()
         for schema in (self.add_model_schema, self.edit_model_schema):
