@@ -82,12 +82,12 @@ def main(argv: list[str] | None = None) -> int:
                 ("batch", lambda work: reports.batch_figures(work, 100 if args.quick else 1000))],
         "registry": [("registry", _with_app(registry.import_figures, 1000 if args.quick else 10000,
                                             FAB_UPDATE_PERMS=False))],
-        "rest": [("rest", lambda work: rest.rest_figures(20, 20 if args.quick else 60))],
+        "rest": [("rest", lambda work: rest.rest_figures(work, 20, 20 if args.quick else 60))],
     }
     figures: list[Figure] = []
     for group in groups:
         for label, measure in measures[group]:
-            found = measure(url) if group == "rest" else _on_copy(url, label, measure)  # rest builds its own
+            found = _on_copy(url, label, measure)
             for figure in found:
                 figures.append(figure)
                 print(figure.line(), flush=True)

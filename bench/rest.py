@@ -1,5 +1,6 @@
 """REST list throughput: the load script (``python -m loadtest --only rest-list``) against gunicorn
-with 2 workers on 127.0.0.1, the load coming from its own process (locust)."""
+with 2 workers on 127.0.0.1, the load coming from its own process (locust), on a work copy of the
+data set (SQLite or PostgreSQL, whichever the benchmark runs on)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from bench.figures import Figure, at_least, at_most
 from settings import ROOT
 
 
-def rest_figures(users: int, seconds: int) -> list[Figure]:
-    command = [sys.executable, "-m", "loadtest", "--only", "rest-list", "--users", str(users),
+def rest_figures(url: str, users: int, seconds: int) -> list[Figure]:
+    command = [sys.executable, "-m", "loadtest", "--only", "rest-list", "--database", url, "--users", str(users),
                "--seconds", str(seconds), "--workers", "2", "--dir", str(ROOT / "var" / "bench" / "load")]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     values = {}

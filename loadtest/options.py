@@ -22,6 +22,7 @@ class Options:
     only: str
     think: str
     directory: Path
+    database: str | None = None  # an existing, seeded database instead of a fresh SQLite demo
 
 
 def _positive(name: str) -> type:
@@ -71,6 +72,9 @@ def parser() -> argparse.ArgumentParser:
                        help="只跑某一类请求：rest-list = 只压 REST 列表接口")
     found.add_argument("--think", type=_think, default=None,
                        help="每个用户两步之间的停顿秒数“最短,最长”（默认 0.5,1.5；--only rest-list 时为 0）")
+    found.add_argument("--database", default=None,
+                       help="用已有且已写入演示数据的数据库（SQLAlchemy URL，如基准数据集的副本）代替新建的 SQLite 演示库；"
+                            "压力测试会向其中添加记录")
     found.add_argument("--dir", type=Path, default=ROOT / "var" / "load", help="数据库、日志和统计文件所在目录（默认 var/load）")
     return found
 
@@ -86,4 +90,5 @@ def parse(argv: list[str] | None = None) -> Options:
         only=args.only,
         think=_think(args.think or DEFAULT_THINK[args.only]),
         directory=args.dir.resolve(),
+        database=args.database,
     )

@@ -33,11 +33,11 @@ def say(text: str) -> None:
 
 
 def environment(options: Options) -> dict[str, str]:
-    """The platform's configuration for this run: its own SQLite file and evidence folder."""
+    """The platform's configuration for this run: its own SQLite file (or ``--database``) and evidence folder."""
     folder = options.directory
     return {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'load.db'}",
+        "DATABASE_URL": options.database or f"sqlite:///{folder / 'load.db'}",
         "PLATFORM_VAR_DIR": str(folder),
         "EVIDENCE_DIR": str(folder / "evidence"),
         "PLATFORM_ENV": "development",  # plain HTTP on 127.0.0.1: the session cookie must not be HTTPS-only
@@ -77,11 +77,13 @@ def step(title: str, command: list[str], env: dict[str, str], log: Path) -> None
 
 
 def prepare(options: Options, env: dict[str, str]) -> Path:
-    """Migrate and seed through the platform's own CLI, then add the journeys' records."""
+    """Migrate and seed through the platform's own CLI (a ``--database`` is seeded already), then add
+    the journeys' records."""
     log = options.directory / "prepare.log"
     python = sys.executable
     step("迁移数据库（flask db upgrade）", [python, "-m", "flask", "--app", "app", "db", "upgrade"], env, log)
-    step("写入演示数据（flask demo）", [python, "-m", "flask", "--app", "app", "demo"], env, log)
+    if options.database is None:
+        step("写入演示数据（flask demo）", [python, "-m", "flask", "--app", "app", "demo"], env, log)
     targets = options.directory / "targets.json"
     step("准备压力测试记录", [python, "-m", "loadtest.fixtures", str(targets), str(options.users)], env, log)
     return targets
