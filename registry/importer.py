@@ -1,8 +1,9 @@
 """Upsert registry rows: enterprises by 统一社会信用代码, projects by 施工许可证号.
 
-Rows are checked first (a row with problems is reported with every problem and skipped), then each
-good row is written in its own savepoint, so a row the database refuses is reported and the others
-still land. Work is committed every ``batch_size`` rows, so memory stays flat on long files.
+Rows are checked first (a row with problems is reported with every problem and skipped), then the
+good rows of a batch are written in one savepoint. When the database refuses any of them, that
+savepoint is rolled back and the batch is written again with a savepoint per row, so the refused
+row is reported and the others still land. Work is committed every ``batch_size`` rows, so memory stays flat on long files.
 An empty optional cell (项目经理, 建筑面积, 项目地址) never erases a stored value.
 """
 
@@ -103,6 +104,21 @@ class _Writer:
         self.enterprises = {e.credit_code: e for e in session.scalars(select(Enterprise).where(Enterprise.credit_code.in_(self.codes)))}
         self.projects = {p.permit_no: p for p in session.scalars(select(Project).where(Project.permit_no.in_(self.permits)))}
 
+    def write_all(self, batch: list[tuple[int, Valid]]) -> bool:
+        """Every row of the batch in one savepoint (one flush); False, with nothing written or
+        counted, when the database refuses any of them: then ``write`` finds which, row by row."""
+        tallies: list[tuple[str, dict[str, int]]] = []
+        try:
+            with self.session.begin_nested():
+                for _, row in batch:
+                    counts: dict[str, int] = {}
+                    tallies.append((self._upsert(row, counts), counts))
+        except SQLAlchemyError:
+            return False
+        for status, counts in tallies:
+            self._count(status, counts)
+        return True
+
     def write(self, number: int, row: Valid) -> None:
         counts: dict[str, int] = {}
         try:
@@ -116,6 +132,9 @@ class _Writer:
             reason = str(getattr(error, "orig", error)).strip().splitlines()[0][:200]
             self.report.reject(number, [("记录", f"数据库拒绝保存：{reason}")])
             return
+        self._count(status, counts)
+
+    def _count(self, status: str, counts: dict[str, int]) -> None:
         setattr(self.report, status, getattr(self.report, status) + 1)
         for key, value in counts.items():
             setattr(self.report, key, getattr(self.report, key) + value)
@@ -199,9 +218,10 @@ def import_rows(session: Session, pack: Pack, rows: Iterable[Row], progress: Cal
                 good.append((number, row))
         if good:
             _begin(session)
-            writer = _Writer(session, report, good)
-            for number, row in good:
-                writer.write(number, row)
+            if not _Writer(session, report, good).write_all(good):
+                writer = _Writer(session, report, good)  # fresh lookups: the batch's savepoint was rolled back
+                for number, row in good:
+                    writer.write(number, row)
             session.commit()
         done += len(batch)
         if progress is not None:
