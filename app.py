@@ -17,6 +17,7 @@ from accounts import password_policy
 from criteria import load_pack
 from i18n import compile_catalogues
 from models import audit, db, pack_models
+from models.criteria_versions import PackVersions
 from models.pack_sync import sync_districts
 from settings import DEV_SECRET_KEY, ROOT, default_config
 from views import login
@@ -44,7 +45,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", password_policy.fab_validator)
 
     pack = load_pack(app.config["CRITERIA_PACK"])
-    app.extensions["criteria_pack"] = pack
+    app.extensions["criteria_pack"] = pack  # what the tables, screens and permissions are built from
+    app.extensions["criteria_versions"] = PackVersions(pack)  # the pack of every stored version
     app.extensions["kind_models"] = pack_models(pack)
     resources = views.all_resources(pack, app.extensions["kind_models"])
     app.config["AUTH_ROLE_ADMIN"] = pack.admin_role.label
@@ -65,7 +67,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         guard_query(app)
         if ready:
             sync_districts(db.session, pack)
-        else:
+        if inspect(db.engine).has_table("criteria_version"):
+            app.extensions["criteria_versions"].note_running(db.session)
+        if not ready:
             log.warning("数据库尚未初始化：请先运行 flask --app app db upgrade")
 
     app.add_template_filter(display, "num")

@@ -260,6 +260,15 @@ def run_backup(directory: Path, echo: Callable[[str], None] = click.echo) -> tup
     return folder, manifest
 
 
+def backup_before_change(directory: Path, echo: Callable[[str], None] = click.echo) -> Path:
+    """A complete backup (database included) before a destructive schema change, or BackupFailed."""
+    folder, manifest = run_backup(directory, echo)
+    if not manifest["database"]["file"]:
+        raise BackupFailed(f"数据库未能备份（{manifest['database']['check']}），未做任何结构变更。"
+                           f"请先手动备份：{manifest['database']['instructions']}")
+    return folder
+
+
 SUMMARY_TABLES = {"enterprise": "企业", "project": "项目", "attachment": "附件", "review_history": "审核记录",
                   "audit_log": "审计日志", "ab_user": "用户"}
 

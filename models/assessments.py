@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    MetaData,
     Numeric,
     String,
     Table,
@@ -29,8 +30,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from criteria.pack import HeaderField, Kind, Pack
-from models.base import Stamped
+from models.base import Stamped, stamp_columns
 from models.core import Enterprise, Project
+from models.criteria_versions import CriteriaVersion  # noqa: F401  (the table the versions refer to)
 
 PHONE_LENGTH = 30
 CHOICE_LENGTH = 64
@@ -89,6 +91,51 @@ def _describe(self: Any) -> str:
     return f"{subject or ''} {self.period or ''}".strip()
 
 
+def _assessment_columns(kind: Kind) -> dict[str, Column]:
+    """New column objects of a kind's assessment table (built-in columns, then header fields)."""
+    columns = {
+        "id": Column(Integer, primary_key=True),
+        "enterprise_id": Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True),
+        "project_id": Column(Integer, ForeignKey("project.id"), nullable=kind.subject != "project", index=True),
+        "period": Column(String(20), nullable=False, index=True, default=_this_year),
+        "state": Column(String(30), nullable=False, default="draft", index=True),
+        "criteria_pack": Column(String(40), nullable=False),
+        "criteria_version": Column(String(80), nullable=False),  # as shown and printed
+        # The stored version the record was filed under: its scoring, screens and form use it.
+        "criteria_version_id": Column(Integer, ForeignKey("criteria_version.id"), nullable=False, index=True),
+        "total": Column(Numeric(7, 2)),
+        "grade": Column(String(30)),
+        # The scorer's verdict, fixed when the record reaches a final state (see
+        # models.record_scores.settle): final grades read it instead of rescoring every item.
+        "result": Column(JSON),
+        # Optimistic locking: a save based on an outdated read fails instead of overwriting.
+        "lock_version": Column(Integer, nullable=False, default=1, server_default="1"),
+    }
+    for field in kind.header_fields:
+        columns[field.code] = Column(column_type(field), info={"label": field.label})
+    return columns
+
+
+def _assessment_indexes(table: str) -> tuple[Index, ...]:
+    # A subject's records of a period: what recomputing one enterprise's grades reads.
+    return (Index(f"ix_{table}_enterprise_period", "enterprise_id", "period", "state"),
+            Index(f"ix_{table}_project_period", "project_id", "period", "state"))
+
+
+def _item_columns(table: str) -> dict[str, Column]:
+    return {
+        "id": Column(Integer, primary_key=True),
+        "assessment_id": Column(Integer, ForeignKey(f"{table}.id", ondelete="CASCADE"), nullable=False, index=True),
+        "item_code": Column(String(64), nullable=False),
+        "not_applicable": Column(Boolean, nullable=False, default=False),
+        "self_score": Column(Numeric(6, 2)),
+        "assessed_score": Column(Numeric(6, 2)),
+        "results": Column(JSON),
+        "opinion": Column(Text),
+        "review_status": Column(String(20), nullable=False, default="pending"),
+    }
+
+
 def kind_models(kind: Kind) -> KindModels:
     """The mapped classes of ``kind``, generated once per process for each table layout."""
     signature = _signature(kind)
@@ -96,38 +143,20 @@ def kind_models(kind: Kind) -> KindModels:
         return _generated[signature]
     name = class_name(kind.code)
     table = table_name(kind.code)
-    # Optimistic locking: a save based on an outdated read fails instead of overwriting.
-    lock_version = Column(Integer, nullable=False, default=1, server_default="1")
+    columns = _assessment_columns(kind)
     attrs: dict[str, Any] = {
         "__tablename__": table,
-        # A subject's records of a period: what recomputing one enterprise's grades reads.
-        "__table_args__": (Index(f"ix_{table}_enterprise_period", "enterprise_id", "period", "state"),
-                           Index(f"ix_{table}_project_period", "project_id", "period", "state"),
-                           {"extend_existing": True}),
+        "__table_args__": (*_assessment_indexes(table), {"extend_existing": True}),
         "kind_code": kind.code,
-        "id": Column(Integer, primary_key=True),
-        "enterprise_id": Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True),
+        **columns,
         "enterprise": relationship(Enterprise),
-        "project_id": Column(Integer, ForeignKey("project.id"), nullable=kind.subject != "project", index=True),
         "project": relationship(Project),
-        "period": Column(String(20), nullable=False, index=True, default=_this_year),
-        "state": Column(String(30), nullable=False, default="draft", index=True),
-        "criteria_pack": Column(String(40), nullable=False),
-        "criteria_version": Column(String(80), nullable=False),
-        "total": Column(Numeric(7, 2)),
-        "grade": Column(String(30)),
-        # The scorer's verdict, fixed when the record reaches a final state (see
-        # models.record_scores.settle): final grades read it instead of rescoring every item.
-        "result": Column(JSON),
-        "lock_version": lock_version,
-        "__mapper_args__": {"version_id_col": lock_version},
+        "__mapper_args__": {"version_id_col": columns["lock_version"]},
         "scope_enterprise": "enterprise_id",
         "scope_kind": kind.code,  # reached only by roles that fill or review this kind
         "scope_district": "project.district_id" if kind.subject == "project" else "enterprise.district_id",
         "__str__": _describe,
     }
-    for field in kind.header_fields:
-        attrs[field.code] = Column(column_type(field), info={"label": field.label})
     assessment = type(f"{name}Assessment", (Stamped, Model), attrs)
 
     item = type(
@@ -137,16 +166,8 @@ def kind_models(kind: Kind) -> KindModels:
             "__tablename__": f"{table}_item",
             "__table_args__": (UniqueConstraint("assessment_id", "item_code"), {"extend_existing": True}),
             "kind_code": kind.code,
-            "id": Column(Integer, primary_key=True),
-            "assessment_id": Column(Integer, ForeignKey(f"{table}.id", ondelete="CASCADE"), nullable=False, index=True),
+            **_item_columns(table),
             "assessment": relationship(assessment, back_populates="items"),
-            "item_code": Column(String(64), nullable=False),
-            "not_applicable": Column(Boolean, nullable=False, default=False),
-            "self_score": Column(Numeric(6, 2)),
-            "assessed_score": Column(Numeric(6, 2)),
-            "results": Column(JSON),
-            "opinion": Column(Text),
-            "review_status": Column(String(20), nullable=False, default="pending"),
             "scope_via": "assessment",
             "__str__": lambda self: self.item_code,
         },
@@ -173,3 +194,29 @@ def pack_tables(pack: Pack) -> list[Table]:
         for table in Model.metadata.sorted_tables
         if table.name in generated or table.name not in all_generated
     ]
+
+
+def generated_table_names() -> set[str]:
+    """Tables generated for any kind of any pack loaded in this process."""
+    return {t.name for models in _generated.values() for t in models.tables}
+
+
+def schema_metadata(pack: Pack) -> MetaData:
+    """The whole schema ``pack`` needs, as new Table objects: the core tables and one assessment and
+    one item table per kind, built from this pack alone (the shared metadata of the mapped classes
+    keeps every column any loaded pack ever declared, so it cannot tell what a revision dropped)."""
+    metadata = MetaData()
+    others = generated_table_names()
+    for table in Model.metadata.sorted_tables:
+        if table.name not in others:
+            table.to_metadata(metadata)
+    def named(columns: dict[str, Column]) -> list[Column]:
+        for name, column in columns.items():
+            column.name = column.key = name
+        return list(columns.values())
+
+    for kind in pack.kinds.values():
+        table = table_name(kind.code)
+        Table(table, metadata, *named({**_assessment_columns(kind), **stamp_columns()}), *_assessment_indexes(table))
+        Table(f"{table}_item", metadata, *named(_item_columns(table)), UniqueConstraint("assessment_id", "item_code"))
+    return metadata
