@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 import views
 from accounts import password_policy
 from criteria import load_pack
-from i18n import compile_catalogues
+from i18n import compile_admin_catalogue, compile_catalogues
 from models import audit, db, pack_models
 from models.criteria_versions import PackVersions
 from models.pack_sync import sync_districts
 from settings import DEV_SECRET_KEY, ROOT, default_config
-from views import login
+from views import criteria_admin, login
 from views.api_query import guard_query
 from views.csrf import protect
 from views.factory import display
@@ -32,6 +32,7 @@ logging.getLogger("flask_appbuilder.security.manager").addFilter(
     lambda record: "No user yet created" not in record.getMessage()
 )
 MIGRATIONS = ROOT / "migrations"
+EDITOR_MENU = "考核标准维护"  # a menu link only the administrator role holds (FAB grants it every permission)
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -51,7 +52,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     resources = views.all_resources(pack, app.extensions["kind_models"])
     app.config["AUTH_ROLE_ADMIN"] = pack.admin_role.label
     app.config["FAB_ROLES"] = role_definitions(pack, resources)
-    compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
+    translations = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])  # FAB prepends its own folder later
+    compile_catalogues(translations)
+    compile_admin_catalogue(translations)
 
     db.init_app(app)
     audit.install(Session)
@@ -62,6 +65,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         appbuilder = AppBuilder(update_perms=ready)
         appbuilder.init_app(app, db.session)
         views.register(appbuilder, resources)
+        criteria_admin.install(app, translations)
+        appbuilder.add_link(EDITOR_MENU, href=f"{criteria_admin.URL}/", category="Security", category_label="系统管理")
         protect(app)
         login.install(app)
         guard_query(app)
@@ -84,6 +89,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             return {"message": "未找到该记录，或它不在您的数据范围内"}, 404
         return render_template("not_found.html", base_template=app.appbuilder.base_template,
                                appbuilder=app.appbuilder), 404
+
+    @app.errorhandler(403)
+    def _forbidden(_error: Exception) -> Any:
+        if request.path.startswith("/api/"):
+            return {"message": "无权执行此操作"}, 403
+        return render_template("forbidden.html", base_template=app.appbuilder.base_template,
+                               appbuilder=app.appbuilder), 403
 
     @app.errorhandler(413)
     def _too_large(_error: Exception) -> Any:

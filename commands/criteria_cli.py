@@ -102,6 +102,8 @@ def apply_pack(pack: Pack, force: bool, backup_dir: Path, echo: Callable[[str], 
               help="破坏性变更前的备份目录（默认 BACKUP_DIR，即 var/backups）")
 def apply(force: bool, backup_dir: Path | None) -> None:
     """Create (and, with --force, drop) the tables and columns the pack needs, in one transaction."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from commands.backup import BackupFailed
     from models.schema_sync import ChangeRefused
 
@@ -110,6 +112,9 @@ def apply(force: bool, backup_dir: Path | None) -> None:
         done, folder = apply_pack(pack, force, backup_dir or Path(current_app.config["BACKUP_DIR"]), click.echo)
     except (ChangeRefused, BackupFailed) as refused:
         click.echo(f"拒绝执行：{refused.message if isinstance(refused, BackupFailed) else refused}", err=True)
+        sys.exit(1)
+    except SQLAlchemyError as error:
+        click.echo(f"执行结构变更时数据库报错，全部变更已撤销：{error}", err=True)
         sys.exit(1)
     for line in done:
         click.echo(line)
