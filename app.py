@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, flash, redirect, render_template, request, session
 from flask_appbuilder import AppBuilder
+from flask_wtf.csrf import CSRFError
 from flask_migrate import Migrate
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
@@ -89,6 +90,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             return {"message": "未找到该记录，或它不在您的数据范围内"}, 404
         return render_template("not_found.html", base_template=app.appbuilder.base_template,
                                appbuilder=app.appbuilder), 404
+
+    @app.errorhandler(CSRFError)
+    def _csrf_refused(_error: Exception) -> Any:
+        message = "页面已过期或来源不明（缺少有效的安全令牌），未做任何修改；请刷新页面后重新提交。"
+        if request.path.startswith("/api/"):
+            return {"message": message}, 400
+        return render_template("refused.html", message=message, base_template=app.appbuilder.base_template,
+                               appbuilder=app.appbuilder), 400
 
     @app.errorhandler(403)
     def _forbidden(_error: Exception) -> Any:
