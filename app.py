@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import Flask, flash, redirect, render_template, request, session
 from flask_appbuilder import AppBuilder
-from flask_wtf.csrf import CSRFError
 from flask_migrate import Migrate
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 

@@ -102,7 +102,8 @@ def test_an_invalid_save_changes_nothing_and_names_every_problem(app_for_pack, p
     client = app.test_client()
     login(client, "admin")
     text = (pack_copy / "general.yaml").read_text(encoding="utf-8")
-    broken = text.replace("    max: 20\n", "    max: 0\n", 1).replace("    name: 安全生产投入\n", "    name: 安全生产投入\n    weight: 3\n", 1)
+    broken = text.replace("    max: 20\n", "    max: 0\n", 1)
+    broken = broken.replace("    name: 安全生产投入\n", "    name: 安全生产投入\n    weight: 3\n", 1)
     line_max = broken.splitlines().index("    max: 0") + 1
     line_weight = broken.splitlines().index("    weight: 3") + 1
     before = pack_state(app, pack_copy)

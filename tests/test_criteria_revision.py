@@ -120,6 +120,7 @@ def test_a_revision_leaves_approved_assessments_as_they_were(app_for_pack, pack_
     new = file_and_approve(app, client, KIND, enterprise_id, filler, "district_authority_laoshan", eighty_percent, HEADER)
     total, grade, result, label, version_id, rows = stored(app, new)
     assert (total, grade) == (Decimal("80.00"), NEW_LABEL) and version_id == latest.id
+    assert result["grade_label"] == NEW_LABEL and label.endswith(f"第{latest.number}版")
     assert "safety_informatization" in [code for code, _, _ in rows] and len(rows) == len(before[old[0]][5]) + 1
     assert dict((code, own) for code, own, _ in rows)["safety_investment"] == Decimal("8.0")
     page, pdf = seen_by(app, [new])[new]
