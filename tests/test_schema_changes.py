@@ -3,8 +3,12 @@ database, applied in one transaction; dropping data only when forced, and only a
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from models import db
 from models.schema_sync import apply, plan
@@ -84,6 +88,30 @@ def test_dropping_a_field_that_holds_data_needs_force_and_a_backup(revised, app_
     assert (folder / "manifest.json").exists() and (folder / "criteria" / "qingdao" / "general.yaml").exists()
     assert (folder / ("platform.sqlite3" if db_backend(app) == "sqlite" else "platform.dump")).stat().st_size > 0
     assert "self_assessment_summary" not in columns(app) and {"safety_officer", "officer_phone"} <= columns(app)
+
+    # after the restart, assessments of the version that had the field still open and print
+    with app.app_context():
+        model = app.extensions["kind_models"]["general"].assessment
+        old = db.session.scalar(select(model.id).where(model.state == "approved").order_by(model.id).limit(1))
+    restarted = subprocess.run([sys.executable, "-c", RESTARTED, app.config["SQLALCHEMY_DATABASE_URI"],
+                                app.config["CRITERIA_PACK"], str(old)], capture_output=True, text=True, timeout=300,
+                               cwd=Path(__file__).resolve().parent.parent)
+    assert restarted.returncode == 0, restarted.stderr[-2000:]
+    assert restarted.stdout.split() == ["200", "True", "200"]
+
+
+# A new process on the revised pack (this test process also holds the tables of earlier packs).
+RESTARTED = """
+import sys
+from tests.conftest import make_app
+from tests.support import login, visible_text
+app = make_app(sys.argv[1], CRITERIA_PACK=sys.argv[2], FAB_UPDATE_PERMS=False)
+client = app.test_client()
+login(client, "city_station")
+page = client.get(f"/assessment/general/{sys.argv[3]}")
+print(page.status_code, "自评情况说明" in visible_text(page.get_data(as_text=True)),
+      client.get(f"/report/general/{sys.argv[3]}.pdf").status_code)
+"""
 
 
 def db_backend(app) -> str:
