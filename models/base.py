@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from flask import g, has_request_context
 from flask_appbuilder import Model
@@ -26,13 +27,14 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now()
 
 
-def stamp_columns() -> dict[str, Column]:
-    """New column objects for when and by whom a record was created and last changed."""
+def stamp_columns(user: Any = "ab_user.id") -> dict[str, Column]:
+    """New column objects for when and by whom a record was created and last changed (``user``: the
+    column the user references point at, by name or as the Column itself)."""
     return {
         "created_on": Column(DateTime, default=_now, nullable=False),
         "changed_on": Column(DateTime, default=_now, onupdate=_now, nullable=False),
-        "created_by_fk": Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"), default=current_user_id),
-        "changed_by_fk": Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"), default=current_user_id,
+        "created_by_fk": Column(Integer, ForeignKey(user, ondelete="SET NULL"), default=current_user_id),
+        "changed_by_fk": Column(Integer, ForeignKey(user, ondelete="SET NULL"), default=current_user_id,
                                 onupdate=current_user_id),
     }
 
