@@ -9,17 +9,19 @@ from typing import Any
 from flask import Flask, flash, redirect, render_template, request, session
 from flask_appbuilder import AppBuilder
 from flask_migrate import Migrate
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 import views
 from accounts import password_policy
 from criteria import load_pack
-from i18n import compile_catalogues
+from i18n import compile_admin_catalogue, compile_catalogues
 from models import audit, db, pack_models
+from models.criteria_versions import PackVersions
 from models.pack_sync import sync_districts
 from settings import DEV_SECRET_KEY, ROOT, default_config
-from views import login
+from views import criteria_admin, login
 from views.api_query import guard_query
 from views.csrf import protect
 from views.factory import display
@@ -31,6 +33,7 @@ logging.getLogger("flask_appbuilder.security.manager").addFilter(
     lambda record: "No user yet created" not in record.getMessage()
 )
 MIGRATIONS = ROOT / "migrations"
+EDITOR_MENU = "考核标准维护"  # a menu link only the administrator role holds (FAB grants it every permission)
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -44,12 +47,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", password_policy.fab_validator)
 
     pack = load_pack(app.config["CRITERIA_PACK"])
-    app.extensions["criteria_pack"] = pack
+    app.extensions["criteria_pack"] = pack  # what the tables, screens and permissions are built from
+    app.extensions["criteria_versions"] = PackVersions(pack)  # the pack of every stored version
     app.extensions["kind_models"] = pack_models(pack)
     resources = views.all_resources(pack, app.extensions["kind_models"])
     app.config["AUTH_ROLE_ADMIN"] = pack.admin_role.label
     app.config["FAB_ROLES"] = role_definitions(pack, resources)
-    compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
+    translations = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])  # FAB prepends its own folder later
+    compile_catalogues(translations)
+    compile_admin_catalogue(translations)
 
     db.init_app(app)
     audit.install(Session)
@@ -60,12 +66,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         appbuilder = AppBuilder(update_perms=ready)
         appbuilder.init_app(app, db.session)
         views.register(appbuilder, resources)
+        criteria_admin.install(app, translations)
+        appbuilder.add_link(EDITOR_MENU, href=f"{criteria_admin.URL}/", category="Security", category_label="系统管理")
         protect(app)
         login.install(app)
         guard_query(app)
         if ready:
             sync_districts(db.session, pack)
-        else:
+        if inspect(db.engine).has_table("criteria_version"):
+            app.extensions["criteria_versions"].note_running(db.session)
+        if not ready:
             log.warning("数据库尚未初始化：请先运行 flask --app app db upgrade")
 
     app.add_template_filter(display, "num")
@@ -80,6 +90,21 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             return {"message": "未找到该记录，或它不在您的数据范围内"}, 404
         return render_template("not_found.html", base_template=app.appbuilder.base_template,
                                appbuilder=app.appbuilder), 404
+
+    @app.errorhandler(CSRFError)
+    def _csrf_refused(_error: Exception) -> Any:
+        message = "页面已过期或来源不明（缺少有效的安全令牌），未做任何修改；请刷新页面后重新提交。"
+        if request.path.startswith("/api/"):
+            return {"message": message}, 400
+        return render_template("refused.html", message=message, base_template=app.appbuilder.base_template,
+                               appbuilder=app.appbuilder), 400
+
+    @app.errorhandler(403)
+    def _forbidden(_error: Exception) -> Any:
+        if request.path.startswith("/api/"):
+            return {"message": "无权执行此操作"}, 403
+        return render_template("forbidden.html", base_template=app.appbuilder.base_template,
+                               appbuilder=app.appbuilder), 403
 
     @app.errorhandler(413)
     def _too_large(_error: Exception) -> Any:

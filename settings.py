@@ -38,6 +38,8 @@ def default_config() -> dict:
         # Where printed verification codes point (the address people reach the platform at).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000",
         "CRITERIA_PACK": os.environ.get("CRITERIA_PACK") or str(ROOT / "criteria" / "qingdao"),
+        # Where a forced (destructive) criteria schema change writes its backup first.
+        "BACKUP_DIR": os.environ.get("BACKUP_DIR") or str(VAR / "backups"),
         "APP_NAME": "建筑施工安全生产考核平台",
         "BABEL_DEFAULT_LOCALE": "zh",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",

@@ -207,6 +207,9 @@ def manifest_of(app: Any, started: datetime.datetime, database: DatabaseCopy, ev
                 folder: Path) -> dict[str, Any]:
     pack = app.extensions["criteria_pack"]
     db_file = folder / database.file if database.file else None
+    from models.criteria_versions import latest
+
+    stored = latest(db.session, pack.code) if inspect(db.engine).has_table("criteria_version") else None
     return {
         "platform": app.config.get("APP_NAME", ""),
         "created_at": started.isoformat(timespec="seconds"),
@@ -225,7 +228,8 @@ def manifest_of(app: Any, started: datetime.datetime, database: DatabaseCopy, ev
                      "missing": evidence.missing},
         "criteria": {"pack": pack.code, "name": pack.name, "version": pack.version, "content_hash": pack.content_hash,
                      "directory": f"criteria/{pack.path.name}",
-                     "kinds": {code: kind.version_label for code, kind in pack.kinds.items()}},
+                     "kinds": {code: kind.version_label for code, kind in pack.kinds.items()},
+                     "stored_version": stored.number if stored else None},
         "restore": "见 README“备份与恢复”",
     }
 
@@ -260,6 +264,15 @@ def run_backup(directory: Path, echo: Callable[[str], None] = click.echo) -> tup
     return folder, manifest
 
 
+def backup_before_change(directory: Path, echo: Callable[[str], None] = click.echo) -> Path:
+    """A complete backup (database included) before a destructive schema change, or BackupFailed."""
+    folder, manifest = run_backup(directory, echo)
+    if not manifest["database"]["file"]:
+        raise BackupFailed(f"数据库未能备份（{manifest['database']['check']}），未做任何结构变更。"
+                           f"请先手动备份：{manifest['database']['instructions']}")
+    return folder
+
+
 SUMMARY_TABLES = {"enterprise": "企业", "project": "项目", "attachment": "附件", "review_history": "审核记录",
                   "audit_log": "审计日志", "ab_user": "用户"}
 
@@ -283,7 +296,8 @@ def summary(folder: Path, manifest: dict[str, Any], kinds: dict[str, str]) -> li
     if evidence["missing"]:
         lines.append(f"注意：有 {len(evidence['missing'])} 个附件的文件在证明材料目录中不存在（清单见 manifest.json）")
     criteria = manifest["criteria"]
-    lines.append(f"考核标准：{criteria['name']}（{criteria['pack']}，版本 {criteria['version']}）")
+    stored = f"，已记录至第 {criteria['stored_version']} 版" if criteria.get("stored_version") else ""
+    lines.append(f"考核标准：{criteria['name']}（{criteria['pack']}，版本 {criteria['version']}{stored}）")
     lines.append("恢复方法见 README“备份与恢复”。")
     return lines
 

@@ -16,6 +16,7 @@ from commands import demo_city, demo_data, demo_records
 from criteria.pack import Pack
 from grading import recompute
 from models import District, Enterprise, Project, db
+from models.criteria_versions import Pinned, active_version, pinned_values
 from models.pack_sync import sync_districts
 from models.record_scores import final_states, settle
 
@@ -49,8 +50,9 @@ def _users(pack: Pack, companies: list[Enterprise]) -> list[tuple[str, str, str]
     return rows
 
 
-def _assessments(pack: Pack, companies: list[Enterprise], projects: list[Project]) -> int:
+def _assessments(version: Pinned, companies: list[Enterprise], projects: list[Project]) -> int:
     models = current_app.extensions["kind_models"]
+    pack = version.pack
     rng = random.Random(demo_data.SEED + 2)
     created = 0
     for kind in pack.kinds.values():
@@ -64,8 +66,7 @@ def _assessments(pack: Pack, companies: list[Enterprise], projects: list[Project
             record = assessment_model(
                 period=demo_data.PERIOD,
                 state=states[index % len(states)],
-                criteria_pack=pack.code,
-                criteria_version=kind.version_label,
+                **pinned_values(version, kind),
                 enterprise_id=subject.enterprise_id if kind.subject == "project" else subject.id,
                 project_id=subject.id if kind.subject == "project" else None,
                 **demo_records.header(kind, pack, rng),
@@ -90,6 +91,8 @@ def _assessments(pack: Pack, companies: list[Enterprise], projects: list[Project
 def demo_command(scale: str, seed: int) -> None:
     """填充演示数据（区（市）、企业、项目、各角色用户、示例考核），重复运行不会产生重复数据。"""
     pack: Pack = current_app.extensions["criteria_pack"]
+    current_app.extensions["criteria_versions"].note_running(db.session, "demo")
+    version = active_version()
     sync_districts(db.session, pack)
     districts = {d.code: d for d in db.session.query(District)}
     codes = [d.code for d in pack.districts]
@@ -118,8 +121,8 @@ def demo_command(scale: str, seed: int) -> None:
     db.session.commit()
 
     logins = _users(pack, companies)
-    created = _assessments(pack, companies, projects)
-    recompute(db.session, pack, current_app.extensions["kind_models"], demo_data.PERIOD)
+    created = _assessments(version, companies, projects)
+    recompute(db.session, version.pack, current_app.extensions["kind_models"], demo_data.PERIOD)
     click.echo(f"演示数据：{len(districts)} 个区（市），{len(companies)} 家企业，{len(projects)} 个项目，"
                f"新建示例考核 {created} 份。")
     click.echo(f"所有演示账号的密码：{demo_data.DEMO_PASSWORD}")
@@ -130,6 +133,6 @@ def demo_command(scale: str, seed: int) -> None:
         if shown[label] <= 2:
             click.echo(f"  {username:<28} {label:<10} {scope}")
     if scale != "sample":
-        demo_city.generate(db.session, pack, current_app.extensions["kind_models"], demo_city.SCALES[scale], seed,
+        demo_city.generate(db.session, version, current_app.extensions["kind_models"], demo_city.SCALES[scale], seed,
                            click.echo)
     click.echo(f"管理员登录：用户名 admin，密码 {demo_data.DEMO_PASSWORD}")

@@ -21,9 +21,10 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from commands import demo_data, demo_records
-from criteria.pack import Kind, Pack
+from criteria.pack import Kind
 from grading import recompute
 from models import District, Enterprise, KindModels, Project
+from models.criteria_versions import Pinned, pinned_values
 
 CHUNK = 2000
 
@@ -103,17 +104,16 @@ def _projects(session: Session, scale: Scale, rng: random.Random, districts: lis
     return list(session.execute(select(Project.id, Project.enterprise_id, Project.name).order_by(Project.id)).all())
 
 
-def _records(session: Session, pack: Pack, kind: Kind, models: KindModels, subjects: list[dict[str, Any]],
+def _records(session: Session, version: Pinned, kind: Kind, models: KindModels, subjects: list[dict[str, Any]],
              rng: random.Random, extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> int:
     """Approved records of ``kind`` for ``subjects`` (enterprise_id / project_id), with item rows."""
     state = demo_records.final_state(kind)
     records, item_rows = [], []
     for subject in subjects:
         items = demo_records.items(kind, rng, reviewed=True)
-        result = demo_records.score_rows(pack, kind, items)
-        record = {"period": demo_data.PERIOD, "state": state, "criteria_pack": pack.code,
-                  "criteria_version": kind.version_label, "project_id": None, **subject,
-                  **demo_records.header(kind, pack, rng),
+        result = demo_records.score_rows(version.pack, kind, items)
+        record = {"period": demo_data.PERIOD, "state": state, **pinned_values(version, kind), "project_id": None,
+                  **subject, **demo_records.header(kind, version.pack, rng),
                   "total": result.total if result else None, "grade": result.grade_label if result else None,
                   "result": result.summary() if result else None}
         if extra:
@@ -131,9 +131,11 @@ def _filed(session: Session, models: KindModels, column: str) -> set[int]:
     return set(session.execute(select(table.c[column]).where(table.c.period == demo_data.PERIOD)).scalars())
 
 
-def generate(session: Session, pack: Pack, models: dict[str, KindModels], scale: Scale, seed: int,
+def generate(session: Session, version: Pinned, models: dict[str, KindModels], scale: Scale, seed: int,
              echo: Callable[[str], None]) -> None:
-    """Top the database up to ``scale`` (in one transaction) and recompute the period's grades."""
+    """Top the database up to ``scale`` (in one transaction) and recompute the period's grades; the
+    records are filed under ``version``."""
+    pack = version.pack
     rng = random.Random(seed)
     started = time.perf_counter()
     districts = list(session.execute(select(District.id).order_by(District.sort_order, District.id)).scalars())
@@ -154,16 +156,16 @@ def generate(session: Session, pack: Pack, models: dict[str, KindModels], scale:
                     values[rules["project_field"]] = next(names)
                 return values
 
-            count = _records(session, pack, kind, kind_models, subjects, rng, daily)
+            count = _records(session, version, kind, kind_models, subjects, rng, daily)
         elif kind.subject == "project":
             have = _count(session, kind_models.assessment.id, kind_models.assessment.period == demo_data.PERIOD)
             wanted = max(0, scale.project_assessments - have)
             subjects = [{"project_id": pid, "enterprise_id": owner}
                         for pid, owner, _ in (projects[i % len(projects)] for i in range(wanted))]
-            count = _records(session, pack, kind, kind_models, subjects, rng)
+            count = _records(session, version, kind, kind_models, subjects, rng)
         else:
             done = _filed(session, kind_models, "enterprise_id")
-            count = _records(session, pack, kind, kind_models,
+            count = _records(session, version, kind, kind_models,
                              [{"enterprise_id": e} for e in enterprises if e not in done], rng)
         echo(f"{kind.name}：新建 {count} 份")
     session.commit()

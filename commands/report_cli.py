@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from models import db
+from models.criteria_versions import kind_for, pack_for
 
 
 class ReportGroup(AppGroup):
@@ -46,7 +47,7 @@ def form(kind_code: str, record_id: int, output: str, blank: bool) -> None:
     if record is None:
         click.echo(f"未找到 {pack.kinds[kind_code].name} 第 {record_id} 号记录", err=True)
         sys.exit(2)
-    Path(output).write_bytes(render_record(db.session, pack, pack.kinds[kind_code], record, blank, _base_url()))
+    Path(output).write_bytes(render_record(db.session, pack_for(record), kind_for(record), record, blank, _base_url()))
     click.echo(f"已生成 {output}")
 
 
@@ -73,7 +74,8 @@ def batch(kind_code: str, period: str, output: str) -> None:
             try:
                 record = db.session.get(model, pk)
                 name = f"{pk:06d}_{file_name(kind, record)}".replace("/", "_")
-                (target / name).write_bytes(render_record(db.session, pack, kind, record, False, _base_url()))
+                (target / name).write_bytes(render_record(db.session, pack_for(record), kind_for(record), record, False,
+                                                          _base_url()))
             except Exception as exc:  # one bad record must not stop the batch
                 db.session.rollback()
                 failures.append(f"第 {pk} 号记录：{exc}")

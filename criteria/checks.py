@@ -16,7 +16,8 @@ Found = tuple[str, str, str]  # (file key, path, message)
 BUILT_IN_COLUMNS = frozenset(
     {
         "id", "enterprise_id", "enterprise", "project_id", "project", "period", "state",
-        "criteria_version", "criteria_pack", "total", "grade", "created_on", "changed_on",
+        "criteria_version", "criteria_version_id", "criteria_pack", "total", "grade", "result", "lock_version",
+        "created_on", "changed_on",
         "created_by_fk", "changed_by_fk", "created_by", "changed_by", "items", "assessment_id",
     }
 )

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from marshmallow import Schema, ValidationError, fields, validate
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+FILE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.ya?ml$")
 
 _BASE = {"required": "is required", "null": "must not be empty"}
 
@@ -37,6 +38,16 @@ class Code(Text):
         text = super()._deserialize(value, attr, data, **kwargs)
         if not CODE_RE.match(text):
             raise ValidationError(f"'{text}' is not a valid code (lower-case letters, digits and _)")
+        return text
+
+
+class FileName(Text):
+    """The name of a YAML file inside the pack folder (no folders: the pack is one flat folder)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not FILE_RE.match(text):
+            raise ValidationError(f"'{text}' is not a file name of the pack folder (letters, digits, _ . -, ending in .yaml)")
         return text
 
 

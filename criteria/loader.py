@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from criteria import checks
 from criteria.errors import CriteriaError, Problem
 from criteria.pack import District, HeaderField, Item, Kind, Pack, RecordEvidence, Role
 from criteria.schema import DistrictsSchema, GradingSchema, KindSchema, PackSchema, RolesSchema
-from criteria.yaml_source import YamlFile, join_path, read_yaml
+from criteria.yaml_source import YamlFile, join_path, parse_yaml, read_yaml
 
 CRITERIA_ROOT = Path(__file__).resolve().parent
 DEFAULT_PACK = CRITERIA_ROOT / "qingdao"
@@ -60,15 +60,50 @@ def _digest(texts: Iterable[str]) -> str:
     return sha.hexdigest()
 
 
-def load_pack(pack_dir: Path | str = DEFAULT_PACK) -> Pack:
-    """Validate every file of the pack in ``pack_dir`` and return it, or raise CriteriaError."""
+Reader = Callable[[str], tuple[YamlFile | None, list[Problem]]]
+
+
+def load_pack(pack_dir: Path | str = DEFAULT_PACK, overrides: Mapping[str, str] | None = None) -> Pack:
+    """Validate every file of the pack in ``pack_dir`` and return it, or raise CriteriaError.
+
+    ``overrides`` maps file names to texts read instead of the files on disk: the criteria editor
+    validates the pack as it would be with the edited file, before the file is replaced.
+    """
     pack_dir = Path(pack_dir).resolve()
     shown = display_path(pack_dir)
+    if not pack_dir.is_dir():
+        raise CriteriaError([Problem(shown, "", "not a directory")])
+    texts = dict(overrides or {})
+
+    def read(file_name: str) -> tuple[YamlFile | None, list[Problem]]:
+        name = f"{shown}/{file_name}"
+        if file_name in texts:
+            return parse_yaml(texts[file_name], name)
+        return read_yaml(pack_dir / file_name, name)
+
+    return _load(read, pack_dir.name, shown, pack_dir)
+
+
+def load_snapshot(files: Mapping[str, str], folder: str, shown: str, path: Path) -> Pack:
+    """The pack held by ``files`` (file name -> text), as a stored criteria version keeps it.
+
+    ``folder`` is the pack folder's name (the pack code), ``shown`` how problems name the pack,
+    ``path`` the folder the pack belongs to (nothing is read from it)."""
+    def read(file_name: str) -> tuple[YamlFile | None, list[Problem]]:
+        name = f"{shown}/{file_name}"
+        if file_name not in files:
+            return None, [Problem(name, "", "file not found")]
+        return parse_yaml(files[file_name], name)
+
+    return _load(read, folder, shown, path)
+
+
+def _load(fetch: Reader, folder: str, shown: str, pack_dir: Path) -> Pack:
     problems: list[Problem] = []
     sources: dict[str, YamlFile] = {}
 
     def read(file_name: str, schema: Schema) -> dict | None:
-        source, found = read_yaml(pack_dir / file_name, f"{shown}/{file_name}")
+        source, found = fetch(file_name)
         problems.extend(found)
         if source is None:
             return None
@@ -77,14 +112,12 @@ def load_pack(pack_dir: Path | str = DEFAULT_PACK) -> Pack:
         problems.extend(found)
         return data
 
-    if not pack_dir.is_dir():
-        raise CriteriaError([Problem(shown, "", "not a directory")])
     pack = read("pack.yaml", PackSchema())
     if pack is None:
         raise CriteriaError(problems)
-    if pack["code"] != pack_dir.name:
+    if pack["code"] != folder:
         problems.append(
-            Problem(f"{shown}/pack.yaml", "code", f"'{pack['code']}' must equal the folder name '{pack_dir.name}'",
+            Problem(f"{shown}/pack.yaml", "code", f"'{pack['code']}' must equal the folder name '{folder}'",
                     sources["pack.yaml"].line_of("code"))
         )
     districts = read(pack["districts"], DistrictsSchema())
@@ -196,4 +229,5 @@ def _build(
         final_grades=tuple(grading["final_grades"]),
         adjustments=grading["adjustments"],
         grading_rounding=grading["rounding"],
+        files={name: sources[name].text for name in sorted(sources)},
     )

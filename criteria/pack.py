@@ -111,6 +111,7 @@ class Pack:
     final_grades: tuple[dict[str, Any], ...]
     adjustments: dict[str, Any]
     grading_rounding: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # the text of every file read, by file name
 
     def role(self, code: str) -> Role:
         return next(r for r in self.roles if r.code == code)

@@ -9,6 +9,7 @@ from marshmallow import ValidationError, validates_schema
 
 from criteria.fields import (
     Code,
+    FileName,
     Flag,
     Integer,
     Items,
@@ -40,10 +41,10 @@ class PackSchema(Versioned):
     code = Code(required=True)
     name = Text(required=True)
     region = Text(required=True)
-    districts = Text(required=True)
-    roles = Text(required=True)
-    grading = Text(required=True)
-    kinds = Items(Text(), required=True, validate=not_empty_list())
+    districts = FileName(required=True)
+    roles = FileName(required=True)
+    grading = FileName(required=True)
+    kinds = Items(FileName(), required=True, validate=not_empty_list())
 
 
 # ---- districts.yaml, roles.yaml -----------------------------------------------------------------

@@ -68,9 +68,21 @@ def read_yaml(path: Path, name: str) -> tuple[YamlFile | None, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None, [Problem(name, "", "file not found")]
+    except IsADirectoryError:
+        return None, [Problem(name, "", "is a directory, not a file")]
     except UnicodeDecodeError as exc:
         return None, [Problem(name, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
-    text = text.replace("\r\n", "\n")
+    return parse_yaml(text, name)
+
+
+def normalise(text: str) -> str:
+    """Line endings as stored and hashed: a browser textarea submits CRLF, files may have CR."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_yaml(text: str, name: str) -> tuple[YamlFile | None, list[Problem]]:
+    """Parse the text of one file; ``name`` is how problems refer to the file."""
+    text = normalise(text)
     loader = SafeLoader(text)
     try:
         node = loader.get_single_node()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from criteria.pack import Kind, Pack
 from models import Enterprise, FinalGradeRecord, GradeAdjustment, KindModels, Project
+from models.criteria_versions import kind_for, pack_for
 from models.record_scores import final_states, settle
 from scoring import ScoreResult, adjust
 from scoring.catalogue import DailyEntry
@@ -89,7 +90,7 @@ def _result(session: Session, pack: Pack, kind: Kind, models: KindModels, record
     if stored is not None:
         return ScoreResult.from_summary(_json(stored))
     record = session.get(models.assessment, record_id)
-    result = settle(pack, kind, record)
+    result = settle(pack_for(record), kind_for(record), record)  # the rules it was filed under
     session.expunge(record)  # written below without touching its version or change time
     table = models.assessment.__table__
     session.execute(update(table).where(table.c.id == record_id)

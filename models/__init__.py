@@ -15,6 +15,7 @@ from models.core import (
     Project,
     ReviewHistory,
 )
+from models.criteria_versions import CriteriaVersion
 from models.grades import FinalGradeRecord
 from models.login import LoginCaptcha
 
@@ -22,6 +23,7 @@ __all__ = [
     "AppUser",
     "Attachment",
     "AuditLog",
+    "CriteriaVersion",
     "District",
     "Enterprise",
     "FinalGradeRecord",

@@ -8,6 +8,7 @@ Item scores live in rows, so adding or renaming an item changes data, not the sc
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    MetaData,
     Numeric,
     String,
     Table,
@@ -29,8 +31,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from criteria.pack import HeaderField, Kind, Pack
-from models.base import Stamped
+from models.base import Stamped, stamp_columns
 from models.core import Enterprise, Project
+from models.criteria_versions import CriteriaVersion  # noqa: F401  (the table the versions refer to)
 
 PHONE_LENGTH = 30
 CHOICE_LENGTH = 64
@@ -89,74 +92,116 @@ def _describe(self: Any) -> str:
     return f"{subject or ''} {self.period or ''}".strip()
 
 
-def kind_models(kind: Kind) -> KindModels:
-    """The mapped classes of ``kind``, generated once per process for each table layout."""
-    signature = _signature(kind)
-    if signature in _generated:
-        return _generated[signature]
-    name = class_name(kind.code)
-    table = table_name(kind.code)
-    # Optimistic locking: a save based on an outdated read fails instead of overwriting.
-    lock_version = Column(Integer, nullable=False, default=1, server_default="1")
-    attrs: dict[str, Any] = {
-        "__tablename__": table,
-        # A subject's records of a period: what recomputing one enterprise's grades reads.
-        "__table_args__": (Index(f"ix_{table}_enterprise_period", "enterprise_id", "period", "state"),
-                           Index(f"ix_{table}_project_period", "project_id", "period", "state"),
-                           {"extend_existing": True}),
-        "kind_code": kind.code,
+def _by_name(target: str) -> str:
+    return target
+
+
+def _shared_column(target: str) -> Column:
+    """The core table's column itself: a reference that resolves from a table of another MetaData."""
+    table, column = target.split(".")
+    return Model.metadata.tables[table].c[column]
+
+
+def _assessment_columns(kind: Kind, refer: Callable[[str], Any] = _by_name) -> dict[str, Column]:
+    """New column objects of a kind's assessment table (built-in columns, then header fields)."""
+    columns = {
         "id": Column(Integer, primary_key=True),
-        "enterprise_id": Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True),
-        "enterprise": relationship(Enterprise),
-        "project_id": Column(Integer, ForeignKey("project.id"), nullable=kind.subject != "project", index=True),
-        "project": relationship(Project),
+        "enterprise_id": Column(Integer, ForeignKey(refer("enterprise.id")), nullable=False, index=True),
+        "project_id": Column(Integer, ForeignKey(refer("project.id")), nullable=kind.subject != "project", index=True),
         "period": Column(String(20), nullable=False, index=True, default=_this_year),
         "state": Column(String(30), nullable=False, default="draft", index=True),
         "criteria_pack": Column(String(40), nullable=False),
-        "criteria_version": Column(String(80), nullable=False),
+        "criteria_version": Column(String(80), nullable=False),  # as shown and printed
+        # The stored version the record was filed under: its scoring, screens and form use it.
+        "criteria_version_id": Column(Integer, ForeignKey(refer("criteria_version.id")), nullable=False, index=True),
         "total": Column(Numeric(7, 2)),
         "grade": Column(String(30)),
         # The scorer's verdict, fixed when the record reaches a final state (see
         # models.record_scores.settle): final grades read it instead of rescoring every item.
         "result": Column(JSON),
-        "lock_version": lock_version,
-        "__mapper_args__": {"version_id_col": lock_version},
+        # Optimistic locking: a save based on an outdated read fails instead of overwriting.
+        "lock_version": Column(Integer, nullable=False, default=1, server_default="1"),
+    }
+    for field in kind.header_fields:
+        columns[field.code] = Column(column_type(field), info={"label": field.label})
+    return columns
+
+
+def _assessment_indexes(table: str) -> tuple[Index, ...]:
+    # A subject's records of a period: what recomputing one enterprise's grades reads.
+    return (Index(f"ix_{table}_enterprise_period", "enterprise_id", "period", "state"),
+            Index(f"ix_{table}_project_period", "project_id", "period", "state"))
+
+
+def _item_columns(table: str) -> dict[str, Column]:
+    return {
+        "id": Column(Integer, primary_key=True),
+        "assessment_id": Column(Integer, ForeignKey(f"{table}.id", ondelete="CASCADE"), nullable=False, index=True),
+        "item_code": Column(String(64), nullable=False),
+        "not_applicable": Column(Boolean, nullable=False, default=False),
+        "self_score": Column(Numeric(6, 2)),
+        "assessed_score": Column(Numeric(6, 2)),
+        "results": Column(JSON),
+        "opinion": Column(Text),
+        "review_status": Column(String(20), nullable=False, default="pending"),
+    }
+
+
+def kind_models(kind: Kind) -> KindModels:
+    """The mapped classes of ``kind``, generated once per process for each table layout.
+
+    A process normally runs one pack, so each kind has one layout, declared in the shared metadata
+    (the one Alembic's migrations and FAB see). A second layout of the same table in one process
+    (tests start apps on revised packs) gets tables of its own MetaData instead of extending the
+    shared ones, so the first layout keeps exactly its columns and the second exactly its own."""
+    signature = _signature(kind)
+    if signature in _generated:
+        return _generated[signature]
+    name = class_name(kind.code)
+    table = table_name(kind.code)
+    shared = table not in generated_table_names()
+    common: dict[str, Any] = {
+        "kind_code": kind.code,
+        "enterprise": relationship(Enterprise),
+        "project": relationship(Project),
         "scope_enterprise": "enterprise_id",
         "scope_kind": kind.code,  # reached only by roles that fill or review this kind
         "scope_district": "project.district_id" if kind.subject == "project" else "enterprise.district_id",
         "__str__": _describe,
     }
-    for field in kind.header_fields:
-        attrs[field.code] = Column(column_type(field), info={"label": field.label})
-    assessment = type(f"{name}Assessment", (Stamped, Model), attrs)
-
-    item = type(
-        f"{name}AssessmentItem",
-        (Model,),
-        {
-            "__tablename__": f"{table}_item",
-            "__table_args__": (UniqueConstraint("assessment_id", "item_code"), {"extend_existing": True}),
-            "kind_code": kind.code,
-            "id": Column(Integer, primary_key=True),
-            "assessment_id": Column(Integer, ForeignKey(f"{table}.id", ondelete="CASCADE"), nullable=False, index=True),
-            "assessment": relationship(assessment, back_populates="items"),
-            "item_code": Column(String(64), nullable=False),
-            "not_applicable": Column(Boolean, nullable=False, default=False),
-            "self_score": Column(Numeric(6, 2)),
-            "assessed_score": Column(Numeric(6, 2)),
-            "results": Column(JSON),
-            "opinion": Column(Text),
-            "review_status": Column(String(20), nullable=False, default="pending"),
-            "scope_via": "assessment",
-            "__str__": lambda self: self.item_code,
-        },
-    )
+    item_common: dict[str, Any] = {"kind_code": kind.code, "scope_via": "assessment",
+                                   "__str__": lambda self: self.item_code}
+    if shared:
+        columns = _assessment_columns(kind)
+        assessment = type(f"{name}Assessment", (Stamped, Model), {
+            "__tablename__": table, "__table_args__": (*_assessment_indexes(table), {"extend_existing": True}),
+            **columns, **common, "__mapper_args__": {"version_id_col": columns["lock_version"]}})
+        item_table: Any = {"__tablename__": f"{table}_item", **_item_columns(table),
+                           "__table_args__": (UniqueConstraint("assessment_id", "item_code"), {"extend_existing": True})}
+    else:
+        metadata = MetaData()
+        own = Table(table, metadata, *_named({**_assessment_columns(kind, _shared_column),
+                                               **stamp_columns(_shared_column("ab_user.id"))}),
+                    *_assessment_indexes(table))
+        assessment = type(f"{name}Assessment", (Model,), {
+            "__table__": own, "__tablename__": table, **common, "__mapper_args__": {"version_id_col": own.c.lock_version}})
+        item_table = {"__tablename__": f"{table}_item", "__table__": Table(f"{table}_item", metadata, *_named(_item_columns(table)),
+                                         UniqueConstraint("assessment_id", "item_code"))}
+    item = type(f"{name}AssessmentItem", (Model,), {
+        **item_table, **item_common, "assessment": relationship(assessment, back_populates="items")})
     assessment.items = relationship(
         item, back_populates="assessment", cascade="all, delete-orphan", order_by=item.id
     )
     models = KindModels(kind.code, assessment, item)
     _generated[signature] = models
     return models
+
+
+def _named(columns: dict[str, Column]) -> list[Column]:
+    """Columns given their names (a Table, unlike a declarative class, takes them from the objects)."""
+    for name, column in columns.items():
+        column.name = column.key = name
+    return list(columns.values())
 
 
 def pack_models(pack: Pack) -> dict[str, KindModels]:
@@ -173,3 +218,24 @@ def pack_tables(pack: Pack) -> list[Table]:
         for table in Model.metadata.sorted_tables
         if table.name in generated or table.name not in all_generated
     ]
+
+
+def generated_table_names() -> set[str]:
+    """Tables generated for any kind of any pack loaded in this process."""
+    return {t.name for models in _generated.values() for t in models.tables}
+
+
+def schema_metadata(pack: Pack) -> MetaData:
+    """The whole schema ``pack`` needs, as new Table objects: the core tables and one assessment and
+    one item table per kind, built from this pack alone (the shared metadata of the mapped classes
+    keeps every column any loaded pack ever declared, so it cannot tell what a revision dropped)."""
+    metadata = MetaData()
+    others = generated_table_names()
+    for table in Model.metadata.sorted_tables:
+        if table.name not in others:
+            table.to_metadata(metadata)
+    for kind in pack.kinds.values():
+        table = table_name(kind.code)
+        Table(table, metadata, *_named({**_assessment_columns(kind), **stamp_columns()}), *_assessment_indexes(table))
+        Table(f"{table}_item", metadata, *_named(_item_columns(table)), UniqueConstraint("assessment_id", "item_code"))
+    return metadata

@@ -56,8 +56,9 @@ def _update_changes(session: Session, obj: Any) -> dict[str, Any]:
     state = inspect(obj)
     found: dict[str, dict[str, Any]] = {}
     unknown: list[str] = []
+    omitted = getattr(obj, "__audit_omit__", frozenset())
     for attribute in state.mapper.column_attrs:
-        if attribute.key in NOISE:
+        if attribute.key in NOISE or attribute.key in omitted:
             continue
         history = state.attrs[attribute.key].history
         if not history.has_changes():
@@ -91,7 +92,10 @@ def _values(obj: Any, side: str) -> dict[str, Any]:
     the values it was given, so no column is reloaded inside the flush."""
     state = inspect(obj)
     found = {}
+    omitted = getattr(obj, "__audit_omit__", frozenset())  # bulky columns the row itself keeps
     for attribute in state.mapper.column_attrs:
+        if attribute.key in omitted:
+            continue
         value = getattr(obj, attribute.key) if side == "from" else state.dict.get(attribute.key)
         if attribute.key not in NOISE and value is not None:
             found[attribute.key] = {side: _shown(attribute.key, value)}

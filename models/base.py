@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from flask import g, has_request_context
 from flask_appbuilder import Model
@@ -26,18 +27,34 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now()
 
 
+def stamp_columns(user: Any = "ab_user.id") -> dict[str, Column]:
+    """New column objects for when and by whom a record was created and last changed (``user``: the
+    column the user references point at, by name or as the Column itself)."""
+    return {
+        "created_on": Column(DateTime, default=_now, nullable=False),
+        "changed_on": Column(DateTime, default=_now, onupdate=_now, nullable=False),
+        "created_by_fk": Column(Integer, ForeignKey(user, ondelete="SET NULL"), default=current_user_id),
+        "changed_by_fk": Column(Integer, ForeignKey(user, ondelete="SET NULL"), default=current_user_id,
+                                onupdate=current_user_id),
+    }
+
+
 class Stamped:
     """When and by whom a record was created and last changed."""
 
-    created_on = Column(DateTime, default=_now, nullable=False)
-    changed_on = Column(DateTime, default=_now, onupdate=_now, nullable=False)
+    # declared_attr without annotations: SQLAlchemy would read an annotation as a mapping
+    @declared_attr
+    def created_on(cls):
+        return stamp_columns()["created_on"]
 
     @declared_attr
-    def created_by_fk(cls):  # no annotation: SQLAlchemy would read it as a mapping
-        return Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"), default=current_user_id)
+    def changed_on(cls):
+        return stamp_columns()["changed_on"]
+
+    @declared_attr
+    def created_by_fk(cls):
+        return stamp_columns()["created_by_fk"]
 
     @declared_attr
     def changed_by_fk(cls):
-        return Column(
-            Integer, ForeignKey("ab_user.id", ondelete="SET NULL"), default=current_user_id, onupdate=current_user_id
-        )
+        return stamp_columns()["changed_by_fk"]

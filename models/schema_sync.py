@@ -1,43 +1,76 @@
-"""Compare the live schema with the tables the pack needs, and apply additive changes.
+"""What the database needs for a pack, and applying it in one transaction.
 
-This is how a new assessment kind declared in YAML gets its tables without a hand-written
-migration: Alembic's autogenerate compares the generated models with the database, and the
-resulting operations run in one transaction. Operations that drop anything are refused.
+A revision that adds a header field, or a whole kind, needs new columns or tables; one that
+removes them leaves columns and tables behind. Alembic's autogenerate comparison of the tables
+generated from the pack (``models.schema_metadata``) with the live schema gives the operations.
+Each is described in Chinese and marked destructive when it drops or alters a table or column
+that holds data: those run only when forced, after a backup. Everything runs in one transaction
+(PostgreSQL has transactional DDL; SQLite too, on a connection that opens the transaction itself,
+with Alembic's batch mode where SQLite cannot alter a table in place).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from alembic.autogenerate import produce_migrations
 from alembic.migration import MigrationContext
 from alembic.operations import Operations, ops
-from flask_appbuilder import Model
+from sqlalchemy import MetaData, create_engine, event, func, select, table
+from sqlalchemy import column as sql_column
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import NullPool
 
 from criteria.pack import Pack
-from models.assessments import pack_tables
+from models.assessments import schema_metadata
 
-ADDITIVE = (ops.CreateTableOp, ops.AddColumnOp, ops.CreateIndexOp, ops.CreateForeignKeyOp, ops.CreateUniqueConstraintOp)
+# Alembic's own bookkeeping is never part of the comparison.
+IGNORED_TABLES = {"alembic_version"}
+# Operations SQLite runs only by copying the table (Alembic batch mode).
+BATCH_ONLY = (ops.DropColumnOp, ops.AlterColumnOp, ops.DropConstraintOp, ops.CreateForeignKeyOp,
+              ops.CreateUniqueConstraintOp)
 
 
-class DestructiveChange(Exception):
-    """The database holds tables or columns the pack no longer declares."""
+class ChangeRefused(Exception):
+    """The plan holds destructive steps and was not forced, or their backup failed."""
 
 
-def _context(connection: Connection, pack: Pack) -> MigrationContext:
-    wanted = {table.name for table in pack_tables(pack)}
+@dataclass(frozen=True)
+class Step:
+    operation: ops.MigrateOperation
+    text: str  # Chinese, for the admin who reviews the plan
+    destructive: bool = False  # drops or alters a table or column that holds data
+    rows: int = 0  # how many rows hold the data concerned
+
+
+@dataclass
+class Plan:
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.steps
+
+    @property
+    def destructive(self) -> list[Step]:
+        return [step for step in self.steps if step.destructive]
+
+    def lines(self) -> list[str]:
+        return [f"{'【破坏性】' if step.destructive else ''}{step.text}" for step in self.steps]
+
+
+def _context(connection: Connection, metadata: MetaData) -> MigrationContext:
+    wanted = set(metadata.tables)
 
     def include_object(obj: object, name: str, type_: str, reflected: bool, compare_to: object) -> bool:
         if type_ == "table":
-            return name in wanted or (reflected and compare_to is None and name != "alembic_version")
+            return name not in IGNORED_TABLES and (name in wanted or (reflected and compare_to is None))
         return True
 
     return MigrationContext.configure(
-        connection,
-        opts={"include_object": include_object, "compare_type": True,
-              "render_as_batch": connection.dialect.name == "sqlite"},
-    )
+        connection, opts={"include_object": include_object, "compare_type": True})
 
 
 def _leaves(operations: list[ops.MigrateOperation]) -> Iterator[ops.MigrateOperation]:
@@ -50,33 +83,106 @@ def _leaves(operations: list[ops.MigrateOperation]) -> Iterator[ops.MigrateOpera
 
 def pending(connection: Connection, pack: Pack) -> list[ops.MigrateOperation]:
     """The operations that would bring the database to what ``pack`` needs."""
-    script = produce_migrations(_context(connection, pack), Model.metadata)
+    metadata = schema_metadata(pack)
+    script = produce_migrations(_context(connection, metadata), metadata)
     return list(_leaves(script.upgrade_ops.ops))
 
 
-def describe(operation: ops.MigrateOperation) -> str:
-    """One line, in Chinese, for the admin who reviews the plan."""
+def _count(connection: Connection, table_name: str, column_name: str | None = None) -> int:
+    target = table(table_name, *([sql_column(column_name)] if column_name else []))
+    query = select(func.count()).select_from(target)
+    if column_name:
+        query = query.where(target.c[column_name].is_not(None))
+    return connection.scalar(query) or 0
+
+
+def _step(connection: Connection, operation: ops.MigrateOperation) -> Step:
     if isinstance(operation, ops.CreateTableOp):
-        return f"新建数据表 {operation.table_name}（{len(operation.columns)} 列）"
+        return Step(operation, f"新建数据表 {operation.table_name}（{len(operation.columns)} 列）")
     if isinstance(operation, ops.AddColumnOp):
-        return f"数据表 {operation.table_name} 新增字段 {operation.column.name}"
+        return Step(operation, f"数据表 {operation.table_name} 新增字段 {operation.column.name}（{operation.column.type}）")
     if isinstance(operation, ops.CreateIndexOp):
-        return f"数据表 {operation.table_name} 新建索引 {operation.index_name}"
+        return Step(operation, f"数据表 {operation.table_name} 新建索引 {operation.index_name}")
+    if isinstance(operation, ops.DropIndexOp):
+        return Step(operation, f"数据表 {operation.table_name} 删除索引 {operation.index_name}")
     if isinstance(operation, ops.DropTableOp):
-        return f"删除数据表 {operation.table_name}（破坏性变更）"
+        rows = _count(connection, operation.table_name)
+        held = f"，其中有 {rows} 条记录" if rows else "（无记录）"
+        return Step(operation, f"删除数据表 {operation.table_name}{held}", rows > 0, rows)
     if isinstance(operation, ops.DropColumnOp):
-        return f"删除字段 {operation.table_name}.{operation.column_name}（破坏性变更）"
-    return f"{type(operation).__name__}（需人工确认）"
+        rows = _count(connection, operation.table_name, operation.column_name)
+        held = f"，有 {rows} 条记录填写了该字段" if rows else "（该字段没有数据）"
+        return Step(operation, f"删除字段 {operation.table_name}.{operation.column_name}{held}", rows > 0, rows)
+    if isinstance(operation, ops.AlterColumnOp):
+        rows = _count(connection, operation.table_name, operation.column_name)
+        parts = []
+        if operation.modify_type is not None:
+            parts.append(f"类型 {operation.existing_type} → {operation.modify_type}")
+        if operation.modify_nullable is not None:
+            parts.append("允许为空" if operation.modify_nullable else "不允许为空")
+        held = f"，有 {rows} 条记录填写了该字段" if rows else "（该字段没有数据）"
+        return Step(operation, f"修改字段 {operation.table_name}.{operation.column_name}：{'，'.join(parts) or '属性'}{held}",
+                    rows > 0, rows)
+    name = getattr(operation, "table_name", "")
+    return Step(operation, f"数据表 {name} 的约束变更（{type(operation).__name__}）".replace("数据表  的", ""))
 
 
-def apply(engine: Engine, pack: Pack) -> list[str]:
-    """Apply the additive operations in one transaction; refuse if any would drop or alter data."""
-    with engine.begin() as connection:
-        operations = pending(connection, pack)
-        refused = [op for op in operations if not isinstance(op, ADDITIVE)]
-        if refused:
-            raise DestructiveChange("；".join(describe(op) for op in refused))
-        runner = Operations(_context(connection, pack))
-        for operation in operations:
+def plan(connection: Connection, pack: Pack) -> Plan:
+    """Every step the database needs for ``pack``, each marked destructive or not."""
+    return Plan([_step(connection, operation) for operation in pending(connection, pack)])
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction that DDL takes part in. pysqlite commits DDL outside transactions it opens
+    itself, so SQLite gets a connection of its own that issues BEGIN (SQLAlchemy's documented
+    recipe); PostgreSQL's DDL is transactional as it is."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            yield connection
+        return
+    dedicated = create_engine(engine.url, poolclass=NullPool)
+    event.listen(dedicated, "connect", lambda dbapi, _record: setattr(dbapi, "isolation_level", None))
+    event.listen(dedicated, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
+    try:
+        with dedicated.begin() as connection:
+            yield connection
+    finally:
+        dedicated.dispose()
+
+
+def _run(connection: Connection, steps: list[Step]) -> None:
+    runner = Operations(MigrationContext.configure(connection))
+    sqlite = connection.dialect.name == "sqlite"
+    for step in steps:
+        operation = step.operation
+        if sqlite and isinstance(operation, BATCH_ONLY):
+            with runner.batch_alter_table(operation.table_name) as batch:
+                batch.invoke(operation)
+        else:
             runner.invoke(operation)
-    return [describe(op) for op in operations]
+
+
+def apply(engine: Engine, pack: Pack, force: bool = False, backup: Callable[[], object] | None = None,
+          runner: Callable[[Connection, list[Step]], None] = _run) -> Plan:
+    """Apply the plan for ``pack`` in one transaction and return it.
+
+    Destructive steps are refused unless ``force``; forced, ``backup`` runs first and must succeed
+    (it raises when it cannot write a complete backup). Nothing changes when anything fails."""
+    with engine.connect() as connection:
+        found = plan(connection, pack)
+    if found.empty:
+        return found
+    if found.destructive:
+        if not force:
+            raise ChangeRefused("以下变更会删除或改动已有数据，未做任何修改（确认后加 --force 执行，执行前会先备份）："
+                                + "；".join(step.text for step in found.destructive))
+        if backup is None:
+            raise ChangeRefused("破坏性变更必须先备份，未做任何修改")
+        backup()
+    with transaction(engine) as connection:
+        again = plan(connection, pack)  # inside the transaction: what is applied is what was checked
+        if [s.text for s in again.destructive] != [s.text for s in found.destructive]:
+            raise ChangeRefused("数据库在检查后发生了变化，未做任何修改；请重新查看变更计划")
+        runner(connection, again.steps)
+    return again

@@ -110,9 +110,13 @@ ENTRIES: list[tuple[str, str, str]] = [
     (r"^ResetPasswordView\.this_form_(get|post)$", "account", "admin"),
     # the permit platform's registry push
     (r"^RegistryApi\.push_projects$", "push", "push"),
+    # the criteria editor (Flask-Admin at /criteria-admin/): files, versions, schema changes; every
+    # view, its index included, is the admin's alone (others: 403, anonymous: the login page)
+    (r"^criteria_(admin|files|versions|schema)\.\w+$", "criteria_admin", "admin"),
 ]
 
-EXCLUDED = {"static", "appbuilder.static"}
+# Package assets only (CSS, JavaScript, fonts): FAB's and Flask-Admin's static folders.
+EXCLUDED = {"static", "appbuilder.static", "criteria_admin.static"}
 
 
 def levels(row: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ import pytest
 from bench.pages import statements
 from commands import demo_city, demo_data
 from models import db
+from models.criteria_versions import active_version
 from tests.support import login
 from views.base import ScopedApi, ScopedModelView
 
@@ -20,7 +21,7 @@ SMALL_CITY = demo_city.Scale(enterprises=130, local=100, projects=150, project_a
 @pytest.fixture
 def busy_app(app):
     with app.app_context():
-        demo_city.generate(db.session, app.extensions["criteria_pack"], app.extensions["kind_models"], SMALL_CITY,
+        demo_city.generate(db.session, active_version(), app.extensions["kind_models"], SMALL_CITY,
                            demo_data.SEED, click.echo)
     return app
 

@@ -21,7 +21,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from models import AppUser, Attachment, Enterprise, FormVerification, GradeAdjustment, Person, Project, ReviewHistory, db
+from models import AppUser, Attachment, CriteriaVersion, Enterprise, FormVerification, GradeAdjustment, Person, Project, ReviewHistory, db
 from models.credit_code import check_character
 from models.evidence import store
 from tests import scope_matrix as matrix
@@ -526,6 +526,21 @@ class Walk:
         expect = expected(self.level(who, res), "W", "in", self.role)
         yield Call("POST", rule.rule, expect, data=None, json=None if expect == "ok" else {"records": [{
             "permit_no": "MATRIX-1", "name": ATTACK, "enterprise_name": ATTACK, "credit_code": "x", "district": "x"}]})
+
+    def door_criteria_admin(self, rule, res, who):
+        """GET every page and POST every write of the editor. A role without access is refused and
+        changes nothing; the admin's POSTs lack their confirmation or content, so nothing changes
+        either (tests/test_criteria_editor.py saves, restores and applies for real)."""
+        expect = expected(self.level(who, res), "R", "in", self.role)
+        with self.app.app_context():
+            version = db.session.scalar(select(CriteriaVersion.id).order_by(CriteriaVersion.id.desc()).limit(1))
+        url = (rule.rule.replace("<path:path>", "general.yaml").replace("<int:version_id>", str(version)))
+        if rule.endpoint == "criteria_files.edit":
+            url += "?path=general.yaml"
+        if "GET" in rule.methods:
+            yield Call("GET", url, expect)
+        if "POST" in rule.methods:
+            yield Call("POST", url, expect, data=self.form(note=ATTACK, path="general.yaml", name=ATTACK))
 
     # attack data: the other enterprise / district as foreign keys, changed names
     def attack_values(self, model: type, api: bool = False) -> dict[str, Any]:

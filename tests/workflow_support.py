@@ -72,3 +72,35 @@ def upload(client: FlaskClient, kind: str, pk: int, item: str, content: bytes = 
 
 def text(answer: Any) -> str:
     return answer.get_data(as_text=True)
+
+
+def file_and_approve(app: Any, client: FlaskClient, kind: str, enterprise_id: int, filler: str, reviewer: str,
+                     score: Any, header: dict[str, Any], period: str = "2027") -> int:
+    """A new assessment filed by ``filler`` through the API, scored with ``score(item)`` for every item of
+    the criteria version it was filed under, evidence uploaded, submitted, then passed item by item and
+    approved by ``reviewer`` on the 办理 page. Returns its id; both users are logged out again."""
+    from models import db
+    from models.criteria_versions import kind_for
+    from tests.support import login
+
+    login(client, filler)
+    answer = client.post(f"/api/v1/assessment_{kind}/", json={"enterprise": enterprise_id, "period": period, **header})
+    assert answer.status_code == 201, answer.get_json()
+    pk = answer.get_json()["id"]
+    with app.app_context():
+        filed = kind_for(db.session.get(app.extensions["kind_models"][kind].assessment, pk))
+    assert "得分已保存" in text(post(client, kind, pk, "scores", {f"score_{i.code}": str(score(i)) for i in filed.items}))
+    for item in filed.items:
+        if item.evidence:
+            assert "已上传" in text(upload(client, kind, pk, item.code))
+    for entry in filed.record_evidence:
+        if entry.required:
+            assert "已上传" in text(upload(client, kind, pk, f"record:{entry.code}"))
+    assert "已提交" in text(post(client, kind, pk, "transition", {"code": "submit", "opinion": "请审核"}))
+    client.get("/logout/")
+    login(client, reviewer)
+    passed = post(client, kind, pk, "review", {f"decision_{i.code}": "pass" for i in filed.items})
+    assert f"已保存 {len(filed.items)} 项审核结果" in text(passed)
+    assert "已审核通过" in text(post(client, kind, pk, "transition", {"code": "approve", "opinion": "同意"}))
+    client.get("/logout/")
+    return pk

@@ -20,7 +20,7 @@ def header_rows(pack: Pack, kind: Kind, record: Any) -> list[tuple[str, Any]]:
     """(label, shown value) of every header field; a choice shows its label, not its code."""
     rows = []
     for field in kind.header_fields:
-        value = getattr(record, field.code)
+        value = getattr(record, field.code, None)  # a field of another version may have no column
         if field.type == "choice" and value:
             value = field_choices(field, kind, pack).get(value, value)
         elif isinstance(value, Decimal):

@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 
 from criteria.pack import HeaderField, Kind, Pack
 from models import KindModels
+from models.criteria_versions import active_version, kind_for, pin
 from models.record_scores import final_states
 from views.base import FieldProblem, Refused
 from views.checks import choice_check, phone_problem, year_problem
@@ -143,22 +144,24 @@ class AssessmentHooks:
         super()._init_forms()
 
     def pre_add(self, item: Any) -> None:
+        """A new assessment is filed under the active criteria version, with its items."""
+        version = active_version()
+        kind = version.pack.kinds[self.kind.code]
         self._complete(item)
-        prefill_from_project(self.kind, item)
-        item.state = self.kind.workflow["initial"]
-        item.criteria_pack = self.pack.code
-        item.criteria_version = self.kind.version_label
+        prefill_from_project(kind, item)
+        item.state = kind.workflow["initial"]
+        pin(item, version, kind)
         item_model = type(item).items.property.mapper.class_
-        item.items = [item_model(item_code=i.code, review_status=self.kind.workflow["item_statuses"][0]["code"])
-                      for i in self.kind.items]
+        item.items = [item_model(item_code=i.code, review_status=kind.workflow["item_statuses"][0]["code"])
+                      for i in kind.items]
 
     def pre_update(self, item: Any) -> None:
-        refuse_unless_editable(self.kind, item)
+        refuse_unless_editable(kind_for(item), item)
         self._keep_project(item)
         self._complete(item)
 
     def pre_delete(self, item: Any) -> None:
-        refuse_unless_editable(self.kind, item)
+        refuse_unless_editable(kind_for(item), item)
 
     def post_add(self, item: Any) -> None:
         super().post_add(item)
@@ -179,12 +182,19 @@ class ItemHooks:
     kind: Kind
 
     def pre_update(self, row: Any) -> None:
-        refuse_unless_editable(self.kind, row.assessment)
+        kind = kind_for(row.assessment)
+        refuse_unless_editable(kind, row.assessment)
         if row.self_score is not None:
             score = Decimal(str(row.self_score))
-            problem = self_score_problem(self.kind.item(row.item_code), score, places_of(self.kind))
+            problem = self_score_problem(kind.item(row.item_code), score, places_of(kind))
             if problem:
                 raise FieldProblem("self_score", problem)
+
+
+def item_name(row: Any) -> str:
+    """An item row's name as the criteria version of its assessment has it."""
+    kind = kind_for(row.assessment)
+    return next((i.name for i in kind.items if i.code == row.item_code), row.item_code)
 
 
 def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]:
@@ -208,9 +218,8 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
             form_fields[field.code] = SelectField(
                 field.label, choices=options, widget=Select2Widget(), description=field_help(kind).get(field.code, "")
             )
-    names = {i.code: i.name for i in kind.items}
     statuses = kind.item_status_labels
-    models.item.item_name = property(lambda row: names.get(row.item_code, row.item_code))
+    models.item.item_name = property(item_name)
     item_resource = Resource(
         name=f"{models.assessment.__name__}Item",
         model=models.item,

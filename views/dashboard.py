@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime
 from typing import Any, ClassVar
 
-from flask import current_app, request
+from flask import request
 from flask_appbuilder import BaseView, expose, has_access
 from sqlalchemy import func
 
 from models import District, FinalGradeRecord, db
+from models.criteria_versions import active_pack
 from views.base import ScopedInterface
 
 COLOURS = {"green": "#5cb85c", "blue": "#337ab7", "yellow": "#f0ad4e", "red": "#d9534f"}
@@ -37,7 +38,7 @@ class GradeDashboardView(BaseView):
     @expose("/dashboard")
     @has_access
     def dashboard(self) -> Any:
-        pack = current_app.extensions["criteria_pack"]
+        pack = active_pack()
         finals = pack.final_grades
         code = request.args.get("grade", finals[-1]["code"])
         spec = next((f for f in finals if f["code"] == code), finals[-1])

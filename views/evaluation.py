@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from criteria.pack import Pack
 from grading import recompute_enterprise
 from models import Enterprise, FinalGradeRecord, GradeAdjustment, db
+from models.criteria_versions import active_pack
 from scoring import adjust
 from views.base import Refused
 from views.checks import year_problem
@@ -57,7 +58,7 @@ class AdjustmentHooks:
     """Checks the adjustment rules before saving, and recomputes the grades it changes after."""
 
     def _pack(self) -> Pack:
-        return current_app.extensions["criteria_pack"]
+        return active_pack()  # final grades of a period follow the criteria in force
 
     def _recompute(self, item: Any) -> None:
         enterprise = db.session.get(Enterprise, item.enterprise_id)

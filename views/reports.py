@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from criteria.pack import Kind, Pack
 from models import AppUser, FormVerification, ReviewHistory, db
+from models.criteria_versions import kind_for, pack_for
 from models.record_scores import score_record
 from reports import FormData, FormItem, FormReview, render_form
 from views.factory import display
-from views.workflow import load_kind, load_record
+from views.workflow import load
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed by hand
 
@@ -61,7 +62,7 @@ def form_data(session: Session, pack: Pack, kind: Kind, record: Any, code: str |
         title=kind.name, subtitle=pack.name, enterprise_name=str(record.enterprise),
         project_name=str(record.project) if record.project_id else None, period=record.period or "",
         state_label=kind.state_labels.get(record.state, record.state),
-        header_fields=[(f.label, str(display(getattr(record, f.code)))) for f in kind.header_fields],
+        header_fields=[(f.label, str(display(getattr(record, f.code, None)))) for f in kind.header_fields],
         items=items, total=total, grade_label=grade, reviews=reviews, criteria_version=record.criteria_version,
         verification_code=code, verify_url=verify_url,
     )
@@ -90,10 +91,9 @@ class ReportView(BaseView):
     @expose("/<kind_code>/<int:pk>.pdf")
     @has_access
     def form(self, kind_code: str, pk: int) -> Any:
-        kind = load_kind(kind_code)
-        record = load_record(kind, pk)
+        kind, record = load(kind_code, pk)
         blank = request.args.get("blank") == "1"
-        pdf = render_record(db.session, current_app.extensions["criteria_pack"], kind, record, blank, request.host_url)
+        pdf = render_record(db.session, pack_for(record), kind, record, blank, request.host_url)
         return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=request.args.get("download") == "1",
                          download_name=file_name(kind, record, blank))
 
@@ -109,11 +109,10 @@ class VerifyView(BaseView):
         found = db.session.query(FormVerification).filter_by(code=code.strip().upper()).one_or_none()
         if found is None:
             return self.render_template("verify.html", found=None, code=code), 404
-        pack = current_app.extensions["criteria_pack"]
-        kind = pack.kinds.get(found.record_kind)
-        model = current_app.extensions["kind_models"][found.record_kind].assessment if kind else None
-        record = db.session.get(model, found.record_id) if model else None
+        models = current_app.extensions["kind_models"].get(found.record_kind)
+        record = db.session.get(models.assessment, found.record_id) if models else None
         if record is None:
             return self.render_template("verify.html", found=None, code=code), 404
+        kind = kind_for(record)
         return self.render_template("verify.html", found=found, code=found.code, kind=kind, record=record,
                                     state=kind.state_labels.get(record.state, record.state))

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from criteria.pack import Kind
 from grading import recompute_enterprise
 from models import AppUser, Attachment, ReviewHistory, db
+from models.criteria_versions import active_pack, kind_for, pack_for
 from models.evidence import digest, path_of, pdf_problem, safe_name, store
 from models.record_scores import final_states
 from views.assessment_page import header_rows, page_context
@@ -42,6 +43,7 @@ CONFLICT = "该考核已被他人修改，请刷新页面后重新操作；本�
 
 
 def load_kind(kind_code: str) -> Kind:
+    """A kind the platform has tables and screens for (404 otherwise)."""
     kind = current_app.extensions["criteria_pack"].kinds.get(kind_code)
     if kind is None:
         abort(404)
@@ -56,6 +58,13 @@ def load_record(kind: Kind, pk: int) -> Any:
     return record
 
 
+def load(kind_code: str, pk: int) -> tuple[Kind, Any]:
+    """The record inside the user's scope, and its kind as the criteria version it was filed under
+    defines it: the page, its scores and its steps follow that version, whatever is active now."""
+    record = load_record(load_kind(kind_code), pk)
+    return kind_for(record), record
+
+
 class AssessmentWorkflowView(BaseView):
     route_base = "/assessment"
     class_permission_name = "AssessmentWorkflow"
@@ -66,8 +75,7 @@ class AssessmentWorkflowView(BaseView):
     # -- reading --------------------------------------------------------------------------------
 
     def _state(self, kind: Kind, record: Any) -> dict[str, Any]:
-        pack = current_app.extensions["criteria_pack"]
-        actor = actor_of(g.user, pack)
+        actor = actor_of(g.user, current_app.extensions["criteria_pack"])  # the roles of this platform
         facts = facts_of(db.session, kind, record)
         can_fill = editable(kind, record.state) and kind.filled_by in actor.roles
         reviewable = [t for t, _ in choices(kind, actor, facts) if "all_items_passed" in t["requires"]]
@@ -80,7 +88,7 @@ class AssessmentWorkflowView(BaseView):
         rows = {row.item_code: row for row in record.items}
         users = {u.id: u for u in db.session.query(AppUser).filter(
             AppUser.id.in_({h.user_id for h in self._history(kind, record)}))}
-        pack = current_app.extensions["criteria_pack"]
+        pack = pack_for(record)
         evidence = evidence_of(db.session, kind, record)
         return self.render_template(
             self.template, kind=kind, record=record, rows=rows, evidence=evidence,
@@ -96,8 +104,8 @@ class AssessmentWorkflowView(BaseView):
     @expose("/<kind_code>/<int:pk>")
     @has_access
     def page(self, kind_code: str, pk: int) -> Any:
-        kind = load_kind(kind_code)
-        return self._render(kind, load_record(kind, pk))
+        kind, record = load(kind_code, pk)
+        return self._render(kind, record)
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -124,8 +132,7 @@ class AssessmentWorkflowView(BaseView):
     def scores(self, kind_code: str, pk: int) -> Any:
         """The filler saves self scores (or, for weighted categories, sub-table results) and 不涉及 marks;
         any error keeps the input and saves nothing."""
-        kind = load_kind(kind_code)
-        record = load_record(kind, pk)
+        kind, record = load(kind_code, pk)
         if not self._state(kind, record)["can_fill"]:
             flash(f"当前状态为“{kind.state_labels.get(record.state)}”，不能修改得分", "danger")
             return self._back(kind, record)
@@ -155,23 +162,21 @@ class AssessmentWorkflowView(BaseView):
     def preview(self, kind_code: str, pk: int) -> Any:
         """The total, grade and reasons of the values in the fill-in table, as the scorer sees them
         (JSON, for the live result next to the table; nothing is saved)."""
-        kind = load_kind(kind_code)
-        load_record(kind, pk)  # the same scope as the page
+        kind, record = load(kind_code, pk)  # the same scope as the page
         unknown = unknown_codes(kind, request.form, SCORE_FIELDS)
         if unknown:
             return jsonify(ok=False, message=unknown_message(kind, unknown)), 422
         entries, errors = read_form(kind, request.form)
         if errors:
             return jsonify(ok=False, message="；".join(errors.values()), errors=errors), 422
-        result = score_preview(current_app.extensions["criteria_pack"], kind, entries)
+        result = score_preview(pack_for(record), kind, entries)
         return jsonify(result), 200 if result["ok"] else 422
 
     @expose("/<kind_code>/<int:pk>/review", methods=["POST"])
     @has_access
     def review(self, kind_code: str, pk: int) -> Any:
         """A reviewer's decisions: ✓ takes the self score, ✗ needs an assessed score and an opinion."""
-        kind = load_kind(kind_code)
-        record = load_record(kind, pk)
+        kind, record = load(kind_code, pk)
         state = self._state(kind, record)
         if not state["can_review"]:
             flash("您不能审核此记录", "danger")
@@ -218,8 +223,7 @@ class AssessmentWorkflowView(BaseView):
     @expose("/<kind_code>/<int:pk>/transition", methods=["POST"])
     @has_access
     def transition(self, kind_code: str, pk: int) -> Any:
-        kind = load_kind(kind_code)
-        record = load_record(kind, pk)
+        kind, record = load(kind_code, pk)
         if self._stale(record):
             flash(CONFLICT, "danger")
             return self._back(kind, record)
@@ -230,10 +234,10 @@ class AssessmentWorkflowView(BaseView):
         except WorkflowRefused as refused:
             flash(str(refused), "danger")
             return self._render(kind, record, values=dict(request.form))
-        pack = current_app.extensions["criteria_pack"]
-        apply_transition(db.session, pack, kind, record, step, actor, opinion)
+        apply_transition(db.session, pack_for(record), kind, record, step, actor, opinion)
         if record.state in final_states(kind):  # the grades it feeds change in the same transaction
-            recompute_enterprise(db.session, pack, current_app.extensions["kind_models"], record.enterprise, record.period)
+            recompute_enterprise(db.session, active_pack(), current_app.extensions["kind_models"], record.enterprise,
+                                 record.period)
         return self._commit(kind, record, f"已{step['label']}，状态：{kind.state_labels[step['to']]}")
 
     # -- evidence -------------------------------------------------------------------------------
@@ -244,8 +248,7 @@ class AssessmentWorkflowView(BaseView):
     @expose("/<kind_code>/<int:pk>/evidence", methods=["POST"])
     @has_access
     def upload(self, kind_code: str, pk: int) -> Any:
-        kind = load_kind(kind_code)
-        record = load_record(kind, pk)
+        kind, record = load(kind_code, pk)
         if not self._state(kind, record)["can_fill"]:
             flash("当前状态不能上传证明材料", "danger")
             return self._back(kind, record)
@@ -285,8 +288,8 @@ class AssessmentWorkflowView(BaseView):
         attachment = ScopedInterface(Attachment).get(attachment_id)
         if attachment is None:
             abort(404)
-        kind = load_kind(attachment.record_kind)
-        return kind, load_record(kind, attachment.record_id), attachment
+        kind, record = load(attachment.record_kind, attachment.record_id)
+        return kind, record, attachment
 
     @expose("/file/<int:attachment_id>")
     @has_access

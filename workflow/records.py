@@ -48,7 +48,10 @@ def _entered(kind: Kind, row: Any) -> bool:
 
 def missing_parts(kind: Kind, record: Any, evidence: dict[str, list[Attachment]]) -> list[str]:
     """What 'complete' still lacks: required header fields, record-level files, item scores, evidence."""
-    missing = [f.label for f in kind.header_fields if f.required and getattr(record, f.code) in (None, "")]
+    # A field of the record's version that the database no longer has (dropped by a later revision)
+    # cannot be filled in, so it cannot be missing either.
+    missing = [f.label for f in kind.header_fields
+               if f.required and hasattr(type(record), f.code) and getattr(record, f.code) in (None, "")]
     missing += [entry.name for entry in kind.record_evidence
                 if entry.required and not evidence.get(record_evidence_key(entry.code))]
     rows = {row.item_code: row for row in record.items}

@@ -1,0 +1,142 @@
+"""Problems of a pack in Chinese, for the criteria editor: file, line, path and what was expected.
+
+``criteria check`` prints the loader's messages as they are; the editor shows the same problems
+to an admin, so each known message shape is said again in Chinese (an unknown one keeps its text).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from criteria.errors import Problem
+
+Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
+
+KEYS = {"code": "代码", "label": "名称"}
+# PyYAML's reasons for a syntax error, the common ones.
+YAML_REASONS = {
+    "mapping values are not allowed in this context":
+        "此处不能出现“键: 值”（常见原因：冒号后的文字含冒号却未加引号，或缩进不对）",
+    "mapping values are not allowed here": "此处不能出现“键: 值”（常见原因：冒号后的文字含冒号却未加引号，或缩进不对）",
+    "could not find expected ':'": "缺少冒号“:”",
+    "found character '\\t' that cannot start any token": "含有制表符（Tab）：YAML 只能用空格缩进",
+    "found unexpected end of stream": "文件意外结束（引号或括号未闭合）",
+    "found undefined alias": "引用了未定义的别名",
+}
+
+
+def yaml_zh(reason: str) -> str:
+    for english, chinese in YAML_REASONS.items():
+        if reason.startswith(english):
+            return chinese
+    return f"文件格式不正确（{reason}）"
+
+
+def _rule(pattern: str, text: str | Callable[[re.Match[str]], str]) -> Rule:
+    render = text if callable(text) else (lambda found, template=text: template.format(*found.groups()))
+    return re.compile(f"^{pattern}$"), render
+
+
+RULES: list[Rule] = [
+    _rule(r"is required", "缺少此项（必填）"),
+    _rule(r"must not be empty", "不能为空"),
+    _rule(r"must be a string", "应为文字"),
+    _rule(r"must be a number", "应为数字"),
+    _rule(r"must be a whole number", "应为整数"),
+    _rule(r"must be true or false", "应为 true 或 false"),
+    _rule(r"must be a list", "应为列表"),
+    _rule(r"must be a mapping", "应为“键: 值”形式的映射"),
+    _rule(r"must be a YAML mapping of keys to values", "文件内容应为“键: 值”形式的 YAML 映射"),
+    _rule(r"unknown key", "不认识的键（拼写错误，或此处不允许该键）"),
+    _rule(r"duplicate key", "键重复"),
+    _rule(r"file not found", "文件不存在"),
+    _rule(r"is a directory, not a file", "这是文件夹，不是文件"),
+    _rule(r"not a directory", "考核标准目录不存在"),
+    _rule(r"not UTF-8 text \((.*)\)", "不是 UTF-8 编码的文本（{0}）"),
+    _rule(r"must list at least one entry", "至少要列出一项"),
+    _rule(r"must be one of: (.*)", "应为以下之一：{0}"),
+    _rule(r"must be greater than (\S+)", "应大于 {0}"),
+    _rule(r"must be at least (\S+)", "应不小于 {0}"),
+    _rule(r"must be between (\S+) and (\S+)", "应在 {0} 到 {1} 之间"),
+    _rule(r"must be greater than min", "应大于 min（最低分）"),
+    _rule(r"'(.*)' is not a valid code \(lower-case letters, digits and _\)",
+          "“{0}”不是有效的代码（只能用小写字母、数字和下划线，且以字母开头）"),
+    _rule(r"'(.*)' is not a file name of the pack folder \(letters, digits, _ \. -, ending in \.yaml\)",
+          "“{0}”不是考核标准目录中的文件名（字母、数字、_ . -，以 .yaml 结尾，不能含目录）"),
+    _rule(r"'(.*)' must equal the folder name '(.*)'", "“{0}”应与目录名“{1}”相同"),
+    _rule(r"'(.*)' is listed twice", "“{0}”列出了两次"),
+    _rule(r"duplicate kind code '(.*)' \(also in (.*)\)", "考核类别代码“{0}”重复（{1} 中也有）"),
+    _rule(r"duplicate (\w+) '(.*)' \(also (.*)\)",
+          lambda found: f"{KEYS.get(found[1], found[1])}“{found[2]}”重复（与 {found[3]} 相同）"),
+    _rule(r"exactly one role must be admin: true \(found (\d+)\)", "必须恰好有一个角色设置 admin: true（现有 {0} 个）"),
+    _rule(r"unknown role '(.*)'", "未知的角色“{0}”（roles.yaml 中没有）"),
+    _rule(r"unknown state '(.*)'", "未知的状态“{0}”（workflow.states 中没有）"),
+    _rule(r"unknown scale '(.*)' \(not in grading\.yaml\)", "未知的等次标准“{0}”（grading.yaml 中没有）"),
+    _rule(r"unknown scale '(.*)'", "未知的等次标准“{0}”"),
+    _rule(r"unknown band '(.*)' of scale '(.*)'", "等次标准“{1}”中没有等次“{0}”"),
+    _rule(r"unknown band '(.*)'", "未知的等次“{0}”"),
+    _rule(r"unknown kind '(.*)'", "未知的考核类别“{0}”"),
+    _rule(r"unknown final grade '(.*)'", "未知的最终等次“{0}”"),
+    _rule(r"unknown veto '(.*)' \(not a veto in any catalogue\)", "未知的否决条目“{0}”（日常考核目录中没有该否决项）"),
+    _rule(r"unknown sub-table '(.*)'", "未知的分项检查评分表“{0}”"),
+    _rule(r"unknown header field '(.*)'", "未知的表头字段“{0}”"),
+    _rule(r"sub-table '(.*)' already feeds (.*)", "分项检查评分表“{0}”已用于 {1}"),
+    _rule(r"sub-table '(.*)' feeds no item", "分项检查评分表“{0}”没有对应的考核项目"),
+    _rule(r"max scores add up to (\S+), but total is (\S+)", "各考核项目满分合计为 {0}，但总分（total）为 {1}"),
+    _rule(r"line max scores add up to (\S+), not (\S+)", "检查项满分合计为 {0}，应为 {1}"),
+    _rule(r"weights add up to (\S+), but weights_total is (\S+)", "权重合计为 {0}，但 weights_total 为 {1}"),
+    _rule(r"gap between (\S+) and (\S+): no band covers it", "{0} 到 {1} 之间没有等次覆盖（等次区间有空档）"),
+    _rule(r"overlaps the band below between (\S+) and (\S+)", "与下一等次在 {0} 到 {1} 之间重叠"),
+    _rule(r"a band reaches (\S+), above the scale max (\S+)", "有等次到达 {0}，超过了最高分 {1}"),
+    _rule(r"'(.*)' is a built-in column name", "“{0}”是内置字段名，不能用作表头字段代码"),
+    _rule(r"the kind has no catalogue", "该考核类别没有目录（catalogue）"),
+    _rule(r"is required when the kind has items", "考核类别有考核项目时必须填写"),
+    _rule(r"is required for weighted categories", "权重分类评分（weighted_categories）时必须填写"),
+    _rule(r"is required when several sub-tables feed a category", "一个类别对应多个分项检查评分表时必须填写"),
+    _rule(r"only weighted_categories scoring uses sub-tables", "只有权重分类评分（weighted_categories）使用分项检查评分表"),
+    _rule(r"no catalogue entry is in group '(.*)'", "目录中没有属于分组“{0}”的条目"),
+    _rule(r"is required for catalogue scoring", "目录评分（catalogue）时必须填写"),
+    _rule(r"a kind with a catalogue must use catalogue scoring", "有目录的考核类别必须使用目录评分（catalogue）"),
+    _rule(r"exactly one status must mean '(.*)' \(found (\d+)\)", "必须恰好有一个审核结论的含义为“{0}”（现有 {1} 个）"),
+    _rule(r"exactly one of source and composite is required", "source 和 composite 必须且只能填写其一"),
+    _rule(r"is required for projects_in_band_at_least", "条件为 projects_in_band_at_least 时必须填写"),
+    _rule(r"only a string field takes max_length", "只有 string 类型的字段可以设置 max_length"),
+    _rule(r"a choice field needs exactly one of choices and choices_from", "choice 类型的字段必须且只能设置 choices 或 choices_from 其一"),
+    _rule(r"only a choice field takes choices", "只有 choice 类型的字段可以设置选项"),
+    _rule(r"a veto carries no points", "否决条目不能设置分值"),
+    _rule(r"is required for a veto", "否决条目必须填写"),
+    _rule(r"a bonus must be greater than 0", "加分条目的分值应大于 0"),
+    _rule(r"a deduction must be less than 0", "扣分条目的分值应小于 0"),
+    _rule(r"YAML syntax error at line (\d+), column (\d+): (.*)",
+          lambda found: f"YAML 格式错误（第 {found[1]} 行第 {found[2]} 列）：{yaml_zh(found[3])}"),
+    _rule(r"YAML syntax error at line (\S+): (.*)", lambda found: f"YAML 格式错误（第 {found[1]} 行）：{yaml_zh(found[2])}"),
+    _rule(r"YAML syntax error: (.*)", lambda found: f"YAML 格式错误：{yaml_zh(found[1])}"),
+]
+
+
+def message_zh(message: str) -> str:
+    for pattern, render in RULES:
+        found = pattern.match(message)
+        if found:
+            return render(found)
+    return message
+
+
+def line_of(problem: Problem) -> int | None:
+    """The problem's line, also for a syntax error (which names it inside the message)."""
+    if problem.line:
+        return problem.line
+    found = re.search(r"at line (\d+)", problem.message)
+    return int(found.group(1)) if found else None
+
+
+def problem_zh(problem: Problem) -> str:
+    """``文件 第 N 行 路径：说明`` for one problem."""
+    line = line_of(problem)
+    where = [problem.file.rsplit("/", 1)[-1]]
+    if line:
+        where.append(f"第 {line} 行")
+    if problem.path:
+        where.append(problem.path)
+    return f"{' '.join(where)}：{message_zh(problem.message)}"

@@ -1,0 +1,220 @@
+"""Criteria versions: every accepted state of a pack, stored whole, and the pack each record uses.
+
+A version holds the text of every file of the pack, so an assessment pinned to it (its
+``criteria_version_id``) is scored, shown and printed by the rules it was filed under, whatever the
+files on disk say later. A new version is recorded whenever the platform meets a state of its
+pack that the latest version does not hold: when it starts, when the database is upgraded or
+seeded, from the CLI, and when the criteria editor saves a file.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask_appbuilder import Model
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, deferred, relationship
+
+from criteria import Kind, Pack, load_snapshot
+from criteria.structure import fits
+from models.base import _now, current_user_id
+
+log = logging.getLogger(__name__)
+
+SOURCES = {"migration": "数据库升级", "startup": "平台启动", "cli": "命令行", "editor": "在线编辑",
+           "restore": "恢复历史版本", "demo": "演示数据"}
+
+
+class CriteriaVersion(Model):
+    """One accepted state of a pack: the text of all its files, and who recorded it when, and why."""
+
+    __tablename__ = "criteria_version"
+    __table_args__ = (UniqueConstraint("pack_code", "number"),)
+    __audit_omit__ = frozenset({"files"})  # the audit row names the version; the texts stay here
+    scope_admin_only = True
+
+    id = Column(Integer, primary_key=True)
+    pack_code = Column(String(40), nullable=False, index=True)
+    number = Column(Integer, nullable=False)  # 1, 2, ... per pack
+    content_hash = Column(String(64), nullable=False)
+    pack_version = Column(String(40), nullable=False)  # the version pack.yaml declares
+    kind_versions = Column(JSON, nullable=False)  # {kind code: version its file declares}
+    files = deferred(Column(JSON, nullable=False))  # {file name: text}
+    source = Column(String(20), nullable=False)  # a key of SOURCES
+    note = Column(Text)
+    created_by_fk = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
+    created_by = relationship("AppUser")
+    created_on = Column(DateTime, nullable=False, default=_now)
+
+    @property
+    def source_label(self) -> str:
+        return SOURCES.get(self.source, self.source)
+
+    def __str__(self) -> str:
+        return f"第 {self.number} 版"
+
+
+def snapshot_values(pack: Pack) -> dict[str, Any]:
+    """The stored form of a pack state (the migration that introduced versions writes it too)."""
+    return {"pack_code": pack.code, "content_hash": pack.content_hash, "pack_version": pack.version,
+            "kind_versions": {code: kind.version for code, kind in pack.kinds.items()}, "files": dict(pack.files)}
+
+
+def latest(session: Session, pack_code: str) -> CriteriaVersion | None:
+    return session.scalars(select(CriteriaVersion).where(CriteriaVersion.pack_code == pack_code)
+                           .order_by(CriteriaVersion.number.desc()).limit(1)).first()
+
+
+def add_version(session: Session, pack: Pack, source: str, note: str | None = None,
+                user_id: int | None = None) -> CriteriaVersion:
+    """Add a new version holding ``pack`` (the caller commits)."""
+    number = session.scalar(select(func.coalesce(func.max(CriteriaVersion.number), 0))
+                            .where(CriteriaVersion.pack_code == pack.code)) + 1
+    version = CriteriaVersion(**snapshot_values(pack), number=number, source=source, note=note or None,
+                              created_by_fk=user_id if user_id is not None else current_user_id())
+    session.add(version)
+    session.flush()
+    return version
+
+
+def ensure_version(session: Session, pack: Pack, source: str, note: str | None = None) -> tuple[CriteriaVersion, bool]:
+    """The latest version when it holds ``pack``, else a new one; commits a new one. Two processes
+    starting at once may both try: the second finds the first one's row instead."""
+    found = latest(session, pack.code)
+    if found is not None and found.content_hash == pack.content_hash:
+        return found, False
+    try:
+        version = add_version(session, pack, source, note)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        found = latest(session, pack.code)
+        if found is not None and found.content_hash == pack.content_hash:
+            return found, False
+        raise
+    log.info("考核标准 %s 记录为第 %s 版（%s）", pack.code, version.number, SOURCES.get(source, source))
+    return version, True
+
+
+def record_label(kind: Kind, number: int) -> str:
+    """The version an assessment shows and prints: the kind file's version, its hash, the pack version."""
+    return f"{kind.version_label} 第{number}版"
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """A stored version and the pack it holds."""
+
+    id: int | None
+    number: int | None
+    pack: Pack
+
+
+class PackVersions:
+    """The packs of stored versions for one app, built from their snapshots once and kept.
+
+    ``running`` is the pack the platform started on (its tables, screens and permissions come from
+    it). New assessments use the newest version that fits it (criteria.structure): a revision of
+    items, scores or grade bands saved in the editor is used at once by every worker process; one
+    that changes the structure waits for its schema changes and a restart."""
+
+    def __init__(self, running: Pack):
+        self.running = running
+        self.running_id: int | None = None
+        self._packs: dict[int, Pack] = {}
+        self._fits: dict[int, bool] = {}
+
+    def note_running(self, session: Session, source: str = "startup") -> CriteriaVersion:
+        """Record the running pack's state as a version if the latest does not hold it."""
+        note = "平台启动时发现考核标准文件与最新版本不同" if source == "startup" else None
+        version, _ = ensure_version(session, self.running, source, note)
+        self.running_id = version.id
+        self._packs[version.id] = self.running
+        return version
+
+    def pack(self, session: Session, version_id: int | None) -> Pack:
+        """The pack a stored version holds (the running pack when the ids or contents agree)."""
+        if version_id is None:
+            return self.running
+        found = self._packs.get(version_id)
+        if found is None:
+            row = session.get(CriteriaVersion, version_id)
+            if row is None:
+                raise LookupError(f"考核标准版本 {version_id} 不存在")
+            if row.content_hash == self.running.content_hash:
+                found = self.running
+            else:
+                found = load_snapshot(row.files, row.pack_code, f"{row.pack_code}（第{row.number}版）",
+                                      self.running.path)
+            self._packs[version_id] = found
+        return found
+
+    def active(self, session: Session) -> Pinned:
+        """The version new assessments are filed under."""
+        if self.running_id is None:  # started before the database had versions: nothing to choose from
+            return Pinned(None, None, self.running)
+        rows = session.execute(select(CriteriaVersion.id, CriteriaVersion.number)
+                               .where(CriteriaVersion.pack_code == self.running.code)
+                               .order_by(CriteriaVersion.number.desc())).all()
+        for version_id, number in rows:
+            if version_id not in self._fits:
+                self._fits[version_id] = fits(self.running, self.pack(session, version_id))
+            if self._fits[version_id]:
+                return Pinned(version_id, number, self.pack(session, version_id))
+        return Pinned(None, None, self.running)
+
+
+# -- inside a request or command ---------------------------------------------------------------------
+
+def _store() -> PackVersions:
+    from flask import current_app
+
+    return current_app.extensions["criteria_versions"]
+
+
+def _session() -> Session:
+    from models.base import db
+
+    return db.session
+
+
+def pack_for(record: Any) -> Pack:
+    """The pack an assessment was filed under: its scoring, screens and printed form use it."""
+    return _store().pack(_session(), getattr(record, "criteria_version_id", None))
+
+
+def kind_for(record: Any) -> Kind:
+    """The kind of an assessment as its version defines it."""
+    code = type(record).kind_code
+    kind = pack_for(record).kinds.get(code)
+    return kind if kind is not None else _store().running.kinds[code]
+
+
+def active_version() -> Pinned:
+    """The version new assessments use now."""
+    return _store().active(_session())
+
+
+def active_pack() -> Pack:
+    return active_version().pack
+
+
+def pinned_values(version: Pinned, kind: Kind) -> dict[str, Any]:
+    """The columns that file a new assessment of ``kind`` under ``version``."""
+    return {"criteria_pack": version.pack.code, "criteria_version": record_label(kind, version.number or 0),
+            "criteria_version_id": version.id}
+
+
+def pin(record: Any, version: Pinned, kind: Kind) -> None:
+    for key, value in pinned_values(version, kind).items():
+        setattr(record, key, value)
+
+
+def resolver() -> Callable[[Any], Pack]:
+    """``pack_for`` bound to this app, for code that scores stored records outside a view."""
+    store, session = _store(), _session()
+    return lambda record: store.pack(session, getattr(record, "criteria_version_id", None))

@@ -1,0 +1,71 @@
+"""The criteria editor in a real browser: the admin opens a file from the platform's menu, a wrong
+edit is refused with the problem named and the text kept, a right one is saved as a new version."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, login, needs_chromium, playwright_api
+
+
+@pytest.fixture
+def pack_server(app_for_pack: Any, backend: Any) -> Iterator[str]:
+    """The app on an editable copy of the pack, served on a free local port (SQLite only)."""
+    if backend.name != "sqlite":
+        pytest.skip("the browser journey runs once, on SQLite; tests/test_criteria_editor.py covers PostgreSQL")
+    app_for_pack.config["WTF_CSRF_SSL_STRICT"] = False
+    httpd = make_server("127.0.0.1", 0, app_for_pack, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+@needs_chromium
+def test_admin_edits_the_guide_in_the_browser(pack_server, pack_copy):
+    original = (pack_copy / "general.yaml").read_text(encoding="utf-8")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        try:
+            login(page, pack_server, "admin")
+            page.goto(f"{pack_server}/", wait_until="networkidle")
+            page.click("text=系统管理")
+            with page.expect_navigation():
+                page.click("text=考核标准维护")
+            page.click("text=考核标准文件")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(ARTIFACTS / "criteria-files.png"), full_page=True)
+            with page.expect_navigation():
+                page.click("a:text-is('general.yaml')")
+
+            page.fill("#content", original.replace("    max: 20\n", "    max: 0\n", 1))
+            page.fill("#note", "试错")
+            with page.expect_navigation():
+                page.click("text=校验并保存")
+            assert "items[3].max：应大于 0" in page.inner_text("body")
+            assert "max: 0" in page.input_value("#content")  # the typed text is still there
+            page.screenshot(path=str(ARTIFACTS / "criteria-refused.png"), full_page=True)
+            assert (pack_copy / "general.yaml").read_text(encoding="utf-8") == original
+
+            page.fill("#content", original.replace("label: 联系人", "label: 联络人", 1))
+            page.fill("#note", "表头改称联络人")
+            with page.expect_navigation():
+                page.click("text=校验并保存")
+            assert "已保存 general.yaml，记录为考核标准第 2 版" in page.inner_text("body")
+            assert "label: 联络人" in (pack_copy / "general.yaml").read_text(encoding="utf-8")
+
+            page.click("text=版本记录")
+            page.wait_for_load_state("networkidle")
+            with page.expect_navigation():
+                page.click("text=与上一版比较")
+            assert "表头字段（contact_person）更名：“联系人” → “联络人”" in page.inner_text("body")
+            page.screenshot(path=str(ARTIFACTS / "criteria-diff.png"), full_page=True)
+        finally:
+            browser.close()
