@@ -229,6 +229,7 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
         api_resource=f"{models.assessment.__tablename__}_item",
         labels=ITEM_LABELS,
         list_columns=["item_name", "not_applicable", "self_score", "assessed_score", "review_status"],
+        list_reads=("assessment",),  # item_name reads the assessment's criteria version
         show_columns=["assessment", "item_name", "not_applicable", "self_score", "assessed_score", "results",
                       "opinion", "review_status"],
         edit_columns=["not_applicable", "self_score"],  # assessed scores and opinions belong to the review

@@ -114,6 +114,14 @@ class ScopedInterface(SQLAInterface):
         self._write(item, commit)
 
 
+def listed_relations(view: Any) -> tuple[str, ...]:
+    """The many-to-one relations a list reads for each row: the listed ones, and the ones its
+    listed properties read (``list_reads``, e.g. an item row's name comes from its assessment's
+    criteria version)."""
+    listed = [c for c in view.list_columns if view.datamodel.is_relation_many_to_one(c)]
+    return tuple(dict.fromkeys([*listed, *view.list_reads]))
+
+
 class GuardedActions:
     """Action routes of a ModelView that answer like every other route.
 
@@ -165,6 +173,7 @@ class ScopedModelView(GuardedActions, ModelView):
     and whose list (as searched) can be exported."""
 
     page_size = 20
+    list_reads: tuple[str, ...] = ()  # relations the listed properties read (see listed_relations)
     list_template = "scoped_list.html"
     search_filters: dict[str, list] | None = None  # extra filters by column (FAB's API has these; views do not)
 
@@ -190,7 +199,7 @@ class ScopedModelView(GuardedActions, ModelView):
 
     def _init_properties(self) -> None:
         super()._init_properties()
-        self.datamodel.eager = tuple(c for c in self.list_columns if self.datamodel.is_relation_many_to_one(c))
+        self.datamodel.eager = listed_relations(self)
         text = self._text_searched()
         if self.search_filters or text:
             extras = self.search_filters or {}
@@ -341,6 +350,7 @@ class ScopedApi(ModelRestApi):
 
     allow_browser_login = True
     page_size = 20
+    list_reads: tuple[str, ...] = ()  # relations the listed properties read (see listed_relations)
     model2schemaconverter = StrictSchemaConverter
 
     def _init_properties(self) -> None:
@@ -351,8 +361,8 @@ class ScopedApi(ModelRestApi):
         property may read any column (``item_name`` reads ``item_code``), so it selects them all.
         """
         super()._init_properties()
-        related = [c for c in self.list_columns if self.datamodel.is_relation_many_to_one(c)]
-        self.datamodel.eager = tuple(related)
+        related = listed_relations(self)
+        self.datamodel.eager = related
         mapper = self.datamodel.obj.__mapper__
         if any(self.datamodel.is_property_or_function(c) for c in self.list_columns):
             needed = [attribute.key for attribute in mapper.column_attrs]

@@ -84,6 +84,7 @@ class Resource:
     local_tabs: bool = False  # tabs for local / non-local enterprises (is_local)
     deletable: bool = True
     extra_permissions: tuple[str, ...] = ()  # action permissions granted with write access
+    list_reads: tuple[str, ...] = ()  # relations a listed property reads: loaded with the page
 
     @property
     def writes(self) -> list[str]:
@@ -129,6 +130,7 @@ def build_view(resource: Resource) -> type[ScopedModelView]:
             **{c: display for c in {*resource.list_columns, *resource.show_columns}}, **resource.formatters},
         "validators_columns": {c: [FormCheck(*checks)] for c, checks in resource.checks.items()},
         "related_views": resource.related,
+        "list_reads": resource.list_reads,
         "base_permissions": resource.view_permissions(write=True),
     }
     if resource.base_order:
@@ -173,6 +175,7 @@ def build_api(resource: Resource) -> type[ScopedApi]:
         "list_columns": list(dict.fromkeys(["id", *resource.list_columns])),
         "show_columns": list(dict.fromkeys(["id", *resource.show_columns])),
         "search_columns": resource.search_columns,
+        "list_reads": resource.list_reads,
         "validators_columns": {c: ApiCheck(*checks) for c, checks in resource.checks.items()},
         "base_permissions": resource.api_permissions(write=True),
     }
