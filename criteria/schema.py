@@ -9,6 +9,7 @@ from marshmallow import ValidationError, validates_schema
 
 from criteria.fields import (
     Code,
+    Date,
     Flag,
     Integer,
     Items,
@@ -67,6 +68,8 @@ class RoleSchema(Strict):
     admin = Flag(load_default=False)
     registry = Text(load_default="none", validate=one_of("none", "read", "write"))
     adjusts_grades = Flag(load_default=False)  # records dynamic adjustments of final grades
+    self_registration = Flag(load_default=False)  # the role an enterprise's self-registered account gets
+    approves_registrations = Flag(load_default=False)  # approves self-registrations of its district(s)
 
 
 class RolesSchema(Versioned):
@@ -324,17 +327,56 @@ class CatalogueScoringSchema(Strict):
     highest_only_groups = Items(Code(), load_default=list)
 
 
+class RatingScoringSchema(Strict):
+    """No scores: the reviewer rates the submission with one band of the kind's grade scale."""
+
+    method = Text(required=True)
+    bands = Items(Code(), required=True, validate=not_empty_list())  # the bands the reviewer may choose
+
+
 SCORING_METHODS = {
     "sum": SumScoringSchema,
     "weighted_categories": WeightedScoringSchema,
     "catalogue": CatalogueScoringSchema,
+    "rating": RatingScoringSchema,
 }
+
+
+class MaterialSchema(Strict):
+    """One PDF of the materials checklist, kept per enterprise and period."""
+
+    code = Code(required=True)
+    name = Text(required=True)
+    required = Flag(load_default=True)  # submitting needs at least one file
+    rectification = Flag(load_default=False)  # 整改材料: only once a rectification round is opened
+    help = Text()
+
+
+class PersonnelListSchema(Strict):
+    """One personnel list (企业主要负责人, ...): people of the enterprise with their certificate."""
+
+    code = Code(required=True)
+    name = Text(required=True)
+    certificate = Text(required=True)  # the certificate the people of this list hold
+    position_label = Text(load_default="职务")  # what the free-text position column is called (工种, ...)
+    min_count = Integer(load_default=0, validate=at_least(0))  # submitting needs this many people
+
+
+class RectificationSchema(Strict):
+    """整改: a return, or a rating in ``bands``, opens a round with a deadline in working days."""
+
+    bands = Items(Code(), load_default=list)  # ratings that open a round (scoring.bands)
+    state = Code()  # where a rating that opens a round sends the record
+    working_days = Integer(load_default=15, validate=between(1, 365))
+    non_working_days = Items(Date(), load_default=list)  # weekdays that are holidays (法定节假日)
+    extra_working_days = Items(Date(), load_default=list)  # weekend days that are worked (调休上班)
 
 
 class StateSchema(Strict):
     code = Code(required=True)
     label = Text(required=True)
-    editable = Flag(load_default=False)  # the filler may still change the record
+    editable = Flag(load_default=False)  # the filler may still change (and delete) the record
+    rectification = Flag(load_default=False)  # the filler may hand in 整改材料 (only that) and resubmit
 
 
 CONDITIONS = ("complete", "all_items_passed")
@@ -350,6 +392,8 @@ class TransitionSchema(Strict):
     self_review = Flag(load_default=True)  # false: not by the record's own enterprise or creator
     requires = Items(Text(validate=one_of(*CONDITIONS)), load_default=list)
     reopens_rejected_items = Flag(load_default=False)  # rejected items go back to pending
+    rates = Flag(load_default=False)  # the reviewer chooses a band of scoring.bands (rating kinds)
+    opens_rectification = Flag(load_default=False)  # opens a rectification round with its deadline
 
 
 class ItemStatusSchema(Strict):
@@ -388,4 +432,9 @@ class KindSchema(Versioned):
     scoring = OneOfSchemas("method", SCORING_METHODS, required=True)
     subtables = Items(Nested(SubtableSchema), load_default=list)
     catalogue = Items(Nested(EntrySchema), load_default=list)
+    materials = Items(Nested(MaterialSchema), load_default=list)
+    personnel = Items(Nested(PersonnelListSchema), load_default=list)
+    dossier_from = Code()  # show and share the materials and personnel lists another kind declares
+    rectification = Nested(RectificationSchema)
+    one_per_period = Flag(load_default=False)  # one record per subject and period
     workflow = Nested(WorkflowSchema, required=True)
