@@ -5,6 +5,7 @@ Running it again changes nothing: every record is found by its natural key first
 
 from __future__ import annotations
 
+import datetime
 import random
 from decimal import Decimal
 
@@ -73,8 +74,10 @@ def _assessments(pack: Pack, companies: list[Enterprise], projects: list[Project
             reviewed = record.state in final_states(kind)
             item_model = models[kind.code].item
             record.items = [item_model(**row) for row in demo_records.items(kind, rng, reviewed)]
-            if reviewed:
+            if reviewed and kind.items:
                 settle(pack, kind, record)
+            for key, value in demo_records.rating(pack, kind, record.state, datetime.datetime.now()).items():
+                setattr(record, key, value)
             db.session.add(record)
             created += 1
     db.session.commit()
@@ -119,9 +122,15 @@ def demo_command(scale: str, seed: int) -> None:
 
     logins = _users(pack, companies)
     created = _assessments(pack, companies, projects)
+    people = demo_records.people(db.session, pack, companies[0])
+    applications = demo_records.registration(db.session, pack, codes)
     recompute(db.session, pack, current_app.extensions["kind_models"], demo_data.PERIOD)
     click.echo(f"演示数据：{len(districts)} 个区（市），{len(companies)} 家企业，{len(projects)} 个项目，"
                f"新建示例考核 {created} 份。")
+    if people:
+        click.echo(f"人员名单：为 {companies[0].name} 登记示例人员 {people} 名（其中 1 名证书已过期，证书扫描件待上传）。")
+    if applications:
+        click.echo(f"企业注册：待审核的注册申请 {applications} 份（{pack.districts[0].name}主管部门审核）。")
     click.echo(f"所有演示账号的密码：{demo_data.DEMO_PASSWORD}")
     click.echo("账号（部分）：")
     shown: dict[str, int] = {}

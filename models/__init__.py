@@ -15,8 +15,10 @@ from models.core import (
     Project,
     ReviewHistory,
 )
+from models.dossier import EnterpriseMaterial
 from models.grades import FinalGradeRecord
 from models.login import LoginCaptcha
+from models.registration import EnterpriseRegistration
 
 __all__ = [
     "AppUser",
@@ -24,6 +26,8 @@ __all__ = [
     "AuditLog",
     "District",
     "Enterprise",
+    "EnterpriseMaterial",
+    "EnterpriseRegistration",
     "FinalGradeRecord",
     "FormVerification",
     "GradeAdjustment",
