@@ -148,7 +148,8 @@ def check_kind(file: str, kind: dict, roles: set[str], scales: dict[str, dict]) 
     yield from duplicates(file, "materials", kind["materials"])
     yield from duplicates(file, "personnel", kind["personnel"])
     if (kind["materials"] or kind["personnel"]) and kind["subject"] != "enterprise":
-        yield file, "materials" if kind["materials"] else "personnel", "materials and personnel lists belong to an enterprise (subject: enterprise)"
+        yield (file, "materials" if kind["materials"] else "personnel",
+               "materials and personnel lists belong to an enterprise (subject: enterprise)")
     if "dossier_from" in kind and (kind["materials"] or kind["personnel"]):
         yield file, "dossier_from", "a kind either declares materials and personnel or shows another kind's, not both"
 
@@ -156,7 +157,8 @@ def check_kind(file: str, kind: dict, roles: set[str], scales: dict[str, dict]) 
 def check_roles(file: str, roles: list[dict]) -> Iterator[Found]:
     registering = [index for index, role in enumerate(roles) if role["self_registration"]]
     for index in registering[1:]:
-        yield file, f"roles[{index}].self_registration", f"only one role may be given to self-registered accounts (also roles[{registering[0]}])"
+        yield (file, f"roles[{index}].self_registration",
+               f"only one role may be given to self-registered accounts (also roles[{registering[0]}])")
     for index in registering:
         if roles[index]["scope"] != "enterprise":
             yield file, f"roles[{index}].self_registration", "only a role with scope enterprise can be self-registered"
@@ -218,7 +220,8 @@ def check_rectification(file: str, kind: dict) -> Iterator[Found]:
         elif not (state["rectification"] or state["editable"]):
             yield file, "rectification.state", f"state '{state['code']}' lets the filler hand in nothing (mark it rectification: true)"
     if not bands and not any(t["opens_rectification"] for t in workflow["transitions"]):
-        yield file, "rectification", "nothing opens a rectification round: list rectification.bands or mark a transition opens_rectification: true"
+        yield (file, "rectification",
+               "nothing opens a rectification round: list rectification.bands or mark a transition opens_rectification: true")
 
 
 def check_dossiers(kinds: dict[str, dict], kind_files: dict[str, str]) -> Iterator[Found]:

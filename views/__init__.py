@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_appbuilder import AppBuilder
 
 from criteria.pack import Pack
@@ -13,9 +14,9 @@ from views.evaluation import CATEGORY as EVALUATION
 from views.evaluation import adjustment_resource, grade_resources
 from views.factory import Resource, build_api, build_view
 from views.intake import ProjectIntakeView
-from views.registry import BASIC, RECORDS, core_resources
 from views.registration import RegistrationView
 from views.registration_review import RegistrationReviewView, registration_resource
+from views.registry import BASIC, RECORDS, core_resources
 from views.registry_api import RegistryApi
 from views.reports import ReportView, VerifyView
 from views.workflow import AssessmentWorkflowView
@@ -55,7 +56,7 @@ def register(appbuilder: AppBuilder, resources: list[Resource]) -> None:
     appbuilder.add_api(RegistryApi)
     appbuilder.add_view_no_menu(ReportView)
     appbuilder.add_view_no_menu(VerifyView)
-    if appbuilder.app.extensions["criteria_pack"].registration_role is not None:
+    if current_app.extensions["criteria_pack"].registration_role is not None:
         appbuilder.add_view_no_menu(RegistrationView)
         appbuilder.add_view_no_menu(RegistrationReviewView)
     appbuilder.add_view(GradeDashboardView, "等次分布", label="等次分布", category=EVALUATION, category_label=EVALUATION)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, url_for
+from flask import abort, flash, redirect, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.widgets import ListWidget
 from wtforms.fields.core import UnboundField
@@ -65,7 +65,7 @@ class AssessmentListHooks:
         if item is not None and item.state not in editable_states(self.kind):
             label = self.kind.state_labels.get(item.state, item.state)
             flash(f"该考核当前为“{label}”状态，不能修改或删除；只有草稿和已退回的记录可以修改", "danger")
-            return redirect(url_for(f"{type(self).__name__}.list"))
+            abort(redirect(url_for(f"{type(self).__name__}.list")))  # the widget-returning _edit cannot redirect
         return super()._edit(pk)
 
     @action("delete_selected", "删除所选", DELETE_CONFIRMATION, "fa-trash", multiple=True, single=False)

@@ -83,7 +83,10 @@ class DossierView(BaseView):
         code = request.form.get("material_code", "")
         names = {m.code: m.name for m in dossier.shown_materials(_pack(), kind, record)}
         if not self._filler(kind) or code not in dossier.fillable_materials(_pack(), kind, record):
-            if code and code not in names:
+            later = {m.code: m.name for m in _pack().dossier_kind(kind).materials if m.rectification}
+            if code in later and code not in names:
+                flash(f"“{later[code]}”在记录被退回或评定为需整改后才能上传，未上传", "danger")
+            elif code not in names:
                 flash(f"材料“{code[:60]}”不在本考核的申报材料清单中，未上传", "danger")
             else:
                 flash(f"当前状态为“{kind.state_labels.get(record.state, record.state)}”，不能上传该材料", "danger")

@@ -28,7 +28,6 @@ from views.registry import BASIC
 from views.scope import ScopeViolation, ensure_in_scope
 
 
-
 def registration_resource() -> Resource:
     return Resource(
         name="EnterpriseRegistration", model=EnterpriseRegistration, title="注册审核", category=BASIC,
