@@ -97,8 +97,9 @@ def demo_command(scale: str, seed: int) -> None:
     districts = {d.code: d for d in db.session.query(District)}
     codes = [d.code for d in pack.districts]
 
+    city = pack.region.removesuffix("市")
     companies: list[Enterprise] = []
-    for sample in demo_data.enterprises(codes):
+    for sample in demo_data.enterprises(codes, city=city):
         company = db.session.query(Enterprise).filter_by(credit_code=sample.credit_code).first()
         if company is None:
             company = Enterprise(name=sample.name, credit_code=sample.credit_code, is_local=sample.is_local,
@@ -110,7 +111,7 @@ def demo_command(scale: str, seed: int) -> None:
     by_code = {c.credit_code: c for c in companies}
 
     projects: list[Project] = []
-    for sample in demo_data.projects(demo_data.enterprises(codes), codes):
+    for sample in demo_data.projects(demo_data.enterprises(codes, city=city), codes):
         project = db.session.query(Project).filter_by(permit_no=sample.permit_no).first()
         if project is None:
             project = Project(name=sample.name, permit_no=sample.permit_no, enterprise=by_code[sample.enterprise_code],

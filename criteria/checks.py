@@ -228,9 +228,12 @@ def check_dossiers(kinds: dict[str, dict], kind_files: dict[str, str]) -> Iterat
     """At most one kind declares the materials checklist and personnel lists (they are stored per
     enterprise, so two lists would collide); other kinds show them with ``dossier_from``."""
     declaring = [code for code, kind in kinds.items() if kind["materials"] or kind["personnel"]]
-    for code in declaring[1:]:
-        yield kind_files[code], "materials", (f"materials and personnel are declared by kind '{declaring[0]}' already "
-                                              f"(in {kind_files[declaring[0]]}); use dossier_from: {declaring[0]}")
+    if len(declaring) > 1:
+        for code in declaring:
+            others = ", ".join(f"'{other}' ({kind_files[other]})" for other in declaring if other != code)
+            yield kind_files[code], "materials" if kinds[code]["materials"] else "personnel", (
+                f"only one kind may declare materials and personnel lists; {others} declares them too "
+                "(the other kinds show them with dossier_from)")
     for code, kind in kinds.items():
         source = kind.get("dossier_from")
         if source is None:

@@ -124,7 +124,8 @@ def load_pack(pack_dir: Path | str = DEFAULT_PACK) -> Pack:
     for code, kind in kinds.items():
         if roles and grading:
             found += checks.check_kind(kind_files[code], kind, role_codes, scales)
-    found += checks.check_dossiers(kinds, kind_files)
+    if len(kinds) == len(pack["kinds"]):  # references between kinds: only once every kind file is valid
+        found += checks.check_dossiers(kinds, kind_files)
     if grading and len(kinds) == len(pack["kinds"]):
         vetoes = {e["code"] for k in kinds.values() for e in k["catalogue"] if e["kind"] == "veto"}
         found += checks.check_grading(pack["grading"], grading, kinds, vetoes)

@@ -21,6 +21,12 @@ from models.assessments import pack_tables
 ADDITIVE = (ops.CreateTableOp, ops.AddColumnOp, ops.CreateIndexOp, ops.CreateForeignKeyOp, ops.CreateUniqueConstraintOp)
 
 
+def kept_table(name: str) -> bool:
+    """Tables no plan proposes to drop: Alembic's own, and assessment tables of kinds the pack does
+    not declare (another pack's kinds, or a retired kind: assessment records are kept for years)."""
+    return name == "alembic_version" or name.startswith("assessment_")
+
+
 class DestructiveChange(Exception):
     """The database holds tables or columns the pack no longer declares."""
 
@@ -30,7 +36,7 @@ def _context(connection: Connection, pack: Pack) -> MigrationContext:
 
     def include_object(obj: object, name: str, type_: str, reflected: bool, compare_to: object) -> bool:
         if type_ == "table":
-            return name in wanted or (reflected and compare_to is None and name != "alembic_version")
+            return name in wanted or (reflected and compare_to is None and not kept_table(name))
         return True
 
     return MigrationContext.configure(
