@@ -26,7 +26,7 @@ MENU_ORDER = [BASIC, CATEGORY, EVALUATION, RECORDS]
 
 def all_resources(pack: Pack, models: dict[str, KindModels]) -> list[Resource]:
     """Every table's resource, in menu order (a stable sort keeps item rows before their kind)."""
-    resources = core_resources()
+    resources = core_resources(pack)
     if pack.registration_role is not None:
         resources.append(registration_resource())
     for code, kind in pack.kinds.items():
