@@ -19,7 +19,7 @@ from tests.licence_support import (
     upload_material,
 )
 from tests.support import csrf_token, login, visible_text
-from tests.workflow_support import PDF, page_url, post, text
+from tests.workflow_support import PDF, one_page_pdf, page_url, post, text
 from workflow.deadlines import add_working_days
 
 
@@ -196,3 +196,20 @@ def test_the_edit_form_marks_required_basic_information_with_a_red_star(app, cli
         starred = re.search(rf'<label for="{field.code}" control-label>\s*{field.label}{star}', form) is not None
         assert starred == field.required, field.label
     assert not re.search(r'<input[^>]*name="licence_no"[^>]*required', form)  # a draft may be saved without them
+
+
+def test_material_and_certificate_uploads_are_size_capped_and_pdf_only(app, client):
+    enterprise_id, username = enterprise_in(app, "laoshan")
+    login(client, username)
+    pk = new_draft(client, enterprise_id)
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    big = one_page_pdf("x" * 6000)
+    assert "文件过大" in text(upload_material(client, KIND, pk, "business_licence", big, "大文件.pdf"))
+    assert "文件过大" in text(add_person(client, KIND, pk, "principal", "孙负责", 1, scan=big))
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    assert "内容不是 PDF" in text(add_person(client, KIND, pk, "principal", "孙负责", 1, scan=b"GIF89a fake"))
+    upload_material(client, KIND, pk, "business_licence", PDF, "../../etc/执照.pdf")
+    assert records.count(app, Person, enterprise_id=enterprise_id, list_code="principal") == 0
+    with app.app_context():
+        names = [row.file_name for row in db.session.query(EnterpriseMaterial).filter_by(enterprise_id=enterprise_id)]
+    assert names == ["执照.pdf"]  # one upload stored, under its last path part only
