@@ -76,7 +76,7 @@ def _assessments(pack: Pack, companies: list[Enterprise], projects: list[Project
             record.items = [item_model(**row) for row in demo_records.items(kind, rng, reviewed)]
             if reviewed and kind.items:
                 settle(pack, kind, record)
-            for key, value in demo_records.rating(pack, kind, record.state, datetime.datetime.now()).items():
+            for key, value in demo_records.verdict(pack, kind, record.state, datetime.datetime.now()).items():
                 setattr(record, key, value)
             db.session.add(record)
             created += 1

@@ -117,7 +117,7 @@ def _records(session: Session, pack: Pack, kind: Kind, models: KindModels, subje
                   **demo_records.header(kind, pack, rng),
                   "total": result.total if result else None, "grade": result.grade_label if result else None,
                   "result": result.summary() if result else None,
-                  **demo_records.rating(pack, kind, state, datetime.datetime(2026, 3, 1, 9, 0))}
+                  **demo_records.verdict(pack, kind, state, datetime.datetime(2026, 3, 1, 9, 0))}
         if extra:
             record.update(extra(record))
         records.append(record)

@@ -73,9 +73,13 @@ def final_state(kind: Kind) -> str:
     return next(s["code"] for s in kind.workflow["states"] if s["code"] in finals)
 
 
-def rating(pack: Pack, kind: Kind, state: str, opened: datetime.datetime) -> dict[str, Any]:
-    """A rated kind's sample verdict for a record in ``state``: the first band once rated, the first
-    band that opens a rectification round (with its deadline) in the rectification state."""
+def verdict(pack: Pack, kind: Kind, state: str, opened: datetime.datetime) -> dict[str, Any]:
+    """A record's sample verdict in ``state``: an open round (with its deadline) when a return led
+    there; for a rated kind, the first band once rated, and in the rectification state the first
+    band that opens a round."""
+    returned = {t["to"] for t in kind.workflow["transitions"] if t["opens_rectification"]}
+    if kind.rectification and state in returned:  # a return opened a round
+        return {"rectification_opened": opened, "rectification_due": rectification_due(kind.rectification, opened.date())}
     if not kind.rated:
         return {}
     labels = {band["code"]: band["label"] for band in pack.scales[kind.grade_scale]["bands"]}

@@ -213,3 +213,20 @@ def test_material_and_certificate_uploads_are_size_capped_and_pdf_only(app, clie
     with app.app_context():
         names = [row.file_name for row in db.session.query(EnterpriseMaterial).filter_by(enterprise_id=enterprise_id)]
     assert names == ["执照.pdf"]  # one upload stored, under its last path part only
+
+
+def test_a_round_left_unanswered_can_be_ended_keeping_the_rating(app, client):
+    enterprise_id, username = enterprise_in(app, "laoshan")
+    login(client, username)
+    pk = new_draft(client, enterprise_id)
+    fill_dossier(app, client, pk)
+    post(client, KIND, pk, "transition", {"code": "submit", "opinion": "请审核"})
+    client.get("/logout/")
+    login(client, "district_authority_laoshan")
+    post(client, KIND, pk, "transition", {"code": "rate", "rating": "fail", "opinion": "多项材料缺失"})
+    assert "需要填写意见" in text(post(client, KIND, pk, "transition", {"code": "conclude", "opinion": ""}))
+    ended = text(post(client, KIND, pk, "transition", {"code": "conclude", "opinion": "逾期未整改"}))
+    assert "已结束整改（维持评定结果），状态：已评定" in ended
+    record = state_of(app, pk)
+    assert (record.state, record.rating, record.grade) == ("rated", "fail", "不合格")
+    assert steps(app, pk)[-2:] == [("rate", "rectifying"), ("conclude", "rated")]
