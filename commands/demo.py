@@ -5,6 +5,7 @@ Running it again changes nothing: every record is found by its natural key first
 
 from __future__ import annotations
 
+import datetime
 import random
 from decimal import Decimal
 
@@ -74,8 +75,10 @@ def _assessments(version: Pinned, companies: list[Enterprise], projects: list[Pr
             reviewed = record.state in final_states(kind)
             item_model = models[kind.code].item
             record.items = [item_model(**row) for row in demo_records.items(kind, rng, reviewed)]
-            if reviewed:
+            if reviewed and kind.items:
                 settle(pack, kind, record)
+            for key, value in demo_records.verdict(pack, kind, record.state, datetime.datetime.now()).items():
+                setattr(record, key, value)
             db.session.add(record)
             created += 1
     db.session.commit()
@@ -97,8 +100,9 @@ def demo_command(scale: str, seed: int) -> None:
     districts = {d.code: d for d in db.session.query(District)}
     codes = [d.code for d in pack.districts]
 
+    city = pack.region.removesuffix("市")
     companies: list[Enterprise] = []
-    for sample in demo_data.enterprises(codes):
+    for sample in demo_data.enterprises(codes, city=city):
         company = db.session.query(Enterprise).filter_by(credit_code=sample.credit_code).first()
         if company is None:
             company = Enterprise(name=sample.name, credit_code=sample.credit_code, is_local=sample.is_local,
@@ -110,7 +114,7 @@ def demo_command(scale: str, seed: int) -> None:
     by_code = {c.credit_code: c for c in companies}
 
     projects: list[Project] = []
-    for sample in demo_data.projects(demo_data.enterprises(codes), codes):
+    for sample in demo_data.projects(demo_data.enterprises(codes, city=city), codes):
         project = db.session.query(Project).filter_by(permit_no=sample.permit_no).first()
         if project is None:
             project = Project(name=sample.name, permit_no=sample.permit_no, enterprise=by_code[sample.enterprise_code],
@@ -122,9 +126,15 @@ def demo_command(scale: str, seed: int) -> None:
 
     logins = _users(pack, companies)
     created = _assessments(version, companies, projects)
+    people = demo_records.people(db.session, pack, companies[0])
+    applications = demo_records.registration(db.session, pack, codes)
     recompute(db.session, version.pack, current_app.extensions["kind_models"], demo_data.PERIOD)
     click.echo(f"演示数据：{len(districts)} 个区（市），{len(companies)} 家企业，{len(projects)} 个项目，"
                f"新建示例考核 {created} 份。")
+    if people:
+        click.echo(f"人员名单：为 {companies[0].name} 登记示例人员 {people} 名（其中 1 名证书已过期，证书扫描件待上传）。")
+    if applications:
+        click.echo(f"企业注册：待审核的注册申请 {applications} 份（{pack.districts[0].name}主管部门审核）。")
     click.echo(f"所有演示账号的密码：{demo_data.DEMO_PASSWORD}")
     click.echo("账号（部分）：")
     shown: dict[str, int] = {}

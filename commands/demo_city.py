@@ -9,6 +9,7 @@ projects for the project kinds, ``daily_entries`` catalogue entries for the cata
 
 from __future__ import annotations
 
+import datetime
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -115,7 +116,8 @@ def _records(session: Session, version: Pinned, kind: Kind, models: KindModels, 
         record = {"period": demo_data.PERIOD, "state": state, **pinned_values(version, kind), "project_id": None,
                   **subject, **demo_records.header(kind, version.pack, rng),
                   "total": result.total if result else None, "grade": result.grade_label if result else None,
-                  "result": result.summary() if result else None}
+                  "result": result.summary() if result else None,
+                  **demo_records.verdict(version.pack, kind, state, datetime.datetime(2026, 3, 1, 9, 0))}
         if extra:
             record.update(extra(record))
         records.append(record)

@@ -45,13 +45,15 @@ def credit_code(rng: random.Random) -> str:
     return body + check_character(body)
 
 
-def enterprises(district_codes: list[str], count: int = 30, non_local: int = 8) -> list[DemoEnterprise]:
+def enterprises(district_codes: list[str], count: int = 30, non_local: int = 8, city: str = "青岛") -> list[DemoEnterprise]:
+    """``city`` names the local enterprises (the pack's region without 市); others come from elsewhere."""
     rng = random.Random(SEED)
+    elsewhere = [place for place in ("青岛", *OUT_OF_TOWN) if place != city][:len(OUT_OF_TOWN)]
     found = []
     for index in range(count):
         local = index < count - non_local
         trade = TRADE_NAMES[index % len(TRADE_NAMES)]
-        name = f"青岛{trade}建设集团有限公司" if local else f"{OUT_OF_TOWN[index % len(OUT_OF_TOWN)]}{trade}建工有限公司"
+        name = f"{city}{trade}建设集团有限公司" if local else f"{elsewhere[index % len(elsewhere)]}{trade}建工有限公司"
         found.append(
             DemoEnterprise(
                 name=name,

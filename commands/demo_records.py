@@ -8,10 +8,16 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
 from commands import demo_data
 from criteria.pack import HeaderField, Kind, Pack
+from models import District, Enterprise, EnterpriseRegistration, Person
+from models.id_number import check_character as id_check
 from models.record_scores import final_states, score_record
 from scoring import ScoreResult
+from workflow.deadlines import rectification_due
 from workflow.rules import status_for
 
 
@@ -65,3 +71,64 @@ def final_state(kind: Kind) -> str:
     """The first final state in the order the workflow lists them (the approved one)."""
     finals = final_states(kind)
     return next(s["code"] for s in kind.workflow["states"] if s["code"] in finals)
+
+
+def verdict(pack: Pack, kind: Kind, state: str, opened: datetime.datetime) -> dict[str, Any]:
+    """A record's sample verdict in ``state``: an open round (with its deadline) when a return led
+    there; for a rated kind, the first band once rated, and in the rectification state the first
+    band that opens a round."""
+    returned = {t["to"] for t in kind.workflow["transitions"] if t["opens_rectification"]}
+    if kind.rectification and state in returned:  # a return opened a round
+        return {"rectification_opened": opened, "rectification_due": rectification_due(kind.rectification, opened.date())}
+    if not kind.rated:
+        return {}
+    labels = {band["code"]: band["label"] for band in pack.scales[kind.grade_scale]["bands"]}
+    if kind.rectification and state == kind.rectification.get("state") and kind.rectification_bands:
+        band = kind.rectification_bands[0]
+        return {"rating": band, "grade": labels[band], "rectification_opened": opened,
+                "rectification_due": rectification_due(kind.rectification, opened.date())}
+    if state in final_states(kind):
+        return {"rating": kind.rating_bands[0], "grade": labels[kind.rating_bands[0]]}
+    return {}
+
+
+def _id_number(rng: random.Random) -> str:
+    body = "370202" + f"{rng.randint(1965, 1995)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}" + f"{rng.randint(0, 999):03d}"
+    return body + id_check(body)
+
+
+def people(session: Session, pack: Pack, company: Enterprise) -> int:
+    """Sample people on the pack's personnel lists for one enterprise (none when it has some)."""
+    if not pack.personnel_lists or session.query(Person).filter_by(enterprise_id=company.id).filter(
+            Person.list_code.isnot(None)).count():
+        return 0
+    rng = random.Random(demo_data.SEED + 3)
+    today = datetime.date.today()
+    created = 0
+    for index, entry in enumerate(pack.personnel_lists):
+        valid = today.replace(year=today.year + 2) if index else today - datetime.timedelta(days=30)
+        session.add(Person(enterprise_id=company.id, list_code=entry.code, name=demo_data.MANAGERS[index],
+                           id_number=_id_number(rng), role="电工" if entry.position_label == "工种" else None,
+                           certificate_no=f"鲁建安{chr(65 + index)}（2024）{rng.randint(100000, 999999)}",
+                           certificate_valid_until=valid))
+        created += 1
+    session.commit()
+    return created
+
+
+DEMO_APPLICANT = "apply_demo"
+
+
+def registration(session: Session, pack: Pack, district_codes: list[str]) -> int:
+    """One pending self-registration (user name ``apply_demo``) awaiting the first district's approval."""
+    if pack.registration_role is None or session.query(EnterpriseRegistration).filter_by(username=DEMO_APPLICANT).count():
+        return 0
+    district = session.query(District).filter_by(code=district_codes[0]).one()
+    code = demo_data.credit_code(random.Random(demo_data.SEED + 4))
+    session.add(EnterpriseRegistration(
+        enterprise_name="青岛示范申请建设有限公司" if pack.region.startswith("青岛") else f"{pack.region[:-1]}示范申请建设有限公司",
+        credit_code=code, district=district, contact_person="刘申请", mobile="13800000001",
+        username=DEMO_APPLICANT, password_hash=generate_password_hash(demo_data.DEMO_PASSWORD),
+        state="pending", pending_credit_code=code, pending_username=DEMO_APPLICANT))
+    session.commit()
+    return 1

@@ -19,6 +19,7 @@ BUILT_IN_COLUMNS = frozenset(
         "criteria_version", "criteria_version_id", "criteria_pack", "total", "grade", "result", "lock_version",
         "created_on", "changed_on",
         "created_by_fk", "changed_by_fk", "created_by", "changed_by", "items", "assessment_id",
+        "rating", "rectification_opened", "rectification_due", "dossier",
     }
 )
 
@@ -139,9 +140,112 @@ def check_kind(file: str, kind: dict, roles: set[str], scales: dict[str, dict]) 
             yield file, "catalogue", "is required for catalogue scoring"
     elif kind["catalogue"] and not items:
         yield file, "scoring.method", "a kind with a catalogue must use catalogue scoring"
-    if method != "catalogue" and not items:
+    if method == "rating":
+        yield from check_rating(file, kind, band_codes if scale else None)
+    elif method != "catalogue" and not items:
         yield file, "items", "must list at least one item"
     yield from check_workflow(file, kind["workflow"], roles)
+    yield from check_rectification(file, kind)
+    yield from duplicates(file, "materials", kind["materials"])
+    yield from duplicates(file, "personnel", kind["personnel"])
+    if (kind["materials"] or kind["personnel"]) and kind["subject"] != "enterprise":
+        yield (file, "materials" if kind["materials"] else "personnel",
+               "materials and personnel lists belong to an enterprise (subject: enterprise)")
+    if "dossier_from" in kind and (kind["materials"] or kind["personnel"]):
+        yield file, "dossier_from", "a kind either declares materials and personnel or shows another kind's, not both"
+
+
+def check_roles(file: str, roles: list[dict]) -> Iterator[Found]:
+    registering = [index for index, role in enumerate(roles) if role["self_registration"]]
+    for index in registering[1:]:
+        yield (file, f"roles[{index}].self_registration",
+               f"only one role may be given to self-registered accounts (also roles[{registering[0]}])")
+    for index in registering:
+        if roles[index]["scope"] != "enterprise":
+            yield file, f"roles[{index}].self_registration", "only a role with scope enterprise can be self-registered"
+    for index, role in enumerate(roles):
+        if role["approves_registrations"] and role["scope"] not in ("district", "all"):
+            yield file, f"roles[{index}].approves_registrations", "only a role with scope district or all approves registrations"
+
+
+def check_rating(file: str, kind: dict, band_codes: set[str] | None) -> Iterator[Found]:
+    """A rated kind: no items, a scale, bands of that scale, a transition that rates."""
+    if kind["items"]:
+        yield file, "items", "a kind rated by the reviewer (scoring.method rating) has no scored items"
+    if "grade_scale" not in kind:
+        yield file, "grade_scale", "is required when the reviewer rates the kind (scoring.method rating)"
+    bands = kind["scoring"]["bands"]
+    for index, band in enumerate(bands):
+        if band_codes is not None and band not in band_codes:
+            yield file, f"scoring.bands[{index}]", f"unknown band '{band}' of scale '{kind['grade_scale']}'"
+        if band in bands[:index]:
+            yield file, f"scoring.bands[{index}]", f"band '{band}' is listed twice"
+    if not any(t["rates"] for t in kind["workflow"]["transitions"]):
+        yield file, "workflow.transitions", "no transition rates the record (rates: true), but scoring.method is rating"
+
+
+def check_rectification(file: str, kind: dict) -> Iterator[Found]:
+    """整改 rounds: what opens them, where a rating sends the record, and what only they show."""
+    rectification = kind.get("rectification")
+    workflow = kind["workflow"]
+    states = {s["code"]: s for s in workflow["states"]}
+    rated = kind["scoring"]["method"] == "rating"
+    for index, transition in enumerate(workflow["transitions"]):
+        path = f"workflow.transitions[{index}]"
+        if transition["rates"] and not rated:
+            yield file, f"{path}.rates", "only a kind rated by the reviewer (scoring.method rating) has a rating transition"
+        if transition["opens_rectification"] and not rectification:
+            yield file, f"{path}.opens_rectification", "the kind declares no rectification block"
+    for index, state in enumerate(workflow["states"]):
+        if state["rectification"] and not rectification:
+            yield file, f"workflow.states[{index}].rectification", "the kind declares no rectification block"
+    for index, material in enumerate(kind["materials"]):
+        if material["rectification"] and not rectification:
+            yield file, f"materials[{index}].rectification", "the kind declares no rectification block"
+    if not rectification:
+        return
+    bands = rectification["bands"]
+    rating_bands = kind["scoring"].get("bands", []) if rated else []
+    for index, band in enumerate(bands):
+        if not rated:
+            yield file, f"rectification.bands[{index}]", "only a kind rated by the reviewer (scoring.method rating) opens rounds by rating"
+            break
+        if band not in rating_bands:
+            yield file, f"rectification.bands[{index}]", f"band '{band}' is not one the reviewer may choose (scoring.bands)"
+    if bands and "state" not in rectification:
+        yield file, "rectification.state", "is required when ratings open a rectification round (rectification.bands)"
+    elif "state" in rectification:
+        state = states.get(rectification["state"])
+        if state is None:
+            yield file, "rectification.state", f"unknown state '{rectification['state']}'"
+        elif not (state["rectification"] or state["editable"]):
+            yield file, "rectification.state", f"state '{state['code']}' lets the filler hand in nothing (mark it rectification: true)"
+    if not bands and not any(t["opens_rectification"] for t in workflow["transitions"]):
+        yield (file, "rectification",
+               "nothing opens a rectification round: list rectification.bands or mark a transition opens_rectification: true")
+
+
+def check_dossiers(kinds: dict[str, dict], kind_files: dict[str, str]) -> Iterator[Found]:
+    """At most one kind declares the materials checklist and personnel lists (they are stored per
+    enterprise, so two lists would collide); other kinds show them with ``dossier_from``."""
+    declaring = [code for code, kind in kinds.items() if kind["materials"] or kind["personnel"]]
+    if len(declaring) > 1:
+        for code in declaring:
+            others = ", ".join(f"'{other}' ({kind_files[other]})" for other in declaring if other != code)
+            yield kind_files[code], "materials" if kinds[code]["materials"] else "personnel", (
+                f"only one kind may declare materials and personnel lists; {others} declares them too "
+                "(the other kinds show them with dossier_from)")
+    for code, kind in kinds.items():
+        source = kind.get("dossier_from")
+        if source is None:
+            continue
+        target = kinds.get(source)
+        if target is None or source == code:
+            yield kind_files[code], "dossier_from", f"unknown kind '{source}'"
+        elif not (target["materials"] or target["personnel"]):
+            yield kind_files[code], "dossier_from", f"kind '{source}' declares no materials or personnel"
+        elif target["subject"] != kind["subject"]:
+            yield kind_files[code], "dossier_from", f"kind '{source}' is about a {target['subject']}, this kind about a {kind['subject']}"
 
 
 def check_workflow(file: str, workflow: dict, roles: set[str]) -> Iterator[Found]:
@@ -193,6 +297,8 @@ def check_grading(
         source = final.get("source")
         if source and source["kind"] not in kinds:
             yield file, f"{path}.source.kind", f"unknown kind '{source['kind']}'"
+        elif source and kinds[source["kind"]]["scoring"]["method"] == "rating":
+            yield file, f"{path}.source.kind", f"kind '{source['kind']}' is rated by the reviewer and has no score to grade"
         composite = final.get("composite")
         if composite:
             weights = Decimal(0)

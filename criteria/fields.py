@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -78,6 +79,24 @@ class Flag(fields.Field):
         if not isinstance(value, bool):
             raise self.make_error("invalid")
         return value
+
+
+class Date(fields.Field):
+    """A calendar date: YAML's unquoted 2026-10-01, or the same written as a string."""
+
+    default_error_messages = _messages(invalid="must be a date (YYYY-MM-DD)")
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> datetime.date:
+        if isinstance(value, datetime.datetime):
+            raise self.make_error("invalid")
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise self.make_error("invalid")
 
 
 class Items(fields.List):

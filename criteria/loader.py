@@ -12,7 +12,7 @@ from marshmallow import Schema, ValidationError
 
 from criteria import checks
 from criteria.errors import CriteriaError, Problem
-from criteria.pack import District, HeaderField, Item, Kind, Pack, RecordEvidence, Role
+from criteria.pack import District, HeaderField, Item, Kind, Material, Pack, PersonnelList, RecordEvidence, Role
 from criteria.schema import DistrictsSchema, GradingSchema, KindSchema, PackSchema, RolesSchema
 from criteria.yaml_source import YamlFile, join_path, parse_yaml, read_yaml
 
@@ -151,11 +151,14 @@ def _load(fetch: Reader, folder: str, shown: str, pack_dir: Path) -> Pack:
         admins = [r for r in roles["roles"] if r["admin"]]
         if len(admins) != 1:
             found.append((pack["roles"], "roles", f"exactly one role must be admin: true (found {len(admins)})"))
+        found += checks.check_roles(pack["roles"], roles["roles"])
     role_codes = {r["code"] for r in roles["roles"]} if roles else set()
     scales = {s["code"]: s for s in grading["scales"]} if grading else {}
     for code, kind in kinds.items():
         if roles and grading:
             found += checks.check_kind(kind_files[code], kind, role_codes, scales)
+    if len(kinds) == len(pack["kinds"]):  # references between kinds: only once every kind file is valid
+        found += checks.check_dossiers(kinds, kind_files)
     if grading and len(kinds) == len(pack["kinds"]):
         vetoes = {e["code"] for k in kinds.values() for e in k["catalogue"] if e["kind"] == "veto"}
         found += checks.check_grading(pack["grading"], grading, kinds, vetoes)
@@ -211,6 +214,13 @@ def _build(
             record_evidence=tuple(
                 RecordEvidence(code=e["code"], name=e["name"], required=e["required"]) for e in data["record_evidence"]
             ),
+            materials=tuple(Material(m["code"], m["name"], m["required"], m["rectification"], m.get("help"))
+                            for m in data["materials"]),
+            personnel=tuple(PersonnelList(p["code"], p["name"], p["certificate"], p["position_label"], p["min_count"])
+                            for p in data["personnel"]),
+            dossier_from=data.get("dossier_from"),
+            rectification=data.get("rectification"),
+            one_per_period=data["one_per_period"],
         )
         for code, data in kinds.items()
     }
@@ -222,7 +232,8 @@ def _build(
         path=pack_dir,
         content_hash=_digest(sources[name].text for name in sorted(sources)),
         districts=tuple(District(d["code"], d["name"], d.get("division_code"), d["city_reviewed"]) for d in districts["districts"]),
-        roles=tuple(Role(r["code"], r["label"], r["scope"], r["admin"], r["registry"], r["adjusts_grades"])
+        roles=tuple(Role(r["code"], r["label"], r["scope"], r["admin"], r["registry"], r["adjusts_grades"],
+                         r["self_registration"], r["approves_registrations"])
                     for r in roles["roles"]),
         kinds=built_kinds,
         scales={s["code"]: s for s in grading["scales"]},

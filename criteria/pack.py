@@ -24,6 +24,8 @@ class Role:
     admin: bool
     registry: str  # none | read | write
     adjusts_grades: bool = False
+    self_registration: bool = False  # given to an enterprise's self-registered account
+    approves_registrations: bool = False  # approves self-registrations in its district(s)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,28 @@ class RecordEvidence:
     required: bool = False
 
 
+@dataclass(frozen=True)
+class Material:
+    """One PDF of a materials checklist (stored per enterprise, period and code)."""
+
+    code: str
+    name: str
+    required: bool = True
+    rectification: bool = False  # 整改材料: shown once a rectification round has been opened
+    help: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonnelList:
+    """A list of the enterprise's people holding one certificate (企业主要负责人, ...)."""
+
+    code: str
+    name: str
+    certificate: str
+    position_label: str = "职务"
+    min_count: int = 0
+
+
 @dataclass(frozen=True, eq=False)
 class Kind:
     code: str
@@ -78,6 +102,11 @@ class Kind:
     catalogue: tuple[dict[str, Any], ...] = ()
     workflow: dict[str, Any] = field(default_factory=dict)
     record_evidence: tuple[RecordEvidence, ...] = ()  # files about the whole record (signed form, ...)
+    materials: tuple[Material, ...] = ()  # the materials checklist (declared by at most one kind)
+    personnel: tuple[PersonnelList, ...] = ()  # personnel lists (declared by the same kind)
+    dossier_from: str | None = None  # shows the materials and personnel lists of that kind
+    rectification: dict[str, Any] | None = None  # 整改 rounds: bands, state, working days, calendar
+    one_per_period: bool = False
 
     @property
     def version_label(self) -> str:
@@ -94,6 +123,22 @@ class Kind:
     @property
     def item_status_labels(self) -> dict[str, str]:
         return {s["code"]: s["label"] for s in self.workflow["item_statuses"]}
+
+    @property
+    def rated(self) -> bool:
+        """The reviewer rates the record with a band (scoring method ``rating``); nothing is scored."""
+        return self.scoring.get("method") == "rating"
+
+    @property
+    def rating_bands(self) -> tuple[str, ...]:
+        return tuple(self.scoring.get("bands", ())) if self.rated else ()
+
+    @property
+    def rectification_bands(self) -> tuple[str, ...]:
+        return tuple(self.rectification["bands"]) if self.rectification else ()
+
+    def state_flag(self, state: str, flag: str) -> bool:
+        return any(s["code"] == state and s.get(flag) for s in self.workflow["states"])
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,6 +173,28 @@ class Pack:
 
     def final_grade(self, code: str) -> dict[str, Any]:
         return next(f for f in self.final_grades if f["code"] == code)
+
+    def dossier_kind(self, kind: Kind) -> Kind | None:
+        """The kind whose materials checklist and personnel lists ``kind`` shows (itself or the one
+        named by ``dossier_from``), None when it shows none."""
+        if kind.dossier_from:
+            return self.kinds[kind.dossier_from]
+        return kind if kind.materials or kind.personnel else None
+
+    @property
+    def dossier_kinds(self) -> frozenset[str]:
+        """Codes of the kinds that show the materials and personnel lists."""
+        return frozenset(code for code, kind in self.kinds.items() if self.dossier_kind(kind) is not None)
+
+    @property
+    def personnel_lists(self) -> tuple[PersonnelList, ...]:
+        """The pack's personnel lists (declared by one kind at most)."""
+        return next((k.personnel for k in self.kinds.values() if k.personnel), ())
+
+    @property
+    def registration_role(self) -> Role | None:
+        """The role a self-registered enterprise account gets; None: self-registration is off."""
+        return next((r for r in self.roles if r.self_registration), None)
 
     @property
     def catalogue_kind(self) -> Kind | None:

@@ -24,6 +24,7 @@ from criteria.fields import (
     not_empty_list,
     one_of,
 )
+from criteria.schema_workflow import RectificationSchema, WorkflowSchema
 
 FIELD_TYPES = ("string", "text", "integer", "decimal", "date", "boolean", "phone", "choice")
 SCOPES = ("all", "district", "enterprise")
@@ -68,6 +69,8 @@ class RoleSchema(Strict):
     admin = Flag(load_default=False)
     registry = Text(load_default="none", validate=one_of("none", "read", "write"))
     adjusts_grades = Flag(load_default=False)  # records dynamic adjustments of final grades
+    self_registration = Flag(load_default=False)  # the role an enterprise's self-registered account gets
+    approves_registrations = Flag(load_default=False)  # approves self-registrations of its district(s)
 
 
 class RolesSchema(Versioned):
@@ -325,51 +328,39 @@ class CatalogueScoringSchema(Strict):
     highest_only_groups = Items(Code(), load_default=list)
 
 
+class RatingScoringSchema(Strict):
+    """No scores: the reviewer rates the submission with one band of the kind's grade scale."""
+
+    method = Text(required=True)
+    bands = Items(Code(), required=True, validate=not_empty_list())  # the bands the reviewer may choose
+
+
 SCORING_METHODS = {
     "sum": SumScoringSchema,
     "weighted_categories": WeightedScoringSchema,
     "catalogue": CatalogueScoringSchema,
+    "rating": RatingScoringSchema,
 }
 
 
-class StateSchema(Strict):
+class MaterialSchema(Strict):
+    """One PDF of the materials checklist, kept per enterprise and period."""
+
     code = Code(required=True)
-    label = Text(required=True)
-    editable = Flag(load_default=False)  # the filler may still change the record
+    name = Text(required=True)
+    required = Flag(load_default=True)  # submitting needs at least one file
+    rectification = Flag(load_default=False)  # 整改材料: only once a rectification round is opened
+    help = Text()
 
 
-CONDITIONS = ("complete", "all_items_passed")
+class PersonnelListSchema(Strict):
+    """One personnel list (企业主要负责人, ...): people of the enterprise with their certificate."""
 
-
-class TransitionSchema(Strict):
     code = Code(required=True)
-    label = Text(required=True)
-    from_states = Items(Code(), data_key="from", required=True, validate=not_empty_list())
-    to = Code(required=True)
-    roles = Items(Code(), required=True, validate=not_empty_list())
-    opinion_required = Flag(load_default=False)
-    self_review = Flag(load_default=True)  # false: not by the record's own enterprise or creator
-    requires = Items(Text(validate=one_of(*CONDITIONS)), load_default=list)
-    reopens_rejected_items = Flag(load_default=False)  # rejected items go back to pending
-
-
-class ItemStatusSchema(Strict):
-    code = Code(required=True)
-    label = Text(required=True)
-    means = Text(required=True, validate=one_of("pending", "pass", "reject"))
-
-
-class RoutingSchema(Strict):
-    city_reviewed = Items(Code(), required=True, validate=not_empty_list())
-    other = Items(Code(), required=True, validate=not_empty_list())
-
-
-class WorkflowSchema(Strict):
-    initial = Code(required=True)
-    states = Items(Nested(StateSchema), required=True, validate=not_empty_list())
-    transitions = Items(Nested(TransitionSchema), load_default=list)
-    item_statuses = Items(Nested(ItemStatusSchema), required=True, validate=not_empty_list())
-    review_routing = Nested(RoutingSchema)
+    name = Text(required=True)
+    certificate = Text(required=True)  # the certificate the people of this list hold
+    position_label = Text(load_default="职务")  # what the free-text position column is called (工种, ...)
+    min_count = Integer(load_default=0, validate=at_least(0))  # submitting needs this many people
 
 
 class KindSchema(Versioned):
@@ -389,4 +380,9 @@ class KindSchema(Versioned):
     scoring = OneOfSchemas("method", SCORING_METHODS, required=True)
     subtables = Items(Nested(SubtableSchema), load_default=list)
     catalogue = Items(Nested(EntrySchema), load_default=list)
+    materials = Items(Nested(MaterialSchema), load_default=list)
+    personnel = Items(Nested(PersonnelListSchema), load_default=list)
+    dossier_from = Code()  # show and share the materials and personnel lists another kind declares
+    rectification = Nested(RectificationSchema)
+    one_per_period = Flag(load_default=False)  # one record per subject and period
     workflow = Nested(WorkflowSchema, required=True)

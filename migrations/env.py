@@ -8,6 +8,7 @@ from alembic import context
 from flask import current_app
 
 from models import pack_tables
+from models.schema_sync import kept_table
 
 config = context.config
 fileConfig(config.config_file_name)
@@ -21,7 +22,7 @@ wanted = {table.name for table in pack_tables(current_app.extensions["criteria_p
 
 def include_object(obj, name, type_, reflected, compare_to):
     if type_ == "table":
-        return name in wanted or (reflected and compare_to is None and name != "alembic_version")
+        return name in wanted or (reflected and compare_to is None and not kept_table(name))
     return True
 
 

@@ -16,8 +16,10 @@ from models.core import (
     ReviewHistory,
 )
 from models.criteria_versions import CriteriaVersion
+from models.dossier import EnterpriseMaterial
 from models.grades import FinalGradeRecord
 from models.login import LoginCaptcha
+from models.registration import EnterpriseRegistration
 
 __all__ = [
     "AppUser",
@@ -26,6 +28,8 @@ __all__ = [
     "CriteriaVersion",
     "District",
     "Enterprise",
+    "EnterpriseMaterial",
+    "EnterpriseRegistration",
     "FinalGradeRecord",
     "FormVerification",
     "GradeAdjustment",

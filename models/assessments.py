@@ -18,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -119,6 +120,12 @@ def _assessment_columns(kind: Kind, refer: Callable[[str], Any] = _by_name) -> d
         # The scorer's verdict, fixed when the record reaches a final state (see
         # models.record_scores.settle): final grades read it instead of rescoring every item.
         "result": Column(JSON),
+        # A rated kind (scoring method rating): the band the reviewer chose; 整改 rounds: when the
+        # current one opened and its deadline. The materials and personnel lists as submitted.
+        "rating": Column(String(30)),
+        "rectification_opened": Column(DateTime),
+        "rectification_due": Column(Date),
+        "dossier": Column(JSON),
         # Optimistic locking: a save based on an outdated read fails instead of overwriting.
         "lock_version": Column(Integer, nullable=False, default=1, server_default="1"),
     }

@@ -24,7 +24,7 @@ from models.core import AuditLog
 AUDITED_SECURITY_TABLES = {"ab_user"}
 NOISE = {"last_login", "login_count", "fail_login_count", "failed_login_since", "changed_on", "created_on",
          "lock_version"}
-SECRET = {"password"}
+SECRET = {"password", "password_hash"}
 HIDDEN = "（已隐藏）"
 _UNKNOWN = object()
 

@@ -93,7 +93,10 @@ class Project(Stamped, Model):
 
 
 class Person(Stamped, Model):
-    """A person of an enterprise with a safety certificate (principal, project leader, ...)."""
+    """A person of an enterprise with a safety certificate (principal, project leader, ...).
+
+    ``list_code`` places the person on one of the pack's personnel lists; the rows are kept per
+    enterprise and reused every period. The certificate scan is a PDF stored like evidence."""
 
     __tablename__ = "person"
     scope_enterprise = "enterprise_id"
@@ -107,6 +110,10 @@ class Person(Stamped, Model):
     role = Column(String(40))
     certificate_no = Column(String(60))
     certificate_valid_until = Column(Date)
+    list_code = Column(String(40), index=True)
+    scan_name = Column(String(200))
+    scan_hash = Column(String(64))
+    scan_size = Column(Integer)
 
     def __str__(self) -> str:
         return self.name

@@ -33,6 +33,12 @@ BATCH_ONLY = (ops.DropColumnOp, ops.AlterColumnOp, ops.DropConstraintOp, ops.Cre
               ops.CreateUniqueConstraintOp)
 
 
+def kept_table(name: str) -> bool:
+    """Tables no plan proposes to drop: Alembic's own, and assessment tables of kinds the pack does
+    not declare (another pack's kinds, or a retired kind: assessment records are kept for years)."""
+    return name in IGNORED_TABLES or name.startswith("assessment_")
+
+
 class ChangeRefused(Exception):
     """The plan holds destructive steps and was not forced, or their backup failed."""
 
@@ -66,7 +72,8 @@ def _context(connection: Connection, metadata: MetaData) -> MigrationContext:
 
     def include_object(obj: object, name: str, type_: str, reflected: bool, compare_to: object) -> bool:
         if type_ == "table":
-            return name not in IGNORED_TABLES and (name in wanted or (reflected and compare_to is None))
+            return name not in IGNORED_TABLES and (name in wanted or (reflected and compare_to is None
+                                                       and not kept_table(name)))
         return True
 
     return MigrationContext.configure(

@@ -39,6 +39,22 @@ class FormReview:
 
 
 @dataclass(frozen=True)
+class FormSection:
+    """An extra table of the form (the materials checklist, a personnel list): a title, column
+    headings with their share of the width, and rows of already formatted text."""
+
+    title: str
+    headings: Sequence[str]
+    rows: Sequence[Sequence[str]] = ()
+    widths: Sequence[float] = ()  # relative widths, one per heading (equal when empty)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "headings", tuple(self.headings))
+        object.__setattr__(self, "rows", tuple(tuple(row) for row in self.rows))
+        object.__setattr__(self, "widths", tuple(self.widths))
+
+
+@dataclass(frozen=True)
 class FormData:
     """Everything one assessment form prints.
 
@@ -61,9 +77,10 @@ class FormData:
     verification_code: str | None = None
     verify_url: str | None = None
     signature_labels: Sequence[str] = field(default=DEFAULT_SIGNATURES)
+    sections: Sequence[FormSection] = ()  # tables after the header (materials, personnel lists)
 
     def __post_init__(self) -> None:
         # Freeze the sequences too, so a FormData can be shared and hashed safely.
-        for name in ("items", "reviews", "signature_labels"):
+        for name in ("items", "reviews", "signature_labels", "sections"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "header_fields", tuple((str(label), value) for label, value in self.header_fields))

@@ -47,3 +47,17 @@ def login(page: Any, server: str, username: str) -> None:
     with page.expect_navigation():
         page.click("input[type=submit], button[type=submit]")
     assert "/login" not in page.url, f"login of {username} failed"
+
+
+def take_step(page: Any, code: str, opinion: str = "", rating: str | None = None) -> None:
+    """A workflow step as a person takes it: its button opens the dialog, the opinion (and, for a
+    rating, the result) is entered there, and the dialog's confirm button posts it."""
+    page.click(f"#open-{code}")
+    dialog = page.locator(f"#step-{code}")
+    dialog.wait_for(state="visible")
+    if rating is not None:
+        dialog.locator(f"input[name=rating][value={rating}]").check()
+    if opinion:
+        dialog.locator("textarea[name=opinion]").fill(opinion)
+    with page.expect_navigation():
+        dialog.locator(f"button[name=take][value={code}]").click()

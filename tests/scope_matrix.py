@@ -32,21 +32,25 @@ RESOURCES: dict[str, tuple[str, str]] = {
     "Attachment":               ("-   R   R   R   R    R",  ""),
     "ReviewHistory":            ("-   R   R   R   R    R",  ""),
     "AuditLog":                 ("-   -   -   -   -    R",  ""),
-    "GeneralAssessment":        ("-   W   -   R   R    W",  "add edit delete"),
+    "GeneralAssessment":        ("-   W   -   R   R    W",  "add edit delete delete_selected"),
     "GeneralAssessmentItem":    ("-   W   -   R   R    W",  "edit"),
     "GeneralAssessmentPending": ("-   R   -   R   R    R",  ""),
     "GeneralAssessmentRecords": ("-   R   -   R   R    R",  ""),
-    "DirectorAssessment":       ("-   W   -   R   R    W",  "add edit delete"),
+    "DirectorAssessment":       ("-   W   -   R   R    W",  "add edit delete delete_selected"),
     "DirectorAssessmentItem":   ("-   W   -   R   R    W",  "edit"),
     "DirectorAssessmentPending": ("-  R   -   R   R    R",  ""),
     "DirectorAssessmentRecords": ("-  R   -   R   R    R",  ""),
-    "DailyAssessment":          ("-   W   -   R   R    W",  "add edit delete"),
+    "DailyAssessment":          ("-   W   -   R   R    W",  "add edit delete delete_selected"),
     "DailyAssessmentPending":   ("-   R   -   R   R    R",  ""),
     "DailyAssessmentRecords":   ("-   R   -   R   R    R",  ""),
-    "ProjectAssessment":        ("-   -   W   -   R    W",  "add edit delete"),
+    "ProjectAssessment":        ("-   -   W   -   R    W",  "add edit delete delete_selected"),
     "ProjectAssessmentItem":    ("-   -   W   -   R    W",  "edit"),
     "ProjectAssessmentPending": ("-   -   R   -   R    R",  ""),
     "ProjectAssessmentRecords": ("-   -   R   -   R    R",  ""),
+    "LicenceAssessment":        ("-   W   -   R   R    W",  "add edit delete delete_selected"),
+    "LicenceAssessmentPending": ("-   R   -   R   R    R",  ""),
+    "LicenceAssessmentRecords": ("-   R   -   R   R    R",  ""),
+    "EnterpriseRegistration":   ("-   -   -   R   -    R",  ""),  # 注册审核: decided on its own page
     "FinalGradeDirector":       ("-   R   R   R   R    R",  ""),
     "FinalGradeLicence":        ("-   R   R   R   R    R",  ""),
     "FinalGradeEnterprise":     ("-   R   R   R   R    R",  ""),
@@ -57,7 +61,7 @@ RESOURCES: dict[str, tuple[str, str]] = {
 # Assessment kinds behind the 办理 page, its POST routes, evidence files and printed forms:
 # the level of the kind's main resource above decides (W fills or reviews, R reads).
 KIND_RESOURCES = {"general": "GeneralAssessment", "director": "DirectorAssessment", "daily": "DailyAssessment",
-                  "project": "ProjectAssessment"}
+                  "project": "ProjectAssessment", "licence": "LicenceAssessment"}
 
 # Rules that are not generated per table. Audience levels, columns as above.
 AUDIENCES = {
@@ -65,6 +69,7 @@ AUDIENCES = {
     "personal": "-   R   R   R   R    R",   # about the logged-in user only, or scoped like every list
     "admin":    "-   -   -   -   -    W",   # accounts and roles
     "push":     "-   -   -   -   W    W",   # registry push: registry write over every district
+    "approver": "-   -   -   W   -    W",   # self-registrations: approves_registrations (roles.yaml) and the admin
     "nobody":   "-   -   -   -   -    -",   # registered by Flask-AppBuilder, granted to no role
 }
 
@@ -93,10 +98,13 @@ ENTRIES: list[tuple[str, str, str]] = [
     (r"^AssessmentWorkflowView\.file$", "file_get", "kind"),
     (r"^AssessmentWorkflowView\.remove$", "file_delete", "kind"),
     (r"^ReportView\.form$", "record_get", "kind"),
+    # materials checklist and personnel lists of the kinds that show them (other kinds: 404)
+    (r"^DossierView\.(material|material_remove|person|person_remove)$", "record_post", "kind"),
+    (r"^DossierView\.file$", "dossier_file", "kind"),
     (r"^ProjectIntakeView\.open$", "intake", "kind"),
     # public pages: login, language, back link, the verification of printed forms
-    (r"^((AuthDBView|LoginView)\.(login|logout)|LoginView\.captcha_refresh|LocaleView\.index|UtilView\.back|HomeView\.index)$",
-     "public_get", "public"),
+    (r"^((AuthDBView|LoginView)\.(login|logout)|LoginView\.captcha_refresh|LocaleView\.index|UtilView\.back|HomeView\.index"
+     r"|RegistrationView\.register)$", "public_get", "public"),  # 企业注册: the form (a logged-in user goes home)
     (r"^VerifyView\.show$", "verify", "public"),
     (r"^SecurityApi\.(login|refresh)$", "token", "public"),
     # every logged-in user: own account, menu, the grade dashboard (scoped); the API documentation
@@ -108,6 +116,9 @@ ENTRIES: list[tuple[str, str, str]] = [
     # accounts, roles and groups: the admin only
     (r"^(AppUserView|AppRoleView|AppGroupView)\.\w+$", "account", "admin"),
     (r"^ResetPasswordView\.this_form_(get|post)$", "account", "admin"),
+    # 注册审核: the decision page of one self-registration, approve and reject
+    (r"^RegistrationReviewView\.page$", "registration_get", "approver"),
+    (r"^RegistrationReviewView\.(approve|reject)$", "registration_post", "approver"),
     # the permit platform's registry push
     (r"^RegistryApi\.push_projects$", "push", "push"),
     # the criteria editor (Flask-Admin at /criteria-admin/): files, versions, schema changes; every

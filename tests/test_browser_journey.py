@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from models import District, Enterprise, db
 from tests import records
-from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, login, needs_chromium, playwright_api, server
+from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, login, needs_chromium, playwright_api, server, take_step
 from tests.workflow_support import PDF
 
 pytestmark = needs_chromium
@@ -51,9 +51,7 @@ def test_general_conditions_journey_in_chromium(app, server, tmp_path):
                 row.locator("text=上传 PDF").click()
                 page.wait_for_load_state()
         page.screenshot(path=str(ARTIFACTS / "1-enterprise-filled.png"), full_page=True)
-        page.fill("textarea[name=opinion]", "自评完成，请审核")
-        page.click("button[name=take][value=submit]")
-        page.wait_for_load_state()
+        take_step(page, "submit", "自评完成，请审核")
         assert page.locator("#record-state").inner_text() == "待审核"
         page.screenshot(path=str(ARTIFACTS / "2-enterprise-submitted.png"), full_page=True)
 
@@ -64,8 +62,7 @@ def test_general_conditions_journey_in_chromium(app, server, tmp_path):
         page.click("text=保存审核结果")
         page.wait_for_load_state()
         page.screenshot(path=str(ARTIFACTS / "3-reviewer-passed-items.png"), full_page=True)
-        page.click("button[name=take][value=approve]")
-        page.wait_for_load_state()
+        take_step(page, "approve")
         assert page.locator("#record-state").inner_text() == "审核通过"
         assert page.locator("#history tbody tr").count() == len(kind.items) + 2
         page.screenshot(path=str(ARTIFACTS / "4-reviewer-approved.png"), full_page=True)

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from models import District, Project, db
 from tests import records
-from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, login, needs_chromium, playwright_api, server
+from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, login, needs_chromium, playwright_api, server, take_step
 from tests.test_project_assessment import E1, HEADER
 from tests.workflow_support import PDF
 
@@ -67,8 +67,7 @@ def test_project_assessment_journey_in_chromium(app, server, tmp_path):
         with page.expect_navigation():
             row.locator("text=上传 PDF").click()
         assert "考核表签字版.pdf" in page.locator(f"#record-evidence-{signed.code}").inner_text()
-        page.fill("textarea[name=opinion]", "现场检查完成，请审核")
-        submit("button[name=take][value=submit]")
+        take_step(page, "submit", "现场检查完成，请审核")
         assert page.locator("#record-state").inner_text() == "待审核"
         page.screenshot(path=str(ARTIFACTS / "project-2-supervisor-submitted.png"), full_page=True)
 
@@ -77,7 +76,7 @@ def test_project_assessment_journey_in_chromium(app, server, tmp_path):
         for item in kind.items:
             page.check(f"input[name=decision_{item.code}][value=pass]")
         submit("text=保存审核结果")
-        submit("button[name=take][value=approve]")
+        take_step(page, "approve")
         assert page.locator("#record-state").inner_text() == "审核通过"
         page.screenshot(path=str(ARTIFACTS / "project-3-station-approved.png"), full_page=True)
         browser.close()

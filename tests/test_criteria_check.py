@@ -190,3 +190,143 @@ def test_record_evidence_codes_are_unique_and_keys_known(tmp_path):
     pack = copy_pack(tmp_path / "again")
     edit(pack, "project.yaml", "required: true}", "required: true, pages: 2}")
     assert [p.split(" (line")[0] for p in problems(pack)] == [f"{pack}/project.yaml: record_evidence[0].pages: unknown key"]
+
+
+# -- the licence assessment's parts: materials, personnel lists, ratings, rectification, registration --
+
+def one_problem(pack: Path, file: str, path: str, message: str, snippet: str) -> None:
+    """Exactly one problem, naming the file, the path, the message and the line of ``snippet``."""
+    line = line_of(pack, file, snippet)
+    assert problems(pack) == [f"{pack}/{file}: {path}: {message} (line {line})"]
+
+
+def test_rating_band_not_on_the_scale(tmp_path):
+    pack = copy_pack(tmp_path)
+    edit(pack, "licence.yaml", "bands: [pass, basic_pass, fail]", "bands: [pass, basic_pass, failed]")
+    found = problems(pack)
+    line = line_of(pack, "licence.yaml", "bands: [pass, basic_pass, failed]")
+    assert f"{pack}/licence.yaml: scoring.bands[2]: unknown band 'failed' of scale 'licence' (line {line})" in found
+    # the rectification bands then name a band the reviewer cannot choose
+    assert any("rectification.bands[1]: band 'fail' is not one the reviewer may choose (scoring.bands)" in p for p in found)
+    assert len(found) == 2
+
+
+def test_rectification_band_must_be_a_rating_choice(tmp_path):
+    pack = copy_pack(tmp_path)
+    edit(pack, "licence.yaml", "  bands: [basic_pass, fail]", "  bands: [basic_pass, excellent]")
+    one_problem(pack, "licence.yaml", "rectification.bands[1]",
+                "band 'excellent' is not one the reviewer may choose (scoring.bands)", "bands: [basic_pass, excellent]")
+
+
+def test_rectification_state_must_exist(tmp_path):
+    pack = copy_pack(tmp_path)
+    edit(pack, "licence.yaml", "  state: rectifying", "  state: fixing")
+    one_problem(pack, "licence.yaml", "rectification.state", "unknown state 'fixing'", "state: fixing")
+
+
+def test_rectification_deadline_must_be_working_days_and_dates(tmp_path):
+    pack = copy_pack(tmp_path)
+    edit(pack, "licence.yaml", "  working_days: 15", "  working_days: fifteen")
+    edit(pack, "licence.yaml", "  non_working_days: []", "  non_working_days: [2026-10-01, 2026-13-01]")
+    found = problems(pack)
+    days = line_of(pack, "licence.yaml", "working_days: fifteen")
+    assert found == [
+        f"{pack}/licence.yaml: rectification.working_days: must be a whole number (line {days})",
+        f"{pack}/licence.yaml: rectification.non_working_days[1]: must be a date (YYYY-MM-DD) "
+        f"(line {line_of(pack, 'licence.yaml', 'non_working_days: [2026-10-01, 2026-13-01]')})",
+    ]
+
+
+def test_duplicate_material_and_personnel_list_codes(tmp_path):
+    pack = copy_pack(tmp_path)
+    edit(pack, "licence.yaml", "{code: qualification_certificate,", "{code: business_licence,")
+    edit(pack, "licence.yaml", "{code: safety_officer,", "{code: principal,")
+    line_material = line_of(pack, "licence.yaml", "{code: business_licence,      ")
+    found = problems(pack)
+    assert found[0] == (f"{pack}/licence.yaml: materials[1].code: duplicate code 'business_licence' (also materials[0]) "
+                        f"(line {line_material + 1})")
+    assert found[1].startswith(f"{pack}/licence.yaml: personnel[3].code: duplicate code 'principal' (also personnel[0])")
+    assert len(found) == 2
+
+
+def test_personnel_list_needs_its_certificate_and_a_sane_count(tmp_path):
+    pack = copy_pack(tmp_path)
+    edit(pack, "licence.yaml", "certificate: 安全生产考核合格证书（A证）, min_count: 1}", "min_count: -1}")
+    found = problems(pack)
+    line = line_of(pack, "licence.yaml", "name: 企业主要负责人,       min_count: -1}")
+    assert found == [f"{pack}/licence.yaml: personnel[0].certificate: is required (line {line})",
+                     f"{pack}/licence.yaml: personnel[0].min_count: must be at least 0 (line {line})"]
+
+
+def test_a_rated_kind_has_no_items_and_rates_in_a_transition(tmp_path):
+    pack = copy_pack(tmp_path)
+    edit(pack, "licence.yaml", "opinion_required: true, self_review: false, rates: true}", "opinion_required: true, self_review: false}")
+    one_problem(pack, "licence.yaml", "workflow.transitions", "no transition rates the record (rates: true), but scoring.method is rating",
+                "  transitions:")
+    pack = copy_pack(tmp_path / "again")
+    edit(pack, "general.yaml", "to: submitted, roles: [enterprise],", "to: submitted, roles: [enterprise], rates: true,")
+    found = problems(pack)
+    assert any("general.yaml: workflow.transitions[0].rates: only a kind rated by the reviewer" in p for p in found)
+
+
+def test_opening_a_round_needs_a_rectification_block(tmp_path):
+    pack = copy_pack(tmp_path)
+    edit(pack, "general.yaml", "opinion_required: true, self_review: false}",
+         "opinion_required: true, self_review: false, opens_rectification: true}")
+    one_problem(pack, "general.yaml", "workflow.transitions[1].opens_rectification", "the kind declares no rectification block",
+                "opens_rectification: true}")
+
+
+def test_dossier_from_must_name_a_kind_with_materials(tmp_path):
+    pack = copy_pack(tmp_path)
+    edit(pack, "general.yaml", "dossier_from: licence", "dossier_from: licences")
+    one_problem(pack, "general.yaml", "dossier_from", "unknown kind 'licences'", "dossier_from: licences")
+    pack = copy_pack(tmp_path / "again")
+    edit(pack, "general.yaml", "dossier_from: licence", "dossier_from: director")
+    one_problem(pack, "general.yaml", "dossier_from", "kind 'director' declares no materials or personnel", "dossier_from: director")
+
+
+def test_only_one_kind_declares_the_materials_checklist(tmp_path):
+    pack = copy_pack(tmp_path)
+    edit(pack, "director.yaml", "items:\n", "materials:\n  - {code: appointment, name: 任命文件}\nitems:\n")
+    found = problems(pack)
+    assert found == [
+        f"{pack}/director.yaml: materials: only one kind may declare materials and personnel lists; 'licence' (licence.yaml) "
+        f"declares them too (the other kinds show them with dossier_from) (line {line_of(pack, 'director.yaml', 'materials:')})",
+        f"{pack}/licence.yaml: materials: only one kind may declare materials and personnel lists; 'director' (director.yaml) "
+        f"declares them too (the other kinds show them with dossier_from) (line {line_of(pack, 'licence.yaml', 'materials:')})",
+    ]
+
+
+def test_self_registration_role_and_approvers(tmp_path):
+    pack = copy_pack(tmp_path)
+    edit(pack, "roles.yaml", "registry: read}", "registry: read, self_registration: true}")
+    found = problems(pack)
+    supervisor = line_of(pack, "roles.yaml", "{code: supervisor,")
+    assert found == [
+        f"{pack}/roles.yaml: roles[3].self_registration: only a role with scope enterprise can be self-registered "
+        f"(line {supervisor})",
+        f"{pack}/roles.yaml: roles[4].self_registration: only one role may be given to self-registered accounts "
+        f"(also roles[3]) (line {supervisor + 1})"]
+    pack = copy_pack(tmp_path / "again")
+    edit(pack, "roles.yaml", "registry: read, self_registration: true}",
+         "registry: read, self_registration: true, approves_registrations: true}")
+    one_problem(pack, "roles.yaml", "roles[4].approves_registrations", "only a role with scope district or all approves registrations",
+                "self_registration: true, approves_registrations: true}")
+
+
+def test_a_rated_kind_is_no_score_source_of_a_final_grade(tmp_path):
+    pack = copy_pack(tmp_path)
+    edit(pack, "grading.yaml", "source: {kind: general}", "source: {kind: licence}")
+    one_problem(pack, "grading.yaml", "final_grades[1].source.kind", "kind 'licence' is rated by the reviewer and has no score to grade",
+                "source: {kind: licence}")
+
+
+def test_the_jinan_pack_is_valid():
+    from criteria.loader import CRITERIA_ROOT
+
+    pack = load_pack(CRITERIA_ROOT / "jinan")
+    assert pack.region == "济南市" and set(pack.kinds) == {"licence", "general"}
+    licence = {b["code"]: (b["min"], b["max"]) for b in pack.scales["licence"]["bands"]}
+    assert licence == {"pass": (85, 100), "basic_pass": (70, 85), "fail": (0, 70)}
+    assert [d.name for d in pack.districts][:3] == ["历下区", "市中区", "槐荫区"]

@@ -21,7 +21,7 @@ def test_valid_pack_prints_one_summary_line(runner):
     result = runner.invoke(args=["criteria", "check"])
     assert result.exit_code == 0
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("OK: pack qingdao 2026.1: 4 kinds")
+    assert len(lines) == 1 and lines[0].startswith("OK: pack qingdao 2026.1: 5 kinds")
 
 
 def test_broken_pack_lists_problems_and_fails(runner, tmp_path):

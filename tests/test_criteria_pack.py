@@ -16,8 +16,23 @@ def pack():
 
 def test_kinds_and_item_counts(pack):
     counts = {code: len(kind.items) for code, kind in pack.kinds.items()}
-    assert counts == {"general": 11, "director": 7, "project": 10, "daily": 0}
+    assert counts == {"general": 11, "director": 7, "project": 10, "daily": 0, "licence": 0}
     assert len(pack.kinds["daily"].catalogue) == 13
+
+
+def test_licence_assessment_materials_personnel_and_rating(pack):
+    """RULES.md §9: 19 materials plus the 整改材料 slot, four personnel lists, 合格/基本合格/不合格
+    rated by the reviewer, 基本合格 and 不合格 opening a 15-working-day rectification round."""
+    licence = pack.kinds["licence"]
+    assert len([m for m in licence.materials if not m.rectification]) == 19
+    assert [m.name for m in licence.materials if m.rectification] == ["整改材料"]
+    assert [p.name for p in licence.personnel] == ["企业主要负责人", "项目负责人", "特种作业人员", "专职安全生产管理人员"]
+    labels = {b["code"]: b["label"] for b in pack.scales[licence.grade_scale]["bands"]}
+    assert [labels[b] for b in licence.rating_bands] == ["合格", "基本合格", "不合格"]
+    assert [labels[b] for b in licence.rectification_bands] == ["基本合格", "不合格"]
+    assert licence.rectification["working_days"] == 15
+    assert pack.dossier_kind(pack.kinds["general"]) is licence
+    assert {f.label for f in licence.header_fields if f.required} >= {"安全生产许可证编号", "联系人", "联系电话"}
 
 
 def test_item_maxima_add_up_to_each_total(pack):

@@ -41,8 +41,8 @@ def still_there(app, kind: str, pk: int, state: str) -> bool:
         return record is not None and record.state == state
 
 
-@pytest.mark.parametrize("kind", ["general", "project"])
-@pytest.mark.parametrize("state", KEPT_STATES)
+@pytest.mark.parametrize(("kind", "state"), [*((k, s) for k in ("general", "project") for s in KEPT_STATES),
+                                             ("licence", "submitted"), ("licence", "rectifying"), ("licence", "rated")])
 def test_the_filler_cannot_delete_through_any_door(app, client, kind, state):
     pk, filler, _, _ = demo_record(app, kind, state)
     view = view_name(app, kind)
@@ -52,7 +52,10 @@ def test_the_filler_cannot_delete_through_any_door(app, client, kind, state):
     refused = client.post(f"/{view}/delete/{pk}", data={"csrf_token": token}, follow_redirects=True)
     assert "不能修改或删除" in visible_text(refused.get_data(as_text=True))
     bulk = client.post(f"/{view}/action_post", data={"csrf_token": token, "action": "muldelete", "rowid": str(pk)})
-    assert bulk.status_code == 404  # the screens offer no bulk delete at all
+    assert bulk.status_code == 404  # Flask-AppBuilder's own bulk delete is not offered
+    selected = client.post(f"/{view}/action_post", data={"csrf_token": token, "action": "delete_selected",
+                                                          "rowid": str(pk)}, follow_redirects=True)
+    assert "未删除任何记录" in visible_text(selected.get_data(as_text=True))  # the list's own: drafts only
     assert still_there(app, kind, pk, state)
     assert records.count(app, AuditLog, table_name=f"assessment_{kind}", record_id=str(pk), action="delete") == 0
 
@@ -70,6 +73,7 @@ def test_not_even_the_admin_deletes_an_approved_record(app, client, kind):
         client.post(f"/{view[:-4]}{queue}view/delete/{pk}", data={"csrf_token": token})
     bulk = client.post(f"/{view}/action_post", data={"csrf_token": token, "action": "muldelete", "rowid": str(pk)})
     assert bulk.status_code == 404
+    client.post(f"/{view}/action_post", data={"csrf_token": token, "action": "delete_selected", "rowid": str(pk)})
     assert still_there(app, kind, pk, "approved")
 
 

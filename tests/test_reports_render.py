@@ -207,3 +207,18 @@ def test_pages_rasterize(tmp_path: Path) -> None:
 def test_reports_import_neither_flask_nor_sqlalchemy() -> None:
     code = "import sys, reports; bad = [m for m in ('flask', 'sqlalchemy') if m in sys.modules]; sys.exit(', '.join(bad) or None)"
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_a_form_prints_its_materials_and_personnel_sections():
+    from reports import FormSection
+
+    data = FormData(title="建筑施工企业安全生产许可证动态考核", subtitle="测试", enterprise_name="青岛测试建设有限公司",
+                    period="2026", grade_label="基本合格",
+                    sections=[FormSection("申报材料", ("序号", "材料名称", "已上传文件（PDF）"),
+                                          [("1", "营业执照（副本）", "执照.pdf")], (1, 8, 9)),
+                              FormSection("企业主要负责人（安全生产考核合格证书（A证））", ("姓名", "有效期至"),
+                                          [("张伟", "2025-01-31（已过期）")])])
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(render_form(data))).pages)
+    for expected in ("申报材料", "营业执照（副本）", "执照.pdf", "企业主要负责人", "张伟", "已过期", "基本合格"):
+        assert expected in text
+    assert "考核项目" not in text  # a form with sections and no items prints no empty item table

@@ -21,12 +21,27 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from models import AppUser, Attachment, CriteriaVersion, Enterprise, FormVerification, GradeAdjustment, Person, Project, ReviewHistory, db
+from commands.demo_records import final_state
+from models import (
+    AppUser,
+    Attachment,
+    CriteriaVersion,
+    Enterprise,
+    EnterpriseMaterial,
+    EnterpriseRegistration,
+    FormVerification,
+    GradeAdjustment,
+    Person,
+    Project,
+    ReviewHistory,
+    db,
+)
 from models.credit_code import check_character
 from models.evidence import store
 from tests import scope_matrix as matrix
 from tests.support import TOKEN, login
-from tests.workflow_support import PDF
+from tests.workflow_support import PDF, one_page_pdf
+from views.assessments import review_states
 
 ATTACK = "越权修改"
 
@@ -44,6 +59,8 @@ class World:
     codes: dict[str, str] = field(default_factory=dict)  # side -> verification code
     projects: dict[str, int] = field(default_factory=dict)  # side -> project id
     picked: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    dossier: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)  # (kind, side) -> (record, hash)
+    registrations: dict[str, int] = field(default_factory=dict)  # side -> pending self-registration id
 
 
 def _clone(model: type, item_model: type, source: Any, **changes: Any) -> Any:
@@ -77,9 +94,10 @@ def build_world(app: Flask) -> World:
                     "out": db.session.query(Project).filter_by(enterprise_id=outside.id).first()}
         for code, kind_models in models.items():
             kind = pack.kinds[code]
-            template = db.session.query(kind_models.assessment).filter_by(state="approved").first()
+            final = final_state(kind)
+            template = db.session.query(kind_models.assessment).filter_by(state=final).first()
             for side, enterprise in sides.items():
-                for state in ("draft", "submitted", "approved"):
+                for state in (kind.workflow["initial"], review_states(kind)[0], final):
                     project_id = projects[side].id if kind.subject == "project" else None
                     key = {"enterprise_id": enterprise.id, "state": state}
                     if kind.subject == "project":
@@ -113,6 +131,30 @@ def build_world(app: Flask) -> World:
             world.codes[side] = f"MATRIX{side.upper()}"
             db.session.add(FormVerification(code=world.codes[side], enterprise_id=enterprise.id, record_kind="general",
                                             record_id=general.id))
+        for side, enterprise in sides.items():
+            for code in sorted(pack.dossier_kinds):
+                record = db.session.query(models[code].assessment).filter_by(
+                    enterprise_id=enterprise.id, state=pack.kinds[code].workflow["initial"]).first()
+                content = one_page_pdf(f"material {side}")
+                content_hash, _ = store(Path(app.config["EVIDENCE_DIR"]), content)
+                if not db.session.query(EnterpriseMaterial).filter_by(enterprise_id=enterprise.id, period=record.period).count():
+                    db.session.add(EnterpriseMaterial(
+                        enterprise_id=enterprise.id, period=record.period, material_code=pack.dossier_kind(
+                            pack.kinds[code]).materials[0].code, file_name=f"{side}材料.pdf", content_hash=content_hash,
+                        size=len(content), media_type="application/pdf"))
+                world.dossier[(code, side)] = (record.id, content_hash)
+        district_of = {"in": home, "out": outside.district_id}
+        for side, district in district_of.items():
+            body = f"91370202MA3MR{'0001' if side == 'in' else '0002'}"
+            code = body + check_character(body)
+            application = EnterpriseRegistration(
+                enterprise_name=f"{side}矩阵申请企业", credit_code=code, district_id=district, contact_person="申请人",
+                mobile="13800000000", username=f"matrix_{side}", password_hash="x", state="pending",
+                pending_credit_code=code, pending_username=f"matrix_{side}")
+            db.session.add(application)
+            db.session.flush()
+            world.registrations[side] = application.id
+        world.markers.append("out矩阵申请企业")
         db.session.commit()
         recompute(db.session, pack, models, str(template.period))
         adjustment = pack.adjustments["promote"]["reasons"][0]["code"]
@@ -159,6 +201,10 @@ def _pick(app: Flask, world: World, view: Any, side: str, kinds: frozenset[str])
         _, rows = view.datamodel.query(view._base_filters, page_size=10_000)
         for row in sorted(rows, key=order):
             enterprise, district = _owner(row)
+            if enterprise is None and district is not None:  # a district's rows (self-registrations)
+                if district == (world.home_district if side == "in" else world.outside_district):
+                    return row.id
+                continue
             if enterprise is None and district is None:
                 if side == "in":  # public or admin-only tables: any row
                     return row.id
@@ -220,6 +266,7 @@ class Call:
     enterprise: int | None = None  # rows of this enterprise must not change unless expect == ok
     last: bool = False  # a permitted delete (or the logout): after everything else
     target: tuple[type, int] | None = None  # the row a permitted delete removes
+    watch: Any = None  # () -> rows that must not change unless expect == ok (besides the enterprise's)
 
 
 def expected(level: str, needed: str, side: str, role: str) -> str:
@@ -355,7 +402,7 @@ class Walk:
             for side, pk in self._sides(view):
                 expect = expected(level, need, side, self.role)
                 yield Call("POST", f"/{base}/action/{name}/{pk}", expect, data=self.form(),
-                           enterprise=self._owner_of(side), last=expect == "ok")
+                           enterprise=self._owner_of(side), last=expect == "ok", target=(view.datamodel.obj, pk))
 
     def door_view_action_post(self, rule, res, who):
         view, level = self.views[f"{res}View"], self.level(who, res)
@@ -368,7 +415,7 @@ class Walk:
             for side, pk in self._sides(view):
                 expect = expected(level, need, side, self.role)
                 yield Call("POST", f"/{base}/action_post", expect, data=self.form(action=name, rowid=str(pk)),
-                           enterprise=self._owner_of(side), last=expect == "ok")
+                           enterprise=self._owner_of(side), last=expect == "ok", target=(view.datamodel.obj, pk))
 
     def _api(self, res: str) -> Any:
         return next(a for a in self.app.appbuilder.baseviews if type(a).__name__ == f"{res}Api")
@@ -426,6 +473,9 @@ class Walk:
             for side, pk in self._records(kind):
                 url = rule.rule.replace("<kind_code>", kind).replace("<int:pk>", str(pk))
                 expect = self.kind_expected(kind, side)
+                if rule.endpoint.startswith("DossierView.") and kind not in self.pack.dossier_kinds \
+                        and self.role != "anonymous":
+                    expect = "missing"  # the kind shows no materials or personnel lists
                 item = self.pack.kinds[kind].items[0].code if self.pack.kinds[kind].items else ""
                 if expect == "ok":  # a stale page: refused by the optimistic lock, nothing saved
                     yield Call("POST", url, "ok", data=self.form(lock_version="-1", code="none"))
@@ -444,6 +494,32 @@ class Walk:
     def door_file_get(self, rule, res, who):
         for (kind, side), pk in self.world.attachments.items():
             yield Call("GET", f"/assessment/file/{pk}", self.kind_expected(kind, side))
+
+    def door_dossier_file(self, rule, res, who):
+        for (kind, side), (pk, content_hash) in self.world.dossier.items():
+            yield Call("GET", f"/assessment/{kind}/{pk}/dossier/{content_hash}", self.kind_expected(kind, side))
+            other = self.world.dossier[(kind, "out" if side == "in" else "in")][1]  # not a file of this record
+            yield Call("GET", f"/assessment/{kind}/{pk}/dossier/{other}",
+                       "missing" if self.kind_expected(kind, side) == "ok" else self.kind_expected(kind, side))
+
+    def _registration_rows(self) -> Any:
+        with self.app.app_context():
+            table = EnterpriseRegistration.__table__
+            return [tuple(r) for r in db.session.execute(select(table).order_by(table.c.id))], \
+                db.session.query(Enterprise).count(), db.session.query(AppUser).count()
+
+    def door_registration_get(self, rule, res, who):
+        for side, pk in self.world.registrations.items():
+            yield Call("GET", f"/registration/{pk}", expected(self.level(who, res), "R", side, self.role))
+
+    def door_registration_post(self, rule, res, who):
+        for side, pk in self.world.registrations.items():
+            url = rule.rule.replace("<int:pk>", str(pk))
+            expect = expected(self.level(who, res), "W", side, self.role)
+            if expect == "ok":  # not confirmed: refused with a message, nothing decided
+                yield Call("POST", url, "ok", data=self.form())
+            else:
+                yield Call("POST", url, expect, data=self.form(confirm="1", reason=ATTACK), watch=self._registration_rows)
 
     def door_file_delete(self, rule, res, who):
         for (kind, side), pk in self.world.attachments.items():
@@ -567,6 +643,7 @@ class Walk:
         if call.expect == "ok":
             self.cached.clear()
         before = self._rows(call.enterprise) if call.enterprise and call.expect != "ok" else None
+        watched = call.watch() if call.watch and call.expect != "ok" else None
         kwargs: dict[str, Any] = {}
         if call.json is not None:
             kwargs["json"] = call.json
@@ -598,6 +675,8 @@ class Walk:
                 self.problems.append(f"{name}: shows the out-of-scope {leaked}")
         if before is not None and self._rows(call.enterprise) != before:
             self.problems.append(f"{name}: changed rows of enterprise {call.enterprise}")
+        if watched is not None and call.watch() != watched:
+            self.problems.append(f"{name}: changed rows it may not change")
 
     def _exists(self, model: type, pk: int) -> bool:
         with self.app.app_context():

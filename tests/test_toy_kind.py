@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests import records
@@ -47,8 +49,9 @@ workflow:
 def toy_pack(pack_copy):
     (pack_copy / "toy.yaml").write_text(TOY, encoding="utf-8")
     manifest = pack_copy / "pack.yaml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace("daily.yaml]", "daily.yaml, toy.yaml]"),
-                        encoding="utf-8")
+    listed = re.sub(r"(kinds: \[[^\]]*)\]", r"\1, toy.yaml]", manifest.read_text(encoding="utf-8"))
+    assert "toy.yaml" in listed
+    manifest.write_text(listed, encoding="utf-8")
     return pack_copy
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_appbuilder import AppBuilder
 
 from criteria.pack import Pack
 from models import KindModels
 from views.assessments import CATEGORY, kind_resources
 from views.dashboard import GradeDashboardView
+from views.dossier import DossierView
 from views.evaluation import CATEGORY as EVALUATION
 from views.evaluation import adjustment_resource, grade_resources
 from views.factory import Resource, build_api, build_view
 from views.intake import ProjectIntakeView
+from views.registration import RegistrationView
+from views.registration_review import RegistrationReviewView, registration_resource
 from views.registry import BASIC, RECORDS, core_resources
 from views.registry_api import RegistryApi
 from views.reports import ReportView, VerifyView
@@ -22,7 +26,9 @@ MENU_ORDER = [BASIC, CATEGORY, EVALUATION, RECORDS]
 
 def all_resources(pack: Pack, models: dict[str, KindModels]) -> list[Resource]:
     """Every table's resource, in menu order (a stable sort keeps item rows before their kind)."""
-    resources = core_resources()
+    resources = core_resources(pack)
+    if pack.registration_role is not None:
+        resources.append(registration_resource())
     for code, kind in pack.kinds.items():
         resources += kind_resources(kind, models[code], pack)
     resources += [*grade_resources(pack), adjustment_resource(pack)]
@@ -45,8 +51,12 @@ def register(appbuilder: AppBuilder, resources: list[Resource]) -> None:
         if resource.api:
             appbuilder.add_api(build_api(resource))
     appbuilder.add_view_no_menu(AssessmentWorkflowView)
+    appbuilder.add_view_no_menu(DossierView)
     appbuilder.add_view_no_menu(ProjectIntakeView)
     appbuilder.add_api(RegistryApi)
     appbuilder.add_view_no_menu(ReportView)
     appbuilder.add_view_no_menu(VerifyView)
+    if current_app.extensions["criteria_pack"].registration_role is not None:
+        appbuilder.add_view_no_menu(RegistrationView)
+        appbuilder.add_view_no_menu(RegistrationReviewView)
     appbuilder.add_view(GradeDashboardView, "等次分布", label="等次分布", category=EVALUATION, category_label=EVALUATION)

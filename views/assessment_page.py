@@ -4,20 +4,24 @@ record-level evidence. Everything comes from the kind (the YAML); nothing here i
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 from flask import url_for
+from sqlalchemy.orm import Session
 
 from criteria.pack import Kind, Pack
 from models import Attachment
 from views.assessments import field_choices
+from workflow import dossier
 from workflow.entries import Entry, is_weighted, preview, stored_entries, subtable_names
-from workflow.records import record_evidence_key
+from workflow.records import band_labels, record_evidence_key
+from workflow.rules import Actor
 
 
-def header_rows(pack: Pack, kind: Kind, record: Any) -> list[tuple[str, Any]]:
-    """(label, shown value) of every header field; a choice shows its label, not its code."""
+def header_rows(pack: Pack, kind: Kind, record: Any) -> list[tuple[str, Any, bool]]:
+    """(label, shown value, required) of every header field; a choice shows its label, not its code."""
     rows = []
     for field in kind.header_fields:
         value = getattr(record, field.code, None)  # a field of another version may have no column
@@ -25,7 +29,7 @@ def header_rows(pack: Pack, kind: Kind, record: Any) -> list[tuple[str, Any]]:
             value = field_choices(field, kind, pack).get(value, value)
         elif isinstance(value, Decimal):
             value = format(value.normalize(), "f")
-        rows.append((field.label, value))
+        rows.append((field.label, value, field.required))
     return rows
 
 
@@ -50,4 +54,31 @@ def page_context(pack: Pack, kind: Kind, record: Any, evidence: dict[str, list[A
         "points": points,
         "record_evidence": [(entry, evidence.get(record_evidence_key(entry.code), [])) for entry in kind.record_evidence],
         "edit_url": url_for(f"{type(record).__name__}View.edit", pk=record.id),
+    }
+
+
+def dossier_context(session: Session, pack: Pack, kind: Kind, record: Any, actor: Actor) -> dict[str, Any]:
+    """The materials checklist, personnel lists, rating choices and rectification round of the page."""
+    today = datetime.date.today()
+    source = pack.dossier_kind(kind)
+    filler = kind.filled_by in actor.roles
+    shown, live = dossier.shown(session, pack, kind, record, today) if source else ({}, False)
+    labels = band_labels(pack, kind)
+    overdue = (record.rectification_due is not None and record.rectification_due < today
+               and dossier.can_change(kind, record.state))
+    return {
+        "dossier_source": source,
+        "dossier": shown,
+        "dossier_live": live,
+        "materials": dossier.shown_materials(pack, kind, record) if source else [],
+        "fillable": dossier.fillable_materials(pack, kind, record) if source and filler else set(),
+        "people_editable": bool(source) and filler and kind.state_flag(record.state, "editable"),
+        "personnel_lists": pack.personnel_lists if source else (),
+        "rating_choices": [(band, labels.get(band, band)) for band in kind.rating_bands],
+        "rectification_bands": kind.rectification_bands,
+        "round_open": dossier.round_opened(record),
+        "expired_people": [f"{person['name']}（{entry.name}）" for entry in (pack.personnel_lists if source else ())
+                           for person in shown.get("personnel", {}).get(entry.code, []) if person.get("expired")],
+        "overdue": overdue,
+        "today": today,
     }

@@ -17,6 +17,7 @@ from criteria.pack import HeaderField, Kind, Pack
 from models import KindModels
 from models.criteria_versions import active_version, kind_for, pin
 from models.record_scores import final_states
+from views.assessment_list import AssessmentListHooks
 from views.base import FieldProblem, Refused
 from views.checks import choice_check, phone_problem, year_problem
 from views.factory import Resource
@@ -35,6 +36,7 @@ ASSESSMENT_LABELS = {
     "criteria_version": "考核标准版本",
     "total": "总分",
     "grade": "等次",
+    "rectification_due": "整改期限",
     "created_on": "创建时间",
     "changed_on": "修改时间",
 }
@@ -114,11 +116,29 @@ class RegistryValue(StringField):
         """Nothing to write: the record keeps the value it was created with."""
 
 
-class AssessmentHooks:
+class AssessmentHooks(AssessmentListHooks):
     """Filled in on every create and update, whichever door it comes through."""
 
     kind: Kind
     pack: Pack
+
+    def _one_per_period(self, item: Any) -> None:
+        """A kind declaring ``one_per_period`` keeps one record per enterprise (or project) and period."""
+        if not self.kind.one_per_period:
+            return
+        model = type(item)
+        subject = "project_id" if self.kind.subject == "project" else "enterprise_id"
+        value = item.project.id if subject == "project_id" and item.project is not None else getattr(item, subject)
+        if value is None and subject == "enterprise_id" and item.enterprise is not None:
+            value = item.enterprise.id
+        query = self.datamodel.session.query(model.id).filter(getattr(model, subject) == value, model.period == item.period)
+        if item.id is not None:
+            query = query.filter(model.id != item.id)
+        with self.datamodel.session.no_autoflush:
+            taken = query.first()
+        if taken is not None:
+            raise FieldProblem("period", f"{item.period} 年度已有一份{self.kind.short_name}（编号 {taken.id}），"
+                                         "每个年度只能有一份；请打开该记录办理")
 
     def _complete(self, item: Any) -> None:
         if self.kind.subject == "project" and item.project is not None:
@@ -148,6 +168,7 @@ class AssessmentHooks:
         version = active_version()
         kind = version.pack.kinds[self.kind.code]
         self._complete(item)
+        self._one_per_period(item)
         prefill_from_project(kind, item)
         item.state = kind.workflow["initial"]
         pin(item, version, kind)
@@ -159,6 +180,7 @@ class AssessmentHooks:
         refuse_unless_editable(kind_for(item), item)
         self._keep_project(item)
         self._complete(item)
+        self._one_per_period(item)
 
     def pre_delete(self, item: Any) -> None:
         refuse_unless_editable(kind_for(item), item)
@@ -240,6 +262,7 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
     )
 
     header_codes = list(headers)
+    results = ["grade", "rectification_due"] if kind.rated else ["total", "grade"]
     mixin = type(f"{models.assessment.__name__}Hooks", (AssessmentHooks,), {"kind": kind, "pack": pack})
     assessment_resource = Resource(
         name=models.assessment.__name__,
@@ -248,11 +271,11 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
         category=CATEGORY,
         access=("kind", kind.code),
         api_resource=models.assessment.__tablename__,
-        labels={**ASSESSMENT_LABELS, "id": "办理", **headers},
+        labels={**ASSESSMENT_LABELS, "id": "办理", **({"grade": "考核结果"} if kind.rated else {}), **headers},
         descriptions=field_help(kind),
-        list_columns=["id", *subject, "period", "state", "total", "grade", "changed_on"],
+        list_columns=["id", *subject, "period", "state", *results, "changed_on"],
         show_columns=["enterprise", *(["project"] if kind.subject == "project" else []), "period", "state",
-                      *header_codes, "total", "grade", "criteria_version", "created_on", "changed_on"],
+                      *header_codes, *results, "criteria_version", "created_on", "changed_on"],
         add_columns=[*subject, "period", *header_codes],
         edit_columns=[*subject, "period", *header_codes],
         search_columns=list(dict.fromkeys(["enterprise", *subject, "period", "state"])),
@@ -263,6 +286,7 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
         base_order=("changed_on", "desc"),
         mixin=mixin,
         related=[item_resource.view_name] if kind.items else [],
+        extra_permissions=("delete_selected",),  # the list's bulk delete of drafts and returned records
     )
     queues = [queue(assessment_resource, "Pending", f"{kind.short_name}待审核", review_states(kind)),
               queue(assessment_resource, "Records", f"{kind.short_name}记录", tuple(sorted(final_states(kind))))]
@@ -278,4 +302,4 @@ def review_states(kind: Kind) -> tuple[str, ...]:
 def queue(base: Resource, suffix: str, title: str, states: tuple[str, ...]) -> Resource:
     """A read-only list over the same table, limited to some workflow states."""
     return replace(base, name=f"{base.name}{suffix}", title=title, states=states, api=False,
-                   add_columns=[], edit_columns=[], related=[], mixin=None)
+                   add_columns=[], edit_columns=[], related=[], mixin=None, extra_permissions=())

@@ -25,6 +25,7 @@ from wtforms.validators import DataRequired, EqualTo
 
 from accounts import captcha, lockout
 from accounts.password_policy import PolicyText
+from views.registration import pending_message
 
 CAPTCHA_WRONG = "验证码错误或已失效，请按图片重新输入（看不清可点“换一张”）。"
 LOGIN_WRONG = "用户名或密码错误，请重新输入。"
@@ -47,8 +48,10 @@ class LoginView(AuthDBView):
         if captcha.enabled():
             form.captcha.data = ""  # a captcha is used once: every page shows a new one
             form.captcha_token.data, image = captcha.issue()
+        registration_open = current_app.extensions["criteria_pack"].registration_role is not None
         return _no_store(self.render_template(self.login_template, title=self.title, form=form,
-                                              appbuilder=self.appbuilder, captcha_image=image))
+                                              appbuilder=self.appbuilder, captcha_image=image,
+                                              registration_open=registration_open))
 
     @expose("/login/", methods=["GET", "POST"])
     def login(self) -> Any:
@@ -68,7 +71,7 @@ class LoginView(AuthDBView):
             flash(lockout.lock_message(locked), "danger")
             return self._page(form)
         if user is None:
-            flash(LOGIN_WRONG, "danger")
+            flash(pending_message(form.username.data, form.password.data) or LOGIN_WRONG, "danger")
             return self._page(form)
         login_user(user, remember=False)
         if user.must_change_password:
@@ -149,7 +152,8 @@ def _hash(password: str) -> str:
 
 # Where an account that must change its password may still go.
 OPEN_ENDPOINTS = {"ResetMyPasswordView.this_form_get", "ResetMyPasswordView.this_form_post", "LoginView.logout",
-                  "LoginView.login", "LoginView.captcha_refresh", "static", "appbuilder.static"}
+                  "LoginView.login", "LoginView.captcha_refresh", "RegistrationView.register", "static",
+                  "appbuilder.static"}
 
 
 def install(app: Flask) -> None:

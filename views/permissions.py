@@ -21,6 +21,8 @@ PERSONAL = [
     ["^GradeDashboard$", "^can_access$"],  # scoped like every list
     ["^等次分布$", "^menu_access$"],
 ]
+# 注册审核 (views/registration_review.py): the decision page of a self-registration.
+APPROVE_REGISTRATIONS = [["^RegistrationReview$", "^can_access$"]]
 # POST /api/v1/registry/projects (views/registry_api.py): the permit platform's pushed records.
 REGISTRY_PUSH = [["^RegistryPush$", "^can_post$"]]
 
@@ -39,6 +41,8 @@ def access(role: Role, resource: Resource, pack: Pack) -> str:
         return "write" if role.adjusts_grades else "read"
     if what == "registry":
         return role.registry
+    if what == "registrations":
+        return "read" if role.approves_registrations else "none"
     if what == "kind":
         kind = pack.kinds[resource.access[1]]
         if role.code == kind.filled_by:
@@ -59,6 +63,8 @@ def role_definitions(pack: Pack, resources: list[Resource]) -> dict[str, list[li
         rules = [list(rule) for rule in PERSONAL]
         if may_push_registry(role):
             rules += [list(rule) for rule in REGISTRY_PUSH]
+        if role.approves_registrations:
+            rules += [list(rule) for rule in APPROVE_REGISTRATIONS]
         menus: set[str] = set()
         for resource in resources:
             level = access(role, resource, pack)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from flask import current_app
+from flask_appbuilder.fieldwidgets import Select2Widget
+from markupsafe import Markup
 from sqlalchemy import func, select
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
+from criteria.pack import Pack
 from models import Attachment, District, Enterprise, Person, Project, ReviewHistory, db
+from models.id_number import id_number_problem
 from views.audit_view import audit_resource
 from views.base import Refused
-from views.checks import optional_credit_code_problem, phone_problem
+from views.checks import choice_check, optional_credit_code_problem, phone_problem
 from views.factory import Resource
 from views.intake import ProjectRowLinks
 
@@ -39,7 +46,43 @@ class ProjectHooks(KeepsAssessments, ProjectRowLinks):
     subject_column = "project_id"
 
 
-def core_resources() -> list[Resource]:
+def _validity(value: Any) -> Any:
+    """A certificate's validity, flagged red once it has passed (it blocks nothing)."""
+    if not isinstance(value, datetime.date):
+        return ""
+    if value < datetime.date.today():
+        return Markup('{} <span class="label label-danger">已过期</span>').format(value.isoformat())
+    return value.isoformat()
+
+
+def _optional_id_number(value: object) -> str | None:
+    return id_number_problem(str(value)) if value else None
+
+
+def person_resource(pack: Pack | None) -> Resource:
+    lists = {entry.code: entry.name for entry in (pack.personnel_lists if pack else ())}
+    options = [SelectChoice("", "（不在名单中）"), *(SelectChoice(code, name) for code, name in lists.items())]
+    return Resource(
+        name="Person", model=Person, title="人员证书", category=BASIC, access=("registry",),
+        api_resource="person",
+        labels={"enterprise": "所属企业", "name": "姓名", "id_number": "身份证号", "role": "职务/工种",
+                "list_code": "人员名单", "certificate_no": "证书编号", "certificate_valid_until": "证书有效期至",
+                "scan_name": "证书扫描件", **STAMPS},
+        descriptions={"list_code": "企业主要负责人、项目负责人等名单；企业在安许证动态考核的办理页登记并上传证书扫描件"},
+        list_columns=["name", "enterprise", "list_code", "role", "certificate_no", "certificate_valid_until"],
+        show_columns=["name", "enterprise", "list_code", "id_number", "role", "certificate_no",
+                      "certificate_valid_until", "scan_name"],
+        add_columns=["enterprise", "name", "list_code", "id_number", "role", "certificate_no", "certificate_valid_until"],
+        edit_columns=["enterprise", "name", "list_code", "id_number", "role", "certificate_no", "certificate_valid_until"],
+        search_columns=["name", "enterprise", "list_code", "role", "certificate_no"],
+        checks={"id_number": [_optional_id_number], "list_code": [choice_check(lists, "人员名单")]},
+        formatters={"list_code": lambda code: lists.get(code, code or ""), "certificate_valid_until": _validity},
+        form_fields={"list_code": SelectField("人员名单", choices=options, widget=Select2Widget())} if lists else {},
+        base_order=("name", "asc"),
+    )
+
+
+def core_resources(pack: Pack | None = None) -> list[Resource]:
     return [
         Resource(
             name="District", model=District, title="区（市）", category=BASIC, access=("lookup",),
@@ -85,18 +128,7 @@ def core_resources() -> list[Resource]:
             base_order=("name", "asc"),
             mixin=ProjectHooks,  # 提报 per row for the roles that fill a project kind; kept while assessed
         ),
-        Resource(
-            name="Person", model=Person, title="人员证书", category=BASIC, access=("registry",),
-            api_resource="person",
-            labels={"enterprise": "所属企业", "name": "姓名", "id_number": "身份证号", "role": "人员类别",
-                    "certificate_no": "证书编号", "certificate_valid_until": "证书有效期至", **STAMPS},
-            list_columns=["name", "enterprise", "role", "certificate_no", "certificate_valid_until"],
-            show_columns=["name", "enterprise", "id_number", "role", "certificate_no", "certificate_valid_until"],
-            add_columns=["enterprise", "name", "id_number", "role", "certificate_no", "certificate_valid_until"],
-            edit_columns=["enterprise", "name", "id_number", "role", "certificate_no", "certificate_valid_until"],
-            search_columns=["name", "enterprise", "role", "certificate_no"],
-            base_order=("name", "asc"),
-        ),
+        person_resource(pack),
         Resource(
             name="Attachment", model=Attachment, title="附件", category=RECORDS, access=("records",),
             api_resource="attachment",

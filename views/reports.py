@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import secrets
 from typing import Any, ClassVar
@@ -14,9 +15,10 @@ from criteria.pack import Kind, Pack
 from models import AppUser, FormVerification, ReviewHistory, db
 from models.criteria_versions import kind_for, pack_for
 from models.record_scores import score_record
-from reports import FormData, FormItem, FormReview, render_form
+from reports import FormData, FormItem, FormReview, FormSection, render_form
 from views.factory import display
 from views.workflow import load
+from workflow import dossier
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed by hand
 
@@ -30,6 +32,25 @@ def verification_code(session: Session, kind: Kind, record: Any) -> str:
         session.add(found)
         session.commit()
     return found.code
+
+
+def dossier_sections(session: Session, pack: Pack, kind: Kind, record: Any) -> list[FormSection]:
+    """The materials checklist and personnel lists the record shows (as submitted once it is)."""
+    if pack.dossier_kind(kind) is None:
+        return []
+    shown, _ = dossier.shown(session, pack, kind, record, datetime.date.today())
+    materials = dossier.shown_materials(pack, kind, record)
+    sections = [FormSection("申报材料", ("序号", "材料名称", "已上传文件（PDF）"), [
+        (str(number), material.name, "；".join(f["name"] for f in shown["materials"].get(material.code, [])) or "未上传")
+        for number, material in enumerate(materials, start=1)], (1, 8, 9))]
+    for entry in pack.personnel_lists:
+        people = shown.get("personnel", {}).get(entry.code, [])
+        sections.append(FormSection(f"{entry.name}（{entry.certificate}）",
+                                    ("姓名", "身份证号", entry.position_label, "证书编号", "有效期至"),
+                                    [(p["name"], p["id_number"], p["role"], p["certificate_no"],
+                                      p["valid_until"] + ("（已过期）" if p.get("expired") else "")) for p in people],
+                                    (3, 6, 3, 6, 4)))
+    return sections
 
 
 def form_data(session: Session, pack: Pack, kind: Kind, record: Any, code: str | None, verify_url: str | None) -> FormData:
@@ -64,7 +85,7 @@ def form_data(session: Session, pack: Pack, kind: Kind, record: Any, code: str |
         state_label=kind.state_labels.get(record.state, record.state),
         header_fields=[(f.label, str(display(getattr(record, f.code, None)))) for f in kind.header_fields],
         items=items, total=total, grade_label=grade, reviews=reviews, criteria_version=record.criteria_version,
-        verification_code=code, verify_url=verify_url,
+        verification_code=code, verify_url=verify_url, sections=dossier_sections(session, pack, kind, record),
     )
 
 

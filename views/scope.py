@@ -35,6 +35,7 @@ class UserScope:
     enterprise_id: int | None = None
     is_admin: bool = False
     kinds: frozenset[str] | None = None  # assessment kinds the user reaches; None: every kind
+    dossier: bool = True  # reaches a kind that shows the materials checklist (EnterpriseMaterial rows)
 
 
 NOBODY = UserScope("none")
@@ -52,14 +53,15 @@ def scope_of(user: Any, pack: Pack) -> UserScope:
     best = max(roles, key=lambda r: BREADTH[r.scope])
     is_admin = any(r.admin for r in roles)
     kinds = None if is_admin else kinds_reached(pack, {r.code for r in roles})
+    dossier = kinds is None or bool(kinds & pack.dossier_kinds)
     if best.scope == "all":
-        return UserScope("all", is_admin=is_admin, kinds=kinds)
+        return UserScope("all", is_admin=is_admin, kinds=kinds, dossier=dossier)
     if best.scope == "district":
         ids = frozenset(d.id for d in user.districts)
-        return UserScope("district", district_ids=ids, kinds=kinds) if ids else NOBODY
+        return UserScope("district", district_ids=ids, kinds=kinds, dossier=dossier) if ids else NOBODY
     if user.enterprise_id is None:
         return NOBODY
-    return UserScope("enterprise", enterprise_id=user.enterprise_id, kinds=kinds)
+    return UserScope("enterprise", enterprise_id=user.enterprise_id, kinds=kinds, dossier=dossier)
 
 
 def kinds_reached(pack: Pack, role_codes: set[str]) -> frozenset[str]:
@@ -109,6 +111,8 @@ def scope_clause(model: type, scope: UserScope) -> ColumnElement | None:
 
 def _kind_clause(model: type, scope: UserScope) -> ColumnElement | None:
     """Rows of the kinds the scope reaches; None when the model is not tied to a kind or all are reached."""
+    if getattr(model, "scope_dossier", False):
+        return None if scope.dossier else false()
     if scope.kinds is None:
         return None
     kind = getattr(model, "scope_kind", None)

@@ -20,7 +20,7 @@ from models import AppUser, Attachment, ReviewHistory, db
 from models.criteria_versions import active_pack, kind_for, pack_for
 from models.evidence import digest, path_of, pdf_problem, safe_name, store
 from models.record_scores import final_states
-from views.assessment_page import header_rows, page_context
+from views.assessment_page import dossier_context, header_rows, page_context
 from views.assessments import editable
 from views.base import ScopedInterface
 from views.scope import ensure_in_scope
@@ -37,7 +37,15 @@ from workflow.entries import (
     unknown_message,
 )
 from workflow.entries import preview as score_preview
-from workflow.records import actor_of, apply_transition, decide_item, evidence_of, facts_of, record_evidence_key
+from workflow.records import (
+    actor_of,
+    apply_transition,
+    band_labels,
+    decide_item,
+    evidence_of,
+    facts_of,
+    record_evidence_key,
+)
 
 CONFLICT = "该考核已被他人修改，请刷新页面后重新操作；本次提交未保存。"
 
@@ -76,10 +84,12 @@ class AssessmentWorkflowView(BaseView):
 
     def _state(self, kind: Kind, record: Any) -> dict[str, Any]:
         actor = actor_of(g.user, current_app.extensions["criteria_pack"])  # the roles of this platform
-        facts = facts_of(db.session, kind, record)
+        facts = facts_of(db.session, kind, record, pack_for(record))
         can_fill = editable(kind, record.state) and kind.filled_by in actor.roles
+        can_rectify = kind.state_flag(record.state, "rectification") and kind.filled_by in actor.roles
         reviewable = [t for t, _ in choices(kind, actor, facts) if "all_items_passed" in t["requires"]]
-        return {"actor": actor, "facts": facts, "can_fill": can_fill, "can_review": bool(reviewable),
+        return {"actor": actor, "facts": facts, "can_fill": can_fill, "can_rectify": can_rectify,
+                "can_review": bool(reviewable),
                 "choices": choices(kind, actor, facts)}
 
     def _render(self, kind: Kind, record: Any, errors: dict[str, str] | None = None,
@@ -94,7 +104,8 @@ class AssessmentWorkflowView(BaseView):
             self.template, kind=kind, record=record, rows=rows, evidence=evidence,
             history=self._history(kind, record), users=users, errors=errors or {}, values=values or {},
             statuses=kind.item_status_labels, states=kind.state_labels, meaning=lambda s: item_meaning(kind, s),
-            headers=header_rows(pack, kind, record), **page_context(pack, kind, record, evidence), **state,
+            headers=header_rows(pack, kind, record), **page_context(pack, kind, record, evidence),
+            **dossier_context(db.session, pack, kind, record, state["actor"]), **state,
         )
 
     def _history(self, kind: Kind, record: Any) -> list[ReviewHistory]:
@@ -227,18 +238,21 @@ class AssessmentWorkflowView(BaseView):
         if self._stale(record):
             flash(CONFLICT, "danger")
             return self._back(kind, record)
-        actor: Actor = actor_of(g.user, current_app.extensions["criteria_pack"])
+        pack = pack_for(record)
+        actor: Actor = actor_of(g.user, current_app.extensions["criteria_pack"])  # the roles of this platform
         opinion = request.form.get("opinion", "").strip()
+        rating = request.form.get("rating", "").strip() or None
         try:
-            step = check(kind, request.form.get("code", ""), actor, facts_of(db.session, kind, record), opinion)
+            step = check(kind, request.form.get("code", ""), actor, facts_of(db.session, kind, record, pack), opinion,
+                         rating, band_labels(pack, kind))
         except WorkflowRefused as refused:
             flash(str(refused), "danger")
             return self._render(kind, record, values=dict(request.form))
-        apply_transition(db.session, pack_for(record), kind, record, step, actor, opinion)
+        apply_transition(db.session, pack, kind, record, step, actor, opinion, rating)
         if record.state in final_states(kind):  # the grades it feeds change in the same transaction
             recompute_enterprise(db.session, active_pack(), current_app.extensions["kind_models"], record.enterprise,
                                  record.period)
-        return self._commit(kind, record, f"已{step['label']}，状态：{kind.state_labels[step['to']]}")
+        return self._commit(kind, record, f"已{step['label']}，状态：{kind.state_labels[record.state]}")
 
     # -- evidence -------------------------------------------------------------------------------
 

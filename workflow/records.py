@@ -6,6 +6,7 @@ item changes and its history rows land in one transaction or not at all.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,9 @@ from sqlalchemy.orm import Session
 from criteria.pack import Kind, Pack
 from models import Attachment, ReviewHistory
 from models.record_scores import final_states, settle
-from workflow.rules import Actor, Facts, item_meaning, status_for
+from workflow import dossier
+from workflow.deadlines import rectification_due
+from workflow.rules import Actor, Facts, destination, item_meaning, opens_round, status_for
 
 
 def actor_of(user: Any, pack: Pack) -> Actor:
@@ -71,14 +74,18 @@ def district_of(kind: Kind, record: Any) -> Any:
     return record.project.district if kind.subject == "project" else record.enterprise.district
 
 
-def facts_of(session: Session, kind: Kind, record: Any) -> Facts:
+def facts_of(session: Session, kind: Kind, record: Any, pack: Pack | None = None) -> Facts:
+    """The record's facts; with ``pack``, 'complete' also covers the materials and personnel lists."""
     evidence = evidence_of(session, kind, record)
+    missing = missing_parts(kind, record, evidence)
+    if pack is not None:
+        missing += dossier.missing(session, pack, kind, record)
     return Facts(
         state=record.state,
         enterprise_id=record.enterprise_id,
         created_by=record.created_by_fk,
         city_reviewed=bool(district_of(kind, record).city_reviewed),
-        missing=tuple(missing_parts(kind, record, evidence)),
+        missing=tuple(missing),
         item_meanings=tuple(item_meaning(kind, row.review_status) for row in record.items if not row.not_applicable),
     )
 
@@ -91,20 +98,43 @@ def history(session: Session, kind: Kind, record: Any, actor: Actor, action: str
     ))
 
 
+def band_labels(pack: Pack, kind: Kind) -> dict[str, str]:
+    """Band code -> label of the kind's grade scale (the choices of a rating)."""
+    scale = pack.scales.get(kind.grade_scale or "")
+    return {band["code"]: band["label"] for band in scale["bands"]} if scale else {}
+
+
 def apply_transition(session: Session, pack: Pack, kind: Kind, record: Any, transition: dict[str, Any],
-                     actor: Actor, opinion: str) -> None:
-    """Move the record and write the history row (the caller commits); a final state fixes the
-    record's total and grade from the reviewed scores."""
+                     actor: Actor, opinion: str, rating: str | None = None) -> None:
+    """Move the record and write the history row (the caller commits). A final state fixes the
+    record's total and grade from the reviewed scores; a rating sets the record's band (and a
+    rating in the rectification bands, or a return that opens one, starts a 整改 round with its
+    deadline); leaving a state the filler could change keeps the materials and personnel lists
+    as they were submitted."""
     before = record.state
-    record.state = transition["to"]
-    if record.state in final_states(kind):
+    if dossier.can_change(kind, before):
+        record.dossier = dossier.snapshot(session, pack, kind, record)
+    record.state = destination(kind, transition, rating)
+    notes = []
+    if transition["rates"]:
+        record.rating = rating
+        record.grade = band_labels(pack, kind).get(rating, rating)
+        notes.append(f"评定结果：{record.grade}")
+    if opens_round(kind, transition, rating):
+        now = datetime.datetime.now()
+        record.rectification_opened = now
+        record.rectification_due = rectification_due(kind.rectification, now.date())
+        notes.append(f"整改期限：{record.rectification_due.isoformat()}（{kind.rectification['working_days']} 个工作日）")
+    if notes:
+        opinion = "；".join(notes) + (f"。{opinion}" if opinion else "")
+    if record.state in final_states(kind) and kind.items:
         settle(pack, kind, record)
     if transition["reopens_rejected_items"]:
         pending = status_for(kind, "pending")
         for row in record.items:
             if item_meaning(kind, row.review_status) == "reject":
                 row.review_status = pending
-    history(session, kind, record, actor, transition["code"], transition["to"], opinion, from_state=before)
+    history(session, kind, record, actor, transition["code"], record.state, opinion, from_state=before)
 
 
 def decide_item(session: Session, kind: Kind, record: Any, row: Any, actor: Actor, passed: bool,

@@ -52,6 +52,29 @@ def _roles_allowed(kind: Kind, transition: dict[str, Any], facts: Facts) -> set[
     return allowed
 
 
+def destination(kind: Kind, transition: dict[str, Any], rating: str | None = None) -> str:
+    """The state a transition leads to: a rating that opens a rectification round sends the record
+    to the kind's rectification state instead of the transition's ``to``."""
+    if transition["rates"] and rating in kind.rectification_bands:
+        return kind.rectification["state"]
+    return transition["to"]
+
+
+def opens_round(kind: Kind, transition: dict[str, Any], rating: str | None = None) -> bool:
+    """Whether taking the transition (with this rating) opens a rectification round."""
+    return transition["opens_rectification"] or (transition["rates"] and rating in kind.rectification_bands)
+
+
+def rating_refusal(kind: Kind, transition: dict[str, Any], rating: str | None, labels: dict[str, str]) -> str | None:
+    """Why ``rating`` cannot go with ``transition`` (a rating transition needs one of the kind's
+    bands; others take none), or None."""
+    if not transition["rates"]:
+        return None if not rating else f"“{transition['label']}”不需要选择评定结果"
+    if rating not in kind.rating_bands:
+        return "请选择评定结果：" + "、".join(labels.get(band, band) for band in kind.rating_bands)
+    return None
+
+
 def refusal(kind: Kind, transition: dict[str, Any], actor: Actor, facts: Facts, opinion: str = "",
             check_opinion: bool = True) -> str | None:
     """Why ``actor`` may not take ``transition`` now, or None when it may."""
@@ -84,12 +107,15 @@ def choices(kind: Kind, actor: Actor, facts: Facts) -> list[tuple[dict[str, Any]
     return found
 
 
-def check(kind: Kind, code: str, actor: Actor, facts: Facts, opinion: str) -> dict[str, Any]:
-    """The transition ``code`` if the actor may take it now with ``opinion``; else WorkflowRefused."""
+def check(kind: Kind, code: str, actor: Actor, facts: Facts, opinion: str, rating: str | None = None,
+          band_labels: dict[str, str] | None = None) -> dict[str, Any]:
+    """The transition ``code`` if the actor may take it now with ``opinion`` (and, for a rating
+    transition, ``rating``: a band code of the kind's scale); else WorkflowRefused."""
     transition = next((t for t in kind.workflow["transitions"] if t["code"] == code), None)
     if transition is None:
         raise WorkflowRefused(f"未知的操作：{code}")
-    reason = refusal(kind, transition, actor, facts, opinion)
+    reason = refusal(kind, transition, actor, facts, opinion) or \
+        rating_refusal(kind, transition, rating or None, band_labels or {})
     if reason:
         raise WorkflowRefused(reason)
     return transition

@@ -6,8 +6,8 @@ Upgrading records the pack the platform runs as version 1 and files every existi
 under it (their stored totals, grades and version labels stay as they are). Assessment tables are
 found in the live schema, as in 0006.
 
-Revision ID: 0008_criteria_versions
-Revises: 7c41d0e9a2f3
+Revision ID: 0009_criteria_versions
+Revises: 0008_licence
 Create Date: 2026-11-24 10:00:00
 
 """
@@ -16,8 +16,8 @@ import datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008_criteria_versions'
-down_revision = '7c41d0e9a2f3'
+revision = '0009_criteria_versions'
+down_revision = '0008_licence'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,215 @@
+"""The materials checklist and personnel lists on the 办理 page: upload and remove materials, add,
+correct and remove people, and open the PDFs a record shows.
+
+Every route reaches the record through the scoped data layer (404 outside the user's scope, or for a
+kind the role does not reach) and changes something only while the record's filler may: everything
+in an editable state, only 整改材料 in a rectification state. Materials are stored per enterprise,
+period and code, so the general-conditions self-assessment of the same period shows the same files.
+Each POST is one transaction; a refused upload stores nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
+from flask_appbuilder import BaseView, expose, has_access
+
+from criteria.pack import Kind, Pack
+from models import EnterpriseMaterial, Person, db
+from models.criteria_versions import pack_for
+from models.evidence import digest, path_of, pdf_problem, safe_name, store
+from views.base import ScopedInterface
+from views.scope import ensure_in_scope
+from views.workflow import load
+from workflow import dossier
+from workflow.people import PersonEntry, read_person
+from workflow.records import actor_of
+
+
+def _running() -> Pack:
+    """The platform's own pack: the roles a login has."""
+    return current_app.extensions["criteria_pack"]
+
+
+class DossierView(BaseView):
+    route_base = "/assessment"
+    class_permission_name = "AssessmentWorkflow"  # every role; the handlers decide per record
+    method_permission_name: ClassVar[dict[str, str]] = {
+        name: "access" for name in ("material", "material_remove", "person", "person_remove", "file")}
+
+    def _record(self, kind_code: str, pk: int) -> tuple[Kind, Any]:
+        kind, record = load(kind_code, pk)
+        if pack_for(record).dossier_kind(kind) is None:
+            abort(404)
+        return kind, record
+
+    def _back(self, kind: Kind, record: Any, anchor: str) -> Any:
+        return redirect(url_for("AssessmentWorkflowView.page", kind_code=kind.code, pk=record.id) + f"#{anchor}")
+
+    def _filler(self, kind: Kind) -> bool:
+        return kind.filled_by in actor_of(g.user, _running()).roles
+
+    def _pdf(self, field: str = "file") -> tuple[bytes | None, str, str | None]:
+        """The uploaded PDF, its shown name and why it is refused (None when it is accepted)."""
+        upload = request.files.get(field)
+        if upload is None or not upload.filename:
+            return None, "", "请选择要上传的 PDF 文件"
+        data = upload.read()
+        name = safe_name(upload.filename)
+        problem = pdf_problem(data)
+        return data, name, f"“{name}”未上传：{problem}" if problem else None
+
+    def _commit_with_file(self, data: bytes) -> None:
+        """Write the file (once, by hash) after the rows were accepted, then commit; a failed commit
+        takes back only the file this request added."""
+        db.session.flush()
+        directory = Path(current_app.config["EVIDENCE_DIR"])
+        content_hash, created = store(directory, data)
+        try:
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            if created:
+                path_of(directory, content_hash).unlink(missing_ok=True)
+            raise
+
+    # -- materials ------------------------------------------------------------------------------
+
+    @expose("/<kind_code>/<int:pk>/material", methods=["POST"])
+    @has_access
+    def material(self, kind_code: str, pk: int) -> Any:
+        kind, record = self._record(kind_code, pk)
+        code = request.form.get("material_code", "")
+        names = {m.code: m.name for m in dossier.shown_materials(pack_for(record), kind, record)}
+        if not self._filler(kind) or code not in dossier.fillable_materials(pack_for(record), kind, record):
+            later = {m.code: m.name for m in pack_for(record).dossier_kind(kind).materials if m.rectification}
+            if code in later and code not in names:
+                flash(f"“{later[code]}”在记录被退回或评定为需整改后才能上传，未上传", "danger")
+            elif code not in names:
+                flash(f"材料“{code[:60]}”不在本考核的申报材料清单中，未上传", "danger")
+            else:
+                flash(f"当前状态为“{kind.state_labels.get(record.state, record.state)}”，不能上传该材料", "danger")
+            return self._back(kind, record, "materials")
+        data, name, problem = self._pdf()
+        if problem:
+            flash(problem, "danger")
+            return self._back(kind, record, f"material-{code}")
+        row = EnterpriseMaterial(enterprise_id=record.enterprise_id, period=record.period, material_code=code,
+                                 file_name=name, content_hash=digest(data), size=len(data), media_type="application/pdf")
+        db.session.add(row)
+        ensure_in_scope(db.session, row)
+        self._commit_with_file(data)
+        flash(f"已上传“{name}”（{names[code]}）", "success")
+        return self._back(kind, record, f"material-{code}")
+
+    @expose("/<kind_code>/<int:pk>/material/remove", methods=["POST"])
+    @has_access
+    def material_remove(self, kind_code: str, pk: int) -> Any:
+        kind, record = self._record(kind_code, pk)
+        file_id = request.form.get("file_id", "")
+        row = ScopedInterface(EnterpriseMaterial).get(file_id) if file_id.isdigit() else None
+        if row is None or row.enterprise_id != record.enterprise_id or row.period != record.period:
+            flash("要删除的材料文件不存在或不属于本考核", "danger")
+            return self._back(kind, record, "materials")
+        if not self._filler(kind) or row.material_code not in dossier.fillable_materials(pack_for(record), kind, record):
+            flash(f"当前状态为“{kind.state_labels.get(record.state, record.state)}”，不能删除该材料", "danger")
+            return self._back(kind, record, "materials")
+        name = row.file_name
+        db.session.delete(row)
+        db.session.commit()
+        flash(f"已删除“{name}”", "success")
+        return self._back(kind, record, f"material-{row.material_code}")
+
+    # -- people ---------------------------------------------------------------------------------
+
+    def _person_of(self, record: Any) -> Person | None:
+        person_id = request.form.get("person_id", "")
+        person = ScopedInterface(Person).get(person_id) if person_id.isdigit() else None
+        return person if person is not None and person.enterprise_id == record.enterprise_id else None
+
+    def _duplicate(self, record: Any, entry: PersonEntry, person: Person | None) -> bool:
+        query = db.session.query(Person).filter_by(enterprise_id=record.enterprise_id, list_code=entry.list_code,
+                                                   id_number=entry.id_number)
+        if person is not None:
+            query = query.filter(Person.id != person.id)
+        return db.session.query(query.exists()).scalar()
+
+    @expose("/<kind_code>/<int:pk>/person", methods=["POST"])
+    @has_access
+    def person(self, kind_code: str, pk: int) -> Any:
+        """Add a person to a list (certificate scan required) or correct one (a new scan optional)."""
+        kind, record = self._record(kind_code, pk)
+        pack = pack_for(record)
+        if not self._filler(kind) or not kind.state_flag(record.state, "editable"):
+            flash(f"当前状态为“{kind.state_labels.get(record.state, record.state)}”，不能修改人员名单", "danger")
+            return self._back(kind, record, "personnel")
+        editing = bool(request.form.get("person_id"))
+        person = self._person_of(record) if editing else None
+        if editing and person is None:
+            flash("要修改的人员不存在或不属于本企业", "danger")
+            return self._back(kind, record, "personnel")
+        entry, errors = read_person(pack.personnel_lists, request.form)
+        scan = request.files.get("scan")
+        data, name = None, ""
+        if scan is not None and scan.filename:
+            data, name, problem = self._pdf("scan")
+            if problem:
+                errors["scan"] = problem
+        elif person is None:
+            errors["scan"] = "请上传证书扫描件（PDF）"
+        if not errors and self._duplicate(record, entry, person):
+            errors["id_number"] = f"身份证号为 {entry.id_number} 的人员已在该名单中"
+        if errors:
+            label = {"list_code": "人员名单", "person_name": "姓名", "id_number": "身份证号", "role": "职务/工种",
+                     "certificate_no": "证书编号", "certificate_valid_until": "证书有效期", "scan": "证书扫描件"}
+            flash("人员信息有误，未保存：" + "；".join(f"{label.get(k, k)}：{v}" for k, v in errors.items()), "danger")
+            return self._back(kind, record, f"list-{request.form.get('list_code', '')}")
+        person = person or Person(enterprise_id=record.enterprise_id)
+        person.list_code, person.name, person.id_number = entry.list_code, entry.name, entry.id_number
+        person.role, person.certificate_no, person.certificate_valid_until = entry.role, entry.certificate_no, entry.valid_until
+        if data is not None:
+            person.scan_name, person.scan_hash, person.scan_size = name, digest(data), len(data)
+        db.session.add(person)
+        ensure_in_scope(db.session, person)
+        if data is not None:
+            self._commit_with_file(data)
+        else:
+            db.session.commit()
+        flash(f"已{'修改' if editing else '登记'}“{entry.name}”", "success")
+        return self._back(kind, record, f"list-{entry.list_code}")
+
+    @expose("/<kind_code>/<int:pk>/person/remove", methods=["POST"])
+    @has_access
+    def person_remove(self, kind_code: str, pk: int) -> Any:
+        kind, record = self._record(kind_code, pk)
+        if not self._filler(kind) or not kind.state_flag(record.state, "editable"):
+            flash(f"当前状态为“{kind.state_labels.get(record.state, record.state)}”，不能修改人员名单", "danger")
+            return self._back(kind, record, "personnel")
+        person = self._person_of(record)
+        if person is None:
+            flash("要移出名单的人员不存在或不属于本企业", "danger")
+            return self._back(kind, record, "personnel")
+        name, code = person.name, person.list_code
+        db.session.delete(person)
+        db.session.commit()
+        flash(f"已将“{name}”移出名单（已提交的考核仍保留提交时的名单）", "success")
+        return self._back(kind, record, f"list-{code}")
+
+    # -- files ----------------------------------------------------------------------------------
+
+    @expose("/<kind_code>/<int:pk>/dossier/<content_hash>")
+    @has_access
+    def file(self, kind_code: str, pk: int, content_hash: str) -> Any:
+        """A material or certificate scan the record shows (live or as submitted), inline or
+        ?download=1; a hash the record does not show is not found."""
+        kind, record = self._record(kind_code, pk)
+        if content_hash not in dossier.file_hashes(db.session, pack_for(record), kind, record):
+            abort(404)
+        path = path_of(Path(current_app.config["EVIDENCE_DIR"]), content_hash)
+        if not path.exists():
+            abort(404)
+        name = request.args.get("name") or "材料.pdf"
+        return send_file(path, mimetype="application/pdf", as_attachment=request.args.get("download") == "1",
+                         download_name=safe_name(name))
