@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -117,7 +118,7 @@ def test_a_kind_added_or_removed(original, tmp_path):
     toy = (folder / "director.yaml").read_text(encoding="utf-8").replace("code: director", "code: director_copy", 1)
     (folder / "director_copy.yaml").write_text(toy, encoding="utf-8")
     manifest = folder / "pack.yaml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace("daily.yaml]", "daily.yaml, director_copy.yaml]"),
+    manifest.write_text(re.sub(r"(?m)^(kinds: \[.*)\]$", r"\1, director_copy.yaml]", manifest.read_text(encoding="utf-8")),
                         encoding="utf-8")
     new = load_pack(folder)
     result = diff_packs(original, new)
