@@ -5,7 +5,9 @@ The list is a generated, read-only screen (search, pages, export) scoped to the 
 each row's 审核 button opens the decision page. Approving creates, in one transaction, the enterprise
 in the registry and its login (with the role the pack gives self-registered accounts, attached to
 that enterprise only); if the credit code or the user name was taken meanwhile, nothing is written.
-Rejecting needs a reason, which the applicant is shown when trying to log in.
+Rejecting needs a reason, which the applicant is shown when trying to log in. A decision takes the
+application with a conditional UPDATE (only while it is still pending) before it writes anything
+else, so of two decisions made at once the second finds it decided and changes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any, ClassVar
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from markupsafe import Markup
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from criteria.pack import Pack
@@ -69,6 +72,20 @@ class RegistrationReviewView(BaseView):
             return False
         return True
 
+    def _claim(self, found: EnterpriseRegistration, state: str) -> bool:
+        """Move the application out of pending in the database, only if it still is: the first write
+        of a decision. A decision taken meanwhile (another approver, another tab) makes this one
+        change nothing and say so."""
+        table = EnterpriseRegistration.__table__
+        claimed = db.session.execute(update(table).where(table.c.id == found.id, table.c.state == PENDING)
+                                     .values(state=state)).rowcount
+        if claimed == 1:
+            return True
+        db.session.rollback()
+        decided = STATE_LABELS.get(found.state, found.state)  # reloaded after the rollback
+        flash(f"该注册申请已由他人审核（{decided}），本次操作未生效", "danger")
+        return False
+
     @expose("/<int:pk>")
     @has_access
     def page(self, pk: int) -> Any:
@@ -90,6 +107,8 @@ class RegistrationReviewView(BaseView):
             return self._back(found)
         pack: Pack = current_app.extensions["criteria_pack"]
         role = current_app.appbuilder.sm.find_role(pack.registration_role.label)
+        if not self._claim(found, APPROVED):
+            return self._back(found)
         enterprise = Enterprise(name=found.enterprise_name, credit_code=found.credit_code, district_id=found.district_id,
                                 is_local=True, contact_person=found.contact_person, contact_phone=found.mobile)
         user = AppUser(first_name=found.contact_person[:64], last_name=found.enterprise_name[:64],
@@ -105,6 +124,7 @@ class RegistrationReviewView(BaseView):
             found.user_id = user.id
             db.session.commit()
         except ScopeViolation as refused:
+            db.session.rollback()
             flash(str(refused), "danger")
             return self._back(found)
         except IntegrityError:
@@ -123,6 +143,8 @@ class RegistrationReviewView(BaseView):
         reason = request.form.get("reason", "").strip()
         if not reason:
             flash("不通过时须填写原因（申请人登录时会看到）", "danger")
+            return self._back(found)
+        if not self._claim(found, REJECTED):
             return self._back(found)
         found.state, found.reason = REJECTED, reason[:1000]
         found.decided_on, found.decided_by_fk = datetime.datetime.now(), g.user.id
