@@ -35,6 +35,7 @@ from criteria.pack import HeaderField, Kind, Pack
 from models.base import Stamped, stamp_columns
 from models.core import Enterprise, Project
 from models.criteria_versions import CriteriaVersion  # noqa: F401  (the table the versions refer to)
+from models.uniqueness import unique_key
 
 PHONE_LENGTH = 30
 CHOICE_LENGTH = 64
@@ -81,7 +82,8 @@ _generated: dict[tuple, KindModels] = {}
 
 def _signature(kind: Kind) -> tuple:
     """What the schema of a kind depends on (items do not change it)."""
-    return (kind.code, kind.subject, tuple((f.code, f.type, f.max_length) for f in kind.header_fields))
+    return (kind.code, kind.subject, kind.one_per_period, kind.short_name,
+            tuple((f.code, f.type, f.max_length) for f in kind.header_fields))
 
 
 def _this_year() -> str:
@@ -134,10 +136,22 @@ def _assessment_columns(kind: Kind, refer: Callable[[str], Any] = _by_name) -> d
     return columns
 
 
-def _assessment_indexes(table: str) -> tuple[Index, ...]:
-    # A subject's records of a period: what recomputing one enterprise's grades reads.
-    return (Index(f"ix_{table}_enterprise_period", "enterprise_id", "period", "state"),
-            Index(f"ix_{table}_project_period", "project_id", "period", "state"))
+def _assessment_indexes(kind: Kind) -> tuple[Index, ...]:
+    """A subject's records of a period (what recomputing one enterprise's grades reads); for a kind
+    declaring ``one_per_period``, the unique key that keeps one record per subject and period."""
+    table = table_name(kind.code)
+    found = (Index(f"ix_{table}_enterprise_period", "enterprise_id", "period", "state"),
+             Index(f"ix_{table}_project_period", "project_id", "period", "state"))
+    if kind.one_per_period:
+        subject = "project_id" if kind.subject == "project" else "enterprise_id"
+        found += (unique_key(one_per_period_index(kind.code), subject, "period", field="period",
+                             message=f"{{period}} 年度已有一份{kind.short_name}（编号 {{id}}），每个年度只能有一份；"
+                                     "请打开该记录办理"),)
+    return found
+
+
+def one_per_period_index(kind_code: str) -> str:
+    return f"uq_{table_name(kind_code)}_subject_period"
 
 
 def _item_columns(table: str) -> dict[str, Column]:
@@ -181,7 +195,7 @@ def kind_models(kind: Kind) -> KindModels:
     if shared:
         columns = _assessment_columns(kind)
         assessment = type(f"{name}Assessment", (Stamped, Model), {
-            "__tablename__": table, "__table_args__": (*_assessment_indexes(table), {"extend_existing": True}),
+            "__tablename__": table, "__table_args__": (*_assessment_indexes(kind), {"extend_existing": True}),
             **columns, **common, "__mapper_args__": {"version_id_col": columns["lock_version"]}})
         item_table: Any = {"__tablename__": f"{table}_item", **_item_columns(table),
                            "__table_args__": (UniqueConstraint("assessment_id", "item_code"), {"extend_existing": True})}
@@ -189,7 +203,7 @@ def kind_models(kind: Kind) -> KindModels:
         metadata = MetaData()
         own = Table(table, metadata, *_named({**_assessment_columns(kind, _shared_column),
                                                **stamp_columns(_shared_column("ab_user.id"))}),
-                    *_assessment_indexes(table))
+                    *_assessment_indexes(kind))
         assessment = type(f"{name}Assessment", (Model,), {
             "__table__": own, "__tablename__": table, **common, "__mapper_args__": {"version_id_col": own.c.lock_version}})
         item_table = {"__tablename__": f"{table}_item", "__table__": Table(f"{table}_item", metadata, *_named(_item_columns(table)),
@@ -243,6 +257,6 @@ def schema_metadata(pack: Pack) -> MetaData:
             table.to_metadata(metadata)
     for kind in pack.kinds.values():
         table = table_name(kind.code)
-        Table(table, metadata, *_named({**_assessment_columns(kind), **stamp_columns()}), *_assessment_indexes(table))
+        Table(table, metadata, *_named({**_assessment_columns(kind), **stamp_columns()}), *_assessment_indexes(kind))
         Table(f"{table}_item", metadata, *_named(_item_columns(table)), UniqueConstraint("assessment_id", "item_code"))
     return metadata

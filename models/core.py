@@ -28,6 +28,7 @@ from sqlalchemy.orm import relationship
 from sqlalchemy.sql.expression import false
 
 from models.base import Stamped, _now, current_user_id
+from models.uniqueness import unique_key
 
 
 class District(Model):
@@ -96,9 +97,12 @@ class Person(Stamped, Model):
     """A person of an enterprise with a safety certificate (principal, project leader, ...).
 
     ``list_code`` places the person on one of the pack's personnel lists; the rows are kept per
-    enterprise and reused every period. The certificate scan is a PDF stored like evidence."""
+    enterprise and reused every period. The certificate scan is a PDF stored like evidence. A person
+    is on a list once (by ID number); people without a list or an ID number are not compared."""
 
     __tablename__ = "person"
+    __table_args__ = (unique_key("uq_person_list_id_number", "enterprise_id", "list_code", "id_number",
+                                 field="id_number", message="身份证号为 {id_number} 的人员已在该名单中"),)
     scope_enterprise = "enterprise_id"
     scope_district = "enterprise.district_id"
 

@@ -109,7 +109,8 @@ def _step(connection: Connection, operation: ops.MigrateOperation) -> Step:
     if isinstance(operation, ops.AddColumnOp):
         return Step(operation, f"数据表 {operation.table_name} 新增字段 {operation.column.name}（{operation.column.type}）")
     if isinstance(operation, ops.CreateIndexOp):
-        return Step(operation, f"数据表 {operation.table_name} 新建索引 {operation.index_name}")
+        unique = "唯一索引（已有重复记录时执行失败，不做任何修改）" if operation.unique else "索引"
+        return Step(operation, f"数据表 {operation.table_name} 新建{unique} {operation.index_name}")
     if isinstance(operation, ops.DropIndexOp):
         return Step(operation, f"数据表 {operation.table_name} 删除索引 {operation.index_name}")
     if isinstance(operation, ops.DropTableOp):

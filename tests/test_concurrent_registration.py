@@ -9,12 +9,10 @@ either writes (held at their first write statement); then they race for real.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from sqlalchemy import event
 
 from models import AppUser, Enterprise, EnterpriseRegistration, db
+from tests.concurrency import race
 from tests.support import csrf_token, login, visible_text
 
 APPROVER = "district_authority_shinan"
@@ -27,24 +25,6 @@ def pending_demo_application(app) -> EnterpriseRegistration:
         assert found.district.code == "shinan"
         db.session.expunge(found)
         return found
-
-
-class FirstWritesHeld:
-    """Holds each named thread at its first INSERT, UPDATE or DELETE until every one has got there."""
-
-    def __init__(self, names: tuple[str, ...]):
-        self.names = names
-        self.barrier = threading.Barrier(len(names), timeout=60)  # a safety net against a hang, not a timing check
-        self.held: set[str] = set()
-
-    def __call__(self, _conn, _cursor, statement: str, *_args: object) -> None:
-        thread = threading.current_thread()
-        if thread.name not in self.names or getattr(thread, "held", False):
-            return
-        if statement.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
-            thread.held = True
-            self.held.add(thread.name)
-            self.barrier.wait()
 
 
 DECISIONS = {"approve": {}, "reject": {"reason": "营业执照已注销"}}
@@ -71,20 +51,8 @@ def test_two_decisions_at_once_the_second_is_refused_and_changes_nothing(app, ba
                                     follow_redirects=True)
         answers[name] = visible_text(answer.get_data(as_text=True))
 
-    hold = FirstWritesHeld(names)
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", hold)
-    try:
-        threads = [threading.Thread(target=decide, args=(name,), name=name) for name in names]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        event.remove(engine, "before_cursor_execute", hold)
-
-    assert hold.held == set(names)  # both had passed their checks before either wrote
+    held = race(app, {name: (lambda name=name: decide(name)) for name in names})
+    assert held == set(names)  # both had passed their checks before either wrote
     done = [name for name in names if SAID[actions[name]] + found.enterprise_name in answers[name]]
     refused = [name for name in names if DECIDED in answers[name] and "本次操作未生效" in answers[name]]
     assert len(done) == 1 and len(refused) == 1, answers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
@@ -22,6 +23,35 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(backend):
                 assert pending(connection, app.extensions["criteria_pack"]) == []
             downgrade(revision="base")
             assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+    finally:
+        dispose(app)
+        backend.drop(url)
+
+
+def test_unique_keys_upgrade_names_the_duplicates_it_finds_and_changes_nothing(backend, capfd):
+    from models import District, Enterprise, Person
+
+    url = backend.create_empty("keys")
+    app = make_app(url)
+    try:
+        with app.app_context():
+            upgrade(revision="0009_criteria_versions")
+            district = District(code="laoshan", name="崂山区")
+            company = Enterprise(name="重复人员企业", credit_code="91370212MA3KEY0001", district=district)
+            db.session.add_all([district, company, *(Person(enterprise=company, name=f"重复{n}", list_code="principal",
+                                                            id_number="370212198001010011") for n in range(2))])
+            db.session.commit()
+            with pytest.raises(SystemExit):  # flask db upgrade prints the message and exits 1
+                upgrade()
+            message = capfd.readouterr().err
+            assert "以下记录重复，升级未做任何修改" in message and "person：" in message and "有 2 条" in message
+            db.session.rollback()
+            names = {i["name"] for i in inspect(db.engine).get_indexes("person")}
+            assert "uq_person_list_id_number" not in names
+            db.session.delete(db.session.query(Person).filter_by(name="重复1").one())
+            db.session.commit()
+            upgrade()
+            assert "uq_person_list_id_number" in {i["name"] for i in inspect(db.engine).get_indexes("person")}
     finally:
         dispose(app)
         backend.drop(url)

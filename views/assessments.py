@@ -122,24 +122,6 @@ class AssessmentHooks(AssessmentListHooks):
     kind: Kind
     pack: Pack
 
-    def _one_per_period(self, item: Any) -> None:
-        """A kind declaring ``one_per_period`` keeps one record per enterprise (or project) and period."""
-        if not self.kind.one_per_period:
-            return
-        model = type(item)
-        subject = "project_id" if self.kind.subject == "project" else "enterprise_id"
-        value = item.project.id if subject == "project_id" and item.project is not None else getattr(item, subject)
-        if value is None and subject == "enterprise_id" and item.enterprise is not None:
-            value = item.enterprise.id
-        query = self.datamodel.session.query(model.id).filter(getattr(model, subject) == value, model.period == item.period)
-        if item.id is not None:
-            query = query.filter(model.id != item.id)
-        with self.datamodel.session.no_autoflush:
-            taken = query.first()
-        if taken is not None:
-            raise FieldProblem("period", f"{item.period} 年度已有一份{self.kind.short_name}（编号 {taken.id}），"
-                                         "每个年度只能有一份；请打开该记录办理")
-
     def _complete(self, item: Any) -> None:
         if self.kind.subject == "project" and item.project is not None:
             item.enterprise = item.project.enterprise
@@ -168,7 +150,6 @@ class AssessmentHooks(AssessmentListHooks):
         version = active_version()
         kind = version.pack.kinds[self.kind.code]
         self._complete(item)
-        self._one_per_period(item)
         prefill_from_project(kind, item)
         item.state = kind.workflow["initial"]
         pin(item, version, kind)
@@ -180,7 +161,6 @@ class AssessmentHooks(AssessmentListHooks):
         refuse_unless_editable(kind_for(item), item)
         self._keep_project(item)
         self._complete(item)
-        self._one_per_period(item)
 
     def pre_delete(self, item: Any) -> None:
         refuse_unless_editable(kind_for(item), item)

@@ -18,11 +18,12 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from markupsafe import Markup
 from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Query, selectinload
 from wtforms import StringField
 from wtforms.fields.core import UnboundField
 
+from models.uniqueness import Key, clash, keys_of
 from views.api_fields import StrictSchemaConverter, chinese_messages, plausible_id
 from views.filters import RelatedIdIs, text_filter
 from views.scope import ScopeViolation, current_scope, ensure_in_scope, scope_clause
@@ -77,9 +78,12 @@ class ScopedInterface(SQLAInterface):
         info = self.list_columns[column].info if column in self.list_columns else {}
         return str(info.get("label", column))
 
-    def check_unique(self, item: Any) -> None:
-        """Unique columns are checked across all records, not only the visible ones."""
+    def check_unique(self, item: Any, keys: list[Key]) -> None:
+        """Unique columns and keys are checked across all records, not only the visible ones."""
         table = self.obj.__table__
+        found = clash(self.session, table, keys, item.id)
+        if found:
+            raise FieldProblem(*found)
         for column in table.columns:
             if not column.unique or column.primary_key:
                 continue
@@ -93,9 +97,11 @@ class ScopedInterface(SQLAInterface):
                 raise FieldProblem(column.key, f"“{value}”已被其他记录使用，{self.label_of(column.key)}不能重复")
 
     def _write(self, item: Any, commit: bool) -> None:
+        with self.session.no_autoflush:
+            keys, own_id = keys_of(item), item.id  # kept: a failed commit expires the item
         try:
             with self.session.no_autoflush:
-                self.check_unique(item)
+                self.check_unique(item, keys)
             self.session.add(item)
             ensure_in_scope(self.session, item)
             if commit:
@@ -103,6 +109,12 @@ class ScopedInterface(SQLAInterface):
         except (ScopeViolation, FieldProblem):
             self.session.rollback()
             raise
+        except IntegrityError as exc:  # a write at the same moment took the key after the check
+            self.session.rollback()
+            found = clash(self.session, self.obj.__table__, keys, own_id)
+            if found:
+                raise FieldProblem(*found) from exc
+            raise FieldProblem("", f"保存失败，数据库拒绝了该记录：{exc.orig}") from exc
         except SQLAlchemyError as exc:
             self.session.rollback()
             raise FieldProblem("", f"保存失败，数据库拒绝了该记录：{exc.orig if hasattr(exc, 'orig') else exc}") from exc

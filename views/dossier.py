@@ -15,11 +15,13 @@ from typing import Any, ClassVar
 
 from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
+from sqlalchemy.exc import IntegrityError
 
 from criteria.pack import Kind, Pack
 from models import EnterpriseMaterial, Person, db
 from models.criteria_versions import pack_for
 from models.evidence import digest, path_of, pdf_problem, safe_name, store
+from models.uniqueness import clash, keys_for
 from views.base import ScopedInterface
 from views.scope import ensure_in_scope
 from views.workflow import load
@@ -129,12 +131,12 @@ class DossierView(BaseView):
         person = ScopedInterface(Person).get(person_id) if person_id.isdigit() else None
         return person if person is not None and person.enterprise_id == record.enterprise_id else None
 
-    def _duplicate(self, record: Any, entry: PersonEntry, person: Person | None) -> bool:
-        query = db.session.query(Person).filter_by(enterprise_id=record.enterprise_id, list_code=entry.list_code,
-                                                   id_number=entry.id_number)
-        if person is not None:
-            query = query.filter(Person.id != person.id)
-        return db.session.query(query.exists()).scalar()
+    def _duplicate(self, record: Any, entry: PersonEntry, person: Person | None) -> tuple[str, str] | None:
+        """(field, message) when the enterprise has this person on the list already (the key
+        ``uq_person_list_id_number`` holds it; the registry's person screen says the same)."""
+        values = {"enterprise_id": record.enterprise_id, "list_code": entry.list_code, "id_number": entry.id_number}
+        return clash(db.session, Person.__table__, keys_for(Person.__table__, values.get),
+                     person.id if person is not None else None)
 
     @expose("/<kind_code>/<int:pk>/person", methods=["POST"])
     @has_access
@@ -159,8 +161,9 @@ class DossierView(BaseView):
                 errors["scan"] = problem
         elif person is None:
             errors["scan"] = "请上传证书扫描件（PDF）"
-        if not errors and self._duplicate(record, entry, person):
-            errors["id_number"] = f"身份证号为 {entry.id_number} 的人员已在该名单中"
+        taken = self._duplicate(record, entry, person) if not errors else None
+        if taken:
+            errors[taken[0]] = taken[1]
         if errors:
             label = {"list_code": "人员名单", "person_name": "姓名", "id_number": "身份证号", "role": "职务/工种",
                      "certificate_no": "证书编号", "certificate_valid_until": "证书有效期", "scan": "证书扫描件"}
@@ -172,11 +175,17 @@ class DossierView(BaseView):
         if data is not None:
             person.scan_name, person.scan_hash, person.scan_size = name, digest(data), len(data)
         db.session.add(person)
-        ensure_in_scope(db.session, person)
-        if data is not None:
-            self._commit_with_file(data)
-        else:
-            db.session.commit()
+        try:
+            ensure_in_scope(db.session, person)  # flushes: the database checks the key here
+            if data is not None:
+                self._commit_with_file(data)
+            else:
+                db.session.commit()
+        except IntegrityError:  # the same person entered at the same moment, after the check above
+            db.session.rollback()
+            taken = self._duplicate(record, entry, None if not editing else self._person_of(record))
+            flash("人员信息有误，未保存：身份证号：" + (taken[1] if taken else "与已登记的人员重复"), "danger")
+            return self._back(kind, record, f"list-{entry.list_code}")
         flash(f"已{'修改' if editing else '登记'}“{entry.name}”", "success")
         return self._back(kind, record, f"list-{entry.list_code}")
 

@@ -1,0 +1,68 @@
+"""Unique keys over several columns that a person can run into, each with the refusal it reads.
+
+The database holds the key (a unique index), so two writes at once cannot both get through; the
+index also carries the field its refusal belongs to and the message. ``clash`` finds the record an
+item would duplicate: before writing, and again after the database refused a write that raced
+another one, so every door (screens, REST API, the 办理 page) says the same thing either way.
+A key with a NULL part never clashes (SQLite and PostgreSQL let NULLs repeat in a unique index).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Index, Table, inspect, select
+from sqlalchemy.orm import Session
+
+Key = tuple[Index, dict[str, Any]]
+
+
+def unique_key(name: str, *columns: str, field: str, message: str) -> Index:
+    """A unique index whose refusal names ``field``; ``message`` may use the key's column names and
+    ``{id}``, the record already holding the key."""
+    return Index(name, *columns, unique=True, info={"field": field, "message": message})
+
+
+def _value(item: Any, column: str) -> Any:
+    """The item's value of ``column``; a foreign key not flushed yet comes from its related record."""
+    value = getattr(item, column, None)
+    if value is not None:
+        return value
+    for relation in inspect(type(item)).relationships:
+        pairs = relation.local_remote_pairs or []
+        if len(pairs) == 1 and pairs[0][0].key == column and relation.direction.name == "MANYTOONE":
+            related = getattr(item, relation.key, None)
+            return getattr(related, pairs[0][1].key, None) if related is not None else None
+    return None
+
+
+def keys_for(table: Table, value: Callable[[str], Any]) -> list[Key]:
+    """The values (``value(column)``) of every refusing unique key of ``table``; keys with a NULL
+    part are left out."""
+    found = []
+    for index in sorted(table.indexes, key=lambda i: i.name or ""):
+        if not index.unique or "message" not in index.info:
+            continue
+        values = {column.key: value(column.key) for column in index.columns}
+        if all(v is not None for v in values.values()):
+            found.append((index, values))
+    return found
+
+
+def keys_of(item: Any) -> list[Key]:
+    """The item's values of every refusing unique key of its table."""
+    return keys_for(type(item).__table__, lambda column: _value(item, column))
+
+
+def clash(session: Session, table: Table, keys: list[Key], own_id: Any) -> tuple[str, str] | None:
+    """(field, message) of the first key another record of ``table`` already holds, else None."""
+    for index, values in keys:
+        query = select(table.c.id).where(*(table.c[name] == value for name, value in values.items()))
+        if own_id is not None:
+            query = query.where(table.c.id != own_id)
+        with session.no_autoflush:
+            other = session.execute(query.limit(1)).scalar()
+        if other is not None:
+            return index.info["field"], index.info["message"].format(id=other, **values)
+    return None
