@@ -18,7 +18,7 @@ from accounts import password_policy
 from criteria import load_pack
 from i18n import compile_admin_catalogue, compile_catalogues
 from models import audit, db, pack_models
-from models.criteria_versions import PackVersions
+from models.criteria_versions import PackVersions, VersionUnloadable
 from models.pack_sync import sync_districts
 from settings import DEV_SECRET_KEY, ROOT, default_config
 from views import criteria_admin, login
@@ -74,7 +74,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         if ready:
             sync_districts(db.session, pack)
         if inspect(db.engine).has_table("criteria_version"):
-            app.extensions["criteria_versions"].note_running(db.session)
+            tables = tuple(models.assessment.__table__ for models in app.extensions["kind_models"].values())
+            app.extensions["criteria_versions"].note_running(db.session, tables=tables)
         if not ready:
             log.warning("数据库尚未初始化：请先运行 flask --app app db upgrade")
 
@@ -105,6 +106,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             return {"message": "无权执行此操作"}, 403
         return render_template("forbidden.html", base_template=app.appbuilder.base_template,
                                appbuilder=app.appbuilder), 403
+
+    @app.errorhandler(VersionUnloadable)
+    def _version_unloadable(error: VersionUnloadable) -> Any:
+        log.error("%s", error)
+        if request.path.startswith("/api/"):
+            return {"message": str(error)}, 500
+        return render_template("refused.html", title="考核标准版本无法载入", message=f"{error}。",
+                               base_template=app.appbuilder.base_template, appbuilder=app.appbuilder), 500
 
     @app.errorhandler(413)
     def _too_large(_error: Exception) -> Any:

@@ -11,7 +11,8 @@ from models import pack_tables
 from models.schema_sync import kept_table
 
 config = context.config
-fileConfig(config.config_file_name)
+# The platform's own loggers stay on after a migration run in the same process (tests, demo set-up).
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 target_db = current_app.extensions["migrate"].db

@@ -15,11 +15,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_appbuilder import Model
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    inspect,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, deferred, relationship
 
-from criteria import Kind, Pack, load_snapshot
+from criteria import CriteriaError, Kind, Pack, load_snapshot
+from criteria.problems_zh import problem_zh
 from criteria.structure import fits
 from models.base import _now, current_user_id
 
@@ -105,6 +119,19 @@ def record_label(kind: Kind, number: int) -> str:
     return f"{kind.version_label} 第{number}版"
 
 
+class VersionUnloadable(Exception):
+    """A stored version that today's checks refuse (stored by an older release of the platform):
+    the records filed under it cannot be scored, shown or printed until it is mended."""
+
+    def __init__(self, number: int, error: CriteriaError):
+        self.number = number
+        self.problems = error.problems
+        first = problem_zh(error.problems[0]) if error.problems else "未知问题"
+        more = f"等 {len(error.problems)} 处问题" if len(error.problems) > 1 else ""
+        super().__init__(f"考核标准第 {number} 版无法按当前程序的校验规则载入（{first}{more}），"
+                         "按该版本填报的考核暂时无法打开、计分或打印；请联系系统管理员处理")
+
+
 @dataclass(frozen=True)
 class Pinned:
     """A stored version and the pack it holds."""
@@ -126,20 +153,27 @@ class PackVersions:
         self.running = running
         self.running_id: int | None = None
         self._packs: dict[int, Pack] = {}
+        self._refused: dict[int, VersionUnloadable] = {}
         self._fits: dict[int, bool] = {}
 
-    def note_running(self, session: Session, source: str = "startup") -> CriteriaVersion:
-        """Record the running pack's state as a version if the latest does not hold it."""
+    def note_running(self, session: Session, source: str = "startup", tables: tuple[Table, ...] = ()) -> CriteriaVersion:
+        """Record the running pack's state as a version if the latest does not hold it, and log the
+        stored versions that records of ``tables`` are filed under but that no longer load."""
         note = "平台启动时发现考核标准文件与最新版本不同" if source == "startup" else None
         version, _ = ensure_version(session, self.running, source, note)
         self.running_id = version.id
         self._packs[version.id] = self.running
+        for line in self.unloadable(session, tables):
+            log.error("%s", line)
         return version
 
     def pack(self, session: Session, version_id: int | None) -> Pack:
-        """The pack a stored version holds (the running pack when the ids or contents agree)."""
+        """The pack a stored version holds (the running pack when the ids or contents agree);
+        VersionUnloadable when today's checks refuse it."""
         if version_id is None:
             return self.running
+        if version_id in self._refused:
+            raise self._refused[version_id]
         found = self._packs.get(version_id)
         if found is None:
             row = session.get(CriteriaVersion, version_id)
@@ -148,10 +182,33 @@ class PackVersions:
             if row.content_hash == self.running.content_hash:
                 found = self.running
             else:
-                found = load_snapshot(row.files, row.pack_code, f"{row.pack_code}（第{row.number}版）",
-                                      self.running.path)
+                try:
+                    found = load_snapshot(row.files, row.pack_code, f"{row.pack_code}（第{row.number}版）",
+                                          self.running.path)
+                except CriteriaError as error:
+                    self._refused[version_id] = VersionUnloadable(row.number, error)
+                    raise self._refused[version_id] from None
             self._packs[version_id] = found
         return found
+
+    def unloadable(self, session: Session, tables: tuple[Table, ...]) -> list[str]:
+        """One line for each stored version that records of ``tables`` are filed under and that no
+        longer loads, with how many records it holds."""
+        present = set(inspect(session.connection()).get_table_names())
+        held: dict[int, int] = {}
+        for table in tables:
+            if table.name not in present:
+                continue  # a kind whose tables are not created yet (criteria apply)
+            for version_id, count in session.execute(select(table.c.criteria_version_id, func.count())
+                                                      .group_by(table.c.criteria_version_id)):
+                held[version_id] = held.get(version_id, 0) + count
+        lines = []
+        for version_id, count in sorted(held.items()):
+            try:
+                self.pack(session, version_id)
+            except VersionUnloadable as refused:
+                lines.append(f"{refused}（{count} 份考核使用该版本）")
+        return lines
 
     def active(self, session: Session) -> Pinned:
         """The version new assessments are filed under."""
@@ -162,7 +219,10 @@ class PackVersions:
                                .order_by(CriteriaVersion.number.desc())).all()
         for version_id, number in rows:
             if version_id not in self._fits:
-                self._fits[version_id] = fits(self.running, self.pack(session, version_id))
+                try:
+                    self._fits[version_id] = fits(self.running, self.pack(session, version_id))
+                except VersionUnloadable:
+                    self._fits[version_id] = False  # new assessments never go to a version that does not load
             if self._fits[version_id]:
                 return Pinned(version_id, number, self.pack(session, version_id))
         return Pinned(None, None, self.running)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Query, selectinload
 from wtforms import StringField
 from wtforms.fields.core import UnboundField
 
+from models.criteria_versions import VersionUnloadable
 from models.uniqueness import Key, clash, keys_of
 from views.api_fields import StrictSchemaConverter, chinese_messages, plausible_id
 from views.filters import RelatedIdIs, text_filter
@@ -387,14 +388,23 @@ class ScopedApi(ModelRestApi):
         for schema in (self.add_model_schema, self.edit_model_schema):
             chinese_messages(schema, self.label_columns)
 
-    def _guarded(self, call: Any, *args: Any) -> Any:
+    def _guarded(self, call: Any, *args: Any, **kwargs: Any) -> Any:
         try:
-            return call(*args)
+            return call(*args, **kwargs)
         except (ScopeViolation, Refused) as refused:
             self.datamodel.session.rollback()
             return self.response(403, message=str(refused))
         except FieldProblem as problem:
             return self.response_422(message={problem.field or "_schema": [problem.message]})
+        except VersionUnloadable as unloadable:  # a record's stored criteria version no longer loads
+            self.datamodel.session.rollback()
+            return self.response(500, message=str(unloadable))
+
+    def get_headless(self, pk: Any, **kwargs: Any) -> Any:
+        return self._guarded(super().get_headless, pk, **kwargs)
+
+    def get_list_headless(self, **kwargs: Any) -> Any:
+        return self._guarded(super().get_list_headless, **kwargs)
 
     def post_headless(self) -> Any:
         return self._guarded(super().post_headless)

@@ -14,11 +14,11 @@ from sqlalchemy.orm import undefer
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired
 
-from criteria import CriteriaError
 from criteria.diff import diff_packs
 from criteria.problems_zh import problem_zh
 from models import CriteriaVersion, db
 from models.criteria_edits import EditRefused, restore_version
+from models.criteria_versions import VersionUnloadable
 from views.criteria_admin.access import AdminOnly, EditorForm
 from views.criteria_admin.files import after_save_lines
 
@@ -96,7 +96,7 @@ class VersionsView(AdminOnly, BaseView):
         older = by_id.get(request.args.get("from", type=int)) or older_default
         try:
             result = diff_packs(self._pack(older), self._pack(newer), f"第{older.number}版", f"第{newer.number}版")
-        except CriteriaError as error:  # a version stored by an older release that today's checks refuse
+        except VersionUnloadable as error:  # a version stored by an older release that today's checks refuse
             flash(f"所选版本无法按当前程序的校验规则载入，只能查看其文件：{problem_zh(error.problems[0])}", "error")
             return redirect(self.get_url(".index"))
         return self.render("criteria_admin/diff.html", versions=versions, older=older, newer=newer, result=result)
