@@ -136,7 +136,8 @@ def _kind(old: Kind, new: Kind) -> Iterator[tuple[str, bool]]:
     for attribute, label, structural in (
             ("name", "名称", False), ("short_name", "菜单名称", True), ("subject", "考核对象", True),
             ("filled_by", "填报角色", True), ("reviewed_by", "审核角色", True), ("grade_scale", "等次标准", False),
-            ("total", "总分", False), ("basis", "依据", False), ("version", "文件版本号", False)):
+            ("total", "总分", False), ("basis", "依据", False), ("version", "文件版本号", False),
+            ("dossier_from", "共用申报材料和人员名单的考核", True), ("one_per_period", "每个年度只能有一份", True)):
         if getattr(old, attribute) != getattr(new, attribute):
             yield f"{label}：{shown(getattr(old, attribute))} → {shown(getattr(new, attribute))}", structural
     yield from ((line, False) for line in _items(old, new))
@@ -146,7 +147,14 @@ def _kind(old: Kind, new: Kind) -> Iterator[tuple[str, bool]]:
     yield from ((line, False) for line in _entries(old.record_evidence, new.record_evidence, "整份考核材料",
                                                    {"required": "必须上传"}))
     yield from ((line, False) for line in _entries(old.vetoes, new.vetoes, "否决项", {"grade": "判定等次"}))
-    yield from ((line, False) for line in _params("评分规则", old.scoring, new.scoring))
+    yield from ((line, line.startswith("评分规则.method")) for line in _params("评分规则", old.scoring, new.scoring))
+    checklist = bool(old.materials) != bool(new.materials)  # whether the kind has a checklist at all is bound
+    yield from ((line, checklist) for line in _entries(old.materials, new.materials, "申报材料", {
+        "required": "必传", "rectification": "为整改材料", "help": "的说明"}))
+    yield from ((line, line.startswith(("新增", "删除")) or "更名" in line) for line in _entries(
+        old.personnel, new.personnel, "人员名单", {"certificate": "的证书", "position_label": "的职务栏名称",
+                                                "min_count": "的最少人数"}))
+    yield from ((line, False) for line in _params("整改", old.rectification or {}, new.rectification or {}))
     yield from ((line, False) for line in _entries(old.subtables, new.subtables, "分项检查评分表", {"lines": "的检查项"}))
     catalogue = list(_entries(old.catalogue, new.catalogue, "目录条目", {
         "points": "分值", "kind": "的类别", "applies_to": "的适用对象", "group": "的分组", "grade": "判定等次",

@@ -4,7 +4,9 @@ At start the platform generates tables, screens, menus, form fields, role permis
 queues from the pack. A later version of the pack that changes none of these (items, maximum
 scores, evaluation standards, scoring parameters, grade bands, final-grade weights, evidence) can
 be used for new assessments at once; one that does (a new kind or header field, another role,
-workflow or district) needs its schema changes applied and the platform restarted first.
+workflow or district, a kind's materials checklist, personnel lists or ``dossier_from``, whether it
+has items, its scoring method, ``one_per_period``) needs its schema changes applied and the platform
+restarted first.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ def _kind_key(kind: Kind) -> tuple[Any, ...]:
         kind.code, kind.short_name, kind.subject, kind.filled_by, kind.reviewed_by, kind.header_fields,
         _frozen(kind.workflow),
         tuple((entry["code"], entry["name"]) for entry in kind.catalogue),  # choices of header fields
+        bool(kind.items),  # the item-row screen and API exist only for kinds with items
+        kind.scoring.get("method"),  # a rated kind lists its rating instead of a total
+        kind.one_per_period,  # a unique index of the kind's table
+        # who reaches the materials and people (the data scope), and the registry's list choices
+        bool(kind.materials), kind.dossier_from, tuple((entry.code, entry.name) for entry in kind.personnel),
     )
 
 

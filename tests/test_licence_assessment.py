@@ -230,3 +230,25 @@ def test_a_round_left_unanswered_can_be_ended_keeping_the_rating(app, client):
     record = state_of(app, pk)
     assert (record.state, record.rating, record.grade) == ("rated", "fail", "不合格")
     assert steps(app, pk)[-2:] == [("rate", "rectifying"), ("conclude", "rated")]
+
+
+def test_a_material_or_person_the_scope_refuses_is_told_not_a_server_error(app, client, monkeypatch):
+    """The 办理 page reaches the record inside the scope, so its writes stay inside; should the scope
+    still refuse one (the one rule every door checks), the filler is told and nothing is stored."""
+    import views.dossier
+    from views.scope import ScopeViolation
+
+    def refuse(session, item, scope=None):
+        session.rollback()
+        raise ScopeViolation("所选的企业、项目或区（市）不在您的数据范围内，未保存任何内容。")
+
+    enterprise_id, username = enterprise_in(app, "laoshan")
+    login(client, username)
+    pk = new_draft(client, enterprise_id)
+    monkeypatch.setattr(views.dossier, "ensure_in_scope", refuse)
+    material = upload_material(client, KIND, pk, "business_licence")
+    person = add_person(client, KIND, pk, "principal", "孙负责", 1)
+    for answer in (material, person):
+        assert answer.status_code == 200 and "不在您的数据范围内，未保存任何内容" in text(answer)
+    assert records.count(app, EnterpriseMaterial, enterprise_id=enterprise_id) == 0
+    assert records.count(app, Person, enterprise_id=enterprise_id, name="孙负责") == 0

@@ -23,7 +23,7 @@ from models.criteria_versions import pack_for
 from models.evidence import digest, path_of, pdf_problem, safe_name, store
 from models.uniqueness import clash, keys_for
 from views.base import ScopedInterface
-from views.scope import ensure_in_scope
+from views.scope import ScopeViolation, ensure_in_scope
 from views.workflow import load
 from workflow import dossier
 from workflow.people import PersonEntry, read_person
@@ -101,8 +101,13 @@ class DossierView(BaseView):
         row = EnterpriseMaterial(enterprise_id=record.enterprise_id, period=record.period, material_code=code,
                                  file_name=name, content_hash=digest(data), size=len(data), media_type="application/pdf")
         db.session.add(row)
-        ensure_in_scope(db.session, row)
-        self._commit_with_file(data)
+        try:
+            ensure_in_scope(db.session, row)
+            self._commit_with_file(data)
+        except ScopeViolation as refused:
+            db.session.rollback()
+            flash(str(refused), "danger")
+            return self._back(kind, record, f"material-{code}")
         flash(f"已上传“{name}”（{names[code]}）", "success")
         return self._back(kind, record, f"material-{code}")
 
@@ -181,6 +186,10 @@ class DossierView(BaseView):
                 self._commit_with_file(data)
             else:
                 db.session.commit()
+        except ScopeViolation as refused:
+            db.session.rollback()
+            flash(str(refused), "danger")
+            return self._back(kind, record, f"list-{entry.list_code}")
         except IntegrityError:  # the same person entered at the same moment, after the check above
             db.session.rollback()
             taken = self._duplicate(record, entry, None if not editing else self._person_of(record))
