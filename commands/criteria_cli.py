@@ -58,6 +58,23 @@ def _loaded_or_exit() -> Pack:
         sys.exit(1)
 
 
+def stored_versions() -> Callable[[int], tuple[int, Pack | None]]:
+    """A stored version's number and pack (None when today's checks refuse it), for the plan."""
+    from models import CriteriaVersion, db
+    from models.criteria_versions import VersionUnloadable
+
+    versions = current_app.extensions["criteria_versions"]
+
+    def look(version_id: int) -> tuple[int, Pack | None]:
+        row = db.session.get(CriteriaVersion, version_id)
+        try:
+            return (row.number if row else version_id), versions.pack(db.session, version_id)
+        except (VersionUnloadable, LookupError):
+            return (row.number if row else version_id), None
+
+    return look
+
+
 @criteria_group.command("plan")
 def plan() -> None:
     """Show what the database needs for the pack (new tables or columns; drops marked destructive)."""
@@ -66,7 +83,7 @@ def plan() -> None:
 
     pack = _loaded_or_exit()
     with db.engine.connect() as connection:
-        found = plan_changes(connection, pack)
+        found = plan_changes(connection, pack, stored_versions())
     if found.empty:
         click.echo("数据库结构与考核标准一致，无需变更。")
         return
@@ -75,11 +92,15 @@ def plan() -> None:
     click.echo(f"共 {len(found.steps)} 项结构变更。")
     if found.destructive:
         click.echo(f"其中 {len(found.destructive)} 项会删除或改动已有数据：criteria apply 会拒绝执行，"
-                   "确认后用 criteria apply --force（执行前先写备份）。")
+                   "确认后停止平台，用 criteria apply --force（执行前先写备份）。")
+    if found.kept:
+        click.echo(f"其中 {len(found.kept)} 项会删除已有考核仍显示和打印的字段内容：还须加 --drop-stored-version-fields。")
 
 
-def apply_pack(pack: Pack, force: bool, backup_dir: Path, echo: Callable[[str], None]) -> tuple[list[str], Path | None]:
-    """Apply what ``pack`` needs; a forced destructive change writes a backup first. Returns the
+def apply_pack(pack: Pack, force: bool, backup_dir: Path, echo: Callable[[str], None],
+               drop_stored: bool = False) -> tuple[list[str], Path | None]:
+    """Apply what ``pack`` needs; a forced destructive change writes a backup first, and a drop of
+    data that records of stored versions still show needs ``drop_stored`` as well. Returns the
     lines applied and the backup folder (if one was written)."""
     from commands.backup import backup_before_change
     from models import db
@@ -92,15 +113,21 @@ def apply_pack(pack: Pack, force: bool, backup_dir: Path, echo: Callable[[str], 
         written.append(backup_before_change(backup_dir, echo))
 
     db.session.commit()  # nothing of this session holds a lock while the schema changes
-    done = apply_changes(db.engine, pack, force=force, backup=backup)
+    try:
+        done = apply_changes(db.engine, pack, force=force, backup=backup, stored=stored_versions(),
+                             drop_stored=drop_stored)
+    finally:
+        db.session.rollback()  # the version look-ups hold no transaction afterwards
     return done.lines(), (written[0] if written else None)
 
 
 @criteria_group.command("apply")
-@click.option("--force", is_flag=True, help="执行会删除或改动已有数据的变更（先写备份）")
+@click.option("--force", is_flag=True, help="执行会删除或改动已有数据的变更（先写备份；请先停止平台）")
+@click.option("--drop-stored-version-fields", "drop_stored", is_flag=True,
+              help="与 --force 一起：也删除已有考核按其考核标准版本仍显示和打印的字段内容")
 @click.option("--backup-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="破坏性变更前的备份目录（默认 BACKUP_DIR，即 var/backups）")
-def apply(force: bool, backup_dir: Path | None) -> None:
+def apply(force: bool, drop_stored: bool, backup_dir: Path | None) -> None:
     """Create (and, with --force, drop) the tables and columns the pack needs, in one transaction."""
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -109,7 +136,8 @@ def apply(force: bool, backup_dir: Path | None) -> None:
 
     pack = _loaded_or_exit()
     try:
-        done, folder = apply_pack(pack, force, backup_dir or Path(current_app.config["BACKUP_DIR"]), click.echo)
+        done, folder = apply_pack(pack, force, backup_dir or Path(current_app.config["BACKUP_DIR"]), click.echo,
+                                  drop_stored)
     except (ChangeRefused, BackupFailed) as refused:
         click.echo(f"拒绝执行：{refused.message if isinstance(refused, BackupFailed) else refused}", err=True)
         sys.exit(1)

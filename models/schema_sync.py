@@ -4,7 +4,9 @@ A revision that adds a header field, or a whole kind, needs new columns or table
 removes them leaves columns and tables behind. Alembic's autogenerate comparison of the tables
 generated from the pack (``models.schema_metadata``) with the live schema gives the operations.
 Each is described in Chinese and marked destructive when it drops or alters a table or column
-that holds data: those run only when forced, after a backup. Everything runs in one transaction
+that holds data: those run only when forced, after a backup. Dropping a header field's column whose
+data belongs to records of a stored criteria version that declares the field (those records still
+show and print it) is refused even when forced, unless that loss is asked for explicitly. Everything runs in one transaction
 (PostgreSQL has transactional DDL; SQLite too, on a connection that opens the transaction itself,
 with Alembic's batch mode where SQLite cannot alter a table in place).
 """
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field
 from alembic.autogenerate import produce_migrations
 from alembic.migration import MigrationContext
 from alembic.operations import Operations, ops
-from sqlalchemy import MetaData, create_engine, event, func, select, table
+from sqlalchemy import MetaData, create_engine, event, func, inspect, select, table
 from sqlalchemy import column as sql_column
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
@@ -43,12 +45,17 @@ class ChangeRefused(Exception):
     """The plan holds destructive steps and was not forced, or their backup failed."""
 
 
+# (stored version id) -> (its number, the pack it holds, or None when it no longer loads)
+StoredVersions = Callable[[int], tuple[int, "Pack | None"]]
+
+
 @dataclass(frozen=True)
 class Step:
     operation: ops.MigrateOperation
     text: str  # Chinese, for the admin who reviews the plan
     destructive: bool = False  # drops or alters a table or column that holds data
     rows: int = 0  # how many rows hold the data concerned
+    kept_by: tuple[int, ...] = ()  # numbers of stored versions whose records hold the dropped field's data
 
 
 @dataclass
@@ -62,6 +69,11 @@ class Plan:
     @property
     def destructive(self) -> list[Step]:
         return [step for step in self.steps if step.destructive]
+
+    @property
+    def kept(self) -> list[Step]:
+        """Destructive steps that drop data records of stored versions still show."""
+        return [step for step in self.steps if step.kept_by]
 
     def lines(self) -> list[str]:
         return [f"{'【破坏性】' if step.destructive else ''}{step.text}" for step in self.steps]
@@ -103,7 +115,27 @@ def _count(connection: Connection, table_name: str, column_name: str | None = No
     return connection.scalar(query) or 0
 
 
-def _step(connection: Connection, operation: ops.MigrateOperation) -> Step:
+def _kept_by(connection: Connection, operation: ops.DropColumnOp, stored: StoredVersions | None) -> tuple[int, ...]:
+    """Stored versions that declare the dropped column as a header field of the table's kind and
+    whose records hold data in it (a version that no longer loads counts: it cannot be ruled out)."""
+    if stored is None or not operation.table_name.startswith("assessment_"):
+        return ()
+    if "criteria_version_id" not in {c["name"] for c in inspect(connection).get_columns(operation.table_name)}:
+        return ()  # an item table: no header fields
+    kind_code = operation.table_name.removeprefix("assessment_")
+    target = table(operation.table_name, sql_column("criteria_version_id"), sql_column(operation.column_name))
+    ids = connection.execute(select(target.c.criteria_version_id).distinct()
+                             .where(target.c[operation.column_name].is_not(None))).scalars().all()
+    found = []
+    for version_id in ids:
+        number, pack = stored(version_id)
+        kind = pack.kinds.get(kind_code) if pack is not None else None
+        if pack is None or (kind is not None and any(f.code == operation.column_name for f in kind.header_fields)):
+            found.append(number)
+    return tuple(sorted(found))
+
+
+def _step(connection: Connection, operation: ops.MigrateOperation, stored: StoredVersions | None = None) -> Step:
     if isinstance(operation, ops.CreateTableOp):
         return Step(operation, f"新建数据表 {operation.table_name}（{len(operation.columns)} 列）")
     if isinstance(operation, ops.AddColumnOp):
@@ -120,7 +152,10 @@ def _step(connection: Connection, operation: ops.MigrateOperation) -> Step:
     if isinstance(operation, ops.DropColumnOp):
         rows = _count(connection, operation.table_name, operation.column_name)
         held = f"，有 {rows} 条记录填写了该字段" if rows else "（该字段没有数据）"
-        return Step(operation, f"删除字段 {operation.table_name}.{operation.column_name}{held}", rows > 0, rows)
+        kept = _kept_by(connection, operation, stored) if rows else ()
+        if kept:
+            held += f"（第 {'、'.join(map(str, kept))} 版考核标准仍有该字段，按其填报的考核仍显示和打印这些内容）"
+        return Step(operation, f"删除字段 {operation.table_name}.{operation.column_name}{held}", rows > 0, rows, kept)
     if isinstance(operation, ops.AlterColumnOp):
         rows = _count(connection, operation.table_name, operation.column_name)
         parts = []
@@ -135,9 +170,10 @@ def _step(connection: Connection, operation: ops.MigrateOperation) -> Step:
     return Step(operation, f"数据表 {name} 的约束变更（{type(operation).__name__}）".replace("数据表  的", ""))
 
 
-def plan(connection: Connection, pack: Pack) -> Plan:
-    """Every step the database needs for ``pack``, each marked destructive or not."""
-    return Plan([_step(connection, operation) for operation in pending(connection, pack)])
+def plan(connection: Connection, pack: Pack, stored: StoredVersions | None = None) -> Plan:
+    """Every step the database needs for ``pack``, each marked destructive or not (and, with
+    ``stored``, which drops lose data of records of stored versions)."""
+    return Plan([_step(connection, operation, stored) for operation in pending(connection, pack)])
 
 
 @contextmanager
@@ -172,15 +208,21 @@ def _run(connection: Connection, steps: list[Step]) -> None:
 
 
 def apply(engine: Engine, pack: Pack, force: bool = False, backup: Callable[[], object] | None = None,
-          runner: Callable[[Connection, list[Step]], None] = _run) -> Plan:
+          runner: Callable[[Connection, list[Step]], None] = _run, stored: StoredVersions | None = None,
+          drop_stored: bool = False) -> Plan:
     """Apply the plan for ``pack`` in one transaction and return it.
 
     Destructive steps are refused unless ``force``; forced, ``backup`` runs first and must succeed
-    (it raises when it cannot write a complete backup). Nothing changes when anything fails."""
+    (it raises when it cannot write a complete backup). A drop of data that records of stored
+    versions still show is refused unless ``drop_stored`` too. Nothing changes when anything fails."""
     with engine.connect() as connection:
-        found = plan(connection, pack)
+        found = plan(connection, pack, stored)
     if found.empty:
         return found
+    if found.kept and not drop_stored:
+        raise ChangeRefused("以下变更会删除仍在使用的考核数据，未做任何修改（已有考核按其考核标准版本显示和打印这些字段；"
+                            "确需删除，请在停止平台后运行 flask --app app criteria apply --force "
+                            "--drop-stored-version-fields，执行前会先备份）：" + "；".join(step.text for step in found.kept))
     if found.destructive:
         if not force:
             raise ChangeRefused("以下变更会删除或改动已有数据，未做任何修改（确认后加 --force 执行，执行前会先备份）："
@@ -189,7 +231,7 @@ def apply(engine: Engine, pack: Pack, force: bool = False, backup: Callable[[], 
             raise ChangeRefused("破坏性变更必须先备份，未做任何修改")
         backup()
     with transaction(engine) as connection:
-        again = plan(connection, pack)  # inside the transaction: what is applied is what was checked
+        again = plan(connection, pack, stored)  # inside the transaction: what is applied is what was checked
         if [s.text for s in again.destructive] != [s.text for s in found.destructive]:
             raise ChangeRefused("数据库在检查后发生了变化，未做任何修改；请重新查看变更计划")
         runner(connection, again.steps)

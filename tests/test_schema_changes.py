@@ -78,11 +78,17 @@ def test_dropping_a_field_that_holds_data_needs_force_and_a_backup(revised, app_
     assert held > 0
     planned = runner.invoke(args=["criteria", "plan"])
     assert f"【破坏性】删除字段 assessment_general.self_assessment_summary，有 {held} 条记录填写了该字段" in planned.output
+    assert "第 1 版考核标准仍有该字段" in planned.output and "--drop-stored-version-fields" in planned.output
     refused = runner.invoke(args=["criteria", "apply"])
     assert refused.exit_code == 1 and "拒绝执行" in refused.output and "--force" in refused.output
     assert "self_assessment_summary" in columns(app) and "safety_officer" not in columns(app)  # nothing, not even the additions
+    # the demo records of version 1 still show and print the field: --force alone does not drop it
+    kept = runner.invoke(args=["criteria", "apply", "--force", "--backup-dir", str(tmp_path / "backups")])
+    assert kept.exit_code == 1 and "会删除仍在使用的考核数据" in kept.output and "--drop-stored-version-fields" in kept.output
+    assert "self_assessment_summary" in columns(app) and not (tmp_path / "backups").exists()
 
-    forced = runner.invoke(args=["criteria", "apply", "--force", "--backup-dir", str(tmp_path / "backups")])
+    forced = runner.invoke(args=["criteria", "apply", "--force", "--drop-stored-version-fields",
+                                 "--backup-dir", str(tmp_path / "backups")])
     assert forced.exit_code == 0, forced.output
     [folder] = list((tmp_path / "backups").iterdir())
     assert (folder / "manifest.json").exists() and (folder / "criteria" / "qingdao" / "general.yaml").exists()
@@ -123,7 +129,8 @@ def test_a_failed_backup_refuses_the_forced_change(revised, app_for_pack, tmp_pa
     app = app_for_pack
     blocker = tmp_path / "not_a_directory"
     blocker.write_text("x")
-    result = app.test_cli_runner().invoke(args=["criteria", "apply", "--force", "--backup-dir", str(blocker / "backups")])
+    result = app.test_cli_runner().invoke(args=["criteria", "apply", "--force", "--drop-stored-version-fields",
+                                                "--backup-dir", str(blocker / "backups")])
     assert result.exit_code == 1 and "创建备份目录" in result.output
     assert "self_assessment_summary" in columns(app) and "safety_officer" not in columns(app)
 
@@ -148,23 +155,39 @@ def test_the_changes_run_in_one_transaction(added, app_for_pack):
     assert not {"safety_officer", "officer_phone"} & columns(app)
 
 
-def test_the_editor_offers_plan_and_apply(revised, app_for_pack, tmp_path):
+def test_the_editor_applies_additions_and_leaves_destructive_steps_to_the_command_line(revised, app_for_pack,
+                                                                                       tmp_path):
     app = app_for_pack
     app.config["BACKUP_DIR"] = str(tmp_path / "backups")
     client = app.test_client()
     login(client, "admin")
-    page = visible_text(client.get("/criteria-admin/schema/").get_data(as_text=True))
+    html = client.get("/criteria-admin/schema/").get_data(as_text=True)
+    page = visible_text(html)
     assert "数据表 assessment_general 新增字段 safety_officer" in page and "破坏性" in page
-    token = csrf_token(client, "/criteria-admin/schema/")
+    assert "在线编辑器不执行这些变更" in page and "flask --app app criteria apply --force" in page
+    assert "--drop-stored-version-fields" in page and "执行结构变更</button>" not in html
+    token = csrf_token(client, "/resetmypassword/form")  # the page offers no form
 
     def post(**data):
         answer = client.post("/criteria-admin/schema/apply", data={"csrf_token": token, **data}, follow_redirects=True)
         return visible_text(answer.get_data(as_text=True))
 
     assert "请勾选确认后再执行" in post()
-    assert "以下变更会删除或改动已有数据，未做任何修改" in post(confirm="y")
-    assert "self_assessment_summary" in columns(app) and "safety_officer" not in columns(app)
-    done = post(confirm="y", force="y")
-    assert "已完成 3 项结构变更" in done and "变更前的备份" in done and "重启平台后" in done
-    assert "self_assessment_summary" not in columns(app) and len(list((tmp_path / "backups").iterdir())) == 1
+    for data in ({"confirm": "y"}, {"confirm": "y", "force": "y"}):  # a forged force field changes nothing
+        refused = post(**data)
+        assert "在线编辑器不执行，未做任何修改" in refused and "criteria apply --force" in refused
+        assert "self_assessment_summary" in columns(app) and "safety_officer" not in columns(app)
+    assert not (tmp_path / "backups").exists()
+
+
+def test_the_editor_applies_steps_that_keep_every_value(added, app_for_pack):
+    app = app_for_pack
+    client = app.test_client()
+    login(client, "admin")
+    assert "在线编辑器不执行" not in visible_text(client.get("/criteria-admin/schema/").get_data(as_text=True))
+    token = csrf_token(client, "/criteria-admin/schema/")
+    answer = client.post("/criteria-admin/schema/apply", data={"csrf_token": token, "confirm": "y"}, follow_redirects=True)
+    done = visible_text(answer.get_data(as_text=True))
+    assert "已完成 2 项结构变更" in done and "重启平台后" in done
+    assert {"safety_officer", "officer_phone"} <= columns(app)
     assert "数据库结构与考核标准一致" in visible_text(client.get("/criteria-admin/schema/").get_data(as_text=True))

@@ -1,5 +1,9 @@
 """结构变更: what the database needs for the pack as its files are now, and applying it (the same
-steps as ``flask --app app criteria plan`` / ``apply``)."""
+steps as ``flask --app app criteria plan`` / ``apply``).
+
+Only steps that keep every stored value run from here. A step that drops or alters data runs from
+the command line (``flask --app app criteria apply --force``) with the platform stopped: the running
+workers map the columns it drops, and the backup it takes should not race their writes."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
 from commands.backup import BackupFailed
-from commands.criteria_cli import apply_pack, disk_pack
+from commands.criteria_cli import apply_pack, disk_pack, stored_versions
 from criteria import CriteriaError
 from criteria.problems_zh import problem_zh
 from criteria.structure import fits
@@ -24,7 +28,10 @@ from views.criteria_admin.access import AdminOnly, EditorForm
 
 class ApplyForm(EditorForm):
     confirm = BooleanField("我已核对以上变更，确认执行", validators=[DataRequired(message="请勾选确认后再执行")])
-    force = BooleanField("同时执行会删除或改动已有数据的变更（执行前自动备份数据库、证明材料和考核标准）")
+
+
+CLI_ONLY = ("以下变更会删除或改动已有数据，在线编辑器不执行，未做任何修改：请停止平台后在服务器上运行 "
+            "flask --app app criteria apply --force（执行前自动备份数据库、证明材料和考核标准）")
 
 
 class SchemaView(AdminOnly, BaseView):
@@ -40,7 +47,7 @@ class SchemaView(AdminOnly, BaseView):
             return self.render("criteria_admin/schema.html", problems=[problem_zh(p) for p in error.problems],
                                found=None, form=ApplyForm(), restart=False)
         with db.engine.connect() as connection:
-            found = plan(connection, pack)
+            found = plan(connection, pack, stored_versions())
         return self.render("criteria_admin/schema.html", problems=[], found=found, form=ApplyForm(),
                            restart=not fits(current_app.extensions["criteria_pack"], pack))
 
@@ -55,8 +62,12 @@ class SchemaView(AdminOnly, BaseView):
             return redirect(back)
         try:
             pack = disk_pack("editor")
-            done, folder = apply_pack(pack, bool(form.force.data), Path(current_app.config["BACKUP_DIR"]),
-                                      lambda _line: None)
+            with db.engine.connect() as connection:
+                destructive = plan(connection, pack).destructive
+            if destructive:
+                flash(CLI_ONLY + "：" + "；".join(step.text for step in destructive), "error")
+                return redirect(back)
+            done, folder = apply_pack(pack, False, Path(current_app.config["BACKUP_DIR"]), lambda _line: None)
         except CriteriaError as error:
             flash(f"考核标准校验未通过（{len(error.problems)} 处问题），未做任何修改。", "error")
             return redirect(back)
