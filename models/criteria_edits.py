@@ -5,16 +5,25 @@ the pack (``criteria.load_pack`` with the new texts, the code ``criteria check``
 pack is written, each file through a temporary file renamed over the old one, and the new version
 row is committed after the files are in place. When anything fails the old texts are put back and
 the version row is rolled back, so the files on disk and the database stay as they were.
+
+Saves of one pack take turns: each holds an exclusive lock on a file beside the pack folder from
+reading the current texts (the check that nobody saved since the editor opened them) until its
+version row is committed, so two saves at once never overwrite each other unnoticed. A version
+number taken meanwhile by another machine sharing the database refuses the save the same way.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from criteria import CriteriaError, Pack, load_pack
@@ -65,18 +74,46 @@ def _current(pack_dir: Path, name: str) -> str | None:
     return normalise(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
+CHANGED_MEANWHILE = "（可能是其他管理员保存了新版本），本次内容未保存。请重新打开该文件，在最新内容上修改。"
+
+
+def lock_path(pack_dir: Path) -> Path:
+    """The lock file of a pack's saves: beside the folder, so the editor never lists it."""
+    return pack_dir.parent / f".{pack_dir.name}.edit-lock"
+
+
+@contextmanager
+def edit_lock(pack_dir: Path) -> Iterator[None]:
+    """Hold the pack's save lock (waiting for a save in progress to finish)."""
+    try:
+        handle = open(lock_path(pack_dir), "a")
+    except OSError as error:
+        raise EditRefused(f"无法锁定考核标准文件夹（{error.strerror or error}），文件和版本记录均未修改。") from None
+    with handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def replace_files(session: Session, pack_dir: Path, texts: dict[str, str], source: str, note: str,
                   user_id: int | None, expected: dict[str, str] | None = None) -> Saved:
     """Validate the pack with ``texts`` (file name -> new text), write them and record a version.
 
     ``expected`` maps file names to the hash of the text the editor showed: a file changed on disk
     since is refused rather than overwritten. Raises EditRefused and changes nothing otherwise."""
-    texts = {name: normalise(text) for name, text in texts.items()}
+    with edit_lock(pack_dir):
+        return _replace(session, pack_dir, {name: normalise(text) for name, text in texts.items()}, source, note,
+                        user_id, expected)
+
+
+def _replace(session: Session, pack_dir: Path, texts: dict[str, str], source: str, note: str,
+             user_id: int | None, expected: dict[str, str] | None) -> Saved:
     before = {name: _current(pack_dir, name) for name in texts}
     for name, wanted in (expected or {}).items():
         if before.get(name) is not None and text_hash(before[name]) != wanted:
-            raise EditRefused(f"{name} 在您打开后已被修改（可能是其他管理员保存了新版本），本次内容未保存。"
-                              "请重新打开该文件，在最新内容上修改。")
+            raise EditRefused(f"{name} 在您打开后已被修改{CHANGED_MEANWHILE}")
     if not note.strip():
         raise EditRefused("请填写变更说明（为什么修改、依据什么文件），未保存。")
     try:
@@ -90,7 +127,11 @@ def replace_files(session: Session, pack_dir: Path, texts: dict[str, str], sourc
     changed = {name: text for name, text in texts.items() if before[name] != text}
     if not changed:
         raise EditRefused("内容与当前考核标准相同，没有需要保存的修改。")
-    version = add_version(session, pack, source, note.strip(), user_id)
+    try:
+        version = add_version(session, pack, source, note.strip(), user_id)
+    except IntegrityError:  # another machine recorded a version of this pack meanwhile
+        session.rollback()
+        raise EditRefused(f"考核标准在您保存的同时记录了新版本{CHANGED_MEANWHILE}") from None
     written: list[str] = []
     try:
         for name, text in changed.items():
@@ -106,6 +147,8 @@ def replace_files(session: Session, pack_dir: Path, texts: dict[str, str], sourc
                 _write(pack_dir / name, before[name])
         if isinstance(error, OSError):
             raise EditRefused(f"无法写入考核标准文件（{error.strerror or error}），文件和版本记录均未修改。") from None
+        if isinstance(error, IntegrityError):
+            raise EditRefused(f"考核标准在您保存的同时记录了新版本{CHANGED_MEANWHILE}") from None
         raise
     return Saved(version, pack, tuple(changed))
 

@@ -1,0 +1,113 @@
+"""Two administrators save the same criteria file at the same moment: the first save becomes a
+version, the second is refused in Chinese (the file changed after it was opened) instead of
+overwriting it or failing on the version number; and a version number taken by another machine
+sharing the database refuses a save the same way. Runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import fcntl
+import threading
+
+from sqlalchemy import event, func, insert, select
+from sqlalchemy.orm import Session
+
+import models.criteria_edits as edits
+from models import CriteriaVersion, db
+from tests.support import login, visible_text
+from tests.test_criteria_editor import EDIT, edit_form
+
+SAFETY = 60  # seconds: a net against a hang, not a timing check
+
+
+def versions(app) -> list[int]:
+    with app.app_context():
+        return list(db.session.scalars(select(CriteriaVersion.number).order_by(CriteriaVersion.number)))
+
+
+def test_two_saves_of_one_file_at_once_the_second_is_refused(app_for_pack, pack_copy, monkeypatch):
+    app = app_for_pack
+    text = (pack_copy / "general.yaml").read_text(encoding="utf-8")
+    wanted = {"first": text.replace("联系人", "联络人"), "second": text.replace("联系人", "联系人员")}
+    assert all(new != text for new in wanted.values())
+    clients = {name: app.test_client() for name in wanted}
+    forms = {}
+    for name, client in clients.items():
+        login(client, "admin")
+        forms[name] = edit_form(client)  # both opened the same text
+    before = versions(app)
+
+    first_checked, second_arrived = threading.Event(), threading.Event()
+    real_load, real_flock = edits.load_pack, fcntl.flock
+
+    def load(*args, **kwargs):
+        """Reached after the check that nobody saved since the editor opened the file."""
+        if threading.current_thread().name == "first":
+            first_checked.set()
+            assert second_arrived.wait(SAFETY)
+        else:
+            assert first_checked.wait(SAFETY)
+            second_arrived.set()  # reached only when nothing held the second save back
+        return real_load(*args, **kwargs)
+
+    def flock(fd, operation):
+        if threading.current_thread().name == "second" and operation == fcntl.LOCK_EX:
+            assert first_checked.wait(SAFETY)
+            second_arrived.set()  # the second save waits for the lock from here
+        return real_flock(fd, operation)
+
+    monkeypatch.setattr(edits, "load_pack", load)
+    monkeypatch.setattr(fcntl, "flock", flock)
+    answers = {}
+
+    def save(name: str) -> None:
+        answer = clients[name].post(EDIT, data={**forms[name], "content": wanted[name], "note": f"{name}的修改"},
+                                    follow_redirects=True)
+        answers[name] = visible_text(answer.get_data(as_text=True))
+
+    threads = [threading.Thread(target=save, args=(name,), name=name) for name in wanted]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert "已保存 general.yaml" in answers["first"], answers["first"][-600:]
+    assert "general.yaml 在您打开后已被修改" in answers["second"] and "本次内容未保存" in answers["second"], \
+        answers["second"][-600:]
+    assert (pack_copy / "general.yaml").read_text(encoding="utf-8") == wanted["first"]
+    assert versions(app) == [*before, before[-1] + 1]
+
+
+def test_a_version_number_taken_meanwhile_refuses_the_save_and_changes_nothing(app_for_pack, pack_copy):
+    app = app_for_pack
+    text = (pack_copy / "general.yaml").read_text(encoding="utf-8")
+    client = app.test_client()
+    login(client, "admin")
+    form = edit_form(client)
+    before = versions(app)
+    with app.app_context():
+        engine = db.engine
+    taken = []
+
+    def other_machine(session: Session, _context: object, _instances: object) -> None:
+        """Just before this save's version row is written, another machine commits the same number."""
+        if taken or not any(isinstance(obj, CriteriaVersion) for obj in session.new):
+            return
+        with engine.begin() as connection:
+            number = connection.scalar(select(func.max(CriteriaVersion.number))) + 1
+            row = connection.execute(select(CriteriaVersion.__table__).order_by(CriteriaVersion.number.desc())).first()
+            values = {**row._mapping, "number": number, "note": "另一台服务器保存的版本"}
+            values.pop("id")
+            connection.execute(insert(CriteriaVersion.__table__).values(**values))
+        taken.append(number)
+
+    event.listen(Session, "before_flush", other_machine)
+    try:
+        answer = client.post(EDIT, data={**form, "content": text.replace("联系人", "联络人"), "note": "同时保存"},
+                             follow_redirects=True)
+    finally:
+        event.remove(Session, "before_flush", other_machine)
+    shown = visible_text(answer.get_data(as_text=True))
+    assert answer.status_code == 200 and taken
+    assert "考核标准在您保存的同时记录了新版本" in shown and "本次内容未保存" in shown
+    assert (pack_copy / "general.yaml").read_text(encoding="utf-8") == text
+    assert versions(app) == [*before, taken[0]]  # only the other machine's version
