@@ -84,18 +84,34 @@ def load_pack(pack_dir: Path | str = DEFAULT_PACK, overrides: Mapping[str, str] 
     return _load(read, pack_dir.name, shown, pack_dir)
 
 
-def load_snapshot(files: Mapping[str, str], folder: str, shown: str, path: Path) -> Pack:
+def load_snapshot(files: Mapping[str, str], folder: str, shown: str, path: Path, fill_from: Pack | None = None) -> Pack:
     """The pack held by ``files`` (file name -> text), as a stored criteria version keeps it.
 
     ``folder`` is the pack folder's name (the pack code), ``shown`` how problems name the pack,
-    ``path`` the folder the pack belongs to (nothing is read from it)."""
+    ``path`` the folder the pack belongs to (nothing is read from it). With ``fill_from`` (the pack
+    the platform runs), a version stored before a key became required takes that key from the
+    entry with the same code there (see ``_filled``); the texts and their hash stay as stored."""
     def read(file_name: str) -> tuple[YamlFile | None, list[Problem]]:
         name = f"{shown}/{file_name}"
         if file_name not in files:
             return None, [Problem(name, "", "file not found")]
-        return parse_yaml(files[file_name], name)
+        source, problems = parse_yaml(files[file_name], name)
+        if source is not None and fill_from is not None:
+            _filled(source.data, fill_from)
+        return source, problems
 
     return _load(read, folder, shown, path)
+
+
+def _filled(data: Any, running: Pack) -> None:
+    """Keys a personnel list of an older stored version may lack (``position_label`` had a built-in
+    default before the pack had to state it): taken from the running pack's list of the same code."""
+    if not isinstance(data, dict) or not isinstance(data.get("personnel"), list):
+        return
+    lists = {entry.code: entry for entry in running.personnel_lists}
+    for entry in data["personnel"]:
+        if isinstance(entry, dict) and "position_label" not in entry and entry.get("code") in lists:
+            entry["position_label"] = lists[entry["code"]].position_label
 
 
 def _load(fetch: Reader, folder: str, shown: str, pack_dir: Path) -> Pack:

@@ -76,7 +76,7 @@ class PersonnelList:
     code: str
     name: str
     certificate: str
-    position_label: str = "职务"
+    position_label: str  # what the position column is called (职务, 工种, ...)
     min_count: int = 0
 
 

@@ -359,7 +359,7 @@ class PersonnelListSchema(Strict):
     code = Code(required=True)
     name = Text(required=True)
     certificate = Text(required=True)  # the certificate the people of this list hold
-    position_label = Text(load_default="职务")  # what the free-text position column is called (工种, ...)
+    position_label = Text(required=True)  # what the free-text position column is called (职务, 工种, ...)
     min_count = Integer(load_default=0, validate=at_least(0))  # submitting needs this many people
 
 

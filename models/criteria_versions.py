@@ -184,7 +184,7 @@ class PackVersions:
             else:
                 try:
                     found = load_snapshot(row.files, row.pack_code, f"{row.pack_code}（第{row.number}版）",
-                                          self.running.path)
+                                          self.running.path, fill_from=self.running)
                 except CriteriaError as error:
                     self._refused[version_id] = VersionUnloadable(row.number, error)
                     raise self._refused[version_id] from None

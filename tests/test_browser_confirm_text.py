@@ -94,6 +94,7 @@ def test_confirmations_show_quoting_names_literally_and_run_nothing(app, server,
         with app.app_context():
             application = db.session.query(EnterpriseRegistration).filter_by(username="quote_ent").one().id
         page.goto(f"{server}/registration/{application}", wait_until="networkidle")
+        page.check("#is-local")
         page.click("#approve")
         assert dialogs.messages[-1] == f"确定通过“{COMPANY}”的注册申请吗？通过后企业将登记到本平台，账号即可登录。"
         _no_script_ran(page)

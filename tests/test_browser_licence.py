@@ -71,6 +71,7 @@ def test_registration_and_licence_submission_in_chromium(app, server, tmp_path):
         page.goto(f"{server}/enterpriseregistrationview/list/?_flt_0_state=pending")
         with page.expect_navigation():
             page.locator("tr", has_text="青岛浏览器测试建设有限公司").locator("a", has_text="审核").click()
+        page.check("#is-local")
         with page.expect_navigation():
             page.click("#approve")
         assert page.locator("#registration-state").inner_text() == "已通过"

@@ -27,7 +27,7 @@ def pending_demo_application(app) -> EnterpriseRegistration:
         return found
 
 
-DECISIONS = {"approve": {}, "reject": {"reason": "营业执照已注销"}}
+DECISIONS = {"approve": {"is_local": "1"}, "reject": {"reason": "营业执照已注销"}}
 SAID = {"approve": "已通过“", "reject": "已退回“"}
 
 

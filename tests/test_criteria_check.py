@@ -251,9 +251,10 @@ def test_duplicate_material_and_personnel_list_codes(tmp_path):
 
 def test_personnel_list_needs_its_certificate_and_a_sane_count(tmp_path):
     pack = copy_pack(tmp_path)
-    edit(pack, "licence.yaml", "certificate: 安全生产考核合格证书（A证）, min_count: 1}", "min_count: -1}")
+    edit(pack, "licence.yaml", "certificate: 安全生产考核合格证书（A证）, position_label: 职务, min_count: 1}",
+         "position_label: 职务, min_count: -1}")
     found = problems(pack)
-    line = line_of(pack, "licence.yaml", "name: 企业主要负责人,       min_count: -1}")
+    line = line_of(pack, "licence.yaml", "name: 企业主要负责人,       position_label: 职务, min_count: -1}")
     assert found == [f"{pack}/licence.yaml: personnel[0].certificate: is required (line {line})",
                      f"{pack}/licence.yaml: personnel[0].min_count: must be at least 0 (line {line})"]
 
@@ -330,3 +331,32 @@ def test_the_jinan_pack_is_valid():
     licence = {b["code"]: (b["min"], b["max"]) for b in pack.scales["licence"]["bands"]}
     assert licence == {"pass": (85, 100), "basic_pass": (70, 85), "fail": (0, 70)}
     assert [d.name for d in pack.districts][:3] == ["历下区", "市中区", "槐荫区"]
+
+
+def test_the_deadline_and_the_position_column_are_stated_by_the_pack(tmp_path):
+    """The guide says how many working days a round lasts and what each list's position column is
+    called; the platform assumes neither."""
+    pack = copy_pack(tmp_path)
+    edit(pack, "licence.yaml", "  working_days: 15\n", "")
+    edit(pack, "licence.yaml", ", position_label: 职务, min_count: 1}", ", min_count: 1}")
+    found = problems(pack)
+    block = (pack / "licence.yaml").read_text(encoding="utf-8").splitlines().index("rectification:") + 1
+    assert found == [
+        f"{pack}/licence.yaml: personnel[0].position_label: is required "
+        f"(line {line_of(pack, 'licence.yaml', '{code: principal,')})",
+        f"{pack}/licence.yaml: rectification.working_days: is required (line {block})",
+    ]
+
+
+def test_a_stored_version_from_before_the_position_column_was_required_still_loads():
+    from criteria import load_snapshot
+
+    running = load_pack(DEFAULT_PACK)
+    old = {**running.files, "licence.yaml": running.files["licence.yaml"].replace(
+        ", position_label: 职务, min_count: 1}", ", min_count: 1}")}
+    assert old["licence.yaml"] != running.files["licence.yaml"]
+    with pytest.raises(CriteriaError):
+        load_snapshot(old, "qingdao", "qingdao（第1版）", running.path)
+    stored = load_snapshot(old, "qingdao", "qingdao（第1版）", running.path, fill_from=running)
+    assert [e.position_label for e in stored.personnel_lists] == [e.position_label for e in running.personnel_lists]
+    assert stored.files["licence.yaml"] == old["licence.yaml"]  # the stored text is kept as it was

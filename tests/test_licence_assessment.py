@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 import re
 
+import pytest
+
 from models import EnterpriseMaterial, Person, ReviewHistory, db
 from tests import records
 from tests.licence_support import (
@@ -252,3 +254,42 @@ def test_a_material_or_person_the_scope_refuses_is_told_not_a_server_error(app, 
         assert answer.status_code == 200 and "不在您的数据范围内，未保存任何内容" in text(answer)
     assert records.count(app, EnterpriseMaterial, enterprise_id=enterprise_id) == 0
     assert records.count(app, Person, enterprise_id=enterprise_id, name="孙负责") == 0
+
+
+@pytest.fixture
+def renamed(pack_copy):
+    """licence.yaml with other step codes and another name for its 整改材料 entry."""
+    path = pack_copy / "licence.yaml"
+    content = path.read_text(encoding="utf-8")
+    for old, new in (("{code: submit,   label: 提交,", "{code: hand_in,  label: 提交,"),
+                     ("{code: return,   label: 退回修改,", "{code: send_back, label: 退回修改,"),
+                     ("{code: rectification, name: 整改材料,", "{code: rectification, name: 整改报告及佐证材料,")):
+        assert old in content
+        content = content.replace(old, new)
+    path.write_text(content, encoding="utf-8")
+    return pack_copy
+
+
+def test_the_page_reads_steps_and_the_rectification_material_from_the_criteria(renamed, app_for_pack):
+    """No step code or material name is assumed: the submit dialog warns of expired certificates for
+    the step that needs a complete record, a step back to the filler is shown as a warning, and the
+    rectification hint names the checklist's entry as the YAML names it."""
+    app = app_for_pack
+    client = app.test_client()
+    enterprise_id, username = enterprise_in(app, "laoshan")
+    login(client, username)
+    pk = new_draft(client, enterprise_id, "2034")
+    fill_dossier(app, client, pk)
+    add_person(client, KIND, pk, "special_operations", "过期工人", 77, valid_until="2020-01-31")
+    page = html(client, pk)
+    assert re.search(r'id="step-hand_in".*以下人员的证书已过期，仍可提交', page, re.S)
+    assert "已提交" in text(post(client, KIND, pk, "transition", {"code": "hand_in", "opinion": "请审核"}))
+    client.get("/logout/")
+    login(client, "district_authority_laoshan")
+    page = html(client, pk)
+    assert re.search(r'class="btn btn-danger"[^>]*id="open-send_back"', page)
+    assert re.search(r'class="btn btn-success"[^>]*id="open-rate"', page)
+    assert "已退回修改" in text(post(client, KIND, pk, "transition", {"code": "send_back", "opinion": "请补正"}))
+    client.get("/logout/")
+    login(client, username)
+    assert "请按意见整改，在“申报材料”中上传整改报告及佐证材料后重新提交" in shown(client, pk)

@@ -50,7 +50,8 @@ def application(app, username="xinzhuce"):
 
 def decide(client, pk, action, **data):
     token = csrf_token(client, "/resetmypassword/form")  # the decision page has no form once decided
-    return client.post(f"/registration/{pk}/{action}", data={"csrf_token": token, "confirm": "1", **data},
+    local = {"is_local": "1"} if action == "approve" else {}  # the approver's choice of 本地企业
+    return client.post(f"/registration/{pk}/{action}", data={"csrf_token": token, "confirm": "1", **local, **data},
                        follow_redirects=True)
 
 
@@ -181,3 +182,18 @@ def test_the_captcha_is_asked_when_the_login_uses_it(app, client, monkeypatch):
     token = re.search(r'name="captcha_token" id="captcha_token" value="([^"]+)"', page).group(1)
     data = {**form(client), "captcha_token": token, "captcha": answer}
     assert "正在等待" in shown(client.post("/register/", data=data))
+
+
+def test_the_approver_says_whether_the_enterprise_is_local(app, client):
+    register(client)
+    pk = application(app)
+    login(client, "district_authority_laoshan")
+    page = client.get(f"/registration/{pk}").get_data(as_text=True)
+    assert 'name="is_local" value="1"' in page and 'name="is_local" value="0"' in page and "外地进入本市的企业" in page
+    assert "请选择该企业是本地企业还是外地进入本市的企业" in shown(decide(client, pk, "approve", is_local=""))
+    assert records.count(app, Enterprise, credit_code=CODE) == 0
+    with app.app_context():
+        assert db.session.get(EnterpriseRegistration, pk).state == "pending"
+    assert "已通过" in shown(decide(client, pk, "approve", is_local="0"))
+    with app.app_context():
+        assert db.session.query(Enterprise).filter_by(credit_code=CODE).one().is_local is False

@@ -77,6 +77,9 @@ def dossier_context(session: Session, pack: Pack, kind: Kind, record: Any, actor
         "rating_choices": [(band, labels.get(band, band)) for band in kind.rating_bands],
         "rectification_bands": kind.rectification_bands,
         "round_open": dossier.round_opened(record),
+        "rectification_materials": [m.name for m in (source.materials if source else ()) if m.rectification],
+        # a step back to the filler (its target state is editable again) is shown as a warning
+        "sends_back": lambda step: kind.state_flag(step["to"], "editable"),
         "expired_people": [f"{person['name']}（{entry.name}）" for entry in (pack.personnel_lists if source else ())
                            for person in shown.get("personnel", {}).get(entry.code, []) if person.get("expired")],
         "overdue": overdue,

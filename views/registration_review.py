@@ -48,6 +48,9 @@ def registration_resource() -> Resource:
     )
 
 
+LOCAL_CHOICES = {"1": True, "0": False}  # the approver's answer: registered in this city, or from elsewhere
+
+
 class RegistrationReviewView(BaseView):
     route_base = "/registration"
     class_permission_name = "RegistrationReview"
@@ -105,12 +108,16 @@ class RegistrationReviewView(BaseView):
         if problems:
             flash("不能通过：" + "；".join(problems.values()), "danger")
             return self._back(found)
+        local = LOCAL_CHOICES.get(request.form.get("is_local", ""))
+        if local is None:
+            flash("请选择该企业是本地企业还是外地进入本市的企业，未做任何修改", "danger")
+            return self._back(found)
         pack: Pack = current_app.extensions["criteria_pack"]
         role = current_app.appbuilder.sm.find_role(pack.registration_role.label)
         if not self._claim(found, APPROVED):
             return self._back(found)
         enterprise = Enterprise(name=found.enterprise_name, credit_code=found.credit_code, district_id=found.district_id,
-                                is_local=True, contact_person=found.contact_person, contact_phone=found.mobile)
+                                is_local=local, contact_person=found.contact_person, contact_phone=found.mobile)
         user = AppUser(first_name=found.contact_person[:64], last_name=found.enterprise_name[:64],
                        username=found.username, email=f"{found.username}@register.invalid", active=True,
                        password=found.password_hash, roles=[role], enterprise=enterprise, must_change_password=False)
