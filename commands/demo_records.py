@@ -97,16 +97,20 @@ def _id_number(rng: random.Random) -> str:
     return body + id_check(body)
 
 
-def people(session: Session, pack: Pack, company: Enterprise) -> int:
-    """Sample people on the pack's personnel lists for one enterprise (none when it has some)."""
+VALID_FOR = datetime.timedelta(days=730)  # a sample certificate's remaining validity (about two years)
+
+
+def people(session: Session, pack: Pack, company: Enterprise, today: datetime.date | None = None) -> int:
+    """Sample people on the pack's personnel lists for one enterprise (none when it has some); the
+    first one's certificate expired a month before ``today``."""
     if not pack.personnel_lists or session.query(Person).filter_by(enterprise_id=company.id).filter(
             Person.list_code.isnot(None)).count():
         return 0
     rng = random.Random(demo_data.SEED + 3)
-    today = datetime.date.today()
+    today = today or datetime.date.today()
     created = 0
     for index, entry in enumerate(pack.personnel_lists):
-        valid = today.replace(year=today.year + 2) if index else today - datetime.timedelta(days=30)
+        valid = today + VALID_FOR if index else today - datetime.timedelta(days=30)
         session.add(Person(enterprise_id=company.id, list_code=entry.code, name=demo_data.MANAGERS[index],
                            id_number=_id_number(rng), role="电工" if entry.position_label == "工种" else None,
                            certificate_no=f"鲁建安{chr(65 + index)}（2024）{rng.randint(100000, 999999)}",

@@ -24,3 +24,22 @@ def test_demo_enterprises_have_valid_credit_codes_and_both_kinds_of_origin(app):
         companies = db.session.query(Enterprise).all()
         assert all(is_valid_credit_code(c.credit_code) for c in companies)
         assert {c.is_local for c in companies} == {True, False}
+
+
+def test_demo_people_are_seeded_on_29_february_too(app):
+    import datetime
+
+    from commands.demo_records import people
+    from models import District, Person, db
+
+    leap_day = datetime.date(2028, 2, 29)
+    with app.app_context():
+        company = Enterprise(name="闰日演示企业", credit_code="91370212MA3LEAP001",
+                             district=db.session.query(District).first())
+        db.session.add(company)
+        db.session.flush()
+        pack = app.extensions["criteria_pack"]
+        assert people(db.session, pack, company, today=leap_day) == len(pack.personnel_lists)
+        validity = sorted(p.certificate_valid_until for p in db.session.query(Person).filter_by(enterprise_id=company.id))
+    assert validity[0] == datetime.date(2028, 1, 30)  # the first expired a month before
+    assert all(day > leap_day + datetime.timedelta(days=700) for day in validity[1:])
