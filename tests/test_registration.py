@@ -197,3 +197,13 @@ def test_the_approver_says_whether_the_enterprise_is_local(app, client):
     assert "已通过" in shown(decide(client, pk, "approve", is_local="0"))
     with app.app_context():
         assert db.session.query(Enterprise).filter_by(credit_code=CODE).one().is_local is False
+
+
+def test_list_links_follow_where_the_platform_is_mounted(app, client):
+    """Behind a reverse proxy under a path prefix (SCRIPT_NAME), the 审核 and 办理 buttons keep it."""
+    pk = application(app, "apply_demo")
+    login(client, "district_authority_shinan")
+    listed = client.get("/enterpriseregistrationview/list/", environ_overrides={"SCRIPT_NAME": "/platform"})
+    assert f'href="/platform/registration/{pk}"' in listed.get_data(as_text=True)
+    assessments = client.get("/generalassessmentview/list/", environ_overrides={"SCRIPT_NAME": "/platform"})
+    assert re.search(r'href="/platform/assessment/general/\d+">办理', assessments.get_data(as_text=True))

@@ -207,7 +207,8 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
     form_fields: dict[str, Any] = {}
     formatters: dict[str, Any] = {
         "state": lambda code, labels=kind.state_labels: labels.get(code, code),
-        "id": lambda pk, code=kind.code: Markup('<a class="btn btn-xs btn-primary" href="/assessment/{}/{}">办理</a>').format(code, pk),
+        "id": lambda pk, code=kind.code: Markup('<a class="btn btn-xs btn-primary" href="{}">办理</a>').format(
+            url_for("AssessmentWorkflowView.page", kind_code=code, pk=pk)),
     }
     for field in kind.header_fields:
         if field.type == "phone":

@@ -43,7 +43,8 @@ def registration_resource() -> Resource:
                       "reason", "created_on", "decided_on", "enterprise"],
         search_columns=["enterprise_name", "credit_code", "district", "state", "username"],
         formatters={"state": lambda code: STATE_LABELS.get(code, code),
-                    "id": lambda pk: Markup('<a class="btn btn-xs btn-primary" href="/registration/{}">审核</a>').format(pk)},
+                    "id": lambda pk: Markup('<a class="btn btn-xs btn-primary" href="{}">审核</a>').format(
+                        url_for("RegistrationReviewView.page", pk=pk))},
         base_order=("created_on", "desc"),
     )
 
