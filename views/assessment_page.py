@@ -57,12 +57,14 @@ def page_context(pack: Pack, kind: Kind, record: Any, evidence: dict[str, list[A
     }
 
 
-def dossier_context(session: Session, pack: Pack, kind: Kind, record: Any, actor: Actor) -> dict[str, Any]:
-    """The materials checklist, personnel lists, rating choices and rectification round of the page."""
+def dossier_context(session: Session, pack: Pack, kind: Kind, record: Any, actor: Actor,
+                    found: dossier.Live | None = None) -> dict[str, Any]:
+    """The materials checklist, personnel lists, rating choices and rectification round of the page
+    (``found``: the materials and people the page already read)."""
     today = datetime.date.today()
     source = pack.dossier_kind(kind)
     filler = kind.filled_by in actor.roles
-    shown, live = dossier.shown(session, pack, kind, record, today) if source else ({}, False)
+    shown, live = dossier.shown(session, pack, kind, record, today, found) if source else ({}, False)
     labels = band_labels(pack, kind)
     overdue = (record.rectification_due is not None and record.rectification_due < today
                and dossier.can_change(kind, record.state))

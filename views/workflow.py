@@ -24,7 +24,7 @@ from views.assessment_page import dossier_context, header_rows, page_context
 from views.assessments import editable
 from views.base import ScopedInterface
 from views.scope import ensure_in_scope
-from workflow import Actor, WorkflowRefused, check, choices, item_meaning
+from workflow import Actor, WorkflowRefused, check, choices, dossier, item_meaning
 from workflow.entries import (
     REVIEW_FIELDS,
     SCORE_FIELDS,
@@ -82,30 +82,33 @@ class AssessmentWorkflowView(BaseView):
 
     # -- reading --------------------------------------------------------------------------------
 
-    def _state(self, kind: Kind, record: Any) -> dict[str, Any]:
+    def _state(self, kind: Kind, record: Any, evidence: dict[str, list[Attachment]] | None = None,
+               live: dossier.Live | None = None) -> dict[str, Any]:
         actor = actor_of(g.user, current_app.extensions["criteria_pack"])  # the roles of this platform
-        facts = facts_of(db.session, kind, record, pack_for(record))
+        facts = facts_of(db.session, kind, record, pack_for(record), evidence, live)
         can_fill = editable(kind, record.state) and kind.filled_by in actor.roles
         can_rectify = kind.state_flag(record.state, "rectification") and kind.filled_by in actor.roles
-        reviewable = [t for t, _ in choices(kind, actor, facts) if "all_items_passed" in t["requires"]]
+        steps = choices(kind, actor, facts)
+        reviewable = [t for t, _ in steps if "all_items_passed" in t["requires"]]
         return {"actor": actor, "facts": facts, "can_fill": can_fill, "can_rectify": can_rectify,
-                "can_review": bool(reviewable),
-                "choices": choices(kind, actor, facts)}
+                "can_review": bool(reviewable), "choices": steps}
 
     def _render(self, kind: Kind, record: Any, errors: dict[str, str] | None = None,
                 values: dict[str, str] | None = None) -> Any:
-        state = self._state(kind, record)
-        rows = {row.item_code: row for row in record.items}
-        users = {u.id: u for u in db.session.query(AppUser).filter(
-            AppUser.id.in_({h.user_id for h in self._history(kind, record)}))}
+        """The page; each table it shows is read once (evidence, materials and people, history)."""
         pack = pack_for(record)
         evidence = evidence_of(db.session, kind, record)
+        live = dossier.live(db.session, pack, record) if pack.dossier_kind(kind) is not None else None
+        state = self._state(kind, record, evidence, live)
+        rows = {row.item_code: row for row in record.items}
+        history = self._history(kind, record)
+        users = {u.id: u for u in db.session.query(AppUser).filter(AppUser.id.in_({h.user_id for h in history}))}
         return self.render_template(
             self.template, kind=kind, record=record, rows=rows, evidence=evidence,
-            history=self._history(kind, record), users=users, errors=errors or {}, values=values or {},
+            history=history, users=users, errors=errors or {}, values=values or {},
             statuses=kind.item_status_labels, states=kind.state_labels, meaning=lambda s: item_meaning(kind, s),
             headers=header_rows(pack, kind, record), **page_context(pack, kind, record, evidence),
-            **dossier_context(db.session, pack, kind, record, state["actor"]), **state,
+            **dossier_context(db.session, pack, kind, record, state["actor"], live), **state,
         )
 
     def _history(self, kind: Kind, record: Any) -> list[ReviewHistory]:

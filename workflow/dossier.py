@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -82,14 +83,28 @@ def live_people(session: Session, pack: Pack, enterprise_id: int) -> dict[str, l
     return found
 
 
-def current(session: Session, pack: Pack, kind: Kind, record: Any, today: datetime.date) -> dict[str, Any]:
-    """The dossier as it stands now, as plain values (the shape ``snapshot`` stores)."""
-    materials = live_materials(session, record.enterprise_id, record.period)
-    people = live_people(session, pack, record.enterprise_id)
+@dataclass(frozen=True)
+class Live:
+    """The enterprise's materials of the record's period and its people, read once for a page."""
+
+    materials: dict[str, list[EnterpriseMaterial]]
+    people: dict[str, list[Person]]
+
+
+def live(session: Session, pack: Pack, record: Any) -> Live:
+    return Live(live_materials(session, record.enterprise_id, record.period),
+                live_people(session, pack, record.enterprise_id))
+
+
+def current(session: Session, pack: Pack, kind: Kind, record: Any, today: datetime.date,
+            found: Live | None = None) -> dict[str, Any]:
+    """The dossier as it stands now, as plain values (the shape ``snapshot`` stores); ``found``:
+    the rows already read for this record."""
+    found = found or live(session, pack, record)
     return {
-        "materials": {m.code: [_file(row) for row in materials.get(m.code, [])]
+        "materials": {m.code: [_file(row) for row in found.materials.get(m.code, [])]
                       for m in shown_materials(pack, kind, record)},
-        "personnel": {entry.code: [_person(row, today) for row in people.get(entry.code, [])]
+        "personnel": {entry.code: [_person(row, today) for row in found.people.get(entry.code, [])]
                       for entry in (pack.personnel_lists if pack.dossier_kind(kind) else ())},
     }
 
@@ -110,7 +125,8 @@ def snapshot(session: Session, pack: Pack, kind: Kind, record: Any) -> dict[str,
     return taken
 
 
-def shown(session: Session, pack: Pack, kind: Kind, record: Any, today: datetime.date) -> tuple[dict[str, Any], bool]:
+def shown(session: Session, pack: Pack, kind: Kind, record: Any, today: datetime.date,
+          found: Live | None = None) -> tuple[dict[str, Any], bool]:
     """The dossier the page shows and whether it is the live one: live while the filler can change
     the record, the submitted snapshot otherwise (live when a record has none, e.g. older data).
     Expiry is judged on ``today`` either way."""
@@ -122,7 +138,7 @@ def shown(session: Session, pack: Pack, kind: Kind, record: Any, today: datetime
                     expired(datetime.date.fromisoformat(entry["valid_until"]), today)
         materials = {m.code: kept.get("materials", {}).get(m.code, []) for m in shown_materials(pack, kind, record)}
         return {**kept, "materials": materials}, False
-    return current(session, pack, kind, record, today), True
+    return current(session, pack, kind, record, today, found), True
 
 
 def file_hashes(session: Session, pack: Pack, kind: Kind, record: Any) -> set[str]:
@@ -137,13 +153,14 @@ def file_hashes(session: Session, pack: Pack, kind: Kind, record: Any) -> set[st
     return found
 
 
-def missing(session: Session, pack: Pack, kind: Kind, record: Any) -> list[str]:
+def missing(session: Session, pack: Pack, kind: Kind, record: Any, rows: Live | None = None) -> list[str]:
     """What submitting the kind that declares the dossier still needs: required materials, enough
     people on each list with complete certificate data, and 整改材料 of the open round."""
     if pack.dossier_kind(kind) is not kind:
         return []  # a kind that only shows another kind's dossier does not require it
+    rows = rows or live(session, pack, record)
     found: list[str] = []
-    materials = live_materials(session, record.enterprise_id, record.period)
+    materials = rows.materials
     for material in shown_materials(pack, kind, record):
         files = materials.get(material.code, [])
         if material.rectification:
@@ -151,7 +168,7 @@ def missing(session: Session, pack: Pack, kind: Kind, record: Any) -> list[str]:
                 found.append(f"{material.name}（本轮整改后上传）")
         elif material.required and not files:
             found.append(f"申报材料“{material.name}”")
-    people = live_people(session, pack, record.enterprise_id)
+    people = rows.people
     for entry in kind.personnel:
         listed = people.get(entry.code, [])
         if len(listed) < entry.min_count:

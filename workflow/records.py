@@ -74,12 +74,14 @@ def district_of(kind: Kind, record: Any) -> Any:
     return record.project.district if kind.subject == "project" else record.enterprise.district
 
 
-def facts_of(session: Session, kind: Kind, record: Any, pack: Pack | None = None) -> Facts:
-    """The record's facts; with ``pack``, 'complete' also covers the materials and personnel lists."""
-    evidence = evidence_of(session, kind, record)
+def facts_of(session: Session, kind: Kind, record: Any, pack: Pack | None = None,
+             evidence: dict[str, list[Attachment]] | None = None, live: dossier.Live | None = None) -> Facts:
+    """The record's facts; with ``pack``, 'complete' also covers the materials and personnel lists.
+    ``evidence`` and ``live``: what a page already read for the record."""
+    evidence = evidence if evidence is not None else evidence_of(session, kind, record)
     missing = missing_parts(kind, record, evidence)
     if pack is not None:
-        missing += dossier.missing(session, pack, kind, record)
+        missing += dossier.missing(session, pack, kind, record, live)
     return Facts(
         state=record.state,
         enterprise_id=record.enterprise_id,

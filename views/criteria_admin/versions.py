@@ -10,7 +10,7 @@ from flask import abort, current_app, flash, redirect, request
 from flask_admin import BaseView, expose
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import selectinload, undefer
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired
 
@@ -68,7 +68,8 @@ class VersionsView(AdminOnly, BaseView):
         page = max(request.args.get("page", 1, type=int) or 1, 1)
         query = select(CriteriaVersion).where(CriteriaVersion.pack_code == self._code())
         total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = db.session.scalars(query.order_by(CriteriaVersion.number.desc())
+        rows = db.session.scalars(query.options(selectinload(CriteriaVersion.created_by))  # the authors with the page
+                                  .order_by(CriteriaVersion.number.desc())
                                   .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
         active = current_app.extensions["criteria_versions"].active(db.session)
         return self.render("criteria_admin/versions.html", rows=rows, page=page, pages=max(1, -(-total // PAGE_SIZE)),
