@@ -97,14 +97,21 @@ def build_world(app: Flask) -> World:
             final = final_state(kind)
             template = db.session.query(kind_models.assessment).filter_by(state=final).first()
             for side, enterprise in sides.items():
-                for state in (kind.workflow["initial"], review_states(kind)[0], final):
+                for number, state in enumerate((kind.workflow["initial"], review_states(kind)[0], final)):
                     project_id = projects[side].id if kind.subject == "project" else None
                     key = {"enterprise_id": enterprise.id, "state": state}
                     if kind.subject == "project":
                         key["project_id"] = project_id
+                    # a kind with one record per subject and period gets a year of its own for each state
+                    period = str(int(template.period) - number) if kind.one_per_period else template.period
                     if not db.session.query(kind_models.assessment).filter_by(**key).count():
-                        _clone(kind_models.assessment, kind_models.item, template, **key, lock_version=1,
-                               period=template.period)
+                        taken = db.session.query(kind_models.assessment).filter_by(
+                            enterprise_id=enterprise.id, period=period).first() if kind.one_per_period else None
+                        if taken is not None:  # the demo's own record of that year takes the state
+                            taken.state = state
+                        else:
+                            _clone(kind_models.assessment, kind_models.item, template, **key, lock_version=1,
+                                   period=period)
         db.session.flush()
         world = World(inside.id, outside.id, home, outside.district_id,
                       [outside.name, outside.credit_code,
