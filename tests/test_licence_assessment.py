@@ -293,3 +293,36 @@ def test_the_page_reads_steps_and_the_rectification_material_from_the_criteria(r
     client.get("/logout/")
     login(client, username)
     assert "请按意见整改，在“申报材料”中上传整改报告及佐证材料后重新提交" in shown(client, pk)
+
+
+def test_a_wrong_person_entry_keeps_what_was_typed_and_the_chosen_scan(app, client):
+    enterprise_id, username = enterprise_in(app, "laoshan")
+    login(client, username)
+    pk = new_draft(client, enterprise_id, "2036")
+    answer = add_person(client, KIND, pk, "principal", "孙负责", 3, certificate_valid_until="2029-13-01",
+                        certificate_no="鲁建安A（2024）000003", id_number="370212198001010010")
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    form = re.search(r'<form[^>]*class="person-form".*?</form>', page[page.index('id="list-principal"'):], re.S).group(0)
+    assert 'value="孙负责"' in form and 'value="鲁建安A（2024）000003"' in form and 'value="370212198001010010"' in form
+    assert re.search(r'id="person-error-id_number">身份证号校验位错误', form)
+    assert re.search(r'id="person-error-certificate_valid_until">证书有效期应为日期', form)
+    assert "已选择“孙负责证书.pdf”，无需重新选择" in form and "人员信息有误，未保存" in visible_text(page)
+    assert records.count(app, Person, enterprise_id=enterprise_id, name="孙负责") == 0
+    token = re.search(r'name="scan_token" value="([^"]+)"', form).group(1)
+
+    # corrected without choosing the scan again: the kept one is used
+    saved = add_person(client, KIND, pk, "principal", "孙负责", 3, scan=None, scan_token=token)
+    assert "已登记“孙负责”" in text(saved)
+    with app.app_context():
+        person = db.session.query(Person).filter_by(enterprise_id=enterprise_id, name="孙负责").one()
+        assert (person.scan_name, person.scan_size) == ("孙负责证书.pdf", len(PDF))
+
+    # the token is this user's only
+    other_id, other = enterprise_in(app, "shinan")
+    client.get("/logout/")
+    login(client, other)
+    theirs = new_draft(client, other_id, "2036")
+    refused = add_person(client, KIND, theirs, "principal", "钱负责", 4, scan=None, scan_token=token)
+    assert refused.status_code == 422 and "之前选择的证书扫描件已失效" in text(refused)
+    assert records.count(app, Person, enterprise_id=other_id, name="钱负责") == 0

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from criteria.pack import Kind, Pack
@@ -24,10 +25,17 @@ from models.evidence import digest, path_of, pdf_problem, safe_name, store
 from models.uniqueness import clash, keys_for
 from views.base import ScopedInterface
 from views.scope import ScopeViolation, ensure_in_scope
-from views.workflow import load
+from views.workflow import load, render_page
 from workflow import dossier
 from workflow.people import PersonEntry, read_person
 from workflow.records import actor_of
+
+PERSON_FIELDS = ("person_name", "id_number", "role", "certificate_no", "certificate_valid_until")
+SCAN_KEPT_SECONDS = 24 * 3600  # how long a refused entry's scan may be reused without choosing it again
+
+
+def _scan_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="dossier-person-scan")
 
 
 def _running() -> Pack:
@@ -143,6 +151,38 @@ class DossierView(BaseView):
         return clash(db.session, Person.__table__, keys_for(Person.__table__, values.get),
                      person.id if person is not None else None)
 
+    def _carried(self) -> tuple[str, str, int] | None:
+        """The certificate scan a refused entry of this user kept (hash, name, size), from the form's
+        signed token; None without one, or when it is no longer valid."""
+        token = request.form.get("scan_token", "")
+        if not token:
+            return None
+        try:
+            kept = _scan_signer().loads(token, max_age=SCAN_KEPT_SECONDS)
+        except BadSignature:
+            return None
+        directory = Path(current_app.config["EVIDENCE_DIR"])
+        if kept.get("user") != g.user.id or not path_of(directory, kept["hash"]).exists():
+            return None
+        return kept["hash"], kept["name"], kept["size"]
+
+    def _refused_person(self, kind: Kind, record: Any, errors: dict[str, str], data: bytes | None, name: str,
+                        kept: tuple[str, str, int] | None) -> Any:
+        """The page again with what was typed and each problem beside its field; a scan that passed
+        its check is kept (stored by hash, carried in a signed token) so it need not be chosen again."""
+        db.session.rollback()
+        if data is not None and "scan" not in errors:
+            content_hash, _ = store(Path(current_app.config["EVIDENCE_DIR"]), data)
+            kept = (content_hash, name, len(data))
+        token = _scan_signer().dumps({"hash": kept[0], "name": kept[1], "size": kept[2], "user": g.user.id}) \
+            if kept else ""
+        flash("人员信息有误，未保存：请按各项下方的提示修改" +
+              (f"；{errors['list_code']}" if "list_code" in errors else ""), "danger")
+        entry = {"list_code": request.form.get("list_code", ""), "person_id": request.form.get("person_id", ""),
+                 "values": {k: request.form.get(k, "") for k in PERSON_FIELDS}, "errors": errors,
+                 "scan_name": kept[1] if kept else "", "scan_token": token}
+        return render_page(self, kind, record, person_entry=entry), 422
+
     @expose("/<kind_code>/<int:pk>/person", methods=["POST"])
     @has_access
     def person(self, kind_code: str, pk: int) -> Any:
@@ -159,26 +199,28 @@ class DossierView(BaseView):
             return self._back(kind, record, "personnel")
         entry, errors = read_person(pack.personnel_lists, request.form)
         scan = request.files.get("scan")
-        data, name = None, ""
+        data, name, kept = None, "", None
         if scan is not None and scan.filename:
             data, name, problem = self._pdf("scan")
             if problem:
                 errors["scan"] = problem
-        elif person is None:
-            errors["scan"] = "请上传证书扫描件（PDF）"
+        else:
+            kept = self._carried()
+            if kept is None and person is None:
+                errors["scan"] = ("之前选择的证书扫描件已失效，请重新选择（PDF）" if request.form.get("scan_token")
+                                  else "请上传证书扫描件（PDF）")
         taken = self._duplicate(record, entry, person) if not errors else None
         if taken:
             errors[taken[0]] = taken[1]
         if errors:
-            label = {"list_code": "人员名单", "person_name": "姓名", "id_number": "身份证号", "role": "职务/工种",
-                     "certificate_no": "证书编号", "certificate_valid_until": "证书有效期", "scan": "证书扫描件"}
-            flash("人员信息有误，未保存：" + "；".join(f"{label.get(k, k)}：{v}" for k, v in errors.items()), "danger")
-            return self._back(kind, record, f"list-{request.form.get('list_code', '')}")
+            return self._refused_person(kind, record, errors, data, name, kept)
         person = person or Person(enterprise_id=record.enterprise_id)
         person.list_code, person.name, person.id_number = entry.list_code, entry.name, entry.id_number
         person.role, person.certificate_no, person.certificate_valid_until = entry.role, entry.certificate_no, entry.valid_until
         if data is not None:
             person.scan_name, person.scan_hash, person.scan_size = name, digest(data), len(data)
+        elif kept is not None:
+            person.scan_hash, person.scan_name, person.scan_size = kept
         db.session.add(person)
         try:
             ensure_in_scope(db.session, person)  # flushes: the database checks the key here
@@ -192,9 +234,9 @@ class DossierView(BaseView):
             return self._back(kind, record, f"list-{entry.list_code}")
         except IntegrityError:  # the same person entered at the same moment, after the check above
             db.session.rollback()
-            taken = self._duplicate(record, entry, None if not editing else self._person_of(record))
-            flash("人员信息有误，未保存：身份证号：" + (taken[1] if taken else "与已登记的人员重复"), "danger")
-            return self._back(kind, record, f"list-{entry.list_code}")
+            taken = self._duplicate(record, entry, self._person_of(record) if editing else None)
+            errors = {taken[0]: taken[1]} if taken else {"id_number": "与已登记的人员重复"}
+            return self._refused_person(kind, record, errors, data, name, kept)
         flash(f"已{'修改' if editing else '登记'}“{entry.name}”", "success")
         return self._back(kind, record, f"list-{entry.list_code}")
 

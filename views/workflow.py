@@ -73,6 +73,41 @@ def load(kind_code: str, pk: int) -> tuple[Kind, Any]:
     return kind_for(record), record
 
 
+def page_state(kind: Kind, record: Any, evidence: dict[str, list[Attachment]] | None = None,
+               live: dossier.Live | None = None) -> dict[str, Any]:
+    """What the user may do on the record now: fill, rectify, review, and the workflow steps."""
+    actor = actor_of(g.user, current_app.extensions["criteria_pack"])  # the roles of this platform
+    facts = facts_of(db.session, kind, record, pack_for(record), evidence, live)
+    can_fill = editable(kind, record.state) and kind.filled_by in actor.roles
+    can_rectify = kind.state_flag(record.state, "rectification") and kind.filled_by in actor.roles
+    steps = choices(kind, actor, facts)
+    reviewable = [t for t, _ in steps if "all_items_passed" in t["requires"]]
+    return {"actor": actor, "facts": facts, "can_fill": can_fill, "can_rectify": can_rectify,
+            "can_review": bool(reviewable), "choices": steps}
+
+
+def render_page(view: BaseView, kind: Kind, record: Any, errors: dict[str, str] | None = None,
+                values: dict[str, str] | None = None, **extra: Any) -> Any:
+    """The 办理 page (also after a refused entry, with what was typed); each table it shows is read
+    once (evidence, materials and people, history)."""
+    pack = pack_for(record)
+    evidence = evidence_of(db.session, kind, record)
+    live = dossier.live(db.session, pack, record) if pack.dossier_kind(kind) is not None else None
+    state = page_state(kind, record, evidence, live)
+    rows = {row.item_code: row for row in record.items}
+    history = (db.session.query(ReviewHistory).filter_by(record_kind=kind.code, record_id=record.id)
+               .order_by(ReviewHistory.created_on, ReviewHistory.id).all())
+    users = {u.id: u for u in db.session.query(AppUser).filter(AppUser.id.in_({h.user_id for h in history}))}
+    return view.render_template(
+        AssessmentWorkflowView.template, kind=kind, record=record, rows=rows, evidence=evidence,
+        history=history, users=users, errors=errors or {}, values=values or {},
+        statuses=kind.item_status_labels, states=kind.state_labels, meaning=lambda s: item_meaning(kind, s),
+        headers=header_rows(pack, kind, record), **page_context(pack, kind, record, evidence),
+        **dossier_context(db.session, pack, kind, record, state["actor"], live), **state,
+        **{"person_entry": None, **extra},
+    )
+
+
 class AssessmentWorkflowView(BaseView):
     route_base = "/assessment"
     class_permission_name = "AssessmentWorkflow"
@@ -82,38 +117,12 @@ class AssessmentWorkflowView(BaseView):
 
     # -- reading --------------------------------------------------------------------------------
 
-    def _state(self, kind: Kind, record: Any, evidence: dict[str, list[Attachment]] | None = None,
-               live: dossier.Live | None = None) -> dict[str, Any]:
-        actor = actor_of(g.user, current_app.extensions["criteria_pack"])  # the roles of this platform
-        facts = facts_of(db.session, kind, record, pack_for(record), evidence, live)
-        can_fill = editable(kind, record.state) and kind.filled_by in actor.roles
-        can_rectify = kind.state_flag(record.state, "rectification") and kind.filled_by in actor.roles
-        steps = choices(kind, actor, facts)
-        reviewable = [t for t, _ in steps if "all_items_passed" in t["requires"]]
-        return {"actor": actor, "facts": facts, "can_fill": can_fill, "can_rectify": can_rectify,
-                "can_review": bool(reviewable), "choices": steps}
+    def _state(self, kind: Kind, record: Any) -> dict[str, Any]:
+        return page_state(kind, record)
 
     def _render(self, kind: Kind, record: Any, errors: dict[str, str] | None = None,
                 values: dict[str, str] | None = None) -> Any:
-        """The page; each table it shows is read once (evidence, materials and people, history)."""
-        pack = pack_for(record)
-        evidence = evidence_of(db.session, kind, record)
-        live = dossier.live(db.session, pack, record) if pack.dossier_kind(kind) is not None else None
-        state = self._state(kind, record, evidence, live)
-        rows = {row.item_code: row for row in record.items}
-        history = self._history(kind, record)
-        users = {u.id: u for u in db.session.query(AppUser).filter(AppUser.id.in_({h.user_id for h in history}))}
-        return self.render_template(
-            self.template, kind=kind, record=record, rows=rows, evidence=evidence,
-            history=history, users=users, errors=errors or {}, values=values or {},
-            statuses=kind.item_status_labels, states=kind.state_labels, meaning=lambda s: item_meaning(kind, s),
-            headers=header_rows(pack, kind, record), **page_context(pack, kind, record, evidence),
-            **dossier_context(db.session, pack, kind, record, state["actor"], live), **state,
-        )
-
-    def _history(self, kind: Kind, record: Any) -> list[ReviewHistory]:
-        return (db.session.query(ReviewHistory).filter_by(record_kind=kind.code, record_id=record.id)
-                .order_by(ReviewHistory.created_on, ReviewHistory.id).all())
+        return render_page(self, kind, record, errors, values)
 
     @expose("/<kind_code>/<int:pk>")
     @has_access
