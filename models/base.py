@@ -8,7 +8,7 @@ from typing import Any
 from flask import g, has_request_context
 from flask_appbuilder import Model
 from flask_appbuilder.models.sqla.base import SQLA
-from sqlalchemy import Column, DateTime, ForeignKey, Integer
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import declared_attr
 
 db = SQLA(model_class=Model)
@@ -58,3 +58,16 @@ class Stamped:
     @declared_attr
     def changed_by_fk(cls):
         return stamp_columns()["changed_by_fk"]
+
+
+class StoredFile:
+    """An uploaded PDF kept on disk under its content hash (models.evidence): the name it is shown
+    under (its last path part, at most 200 characters), the hash, the size and the media type."""
+
+    file_name = Column(String(200), nullable=False)
+    content_hash = Column(String(64), nullable=False)
+    size = Column(Integer, nullable=False)
+    media_type = Column(String(100), nullable=False)
+
+    def __str__(self) -> str:
+        return self.file_name

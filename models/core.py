@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 from sqlalchemy.sql.expression import false
 
-from models.base import Stamped, _now, current_user_id
+from models.base import Stamped, StoredFile, _now, current_user_id
 from models.uniqueness import unique_key
 
 
@@ -123,7 +123,7 @@ class Person(Stamped, Model):
         return self.name
 
 
-class Attachment(Stamped, Model):
+class Attachment(StoredFile, Stamped, Model):
     """An uploaded evidence file, stored on disk under its content hash."""
 
     __tablename__ = "attachment"
@@ -137,13 +137,6 @@ class Attachment(Stamped, Model):
     record_kind = Column(String(40), nullable=False)
     record_id = Column(Integer, nullable=False)
     item_code = Column(String(64))
-    file_name = Column(String(200), nullable=False)
-    content_hash = Column(String(64), nullable=False)
-    size = Column(Integer, nullable=False)
-    media_type = Column(String(100), nullable=False)
-
-    def __str__(self) -> str:
-        return self.file_name
 
 
 class ReviewHistory(Model):

@@ -12,11 +12,11 @@ from flask_appbuilder import Model
 from sqlalchemy import Column, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import relationship
 
-from models.base import Stamped
+from models.base import Stamped, StoredFile
 from models.core import Enterprise
 
 
-class EnterpriseMaterial(Stamped, Model):
+class EnterpriseMaterial(StoredFile, Stamped, Model):
     __tablename__ = "enterprise_material"
     __table_args__ = (Index("ix_enterprise_material_enterprise_period", "enterprise_id", "period"),)
     scope_enterprise = "enterprise_id"
@@ -28,10 +28,3 @@ class EnterpriseMaterial(Stamped, Model):
     enterprise = relationship(Enterprise)
     period = Column(String(20), nullable=False)
     material_code = Column(String(64), nullable=False)
-    file_name = Column(String(200), nullable=False)
-    content_hash = Column(String(64), nullable=False)
-    size = Column(Integer, nullable=False)
-    media_type = Column(String(100), nullable=False)
-
-    def __str__(self) -> str:
-        return self.file_name

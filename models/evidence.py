@@ -8,6 +8,7 @@ import logging
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any, Protocol
 
 from pypdf import PasswordType, PdfReader
 
@@ -84,3 +85,37 @@ def store(directory: Path, data: bytes) -> tuple[str, bool]:
     scratch.write_bytes(data)
     scratch.replace(target)
     return content_hash, True
+
+
+class UploadedFile(Protocol):
+    """An uploaded file as the web layer hands it over (werkzeug's FileStorage)."""
+
+    filename: str | None
+
+    def read(self) -> bytes: ...
+
+
+def read_pdf(upload: UploadedFile | None) -> tuple[bytes | None, str, str | None]:
+    """An upload's content, the name it is shown under, and why it is refused (None: accepted)."""
+    if upload is None or not upload.filename:
+        return None, "", "请选择要上传的 PDF 文件"
+    data = upload.read()
+    name = safe_name(upload.filename)
+    problem = pdf_problem(data)
+    return data, name, f"“{name}”未上传：{problem}" if problem else None
+
+
+def commit_with_file(session: Any, directory: Path, data: bytes) -> str:
+    """Commit the session's rows that refer to ``data`` with the file stored: the rows are flushed
+    (accepted) first, then the file is written once under its hash, then the commit; a failed
+    commit takes back only the file this call added. Returns the file's hash."""
+    session.flush()
+    content_hash, created = store(directory, data)
+    try:
+        session.commit()
+    except Exception:
+        session.rollback()
+        if created:
+            path_of(directory, content_hash).unlink(missing_ok=True)
+        raise
+    return content_hash

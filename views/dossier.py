@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from criteria.pack import Kind, Pack
 from models import EnterpriseMaterial, Person, db
 from models.criteria_versions import pack_for
-from models.evidence import digest, path_of, pdf_problem, safe_name, store
+from models.evidence import commit_with_file, digest, path_of, read_pdf, safe_name, store
 from models.uniqueness import clash, keys_for
 from views.base import ScopedInterface
 from views.scope import ScopeViolation, ensure_in_scope
@@ -61,29 +61,8 @@ class DossierView(BaseView):
     def _filler(self, kind: Kind) -> bool:
         return kind.filled_by in actor_of(g.user, _running()).roles
 
-    def _pdf(self, field: str = "file") -> tuple[bytes | None, str, str | None]:
-        """The uploaded PDF, its shown name and why it is refused (None when it is accepted)."""
-        upload = request.files.get(field)
-        if upload is None or not upload.filename:
-            return None, "", "请选择要上传的 PDF 文件"
-        data = upload.read()
-        name = safe_name(upload.filename)
-        problem = pdf_problem(data)
-        return data, name, f"“{name}”未上传：{problem}" if problem else None
-
     def _commit_with_file(self, data: bytes) -> None:
-        """Write the file (once, by hash) after the rows were accepted, then commit; a failed commit
-        takes back only the file this request added."""
-        db.session.flush()
-        directory = Path(current_app.config["EVIDENCE_DIR"])
-        content_hash, created = store(directory, data)
-        try:
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            if created:
-                path_of(directory, content_hash).unlink(missing_ok=True)
-            raise
+        commit_with_file(db.session, Path(current_app.config["EVIDENCE_DIR"]), data)
 
     # -- materials ------------------------------------------------------------------------------
 
@@ -102,7 +81,7 @@ class DossierView(BaseView):
             else:
                 flash(f"当前状态为“{kind.state_labels.get(record.state, record.state)}”，不能上传该材料", "danger")
             return self._back(kind, record, "materials")
-        data, name, problem = self._pdf()
+        data, name, problem = read_pdf(request.files.get("file"))
         if problem:
             flash(problem, "danger")
             return self._back(kind, record, f"material-{code}")
@@ -201,7 +180,7 @@ class DossierView(BaseView):
         scan = request.files.get("scan")
         data, name, kept = None, "", None
         if scan is not None and scan.filename:
-            data, name, problem = self._pdf("scan")
+            data, name, problem = read_pdf(scan)
             if problem:
                 errors["scan"] = problem
         else:
