@@ -61,3 +61,16 @@ def take_step(page: Any, code: str, opinion: str = "", rating: str | None = None
         dialog.locator("textarea[name=opinion]").fill(opinion)
     with page.expect_navigation():
         dialog.locator(f"button[name=take][value={code}]").click()
+
+
+def fill_registration(page: Any, enterprise_name: str, credit_code: str, username: str, password: str,
+                      district: str = "laoshan") -> None:
+    """The public registration form filled in as an applicant would (not yet submitted)."""
+    page.fill("#enterprise_name", enterprise_name)
+    page.fill("#credit_code", credit_code)
+    page.select_option("#district", district)
+    page.fill("#contact_person", "陈联系")
+    page.fill("#mobile", "13912345678")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.fill("#conf_password", password)

@@ -32,19 +32,25 @@ class FirstWritesHeld:
             self.barrier.wait()
 
 
+def run_threads(work: dict[str, Callable[[], None]], target: object, name: str, hold: Callable[..., None]) -> None:
+    """Run each of ``work`` in a thread of its name, with ``hold`` listening to ``target``'s event
+    ``name`` meanwhile."""
+    event.listen(target, name, hold)
+    try:
+        threads = [threading.Thread(target=call, name=thread) for thread, call in work.items()]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        event.remove(target, name, hold)
+
+
 def race(app: Flask, work: dict[str, Callable[[], None]]) -> set[str]:
     """Run each of ``work`` in its own thread, held at its first write until all are there; returns
     the names of the threads that were held (all of them, when they really raced)."""
     hold = FirstWritesHeld(tuple(work))
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", hold)
-    try:
-        threads = [threading.Thread(target=call, name=name) for name, call in work.items()]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        event.remove(engine, "before_cursor_execute", hold)
+    run_threads(work, engine, "before_cursor_execute", hold)
     return hold.held

@@ -13,7 +13,7 @@ from pathlib import Path
 from models import AppUser, Attachment, EnterpriseMaterial, EnterpriseRegistration, Person, db
 from models.credit_code import check_character
 from tests import records
-from tests.browser_support import ARGS, CHROMIUM, login, needs_chromium, playwright_api, server
+from tests.browser_support import ARGS, CHROMIUM, fill_registration, login, needs_chromium, playwright_api, server
 
 pytestmark = needs_chromium
 __all__ = ["server"]  # the fixture is used by name
@@ -77,14 +77,7 @@ def test_confirmations_show_quoting_names_literally_and_run_nothing(app, server,
 
         # the public form takes the name as it is typed
         page.goto(f"{server}/register/", wait_until="networkidle")
-        page.fill("#enterprise_name", COMPANY)
-        page.fill("#credit_code", code)
-        page.select_option("#district", "laoshan")
-        page.fill("#contact_person", "陈联系")
-        page.fill("#mobile", "13912345678")
-        page.fill("#username", "quote_ent")
-        page.fill("#password", PASSWORD)
-        page.fill("#conf_password", PASSWORD)
+        fill_registration(page, COMPANY, code, "quote_ent", PASSWORD)
         with page.expect_navigation():
             page.click("#register-form button[type=submit]")
         assert "注册申请已提交" in page.locator("#register-done").inner_text()

@@ -9,7 +9,17 @@ from __future__ import annotations
 from models import AppUser, db
 from models.credit_code import check_character
 from tests import records
-from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, login, needs_chromium, playwright_api, server, take_step
+from tests.browser_support import (
+    ARGS,
+    ARTIFACTS,
+    CHROMIUM,
+    fill_registration,
+    login,
+    needs_chromium,
+    playwright_api,
+    server,
+    take_step,
+)
 from tests.licence_support import HEADER, id_number
 from tests.workflow_support import one_page_pdf
 
@@ -39,14 +49,8 @@ def test_registration_and_licence_submission_in_chromium(app, server, tmp_path):
         page.goto(f"{server}/login/", wait_until="networkidle")
         with page.expect_navigation():
             page.click("#register-link")
-        page.fill("#enterprise_name", "青岛浏览器测试建设有限公司")
-        page.fill("#credit_code", BODY + "0")  # a wrong check character first
-        page.select_option("#district", "laoshan")
-        page.fill("#contact_person", "陈联系")
-        page.fill("#mobile", "13912345678")
-        page.fill("#username", "browser_ent")
-        page.fill("#password", PASSWORD)
-        page.fill("#conf_password", PASSWORD)
+        # a wrong check character first
+        fill_registration(page, "青岛浏览器测试建设有限公司", BODY + "0", "browser_ent", PASSWORD)
         with page.expect_navigation():
             page.click("#register-form button[type=submit]")
         assert "校验位错误" in page.locator("#error-credit_code").inner_text()

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from models import AppUser, District, Enterprise, ReviewHistory, db
 from tests import records
+from tests.concurrency import run_threads
 from tests.support import login
 from tests.workflow_support import lock_version, post, text
 from views.workflow import CONFLICT
@@ -72,15 +72,7 @@ def test_two_reviewers_saving_at_once_one_wins_and_the_other_is_told(app, backen
         answers[name] = text(post(clients[name], KIND, pk, "review", forms[name], version=seen[name]))
 
     hold = BothLoadedFirst(records.kind_model(app, KIND), tuple(clients))
-    event.listen(Session, "before_flush", hold)
-    try:
-        threads = [threading.Thread(target=save, args=(name,), name=name) for name in clients]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        event.remove(Session, "before_flush", hold)
+    run_threads({name: (lambda name=name: save(name)) for name in clients}, Session, "before_flush", hold)
 
     assert hold.held == set(clients)  # both saves had loaded the record before either was written
     saved = [name for name, answer in answers.items() if f"已保存 {len(items)} 项审核结果" in answer]
