@@ -85,35 +85,29 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     def _idle_timeout() -> None:
         session.permanent = True  # the cookie expires PERMANENT_SESSION_LIFETIME after the last request
 
+    def refusal(status: int, message: str, template: str = "refused.html", **page: Any) -> Any:
+        """An error as the door expects it: JSON with the message for the REST API, else a page."""
+        if request.path.startswith("/api/"):
+            return {"message": message}, status
+        return render_template(template, message=message, base_template=app.appbuilder.base_template,
+                               appbuilder=app.appbuilder, **page), status
+
     @app.errorhandler(404)
     def _not_found(_error: Exception) -> Any:
-        if request.path.startswith("/api/"):
-            return {"message": "未找到该记录，或它不在您的数据范围内"}, 404
-        return render_template("not_found.html", base_template=app.appbuilder.base_template,
-                               appbuilder=app.appbuilder), 404
+        return refusal(404, "未找到该记录，或它不在您的数据范围内", "not_found.html")
 
     @app.errorhandler(CSRFError)
     def _csrf_refused(_error: Exception) -> Any:
-        message = "页面已过期或来源不明（缺少有效的安全令牌），未做任何修改；请刷新页面后重新提交。"
-        if request.path.startswith("/api/"):
-            return {"message": message}, 400
-        return render_template("refused.html", message=message, base_template=app.appbuilder.base_template,
-                               appbuilder=app.appbuilder), 400
+        return refusal(400, "页面已过期或来源不明（缺少有效的安全令牌），未做任何修改；请刷新页面后重新提交。")
 
     @app.errorhandler(403)
     def _forbidden(_error: Exception) -> Any:
-        if request.path.startswith("/api/"):
-            return {"message": "无权执行此操作"}, 403
-        return render_template("forbidden.html", base_template=app.appbuilder.base_template,
-                               appbuilder=app.appbuilder), 403
+        return refusal(403, "无权执行此操作", "forbidden.html")
 
     @app.errorhandler(VersionUnloadable)
     def _version_unloadable(error: VersionUnloadable) -> Any:
         log.error("%s", error)
-        if request.path.startswith("/api/"):
-            return {"message": str(error)}, 500
-        return render_template("refused.html", title="考核标准版本无法载入", message=f"{error}。",
-                               base_template=app.appbuilder.base_template, appbuilder=app.appbuilder), 500
+        return refusal(500, str(error), title="考核标准版本无法载入")
 
     @app.errorhandler(413)
     def _too_large(_error: Exception) -> Any:

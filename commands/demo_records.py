@@ -82,7 +82,7 @@ def verdict(pack: Pack, kind: Kind, state: str, opened: datetime.datetime) -> di
         return {"rectification_opened": opened, "rectification_due": rectification_due(kind.rectification, opened.date())}
     if not kind.rated:
         return {}
-    labels = {band["code"]: band["label"] for band in pack.scales[kind.grade_scale]["bands"]}
+    labels = pack.band_labels(kind)
     if kind.rectification and state == kind.rectification.get("state") and kind.rectification_bands:
         band = kind.rectification_bands[0]
         return {"rating": band, "grade": labels[band], "rectification_opened": opened,

@@ -171,6 +171,11 @@ class Pack:
     def district(self, code: str) -> District:
         return next(d for d in self.districts if d.code == code)
 
+    def band_labels(self, kind: Kind) -> dict[str, str]:
+        """Band code -> label of the kind's grade scale (a rated kind's choices, a record's grade)."""
+        scale = self.scales.get(kind.grade_scale or "")
+        return {band["code"]: band["label"] for band in scale["bands"]} if scale else {}
+
     def final_grade(self, code: str) -> dict[str, Any]:
         return next(f for f in self.final_grades if f["code"] == code)
 

@@ -116,9 +116,9 @@ def score_kind(pack: Pack, kind_code: str, payload: Any) -> ScoreResult:
         raise ScoreInputError(f"未知的考核类别：{kind_code}（可选：{'、'.join(pack.kinds)}）")
     kind = pack.kinds[kind_code]
     if kind.rated:
+        labels = pack.band_labels(kind)
         raise ScoreInputError(f"{kind.name}不计算得分：由审核人评定为"
-                              + "、".join(band["label"] for band in pack.scales[kind.grade_scale]["bands"]
-                                         if band["code"] in kind.rating_bands))
+                              + "、".join(label for code, label in labels.items() if code in kind.rating_bands))
     parsed = parse_input(kind, payload)
     method = kind.scoring["method"]
     if method == "catalogue":

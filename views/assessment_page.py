@@ -16,7 +16,8 @@ from models import Attachment
 from views.assessments import field_choices
 from workflow import dossier
 from workflow.entries import Entry, is_weighted, preview, stored_entries, subtable_names
-from workflow.records import band_labels, record_evidence_key
+from workflow.people import PERSON_LABELS
+from workflow.records import record_evidence_key
 from workflow.rules import Actor
 
 
@@ -65,7 +66,7 @@ def dossier_context(session: Session, pack: Pack, kind: Kind, record: Any, actor
     source = pack.dossier_kind(kind)
     filler = kind.filled_by in actor.roles
     shown, live = dossier.shown(session, pack, kind, record, today, found) if source else ({}, False)
-    labels = band_labels(pack, kind)
+    labels = pack.band_labels(kind)
     overdue = (record.rectification_due is not None and record.rectification_due < today
                and dossier.can_change(kind, record.state))
     return {
@@ -78,6 +79,7 @@ def dossier_context(session: Session, pack: Pack, kind: Kind, record: Any, actor
         "personnel_lists": pack.personnel_lists if source else (),
         "rating_choices": [(band, labels.get(band, band)) for band in kind.rating_bands],
         "rectification_bands": kind.rectification_bands,
+        "person_labels": PERSON_LABELS,
         "round_open": dossier.round_opened(record),
         "rectification_materials": [m.name for m in (source.materials if source else ()) if m.rectification],
         # a step back to the filler (its target state is editable again) is shown as a warning

@@ -22,6 +22,7 @@ from accounts import captcha
 from accounts.password_policy import describe, policy_from, problems
 from models import AppUser, District, Enterprise, EnterpriseRegistration, db
 from models.credit_code import credit_code_problem
+from models.field_limits import length_problems
 from models.registration import PENDING, REJECTED
 from views.checks import MOBILE
 
@@ -39,9 +40,7 @@ def read_application(form: Mapping[str, str], districts: dict[str, str]) -> tupl
     errors: dict[str, str] = {}
     if len(values["enterprise_name"]) < 2:
         errors["enterprise_name"] = "请填写企业名称（与营业执照一致）"
-    for name, limit in LIMITS.items():
-        if len(values[name]) > limit:
-            errors[name] = f"最多 {limit} 个字符，当前 {len(values[name])} 个"
+    errors.update(length_problems(values, LIMITS))
     problem = credit_code_problem(values["credit_code"])
     if problem:
         errors["credit_code"] = problem

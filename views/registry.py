@@ -20,6 +20,7 @@ from views.base import Refused
 from views.checks import choice_check, optional_credit_code_problem, phone_problem
 from views.factory import Resource
 from views.intake import ProjectRowLinks
+from workflow.people import PERSON_LABELS
 
 BASIC = "基础信息"
 RECORDS = "记录查询"
@@ -65,9 +66,7 @@ def person_resource(pack: Pack | None) -> Resource:
     return Resource(
         name="Person", model=Person, title="人员证书", category=BASIC, access=("registry",),
         api_resource="person",
-        labels={"enterprise": "所属企业", "name": "姓名", "id_number": "身份证号", "role": "职务/工种",
-                "list_code": "人员名单", "certificate_no": "证书编号", "certificate_valid_until": "证书有效期至",
-                "scan_name": "证书扫描件", **STAMPS},
+        labels={"enterprise": "所属企业", **PERSON_LABELS, **STAMPS},
         descriptions={"list_code": "企业主要负责人、项目负责人等名单；企业在安许证动态考核的办理页登记并上传证书扫描件"},
         list_columns=["name", "enterprise", "list_code", "role", "certificate_no", "certificate_valid_until"],
         show_columns=["name", "enterprise", "list_code", "id_number", "role", "certificate_no",

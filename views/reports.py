@@ -19,6 +19,7 @@ from reports import FormData, FormItem, FormReview, FormSection, render_form
 from views.factory import display
 from views.workflow import load
 from workflow import dossier
+from workflow.people import PERSON_LABELS
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed by hand
 
@@ -46,7 +47,8 @@ def dossier_sections(session: Session, pack: Pack, kind: Kind, record: Any) -> l
     for entry in pack.personnel_lists:
         people = shown.get("personnel", {}).get(entry.code, [])
         sections.append(FormSection(f"{entry.name}（{entry.certificate}）",
-                                    ("姓名", "身份证号", entry.position_label, "证书编号", "有效期至"),
+                                    (PERSON_LABELS["name"], PERSON_LABELS["id_number"], entry.position_label,
+                                     PERSON_LABELS["certificate_no"], PERSON_LABELS["certificate_valid_until"]),
                                     [(p["name"], p["id_number"], p["role"], p["certificate_no"],
                                       p["valid_until"] + ("（已过期）" if p.get("expired") else "")) for p in people],
                                     (3, 6, 3, 6, 4)))

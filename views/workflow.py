@@ -18,7 +18,7 @@ from criteria.pack import Kind
 from grading import recompute_enterprise
 from models import AppUser, Attachment, ReviewHistory, db
 from models.criteria_versions import active_pack, kind_for, pack_for
-from models.evidence import digest, path_of, pdf_problem, safe_name, store
+from models.evidence import commit_with_file, digest, path_of, read_pdf
 from models.record_scores import final_states
 from views.assessment_page import dossier_context, header_rows, page_context
 from views.assessments import editable
@@ -40,7 +40,6 @@ from workflow.entries import preview as score_preview
 from workflow.records import (
     actor_of,
     apply_transition,
-    band_labels,
     decide_item,
     evidence_of,
     facts_of,
@@ -256,7 +255,7 @@ class AssessmentWorkflowView(BaseView):
         rating = request.form.get("rating", "").strip() or None
         try:
             step = check(kind, request.form.get("code", ""), actor, facts_of(db.session, kind, record, pack), opinion,
-                         rating, band_labels(pack, kind))
+                         rating, pack.band_labels(kind))
         except WorkflowRefused as refused:
             flash(str(refused), "danger")
             return self._render(kind, record, values=dict(request.form))
@@ -283,31 +282,17 @@ class AssessmentWorkflowView(BaseView):
         if item_code and item_code not in allowed:
             flash(f"上传位置“{item_code[:60]}”不属于本考核的考核项目或材料，未上传", "danger")
             return self._render(kind, record), 400
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            flash("请选择要上传的 PDF 文件", "danger")
-            return self._back(kind, record)
-        data = upload.read()
-        name = safe_name(upload.filename)
-        problem = pdf_problem(data)
+        data, name, problem = read_pdf(request.files.get("file"))
         if problem:
-            flash(f"“{name}”未上传：{problem}", "danger")
+            flash(problem, "danger")
             return self._back(kind, record)
         attachment = Attachment(enterprise_id=record.enterprise_id, record_kind=kind.code, record_id=record.id,
                                 item_code=item_code or None, file_name=name, content_hash=digest(data),
                                 size=len(data), media_type="application/pdf")
         db.session.add(attachment)
         ensure_in_scope(db.session, attachment)
-        db.session.flush()  # the row is accepted before its file is written
-        _, created = store(self._evidence_dir(), data)
-        try:
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            if created:  # take back the file this failed upload added, nothing else
-                path_of(self._evidence_dir(), attachment.content_hash).unlink(missing_ok=True)
-            raise
-        flash(f"已上传“{attachment.file_name}”", "success")
+        commit_with_file(db.session, self._evidence_dir(), data)
+        flash(f"已上传“{name}”", "success")
         return self._back(kind, record)
 
     def _attachment(self, attachment_id: int) -> tuple[Kind, Any, Attachment]:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from criteria.pack import Kind, Material, Pack
 from models import EnterpriseMaterial, Person
-from workflow.people import expired
+from workflow.people import PERSON_LABELS, expired
 
 
 def can_change(kind: Kind, state: str) -> bool:
@@ -174,9 +174,10 @@ def missing(session: Session, pack: Pack, kind: Kind, record: Any, rows: Live | 
         if len(listed) < entry.min_count:
             found.append(f"{entry.name}名单（至少 {entry.min_count} 人，已登记 {len(listed)} 人）")
         for person in listed:
-            lacks = [label for label, value in (("身份证号", person.id_number), ("证书编号", person.certificate_no),
-                                                ("证书有效期", person.certificate_valid_until),
-                                                ("证书扫描件", person.scan_hash)) if not value]
+            lacks = [PERSON_LABELS[column] for column, value in (
+                ("id_number", person.id_number), ("certificate_no", person.certificate_no),
+                ("certificate_valid_until", person.certificate_valid_until), ("scan_name", person.scan_hash))
+                if not value]
             if lacks:
                 found.append(f"{entry.name}“{person.name}”的{'、'.join(lacks)}")
     return found

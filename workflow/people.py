@@ -12,9 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from criteria.pack import PersonnelList
+from models.field_limits import length_problems
 from models.id_number import id_number_problem
 
 LIMITS = {"person_name": 50, "role": 40, "certificate_no": 60}
+# What each part of a person is called wherever it is shown (registry screen, 办理 page, printed form,
+# what submitting still lacks); a list's position column takes its ``position_label`` instead.
+PERSON_LABELS = {"name": "姓名", "id_number": "身份证号", "role": "职务/工种", "list_code": "人员名单",
+                 "certificate_no": "证书编号", "certificate_valid_until": "证书有效期至", "scan_name": "证书扫描件"}
 
 
 @dataclass(frozen=True)
@@ -39,9 +44,7 @@ def read_person(lists: tuple[PersonnelList, ...], form: Mapping[str, str]) -> tu
                                                                "certificate_valid_until")}
     if not values["person_name"]:
         errors["person_name"] = "请填写姓名"
-    for name, limit in LIMITS.items():
-        if len(values[name]) > limit:
-            errors[name] = f"最多 {limit} 个字符，当前 {len(values[name])} 个"
+    errors.update(length_problems(values, LIMITS))
     problem = id_number_problem(values["id_number"])
     if problem:
         errors["id_number"] = problem

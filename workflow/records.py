@@ -100,12 +100,6 @@ def history(session: Session, kind: Kind, record: Any, actor: Actor, action: str
     ))
 
 
-def band_labels(pack: Pack, kind: Kind) -> dict[str, str]:
-    """Band code -> label of the kind's grade scale (the choices of a rating)."""
-    scale = pack.scales.get(kind.grade_scale or "")
-    return {band["code"]: band["label"] for band in scale["bands"]} if scale else {}
-
-
 def apply_transition(session: Session, pack: Pack, kind: Kind, record: Any, transition: dict[str, Any],
                      actor: Actor, opinion: str, rating: str | None = None) -> None:
     """Move the record and write the history row (the caller commits). A final state fixes the
@@ -120,7 +114,7 @@ def apply_transition(session: Session, pack: Pack, kind: Kind, record: Any, tran
     notes = []
     if transition["rates"]:
         record.rating = rating
-        record.grade = band_labels(pack, kind).get(rating, rating)
+        record.grade = pack.band_labels(kind).get(rating, rating)
         notes.append(f"评定结果：{record.grade}")
     if opens_round(kind, transition, rating):
         now = datetime.datetime.now()
