@@ -1,6 +1,6 @@
 """Child process of the PDF batch figure: ``python -m bench.batch URL COUNT`` prints one JSON line.
 
-Renders COUNT filled forms the way ``report batch`` does (one session, expunged after each form)
+Renders COUNT filled forms the way ``report batch`` does (one session, expunged after each form, freed memory handed back)
 and samples the resident memory after every tenth of them.
 """
 
@@ -15,6 +15,7 @@ from pathlib import Path
 from bench.dataset import make_app
 from bench.reports import BASE_URL, _kind, approved_ids
 from models import db
+from reports.memory import release_freed_memory
 from views.reports import render_record
 
 
@@ -38,6 +39,7 @@ def main(url: str, count: int) -> None:
             Path(folder, f"{pk}.pdf").write_bytes(render_record(db.session, pack, kind, record, False, BASE_URL))
             db.session.commit()
             db.session.expunge_all()
+            release_freed_memory()
             if index % step == 0:
                 samples.append(round(rss_mb(), 1))
         seconds = time.perf_counter() - started

@@ -9,10 +9,12 @@ caller's session: an approval and the grades it changes land in one transaction.
 from __future__ import annotations
 
 import datetime
+import gc
 import json
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import delete, insert, update
@@ -142,9 +144,13 @@ def _write(session: Session, loaded: Loaded, computed: dict[Key, dict[str, Any]]
             changes.append(f"{_subject(loaded, key)} {row['grade_name']}：{label_before or '无'} → {row['label'] or '无'}")
     stale = [(key, before) for key, before in loaded.stored.items() if key not in computed]
     if inserts:
-        ids = session.execute(insert(GRADE_TABLE).returning(GRADE_TABLE.c.id, sort_by_parameter_order=True),
-                              inserts).scalars().all()
-        audit += [("insert", new_id, _side(row, "to")) for new_id, row in zip(ids, inserts, strict=True)]
+        # RETURNING the key with the id lets the driver insert many rows per statement: asking for
+        # the ids in parameter order makes SQLite's dialect insert one row at a time.
+        keyed = {(row["grade_code"], row["enterprise_id"], row["project_id"]): row for row in inserts}
+        returned = session.execute(insert(GRADE_TABLE).returning(
+            GRADE_TABLE.c.id, GRADE_TABLE.c.grade_code, GRADE_TABLE.c.enterprise_id, GRADE_TABLE.c.project_id),
+            inserts)
+        audit += [("insert", new_id, _side(keyed[tuple(key)], "to")) for new_id, *key in returned]
     for row in updates:  # few on a recompute; executemany needs one shape, so one statement each
         values = {k: v for k, v in row.items() if k != "_id"}
         session.execute(update(GRADE_TABLE).where(GRADE_TABLE.c.id == row["_id"]).values(**values))
@@ -174,6 +180,21 @@ def recompute(session: Session, pack: Pack, models: dict[str, KindModels], perio
               progress: Callable[[int], None] | None = None) -> list[str]:
     """Every final grade of the period, in one transaction; ``progress`` gets the enterprises done."""
     session.flush()
-    changes = _recompute(session, pack, models, period, None, progress)
+    with _collector_paused():
+        changes = _recompute(session, pack, models, period, None, progress)
     session.commit()
     return changes
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A full recompute holds some hundred thousand small objects (rows, results, grade rows) that all
+    live until it ends. Python's cycle collector would walk that growing heap again and again,
+    freeing nothing: 40 % of a cold recompute at city scale. It runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
