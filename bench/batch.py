@@ -1,6 +1,6 @@
 """Child process of the PDF batch figure: ``python -m bench.batch URL COUNT`` prints one JSON line.
 
-Renders COUNT filled forms the way ``report batch`` does (one session, expunged after each form, freed memory handed back)
+Renders COUNT filled forms the way ``report batch`` does (one session, expunged after each form, memory kept steady)
 and samples the resident memory after every tenth of them.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 from bench.dataset import make_app
 from bench.reports import BASE_URL, _kind, approved_ids
 from models import db
-from reports.memory import release_freed_memory
+from reports.memory import steady_memory
 from views.reports import render_record
 
 
@@ -32,14 +32,14 @@ def main(url: str, count: int) -> None:
     model = app.extensions["kind_models"][kind.code].assessment
     ids = approved_ids(app, count)
     samples, step = [], max(1, len(ids) // 10)
-    with tempfile.TemporaryDirectory() as folder, app.app_context():
+    with tempfile.TemporaryDirectory() as folder, app.app_context(), steady_memory() as after_form:
         started = time.perf_counter()
         for index, pk in enumerate(ids, 1):
             record = db.session.get(model, pk)
             Path(folder, f"{pk}.pdf").write_bytes(render_record(db.session, pack, kind, record, False, BASE_URL))
             db.session.commit()
             db.session.expunge_all()
-            release_freed_memory()
+            after_form()
             if index % step == 0:
                 samples.append(round(rss_mb(), 1))
         seconds = time.perf_counter() - started

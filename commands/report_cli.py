@@ -57,7 +57,7 @@ def form(kind_code: str, record_id: int, output: str, blank: bool) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="输出目录")
 def batch(kind_code: str, period: str, output: str) -> None:
     """Render every assessment of a kind and period; a failure on one is reported and the rest go on."""
-    from reports.memory import release_freed_memory
+    from reports.memory import steady_memory
     from views.reports import file_name, render_record
 
     pack = current_app.extensions["criteria_pack"]
@@ -70,7 +70,8 @@ def batch(kind_code: str, period: str, output: str) -> None:
     target = Path(output)
     target.mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
-    with click.progressbar(ids, label=f"生成{kind.short_name}考核表", file=sys.stderr) as bar:
+    with click.progressbar(ids, label=f"生成{kind.short_name}考核表", file=sys.stderr) as bar, \
+            steady_memory() as after_form:
         for pk in bar:
             try:
                 record = db.session.get(model, pk)
@@ -82,7 +83,7 @@ def batch(kind_code: str, period: str, output: str) -> None:
                 failures.append(f"第 {pk} 号记录：{exc}")
             finally:
                 db.session.expunge_all()  # keep memory flat over thousands of records
-                release_freed_memory()
+                after_form()
     click.echo(f"已生成 {len(ids) - len(failures)} 份，失败 {len(failures)} 份，输出目录 {target}")
     for failure in failures:
         click.echo(failure, err=True)
