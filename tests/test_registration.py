@@ -184,6 +184,21 @@ def test_the_captcha_is_asked_when_the_login_uses_it(app, client, monkeypatch):
     assert "正在等待" in shown(client.post("/register/", data=data))
 
 
+def test_the_registration_captcha_can_be_replaced_by_a_new_one(app, client, monkeypatch):
+    """换一张: the page's link asks the login view for a new captcha; the replaced one stops working."""
+    app.config["LOGIN_CAPTCHA"] = True
+    answer = fix_captcha_answers(monkeypatch)
+    page = client.get("/register/").get_data(as_text=True)
+    assert 'id="captcha-refresh"' in page and "换一张" in page
+    old = re.search(r'name="captcha_token" id="captcha_token" value="([^"]+)"', page).group(1)
+    fresh = client.get("/login/captcha", query_string={"previous": old}).get_json()
+    assert fresh["token"] != old and fresh["image"].startswith("data:image/")
+    refused = client.post("/register/", data={**form(client), "captcha_token": old, "captcha": answer})
+    assert refused.status_code == 422 and "验证码错误或已失效" in shown(refused)
+    data = {**form(client), "captcha_token": fresh["token"], "captcha": answer}
+    assert "正在等待" in shown(client.post("/register/", data=data))
+
+
 def test_the_approver_says_whether_the_enterprise_is_local(app, client):
     register(client)
     pk = application(app)
