@@ -62,7 +62,8 @@ def test_journeys_file_imports_and_defines_every_user_class() -> None:
         "import json, locust, loadtest.journeys as j\n"
         "from loadtest.options import JOURNEYS\n"
         "names = [n for group in JOURNEYS.values() for n in group]\n"
-        "print(json.dumps({n: [issubclass(getattr(j, n), (locust.HttpUser, locust.FastHttpUser)), len(getattr(j, n).tasks)] for n in names}))\n"
+        "users = (locust.HttpUser, locust.FastHttpUser)\n"
+        "print(json.dumps({n: [issubclass(getattr(j, n), users), len(getattr(j, n).tasks)] for n in names}))\n"
         "print(j.rison_list(1, filters=\"(col:period,opr:eq,value:'2025')\"))\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
