@@ -53,8 +53,13 @@ class PermissionCacheMixin:
                                                             lambda: self.role_model.name == public)  # type: ignore[attr-defined]
 
     def get_user_by_id(self, pk: Any) -> Any:
-        """The request's user (Flask-Login's loader), with the roles and groups every check reads."""
+        """The request's user (Flask-Login's loader), with the roles and groups every check reads.
+        ``pk`` may come from a URL or the session as text."""
+        try:
+            key = int(pk)
+        except (TypeError, ValueError):
+            return None
         user = self.user_model  # type: ignore[attr-defined]
         return self.session.execute(  # type: ignore[attr-defined]
-            select(user).where(user.id == pk).options(joinedload(user.roles), joinedload(user.groups))
+            select(user).where(user.id == key).options(joinedload(user.roles), joinedload(user.groups))
         ).unique().scalar_one_or_none()
