@@ -17,6 +17,7 @@ from typing import Any
 
 from flask_appbuilder.api.convert import Model2SchemaConverter, TreeNode
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.sqla.models import User
 from marshmallow import Schema, fields, validate
 from marshmallow_sqlalchemy.fields import Related
 
@@ -51,11 +52,47 @@ class ExistingRecord(Related):
         return record
 
 
+def shown_name(record: Any) -> str:
+    """How a related record reads in an answer: a user by its display name (never its account
+    columns), anything else by its own ``__str__``."""
+    if isinstance(record, User):
+        return " ".join(part for part in (record.first_name, record.last_name) if part) or record.username
+    return str(record)
+
+
+class RelatedName(fields.Field):
+    """A related record in a read answer: ``{"id", "name"}``, or a user's display name alone.
+
+    FAB nests a listed relation with every column of the related table; for ``user`` that was the
+    whole account (password hash, email, login counters). An answer names related records instead.
+    """
+
+    def __init__(self, many: bool = False, **kwargs: Any):
+        super().__init__(dump_only=True, **kwargs)
+        self.many = many
+
+    def _one(self, record: Any) -> Any:
+        if record is None:
+            return None
+        if isinstance(record, User):
+            return shown_name(record)
+        return {"id": record.id, "name": shown_name(record)}
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if self.many:
+            return [self._one(record) for record in value or ()]
+        return self._one(value)
+
+
 class StrictSchemaConverter(Model2SchemaConverter):
-    """FAB's converter, with references of the write schemas loaded by ``ExistingRecord``."""
+    """FAB's converter, with references of the write schemas loaded by ``ExistingRecord`` and
+    related records of the read schemas named by ``RelatedName`` (never nested whole)."""
 
     def _column2relation(self, datamodel: SQLAInterface, column: TreeNode, nested: bool = False,
                          parent_schema_name: str | None = None) -> fields.Field:
+        if nested:
+            many = datamodel.is_relation_many_to_many(column.name) or datamodel.is_relation_one_to_many(column.name)
+            return RelatedName(many=many)
         field = super()._column2relation(datamodel, column, nested=nested, parent_schema_name=parent_schema_name)
         if isinstance(field, Related) and datamodel.is_relation_many_to_one(column.name):
             strict = ExistingRecord(required=field.required, allow_none=not field.required)

@@ -70,3 +70,7 @@ class ApiCheck:
         problem = first_problem(self.checks, value)
         if problem:
             raise marshmallow.ValidationError(problem)
+
+    def __repr__(self) -> str:
+        """What ``_info`` lists for the check (not a Python object address)."""
+        return "<按平台校验规则检查>"
