@@ -29,9 +29,7 @@ from views.permissions import role_definitions
 
 log = logging.getLogger(__name__)
 # FAB warns in English on every start until the first account exists; the demo command creates it.
-logging.getLogger("flask_appbuilder.security.manager").addFilter(
-    lambda record: "No user yet created" not in record.getMessage()
-)
+logging.getLogger("flask_appbuilder.security.manager").addFilter(lambda record: "No user yet created" not in record.getMessage())
 MIGRATIONS = ROOT / "migrations"
 EDITOR_MENU = "考核标准维护"  # a menu link only the administrator role holds (FAB grants it every permission)
 
@@ -89,8 +87,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         """An error as the door expects it: JSON with the message for the REST API, else a page."""
         if request.path.startswith("/api/"):
             return {"message": message}, status
-        return render_template(template, message=message, base_template=app.appbuilder.base_template,
-                               appbuilder=app.appbuilder, **page), status
+        return render_template(
+            template, message=message, base_template=app.appbuilder.base_template, appbuilder=app.appbuilder, **page
+        ), status
 
     @app.errorhandler(404)
     def _not_found(_error: Exception) -> Any:

@@ -27,9 +27,11 @@ class LockoutPolicy:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> LockoutPolicy:
-        return cls(int(config["LOGIN_MAX_FAILURES"]),
-                   datetime.timedelta(minutes=int(config["LOGIN_FAILURE_WINDOW_MINUTES"])),
-                   datetime.timedelta(minutes=int(config["LOGIN_LOCK_MINUTES"])))
+        return cls(
+            int(config["LOGIN_MAX_FAILURES"]),
+            datetime.timedelta(minutes=int(config["LOGIN_FAILURE_WINDOW_MINUTES"])),
+            datetime.timedelta(minutes=int(config["LOGIN_LOCK_MINUTES"])),
+        )
 
 
 def locked_until(user: Any, at: datetime.datetime) -> datetime.datetime | None:
@@ -60,5 +62,4 @@ def record_failure(user: Any, policy: LockoutPolicy, at: datetime.datetime) -> d
 
 
 def lock_message(until: datetime.datetime) -> str:
-    return (f"该账号连续登录失败次数过多，已被锁定，请于 {until:%Y-%m-%d %H:%M} 之后再试；"
-            "如需立即使用，请联系系统管理员解锁。")
+    return f"该账号连续登录失败次数过多，已被锁定，请于 {until:%Y-%m-%d %H:%M} 之后再试；如需立即使用，请联系系统管理员解锁。"

@@ -27,8 +27,7 @@ def required_classes(text: str) -> tuple[str, ...]:
     codes = tuple(part.strip() for part in text.split(",") if part.strip())
     unknown = [code for code in codes if code not in CLASSES]
     if unknown:
-        raise ValueError(f"PASSWORD_REQUIRED_CLASSES 含未知字符类别：{', '.join(unknown)}"
-                         f"（可选：{', '.join(CLASSES)}）")
+        raise ValueError(f"PASSWORD_REQUIRED_CLASSES 含未知字符类别：{', '.join(unknown)}（可选：{', '.join(CLASSES)}）")
     return codes
 
 

@@ -44,6 +44,7 @@ def _with_app(measure: Callable[..., list[Figure]], *args: object, **overrides: 
             return measure(app, *args)
         finally:
             dataset.dispose(app)
+
     return run
 
 
@@ -72,16 +73,21 @@ def main(argv: list[str] | None = None) -> int:
     pack_path = os.environ.get("CRITERIA_PACK", str(ROOT / "criteria" / "qingdao"))
     url = dataset.cached(args.database, scale, args.seed, pack_path, echo, rebuild=args.rebuild)
     backend = make_url(url).get_backend_name()
-    echo(f"{datetime.date.today()} · {platform.node()} · {os.cpu_count()} 核 · 内存 {_memory_gb():.0f} GiB · "
-         f"Python {platform.python_version()} · {backend} · 规模 {scale}")
+    echo(
+        f"{datetime.date.today()} · {platform.node()} · {os.cpu_count()} 核 · 内存 {_memory_gb():.0f} GiB · "
+        f"Python {platform.python_version()} · {backend} · 规模 {scale}"
+    )
     measures: dict[str, list[tuple[str, Callable[[str], list[Figure]]]]] = {
-        "grades": [("grades", _with_app(grading.recompute_figures, FAB_UPDATE_PERMS=False)),
-                   ("approval", _with_app(grading.approval_figures, runs, FAB_UPDATE_PERMS=False))],
+        "grades": [
+            ("grades", _with_app(grading.recompute_figures, FAB_UPDATE_PERMS=False)),
+            ("approval", _with_app(grading.approval_figures, runs, FAB_UPDATE_PERMS=False)),
+        ],
         "pages": [("pages", _with_app(_pages, runs))],
-        "pdf": [("pdf", _with_app(reports.form_figures, runs, FAB_UPDATE_PERMS=False)),
-                ("batch", lambda work: reports.batch_figures(work, 100 if args.quick else 1000))],
-        "registry": [("registry", _with_app(registry.import_figures, 1000 if args.quick else 10000,
-                                            FAB_UPDATE_PERMS=False))],
+        "pdf": [
+            ("pdf", _with_app(reports.form_figures, runs, FAB_UPDATE_PERMS=False)),
+            ("batch", lambda work: reports.batch_figures(work, 100 if args.quick else 1000)),
+        ],
+        "registry": [("registry", _with_app(registry.import_figures, 1000 if args.quick else 10000, FAB_UPDATE_PERMS=False))],
         "rest": [("rest", lambda work: rest.rest_figures(work, 20, 20 if args.quick else 60))],
     }
     figures: list[Figure] = []

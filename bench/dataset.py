@@ -44,12 +44,14 @@ def _signature(scale: str, seed: int, pack_path: str) -> str:
     return f"{scale} {seed} {load_pack(pack_path).content_hash} {' '.join(migrations)}"
 
 
-def cached(database: str | None, scale: str, seed: int, pack_path: str, echo: Callable[[str], None],
-           rebuild: bool = False) -> str:
+def cached(database: str | None, scale: str, seed: int, pack_path: str, echo: Callable[[str], None], rebuild: bool = False) -> str:
     """The URL of the built data set; builds it (migrate, demo --scale) when missing or outdated."""
     name = f"bench_{scale}_{seed}"
-    url = (f"sqlite:///{CACHE / f'{name}.db'}" if database is None
-           else databases.with_name(database, f"{make_url(database).database}_{scale}_{seed}"))
+    url = (
+        f"sqlite:///{CACHE / f'{name}.db'}"
+        if database is None
+        else databases.with_name(database, f"{make_url(database).database}_{scale}_{seed}")
+    )
     marker = _marker(url)
     signature = _signature(scale, seed, pack_path)
     if not rebuild and databases.exists(url) and marker.exists() and marker.read_text() == signature:

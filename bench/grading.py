@@ -33,8 +33,11 @@ def recompute_figures(app: Flask) -> list[Figure]:
         db.session.commit()
         cold = _seconds(lambda: recompute(db.session, pack, models, demo_data.PERIOD))
         rows = db.session.query(FinalGradeRecord.id).count()
-    return [at_most("recompute_all_warm", warm, "s", 2), at_most("recompute_all_cold", cold, "s", 2),
-            Figure("recompute_all_grade_rows", rows, "rows")]
+    return [
+        at_most("recompute_all_warm", warm, "s", 2),
+        at_most("recompute_all_cold", cold, "s", 2),
+        Figure("recompute_all_grade_rows", rows, "rows"),
+    ]
 
 
 def approval_figures(app: Flask, runs: int) -> list[Figure]:
@@ -48,11 +51,9 @@ def approval_figures(app: Flask, runs: int) -> list[Figure]:
     with app.app_context():
         admin = db.session.query(AppUser).filter_by(username="admin").one()
         actor = Actor(user_id=admin.id, roles=frozenset(step["roles"]), enterprise_id=None)
-        ids = db.session.execute(select(model.id).where(model.state.in_(final_states(kind)))
-                                 .order_by(model.id).limit(runs)).scalars().all()
+        ids = db.session.execute(select(model.id).where(model.state.in_(final_states(kind))).order_by(model.id).limit(runs)).scalars().all()
         for record_id in ids:
-            db.session.execute(update(model.__table__).where(model.__table__.c.id == record_id)
-                               .values(state=step["from_states"][0]))
+            db.session.execute(update(model.__table__).where(model.__table__.c.id == record_id).values(state=step["from_states"][0]))
             db.session.commit()
             db.session.expunge_all()
             started = time.perf_counter()

@@ -58,11 +58,19 @@ def _view(app: Flask, name: str) -> Any:
 def _stock_view(ours: Any, name: str) -> type[ModelView]:
     """A plain ModelView with our view's model, columns, order and fixed filters, nothing else."""
     fixed = [[column, FilterEqual, value] for column, value in getattr(ours, "fixed_filters", ())]
-    return type(name, (ModelView,), {
-        "datamodel": SQLAInterface(ours.datamodel.obj), "list_columns": list(ours.list_columns),
-        "label_columns": dict(ours.label_columns), "base_order": ours.base_order, "base_filters": fixed,
-        "page_size": 20, "route_base": f"/bench-stock/{name.lower()}",
-    })
+    return type(
+        name,
+        (ModelView,),
+        {
+            "datamodel": SQLAInterface(ours.datamodel.obj),
+            "list_columns": list(ours.list_columns),
+            "label_columns": dict(ours.label_columns),
+            "base_order": ours.base_order,
+            "base_filters": fixed,
+            "page_size": 20,
+            "route_base": f"/bench-stock/{name.lower()}",
+        },
+    )
 
 
 def install_stock_views(app: Flask) -> list[Page]:
@@ -71,8 +79,10 @@ def install_stock_views(app: Flask) -> list[Page]:
     composite = next(spec for spec in pack.final_grades if "composite" in spec)
     kind = next(k for k in pack.kinds.values() if k.subject == "enterprise" and k.items)
     pages = []
-    for label, view_name in (("evaluation", f"FinalGrade{composite['code'].title().replace('_', '')}View"),
-                             ("assessment", f"{class_name(kind.code)}AssessmentView")):
+    for label, view_name in (
+        ("evaluation", f"FinalGrade{composite['code'].title().replace('_', '')}View"),
+        ("assessment", f"{class_name(kind.code)}AssessmentView"),
+    ):
         ours = _view(app, view_name)
         stock = _stock_view(ours, f"Stock{view_name}")
         with app.app_context():
@@ -144,8 +154,5 @@ def measure(app: Flask, pages: list[Page], runs: int) -> list[Figure]:
                 Figure(f"{name}_stock_fab", stock, "ms", "ours < stock", ours < stock),
                 Figure(f"{name}_sql_floor", floor, "ms", "ours <= 3x floor", ours <= 3 * floor),
             ]
-        figures.append(at_most(f"list_{page.label}_query_growth_20_to_100",
-                               counts[PAGE_SIZES[-1]] - counts[PAGE_SIZES[0]], "queries", 0))
+        figures.append(at_most(f"list_{page.label}_query_growth_20_to_100", counts[PAGE_SIZES[-1]] - counts[PAGE_SIZES[0]], "queries", 0))
     return figures
-
-

@@ -20,15 +20,23 @@ def write_export(path: Path, rows: int, districts: list[str]) -> None:
     import random
 
     rng = random.Random(demo_data.SEED + 7)
-    enterprises = [(f"导入{demo_data.TRADE_NAMES[i % 30]}{i:04d}建设有限公司", demo_data.credit_code(rng))
-                   for i in range(rows // 5)]
+    enterprises = [(f"导入{demo_data.TRADE_NAMES[i % 30]}{i:04d}建设有限公司", demo_data.credit_code(rng)) for i in range(rows // 5)]
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(["施工许可证号", "项目名称", "施工单位", "统一社会信用代码", "项目经理", "所在区（市）", "建筑面积"])
         for index in range(rows):
             name, code = enterprises[index % len(enterprises)]
-            writer.writerow([f"3702IMP{index:07d}", f"导入项目{index:05d}号楼工程", name, code,
-                             demo_data.MANAGERS[index % 10], districts[index % len(districts)], rng.randint(8, 120) * 1000])
+            writer.writerow(
+                [
+                    f"3702IMP{index:07d}",
+                    f"导入项目{index:05d}号楼工程",
+                    name,
+                    code,
+                    demo_data.MANAGERS[index % 10],
+                    districts[index % len(districts)],
+                    rng.randint(8, 120) * 1000,
+                ]
+            )
 
 
 def import_figures(app: Flask, rows: int) -> list[Figure]:

@@ -26,8 +26,7 @@ def approved_ids(app: Flask, count: int) -> list[int]:
     kind = _kind(app)
     model = app.extensions["kind_models"][kind.code].assessment
     with app.app_context():
-        return [pk for (pk,) in db.session.query(model.id).filter(model.state.in_(final_states(kind)))
-                .order_by(model.id).limit(count)]
+        return [pk for (pk,) in db.session.query(model.id).filter(model.state.in_(final_states(kind))).order_by(model.id).limit(count)]
 
 
 def form_figures(app: Flask, runs: int) -> list[Figure]:
@@ -35,6 +34,7 @@ def form_figures(app: Flask, runs: int) -> list[Figure]:
     model = app.extensions["kind_models"][kind.code].assessment
     ids = iter(approved_ids(app, runs + 2) * 2)
     with app.app_context():
+
         def one() -> None:
             record = db.session.get(model, next(ids))
             render_record(db.session, pack, kind, record, False, BASE_URL)
@@ -46,15 +46,21 @@ def form_figures(app: Flask, runs: int) -> list[Figure]:
 
 def batch_figures(url: str, count: int) -> list[Figure]:
     """Run the batch in a child process, so its peak memory is the batch's own."""
-    answer = subprocess.run([sys.executable, "-m", "bench.batch", url, str(count)], capture_output=True, text=True,
-                            check=False)
+    answer = subprocess.run([sys.executable, "-m", "bench.batch", url, str(count)], capture_output=True, text=True, check=False)
     if answer.returncode != 0:
         raise RuntimeError(f"批量生成失败：{answer.stderr[-2000:]}")
     result = json.loads(answer.stdout.strip().splitlines()[-1])
     rss = result["rss_mb"]
     limit = 60 * count / 1000
-    return [at_most(f"pdf_batch_{count}", result["seconds"], "s", limit),
-            Figure(f"pdf_batch_{count}_rss_after_first_10pct", rss[0], "MB"),
-            Figure(f"pdf_batch_{count}_rss_peak", max(rss), "MB"),
-            Figure(f"pdf_batch_{count}_rss_growth_after_first_10pct", max(rss) - rss[0], "MB",
-                   "flat (< 10% of first)", max(rss) - rss[0] < 0.1 * rss[0])]
+    return [
+        at_most(f"pdf_batch_{count}", result["seconds"], "s", limit),
+        Figure(f"pdf_batch_{count}_rss_after_first_10pct", rss[0], "MB"),
+        Figure(f"pdf_batch_{count}_rss_peak", max(rss), "MB"),
+        Figure(
+            f"pdf_batch_{count}_rss_growth_after_first_10pct",
+            max(rss) - rss[0],
+            "MB",
+            "flat (< 10% of first)",
+            max(rss) - rss[0] < 0.1 * rss[0],
+        ),
+    ]

@@ -12,8 +12,23 @@ from settings import ROOT
 
 
 def rest_figures(url: str, users: int, seconds: int) -> list[Figure]:
-    command = [sys.executable, "-m", "loadtest", "--only", "rest-list", "--database", url, "--users", str(users),
-               "--seconds", str(seconds), "--workers", "2", "--dir", str(ROOT / "var" / "bench" / "load")]
+    command = [
+        sys.executable,
+        "-m",
+        "loadtest",
+        "--only",
+        "rest-list",
+        "--database",
+        url,
+        "--users",
+        str(users),
+        "--seconds",
+        str(seconds),
+        "--workers",
+        "2",
+        "--dir",
+        str(ROOT / "var" / "bench" / "load"),
+    ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     values = {}
     for line in done.stdout.splitlines():
@@ -22,6 +37,8 @@ def rest_figures(url: str, users: int, seconds: int) -> list[Figure]:
             values[parts[0]] = parts[1]
     if "rest-list.requests_per_second" not in values:
         raise RuntimeError(f"压力测试没有给出结果：\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    return [at_least("rest_list_gunicorn_2_workers", float(values["rest-list.requests_per_second"]), "req/s", 200),
-            at_most("rest_list_gunicorn_errors", float(values.get("total.errors", "0")), "errors", 0),
-            Figure("rest_list_gunicorn_p95", float(values.get("rest-list.latency_p95", "nan")), "ms")]
+    return [
+        at_least("rest_list_gunicorn_2_workers", float(values["rest-list.requests_per_second"]), "req/s", 200),
+        at_most("rest_list_gunicorn_errors", float(values.get("total.errors", "0")), "errors", 0),
+        Figure("rest_list_gunicorn_p95", float(values.get("rest-list.latency_p95", "nan")), "ms"),
+    ]

@@ -84,8 +84,10 @@ def _mb(size: int) -> str:
 
 
 def _sqlite_facts(connection: sqlite3.Connection) -> tuple[str | None, dict[str, int], set[str]]:
-    tables = [row[0] for row in connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    tables = [
+        row[0]
+        for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    ]
     counts = {table: connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}
     revision = connection.execute("SELECT version_num FROM alembic_version").fetchone() if "alembic_version" in tables else None
     hashes = {row[0] for row in connection.execute("SELECT content_hash FROM attachment")} if "attachment" in tables else set()
@@ -129,17 +131,16 @@ def pg_dump_instructions(engine: Engine, target: Path) -> str:
     parts = [f"--host={url.host or '127.0.0.1'}", f"--port={url.port or 5432}"]
     if url.username:
         parts.append(f"--username={url.username}")
-    return (f"pg_dump --format=custom --no-owner {' '.join(parts)} --dbname={url.database} "
-            f"--file={target / PG_FILE}")
+    return f"pg_dump --format=custom --no-owner {' '.join(parts)} --dbname={url.database} --file={target / PG_FILE}"
 
 
 def _pg_facts(connection: Connection) -> tuple[str | None, dict[str, int], set[str]]:
     tables = sorted(inspect(connection).get_table_names())
     counts = {table: connection.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one() for table in tables}
-    revision = (connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
-                if "alembic_version" in tables else None)
-    hashes = ({row[0] for row in connection.execute(text("SELECT content_hash FROM attachment"))}
-              if "attachment" in tables else set())
+    revision = (
+        connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none() if "alembic_version" in tables else None
+    )
+    hashes = {row[0] for row in connection.execute(text("SELECT content_hash FROM attachment"))} if "attachment" in tables else set()
     return revision, counts, hashes
 
 
@@ -159,11 +160,14 @@ def backup_postgresql(engine: Engine, target: Path, echo: Callable[[str], None])
             environment["PGPASSWORD"] = str(url.password)  # never on the command line, where ps shows it
         libpq = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
         done = subprocess.run(
-            [program, "--format=custom", "--no-owner", f"--snapshot={snapshot}", f"--file={target / PG_FILE}",
-             f"--dbname={libpq}"], env=environment, capture_output=True, text=True, check=False)
+            [program, "--format=custom", "--no-owner", f"--snapshot={snapshot}", f"--file={target / PG_FILE}", f"--dbname={libpq}"],
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode != 0:
-            return DatabaseCopy(None, "postgresql", revision, counts, hashes,
-                                f"pg_dump 失败：{done.stderr.strip()}", instructions)
+            return DatabaseCopy(None, "postgresql", revision, counts, hashes, f"pg_dump 失败：{done.stderr.strip()}", instructions)
     return DatabaseCopy(PG_FILE, "postgresql", revision, counts, hashes, "pg_dump 完成")
 
 
@@ -203,8 +207,7 @@ def describe_url(engine: Engine) -> str:
     return make_url(str(engine.url)).render_as_string(hide_password=True)
 
 
-def manifest_of(app: Any, started: datetime.datetime, database: DatabaseCopy, evidence: EvidenceCopy,
-                folder: Path) -> dict[str, Any]:
+def manifest_of(app: Any, started: datetime.datetime, database: DatabaseCopy, evidence: EvidenceCopy, folder: Path) -> dict[str, Any]:
     pack = app.extensions["criteria_pack"]
     db_file = folder / database.file if database.file else None
     from models.criteria_versions import latest
@@ -224,12 +227,16 @@ def manifest_of(app: Any, started: datetime.datetime, database: DatabaseCopy, ev
             "instructions": database.instructions or None,
         },
         "counts": database.counts,
-        "evidence": {"directory": "evidence", "files": evidence.files, "bytes": evidence.size,
-                     "missing": evidence.missing},
-        "criteria": {"pack": pack.code, "name": pack.name, "version": pack.version, "content_hash": pack.content_hash,
-                     "directory": f"criteria/{pack.path.name}",
-                     "kinds": {code: kind.version_label for code, kind in pack.kinds.items()},
-                     "stored_version": stored.number if stored else None},
+        "evidence": {"directory": "evidence", "files": evidence.files, "bytes": evidence.size, "missing": evidence.missing},
+        "criteria": {
+            "pack": pack.code,
+            "name": pack.name,
+            "version": pack.version,
+            "content_hash": pack.content_hash,
+            "directory": f"criteria/{pack.path.name}",
+            "kinds": {code: kind.version_label for code, kind in pack.kinds.items()},
+            "stored_version": stored.number if stored else None,
+        },
         "restore": "见 README“备份与恢复”",
     }
 
@@ -268,24 +275,29 @@ def backup_before_change(directory: Path, echo: Callable[[str], None] = click.ec
     """A complete backup (database included) before a destructive schema change, or BackupFailed."""
     folder, manifest = run_backup(directory, echo)
     if not manifest["database"]["file"]:
-        raise BackupFailed(f"数据库未能备份（{manifest['database']['check']}），未做任何结构变更。"
-                           f"请先手动备份：{manifest['database']['instructions']}")
+        raise BackupFailed(
+            f"数据库未能备份（{manifest['database']['check']}），未做任何结构变更。请先手动备份：{manifest['database']['instructions']}"
+        )
     return folder
 
 
-SUMMARY_TABLES = {"enterprise": "企业", "project": "项目", "attachment": "附件", "review_history": "审核记录",
-                  "audit_log": "审计日志", "ab_user": "用户"}
+SUMMARY_TABLES = {
+    "enterprise": "企业",
+    "project": "项目",
+    "attachment": "附件",
+    "review_history": "审核记录",
+    "audit_log": "审计日志",
+    "ab_user": "用户",
+}
 
 
 def summary(folder: Path, manifest: dict[str, Any], kinds: dict[str, str]) -> list[str]:
     counts = manifest["counts"]
     database = manifest["database"]
-    assessments = "、".join(f"{name} {counts[f'assessment_{code}']}" for code, name in kinds.items()
-                            if f"assessment_{code}" in counts)
+    assessments = "、".join(f"{name} {counts[f'assessment_{code}']}" for code, name in kinds.items() if f"assessment_{code}" in counts)
     lines = [f"备份目录：{folder}"]
     if database["file"]:
-        lines.append(f"数据库：{database['file']}（{_mb(database['size'])}，{database['check']}，"
-                     f"迁移版本 {database['alembic_revision']}）")
+        lines.append(f"数据库：{database['file']}（{_mb(database['size'])}，{database['check']}，迁移版本 {database['alembic_revision']}）")
     else:
         lines.append(f"数据库：{database['check']}")
     lines.append("记录：" + "、".join(f"{label} {counts[t]}" for t, label in SUMMARY_TABLES.items() if t in counts))

@@ -91,14 +91,17 @@ def plan() -> None:
         click.echo(line)
     click.echo(f"共 {len(found.steps)} 项结构变更。")
     if found.destructive:
-        click.echo(f"其中 {len(found.destructive)} 项会删除或改动已有数据：criteria apply 会拒绝执行，"
-                   "确认后停止平台，用 criteria apply --force（执行前先写备份）。")
+        click.echo(
+            f"其中 {len(found.destructive)} 项会删除或改动已有数据：criteria apply 会拒绝执行，"
+            "确认后停止平台，用 criteria apply --force（执行前先写备份）。"
+        )
     if found.kept:
         click.echo(f"其中 {len(found.kept)} 项会删除已有考核仍显示和打印的字段内容：还须加 --drop-stored-version-fields。")
 
 
-def apply_pack(pack: Pack, force: bool, backup_dir: Path, echo: Callable[[str], None],
-               drop_stored: bool = False) -> tuple[list[str], Path | None]:
+def apply_pack(
+    pack: Pack, force: bool, backup_dir: Path, echo: Callable[[str], None], drop_stored: bool = False
+) -> tuple[list[str], Path | None]:
     """Apply what ``pack`` needs; a forced destructive change writes a backup first, and a drop of
     data that records of stored versions still show needs ``drop_stored`` as well. Returns the
     lines applied and the backup folder (if one was written)."""
@@ -114,8 +117,7 @@ def apply_pack(pack: Pack, force: bool, backup_dir: Path, echo: Callable[[str], 
 
     db.session.commit()  # nothing of this session holds a lock while the schema changes
     try:
-        done = apply_changes(db.engine, pack, force=force, backup=backup, stored=stored_versions(),
-                             drop_stored=drop_stored)
+        done = apply_changes(db.engine, pack, force=force, backup=backup, stored=stored_versions(), drop_stored=drop_stored)
     finally:
         db.session.rollback()  # the version look-ups hold no transaction afterwards
     return done.lines(), (written[0] if written else None)
@@ -123,10 +125,18 @@ def apply_pack(pack: Pack, force: bool, backup_dir: Path, echo: Callable[[str], 
 
 @criteria_group.command("apply")
 @click.option("--force", is_flag=True, help="执行会删除或改动已有数据的变更（先写备份；请先停止平台）")
-@click.option("--drop-stored-version-fields", "drop_stored", is_flag=True,
-              help="与 --force 一起：也删除已有考核按其考核标准版本仍显示和打印的字段内容")
-@click.option("--backup-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="破坏性变更前的备份目录（默认 BACKUP_DIR，即 var/backups）")
+@click.option(
+    "--drop-stored-version-fields",
+    "drop_stored",
+    is_flag=True,
+    help="与 --force 一起：也删除已有考核按其考核标准版本仍显示和打印的字段内容",
+)
+@click.option(
+    "--backup-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="破坏性变更前的备份目录（默认 BACKUP_DIR，即 var/backups）",
+)
 def apply(force: bool, drop_stored: bool, backup_dir: Path | None) -> None:
     """Create (and, with --force, drop) the tables and columns the pack needs, in one transaction."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -136,8 +146,7 @@ def apply(force: bool, drop_stored: bool, backup_dir: Path | None) -> None:
 
     pack = _loaded_or_exit()
     try:
-        done, folder = apply_pack(pack, force, backup_dir or Path(current_app.config["BACKUP_DIR"]), click.echo,
-                                  drop_stored)
+        done, folder = apply_pack(pack, force, backup_dir or Path(current_app.config["BACKUP_DIR"]), click.echo, drop_stored)
     except (ChangeRefused, BackupFailed) as refused:
         click.echo(f"拒绝执行：{refused.message if isinstance(refused, BackupFailed) else refused}", err=True)
         sys.exit(1)
@@ -148,8 +157,9 @@ def apply(force: bool, drop_stored: bool, backup_dir: Path | None) -> None:
         click.echo(line)
     if folder:
         click.echo(f"备份：{folder}")
-    click.echo(f"已完成 {len(done)} 项结构变更；重启平台后新的字段和考核类别出现在界面中。" if done
-               else "数据库结构与考核标准一致，无需变更。")
+    click.echo(
+        f"已完成 {len(done)} 项结构变更；重启平台后新的字段和考核类别出现在界面中。" if done else "数据库结构与考核标准一致，无需变更。"
+    )
 
 
 @criteria_group.command("versions")
@@ -158,12 +168,13 @@ def versions() -> None:
     from models import CriteriaVersion, db
 
     code = current_app.extensions["criteria_pack"].code
-    rows = (db.session.query(CriteriaVersion).filter_by(pack_code=code)
-            .order_by(CriteriaVersion.number.desc()).all())
+    rows = db.session.query(CriteriaVersion).filter_by(pack_code=code).order_by(CriteriaVersion.number.desc()).all()
     for row in rows:
         who = row.created_by.username if row.created_by else "系统"
-        click.echo(f"第{row.number}版  {row.created_on:%Y-%m-%d %H:%M}  {row.pack_version}  {row.content_hash[:12]}  "
-                   f"{row.source_label}  {who}  {row.note or ''}".rstrip())
+        click.echo(
+            f"第{row.number}版  {row.created_on:%Y-%m-%d %H:%M}  {row.pack_version}  {row.content_hash[:12]}  "
+            f"{row.source_label}  {who}  {row.note or ''}".rstrip()
+        )
     if not rows:
         click.echo("尚未记录考核标准版本（请先运行 flask --app app db upgrade）。")
 

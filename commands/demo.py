@@ -32,16 +32,14 @@ def _users(pack: Pack, companies: list[Enterprise]) -> list[tuple[str, str, str]
             wanted.append((role.code, role.label, "全部", {}))
         elif role.scope == "district":
             for district in pack.districts:
-                wanted.append((f"{role.code}_{district.code}", role.label, district.name,
-                               {"districts": [districts[district.code]]}))
+                wanted.append((f"{role.code}_{district.code}", role.label, district.name, {"districts": [districts[district.code]]}))
         else:
             for index, company in enumerate(companies):
                 wanted.append((f"{role.code}_{index + 1:02d}", role.label, company.name, {"enterprise": company}))
     rows = []
     for username, label, scope, attach in wanted:
         if sm.find_user(username=username) is None:
-            user = sm.add_user(username, username, "演示", f"{username}@demo.invalid", [sm.find_role(label)],
-                               demo_data.DEMO_PASSWORD)
+            user = sm.add_user(username, username, "演示", f"{username}@demo.invalid", [sm.find_role(label)], demo_data.DEMO_PASSWORD)
             if user is None:
                 raise click.ClickException(f"无法创建用户 {username}")
             for key, value in attach.items():
@@ -86,9 +84,13 @@ def _assessments(version: Pinned, companies: list[Enterprise], projects: list[Pr
 
 
 @click.command("demo")
-@click.option("--scale", type=click.Choice(["sample", *demo_city.SCALES]), default="sample", show_default=True,
-              help="sample：少量示例数据；city：城市规模（6000 家企业、8000 个项目及一个年度的已审核考核）；"
-                   "quick：城市规模的十分之一")
+@click.option(
+    "--scale",
+    type=click.Choice(["sample", *demo_city.SCALES]),
+    default="sample",
+    show_default=True,
+    help="sample：少量示例数据；city：城市规模（6000 家企业、8000 个项目及一个年度的已审核考核）；quick：城市规模的十分之一",
+)
 @click.option("--seed", type=int, default=demo_data.SEED, show_default=True, help="随机种子（相同种子生成相同数据）")
 @with_appcontext
 def demo_command(scale: str, seed: int) -> None:
@@ -105,9 +107,15 @@ def demo_command(scale: str, seed: int) -> None:
     for sample in demo_data.enterprises(codes, city=city):
         company = db.session.query(Enterprise).filter_by(credit_code=sample.credit_code).first()
         if company is None:
-            company = Enterprise(name=sample.name, credit_code=sample.credit_code, is_local=sample.is_local,
-                                 district=districts[sample.district_code], licence_no=sample.licence_no,
-                                 contact_person="安全科", contact_phone="0532-88886666")
+            company = Enterprise(
+                name=sample.name,
+                credit_code=sample.credit_code,
+                is_local=sample.is_local,
+                district=districts[sample.district_code],
+                licence_no=sample.licence_no,
+                contact_person="安全科",
+                contact_phone="0532-88886666",
+            )
             db.session.add(company)
         companies.append(company)
     db.session.commit()
@@ -117,9 +125,14 @@ def demo_command(scale: str, seed: int) -> None:
     for sample in demo_data.projects(demo_data.enterprises(codes, city=city), codes):
         project = db.session.query(Project).filter_by(permit_no=sample.permit_no).first()
         if project is None:
-            project = Project(name=sample.name, permit_no=sample.permit_no, enterprise=by_code[sample.enterprise_code],
-                              district=districts[sample.district_code], project_manager=sample.manager,
-                              building_area=Decimal(sample.area))
+            project = Project(
+                name=sample.name,
+                permit_no=sample.permit_no,
+                enterprise=by_code[sample.enterprise_code],
+                district=districts[sample.district_code],
+                project_manager=sample.manager,
+                building_area=Decimal(sample.area),
+            )
             db.session.add(project)
         projects.append(project)
     db.session.commit()
@@ -129,8 +142,7 @@ def demo_command(scale: str, seed: int) -> None:
     people = demo_records.people(db.session, pack, companies[0])
     applications = demo_records.registration(db.session, pack, codes)
     recompute(db.session, version.pack, current_app.extensions["kind_models"], demo_data.PERIOD)
-    click.echo(f"演示数据：{len(districts)} 个区（市），{len(companies)} 家企业，{len(projects)} 个项目，"
-               f"新建示例考核 {created} 份。")
+    click.echo(f"演示数据：{len(districts)} 个区（市），{len(companies)} 家企业，{len(projects)} 个项目，新建示例考核 {created} 份。")
     if people:
         click.echo(f"人员名单：为 {companies[0].name} 登记示例人员 {people} 名（其中 1 名证书已过期，证书扫描件待上传）。")
     if applications:
@@ -143,6 +155,5 @@ def demo_command(scale: str, seed: int) -> None:
         if shown[label] <= 2:
             click.echo(f"  {username:<28} {label:<10} {scope}")
     if scale != "sample":
-        demo_city.generate(db.session, version, current_app.extensions["kind_models"], demo_city.SCALES[scale], seed,
-                           click.echo)
+        demo_city.generate(db.session, version, current_app.extensions["kind_models"], demo_city.SCALES[scale], seed, click.echo)
     click.echo(f"管理员登录：用户名 admin，密码 {demo_data.DEMO_PASSWORD}")

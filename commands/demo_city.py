@@ -47,7 +47,7 @@ SCALES = {
 
 def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
     for start in range(0, len(rows), CHUNK):
-        yield rows[start:start + CHUNK]
+        yield rows[start : start + CHUNK]
 
 
 def _insert(session: Session, table: Any, rows: list[dict[str, Any]], label: str) -> list[int]:
@@ -80,16 +80,24 @@ def _enterprises(session: Session, scale: Scale, rng: random.Random, districts: 
         codes.add(code)
         trade = demo_data.TRADE_NAMES[index % len(demo_data.TRADE_NAMES)]
         origin = "青岛" if local else demo_data.OUT_OF_TOWN[index % len(demo_data.OUT_OF_TOWN)]
-        rows.append({"name": f"{origin}{trade}{index + 1:04d}建设有限公司", "credit_code": code,
-                     "district_id": districts[index % len(districts)], "is_local": local,
-                     "licence_no": f"（鲁）JZ安许证字[2024]{30000 + index:06d}", "contact_person": "安全科",
-                     "contact_phone": "0532-88886666"})
+        rows.append(
+            {
+                "name": f"{origin}{trade}{index + 1:04d}建设有限公司",
+                "credit_code": code,
+                "district_id": districts[index % len(districts)],
+                "is_local": local,
+                "licence_no": f"（鲁）JZ安许证字[2024]{30000 + index:06d}",
+                "contact_person": "安全科",
+                "contact_phone": "0532-88886666",
+            }
+        )
     _insert(session, Enterprise.__table__, rows, "企业")
     return list(session.execute(select(Enterprise.id).order_by(Enterprise.id)).scalars())
 
 
-def _projects(session: Session, scale: Scale, rng: random.Random, districts: list[int],
-              enterprises: list[int]) -> list[tuple[int, int, str]]:
+def _projects(
+    session: Session, scale: Scale, rng: random.Random, districts: list[int], enterprises: list[int]
+) -> list[tuple[int, int, str]]:
     existing = _count(session, Project.id)
     owners = dict(session.execute(select(Enterprise.id, Enterprise.district_id)).all())
     rows = []
@@ -97,27 +105,47 @@ def _projects(session: Session, scale: Scale, rng: random.Random, districts: lis
         owner = enterprises[index % len(enterprises)] if index < len(enterprises) else rng.choice(enterprises)
         district = owners[owner] if rng.random() < 0.7 else rng.choice(districts)
         kind = demo_data.PROJECT_TYPES[index % len(demo_data.PROJECT_TYPES)]
-        rows.append({"name": f"城区{index + 1:05d}号{kind}工程", "permit_no": f"370200{index:06d}2026C",
-                     "enterprise_id": owner, "district_id": district,
-                     "project_manager": demo_data.MANAGERS[index % len(demo_data.MANAGERS)],
-                     "building_area": Decimal(rng.randint(8, 120) * 1000)})
+        rows.append(
+            {
+                "name": f"城区{index + 1:05d}号{kind}工程",
+                "permit_no": f"370200{index:06d}2026C",
+                "enterprise_id": owner,
+                "district_id": district,
+                "project_manager": demo_data.MANAGERS[index % len(demo_data.MANAGERS)],
+                "building_area": Decimal(rng.randint(8, 120) * 1000),
+            }
+        )
     _insert(session, Project.__table__, rows, "项目")
     return list(session.execute(select(Project.id, Project.enterprise_id, Project.name).order_by(Project.id)).all())
 
 
-def _records(session: Session, version: Pinned, kind: Kind, models: KindModels, subjects: list[dict[str, Any]],
-             rng: random.Random, extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> int:
+def _records(
+    session: Session,
+    version: Pinned,
+    kind: Kind,
+    models: KindModels,
+    subjects: list[dict[str, Any]],
+    rng: random.Random,
+    extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> int:
     """Approved records of ``kind`` for ``subjects`` (enterprise_id / project_id), with item rows."""
     state = demo_records.final_state(kind)
     records, item_rows = [], []
     for subject in subjects:
         items = demo_records.items(kind, rng, reviewed=True)
         result = demo_records.score_rows(version.pack, kind, items)
-        record = {"period": demo_data.PERIOD, "state": state, **pinned_values(version, kind), "project_id": None,
-                  **subject, **demo_records.header(kind, version.pack, rng),
-                  "total": result.total if result else None, "grade": result.grade_label if result else None,
-                  "result": result.summary() if result else None,
-                  **demo_records.verdict(version.pack, kind, state, datetime.datetime(2026, 3, 1, 9, 0))}
+        record = {
+            "period": demo_data.PERIOD,
+            "state": state,
+            **pinned_values(version, kind),
+            "project_id": None,
+            **subject,
+            **demo_records.header(kind, version.pack, rng),
+            "total": result.total if result else None,
+            "grade": result.grade_label if result else None,
+            "result": result.summary() if result else None,
+            **demo_records.verdict(version.pack, kind, state, datetime.datetime(2026, 3, 1, 9, 0)),
+        }
         if extra:
             record.update(extra(record))
         records.append(record)
@@ -133,8 +161,9 @@ def _filed(session: Session, models: KindModels, column: str) -> set[int]:
     return set(session.execute(select(table.c[column]).where(table.c.period == demo_data.PERIOD)).scalars())
 
 
-def generate(session: Session, version: Pinned, models: dict[str, KindModels], scale: Scale, seed: int,
-             echo: Callable[[str], None]) -> None:
+def generate(
+    session: Session, version: Pinned, models: dict[str, KindModels], scale: Scale, seed: int, echo: Callable[[str], None]
+) -> None:
     """Top the database up to ``scale`` (in one transaction) and recompute the period's grades; the
     records are filed under ``version``."""
     pack = version.pack
@@ -162,18 +191,19 @@ def generate(session: Session, version: Pinned, models: dict[str, KindModels], s
         elif kind.subject == "project":
             have = _count(session, kind_models.assessment.id, kind_models.assessment.period == demo_data.PERIOD)
             wanted = max(0, scale.project_assessments - have)
-            subjects = [{"project_id": pid, "enterprise_id": owner}
-                        for pid, owner, _ in (projects[i % len(projects)] for i in range(wanted))]
+            subjects = [
+                {"project_id": pid, "enterprise_id": owner} for pid, owner, _ in (projects[i % len(projects)] for i in range(wanted))
+            ]
             count = _records(session, version, kind, kind_models, subjects, rng)
         else:
             done = _filed(session, kind_models, "enterprise_id")
-            count = _records(session, version, kind, kind_models,
-                             [{"enterprise_id": e} for e in enterprises if e not in done], rng)
+            count = _records(session, version, kind, kind_models, [{"enterprise_id": e} for e in enterprises if e not in done], rng)
         echo(f"{kind.name}：新建 {count} 份")
     session.commit()
     echo(f"数据写入完成，用时 {time.perf_counter() - started:.1f} 秒；重算最终等次 ...")
     with click.progressbar(length=len(enterprises), label="  最终等次", show_pos=True) as bar:
         changes = recompute(session, pack, models, demo_data.PERIOD, progress=lambda done: bar.update(1))
-    echo(f"城市规模演示数据就绪：{_count(session, Enterprise.id)} 家企业，{_count(session, Project.id)} 个项目，"
-         f"{len(changes)} 项等次变化；共用时 {time.perf_counter() - started:.1f} 秒。")
-
+    echo(
+        f"城市规模演示数据就绪：{_count(session, Enterprise.id)} 家企业，{_count(session, Project.id)} 个项目，"
+        f"{len(changes)} 项等次变化；共用时 {time.perf_counter() - started:.1f} 秒。"
+    )

@@ -11,9 +11,38 @@ SEED = 2026
 PERIOD = "2026"
 DEMO_PASSWORD = "Demo@2026qd"
 
-TRADE_NAMES = ["海川", "鲁青", "琴岛", "崂峰", "胶澳", "瑞丰", "恒泰", "华建", "青建", "泰安",
-               "盛达", "鑫源", "宏图", "海晟", "金鼎", "中润", "东方", "融城", "凯旋", "安澜",
-               "广厦", "正弘", "泓远", "海岳", "德信", "兴业", "远洋", "博远", "国泰", "佳和"]
+TRADE_NAMES = [
+    "海川",
+    "鲁青",
+    "琴岛",
+    "崂峰",
+    "胶澳",
+    "瑞丰",
+    "恒泰",
+    "华建",
+    "青建",
+    "泰安",
+    "盛达",
+    "鑫源",
+    "宏图",
+    "海晟",
+    "金鼎",
+    "中润",
+    "东方",
+    "融城",
+    "凯旋",
+    "安澜",
+    "广厦",
+    "正弘",
+    "泓远",
+    "海岳",
+    "德信",
+    "兴业",
+    "远洋",
+    "博远",
+    "国泰",
+    "佳和",
+]
 OUT_OF_TOWN = ["济南", "潍坊", "烟台", "江苏", "浙江", "北京", "河北", "安徽"]
 PROJECT_TYPES = ["住宅小区", "商业综合体", "学校教学楼", "医院门诊楼", "安置房", "产业园厂房", "办公楼", "地下车库"]
 MANAGERS = ["张伟", "王磊", "李强", "刘洋", "陈杰", "杨帆", "赵勇", "黄涛", "周鹏", "吴斌"]
@@ -48,7 +77,7 @@ def credit_code(rng: random.Random) -> str:
 def enterprises(district_codes: list[str], count: int = 30, non_local: int = 8, city: str = "青岛") -> list[DemoEnterprise]:
     """``city`` names the local enterprises (the pack's region without 市); others come from elsewhere."""
     rng = random.Random(SEED)
-    elsewhere = [place for place in ("青岛", *OUT_OF_TOWN) if place != city][:len(OUT_OF_TOWN)]
+    elsewhere = [place for place in ("青岛", *OUT_OF_TOWN) if place != city][: len(OUT_OF_TOWN)]
     found = []
     for index in range(count):
         local = index < count - non_local

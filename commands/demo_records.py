@@ -48,8 +48,11 @@ def items(kind: Kind, rng: random.Random, reviewed: bool) -> list[dict[str, Any]
     places = kind.scoring.get("score_places", 1)
     rows = []
     for item in kind.items:
-        row: dict[str, Any] = {"item_code": item.code, "not_applicable": False,
-                               "review_status": status_for(kind, "pass" if reviewed else "pending")}
+        row: dict[str, Any] = {
+            "item_code": item.code,
+            "not_applicable": False,
+            "review_status": status_for(kind, "pass" if reviewed else "pending"),
+        }
         if item.subtables:
             present = item.subtables[: 1 + rng.randrange(len(item.subtables))][:2]
             row["results"] = {code: rng.randint(70, 98) for code in present}
@@ -85,8 +88,12 @@ def verdict(pack: Pack, kind: Kind, state: str, opened: datetime.datetime) -> di
     labels = pack.band_labels(kind)
     if kind.rectification and state == kind.rectification.get("state") and kind.rectification_bands:
         band = kind.rectification_bands[0]
-        return {"rating": band, "grade": labels[band], "rectification_opened": opened,
-                "rectification_due": rectification_due(kind.rectification, opened.date())}
+        return {
+            "rating": band,
+            "grade": labels[band],
+            "rectification_opened": opened,
+            "rectification_due": rectification_due(kind.rectification, opened.date()),
+        }
     if state in final_states(kind):
         return {"rating": kind.rating_bands[0], "grade": labels[kind.rating_bands[0]]}
     return {}
@@ -103,18 +110,24 @@ VALID_FOR = datetime.timedelta(days=730)  # a sample certificate's remaining val
 def people(session: Session, pack: Pack, company: Enterprise, today: datetime.date | None = None) -> int:
     """Sample people on the pack's personnel lists for one enterprise (none when it has some); the
     first one's certificate expired a month before ``today``."""
-    if not pack.personnel_lists or session.query(Person).filter_by(enterprise_id=company.id).filter(
-            Person.list_code.isnot(None)).count():
+    if not pack.personnel_lists or session.query(Person).filter_by(enterprise_id=company.id).filter(Person.list_code.isnot(None)).count():
         return 0
     rng = random.Random(demo_data.SEED + 3)
     today = today or datetime.date.today()
     created = 0
     for index, entry in enumerate(pack.personnel_lists):
         valid = today + VALID_FOR if index else today - datetime.timedelta(days=30)
-        session.add(Person(enterprise_id=company.id, list_code=entry.code, name=demo_data.MANAGERS[index],
-                           id_number=_id_number(rng), role="电工" if entry.position_label == "工种" else None,
-                           certificate_no=f"鲁建安{chr(65 + index)}（2024）{rng.randint(100000, 999999)}",
-                           certificate_valid_until=valid))
+        session.add(
+            Person(
+                enterprise_id=company.id,
+                list_code=entry.code,
+                name=demo_data.MANAGERS[index],
+                id_number=_id_number(rng),
+                role="电工" if entry.position_label == "工种" else None,
+                certificate_no=f"鲁建安{chr(65 + index)}（2024）{rng.randint(100000, 999999)}",
+                certificate_valid_until=valid,
+            )
+        )
         created += 1
     session.commit()
     return created
@@ -129,10 +142,19 @@ def registration(session: Session, pack: Pack, district_codes: list[str]) -> int
         return 0
     district = session.query(District).filter_by(code=district_codes[0]).one()
     code = demo_data.credit_code(random.Random(demo_data.SEED + 4))
-    session.add(EnterpriseRegistration(
-        enterprise_name="青岛示范申请建设有限公司" if pack.region.startswith("青岛") else f"{pack.region[:-1]}示范申请建设有限公司",
-        credit_code=code, district=district, contact_person="刘申请", mobile="13800000001",
-        username=DEMO_APPLICANT, password_hash=generate_password_hash(demo_data.DEMO_PASSWORD),
-        state="pending", pending_credit_code=code, pending_username=DEMO_APPLICANT))
+    session.add(
+        EnterpriseRegistration(
+            enterprise_name="青岛示范申请建设有限公司" if pack.region.startswith("青岛") else f"{pack.region[:-1]}示范申请建设有限公司",
+            credit_code=code,
+            district=district,
+            contact_person="刘申请",
+            mobile="13800000001",
+            username=DEMO_APPLICANT,
+            password_hash=generate_password_hash(demo_data.DEMO_PASSWORD),
+            state="pending",
+            pending_credit_code=code,
+            pending_username=DEMO_APPLICANT,
+        )
+    )
     session.commit()
     return 1

@@ -70,14 +70,12 @@ def batch(kind_code: str, period: str, output: str) -> None:
     target = Path(output)
     target.mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
-    with click.progressbar(ids, label=f"生成{kind.short_name}考核表", file=sys.stderr) as bar, \
-            steady_memory() as after_form:
+    with click.progressbar(ids, label=f"生成{kind.short_name}考核表", file=sys.stderr) as bar, steady_memory() as after_form:
         for pk in bar:
             try:
                 record = db.session.get(model, pk)
                 name = f"{pk:06d}_{file_name(kind, record)}".replace("/", "_")
-                (target / name).write_bytes(render_record(db.session, pack_for(record), kind_for(record), record, False,
-                                                          _base_url()))
+                (target / name).write_bytes(render_record(db.session, pack_for(record), kind_for(record), record, False, _base_url()))
             except Exception as exc:  # one bad record must not stop the batch
                 db.session.rollback()
                 failures.append(f"第 {pk} 号记录：{exc}")

@@ -15,11 +15,32 @@ Found = tuple[str, str, str]  # (file key, path, message)
 # Columns every generated assessment table has; header fields may not reuse these names.
 BUILT_IN_COLUMNS = frozenset(
     {
-        "id", "enterprise_id", "enterprise", "project_id", "project", "period", "state",
-        "criteria_version", "criteria_version_id", "criteria_pack", "total", "grade", "result", "lock_version",
-        "created_on", "changed_on",
-        "created_by_fk", "changed_by_fk", "created_by", "changed_by", "items", "assessment_id",
-        "rating", "rectification_opened", "rectification_due", "dossier",
+        "id",
+        "enterprise_id",
+        "enterprise",
+        "project_id",
+        "project",
+        "period",
+        "state",
+        "criteria_version",
+        "criteria_version_id",
+        "criteria_pack",
+        "total",
+        "grade",
+        "result",
+        "lock_version",
+        "created_on",
+        "changed_on",
+        "created_by_fk",
+        "changed_by_fk",
+        "created_by",
+        "changed_by",
+        "items",
+        "assessment_id",
+        "rating",
+        "rectification_opened",
+        "rectification_due",
+        "dossier",
     }
 )
 
@@ -149,8 +170,11 @@ def check_kind(file: str, kind: dict, roles: set[str], scales: dict[str, dict]) 
     yield from duplicates(file, "materials", kind["materials"])
     yield from duplicates(file, "personnel", kind["personnel"])
     if (kind["materials"] or kind["personnel"]) and kind["subject"] != "enterprise":
-        yield (file, "materials" if kind["materials"] else "personnel",
-               "materials and personnel lists belong to an enterprise (subject: enterprise)")
+        yield (
+            file,
+            "materials" if kind["materials"] else "personnel",
+            "materials and personnel lists belong to an enterprise (subject: enterprise)",
+        )
     if "dossier_from" in kind and (kind["materials"] or kind["personnel"]):
         yield file, "dossier_from", "a kind either declares materials and personnel or shows another kind's, not both"
 
@@ -158,8 +182,11 @@ def check_kind(file: str, kind: dict, roles: set[str], scales: dict[str, dict]) 
 def check_roles(file: str, roles: list[dict]) -> Iterator[Found]:
     registering = [index for index, role in enumerate(roles) if role["self_registration"]]
     for index in registering[1:]:
-        yield (file, f"roles[{index}].self_registration",
-               f"only one role may be given to self-registered accounts (also roles[{registering[0]}])")
+        yield (
+            file,
+            f"roles[{index}].self_registration",
+            f"only one role may be given to self-registered accounts (also roles[{registering[0]}])",
+        )
     for index in registering:
         if roles[index]["scope"] != "enterprise":
             yield file, f"roles[{index}].self_registration", "only a role with scope enterprise can be self-registered"
@@ -221,8 +248,11 @@ def check_rectification(file: str, kind: dict) -> Iterator[Found]:
         elif not (state["rectification"] or state["editable"]):
             yield file, "rectification.state", f"state '{state['code']}' lets the filler hand in nothing (mark it rectification: true)"
     if not bands and not any(t["opens_rectification"] for t in workflow["transitions"]):
-        yield (file, "rectification",
-               "nothing opens a rectification round: list rectification.bands or mark a transition opens_rectification: true")
+        yield (
+            file,
+            "rectification",
+            "nothing opens a rectification round: list rectification.bands or mark a transition opens_rectification: true",
+        )
 
 
 def check_dossiers(kinds: dict[str, dict], kind_files: dict[str, str]) -> Iterator[Found]:
@@ -232,9 +262,14 @@ def check_dossiers(kinds: dict[str, dict], kind_files: dict[str, str]) -> Iterat
     if len(declaring) > 1:
         for code in declaring:
             others = ", ".join(f"'{other}' ({kind_files[other]})" for other in declaring if other != code)
-            yield kind_files[code], "materials" if kinds[code]["materials"] else "personnel", (
-                f"only one kind may declare materials and personnel lists; {others} declares them too "
-                "(the other kinds show them with dossier_from)")
+            yield (
+                kind_files[code],
+                "materials" if kinds[code]["materials"] else "personnel",
+                (
+                    f"only one kind may declare materials and personnel lists; {others} declares them too "
+                    "(the other kinds show them with dossier_from)"
+                ),
+            )
     for code, kind in kinds.items():
         source = kind.get("dossier_from")
         if source is None:
@@ -275,9 +310,7 @@ def check_workflow(file: str, workflow: dict, roles: set[str]) -> Iterator[Found
                 yield file, f"workflow.review_routing.{key}[{index}]", f"unknown role '{role}'"
 
 
-def check_grading(
-    file: str, grading: dict, kinds: dict[str, dict], catalogue_vetoes: set[str]
-) -> Iterator[Found]:
+def check_grading(file: str, grading: dict, kinds: dict[str, dict], catalogue_vetoes: set[str]) -> Iterator[Found]:
     scales = {s["code"]: s for s in grading["scales"]}
     yield from duplicates(file, "scales", grading["scales"])
     for index, scale in enumerate(grading["scales"]):

@@ -80,8 +80,15 @@ def _field(entry: Any, name: str) -> Any:
     return entry.get(name) if isinstance(entry, dict) else getattr(entry, name, None)
 
 
-def _entries(old: Iterable[Any], new: Iterable[Any], noun: str, fields: dict[str, str],
-             name: str = "name", key: str = "code", added: Callable[[Any], str] | None = None) -> Iterator[str]:
+def _entries(
+    old: Iterable[Any],
+    new: Iterable[Any],
+    noun: str,
+    fields: dict[str, str],
+    name: str = "name",
+    key: str = "code",
+    added: Callable[[Any], str] | None = None,
+) -> Iterator[str]:
     """Added, removed and renamed entries (matched by code), and the listed fields that changed;
     ``added`` describes a new entry further."""
     before, after = _by_code(old, key), _by_code(new, key)
@@ -99,17 +106,21 @@ def _entries(old: Iterable[Any], new: Iterable[Any], noun: str, fields: dict[str
             yield f"{noun}（{code}）更名：{shown(_field(was, name))} → {shown(_field(entry, name))}"
         for attribute, label in fields.items():
             if _field(was, attribute) != _field(entry, attribute):
-                yield (f"{noun}{shown(_field(entry, name))}{label}："
-                       f"{shown(_field(was, attribute))} → {shown(_field(entry, attribute))}")
+                yield (f"{noun}{shown(_field(entry, name))}{label}：{shown(_field(was, attribute))} → {shown(_field(entry, attribute))}")
 
 
 # -- kinds ------------------------------------------------------------------------------------------
 
+
 def _items(old: Kind, new: Kind) -> Iterator[str]:
     weight = "权重" if new.scoring.get("method") == "weighted_categories" else "满分"
-    yield from _entries(old.items, new.items, "考核项目", {
-        "max": weight, "evidence": "的证明材料", "subtables": "的分项检查评分表", "combine": "的合并方式"},
-        added=lambda item: f"，{weight} {shown(item.max)}")
+    yield from _entries(
+        old.items,
+        new.items,
+        "考核项目",
+        {"max": weight, "evidence": "的证明材料", "subtables": "的分项检查评分表", "combine": "的合并方式"},
+        added=lambda item: f"，{weight} {shown(item.max)}",
+    )
     before = _by_code(old.items)
     for item in new.items:
         if item.code in before and before[item.code].standard != item.standard:
@@ -122,43 +133,93 @@ def _workflow(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
     if old.get("initial") != new.get("initial"):
         yield f"初始状态：{shown(old.get('initial'))} → {shown(new.get('initial'))}"
     yield from _entries(old.get("states", []), new.get("states", []), "状态", {"editable": "可修改"}, name="label")
-    yield from _entries(old.get("transitions", []), new.get("transitions", []), "办理步骤", {
-        "from_states": "的起始状态", "to": "的目标状态", "roles": "的办理角色", "opinion_required": "须填意见",
-        "self_review": "可由本企业办理", "requires": "的前提条件", "reopens_rejected_items": "退回不通过项"},
-        name="label")
-    yield from _entries(old.get("item_statuses", []), new.get("item_statuses", []), "审核结论",
-                        {"means": "的含义"}, name="label")
+    yield from _entries(
+        old.get("transitions", []),
+        new.get("transitions", []),
+        "办理步骤",
+        {
+            "from_states": "的起始状态",
+            "to": "的目标状态",
+            "roles": "的办理角色",
+            "opinion_required": "须填意见",
+            "self_review": "可由本企业办理",
+            "requires": "的前提条件",
+            "reopens_rejected_items": "退回不通过项",
+        },
+        name="label",
+    )
+    yield from _entries(old.get("item_statuses", []), new.get("item_statuses", []), "审核结论", {"means": "的含义"}, name="label")
     yield from _params("审核分派", old.get("review_routing") or {}, new.get("review_routing") or {})
 
 
 def _kind(old: Kind, new: Kind) -> Iterator[tuple[str, bool]]:
     """(sentence, structural) for one kind present in both states."""
     for attribute, label, structural in (
-            ("name", "名称", False), ("short_name", "菜单名称", True), ("subject", "考核对象", True),
-            ("filled_by", "填报角色", True), ("reviewed_by", "审核角色", True), ("grade_scale", "等次标准", False),
-            ("total", "总分", False), ("basis", "依据", False), ("version", "文件版本号", False),
-            ("dossier_from", "共用申报材料和人员名单的考核", True), ("one_per_period", "每个年度只能有一份", True)):
+        ("name", "名称", False),
+        ("short_name", "菜单名称", True),
+        ("subject", "考核对象", True),
+        ("filled_by", "填报角色", True),
+        ("reviewed_by", "审核角色", True),
+        ("grade_scale", "等次标准", False),
+        ("total", "总分", False),
+        ("basis", "依据", False),
+        ("version", "文件版本号", False),
+        ("dossier_from", "共用申报材料和人员名单的考核", True),
+        ("one_per_period", "每个年度只能有一份", True),
+    ):
         if getattr(old, attribute) != getattr(new, attribute):
             yield f"{label}：{shown(getattr(old, attribute))} → {shown(getattr(new, attribute))}", structural
     yield from ((line, False) for line in _items(old, new))
-    yield from ((line, True) for line in _entries(old.header_fields, new.header_fields, "表头字段", {
-        "type": "的类型", "required": "必填", "max_length": "的最大长度", "choices": "的选项",
-        "choices_from": "的选项来源", "help": "的填写说明"}, name="label"))
-    yield from ((line, False) for line in _entries(old.record_evidence, new.record_evidence, "整份考核材料",
-                                                   {"required": "必须上传"}))
+    yield from (
+        (line, True)
+        for line in _entries(
+            old.header_fields,
+            new.header_fields,
+            "表头字段",
+            {
+                "type": "的类型",
+                "required": "必填",
+                "max_length": "的最大长度",
+                "choices": "的选项",
+                "choices_from": "的选项来源",
+                "help": "的填写说明",
+            },
+            name="label",
+        )
+    )
+    yield from ((line, False) for line in _entries(old.record_evidence, new.record_evidence, "整份考核材料", {"required": "必须上传"}))
     yield from ((line, False) for line in _entries(old.vetoes, new.vetoes, "否决项", {"grade": "判定等次"}))
     yield from ((line, line.startswith("评分规则.method")) for line in _params("评分规则", old.scoring, new.scoring))
     checklist = bool(old.materials) != bool(new.materials)  # whether the kind has a checklist at all is bound
-    yield from ((line, checklist) for line in _entries(old.materials, new.materials, "申报材料", {
-        "required": "必传", "rectification": "为整改材料", "help": "的说明"}))
-    yield from ((line, line.startswith(("新增", "删除")) or "更名" in line) for line in _entries(
-        old.personnel, new.personnel, "人员名单", {"certificate": "的证书", "position_label": "的职务栏名称",
-                                                "min_count": "的最少人数"}))
+    yield from (
+        (line, checklist)
+        for line in _entries(
+            old.materials, new.materials, "申报材料", {"required": "必传", "rectification": "为整改材料", "help": "的说明"}
+        )
+    )
+    yield from (
+        (line, line.startswith(("新增", "删除")) or "更名" in line)
+        for line in _entries(
+            old.personnel, new.personnel, "人员名单", {"certificate": "的证书", "position_label": "的职务栏名称", "min_count": "的最少人数"}
+        )
+    )
     yield from ((line, False) for line in _params("整改", old.rectification or {}, new.rectification or {}))
     yield from ((line, False) for line in _entries(old.subtables, new.subtables, "分项检查评分表", {"lines": "的检查项"}))
-    catalogue = list(_entries(old.catalogue, new.catalogue, "目录条目", {
-        "points": "分值", "kind": "的类别", "applies_to": "的适用对象", "group": "的分组", "grade": "判定等次",
-        "description": "的说明"}))
+    catalogue = list(
+        _entries(
+            old.catalogue,
+            new.catalogue,
+            "目录条目",
+            {
+                "points": "分值",
+                "kind": "的类别",
+                "applies_to": "的适用对象",
+                "group": "的分组",
+                "grade": "判定等次",
+                "description": "的说明",
+            },
+        )
+    )
     yield from ((line, line.startswith(("新增", "删除")) or "更名" in line) for line in catalogue)
     yield from ((line, True) for line in _workflow(old.workflow, new.workflow))
 
@@ -177,6 +238,7 @@ def _kinds(old: Pack, new: Pack) -> Iterator[Change]:
 
 
 # -- grading, roles, districts ----------------------------------------------------------------------
+
 
 def _scales(old: Pack, new: Pack) -> Iterator[str]:
     for code, scale in new.scales.items():
@@ -202,8 +264,10 @@ def _scales(old: Pack, new: Pack) -> Iterator[str]:
             if prior["label"] != band["label"]:
                 yield f"“{scale['name']}”等次（{band['code']}）更名：“{prior['label']}” → “{band['label']}”"
             if (prior["min"], prior["max"]) != (band["min"], band["max"]):
-                yield (f"“{scale['name']}”等次“{band['label']}”分数区间：[{shown(prior['min'])}, {shown(prior['max'])}]"
-                       f" → [{shown(band['min'])}, {shown(band['max'])}]")
+                yield (
+                    f"“{scale['name']}”等次“{band['label']}”分数区间：[{shown(prior['min'])}, {shown(prior['max'])}]"
+                    f" → [{shown(band['min'])}, {shown(band['max'])}]"
+                )
             if prior.get("colour") != band.get("colour"):
                 yield f"“{scale['name']}”等次“{band['label']}”颜色：{shown(prior.get('colour'))} → {shown(band.get('colour'))}"
         after = _by_code(scale["bands"])
@@ -233,8 +297,10 @@ def _final_grades(old: Pack, new: Pack) -> Iterator[tuple[str, bool]]:
             weight_before = old_parts.get(part_code, {}).get("weight")
             weight_after = new_parts.get(part_code, {}).get("weight")
             if weight_before != weight_after:
-                yield (f"“{spec['name']}”中“{names.get(part_code, part_code)}”的权重："
-                       f"{shown(weight_before)} → {shown(weight_after)}"), False
+                yield (
+                    (f"“{spec['name']}”中“{names.get(part_code, part_code)}”的权重：{shown(weight_before)} → {shown(weight_after)}"),
+                    False,
+                )
         rest_before = {k: v for k, v in was.items() if k not in ("code", "name")}
         rest_after = {k: v for k, v in spec.items() if k not in ("code", "name")}
         for section in (rest_before, rest_after):
@@ -264,14 +330,24 @@ def _pack_level(old: Pack, new: Pack) -> Iterator[Change]:
     yield from (Change("等次", line) for line in _scales(old, new))
     yield from (Change("最终等次", line, structural) for line, structural in _final_grades(old, new))
     yield from (Change("动态调整", line, True) for line in _adjustments(old, new))
-    yield from (Change("角色", line, True) for line in _entries(
-        old.roles, new.roles, "角色", {"scope": "的数据范围", "admin": "管理员", "registry": "的登记信息权限",
-                                       "adjusts_grades": "可动态调整"}, name="label"))
-    yield from (Change("区（市）", line, True) for line in _entries(
-        old.districts, new.districts, "区（市）", {"city_reviewed": "由市安监站审核", "division_code": "的区划代码"}))
+    yield from (
+        Change("角色", line, True)
+        for line in _entries(
+            old.roles,
+            new.roles,
+            "角色",
+            {"scope": "的数据范围", "admin": "管理员", "registry": "的登记信息权限", "adjusts_grades": "可动态调整"},
+            name="label",
+        )
+    )
+    yield from (
+        Change("区（市）", line, True)
+        for line in _entries(old.districts, new.districts, "区（市）", {"city_reviewed": "由市安监站审核", "division_code": "的区划代码"})
+    )
 
 
 # -- the whole difference ---------------------------------------------------------------------------
+
 
 def text_diff(old: dict[str, str], new: dict[str, str], old_label: str, new_label: str) -> list[FileDiff]:
     found = []
@@ -280,8 +356,9 @@ def text_diff(old: dict[str, str], new: dict[str, str], old_label: str, new_labe
         if before == after:
             continue
         status = "added" if before is None else "removed" if after is None else "changed"
-        lines = difflib.unified_diff((before or "").splitlines(), (after or "").splitlines(),
-                                     f"{old_label}/{name}", f"{new_label}/{name}", lineterm="")
+        lines = difflib.unified_diff(
+            (before or "").splitlines(), (after or "").splitlines(), f"{old_label}/{name}", f"{new_label}/{name}", lineterm=""
+        )
         found.append(FileDiff(name, status, tuple(lines)))
     return found
 

@@ -91,6 +91,7 @@ def load_snapshot(files: Mapping[str, str], folder: str, shown: str, path: Path,
     ``path`` the folder the pack belongs to (nothing is read from it). With ``fill_from`` (the pack
     the platform runs), a version stored before a key became required takes that key from the
     entry with the same code there (see ``_filled``); the texts and their hash stay as stored."""
+
     def read(file_name: str) -> tuple[YamlFile | None, list[Problem]]:
         name = f"{shown}/{file_name}"
         if file_name not in files:
@@ -133,8 +134,12 @@ def _load(fetch: Reader, folder: str, shown: str, pack_dir: Path) -> Pack:
         raise CriteriaError(problems)
     if pack["code"] != folder:
         problems.append(
-            Problem(f"{shown}/pack.yaml", "code", f"'{pack['code']}' must equal the folder name '{folder}'",
-                    sources["pack.yaml"].line_of("code"))
+            Problem(
+                f"{shown}/pack.yaml",
+                "code",
+                f"'{pack['code']}' must equal the folder name '{folder}'",
+                sources["pack.yaml"].line_of("code"),
+            )
         )
     districts = read(pack["districts"], DistrictsSchema())
     roles = read(pack["roles"], RolesSchema())
@@ -150,8 +155,12 @@ def _load(fetch: Reader, folder: str, shown: str, pack_dir: Path) -> Pack:
             continue
         if data["code"] in kinds:
             problems.append(
-                Problem(f"{shown}/{file_name}", "code", f"duplicate kind code '{data['code']}' (also in {kind_files[data['code']]})",
-                        sources[file_name].line_of("code"))
+                Problem(
+                    f"{shown}/{file_name}",
+                    "code",
+                    f"duplicate kind code '{data['code']}' (also in {kind_files[data['code']]})",
+                    sources[file_name].line_of("code"),
+                )
             )
             continue
         kinds[data["code"]] = data
@@ -188,8 +197,14 @@ def _load(fetch: Reader, folder: str, shown: str, pack_dir: Path) -> Pack:
 
 
 def _build(
-    pack: dict, pack_dir: Path, districts: dict, roles: dict, grading: dict,
-    kinds: dict[str, dict], kind_files: dict[str, str], sources: dict[str, YamlFile],
+    pack: dict,
+    pack_dir: Path,
+    districts: dict,
+    roles: dict,
+    grading: dict,
+    kinds: dict[str, dict],
+    kind_files: dict[str, str],
+    sources: dict[str, YamlFile],
 ) -> Pack:
     built_kinds = {
         code: Kind(
@@ -204,17 +219,25 @@ def _build(
             content_hash=_digest([sources[kind_files[code]].text]),
             header_fields=tuple(
                 HeaderField(
-                    code=f["code"], label=f["label"], type=f["type"], required=f["required"],
+                    code=f["code"],
+                    label=f["label"],
+                    type=f["type"],
+                    required=f["required"],
                     max_length=f.get("max_length"),
                     choices=tuple((c["code"], c["label"]) for c in f.get("choices", [])),
-                    choices_from=f.get("choices_from"), help=f.get("help"),
+                    choices_from=f.get("choices_from"),
+                    help=f.get("help"),
                 )
                 for f in data["header_fields"]
             ),
             items=tuple(
                 Item(
-                    code=i["code"], name=i["name"], max=i["max"], standard=i["standard"],
-                    evidence=tuple(i["evidence"]), subtables=tuple(i.get("subtables", ())),
+                    code=i["code"],
+                    name=i["name"],
+                    max=i["max"],
+                    standard=i["standard"],
+                    evidence=tuple(i["evidence"]),
+                    subtables=tuple(i.get("subtables", ())),
                     combine=i.get("combine"),
                 )
                 for i in data["items"]
@@ -227,13 +250,11 @@ def _build(
             subtables=tuple(data["subtables"]),
             catalogue=tuple(data["catalogue"]),
             workflow=data["workflow"],
-            record_evidence=tuple(
-                RecordEvidence(code=e["code"], name=e["name"], required=e["required"]) for e in data["record_evidence"]
+            record_evidence=tuple(RecordEvidence(code=e["code"], name=e["name"], required=e["required"]) for e in data["record_evidence"]),
+            materials=tuple(Material(m["code"], m["name"], m["required"], m["rectification"], m.get("help")) for m in data["materials"]),
+            personnel=tuple(
+                PersonnelList(p["code"], p["name"], p["certificate"], p["position_label"], p["min_count"]) for p in data["personnel"]
             ),
-            materials=tuple(Material(m["code"], m["name"], m["required"], m["rectification"], m.get("help"))
-                            for m in data["materials"]),
-            personnel=tuple(PersonnelList(p["code"], p["name"], p["certificate"], p["position_label"], p["min_count"])
-                            for p in data["personnel"]),
             dossier_from=data.get("dossier_from"),
             rectification=data.get("rectification"),
             one_per_period=data["one_per_period"],
@@ -248,9 +269,19 @@ def _build(
         path=pack_dir,
         content_hash=_digest(sources[name].text for name in sorted(sources)),
         districts=tuple(District(d["code"], d["name"], d.get("division_code"), d["city_reviewed"]) for d in districts["districts"]),
-        roles=tuple(Role(r["code"], r["label"], r["scope"], r["admin"], r["registry"], r["adjusts_grades"],
-                         r["self_registration"], r["approves_registrations"])
-                    for r in roles["roles"]),
+        roles=tuple(
+            Role(
+                r["code"],
+                r["label"],
+                r["scope"],
+                r["admin"],
+                r["registry"],
+                r["adjusts_grades"],
+                r["self_registration"],
+                r["approves_registrations"],
+            )
+            for r in roles["roles"]
+        ),
         kinds=built_kinds,
         scales={s["code"]: s for s in grading["scales"]},
         final_grades=tuple(grading["final_grades"]),

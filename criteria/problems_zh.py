@@ -16,8 +16,7 @@ Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 KEYS = {"code": "代码", "label": "名称"}
 # PyYAML's reasons for a syntax error, the common ones.
 YAML_REASONS = {
-    "mapping values are not allowed in this context":
-        "此处不能出现“键: 值”（常见原因：冒号后的文字含冒号却未加引号，或缩进不对）",
+    "mapping values are not allowed in this context": "此处不能出现“键: 值”（常见原因：冒号后的文字含冒号却未加引号，或缩进不对）",
     "mapping values are not allowed here": "此处不能出现“键: 值”（常见原因：冒号后的文字含冒号却未加引号，或缩进不对）",
     "could not find expected ':'": "缺少冒号“:”",
     "found character '\\t' that cannot start any token": "含有制表符（Tab）：YAML 只能用空格缩进",
@@ -60,15 +59,18 @@ RULES: list[Rule] = [
     _rule(r"must be at least (\S+)", "应不小于 {0}"),
     _rule(r"must be between (\S+) and (\S+)", "应在 {0} 到 {1} 之间"),
     _rule(r"must be greater than min", "应大于 min（最低分）"),
-    _rule(r"'(.*)' is not a valid code \(lower-case letters, digits and _\)",
-          "“{0}”不是有效的代码（只能用小写字母、数字和下划线，且以字母开头）"),
-    _rule(r"'(.*)' is not a file name of the pack folder \(letters, digits, _ \. -, ending in \.yaml\)",
-          "“{0}”不是考核标准目录中的文件名（字母、数字、_ . -，以 .yaml 结尾，不能含目录）"),
+    _rule(
+        r"'(.*)' is not a valid code \(lower-case letters, digits and _\)",
+        "“{0}”不是有效的代码（只能用小写字母、数字和下划线，且以字母开头）",
+    ),
+    _rule(
+        r"'(.*)' is not a file name of the pack folder \(letters, digits, _ \. -, ending in \.yaml\)",
+        "“{0}”不是考核标准目录中的文件名（字母、数字、_ . -，以 .yaml 结尾，不能含目录）",
+    ),
     _rule(r"'(.*)' must equal the folder name '(.*)'", "“{0}”应与目录名“{1}”相同"),
     _rule(r"'(.*)' is listed twice", "“{0}”列出了两次"),
     _rule(r"duplicate kind code '(.*)' \(also in (.*)\)", "考核类别代码“{0}”重复（{1} 中也有）"),
-    _rule(r"duplicate (\w+) '(.*)' \(also (.*)\)",
-          lambda found: f"{KEYS.get(found[1], found[1])}“{found[2]}”重复（与 {found[3]} 相同）"),
+    _rule(r"duplicate (\w+) '(.*)' \(also (.*)\)", lambda found: f"{KEYS.get(found[1], found[1])}“{found[2]}”重复（与 {found[3]} 相同）"),
     _rule(r"exactly one role must be admin: true \(found (\d+)\)", "必须恰好有一个角色设置 admin: true（现有 {0} 个）"),
     _rule(r"unknown role '(.*)'", "未知的角色“{0}”（roles.yaml 中没有）"),
     _rule(r"unknown state '(.*)'", "未知的状态“{0}”（workflow.states 中没有）"),
@@ -108,8 +110,10 @@ RULES: list[Rule] = [
     _rule(r"is required for a veto", "否决条目必须填写"),
     _rule(r"a bonus must be greater than 0", "加分条目的分值应大于 0"),
     _rule(r"a deduction must be less than 0", "扣分条目的分值应小于 0"),
-    _rule(r"YAML syntax error at line (\d+), column (\d+): (.*)",
-          lambda found: f"YAML 格式错误（第 {found[1]} 行第 {found[2]} 列）：{yaml_zh(found[3])}"),
+    _rule(
+        r"YAML syntax error at line (\d+), column (\d+): (.*)",
+        lambda found: f"YAML 格式错误（第 {found[1]} 行第 {found[2]} 列）：{yaml_zh(found[3])}",
+    ),
     _rule(r"YAML syntax error at line (\S+): (.*)", lambda found: f"YAML 格式错误（第 {found[1]} 行）：{yaml_zh(found[2])}"),
     _rule(r"YAML syntax error: (.*)", lambda found: f"YAML 格式错误：{yaml_zh(found[1])}"),
 ]

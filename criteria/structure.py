@@ -18,14 +18,21 @@ from criteria.pack import Kind, Pack
 
 def _kind_key(kind: Kind) -> tuple[Any, ...]:
     return (
-        kind.code, kind.short_name, kind.subject, kind.filled_by, kind.reviewed_by, kind.header_fields,
+        kind.code,
+        kind.short_name,
+        kind.subject,
+        kind.filled_by,
+        kind.reviewed_by,
+        kind.header_fields,
         _frozen(kind.workflow),
         tuple((entry["code"], entry["name"]) for entry in kind.catalogue),  # choices of header fields
         bool(kind.items),  # the item-row screen and API exist only for kinds with items
         kind.scoring.get("method"),  # a rated kind lists its rating instead of a total
         kind.one_per_period,  # a unique index of the kind's table
         # who reaches the materials and people (the data scope), and the registry's list choices
-        bool(kind.materials), kind.dossier_from, tuple((entry.code, entry.name) for entry in kind.personnel),
+        bool(kind.materials),
+        kind.dossier_from,
+        tuple((entry.code, entry.name) for entry in kind.personnel),
     )
 
 

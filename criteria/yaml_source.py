@@ -60,9 +60,7 @@ def _walk(node: yaml.Node, path: str, lines: dict[str, int], problems: list[Prob
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key in seen:
-                problems.append(
-                    Problem(name, join_path(path, key), "duplicate key", key_node.start_mark.line + 1)
-                )
+                problems.append(Problem(name, join_path(path, key), "duplicate key", key_node.start_mark.line + 1))
             seen.add(key)
             child = join_path(path, key)
             lines[child] = key_node.start_mark.line + 1

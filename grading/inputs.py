@@ -79,13 +79,14 @@ def _json(value: Any) -> Any:
 
 def _approved(kind: Kind, models: KindModels, period: str, *columns: Any) -> Select:
     table = models.assessment.__table__
-    return (select(table.c.id, table.c.enterprise_id, table.c.project_id, *(table.c[c] for c in columns))
-            .where(table.c.period == period, table.c.state.in_(final_states(kind)))
-            .order_by(table.c.changed_on, table.c.id))
+    return (
+        select(table.c.id, table.c.enterprise_id, table.c.project_id, *(table.c[c] for c in columns))
+        .where(table.c.period == period, table.c.state.in_(final_states(kind)))
+        .order_by(table.c.changed_on, table.c.id)
+    )
 
 
-def _result(session: Session, pack: Pack, kind: Kind, models: KindModels, record_id: int,
-            stored: Any) -> ScoreResult | None:
+def _result(session: Session, pack: Pack, kind: Kind, models: KindModels, record_id: int, stored: Any) -> ScoreResult | None:
     """The stored result; a record approved before results were stored is scored once and keeps it."""
     if stored is not None:
         return ScoreResult.from_summary(_json(stored))
@@ -93,13 +94,17 @@ def _result(session: Session, pack: Pack, kind: Kind, models: KindModels, record
     result = settle(pack_for(record), kind_for(record), record)  # the rules it was filed under
     session.expunge(record)  # written below without touching its version or change time
     table = models.assessment.__table__
-    session.execute(update(table).where(table.c.id == record_id)
-                    .values(result=record.result, changed_on=table.c.changed_on, lock_version=table.c.lock_version))
+    session.execute(
+        update(table)
+        .where(table.c.id == record_id)
+        .values(result=record.result, changed_on=table.c.changed_on, lock_version=table.c.lock_version)
+    )
     return result
 
 
-def _daily(pack: Pack, models: dict[str, KindModels], session: Session, period: str,
-           enterprise_filter: Any, bulk: bool) -> dict[int, list[DailyEntry]]:
+def _daily(
+    pack: Pack, models: dict[str, KindModels], session: Session, period: str, enterprise_filter: Any, bulk: bool
+) -> dict[int, list[DailyEntry]]:
     kind = pack.catalogue_kind
     found: dict[int, list[DailyEntry]] = defaultdict(list)
     if kind is None:
@@ -115,16 +120,29 @@ def _daily(pack: Pack, models: dict[str, KindModels], session: Session, period: 
     return found
 
 
-def load(session: Session, pack: Pack, models: dict[str, KindModels], period: str,
-         enterprise_ids: list[int] | None = None) -> Loaded:
+def load(session: Session, pack: Pack, models: dict[str, KindModels], period: str, enterprise_ids: list[int] | None = None) -> Loaded:
     """What the grades of ``period`` need, for ``enterprise_ids`` (every enterprise when None)."""
+
     def by_enterprise(query: Select, table: Any) -> Select:
         return query if enterprise_ids is None else query.where(table.c.enterprise_id.in_(enterprise_ids))
 
     project_table = Project.__table__
-    projects = {row.id: ProjectRow(*row) for row in _rows(session, by_enterprise(
-        select(project_table.c.id, project_table.c.enterprise_id, project_table.c.name, project_table.c.permit_no,
-               project_table.c.district_id).order_by(project_table.c.id), project_table))}
+    projects = {
+        row.id: ProjectRow(*row)
+        for row in _rows(
+            session,
+            by_enterprise(
+                select(
+                    project_table.c.id,
+                    project_table.c.enterprise_id,
+                    project_table.c.name,
+                    project_table.c.permit_no,
+                    project_table.c.district_id,
+                ).order_by(project_table.c.id),
+                project_table,
+            ),
+        )
+    }
 
     results: dict[int, dict[str, ScoreResult]] = defaultdict(dict)
     project_results: dict[int, list[ScoreResult]] = defaultdict(list)
@@ -156,31 +174,37 @@ def load(session: Session, pack: Pack, models: dict[str, KindModels], period: st
         project = projects[project_id]
         own = [e for e in daily.get(project.enterprise_id, []) if e.project in (project.name, project.permit_no)]
         project_inputs[project.enterprise_id].append(ProjectInput(str(project_id), scored, own))
-    inputs = {eid: EnterpriseInput(results.get(eid, {}), project_inputs.get(eid, []), daily.get(eid, []))
-              for eid in {*results, *project_inputs, *daily}}
+    inputs = {
+        eid: EnterpriseInput(results.get(eid, {}), project_inputs.get(eid, []), daily.get(eid, []))
+        for eid in {*results, *project_inputs, *daily}
+    }
 
     grade_table = FinalGradeRecord.__table__
     columns = [c for c in grade_table.c if c.name not in ("reasons", "computed_on")]
     # The reasons are compared as the JSON text they are stored as: decoding every row costs more
     # than the rest of the comparison.
-    stored_query = select(*columns, cast(grade_table.c.reasons, Text).label("reasons")).where(
-        grade_table.c.period == period)
-    stored = {(row.grade_code, row.enterprise_id, row.project_id): row
-              for row in _rows(session, by_enterprise(stored_query, grade_table))}
+    stored_query = select(*columns, cast(grade_table.c.reasons, Text).label("reasons")).where(grade_table.c.period == period)
+    stored = {(row.grade_code, row.enterprise_id, row.project_id): row for row in _rows(session, by_enterprise(stored_query, grade_table))}
 
     enterprise_table = Enterprise.__table__
     wanted = {*inputs, *(key[1] for key in stored)}
-    enterprise_query = select(enterprise_table.c.id, enterprise_table.c.name, enterprise_table.c.district_id,
-                              enterprise_table.c.is_local)
+    enterprise_query = select(enterprise_table.c.id, enterprise_table.c.name, enterprise_table.c.district_id, enterprise_table.c.is_local)
     if enterprise_ids is not None:
         enterprise_query = enterprise_query.where(enterprise_table.c.id.in_(wanted))
     enterprises = {row.id: EnterpriseRow(*row) for row in _rows(session, enterprise_query) if row.id in wanted}
 
     adjustment_table = GradeAdjustment.__table__
     adjustments: dict[tuple[int, int | None, str], list[adjust.Adjustment]] = defaultdict(list)
-    for row in _rows(session, by_enterprise(
-            select(adjustment_table).where(adjustment_table.c.period == period, adjustment_table.c.revoked_on.is_(None))
-            .order_by(adjustment_table.c.created_on, adjustment_table.c.id), adjustment_table)):
+    for row in _rows(
+        session,
+        by_enterprise(
+            select(adjustment_table)
+            .where(adjustment_table.c.period == period, adjustment_table.c.revoked_on.is_(None))
+            .order_by(adjustment_table.c.created_on, adjustment_table.c.id),
+            adjustment_table,
+        ),
+    ):
         adjustments[(row.enterprise_id, row.project_id, row.final_grade)].append(
-            adjust.Adjustment(row.direction, row.reason_code, row.note or ""))
+            adjust.Adjustment(row.direction, row.reason_code, row.note or "")
+        )
     return Loaded(inputs, enterprises, projects, adjustments, stored)

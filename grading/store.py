@@ -28,14 +28,12 @@ from scoring import adjust
 from scoring.final import FinalGrade, enterprise_grades
 
 GRADE_TABLE = FinalGradeRecord.__table__
-COMPARED = ("grade_name", "district_id", "is_local", "score", "computed_band", "computed_label", "band", "label",
-            "forced", "reasons")
+COMPARED = ("grade_name", "district_id", "is_local", "score", "computed_band", "computed_label", "band", "label", "forced", "reasons")
 
 Key = tuple[str, int, int | None]  # grade code, enterprise id, project id
 
 
-def _row(pack: Pack, loaded: Loaded, grade: FinalGrade, enterprise_id: int, project_id: int | None,
-         period: str) -> dict[str, Any]:
+def _row(pack: Pack, loaded: Loaded, grade: FinalGrade, enterprise_id: int, project_id: int | None, period: str) -> dict[str, Any]:
     """The stored form of one computed grade, with the active adjustments applied."""
     band, label, extra = grade.grade, grade.label, []
     active = loaded.adjustments.get((enterprise_id, project_id, grade.code))
@@ -45,18 +43,26 @@ def _row(pack: Pack, loaded: Loaded, grade: FinalGrade, enterprise_id: int, proj
         label = next((b["label"] for b in scale["bands"] if b["code"] == band), None)
     enterprise = loaded.enterprises[enterprise_id]
     return {
-        "period": period, "grade_code": grade.code, "enterprise_id": enterprise_id, "project_id": project_id,
+        "period": period,
+        "grade_code": grade.code,
+        "enterprise_id": enterprise_id,
+        "project_id": project_id,
         "grade_name": grade.name,
         "district_id": loaded.projects_by_id[project_id].district_id if project_id else enterprise.district_id,
-        "is_local": enterprise.is_local, "score": grade.score,
-        "computed_band": grade.grade, "computed_label": grade.label,
-        "band": band, "label": label,
-        "forced": grade.forced, "reasons": [*grade.reasons, *extra],
+        "is_local": enterprise.is_local,
+        "score": grade.score,
+        "computed_band": grade.grade,
+        "computed_label": grade.label,
+        "band": band,
+        "label": label,
+        "forced": grade.forced,
+        "reasons": [*grade.reasons, *extra],
     }
 
 
-def _compute_ids(pack: Pack, loaded: Loaded, period: str, ids: list[int],
-                 progress: Callable[[int], None] | None) -> dict[Key, dict[str, Any]]:
+def _compute_ids(
+    pack: Pack, loaded: Loaded, period: str, ids: list[int], progress: Callable[[int], None] | None
+) -> dict[Key, dict[str, Any]]:
     rows: dict[Key, dict[str, Any]] = {}
     for index, enterprise_id in enumerate(ids, 1):
         graded = enterprise_grades(pack, loaded.inputs[enterprise_id])
@@ -82,8 +88,7 @@ def _compute_slice(start: int) -> tuple[int, dict[Key, dict[str, Any]]]:
     return len(mine), _compute_ids(pack, loaded, period, mine, None)
 
 
-def _computed(pack: Pack, loaded: Loaded, period: str,
-              progress: Callable[[int], None] | None) -> dict[Key, dict[str, Any]]:
+def _computed(pack: Pack, loaded: Loaded, period: str, progress: Callable[[int], None] | None) -> dict[Key, dict[str, Any]]:
     global _shared
     ids = sorted(loaded.inputs)
     workers = min(os.cpu_count() or 1, 8)
@@ -133,8 +138,9 @@ def _write(session: Session, loaded: Loaded, computed: dict[Key, dict[str, Any]]
         if before is None:
             inserts.append({**row, "computed_on": now})
         else:
-            differ = [field for field in COMPARED if getattr(before, field) != (
-                json.dumps(row[field]) if field == "reasons" else row[field])]
+            differ = [
+                field for field in COMPARED if getattr(before, field) != (json.dumps(row[field]) if field == "reasons" else row[field])
+            ]
             if not differ:
                 continue
             updates.append({**{f: row[f] for f in differ}, "computed_on": now, "_id": before.id})
@@ -147,9 +153,12 @@ def _write(session: Session, loaded: Loaded, computed: dict[Key, dict[str, Any]]
         # RETURNING the key with the id lets the driver insert many rows per statement: asking for
         # the ids in parameter order makes SQLite's dialect insert one row at a time.
         keyed = {(row["grade_code"], row["enterprise_id"], row["project_id"]): row for row in inserts}
-        returned = session.execute(insert(GRADE_TABLE).returning(
-            GRADE_TABLE.c.id, GRADE_TABLE.c.grade_code, GRADE_TABLE.c.enterprise_id, GRADE_TABLE.c.project_id),
-            inserts)
+        returned = session.execute(
+            insert(GRADE_TABLE).returning(
+                GRADE_TABLE.c.id, GRADE_TABLE.c.grade_code, GRADE_TABLE.c.enterprise_id, GRADE_TABLE.c.project_id
+            ),
+            inserts,
+        )
         audit += [("insert", new_id, _side(keyed[tuple(key)], "to")) for new_id, *key in returned]
     for row in updates:  # few on a recompute; executemany needs one shape, so one statement each
         values = {k: v for k, v in row.items() if k != "_id"}
@@ -157,27 +166,32 @@ def _write(session: Session, loaded: Loaded, computed: dict[Key, dict[str, Any]]
     if stale:
         session.execute(delete(GRADE_TABLE).where(GRADE_TABLE.c.id.in_([before.id for _, before in stale])))
         audit += [("delete", before.id, _side(before, "from")) for _, before in stale]
-        changes += [f"{_subject(loaded, key)} {before.grade_name}：{before.label or '无'} → 无"
-                    for key, before in stale if before.label]
+        changes += [f"{_subject(loaded, key)} {before.grade_name}：{before.label or '无'} → 无" for key, before in stale if before.label]
     write_rows(session, GRADE_TABLE.name, audit)
     return changes
 
 
-def _recompute(session: Session, pack: Pack, models: dict[str, KindModels], period: str,
-               enterprise_ids: list[int] | None, progress: Callable[[int], None] | None = None) -> list[str]:
+def _recompute(
+    session: Session,
+    pack: Pack,
+    models: dict[str, KindModels],
+    period: str,
+    enterprise_ids: list[int] | None,
+    progress: Callable[[int], None] | None = None,
+) -> list[str]:
     loaded = load(session, pack, models, period, enterprise_ids)
     return _write(session, loaded, _computed(pack, loaded, period, progress))
 
 
-def recompute_enterprise(session: Session, pack: Pack, models: dict[str, KindModels], enterprise: Enterprise,
-                         period: str) -> list[str]:
+def recompute_enterprise(session: Session, pack: Pack, models: dict[str, KindModels], enterprise: Enterprise, period: str) -> list[str]:
     """Recompute and store every final grade of one enterprise; returns what changed (caller commits)."""
     session.flush()
     return _recompute(session, pack, models, period, [enterprise.id])
 
 
-def recompute(session: Session, pack: Pack, models: dict[str, KindModels], period: str,
-              progress: Callable[[int], None] | None = None) -> list[str]:
+def recompute(
+    session: Session, pack: Pack, models: dict[str, KindModels], period: str, progress: Callable[[int], None] | None = None
+) -> list[str]:
     """Every final grade of the period, in one transaction; ``progress`` gets the enterprises done."""
     session.flush()
     with _collector_paused():

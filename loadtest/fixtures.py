@@ -36,8 +36,18 @@ from views.scope import scope_clause, scope_of
 from workflow import choices
 from workflow.records import actor_of, facts_of
 
-HEADER_SKIP = {"id", "enterprise_id", "project_id", "period", "state", "lock_version", "created_on", "changed_on",
-               "created_by_fk", "changed_by_fk"}
+HEADER_SKIP = {
+    "id",
+    "enterprise_id",
+    "project_id",
+    "period",
+    "state",
+    "lock_version",
+    "created_on",
+    "changed_on",
+    "created_by_fk",
+    "changed_by_fk",
+}
 
 
 @dataclass(frozen=True)
@@ -66,8 +76,7 @@ def pick_templates(session: Session, pack: Pack, kind_models: dict[str, Any]) ->
             continue
         model = kind_models[kind.code].assessment
         waiting = session.query(model).filter(model.state.in_(review_states(kind))).order_by(model.id).first()
-        done = session.query(model).filter(model.state.in_(final_states(kind)), model.total.isnot(None)) \
-            .order_by(model.id).first()
+        done = session.query(model).filter(model.state.in_(final_states(kind)), model.total.isnot(None)).order_by(model.id).first()
         if waiting is not None and done is not None:
             return Templates(kind, model, waiting, done)
     raise RuntimeError("演示数据中没有可用于压力测试的考核（需要一份待审核、一份已审核通过的企业考核）；请先运行 flask --app app demo")
@@ -82,9 +91,16 @@ def copy_record(template: Any, enterprise: Enterprise, period: str) -> Any:
             setattr(record, column.key, getattr(template, column.key))
     item_model = type(template.items[0])
     for row in template.items:
-        record.items.append(item_model(item_code=row.item_code, not_applicable=row.not_applicable,
-                                       self_score=row.self_score, assessed_score=row.assessed_score,
-                                       results=row.results, review_status=row.review_status))
+        record.items.append(
+            item_model(
+                item_code=row.item_code,
+                not_applicable=row.not_applicable,
+                self_score=row.self_score,
+                assessed_score=row.assessed_score,
+                results=row.results,
+                review_status=row.review_status,
+            )
+        )
     return record
 
 
@@ -160,9 +176,16 @@ def add_slots(app: Flask, session: Session, templates: Templates, count: int) ->
         done = copy_record(templates.approved, company, str(year - 1))
         session.add_all([waiting, done])
         session.flush()
-        attachment = Attachment(enterprise_id=company.id, record_kind=kind.code, record_id=waiting.id,
-                                item_code=first_item, file_name="压力测试证明材料.pdf", content_hash=content_hash,
-                                size=len(pdf), media_type="application/pdf")
+        attachment = Attachment(
+            enterprise_id=company.id,
+            record_kind=kind.code,
+            record_id=waiting.id,
+            item_code=first_item,
+            file_name="压力测试证明材料.pdf",
+            content_hash=content_hash,
+            size=len(pdf),
+            media_type="application/pdf",
+        )
         session.add(attachment)
         session.flush()
         made.append((company, waiting, done, attachment))
@@ -181,11 +204,17 @@ def add_slots(app: Flask, session: Session, templates: Templates, count: int) ->
                 "report": url_for("ReportView.form", kind_code=kind.code, pk=waiting.id),
                 "approved_report": url_for("ReportView.form", kind_code=kind.code, pk=done.id, download="1"),
             }
-        slots.append({
-            **links, "enterprise": company.name, "district": district.name, "period": waiting.period,
-            "item": first_item, "owner": owner_of(pack, company, users).username,
-            "reviewer": reviewer_of(session, pack, kind, waiting, users).username,
-        })
+        slots.append(
+            {
+                **links,
+                "enterprise": company.name,
+                "district": district.name,
+                "period": waiting.period,
+                "item": first_item,
+                "owner": owner_of(pack, company, users).username,
+                "reviewer": reviewer_of(session, pack, kind, waiting, users).username,
+            }
+        )
     return slots
 
 
@@ -195,16 +224,18 @@ def build(app: Flask, count: int) -> dict[str, Any]:
     pack: Pack = app.extensions["criteria_pack"]
     templates = pick_templates(db.session, pack, app.extensions["kind_models"])
     slots = add_slots(app, db.session, templates, count)
-    district_users = [u.username for u in db.session.query(AppUser).order_by(AppUser.username)
-                      if scope_of(u, pack).kind == "district"]
+    district_users = [u.username for u in db.session.query(AppUser).order_by(AppUser.username) if scope_of(u, pack).kind == "district"]
     return {
         "password": demo_data.DEMO_PASSWORD,
         "kind": templates.kind.code,
         "urls": urls(app, templates.model),
         "slots": slots,
         "district_users": district_users,
-        "list_user": next(u.username for u in db.session.query(AppUser).order_by(AppUser.id)
-                          if scope_of(u, pack).kind == "all" and not scope_of(u, pack).is_admin),
+        "list_user": next(
+            u.username
+            for u in db.session.query(AppUser).order_by(AppUser.id)
+            if scope_of(u, pack).kind == "all" and not scope_of(u, pack).is_admin
+        ),
     }
 
 

@@ -83,8 +83,7 @@ def login(user: HttpUser | FastHttpUser, username: str) -> bool:
     form = {"username": username, "password": password, "csrf_token": match.group(1)}
     # A login that succeeds redirects; a refused one shows the form again (200). The redirect is not
     # followed: the answer is the same for both HTTP clients.
-    with user.client.post(urls["login"], data=form, name="login", catch_response=True,
-                          allow_redirects=False) as answer:
+    with user.client.post(urls["login"], data=form, name="login", catch_response=True, allow_redirects=False) as answer:
         if answer.status_code not in (302, 303):
             answer.failure(f"{username} 登录被拒绝（HTTP {answer.status_code}）")
             return False
@@ -198,8 +197,7 @@ class ReviewerUser(SlotVisitor):
         if not (page.ok and token and lock):
             return
         item = self.slot["item"]
-        form = {"csrf_token": token.group(1), "lock_version": lock.group(1),
-                f"decision_{item}": "pass", f"opinion_{item}": OPINION}
+        form = {"csrf_token": token.group(1), "lock_version": lock.group(1), f"decision_{item}": "pass", f"opinion_{item}": OPINION}
         with self.client.post(self.slot["review"], data=form, name="review-save", catch_response=True) as answer:
             if answer.ok and REVIEW_SAVED not in answer.text:
                 alert = ALERT.search(answer.text)
@@ -255,7 +253,6 @@ class RestListUser(FastHttpUser):
     @task
     def rest_list(self) -> None:
         query = {"q": rison_list(next(self.pages) % 3)}
-        with self.client.get(targets()["urls"]["api_list"], name="rest-list", params=query,
-                             catch_response=True) as answer:
+        with self.client.get(targets()["urls"]["api_list"], name="rest-list", params=query, catch_response=True) as answer:
             if answer.status_code != 200:
                 answer.failure(f"rest-list：HTTP {answer.status_code} {(answer.text or '')[:160]}")

@@ -68,13 +68,17 @@ def parser() -> argparse.ArgumentParser:
     found.add_argument("--seconds", type=_positive("--seconds"), default=60, help="持续秒数（默认 60）")
     found.add_argument("--workers", type=_positive("--workers"), default=2, help="gunicorn 工作进程数（默认 2）")
     found.add_argument("--spawn-rate", type=_rate, default=None, help="每秒启动的用户数（默认为用户数的五分之一，至少 1）")
-    found.add_argument("--only", choices=sorted(k for k in JOURNEYS if k != "all"), default="all",
-                       help="只跑某一类请求：rest-list = 只压 REST 列表接口")
-    found.add_argument("--think", type=_think, default=None,
-                       help="每个用户两步之间的停顿秒数“最短,最长”（默认 0.5,1.5；--only rest-list 时为 0）")
-    found.add_argument("--database", default=None,
-                       help="用已有且已写入演示数据的数据库（SQLAlchemy URL，如基准数据集的副本）代替新建的 SQLite 演示库；"
-                            "压力测试会向其中添加记录")
+    found.add_argument(
+        "--only", choices=sorted(k for k in JOURNEYS if k != "all"), default="all", help="只跑某一类请求：rest-list = 只压 REST 列表接口"
+    )
+    found.add_argument(
+        "--think", type=_think, default=None, help="每个用户两步之间的停顿秒数“最短,最长”（默认 0.5,1.5；--only rest-list 时为 0）"
+    )
+    found.add_argument(
+        "--database",
+        default=None,
+        help="用已有且已写入演示数据的数据库（SQLAlchemy URL，如基准数据集的副本）代替新建的 SQLite 演示库；压力测试会向其中添加记录",
+    )
     found.add_argument("--dir", type=Path, default=ROOT / "var" / "load", help="数据库、日志和统计文件所在目录（默认 var/load）")
     return found
 

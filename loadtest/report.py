@@ -69,8 +69,13 @@ def _row(name: str, entries: list[dict[str, Any]], run_seconds: float) -> Row:
     seconds = window(entries)
     if seconds < MIN_WINDOW:  # a journey seen once or twice: its rate over the whole run
         seconds = run_seconds
-    return Row(name, requests, sum(e["num_failures"] for e in entries), requests / seconds if seconds > 0 else 0.0,
-               {p: percentile(histogram, p) for p in PERCENTILES})
+    return Row(
+        name,
+        requests,
+        sum(e["num_failures"] for e in entries),
+        requests / seconds if seconds > 0 else 0.0,
+        {p: percentile(histogram, p) for p in PERCENTILES},
+    )
 
 
 def summarize(results: dict[str, Any]) -> Result:
@@ -120,10 +125,12 @@ def summary(result: Result, users: int, seconds: int, workers: int, only: str) -
     what = "仅 REST 列表接口" if only == "rest-list" else "全部场景"
     total = result.total
     tail = "" if result.errors == 0 else "；有错误，见上方错误示例"
-    return (f"压力测试（{what}，{users} 个用户，{seconds} 秒，gunicorn {workers} 个工作进程）："
-            f"共 {total.requests} 次请求，错误 {result.errors} 次，每秒 {_figure(total.per_second, 1)} 次，"
-            f"p50 {_figure(total.latency[50])} ms，p95 {_figure(total.latency[95])} ms，"
-            f"p99 {_figure(total.latency[99])} ms{tail}")
+    return (
+        f"压力测试（{what}，{users} 个用户，{seconds} 秒，gunicorn {workers} 个工作进程）："
+        f"共 {total.requests} 次请求，错误 {result.errors} 次，每秒 {_figure(total.per_second, 1)} 次，"
+        f"p50 {_figure(total.latency[50])} ms，p95 {_figure(total.latency[95])} ms，"
+        f"p99 {_figure(total.latency[99])} ms{tail}"
+    )
 
 
 def error_lines(result: Result, limit: int = FIRST_ERRORS) -> list[str]:

@@ -50,8 +50,7 @@ def environment(options: Options) -> dict[str, str]:
     }
 
 
-LEFT_BEHIND = ("load.db", "evidence", "targets.json", "prepare.log", "gunicorn.log", "locust.log", "results.json",
-               "ready")
+LEFT_BEHIND = ("load.db", "evidence", "targets.json", "prepare.log", "gunicorn.log", "locust.log", "results.json", "ready")
 
 
 def fresh(folder: Path) -> None:
@@ -96,8 +95,20 @@ def free_port() -> int:
 
 
 def start_server(options: Options, env: dict[str, str], port: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "gunicorn", "--config", str(Path(__file__).with_name("gunicorn_conf.py")),
-               "--workers", str(options.workers), "--bind", f"127.0.0.1:{port}", "--timeout", "120", "app:create_app()"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        str(Path(__file__).with_name("gunicorn_conf.py")),
+        "--workers",
+        str(options.workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "120",
+        "app:create_app()",
+    ]
     say(f"启动 gunicorn（{options.workers} 个工作进程，127.0.0.1:{port}）...")
     with (options.directory / "gunicorn.log").open("a", encoding="utf-8") as log:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -136,10 +147,26 @@ def stop_server(server: subprocess.Popen) -> None:
 
 def locust_command(options: Options, host: str) -> list[str]:
     return [
-        sys.executable, "-m", "locust", "-f", str(Path(__file__).with_name("journeys.py")),
-        "--headless", "--users", str(options.users), "--spawn-rate", str(options.spawn_rate),
-        "--run-time", f"{options.seconds}s", "--stop-timeout", "10", "--host", host,
-        "--only-summary", "--loglevel", "WARNING", *JOURNEYS[options.only],
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(Path(__file__).with_name("journeys.py")),
+        "--headless",
+        "--users",
+        str(options.users),
+        "--spawn-rate",
+        str(options.spawn_rate),
+        "--run-time",
+        f"{options.seconds}s",
+        "--stop-timeout",
+        "10",
+        "--host",
+        host,
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        *JOURNEYS[options.only],
     ]
 
 
@@ -150,8 +177,7 @@ def run_load(options: Options, env: dict[str, str], host: str, targets: Path) ->
     say(f"locust：{options.users} 个用户，{options.seconds} 秒（{what}）...")
     load_env = {**env, "LOAD_TARGETS": str(targets), "LOAD_THINK": options.think, "LOAD_RESULTS": str(results)}
     with log.open("w", encoding="utf-8") as out:
-        done = subprocess.run(locust_command(options, host), cwd=ROOT, env=load_env, stdout=out,
-                              stderr=subprocess.STDOUT, check=False)
+        done = subprocess.run(locust_command(options, host), cwd=ROOT, env=load_env, stdout=out, stderr=subprocess.STDOUT, check=False)
     # locust exits 1 when some request failed; that is reported below, not a broken run.
     if done.returncode not in (0, 1) or not results.exists():
         raise RunFailed(f"locust 运行失败（退出码 {done.returncode}），详见 {log}")

@@ -82,8 +82,13 @@ _generated: dict[tuple, KindModels] = {}
 
 def _signature(kind: Kind) -> tuple:
     """What the schema of a kind depends on (items do not change it)."""
-    return (kind.code, kind.subject, kind.one_per_period, kind.short_name,
-            tuple((f.code, f.type, f.max_length) for f in kind.header_fields))
+    return (
+        kind.code,
+        kind.subject,
+        kind.one_per_period,
+        kind.short_name,
+        tuple((f.code, f.type, f.max_length) for f in kind.header_fields),
+    )
 
 
 def _this_year() -> str:
@@ -140,13 +145,21 @@ def _assessment_indexes(kind: Kind) -> tuple[Index, ...]:
     """A subject's records of a period (what recomputing one enterprise's grades reads); for a kind
     declaring ``one_per_period``, the unique key that keeps one record per subject and period."""
     table = table_name(kind.code)
-    found = (Index(f"ix_{table}_enterprise_period", "enterprise_id", "period", "state"),
-             Index(f"ix_{table}_project_period", "project_id", "period", "state"))
+    found = (
+        Index(f"ix_{table}_enterprise_period", "enterprise_id", "period", "state"),
+        Index(f"ix_{table}_project_period", "project_id", "period", "state"),
+    )
     if kind.one_per_period:
         subject = "project_id" if kind.subject == "project" else "enterprise_id"
-        found += (unique_key(one_per_period_index(kind.code), subject, "period", field="period",
-                             message=f"{{period}} 年度已有一份{kind.short_name}（编号 {{id}}），每个年度只能有一份；"
-                                     "请打开该记录办理"),)
+        found += (
+            unique_key(
+                one_per_period_index(kind.code),
+                subject,
+                "period",
+                field="period",
+                message=f"{{period}} 年度已有一份{kind.short_name}（编号 {{id}}），每个年度只能有一份；请打开该记录办理",
+            ),
+        )
     return found
 
 
@@ -190,29 +203,46 @@ def kind_models(kind: Kind) -> KindModels:
         "scope_district": "project.district_id" if kind.subject == "project" else "enterprise.district_id",
         "__str__": _describe,
     }
-    item_common: dict[str, Any] = {"kind_code": kind.code, "scope_via": "assessment",
-                                   "__str__": lambda self: self.item_code}
+    item_common: dict[str, Any] = {"kind_code": kind.code, "scope_via": "assessment", "__str__": lambda self: self.item_code}
     if shared:
         columns = _assessment_columns(kind)
-        assessment = type(f"{name}Assessment", (Stamped, Model), {
-            "__tablename__": table, "__table_args__": (*_assessment_indexes(kind), {"extend_existing": True}),
-            **columns, **common, "__mapper_args__": {"version_id_col": columns["lock_version"]}})
-        item_table: Any = {"__tablename__": f"{table}_item", **_item_columns(table),
-                           "__table_args__": (UniqueConstraint("assessment_id", "item_code"), {"extend_existing": True})}
+        assessment = type(
+            f"{name}Assessment",
+            (Stamped, Model),
+            {
+                "__tablename__": table,
+                "__table_args__": (*_assessment_indexes(kind), {"extend_existing": True}),
+                **columns,
+                **common,
+                "__mapper_args__": {"version_id_col": columns["lock_version"]},
+            },
+        )
+        item_table: Any = {
+            "__tablename__": f"{table}_item",
+            **_item_columns(table),
+            "__table_args__": (UniqueConstraint("assessment_id", "item_code"), {"extend_existing": True}),
+        }
     else:
         metadata = MetaData()
-        own = Table(table, metadata, *_named({**_assessment_columns(kind, _shared_column),
-                                               **stamp_columns(_shared_column("ab_user.id"))}),
-                    *_assessment_indexes(kind))
-        assessment = type(f"{name}Assessment", (Model,), {
-            "__table__": own, "__tablename__": table, **common, "__mapper_args__": {"version_id_col": own.c.lock_version}})
-        item_table = {"__tablename__": f"{table}_item", "__table__": Table(f"{table}_item", metadata, *_named(_item_columns(table)),
-                                         UniqueConstraint("assessment_id", "item_code"))}
-    item = type(f"{name}AssessmentItem", (Model,), {
-        **item_table, **item_common, "assessment": relationship(assessment, back_populates="items")})
-    assessment.items = relationship(
-        item, back_populates="assessment", cascade="all, delete-orphan", order_by=item.id
+        own = Table(
+            table,
+            metadata,
+            *_named({**_assessment_columns(kind, _shared_column), **stamp_columns(_shared_column("ab_user.id"))}),
+            *_assessment_indexes(kind),
+        )
+        assessment = type(
+            f"{name}Assessment",
+            (Model,),
+            {"__table__": own, "__tablename__": table, **common, "__mapper_args__": {"version_id_col": own.c.lock_version}},
+        )
+        item_table = {
+            "__tablename__": f"{table}_item",
+            "__table__": Table(f"{table}_item", metadata, *_named(_item_columns(table)), UniqueConstraint("assessment_id", "item_code")),
+        }
+    item = type(
+        f"{name}AssessmentItem", (Model,), {**item_table, **item_common, "assessment": relationship(assessment, back_populates="items")}
     )
+    assessment.items = relationship(item, back_populates="assessment", cascade="all, delete-orphan", order_by=item.id)
     models = KindModels(kind.code, assessment, item)
     _generated[signature] = models
     return models
@@ -234,11 +264,7 @@ def pack_tables(pack: Pack) -> list[Table]:
     """Every table the platform needs for ``pack``: core tables, then the generated ones."""
     generated = {t.name for models in pack_models(pack).values() for t in models.tables}
     all_generated = {t.name for models in _generated.values() for t in models.tables}
-    return [
-        table
-        for table in Model.metadata.sorted_tables
-        if table.name in generated or table.name not in all_generated
-    ]
+    return [table for table in Model.metadata.sorted_tables if table.name in generated or table.name not in all_generated]
 
 
 def generated_table_names() -> set[str]:

@@ -22,8 +22,7 @@ from models.core import AuditLog
 
 # FAB's own bookkeeping (permissions, views) is not audited; accounts are, without login counters.
 AUDITED_SECURITY_TABLES = {"ab_user"}
-NOISE = {"last_login", "login_count", "fail_login_count", "failed_login_since", "changed_on", "created_on",
-         "lock_version"}
+NOISE = {"last_login", "login_count", "fail_login_count", "failed_login_since", "changed_on", "created_on", "lock_version"}
 SECRET = {"password", "password_hash"}
 HIDDEN = "（已隐藏）"
 _UNKNOWN = object()
@@ -75,8 +74,10 @@ def _update_changes(session: Session, obj: Any) -> dict[str, Any]:
         history = state.attrs[relation.key].history
         if history.added or history.deleted:
             kept = [str(v) for v in history.unchanged or ()]
-            found[relation.key] = {"from": sorted(kept + [str(v) for v in history.deleted]),
-                                   "to": sorted(kept + [str(v) for v in history.added])}
+            found[relation.key] = {
+                "from": sorted(kept + [str(v) for v in history.deleted]),
+                "to": sorted(kept + [str(v) for v in history.added]),
+            }
     result = {}
     for key, change in found.items():
         old = None if change["from"] is _UNKNOWN else change["from"]
@@ -126,13 +127,22 @@ def write_rows(session: Session, table_name: str, changes: list[tuple[str, Any, 
     detail as the flush writes it: ``{column: {"from": old, "to": new}}``."""
     if changes:
         now = datetime.datetime.now()
-        session.connection().execute(insert(AuditLog.__table__), [
-            {"user_id": current_user_id(), "action": action, "table_name": table_name, "record_id": str(record_id),
-             "detail": None if detail is None else {
-                 key: {side: _shown(key, value) for side, value in change.items()} for key, change in detail.items()},
-             "created_on": now}
-            for action, record_id, detail in changes
-        ])
+        session.connection().execute(
+            insert(AuditLog.__table__),
+            [
+                {
+                    "user_id": current_user_id(),
+                    "action": action,
+                    "table_name": table_name,
+                    "record_id": str(record_id),
+                    "detail": None
+                    if detail is None
+                    else {key: {side: _shown(key, value) for side, value in change.items()} for key, change in detail.items()},
+                    "created_on": now,
+                }
+                for action, record_id, detail in changes
+            ],
+        )
 
 
 def install(session_class: type[Session]) -> None:

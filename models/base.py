@@ -34,8 +34,7 @@ def stamp_columns(user: Any = "ab_user.id") -> dict[str, Column]:
         "created_on": Column(DateTime, default=_now, nullable=False),
         "changed_on": Column(DateTime, default=_now, onupdate=_now, nullable=False),
         "created_by_fk": Column(Integer, ForeignKey(user, ondelete="SET NULL"), default=current_user_id),
-        "changed_by_fk": Column(Integer, ForeignKey(user, ondelete="SET NULL"), default=current_user_id,
-                                onupdate=current_user_id),
+        "changed_by_fk": Column(Integer, ForeignKey(user, ondelete="SET NULL"), default=current_user_id, onupdate=current_user_id),
     }
 
 

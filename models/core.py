@@ -101,8 +101,16 @@ class Person(Stamped, Model):
     is on a list once (by ID number); people without a list or an ID number are not compared."""
 
     __tablename__ = "person"
-    __table_args__ = (unique_key("uq_person_list_id_number", "enterprise_id", "list_code", "id_number",
-                                 field="id_number", message="身份证号为 {id_number} 的人员已在该名单中"),)
+    __table_args__ = (
+        unique_key(
+            "uq_person_list_id_number",
+            "enterprise_id",
+            "list_code",
+            "id_number",
+            field="id_number",
+            message="身份证号为 {id_number} 的人员已在该名单中",
+        ),
+    )
     scope_enterprise = "enterprise_id"
     scope_district = "enterprise.district_id"
 

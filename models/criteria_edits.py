@@ -97,19 +97,26 @@ def edit_lock(pack_dir: Path) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def replace_files(session: Session, pack_dir: Path, texts: dict[str, str], source: str, note: str,
-                  user_id: int | None, expected: dict[str, str] | None = None) -> Saved:
+def replace_files(
+    session: Session,
+    pack_dir: Path,
+    texts: dict[str, str],
+    source: str,
+    note: str,
+    user_id: int | None,
+    expected: dict[str, str] | None = None,
+) -> Saved:
     """Validate the pack with ``texts`` (file name -> new text), write them and record a version.
 
     ``expected`` maps file names to the hash of the text the editor showed: a file changed on disk
     since is refused rather than overwritten. Raises EditRefused and changes nothing otherwise."""
     with edit_lock(pack_dir):
-        return _replace(session, pack_dir, {name: normalise(text) for name, text in texts.items()}, source, note,
-                        user_id, expected)
+        return _replace(session, pack_dir, {name: normalise(text) for name, text in texts.items()}, source, note, user_id, expected)
 
 
-def _replace(session: Session, pack_dir: Path, texts: dict[str, str], source: str, note: str,
-             user_id: int | None, expected: dict[str, str] | None) -> Saved:
+def _replace(
+    session: Session, pack_dir: Path, texts: dict[str, str], source: str, note: str, user_id: int | None, expected: dict[str, str] | None
+) -> Saved:
     before = {name: _current(pack_dir, name) for name in texts}
     for name, wanted in (expected or {}).items():
         if before.get(name) is not None and text_hash(before[name]) != wanted:
@@ -119,8 +126,9 @@ def _replace(session: Session, pack_dir: Path, texts: dict[str, str], source: st
     try:
         pack = load_pack(pack_dir, overrides=texts)
     except CriteriaError as error:
-        raise EditRefused(f"考核标准校验未通过，共 {len(error.problems)} 处问题，文件未修改：",
-                          [problem_zh(p) for p in error.problems]) from None
+        raise EditRefused(
+            f"考核标准校验未通过，共 {len(error.problems)} 处问题，文件未修改：", [problem_zh(p) for p in error.problems]
+        ) from None
     outside = [name for name in texts if name not in pack.files]
     if outside:
         raise EditRefused(f"{'、'.join(outside)} 不是 pack.yaml 列出的考核标准文件，未保存。")
@@ -153,9 +161,7 @@ def _replace(session: Session, pack_dir: Path, texts: dict[str, str], source: st
     return Saved(version, pack, tuple(changed))
 
 
-def restore_version(session: Session, pack_dir: Path, version: CriteriaVersion, note: str,
-                    user_id: int | None) -> Saved:
+def restore_version(session: Session, pack_dir: Path, version: CriteriaVersion, note: str, user_id: int | None) -> Saved:
     """Write the files of an earlier version back and record that state as a new version (files a
     later version added stay in the folder, unlisted by the restored pack.yaml)."""
-    return replace_files(session, pack_dir, dict(version.files), "restore",
-                         note.strip() or f"恢复为第 {version.number} 版", user_id)
+    return replace_files(session, pack_dir, dict(version.files), "restore", note.strip() or f"恢复为第 {version.number} 版", user_id)

@@ -39,8 +39,14 @@ from models.base import _now, current_user_id
 
 log = logging.getLogger(__name__)
 
-SOURCES = {"migration": "数据库升级", "startup": "平台启动", "cli": "命令行", "editor": "在线编辑",
-           "restore": "恢复历史版本", "demo": "演示数据"}
+SOURCES = {
+    "migration": "数据库升级",
+    "startup": "平台启动",
+    "cli": "命令行",
+    "editor": "在线编辑",
+    "restore": "恢复历史版本",
+    "demo": "演示数据",
+}
 
 
 class CriteriaVersion(Model):
@@ -74,22 +80,31 @@ class CriteriaVersion(Model):
 
 def snapshot_values(pack: Pack) -> dict[str, Any]:
     """The stored form of a pack state (the migration that introduced versions writes it too)."""
-    return {"pack_code": pack.code, "content_hash": pack.content_hash, "pack_version": pack.version,
-            "kind_versions": {code: kind.version for code, kind in pack.kinds.items()}, "files": dict(pack.files)}
+    return {
+        "pack_code": pack.code,
+        "content_hash": pack.content_hash,
+        "pack_version": pack.version,
+        "kind_versions": {code: kind.version for code, kind in pack.kinds.items()},
+        "files": dict(pack.files),
+    }
 
 
 def latest(session: Session, pack_code: str) -> CriteriaVersion | None:
-    return session.scalars(select(CriteriaVersion).where(CriteriaVersion.pack_code == pack_code)
-                           .order_by(CriteriaVersion.number.desc()).limit(1)).first()
+    return session.scalars(
+        select(CriteriaVersion).where(CriteriaVersion.pack_code == pack_code).order_by(CriteriaVersion.number.desc()).limit(1)
+    ).first()
 
 
-def add_version(session: Session, pack: Pack, source: str, note: str | None = None,
-                user_id: int | None = None) -> CriteriaVersion:
+def add_version(session: Session, pack: Pack, source: str, note: str | None = None, user_id: int | None = None) -> CriteriaVersion:
     """Add a new version holding ``pack`` (the caller commits)."""
-    number = session.scalar(select(func.coalesce(func.max(CriteriaVersion.number), 0))
-                            .where(CriteriaVersion.pack_code == pack.code)) + 1
-    version = CriteriaVersion(**snapshot_values(pack), number=number, source=source, note=note or None,
-                              created_by_fk=user_id if user_id is not None else current_user_id())
+    number = session.scalar(select(func.coalesce(func.max(CriteriaVersion.number), 0)).where(CriteriaVersion.pack_code == pack.code)) + 1
+    version = CriteriaVersion(
+        **snapshot_values(pack),
+        number=number,
+        source=source,
+        note=note or None,
+        created_by_fk=user_id if user_id is not None else current_user_id(),
+    )
     session.add(version)
     session.flush()
     return version
@@ -128,8 +143,10 @@ class VersionUnloadable(Exception):
         self.problems = error.problems
         first = problem_zh(error.problems[0]) if error.problems else "未知问题"
         more = f"等 {len(error.problems)} 处问题" if len(error.problems) > 1 else ""
-        super().__init__(f"考核标准第 {number} 版无法按当前程序的校验规则载入（{first}{more}），"
-                         "按该版本填报的考核暂时无法打开、计分或打印；请联系系统管理员处理")
+        super().__init__(
+            f"考核标准第 {number} 版无法按当前程序的校验规则载入（{first}{more}），"
+            "按该版本填报的考核暂时无法打开、计分或打印；请联系系统管理员处理"
+        )
 
 
 @dataclass(frozen=True)
@@ -183,8 +200,9 @@ class PackVersions:
                 found = self.running
             else:
                 try:
-                    found = load_snapshot(row.files, row.pack_code, f"{row.pack_code}（第{row.number}版）",
-                                          self.running.path, fill_from=self.running)
+                    found = load_snapshot(
+                        row.files, row.pack_code, f"{row.pack_code}（第{row.number}版）", self.running.path, fill_from=self.running
+                    )
                 except CriteriaError as error:
                     self._refused[version_id] = VersionUnloadable(row.number, error)
                     raise self._refused[version_id] from None
@@ -199,8 +217,9 @@ class PackVersions:
         for table in tables:
             if table.name not in present:
                 continue  # a kind whose tables are not created yet (criteria apply)
-            for version_id, count in session.execute(select(table.c.criteria_version_id, func.count())
-                                                      .group_by(table.c.criteria_version_id)):
+            for version_id, count in session.execute(
+                select(table.c.criteria_version_id, func.count()).group_by(table.c.criteria_version_id)
+            ):
                 held[version_id] = held.get(version_id, 0) + count
         lines = []
         for version_id, count in sorted(held.items()):
@@ -214,9 +233,11 @@ class PackVersions:
         """The version new assessments are filed under."""
         if self.running_id is None:  # started before the database had versions: nothing to choose from
             return Pinned(None, None, self.running)
-        rows = session.execute(select(CriteriaVersion.id, CriteriaVersion.number)
-                               .where(CriteriaVersion.pack_code == self.running.code)
-                               .order_by(CriteriaVersion.number.desc())).all()
+        rows = session.execute(
+            select(CriteriaVersion.id, CriteriaVersion.number)
+            .where(CriteriaVersion.pack_code == self.running.code)
+            .order_by(CriteriaVersion.number.desc())
+        ).all()
         for version_id, number in rows:
             if version_id not in self._fits:
                 try:
@@ -229,6 +250,7 @@ class PackVersions:
 
 
 # -- inside a request or command ---------------------------------------------------------------------
+
 
 def _store() -> PackVersions:
     from flask import current_app
@@ -265,8 +287,11 @@ def active_pack() -> Pack:
 
 def pinned_values(version: Pinned, kind: Kind) -> dict[str, Any]:
     """The columns that file a new assessment of ``kind`` under ``version``."""
-    return {"criteria_pack": version.pack.code, "criteria_version": record_label(kind, version.number or 0),
-            "criteria_version_id": version.id}
+    return {
+        "criteria_pack": version.pack.code,
+        "criteria_version": record_label(kind, version.number or 0),
+        "criteria_version_id": version.id,
+    }
 
 
 def pin(record: Any, version: Pinned, kind: Kind) -> None:

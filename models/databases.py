@@ -40,8 +40,7 @@ def exists(url: str) -> bool:
     admin = make_url(url).set(database="postgres").render_as_string(hide_password=False)
     engine = create_engine(admin)
     with engine.connect() as connection:
-        found = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                   {"name": make_url(url).database}).first()
+        found = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": make_url(url).database}).first()
     engine.dispose()
     return found is not None
 
@@ -60,8 +59,9 @@ def copy(source: str, target: str) -> str:
         shutil.copyfile(make_url(source).database, make_url(target).database)
     else:
         name = make_url(target).database
-        _server(target, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
-                f'CREATE DATABASE "{name}" TEMPLATE "{make_url(source).database}"')
+        _server(
+            target, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}" TEMPLATE "{make_url(source).database}"'
+        )
     return target
 
 

@@ -59,7 +59,7 @@ def safe_name(name: str | None) -> str:
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
     if name.lower().endswith(".pdf"):
         name = name[:-4]
-    name = name.strip(" .")[:NAME_LIMIT - 4].rstrip(" .") or "证明材料"
+    name = name.strip(" .")[: NAME_LIMIT - 4].rstrip(" .") or "证明材料"
     return name + ".pdf"
 
 

@@ -14,8 +14,10 @@ class FinalGradeRecord(Model):
     """A computed final grade and the grade shown after the dynamic adjustments."""
 
     __tablename__ = "final_grade"
-    __table_args__ = (UniqueConstraint("period", "grade_code", "enterprise_id", "project_id"),
-                      Index("ix_final_grade_enterprise_period", "enterprise_id", "period"))
+    __table_args__ = (
+        UniqueConstraint("period", "grade_code", "enterprise_id", "project_id"),
+        Index("ix_final_grade_enterprise_period", "enterprise_id", "period"),
+    )
     scope_enterprise = "enterprise_id"
     scope_district = "district_id"  # the enterprise's district, or the project's for a project grade
 

@@ -14,8 +14,12 @@ def sync_districts(session: Session, pack: Pack) -> int:
     changed = 0
     for order, district in enumerate(pack.districts):
         row = existing.get(district.code) or District(code=district.code)
-        values = {"name": district.name, "division_code": district.division_code,
-                  "city_reviewed": district.city_reviewed, "sort_order": order}
+        values = {
+            "name": district.name,
+            "division_code": district.division_code,
+            "city_reviewed": district.city_reviewed,
+            "sort_order": order,
+        }
         if row.id is None or any(getattr(row, k) != v for k, v in values.items()):
             for key, value in values.items():
                 setattr(row, key, value)

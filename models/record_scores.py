@@ -22,8 +22,7 @@ def payload_of(kind: Kind, record: Any, which: str = "assessed") -> dict[str, An
             items[row.item_code] = None
         elif kind.scoring["method"] == "weighted_categories":
             saved = row.results or {}
-            values = [float(saved[code]) for code in subtables.get(row.item_code, tuple(saved))
-                      if saved.get(code) is not None]
+            values = [float(saved[code]) for code in subtables.get(row.item_code, tuple(saved)) if saved.get(code) is not None]
             if values:
                 items[row.item_code] = values
         else:

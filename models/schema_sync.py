@@ -31,8 +31,7 @@ from models.assessments import schema_metadata
 # Alembic's own bookkeeping is never part of the comparison.
 IGNORED_TABLES = {"alembic_version"}
 # Operations SQLite runs only by copying the table (Alembic batch mode).
-BATCH_ONLY = (ops.DropColumnOp, ops.AlterColumnOp, ops.DropConstraintOp, ops.CreateForeignKeyOp,
-              ops.CreateUniqueConstraintOp)
+BATCH_ONLY = (ops.DropColumnOp, ops.AlterColumnOp, ops.DropConstraintOp, ops.CreateForeignKeyOp, ops.CreateUniqueConstraintOp)
 
 
 def kept_table(name: str) -> bool:
@@ -84,12 +83,10 @@ def _context(connection: Connection, metadata: MetaData) -> MigrationContext:
 
     def include_object(obj: object, name: str, type_: str, reflected: bool, compare_to: object) -> bool:
         if type_ == "table":
-            return name not in IGNORED_TABLES and (name in wanted or (reflected and compare_to is None
-                                                       and not kept_table(name)))
+            return name not in IGNORED_TABLES and (name in wanted or (reflected and compare_to is None and not kept_table(name)))
         return True
 
-    return MigrationContext.configure(
-        connection, opts={"include_object": include_object, "compare_type": True})
+    return MigrationContext.configure(connection, opts={"include_object": include_object, "compare_type": True})
 
 
 def _leaves(operations: list[ops.MigrateOperation]) -> Iterator[ops.MigrateOperation]:
@@ -124,8 +121,11 @@ def _kept_by(connection: Connection, operation: ops.DropColumnOp, stored: Stored
         return ()  # an item table: no header fields
     kind_code = operation.table_name.removeprefix("assessment_")
     target = table(operation.table_name, sql_column("criteria_version_id"), sql_column(operation.column_name))
-    ids = connection.execute(select(target.c.criteria_version_id).distinct()
-                             .where(target.c[operation.column_name].is_not(None))).scalars().all()
+    ids = (
+        connection.execute(select(target.c.criteria_version_id).distinct().where(target.c[operation.column_name].is_not(None)))
+        .scalars()
+        .all()
+    )
     found = []
     for version_id in ids:
         number, pack = stored(version_id)
@@ -164,8 +164,9 @@ def _step(connection: Connection, operation: ops.MigrateOperation, stored: Store
         if operation.modify_nullable is not None:
             parts.append("允许为空" if operation.modify_nullable else "不允许为空")
         held = f"，有 {rows} 条记录填写了该字段" if rows else "（该字段没有数据）"
-        return Step(operation, f"修改字段 {operation.table_name}.{operation.column_name}：{'，'.join(parts) or '属性'}{held}",
-                    rows > 0, rows)
+        return Step(
+            operation, f"修改字段 {operation.table_name}.{operation.column_name}：{'，'.join(parts) or '属性'}{held}", rows > 0, rows
+        )
     name = getattr(operation, "table_name", "")
     return Step(operation, f"数据表 {name} 的约束变更（{type(operation).__name__}）".replace("数据表  的", ""))
 
@@ -207,9 +208,15 @@ def _run(connection: Connection, steps: list[Step]) -> None:
             runner.invoke(operation)
 
 
-def apply(engine: Engine, pack: Pack, force: bool = False, backup: Callable[[], object] | None = None,
-          runner: Callable[[Connection, list[Step]], None] = _run, stored: StoredVersions | None = None,
-          drop_stored: bool = False) -> Plan:
+def apply(
+    engine: Engine,
+    pack: Pack,
+    force: bool = False,
+    backup: Callable[[], object] | None = None,
+    runner: Callable[[Connection, list[Step]], None] = _run,
+    stored: StoredVersions | None = None,
+    drop_stored: bool = False,
+) -> Plan:
     """Apply the plan for ``pack`` in one transaction and return it.
 
     Destructive steps are refused unless ``force``; forced, ``backup`` runs first and must succeed
@@ -220,13 +227,17 @@ def apply(engine: Engine, pack: Pack, force: bool = False, backup: Callable[[], 
     if found.empty:
         return found
     if found.kept and not drop_stored:
-        raise ChangeRefused("以下变更会删除仍在使用的考核数据，未做任何修改（已有考核按其考核标准版本显示和打印这些字段；"
-                            "确需删除，请在停止平台后运行 flask --app app criteria apply --force "
-                            "--drop-stored-version-fields，执行前会先备份）：" + "；".join(step.text for step in found.kept))
+        raise ChangeRefused(
+            "以下变更会删除仍在使用的考核数据，未做任何修改（已有考核按其考核标准版本显示和打印这些字段；"
+            "确需删除，请在停止平台后运行 flask --app app criteria apply --force "
+            "--drop-stored-version-fields，执行前会先备份）：" + "；".join(step.text for step in found.kept)
+        )
     if found.destructive:
         if not force:
-            raise ChangeRefused("以下变更会删除或改动已有数据，未做任何修改（确认后加 --force 执行，执行前会先备份）："
-                                + "；".join(step.text for step in found.destructive))
+            raise ChangeRefused(
+                "以下变更会删除或改动已有数据，未做任何修改（确认后加 --force 执行，执行前会先备份）："
+                + "；".join(step.text for step in found.destructive)
+            )
         if backup is None:
             raise ChangeRefused("破坏性变更必须先备份，未做任何修改")
         backup()

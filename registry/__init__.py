@@ -8,5 +8,4 @@ Plain SQLAlchemy: no Flask here.
 from registry.importer import ImportReport, Rejection, import_rows
 from registry.reader import COLUMNS, RegistryFile, RegistryFileError, open_registry, read_rows
 
-__all__ = ["COLUMNS", "ImportReport", "RegistryFile", "RegistryFileError", "Rejection", "import_rows", "open_registry",
-           "read_rows"]
+__all__ = ["COLUMNS", "ImportReport", "RegistryFile", "RegistryFileError", "Rejection", "import_rows", "open_registry", "read_rows"]

@@ -144,8 +144,12 @@ class _Writer:
         if enterprise is None and row.credit_code not in self.codes:
             enterprise = self.session.scalar(select(Enterprise).where(Enterprise.credit_code == row.credit_code))
         if enterprise is None:
-            enterprise = Enterprise(credit_code=row.credit_code, name=row.enterprise_name, is_local=row.is_local,
-                                    district_id=row.enterprise_district_id or row.district_id)
+            enterprise = Enterprise(
+                credit_code=row.credit_code,
+                name=row.enterprise_name,
+                is_local=row.is_local,
+                district_id=row.enterprise_district_id or row.district_id,
+            )
             self.session.add(enterprise)
             counts["enterprises_created"] = 1
         elif enterprise.name != row.enterprise_name:
@@ -160,8 +164,7 @@ class _Writer:
         if project is None and row.permit_no not in self.permits:
             project = self.session.scalar(select(Project).where(Project.permit_no == row.permit_no))
         if project is None:
-            project = Project(permit_no=row.permit_no, enterprise=enterprise,
-                              **{name: getattr(row, name) for name in PROJECT_FIELDS})
+            project = Project(permit_no=row.permit_no, enterprise=enterprise, **{name: getattr(row, name) for name in PROJECT_FIELDS})
             self.session.add(project)
             self.projects[row.permit_no] = project
             return "created"
@@ -196,8 +199,9 @@ def _begin(session: Session) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
-def import_rows(session: Session, pack: Pack, rows: Iterable[Row], progress: Callable[[int], None] | None = None,
-                batch_size: int = BATCH_SIZE) -> ImportReport:
+def import_rows(
+    session: Session, pack: Pack, rows: Iterable[Row], progress: Callable[[int], None] | None = None, batch_size: int = BATCH_SIZE
+) -> ImportReport:
     """Check and upsert ``rows``; commits each batch. ``progress(rows_done)`` is called after each batch."""
     districts = district_lookup(session, pack)
     report = ImportReport()

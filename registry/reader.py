@@ -195,7 +195,7 @@ def _open_xlsx(path: Path) -> RegistryFile:
 
 def _json_record(item: Any) -> Record:
     if not isinstance(item, dict):
-        return {PROBLEM: "该记录不是对象（应为 {\"字段\": 值, ...}）"}
+        return {PROBLEM: '该记录不是对象（应为 {"字段": 值, ...}）'}
     record: Record = {}
     for key, value in item.items():
         field = ALIASES.get(_normalise(str(key)))

@@ -232,8 +232,9 @@ def _section_table(section: FormSection) -> Table:
     shares = section.widths or (1,) * len(section.headings)
     widths = [WIDTH * share / sum(shares) for share in shares]
     rows: list[list] = [[Paragraph(h, HEAD) for h in section.headings]]
-    rows += [[para(cell, SMALL) for cell in row] for row in section.rows] or \
-        [[para("（无）", SMALL_CENTER)] + [""] * (len(section.headings) - 1)]
+    rows += [[para(cell, SMALL) for cell in row] for row in section.rows] or [
+        [para("（无）", SMALL_CENTER)] + [""] * (len(section.headings) - 1)
+    ]
     table = Table(rows, colWidths=widths, repeatRows=1, minRowHeights=[7 * mm] + [7 * mm] * (len(rows) - 1))
     table.setStyle(_grid(("BACKGROUND", (0, 0), (-1, 0), LABEL_BG)))
     return table
@@ -242,8 +243,7 @@ def _section_table(section: FormSection) -> Table:
 def _story(data: FormData, blank: bool) -> list[Flowable]:
     story: list[Flowable] = [_title_block(data), Spacer(1, 4 * mm), _header_table(data), Spacer(1, 4 * mm)]
     for section in data.sections:
-        story += [KeepTogether([Paragraph(section.title, SECTION), Spacer(1, 1.5 * mm), _section_table(section)]),
-                  Spacer(1, 4 * mm)]
+        story += [KeepTogether([Paragraph(section.title, SECTION), Spacer(1, 1.5 * mm), _section_table(section)]), Spacer(1, 4 * mm)]
     if data.items or not data.sections:
         story.append(_item_table(data.items, blank))
     story.append(_summary_table(data, blank))

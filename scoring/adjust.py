@@ -27,8 +27,7 @@ def reason_label(adjustments: dict[str, Any], direction: str, code: str) -> str:
     return next((r["label"] for r in adjustments[direction]["reasons"] if r["code"] == code), code)
 
 
-def check_new(adjustments: dict[str, Any], direction: str, reason: str, existing: list[Adjustment],
-              forced: bool) -> None:
+def check_new(adjustments: dict[str, Any], direction: str, reason: str, existing: list[Adjustment], forced: bool) -> None:
     """Refuse an adjustment the rules do not allow (given the active ones and the computed grade)."""
     if direction not in ("promote", "direct_fail"):
         raise AdjustmentRefused(f"未知的调整方向：{direction}")
@@ -42,16 +41,17 @@ def check_new(adjustments: dict[str, Any], direction: str, reason: str, existing
             raise AdjustmentRefused("该等次由否决项或得零规则确定，不能升档")
 
 
-def apply(adjustments: dict[str, Any], scale: dict[str, Any], band: str, forced: bool,
-          active: list[Adjustment]) -> tuple[str, list[str]]:
+def apply(adjustments: dict[str, Any], scale: dict[str, Any], band: str, forced: bool, active: list[Adjustment]) -> tuple[str, list[str]]:
     """The band shown after the active adjustments, and why."""
     reasons = []
     worst = scale["bands"][-1]["code"]
     for item in active:
         if item.direction == "direct_fail":
             band = worst
-            reasons.append(f"{adjustments['direct_fail']['label']}（{reason_label(adjustments, 'direct_fail', item.reason_code)}）"
-                           f" → {band_by_code(band, scale)['label']}")
+            reasons.append(
+                f"{adjustments['direct_fail']['label']}（{reason_label(adjustments, 'direct_fail', item.reason_code)}）"
+                f" → {band_by_code(band, scale)['label']}"
+            )
     judged = any(a.direction == "direct_fail" for a in active)
     for item in [a for a in active if a.direction == "promote"][:1]:
         if judged or (forced and adjustments["promote"]["blocked_by_veto"]):
@@ -60,6 +60,8 @@ def apply(adjustments: dict[str, Any], scale: dict[str, Any], band: str, forced:
         position = rank(band, scale)
         if position > 0:
             band = scale["bands"][position - 1]["code"]
-        reasons.append(f"{adjustments['promote']['label']}（{reason_label(adjustments, 'promote', item.reason_code)}）"
-                       f" → {band_by_code(band, scale)['label']}")
+        reasons.append(
+            f"{adjustments['promote']['label']}（{reason_label(adjustments, 'promote', item.reason_code)}）"
+            f" → {band_by_code(band, scale)['label']}"
+        )
     return band, reasons

@@ -73,7 +73,14 @@ def daily_net(kind: Kind, entries: list[DailyEntry], subject: str = "enterprise"
     counted = defaultdict(int)
     for entry in entries:
         counted[entry.code] += entry.count
-    items = [ItemPoints(code, catalogue[code]["name"], Decimal(0), True,
-                        None if catalogue[code].get("points") is None else catalogue[code]["points"] * count)
-             for code, count in counted.items()]
+    items = [
+        ItemPoints(
+            code,
+            catalogue[code]["name"],
+            Decimal(0),
+            True,
+            None if catalogue[code].get("points") is None else catalogue[code]["points"] * count,
+        )
+        for code, count in counted.items()
+    ]
     return ScoreResult(kind.code, net, net, None, None, items, reasons, forced=bool(vetoes), vetoes=vetoes)

@@ -44,17 +44,16 @@ def _check_places(number: Decimal, places: int, where: str) -> None:
 def parse_input(kind: Kind, payload: Any) -> dict[str, Any]:
     """Validate ``payload`` for ``kind``; returns {"items": {...}, "vetoes": [...], "entries": [...]}."""
     if not isinstance(payload, dict):
-        raise ScoreInputError("输入应为 JSON 对象，如 {\"items\": {...}}")
+        raise ScoreInputError('输入应为 JSON 对象，如 {"items": {...}}')
     unknown_keys = set(payload) - {"items", "vetoes", "entries", "subject"}
     if unknown_keys:
         raise ScoreInputError(f"未知字段：{'、'.join(sorted(unknown_keys))}")
     raw_items = payload.get("items", {})
     if not isinstance(raw_items, dict):
-        raise ScoreInputError("items 应为对象：{\"项目代码\": 分数}")
+        raise ScoreInputError('items 应为对象：{"项目代码": 分数}')
     method = kind.scoring["method"]
     if method == "catalogue":
-        return {"entries": _parse_entries(kind, raw_items, payload.get("entries", [])),
-                "subject": payload.get("subject", "enterprise")}
+        return {"entries": _parse_entries(kind, raw_items, payload.get("entries", [])), "subject": payload.get("subject", "enterprise")}
     known = {item.code: item for item in kind.items}
     unknown = [code for code in raw_items if code not in known]
     if unknown:
@@ -117,8 +116,9 @@ def score_kind(pack: Pack, kind_code: str, payload: Any) -> ScoreResult:
     kind = pack.kinds[kind_code]
     if kind.rated:
         labels = pack.band_labels(kind)
-        raise ScoreInputError(f"{kind.name}不计算得分：由审核人评定为"
-                              + "、".join(label for code, label in labels.items() if code in kind.rating_bands))
+        raise ScoreInputError(
+            f"{kind.name}不计算得分：由审核人评定为" + "、".join(label for code, label in labels.items() if code in kind.rating_bands)
+        )
     parsed = parse_input(kind, payload)
     method = kind.scoring["method"]
     if method == "catalogue":

@@ -68,8 +68,15 @@ class _Grader:
             self.daily_done[key] = daily_net(self.daily_kind, entries, subject, itemized=False)
         return self.daily_done[key]
 
-    def _finish(self, spec: dict[str, Any], raw: Decimal | None, reasons: list[str], forced_band: str | None,
-                daily: ScoreResult | None, subject_results: list[ScoreResult]) -> FinalGrade:
+    def _finish(
+        self,
+        spec: dict[str, Any],
+        raw: Decimal | None,
+        reasons: list[str],
+        forced_band: str | None,
+        daily: ScoreResult | None,
+        subject_results: list[ScoreResult],
+    ) -> FinalGrade:
         scale = self.pack.scales[spec["scale"]]
         if raw is None:
             return FinalGrade(spec["code"], spec["name"], None, None, None, [*reasons, "无已审核的考核结果，不评定"])
@@ -125,8 +132,7 @@ class _Grader:
         reasons = [] if result is None else [f"{self.pack.kinds[result.kind].name}：{result.total}（{result.grade_label}）"]
         forced = result.grade if result is not None and result.forced else None
         daily = self._daily(self.data.daily, "enterprise")
-        return self._finish(spec, None if result is None else result.raw_total, reasons, forced, daily,
-                            [] if result is None else [result])
+        return self._finish(spec, None if result is None else result.raw_total, reasons, forced, daily, [] if result is None else [result])
 
     def project_grade(self, spec: dict[str, Any], project: ProjectInput) -> FinalGrade:
         results = project.assessments

@@ -47,6 +47,14 @@ def score_sum(kind: Kind, scale: dict[str, Any], entries: dict[str, Decimal | No
         reasons.append(f"否决项：{veto['name']} → {forced['label']}")
     if forced:
         band = forced
-    return ScoreResult(kind.code, shown, raw, band["code"], band["label"], points, reasons,
-                       forced=forced is not None or bool(zeros and rules["zero_item_forces_total_zero"]),
-                       vetoes=list(vetoes))
+    return ScoreResult(
+        kind.code,
+        shown,
+        raw,
+        band["code"],
+        band["label"],
+        points,
+        reasons,
+        forced=forced is not None or bool(zeros and rules["zero_item_forces_total_zero"]),
+        vetoes=list(vetoes),
+    )

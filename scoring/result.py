@@ -20,8 +20,13 @@ class ItemPoints:
     subtables: list[Decimal] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"code": self.code, "name": self.name, "max": plain(self.max),
-                                "applicable": self.applicable, "points": plain(self.points)}
+        data: dict[str, Any] = {
+            "code": self.code,
+            "name": self.name,
+            "max": plain(self.max),
+            "applicable": self.applicable,
+            "points": plain(self.points),
+        }
         if self.result is not None or self.subtables:
             data["result"] = plain(self.result)
             data["subtables"] = [plain(v) for v in self.subtables]
@@ -46,18 +51,34 @@ class ScoreResult:
 
     def summary(self) -> dict[str, Any]:
         """What final grades need of the result, as JSON (see ``from_summary``)."""
+
         def text(value: Decimal | None) -> str | None:
             return None if value is None else str(value)
 
-        return {"kind": self.kind, "total": text(self.total), "raw_total": text(self.raw_total),
-                "grade": self.grade, "grade_label": self.grade_label, "forced": self.forced,
-                "vetoes": list(self.vetoes)}
+        return {
+            "kind": self.kind,
+            "total": text(self.total),
+            "raw_total": text(self.raw_total),
+            "grade": self.grade,
+            "grade_label": self.grade_label,
+            "forced": self.forced,
+            "vetoes": list(self.vetoes),
+        }
 
     @classmethod
     def from_summary(cls, data: dict[str, Any]) -> ScoreResult:
         """A result rebuilt from ``summary()``: no item points or reasons, the rest exact."""
-        return cls(data["kind"], _number(data["total"]), _number(data["raw_total"]), data["grade"],
-                   data["grade_label"], [], [], bool(data["forced"]), list(data["vetoes"]))
+        return cls(
+            data["kind"],
+            _number(data["total"]),
+            _number(data["raw_total"]),
+            data["grade"],
+            data["grade_label"],
+            [],
+            [],
+            bool(data["forced"]),
+            list(data["vetoes"]),
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -15,12 +15,19 @@ from commands.demo_data import DEMO_PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}; "
-                                    "install Debian's chromium package (CI does)")
+needs_chromium = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}; install Debian's chromium package (CI does)"
+)
 
 
 @pytest.fixture
@@ -63,8 +70,7 @@ def take_step(page: Any, code: str, opinion: str = "", rating: str | None = None
         dialog.locator(f"button[name=take][value={code}]").click()
 
 
-def fill_registration(page: Any, enterprise_name: str, credit_code: str, username: str, password: str,
-                      district: str = "laoshan") -> None:
+def fill_registration(page: Any, enterprise_name: str, credit_code: str, username: str, password: str, district: str = "laoshan") -> None:
     """The public registration form filled in as an applicant would (not yet submitted)."""
     page.fill("#enterprise_name", enterprise_name)
     page.fill("#credit_code", credit_code)

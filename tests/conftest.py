@@ -55,8 +55,15 @@ def make_app(url: str, **overrides: object) -> Flask:
     # on (app.config["LOGIN_CAPTCHA"] = True) and solves it.
     # Passwords are hashed with a cheap PBKDF2 here: the production scrypt costs ~0.2 s per login,
     # and the suite logs in hundreds of times (the check reads the method from the stored hash).
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "LOGIN_CAPTCHA": False,
-                       "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", **overrides})
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "TESTING": True,
+            "LOGIN_CAPTCHA": False,
+            "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            **overrides,
+        }
+    )
 
 
 def dispose(app: Flask) -> None:

@@ -18,59 +18,69 @@ district authority (district_authority_shinan), city station, admin. Levels: ``-
 from __future__ import annotations
 
 ROLES = ("anonymous", "enterprise", "supervisor", "district", "city", "admin")
-LOGINS = {"enterprise": "enterprise_01", "supervisor": "supervisor_shinan", "district": "district_authority_shinan",
-          "city": "city_station", "admin": "admin"}
+LOGINS = {
+    "enterprise": "enterprise_01",
+    "supervisor": "supervisor_shinan",
+    "district": "district_authority_shinan",
+    "city": "city_station",
+    "admin": "admin",
+}
 
 # Screens (ModelView) and REST APIs generated per table, by resource name (views.all_resources):
 # levels per role, and which of add / edit / delete / the named actions the resource offers at all.
 #  name                         anon ent sup dis city adm   writes
 RESOURCES: dict[str, tuple[str, str]] = {
-    "District":                 ("-   R   R   R   R    R",  ""),
-    "Enterprise":               ("-   R   R   W   W    W",  "add edit delete"),
-    "Project":                  ("-   R   R   W   W    W",  "add edit delete"),
-    "Person":                   ("-   R   R   W   W    W",  "add edit delete"),
-    "Attachment":               ("-   R   R   R   R    R",  ""),
-    "ReviewHistory":            ("-   R   R   R   R    R",  ""),
-    "AuditLog":                 ("-   -   -   -   -    R",  ""),
-    "GeneralAssessment":        ("-   W   -   R   R    W",  "add edit delete delete_selected"),
-    "GeneralAssessmentItem":    ("-   W   -   R   R    W",  "edit"),
-    "GeneralAssessmentPending": ("-   R   -   R   R    R",  ""),
-    "GeneralAssessmentRecords": ("-   R   -   R   R    R",  ""),
-    "DirectorAssessment":       ("-   W   -   R   R    W",  "add edit delete delete_selected"),
-    "DirectorAssessmentItem":   ("-   W   -   R   R    W",  "edit"),
-    "DirectorAssessmentPending": ("-  R   -   R   R    R",  ""),
-    "DirectorAssessmentRecords": ("-  R   -   R   R    R",  ""),
-    "DailyAssessment":          ("-   W   -   R   R    W",  "add edit delete delete_selected"),
-    "DailyAssessmentPending":   ("-   R   -   R   R    R",  ""),
-    "DailyAssessmentRecords":   ("-   R   -   R   R    R",  ""),
-    "ProjectAssessment":        ("-   -   W   -   R    W",  "add edit delete delete_selected"),
-    "ProjectAssessmentItem":    ("-   -   W   -   R    W",  "edit"),
-    "ProjectAssessmentPending": ("-   -   R   -   R    R",  ""),
-    "ProjectAssessmentRecords": ("-   -   R   -   R    R",  ""),
-    "LicenceAssessment":        ("-   W   -   R   R    W",  "add edit delete delete_selected"),
-    "LicenceAssessmentPending": ("-   R   -   R   R    R",  ""),
-    "LicenceAssessmentRecords": ("-   R   -   R   R    R",  ""),
-    "EnterpriseRegistration":   ("-   -   -   R   -    R",  ""),  # 注册审核: decided on its own page
-    "FinalGradeDirector":       ("-   R   R   R   R    R",  ""),
-    "FinalGradeLicence":        ("-   R   R   R   R    R",  ""),
-    "FinalGradeEnterprise":     ("-   R   R   R   R    R",  ""),
-    "FinalGradeProject":        ("-   R   R   R   R    R",  ""),
-    "GradeAdjustment":          ("-   R   R   R   W    W",  "add revoke"),  # revoked, never deleted
+    "District": ("-   R   R   R   R    R", ""),
+    "Enterprise": ("-   R   R   W   W    W", "add edit delete"),
+    "Project": ("-   R   R   W   W    W", "add edit delete"),
+    "Person": ("-   R   R   W   W    W", "add edit delete"),
+    "Attachment": ("-   R   R   R   R    R", ""),
+    "ReviewHistory": ("-   R   R   R   R    R", ""),
+    "AuditLog": ("-   -   -   -   -    R", ""),
+    "GeneralAssessment": ("-   W   -   R   R    W", "add edit delete delete_selected"),
+    "GeneralAssessmentItem": ("-   W   -   R   R    W", "edit"),
+    "GeneralAssessmentPending": ("-   R   -   R   R    R", ""),
+    "GeneralAssessmentRecords": ("-   R   -   R   R    R", ""),
+    "DirectorAssessment": ("-   W   -   R   R    W", "add edit delete delete_selected"),
+    "DirectorAssessmentItem": ("-   W   -   R   R    W", "edit"),
+    "DirectorAssessmentPending": ("-  R   -   R   R    R", ""),
+    "DirectorAssessmentRecords": ("-  R   -   R   R    R", ""),
+    "DailyAssessment": ("-   W   -   R   R    W", "add edit delete delete_selected"),
+    "DailyAssessmentPending": ("-   R   -   R   R    R", ""),
+    "DailyAssessmentRecords": ("-   R   -   R   R    R", ""),
+    "ProjectAssessment": ("-   -   W   -   R    W", "add edit delete delete_selected"),
+    "ProjectAssessmentItem": ("-   -   W   -   R    W", "edit"),
+    "ProjectAssessmentPending": ("-   -   R   -   R    R", ""),
+    "ProjectAssessmentRecords": ("-   -   R   -   R    R", ""),
+    "LicenceAssessment": ("-   W   -   R   R    W", "add edit delete delete_selected"),
+    "LicenceAssessmentPending": ("-   R   -   R   R    R", ""),
+    "LicenceAssessmentRecords": ("-   R   -   R   R    R", ""),
+    "EnterpriseRegistration": ("-   -   -   R   -    R", ""),  # 注册审核: decided on its own page
+    "FinalGradeDirector": ("-   R   R   R   R    R", ""),
+    "FinalGradeLicence": ("-   R   R   R   R    R", ""),
+    "FinalGradeEnterprise": ("-   R   R   R   R    R", ""),
+    "FinalGradeProject": ("-   R   R   R   R    R", ""),
+    "GradeAdjustment": ("-   R   R   R   W    W", "add revoke"),  # revoked, never deleted
 }
 
 # Assessment kinds behind the 办理 page, its POST routes, evidence files and printed forms:
 # the level of the kind's main resource above decides (W fills or reviews, R reads).
-KIND_RESOURCES = {"general": "GeneralAssessment", "director": "DirectorAssessment", "daily": "DailyAssessment",
-                  "project": "ProjectAssessment", "licence": "LicenceAssessment"}
+KIND_RESOURCES = {
+    "general": "GeneralAssessment",
+    "director": "DirectorAssessment",
+    "daily": "DailyAssessment",
+    "project": "ProjectAssessment",
+    "licence": "LicenceAssessment",
+}
 
 # Rules that are not generated per table. Audience levels, columns as above.
 AUDIENCES = {
-    "public":   "R   R   R   R   R    R",   # no record data behind it (or, /verify, only what the printed form says)
-    "personal": "-   R   R   R   R    R",   # about the logged-in user only, or scoped like every list
-    "admin":    "-   -   -   -   -    W",   # accounts and roles
-    "push":     "-   -   -   -   W    W",   # registry push: registry write over every district
-    "approver": "-   -   -   W   -    W",   # self-registrations: approves_registrations (roles.yaml) and the admin
-    "nobody":   "-   -   -   -   -    -",   # registered by Flask-AppBuilder, granted to no role
+    "public": "R   R   R   R   R    R",  # no record data behind it (or, /verify, only what the printed form says)
+    "personal": "-   R   R   R   R    R",  # about the logged-in user only, or scoped like every list
+    "admin": "-   -   -   -   -    W",  # accounts and roles
+    "push": "-   -   -   -   W    W",  # registry push: registry write over every district
+    "approver": "-   -   -   W   -    W",  # self-registrations: approves_registrations (roles.yaml) and the admin
+    "nobody": "-   -   -   -   -    -",  # registered by Flask-AppBuilder, granted to no role
 }
 
 # (endpoint regex, door, who). ``who`` is an audience, ``kind`` (the kind in the URL), or
@@ -103,8 +113,12 @@ ENTRIES: list[tuple[str, str, str]] = [
     (r"^DossierView\.file$", "dossier_file", "kind"),
     (r"^ProjectIntakeView\.open$", "intake", "kind"),
     # public pages: login, language, back link, the verification of printed forms
-    (r"^((AuthDBView|LoginView)\.(login|logout)|LoginView\.captcha_refresh|LocaleView\.index|UtilView\.back|HomeView\.index"
-     r"|RegistrationView\.register)$", "public_get", "public"),  # 企业注册: the form (a logged-in user goes home)
+    (
+        r"^((AuthDBView|LoginView)\.(login|logout)|LoginView\.captcha_refresh|LocaleView\.index|UtilView\.back|HomeView\.index"
+        r"|RegistrationView\.register)$",
+        "public_get",
+        "public",
+    ),  # 企业注册: the form (a logged-in user goes home)
     (r"^VerifyView\.show$", "verify", "public"),
     (r"^SecurityApi\.(login|refresh)$", "token", "public"),
     # every logged-in user: own account, menu, the grade dashboard (scoped); the API documentation

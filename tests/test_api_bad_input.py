@@ -28,8 +28,12 @@ def item_model(app, kind="general"):
 def snapshot(app) -> tuple[int, ...]:
     """Row counts a refused request must leave as they were."""
     with app.app_context():
-        return (db.session.query(Enterprise).count(), db.session.query(Project).count(),
-                db.session.query(general(app)).count(), db.session.query(item_model(app)).count())
+        return (
+            db.session.query(Enterprise).count(),
+            db.session.query(Project).count(),
+            db.session.query(general(app)).count(),
+            db.session.query(item_model(app)).count(),
+        )
 
 
 def messages(answer) -> dict[str, list[str]]:
@@ -43,15 +47,18 @@ def enterprise_user(client):
     return client
 
 
-@pytest.mark.parametrize(("reference", "expected"), [
-    (999_999, "施工企业：编号为 999999 的记录不存在"),
-    ({"id": 999_998, "name": "新企业", "credit_code": "91370200MA3C6XYZ1K"}, "施工企业应为记录编号（正整数）"),
-    ({"名称": False}, "施工企业应为记录编号（正整数）"),
-    (True, "施工企业应为记录编号（正整数）"),
-    ("七", "施工企业应为记录编号（正整数）"),
-    (HUGE, "施工企业应为记录编号（正整数）"),
-    (-3, "施工企业应为记录编号（正整数）"),
-])
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        (999_999, "施工企业：编号为 999999 的记录不存在"),
+        ({"id": 999_998, "name": "新企业", "credit_code": "91370200MA3C6XYZ1K"}, "施工企业应为记录编号（正整数）"),
+        ({"名称": False}, "施工企业应为记录编号（正整数）"),
+        (True, "施工企业应为记录编号（正整数）"),
+        ("七", "施工企业应为记录编号（正整数）"),
+        (HUGE, "施工企业应为记录编号（正整数）"),
+        (-3, "施工企业应为记录编号（正整数）"),
+    ],
+)
 def test_a_reference_names_an_existing_record_or_is_refused(app, enterprise_user, reference, expected):
     before = snapshot(app)
     answer = enterprise_user.post("/api/v1/assessment_general/", json={"enterprise": reference, "period": "2027"})
@@ -62,9 +69,15 @@ def test_a_reference_names_an_existing_record_or_is_refused(app, enterprise_user
 def test_a_nested_object_cannot_create_an_enterprise_through_a_project(app, client):
     login(client, "city_station")
     before = snapshot(app)
-    answer = client.post("/api/v1/project/", json={
-        "name": "某项目", "permit_no": "370200202701010101", "district": 1,
-        "enterprise": {"name": "凭空出现的企业", "credit_code": "91370200MA3C6XYZ1K", "district_id": 1}})
+    answer = client.post(
+        "/api/v1/project/",
+        json={
+            "name": "某项目",
+            "permit_no": "370200202701010101",
+            "district": 1,
+            "enterprise": {"name": "凭空出现的企业", "credit_code": "91370200MA3C6XYZ1K", "district_id": 1},
+        },
+    )
     assert messages(answer) == {"enterprise": ["施工企业应为记录编号（正整数）"]}
     assert snapshot(app) == before
 
@@ -72,27 +85,30 @@ def test_a_nested_object_cannot_create_an_enterprise_through_a_project(app, clie
 def test_wrong_types_are_named_in_chinese(app, enterprise_user):
     before = snapshot(app)
     own = records.enterprise_of(app, USER)
-    answer = enterprise_user.post("/api/v1/assessment_general/", json={
-        "enterprise": own, "period": 2027, "contact_phone": ["13912345678"], "state": "approved"})
-    assert messages(answer) == {"period": ["考核年度应为文字"], "contact_phone": ["联系电话应为文字"],
-                                "state": ["不是可以填写的字段"]}
+    answer = enterprise_user.post(
+        "/api/v1/assessment_general/", json={"enterprise": own, "period": 2027, "contact_phone": ["13912345678"], "state": "approved"}
+    )
+    assert messages(answer) == {"period": ["考核年度应为文字"], "contact_phone": ["联系电话应为文字"], "state": ["不是可以填写的字段"]}
     assert messages(enterprise_user.post("/api/v1/assessment_general/", json=[own])) == {
-        "_schema": ['请求体应为 JSON 对象，如 {"字段": 值}']}
-    assert messages(enterprise_user.post("/api/v1/assessment_general/", json={"period": "2027"})) == {
-        "enterprise": ["请填写施工企业"]}
+        "_schema": ['请求体应为 JSON 对象，如 {"字段": 值}']
+    }
+    assert messages(enterprise_user.post("/api/v1/assessment_general/", json={"period": "2027"})) == {"enterprise": ["请填写施工企业"]}
     assert snapshot(app) == before
 
 
-@pytest.mark.parametrize(("sent", "expected"), [
-    ({"self_score": "NaN"}, "自评分应为有限的数字（不接受 NaN 或无穷大）"),
-    ({"self_score": "-Infinity"}, "自评分应为有限的数字（不接受 NaN 或无穷大）"),
-    ({"self_score": 1e400}, "自评分应为有限的数字（不接受 NaN 或无穷大）"),
-    ({"self_score": "十二"}, "自评分应为数字"),
-    ({"self_score": [12]}, "自评分应为数字"),
-    ({"not_applicable": "也许"}, "不涉及（缺项）应为 true 或 false"),
-    ({"item_code": "safety_investment_x"}, "不是可以填写的字段"),
-    ({"assessed_score": 15}, "不是可以填写的字段"),
-])
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        ({"self_score": "NaN"}, "自评分应为有限的数字（不接受 NaN 或无穷大）"),
+        ({"self_score": "-Infinity"}, "自评分应为有限的数字（不接受 NaN 或无穷大）"),
+        ({"self_score": 1e400}, "自评分应为有限的数字（不接受 NaN 或无穷大）"),
+        ({"self_score": "十二"}, "自评分应为数字"),
+        ({"self_score": [12]}, "自评分应为数字"),
+        ({"not_applicable": "也许"}, "不涉及（缺项）应为 true 或 false"),
+        ({"item_code": "safety_investment_x"}, "不是可以填写的字段"),
+        ({"assessed_score": 15}, "不是可以填写的字段"),
+    ],
+)
 def test_item_scores_of_the_wrong_kind_are_refused_and_stored_nothing(app, enterprise_user, sent, expected):
     own = records.enterprise_of(app, USER)
     rows = item_model(app)

@@ -11,8 +11,7 @@ def test_openapi_lists_every_generated_kind(client):
     login(client, "admin")
     spec = client.get("/api/v1/_openapi").get_json()
     paths = set(spec["paths"])
-    for resource in ("assessment_general", "assessment_director", "assessment_project", "assessment_daily",
-                     "enterprise", "project"):
+    for resource in ("assessment_general", "assessment_director", "assessment_project", "assessment_daily", "enterprise", "project"):
         assert f"/api/v1/{resource}/" in paths
     assert client.get("/swagger/v1").status_code == 200
 

@@ -81,14 +81,12 @@ def test_admin_exports_the_filtered_log(app, client, renamed):
     assert workbook.status_code == 200 and workbook.data[:2] == b"PK"
 
 
-@pytest.mark.parametrize("username", ["city_station", "district_authority_laoshan", "supervisor_laoshan",
-                                      "enterprise_01"])
+@pytest.mark.parametrize("username", ["city_station", "district_authority_laoshan", "supervisor_laoshan", "enterprise_01"])
 def test_nobody_but_the_admin_reaches_the_log(app, client, username):
     with app.app_context():
         row = db.session.query(AuditLog).first().id
     login(client, username)
-    for url in (LIST, f"/auditlogview/show/{row}", "/auditlogview/export/", "/auditlogview/export.xlsx",
-                "/auditlogview/export.pdf"):
+    for url in (LIST, f"/auditlogview/show/{row}", "/auditlogview/export/", "/auditlogview/export.xlsx", "/auditlogview/export.pdf"):
         answer = client.get(url)
         assert answer.status_code in (403, 404), url
         assert "→" not in answer.get_data(as_text=True), url

@@ -28,8 +28,7 @@ def stored(app, pk: int, code: str = KIND) -> tuple:
     """Everything a refused form must leave unchanged."""
     with app.app_context():
         record = db.session.get(records.kind_model(app, code), pk)
-        rows = sorted((r.item_code, r.self_score, r.not_applicable, r.assessed_score, r.opinion, r.review_status)
-                      for r in record.items)
+        rows = sorted((r.item_code, r.self_score, r.not_applicable, r.assessed_score, r.opinion, r.review_status) for r in record.items)
         history = db.session.query(ReviewHistory).filter_by(record_kind=code, record_id=pk).count()
         return record.state, record.lock_version, rows, history
 
@@ -38,8 +37,7 @@ def stored(app, pk: int, code: str = KIND) -> tuple:
 def draft(app, client):
     """A laoshan enterprise user (reviewed by its district authority) logged in, with a fresh draft."""
     with app.app_context():
-        company = (db.session.query(Enterprise).join(District).filter(District.code == "laoshan")
-                   .order_by(Enterprise.id).first())
+        company = db.session.query(Enterprise).join(District).filter(District.code == "laoshan").order_by(Enterprise.id).first()
         enterprise_id = company.id
         username = db.session.query(AppUser).filter_by(enterprise_id=company.id).first().username
     login(client, username)
@@ -48,17 +46,20 @@ def draft(app, client):
     return answer.get_json()["id"]
 
 
-@pytest.mark.parametrize(("typed", "says"), [
-    ("NaN", "的自评分应为数字，填写的是“NaN”"),
-    ("sNaN", "的自评分应为数字，填写的是“sNaN”"),
-    ("Infinity", "的自评分应为数字，填写的是“Infinity”"),
-    ("-inf", "的自评分应为数字，填写的是“-inf”"),
-    ("1e999999999", "的自评分应在 0 到"),
-    ("-0.5", "的自评分应在 0 到"),
-    ("3.25", "的自评分最多保留 1 位小数"),
-    ("１２分", "的自评分应为数字"),
-    ("9" * 500, "的自评分应在 0 到"),
-])
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("NaN", "的自评分应为数字，填写的是“NaN”"),
+        ("sNaN", "的自评分应为数字，填写的是“sNaN”"),
+        ("Infinity", "的自评分应为数字，填写的是“Infinity”"),
+        ("-inf", "的自评分应为数字，填写的是“-inf”"),
+        ("1e999999999", "的自评分应在 0 到"),
+        ("-0.5", "的自评分应在 0 到"),
+        ("3.25", "的自评分最多保留 1 位小数"),
+        ("１２分", "的自评分应为数字"),
+        ("9" * 500, "的自评分应在 0 到"),
+    ],
+)
 def test_a_self_score_that_is_not_a_plain_number_in_range_is_refused(app, client, draft, typed, says):
     first = kind_of(app).items[0]
     before = stored(app, draft)
@@ -69,8 +70,7 @@ def test_a_self_score_that_is_not_a_plain_number_in_range_is_refused(app, client
     assert len(page) < 200_000  # the message quotes the value briefly, never writes it out in full
     assert stored(app, draft) == before
     token = csrf_token(client, page_url(KIND, draft))
-    live = client.post(f"{page_url(KIND, draft)}/preview", data={f"score_{first.code}": typed},
-                       headers={"X-CSRFToken": token})
+    live = client.post(f"{page_url(KIND, draft)}/preview", data={f"score_{first.code}": typed}, headers={"X-CSRFToken": token})
     assert live.status_code == 422 and first.name in live.get_json()["message"]
 
 
@@ -83,8 +83,7 @@ def test_item_codes_of_another_kind_are_refused_not_dropped(app, client, draft):
     assert f"考核项目“{director_item}、no_such_item”不属于{kind_of(app).short_name}，未保存" in page
     assert stored(app, draft) == before  # the valid score in the same form was not saved either
     token = csrf_token(client, page_url(KIND, draft))
-    live = client.post(f"{page_url(KIND, draft)}/preview", data={"result_scaffolding_x": "80"},
-                       headers={"X-CSRFToken": token})
+    live = client.post(f"{page_url(KIND, draft)}/preview", data={"result_scaffolding_x": "80"}, headers={"X-CSRFToken": token})
     assert live.status_code == 422 and "不属于" in live.get_json()["message"]
 
 
@@ -103,20 +102,30 @@ def submitted(app, client, draft):
     return draft
 
 
-@pytest.mark.parametrize(("decision", "assessed", "says"), [
-    ("maybe", "", "的审核结论应为“通过”或“不通过”"),
-    ("reject", "NaN", "的核定分应为数字，填写的是“NaN”"),
-    ("reject", "Infinity", "的核定分应为数字，填写的是“Infinity”"),
-    ("reject", "1e999999999", "不通过时须填写核定分（0 到"),
-    ("reject", "-1", "不通过时须填写核定分（0 到"),
-    ("reject", "2.25", "的核定分最多保留 1 位小数"),
-    ("reject", "二", "的核定分应为数字，填写的是“二”"),
-])
+@pytest.mark.parametrize(
+    ("decision", "assessed", "says"),
+    [
+        ("maybe", "", "的审核结论应为“通过”或“不通过”"),
+        ("reject", "NaN", "的核定分应为数字，填写的是“NaN”"),
+        ("reject", "Infinity", "的核定分应为数字，填写的是“Infinity”"),
+        ("reject", "1e999999999", "不通过时须填写核定分（0 到"),
+        ("reject", "-1", "不通过时须填写核定分（0 到"),
+        ("reject", "2.25", "的核定分最多保留 1 位小数"),
+        ("reject", "二", "的核定分应为数字，填写的是“二”"),
+    ],
+)
 def test_a_bad_review_decision_or_assessed_score_is_refused(app, client, submitted, decision, assessed, says):
     first = kind_of(app).items[0]
     before = stored(app, submitted)
-    page = text(post(client, KIND, submitted, "review", {
-        f"decision_{first.code}": decision, f"assessed_{first.code}": assessed, f"opinion_{first.code}": "资料不全"}))
+    page = text(
+        post(
+            client,
+            KIND,
+            submitted,
+            "review",
+            {f"decision_{first.code}": decision, f"assessed_{first.code}": assessed, f"opinion_{first.code}": "资料不全"},
+        )
+    )
     assert f"“{first.name}”{says}" in page
     assert "未保存" in page
     assert stored(app, submitted) == before
@@ -125,8 +134,7 @@ def test_a_bad_review_decision_or_assessed_score_is_refused(app, client, submitt
 def test_review_fields_for_unknown_items_are_refused(app, client, submitted):
     first = kind_of(app).items[0]
     before = stored(app, submitted)
-    page = text(post(client, KIND, submitted, "review", {f"decision_{first.code}": "pass",
-                                                         "decision_no_such_item": "pass"}))
+    page = text(post(client, KIND, submitted, "review", {f"decision_{first.code}": "pass", "decision_no_such_item": "pass"}))
     assert "考核项目“no_such_item”不属于" in page
     assert stored(app, submitted) == before
     assert "已保存 1 项审核结果" in text(post(client, KIND, submitted, "review", {f"decision_{first.code}": "pass"}))

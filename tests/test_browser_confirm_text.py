@@ -51,18 +51,39 @@ def _seed_names(app) -> tuple[int, int, str]:
     with app.app_context():
         user = db.session.query(AppUser).filter_by(username="enterprise_01").one()
         draft = db.session.query(licence).filter_by(enterprise_id=user.enterprise_id, state="draft").first()
-        other = db.session.query(general).filter(general.enterprise_id == user.enterprise_id,
-                                                 general.state.in_(("draft", "returned"))).first()
+        other = (
+            db.session.query(general).filter(general.enterprise_id == user.enterprise_id, general.state.in_(("draft", "returned"))).first()
+        )
         lists = pack.personnel_lists
-        db.session.add(Person(enterprise_id=user.enterprise_id, list_code=lists[0].code, name=PERSON,
-                              certificate_valid_until=datetime.date(2030, 1, 1)))
+        db.session.add(
+            Person(
+                enterprise_id=user.enterprise_id, list_code=lists[0].code, name=PERSON, certificate_valid_until=datetime.date(2030, 1, 1)
+            )
+        )
         material = pack.kinds["licence"].materials[0]
-        db.session.add(EnterpriseMaterial(enterprise_id=user.enterprise_id, period=draft.period,
-                                          material_code=material.code, file_name=FILE, content_hash="a" * 64,
-                                          size=10, media_type="application/pdf"))
-        db.session.add(Attachment(enterprise_id=user.enterprise_id, record_kind="general", record_id=other.id,
-                                  item_code=pack.kinds["general"].items[0].code, file_name=EVIDENCE,
-                                  content_hash="b" * 64, size=10, media_type="application/pdf"))
+        db.session.add(
+            EnterpriseMaterial(
+                enterprise_id=user.enterprise_id,
+                period=draft.period,
+                material_code=material.code,
+                file_name=FILE,
+                content_hash="a" * 64,
+                size=10,
+                media_type="application/pdf",
+            )
+        )
+        db.session.add(
+            Attachment(
+                enterprise_id=user.enterprise_id,
+                record_kind="general",
+                record_id=other.id,
+                item_code=pack.kinds["general"].items[0].code,
+                file_name=EVIDENCE,
+                content_hash="b" * 64,
+                size=10,
+                media_type="application/pdf",
+            )
+        )
         db.session.commit()
         return draft.id, other.id, lists[0].name
 

@@ -19,8 +19,13 @@ __all__ = ["server"]  # the fixture is used by name
 
 def test_project_assessment_journey_in_chromium(app, server, tmp_path):
     with app.app_context():
-        project = (db.session.query(Project).join(District, Project.district_id == District.id)
-                   .filter(District.code == "shinan").order_by(Project.id).first())
+        project = (
+            db.session.query(Project)
+            .join(District, Project.district_id == District.id)
+            .filter(District.code == "shinan")
+            .order_by(Project.id)
+            .first()
+        )
         project_id, project_name = project.id, project.name
     kind = app.extensions["criteria_pack"].kinds["project"]
     signed = next(e for e in kind.record_evidence if e.required)

@@ -60,8 +60,7 @@ def test_two_saves_of_one_file_at_once_the_second_is_refused(app_for_pack, pack_
     answers = {}
 
     def save(name: str) -> None:
-        answer = clients[name].post(EDIT, data={**forms[name], "content": wanted[name], "note": f"{name}的修改"},
-                                    follow_redirects=True)
+        answer = clients[name].post(EDIT, data={**forms[name], "content": wanted[name], "note": f"{name}的修改"}, follow_redirects=True)
         answers[name] = visible_text(answer.get_data(as_text=True))
 
     threads = [threading.Thread(target=save, args=(name,), name=name) for name in wanted]
@@ -71,8 +70,7 @@ def test_two_saves_of_one_file_at_once_the_second_is_refused(app_for_pack, pack_
         thread.join()
 
     assert "已保存 general.yaml" in answers["first"], answers["first"][-600:]
-    assert "general.yaml 在您打开后已被修改" in answers["second"] and "本次内容未保存" in answers["second"], \
-        answers["second"][-600:]
+    assert "general.yaml 在您打开后已被修改" in answers["second"] and "本次内容未保存" in answers["second"], answers["second"][-600:]
     assert (pack_copy / "general.yaml").read_text(encoding="utf-8") == wanted["first"]
     assert versions(app) == [*before, before[-1] + 1]
 
@@ -102,8 +100,7 @@ def test_a_version_number_taken_meanwhile_refuses_the_save_and_changes_nothing(a
 
     event.listen(Session, "before_flush", other_machine)
     try:
-        answer = client.post(EDIT, data={**form, "content": text.replace("联系人", "联络人"), "note": "同时保存"},
-                             follow_redirects=True)
+        answer = client.post(EDIT, data={**form, "content": text.replace("联系人", "联络人"), "note": "同时保存"}, follow_redirects=True)
     finally:
         event.remove(Session, "before_flush", other_machine)
     shown = visible_text(answer.get_data(as_text=True))

@@ -46,9 +46,11 @@ def test_two_decisions_at_once_the_second_is_refused_and_changes_nothing(app, ba
     answers: dict[str, str] = {}
 
     def decide(name: str) -> None:
-        answer = clients[name].post(f"/registration/{found.id}/{actions[name]}",
-                                    data={"csrf_token": tokens[name], "confirm": "1", **DECISIONS[actions[name]]},
-                                    follow_redirects=True)
+        answer = clients[name].post(
+            f"/registration/{found.id}/{actions[name]}",
+            data={"csrf_token": tokens[name], "confirm": "1", **DECISIONS[actions[name]]},
+            follow_redirects=True,
+        )
         answers[name] = visible_text(answer.get_data(as_text=True))
 
     held = race(app, {name: (lambda name=name: decide(name)) for name in names})

@@ -26,8 +26,14 @@ def submitted_record(app):
     """A submitted demo record and the reviewer of its district."""
     model = records.kind_model(app, KIND)
     with app.app_context():
-        record, district = (db.session.query(model, District).join(Enterprise, model.enterprise_id == Enterprise.id)
-                            .join(District).filter(model.state == "submitted").order_by(model.id).first())
+        record, district = (
+            db.session.query(model, District)
+            .join(Enterprise, model.enterprise_id == Enterprise.id)
+            .join(District)
+            .filter(model.state == "submitted")
+            .order_by(model.id)
+            .first()
+        )
         reviewer = "city_station" if district.city_reviewed else f"district_authority_{district.code}"
         assert db.session.query(AppUser).filter_by(username=reviewer).count() == 1
         return record.id, reviewer, record.lock_version
@@ -57,8 +63,12 @@ def test_two_reviewers_saving_at_once_one_wins_and_the_other_is_told(app, backen
     items = app.extensions["criteria_pack"].kinds[KIND].items
     first = items[0]
     everything_passes = {f"decision_{i.code}": "pass" for i in items}
-    first_rejected = {**everything_passes, f"decision_{first.code}": "reject", f"assessed_{first.code}": "1",
-                      f"opinion_{first.code}": "现场资料与自评不符"}
+    first_rejected = {
+        **everything_passes,
+        f"decision_{first.code}": "reject",
+        f"assessed_{first.code}": "1",
+        f"opinion_{first.code}": "现场资料与自评不符",
+    }
     clients = {"reviewer-a": app.test_client(), "reviewer-b": app.test_client()}
     for client in clients.values():
         login(client, reviewer)
@@ -91,9 +101,13 @@ def test_two_reviewers_saving_at_once_one_wins_and_the_other_is_told(app, backen
         else:
             assert rows[first.code].opinion == "现场资料与自评不符" and float(rows[first.code].assessed_score) == 1
             assert all(rows[i.code].review_status == "accepted" for i in items[1:])
-        decisions = db.session.query(ReviewHistory).filter(
-            ReviewHistory.record_kind == KIND, ReviewHistory.record_id == pk,
-            ReviewHistory.action.in_(("item_pass", "item_reject"))).all()
+        decisions = (
+            db.session.query(ReviewHistory)
+            .filter(
+                ReviewHistory.record_kind == KIND, ReviewHistory.record_id == pk, ReviewHistory.action.in_(("item_pass", "item_reject"))
+            )
+            .all()
+        )
         # the loser's history rows were rolled back with its save: one decision per item, the winner's
         assert len(decisions) == len(items)
         assert sum(1 for d in decisions if d.action == "item_reject") == (1 if winner == "reviewer-b" else 0)

@@ -46,9 +46,7 @@ def test_duplicate_item_codes(tmp_path):
     pack = copy_pack(tmp_path)
     edit(pack, "general.yaml", "code: safety_investment", "code: safety_rules_system")
     line = line_of(pack, "general.yaml", "  - code: safety_rules_system\n".strip()) + 5
-    assert problems(pack) == [
-        f"{pack}/general.yaml: items[1].code: duplicate code 'safety_rules_system' (also items[0]) (line {line})"
-    ]
+    assert problems(pack) == [f"{pack}/general.yaml: items[1].code: duplicate code 'safety_rules_system' (also items[0]) (line {line})"]
 
 
 def test_weights_must_add_up_to_the_declared_total(tmp_path):
@@ -79,19 +77,19 @@ def test_grade_bands_with_a_gap(tmp_path):
     pack = copy_pack(tmp_path)
     edit(pack, "grading.yaml", "min: 70, max: 85}", "min: 75, max: 85}")
     line = line_of(pack, "grading.yaml", "min: 75, max: 85}")
-    assert problems(pack) == [
-        f"{pack}/grading.yaml: scales[0].bands[1]: gap between 70 and 75: no band covers it (line {line})"
-    ]
+    assert problems(pack) == [f"{pack}/grading.yaml: scales[0].bands[1]: gap between 70 and 75: no band covers it (line {line})"]
 
 
 def test_grade_bands_that_overlap(tmp_path):
     pack = copy_pack(tmp_path)
-    edit(pack, "grading.yaml", "{code: pass,      label: 合格,   colour: yellow, min: 70, max: 80}",
-         "{code: pass,      label: 合格,   colour: yellow, min: 70, max: 82}")
+    edit(
+        pack,
+        "grading.yaml",
+        "{code: pass,      label: 合格,   colour: yellow, min: 70, max: 80}",
+        "{code: pass,      label: 合格,   colour: yellow, min: 70, max: 82}",
+    )
     line = line_of(pack, "grading.yaml", "{code: excellent, label: 优良")
-    assert problems(pack) == [
-        f"{pack}/grading.yaml: scales[2].bands[0]: overlaps the band below between 80 and 82 (line {line})"
-    ]
+    assert problems(pack) == [f"{pack}/grading.yaml: scales[2].bands[0]: overlaps the band below between 80 and 82 (line {line})"]
 
 
 def test_unknown_key(tmp_path):
@@ -129,7 +127,7 @@ def test_listed_file_missing(tmp_path):
 
 def test_duplicate_yaml_key(tmp_path):
     pack = copy_pack(tmp_path)
-    edit(pack, "roles.yaml", "version: \"2026.1\"\n", "version: \"2026.1\"\nversion: \"2026.2\"\n")
+    edit(pack, "roles.yaml", 'version: "2026.1"\n', 'version: "2026.1"\nversion: "2026.2"\n')
     assert problems(pack) == [f"{pack}/roles.yaml: version: duplicate key (line 2)"]
 
 
@@ -194,6 +192,7 @@ def test_record_evidence_codes_are_unique_and_keys_known(tmp_path):
 
 # -- the licence assessment's parts: materials, personnel lists, ratings, rectification, registration --
 
+
 def one_problem(pack: Path, file: str, path: str, message: str, snippet: str) -> None:
     """Exactly one problem, naming the file, the path, the message and the line of ``snippet``."""
     line = line_of(pack, file, snippet)
@@ -214,8 +213,13 @@ def test_rating_band_not_on_the_scale(tmp_path):
 def test_rectification_band_must_be_a_rating_choice(tmp_path):
     pack = copy_pack(tmp_path)
     edit(pack, "licence.yaml", "  bands: [basic_pass, fail]", "  bands: [basic_pass, excellent]")
-    one_problem(pack, "licence.yaml", "rectification.bands[1]",
-                "band 'excellent' is not one the reviewer may choose (scoring.bands)", "bands: [basic_pass, excellent]")
+    one_problem(
+        pack,
+        "licence.yaml",
+        "rectification.bands[1]",
+        "band 'excellent' is not one the reviewer may choose (scoring.bands)",
+        "bands: [basic_pass, excellent]",
+    )
 
 
 def test_rectification_state_must_exist(tmp_path):
@@ -243,27 +247,39 @@ def test_duplicate_material_and_personnel_list_codes(tmp_path):
     edit(pack, "licence.yaml", "{code: safety_officer,", "{code: principal,")
     line_material = line_of(pack, "licence.yaml", "{code: business_licence,      ")
     found = problems(pack)
-    assert found[0] == (f"{pack}/licence.yaml: materials[1].code: duplicate code 'business_licence' (also materials[0]) "
-                        f"(line {line_material + 1})")
+    assert found[0] == (
+        f"{pack}/licence.yaml: materials[1].code: duplicate code 'business_licence' (also materials[0]) (line {line_material + 1})"
+    )
     assert found[1].startswith(f"{pack}/licence.yaml: personnel[3].code: duplicate code 'principal' (also personnel[0])")
     assert len(found) == 2
 
 
 def test_personnel_list_needs_its_certificate_and_a_sane_count(tmp_path):
     pack = copy_pack(tmp_path)
-    edit(pack, "licence.yaml", "certificate: 安全生产考核合格证书（A证）, position_label: 职务, min_count: 1}",
-         "position_label: 职务, min_count: -1}")
+    edit(
+        pack,
+        "licence.yaml",
+        "certificate: 安全生产考核合格证书（A证）, position_label: 职务, min_count: 1}",
+        "position_label: 职务, min_count: -1}",
+    )
     found = problems(pack)
     line = line_of(pack, "licence.yaml", "name: 企业主要负责人,       position_label: 职务, min_count: -1}")
-    assert found == [f"{pack}/licence.yaml: personnel[0].certificate: is required (line {line})",
-                     f"{pack}/licence.yaml: personnel[0].min_count: must be at least 0 (line {line})"]
+    assert found == [
+        f"{pack}/licence.yaml: personnel[0].certificate: is required (line {line})",
+        f"{pack}/licence.yaml: personnel[0].min_count: must be at least 0 (line {line})",
+    ]
 
 
 def test_a_rated_kind_has_no_items_and_rates_in_a_transition(tmp_path):
     pack = copy_pack(tmp_path)
     edit(pack, "licence.yaml", "opinion_required: true, self_review: false, rates: true}", "opinion_required: true, self_review: false}")
-    one_problem(pack, "licence.yaml", "workflow.transitions", "no transition rates the record (rates: true), but scoring.method is rating",
-                "  transitions:")
+    one_problem(
+        pack,
+        "licence.yaml",
+        "workflow.transitions",
+        "no transition rates the record (rates: true), but scoring.method is rating",
+        "  transitions:",
+    )
     pack = copy_pack(tmp_path / "again")
     edit(pack, "general.yaml", "to: submitted, roles: [enterprise],", "to: submitted, roles: [enterprise], rates: true,")
     found = problems(pack)
@@ -272,10 +288,19 @@ def test_a_rated_kind_has_no_items_and_rates_in_a_transition(tmp_path):
 
 def test_opening_a_round_needs_a_rectification_block(tmp_path):
     pack = copy_pack(tmp_path)
-    edit(pack, "general.yaml", "opinion_required: true, self_review: false}",
-         "opinion_required: true, self_review: false, opens_rectification: true}")
-    one_problem(pack, "general.yaml", "workflow.transitions[1].opens_rectification", "the kind declares no rectification block",
-                "opens_rectification: true}")
+    edit(
+        pack,
+        "general.yaml",
+        "opinion_required: true, self_review: false}",
+        "opinion_required: true, self_review: false, opens_rectification: true}",
+    )
+    one_problem(
+        pack,
+        "general.yaml",
+        "workflow.transitions[1].opens_rectification",
+        "the kind declares no rectification block",
+        "opens_rectification: true}",
+    )
 
 
 def test_dossier_from_must_name_a_kind_with_materials(tmp_path):
@@ -305,22 +330,36 @@ def test_self_registration_role_and_approvers(tmp_path):
     found = problems(pack)
     supervisor = line_of(pack, "roles.yaml", "{code: supervisor,")
     assert found == [
-        f"{pack}/roles.yaml: roles[3].self_registration: only a role with scope enterprise can be self-registered "
-        f"(line {supervisor})",
+        f"{pack}/roles.yaml: roles[3].self_registration: only a role with scope enterprise can be self-registered (line {supervisor})",
         f"{pack}/roles.yaml: roles[4].self_registration: only one role may be given to self-registered accounts "
-        f"(also roles[3]) (line {supervisor + 1})"]
+        f"(also roles[3]) (line {supervisor + 1})",
+    ]
     pack = copy_pack(tmp_path / "again")
-    edit(pack, "roles.yaml", "registry: read, self_registration: true}",
-         "registry: read, self_registration: true, approves_registrations: true}")
-    one_problem(pack, "roles.yaml", "roles[4].approves_registrations", "only a role with scope district or all approves registrations",
-                "self_registration: true, approves_registrations: true}")
+    edit(
+        pack,
+        "roles.yaml",
+        "registry: read, self_registration: true}",
+        "registry: read, self_registration: true, approves_registrations: true}",
+    )
+    one_problem(
+        pack,
+        "roles.yaml",
+        "roles[4].approves_registrations",
+        "only a role with scope district or all approves registrations",
+        "self_registration: true, approves_registrations: true}",
+    )
 
 
 def test_a_rated_kind_is_no_score_source_of_a_final_grade(tmp_path):
     pack = copy_pack(tmp_path)
     edit(pack, "grading.yaml", "source: {kind: general}", "source: {kind: licence}")
-    one_problem(pack, "grading.yaml", "final_grades[1].source.kind", "kind 'licence' is rated by the reviewer and has no score to grade",
-                "source: {kind: licence}")
+    one_problem(
+        pack,
+        "grading.yaml",
+        "final_grades[1].source.kind",
+        "kind 'licence' is rated by the reviewer and has no score to grade",
+        "source: {kind: licence}",
+    )
 
 
 def test_the_jinan_pack_is_valid():
@@ -342,8 +381,7 @@ def test_the_deadline_and_the_position_column_are_stated_by_the_pack(tmp_path):
     found = problems(pack)
     block = (pack / "licence.yaml").read_text(encoding="utf-8").splitlines().index("rectification:") + 1
     assert found == [
-        f"{pack}/licence.yaml: personnel[0].position_label: is required "
-        f"(line {line_of(pack, 'licence.yaml', '{code: principal,')})",
+        f"{pack}/licence.yaml: personnel[0].position_label: is required (line {line_of(pack, 'licence.yaml', '{code: principal,')})",
         f"{pack}/licence.yaml: rectification.working_days: is required (line {block})",
     ]
 
@@ -352,8 +390,10 @@ def test_a_stored_version_from_before_the_position_column_was_required_still_loa
     from criteria import load_snapshot
 
     running = load_pack(DEFAULT_PACK)
-    old = {**running.files, "licence.yaml": running.files["licence.yaml"].replace(
-        ", position_label: 职务, min_count: 1}", ", min_count: 1}")}
+    old = {
+        **running.files,
+        "licence.yaml": running.files["licence.yaml"].replace(", position_label: 职务, min_count: 1}", ", min_count: 1}"),
+    }
     assert old["licence.yaml"] != running.files["licence.yaml"]
     with pytest.raises(CriteriaError):
         load_snapshot(old, "qingdao", "qingdao（第1版）", running.path)

@@ -36,9 +36,11 @@ def test_broken_pack_lists_problems_and_fails(runner, tmp_path):
 
 
 def test_score_reads_json_and_prints_total_grade_and_item_points(runner):
-    payload = ('{"items": {"safety_management": 85, "civilized_construction": 88, "scaffolding": [82, 78], '
-               '"foundation_pit": 90, "formwork_support": 75, "work_at_height": 80, "temporary_electricity": 86, '
-               '"hoist_and_elevator": [84], "tower_crane_and_lifting": [90, 70], "construction_machinery": 92}}')
+    payload = (
+        '{"items": {"safety_management": 85, "civilized_construction": 88, "scaffolding": [82, 78], '
+        '"foundation_pit": 90, "formwork_support": 75, "work_at_height": 80, "temporary_electricity": 86, '
+        '"hoist_and_elevator": [84], "tower_crane_and_lifting": [90, 70], "construction_machinery": 92}}'
+    )
     result = runner.invoke(args=["criteria", "score", "project"], input=payload)
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
@@ -48,8 +50,7 @@ def test_score_reads_json_and_prints_total_grade_and_item_points(runner):
 
 
 def test_score_refuses_bad_input_naming_the_item(runner):
-    result = runner.invoke(args=["criteria", "score", "director"],
-                           input='{"items": {"rules_and_plans": 16}}')
+    result = runner.invoke(args=["criteria", "score", "director"], input='{"items": {"rules_and_plans": 16}}')
     assert result.exit_code == 2
     assert "组织拟订安全生产规章制度、操作规程和应急救援预案（rules_and_plans）：得分应在 0 到 15 之间，收到 16" in result.output
     assert runner.invoke(args=["criteria", "score", "director"], input="{not json").exit_code == 2

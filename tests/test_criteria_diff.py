@@ -41,11 +41,16 @@ def test_identical_states_differ_in_nothing(original, tmp_path):
 
 
 def test_items_added_removed_renamed_and_rescored(original, tmp_path):
-    new = revised(tmp_path, {"general.yaml": [
-        ("    name: 安全生产投入\n    max: 15\n", "    name: 安全生产投入\n    max: 10\n"),
-        ("    name: 安全生产管理机构设置\n", "    name: 安全生产管理机构\n"),
-        ("items:\n", "items:\n  - {code: informatization, name: 安全生产信息化管理, max: 5, standard: 建立台账}\n"),
-    ]})
+    new = revised(
+        tmp_path,
+        {
+            "general.yaml": [
+                ("    name: 安全生产投入\n    max: 15\n", "    name: 安全生产投入\n    max: 10\n"),
+                ("    name: 安全生产管理机构设置\n", "    name: 安全生产管理机构\n"),
+                ("items:\n", "items:\n  - {code: informatization, name: 安全生产信息化管理, max: 5, standard: 建立台账}\n"),
+            ]
+        },
+    )
     found = sentences(diff_packs(original, new), "企业一般安全生产条件动态考核（general.yaml）")
     assert "新增考核项目“安全生产信息化管理”（informatization），满分 5" in found
     assert "考核项目“安全生产投入”满分：15 → 10" in found
@@ -55,25 +60,42 @@ def test_items_added_removed_renamed_and_rescored(original, tmp_path):
 
 
 def test_weights_of_weighted_categories_are_called_weights(original, tmp_path):
-    new = revised(tmp_path, {"project.yaml": [("    name: 安全管理\n    max: 10\n", "    name: 安全管理\n    max: 15\n"),
-                                              ("    name: 文明施工\n    max: 15\n", "    name: 文明施工\n    max: 10\n")]})
+    new = revised(
+        tmp_path,
+        {
+            "project.yaml": [
+                ("    name: 安全管理\n    max: 10\n", "    name: 安全管理\n    max: 15\n"),
+                ("    name: 文明施工\n    max: 15\n", "    name: 文明施工\n    max: 10\n"),
+            ]
+        },
+    )
     found = sentences(diff_packs(original, new))
     assert "考核项目“安全管理”权重：10 → 15" in found and "考核项目“文明施工”权重：15 → 10" in found
 
 
 def test_grade_bands_final_grade_weights_and_workflow(original, tmp_path):
-    new = revised(tmp_path, {
-        "grading.yaml": [("label: 基本合格, colour: yellow, min: 70, max: 85}", "label: 基本达标, colour: yellow, min: 70, max: 85}"),
-                         ("{code: excellent, label: 优良,   colour: green,  min: 80, max: 100}",
-                          "{code: excellent, label: 优良,   colour: green,  min: 85, max: 100}"),
-                         ("{code: pass,      label: 合格,   colour: yellow, min: 70, max: 80}",
-                          "{code: pass,      label: 合格,   colour: yellow, min: 70, max: 85}"),
-                         ("{final_grade: licence,  weight: 0.40}", "{final_grade: licence,  weight: 0.50}"),
-                         ("{final_grade: project,  weight: 0.40, aggregate: mean}",
-                          "{final_grade: project,  weight: 0.30, aggregate: mean}")],
-        "general.yaml": [("label: 退回修改", "label: 退回整改"),
-                         ("to: approved,  roles: [district_authority, city_station]", "to: approved,  roles: [city_station]")],
-    })
+    new = revised(
+        tmp_path,
+        {
+            "grading.yaml": [
+                ("label: 基本合格, colour: yellow, min: 70, max: 85}", "label: 基本达标, colour: yellow, min: 70, max: 85}"),
+                (
+                    "{code: excellent, label: 优良,   colour: green,  min: 80, max: 100}",
+                    "{code: excellent, label: 优良,   colour: green,  min: 85, max: 100}",
+                ),
+                (
+                    "{code: pass,      label: 合格,   colour: yellow, min: 70, max: 80}",
+                    "{code: pass,      label: 合格,   colour: yellow, min: 70, max: 85}",
+                ),
+                ("{final_grade: licence,  weight: 0.40}", "{final_grade: licence,  weight: 0.50}"),
+                ("{final_grade: project,  weight: 0.40, aggregate: mean}", "{final_grade: project,  weight: 0.30, aggregate: mean}"),
+            ],
+            "general.yaml": [
+                ("label: 退回修改", "label: 退回整改"),
+                ("to: approved,  roles: [district_authority, city_station]", "to: approved,  roles: [city_station]"),
+            ],
+        },
+    )
     result = diff_packs(original, new)
     grades = sentences(result, "等次")
     assert "“安全生产许可证等次”等次（basic_pass）更名：“基本合格” → “基本达标”" in grades
@@ -91,12 +113,19 @@ def test_grade_bands_final_grade_weights_and_workflow(original, tmp_path):
 
 
 def test_header_fields_roles_and_districts_are_structural(original, tmp_path):
-    new = revised(tmp_path, {
-        "general.yaml": [("    label: 联系人\n", "    label: 联系人姓名\n")],
-        "roles.yaml": [("label: 监督员", "label: 安全监督员")],
-        "districts.yaml": [('{code: laoshan,   name: 崂山区, division_code: "370212", city_reviewed: false}',
-                            '{code: laoshan,   name: 崂山区, division_code: "370212", city_reviewed: true}')],
-    })
+    new = revised(
+        tmp_path,
+        {
+            "general.yaml": [("    label: 联系人\n", "    label: 联系人姓名\n")],
+            "roles.yaml": [("label: 监督员", "label: 安全监督员")],
+            "districts.yaml": [
+                (
+                    '{code: laoshan,   name: 崂山区, division_code: "370212", city_reviewed: false}',
+                    '{code: laoshan,   name: 崂山区, division_code: "370212", city_reviewed: true}',
+                )
+            ],
+        },
+    )
     result = diff_packs(original, new)
     assert "表头字段（contact_person）更名：“联系人” → “联系人姓名”" in sentences(result)
     assert "角色（supervisor）更名：“监督员” → “安全监督员”" in sentences(result, "角色")
@@ -105,9 +134,16 @@ def test_header_fields_roles_and_districts_are_structural(original, tmp_path):
 
 
 def test_rules_only_revisions_fit_the_running_platform(original, tmp_path):
-    new = revised(tmp_path, {"general.yaml": [("    name: 安全生产投入\n    max: 15\n", "    name: 安全生产投入\n    max: 10\n"),
-                                              ("    max: 5\n", "    max: 10\n")],
-                             "grading.yaml": [("label: 基本合格, colour: yellow", "label: 基本达标, colour: yellow")]})
+    new = revised(
+        tmp_path,
+        {
+            "general.yaml": [
+                ("    name: 安全生产投入\n    max: 15\n", "    name: 安全生产投入\n    max: 10\n"),
+                ("    max: 5\n", "    max: 10\n"),
+            ],
+            "grading.yaml": [("label: 基本合格, colour: yellow", "label: 基本达标, colour: yellow")],
+        },
+    )
     result = diff_packs(original, new)
     assert result.fits and fits(original, new) and not any(c.structural for c in result.changes)
 
@@ -118,8 +154,9 @@ def test_a_kind_added_or_removed(original, tmp_path):
     toy = (folder / "director.yaml").read_text(encoding="utf-8").replace("code: director", "code: director_copy", 1)
     (folder / "director_copy.yaml").write_text(toy, encoding="utf-8")
     manifest = folder / "pack.yaml"
-    manifest.write_text(re.sub(r"(?m)^(kinds: \[.*)\]$", r"\1, director_copy.yaml]", manifest.read_text(encoding="utf-8")),
-                        encoding="utf-8")
+    manifest.write_text(
+        re.sub(r"(?m)^(kinds: \[.*)\]$", r"\1, director_copy.yaml]", manifest.read_text(encoding="utf-8")), encoding="utf-8"
+    )
     new = load_pack(folder)
     result = diff_packs(original, new)
     assert any(c.text.startswith("新增考核类别") and "director_copy" in c.text and c.structural for c in result.changes)

@@ -22,17 +22,20 @@ def pack_state(app, pack_dir: Path) -> tuple:
     the schema of the assessment tables."""
     files = {path.name: path.read_bytes() for path in sorted(pack_dir.iterdir())}
     with app.app_context():
-        versions = db.session.execute(select(CriteriaVersion.id, CriteriaVersion.content_hash)
-                                      .order_by(CriteriaVersion.id)).all()
-        columns = {name: [c["name"] for c in inspect(db.engine).get_columns(name)]
-                   for name in inspect(db.engine).get_table_names() if name.startswith("assessment_")}
+        versions = db.session.execute(select(CriteriaVersion.id, CriteriaVersion.content_hash).order_by(CriteriaVersion.id)).all()
+        columns = {
+            name: [c["name"] for c in inspect(db.engine).get_columns(name)]
+            for name in inspect(db.engine).get_table_names()
+            if name.startswith("assessment_")
+        }
     return files, versions, columns
 
 
 def editor_rules(app) -> list:
-    return sorted((rule for rule in app.url_map.iter_rules()
-                   if rule.rule.startswith("/criteria-admin") and rule.endpoint != "criteria_admin.static"),
-                  key=lambda rule: rule.rule)
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/criteria-admin") and rule.endpoint != "criteria_admin.static"),
+        key=lambda rule: rule.rule,
+    )
 
 
 def url_of(rule, version_id: int) -> str:
@@ -47,8 +50,7 @@ def latest_version(app) -> int:
 
 def edit_form(client, url: str = EDIT) -> dict[str, str]:
     page = client.get(url).get_data(as_text=True)
-    return {"csrf_token": TOKEN.search(page).group(1),
-            "base": re.search(r'name="base" type="hidden" value="([0-9a-f]+)"', page).group(1)}
+    return {"csrf_token": TOKEN.search(page).group(1), "base": re.search(r'name="base" type="hidden" value="([0-9a-f]+)"', page).group(1)}
 
 
 @pytest.mark.parametrize("username", [None, *OTHER_ROLES])
@@ -70,8 +72,20 @@ def test_nobody_but_the_admin_reads_or_writes_through_any_editor_url(app_for_pac
         url = url_of(rule, version)
         calls = [("GET", None)] if "GET" in rule.methods else []
         if "POST" in rule.methods:  # a write that would succeed for the admin
-            calls.append(("POST", {"csrf_token": token, "content": good, "note": "越权修改", "confirm": "y",
-                                   "force": "y", "path": "general.yaml", "name": "x.yaml"}))
+            calls.append(
+                (
+                    "POST",
+                    {
+                        "csrf_token": token,
+                        "content": good,
+                        "note": "越权修改",
+                        "confirm": "y",
+                        "force": "y",
+                        "path": "general.yaml",
+                        "name": "x.yaml",
+                    },
+                )
+            )
         for method, data in calls:
             answer = client.open(url, method=method, data=data)
             location = answer.headers.get("Location", "")
@@ -137,8 +151,9 @@ def test_a_valid_save_replaces_the_file_and_records_a_version(app_for_pack, pack
     text = (pack_copy / "general.yaml").read_text(encoding="utf-8")
     revised = text.replace("label: 联系人", "label: 联络人", 1)
     before = latest_version(app)
-    answer = client.post(EDIT, data={**edit_form(client), "content": revised.replace("\n", "\r\n"),
-                                     "note": "表头改称联络人"}, follow_redirects=True)
+    answer = client.post(
+        EDIT, data={**edit_form(client), "content": revised.replace("\n", "\r\n"), "note": "表头改称联络人"}, follow_redirects=True
+    )
     assert "已保存 general.yaml" in visible_text(answer.get_data(as_text=True))
     assert (pack_copy / "general.yaml").read_bytes() == revised.encode("utf-8")  # CRLF became LF
     assert not [p for p in pack_copy.iterdir() if p.name.startswith(".")]  # no temporary file left
@@ -198,8 +213,7 @@ def test_an_earlier_version_is_restored_as_a_new_version(app_for_pack, pack_copy
     login(client, "admin")
     first = latest_version(app)
     original = (pack_copy / "general.yaml").read_text(encoding="utf-8")
-    client.post(EDIT, data={**edit_form(client), "content": original.replace("label: 联系人", "label: 联络人", 1),
-                            "note": "试改"})
+    client.post(EDIT, data={**edit_form(client), "content": original.replace("label: 联系人", "label: 联络人", 1), "note": "试改"})
     url = f"/criteria-admin/versions/{first}"
     token = csrf_token(client, url)
     unconfirmed = client.post(f"{url}/restore", data={"csrf_token": token}, follow_redirects=True)
@@ -230,8 +244,15 @@ def test_editor_screens_are_chinese(app_for_pack):
     login(client, "admin")
     patterns = _english_words()
     version = latest_version(app_for_pack)
-    pages = ["/criteria-admin/", "/criteria-admin/files/", EDIT, "/criteria-admin/versions/",
-             f"/criteria-admin/versions/{version}", "/criteria-admin/versions/diff", "/criteria-admin/schema/"]
+    pages = [
+        "/criteria-admin/",
+        "/criteria-admin/files/",
+        EDIT,
+        "/criteria-admin/versions/",
+        f"/criteria-admin/versions/{version}",
+        "/criteria-admin/versions/diff",
+        "/criteria-admin/schema/",
+    ]
     leaks = {}
     for url in pages:
         html = client.get(url).get_data(as_text=True)

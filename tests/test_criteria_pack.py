@@ -51,8 +51,18 @@ def test_jgj59_weights_and_subtables(pack):
 
 
 def test_districts_and_city_reviewed(pack):
-    assert [d.name for d in pack.districts] == ["市南区", "市北区", "李沧区", "崂山区", "黄岛区", "城阳区", "即墨区",
-                                                "胶州市", "平度市", "莱西市"]
+    assert [d.name for d in pack.districts] == [
+        "市南区",
+        "市北区",
+        "李沧区",
+        "崂山区",
+        "黄岛区",
+        "城阳区",
+        "即墨区",
+        "胶州市",
+        "平度市",
+        "莱西市",
+    ]
     assert {d.name for d in pack.districts if d.city_reviewed} == {"市南区", "市北区", "李沧区"}
 
 

@@ -34,8 +34,14 @@ def eighty_percent(item) -> Decimal:
 def stored(app, pk: int) -> tuple:
     with app.app_context():
         record = db.session.get(app.extensions["kind_models"][KIND].assessment, pk)
-        return (record.total, record.grade, record.result, record.criteria_version, record.criteria_version_id,
-                sorted((row.item_code, row.self_score, row.assessed_score) for row in record.items))
+        return (
+            record.total,
+            record.grade,
+            record.result,
+            record.criteria_version,
+            record.criteria_version_id,
+            sorted((row.item_code, row.self_score, row.assessed_score) for row in record.items),
+        )
 
 
 def page_text(client, pk: int) -> str:
@@ -54,8 +60,7 @@ def laoshan(app) -> tuple[int, str]:
     from models import AppUser
 
     with app.app_context():
-        company = (db.session.query(Enterprise).join(District).filter(District.code == "laoshan")
-                   .order_by(Enterprise.id).first())
+        company = db.session.query(Enterprise).join(District).filter(District.code == "laoshan").order_by(Enterprise.id).first()
         return company.id, db.session.query(AppUser).filter_by(enterprise_id=company.id).first().username
 
 
@@ -69,8 +74,12 @@ def seen_by(app, pks: list[int]) -> dict[int, tuple[str, str]]:
 def revise_general(text: str) -> str:
     """安全生产投入 15 → 10, and a new item of 5 (the total stays 100)."""
     changed = text.replace("    name: 安全生产投入\n    max: 15\n", "    name: 安全生产投入\n    max: 10\n", 1)
-    changed = changed.replace("items:\n", f"items:\n  - code: safety_informatization\n    name: {NEW_ITEM}\n    max: 5\n"
-                                          "    standard: \"建立安全生产信息化管理台账，按月更新。\"\n", 1)
+    changed = changed.replace(
+        "items:\n",
+        f"items:\n  - code: safety_informatization\n    name: {NEW_ITEM}\n    max: 5\n"
+        '    standard: "建立安全生产信息化管理台账，按月更新。"\n',
+        1,
+    )
     assert changed.count("max: 10\n") > text.count("max: 10\n") and NEW_ITEM in changed
     return changed
 
@@ -80,8 +89,7 @@ def save_in_editor(client, name: str, content: str, note: str):
     page = client.get(url).get_data(as_text=True)
     token = csrf_token(client, url)
     base = re.search(r'name="base" type="hidden" value="([0-9a-f]+)"', page).group(1)
-    return client.post(url, data={"csrf_token": token, "content": content, "note": note, "base": base},
-                       follow_redirects=True)
+    return client.post(url, data={"csrf_token": token, "content": content, "note": note, "base": base}, follow_redirects=True)
 
 
 def test_a_revision_leaves_approved_assessments_as_they_were(app_for_pack, pack_copy):
@@ -92,8 +100,9 @@ def test_a_revision_leaves_approved_assessments_as_they_were(app_for_pack, pack_
     # version 1: two approved assessments (80 % of every item: total 80, the band between 70 and 85)
     with app.app_context():
         first_version = db.session.query(CriteriaVersion).order_by(CriteriaVersion.number.desc()).first().number
-    old = [file_and_approve(app, client, KIND, enterprise_id, filler, "district_authority_laoshan", eighty_percent, HEADER)
-           for _ in range(2)]
+    old = [
+        file_and_approve(app, client, KIND, enterprise_id, filler, "district_authority_laoshan", eighty_percent, HEADER) for _ in range(2)
+    ]
     before = {pk: stored(app, pk) for pk in old}
     assert all(values[0] == Decimal("80.00") and values[1] == OLD_LABEL for values in before.values())
     shown_before = seen_by(app, old)
@@ -131,8 +140,14 @@ def test_a_revision_leaves_approved_assessments_as_they_were(app_for_pack, pack_
     assert seen_by(app, old) == shown_before
 
     # and after a restart on the revised pack
-    again = create_app({**{k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "CRITERIA_PACK", "EVIDENCE_DIR")},
-                        "TESTING": True, "LOGIN_CAPTCHA": False, "FAB_UPDATE_PERMS": False})
+    again = create_app(
+        {
+            **{k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "CRITERIA_PACK", "EVIDENCE_DIR")},
+            "TESTING": True,
+            "LOGIN_CAPTCHA": False,
+            "FAB_UPDATE_PERMS": False,
+        }
+    )
     try:
         assert {pk: stored(again, pk) for pk in old} == before
         assert seen_by(again, old) == shown_before

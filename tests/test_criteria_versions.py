@@ -14,9 +14,12 @@ from tests.conftest import dispose, make_app
 
 def versions(app) -> list[tuple[int, str, str]]:
     with app.app_context():
-        return [tuple(row) for row in db.session.execute(
-            select(CriteriaVersion.number, CriteriaVersion.source, CriteriaVersion.content_hash)
-            .order_by(CriteriaVersion.number))]
+        return [
+            tuple(row)
+            for row in db.session.execute(
+                select(CriteriaVersion.number, CriteriaVersion.source, CriteriaVersion.content_hash).order_by(CriteriaVersion.number)
+            )
+        ]
 
 
 def test_upgrading_records_version_1_and_files_every_assessment_under_it(app):
@@ -52,8 +55,12 @@ def test_rules_revisions_are_used_at_once_structural_ones_after_a_restart(app, t
     running = app.extensions["criteria_pack"]
     files = dict(running.files)
     rules = {**files, "general.yaml": files["general.yaml"].replace("name: 安全生产投入", "name: 安全生产费用投入", 1)}
-    structure = {**rules, "general.yaml": rules["general.yaml"].replace(
-        "header_fields:\n", "header_fields:\n  - {code: officer, label: 安全负责人, type: string}\n", 1)}
+    structure = {
+        **rules,
+        "general.yaml": rules["general.yaml"].replace(
+            "header_fields:\n", "header_fields:\n  - {code: officer, label: 安全负责人, type: string}\n", 1
+        ),
+    }
     with app.app_context():
         rules_pack = load_snapshot(rules, "qingdao", "qingdao", running.path)
         rules_version = add_version(db.session, rules_pack, "editor", "改名")
@@ -93,8 +100,7 @@ def test_overrides_are_validated_without_touching_the_folder(pack_copy):
 
 def test_pack_files_stay_inside_the_pack_folder(pack_copy):
     manifest = pack_copy / "pack.yaml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace("roles: roles.yaml", "roles: ../../etc/passwd"),
-                        encoding="utf-8")
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("roles: roles.yaml", "roles: ../../etc/passwd"), encoding="utf-8")
     with pytest.raises(CriteriaError, match=r"pack.yaml: roles: '../../etc/passwd' is not a file name of the pack folder"):
         load_pack(pack_copy)
 
@@ -103,8 +109,12 @@ def test_a_recorded_version_is_audited_without_its_file_texts(app):
     from models import AuditLog
 
     with app.app_context():
-        version = add_version(db.session, load_snapshot(app.extensions["criteria_pack"].files, "qingdao", "qingdao",
-                                                        app.extensions["criteria_pack"].path), "cli", "审计")
+        version = add_version(
+            db.session,
+            load_snapshot(app.extensions["criteria_pack"].files, "qingdao", "qingdao", app.extensions["criteria_pack"].path),
+            "cli",
+            "审计",
+        )
         db.session.commit()
         row = db.session.query(AuditLog).filter_by(table_name="criteria_version", record_id=str(version.id)).one()
         assert row.action == "insert" and row.detail["note"] == {"to": "审计"} and "files" not in row.detail

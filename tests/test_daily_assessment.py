@@ -33,15 +33,16 @@ def test_declare_return_resubmit_pass(app, client):
     assert "以下内容未填写或未上传" in text(refused) and "考核事项" in text(refused)
     bad = client.put(f"/api/v1/assessment_daily/{draft}", json={"entry": "no_such_entry"})
     assert bad.status_code == 422 and "考核事项" in bad.get_json()["message"]["entry"][0]
-    ok = client.put(f"/api/v1/assessment_daily/{draft}", json={
-        "entry": "award_national", "occurred_on": "2026-05-20", "quantity": 1, "document_no": "建安〔2026〕12号"})
+    ok = client.put(
+        f"/api/v1/assessment_daily/{draft}",
+        json={"entry": "award_national", "occurred_on": "2026-05-20", "quantity": 1, "document_no": "建安〔2026〕12号"},
+    )
     assert ok.status_code == 200, ok.get_json()
     missing_document = post(client, KIND, draft, "transition", {"code": "submit", "opinion": "申报国家级工地"})
     assert "处罚决定书、通报或获奖文件" in text(missing_document)
     assert "已上传" in text(upload(client, KIND, draft, "record:document"))
     assert "已提交" in text(post(client, KIND, draft, "transition", {"code": "submit", "opinion": "申报国家级工地"}))
-    assert "您的角色不能" in text(post(client, KIND, draft, "transition", {"code": "approve", "opinion": ""},
-                                      version=version(app, draft)))
+    assert "您的角色不能" in text(post(client, KIND, draft, "transition", {"code": "approve", "opinion": ""}, version=version(app, draft)))
     client.get("/logout/")
 
     login(client, "district_authority_shinan")
@@ -62,7 +63,8 @@ def test_declare_return_resubmit_pass(app, client):
     model = records.kind_model(app, KIND)
     assert records.count(app, model, id=draft, state="approved") == 1
     with app.app_context():
-        composite = db.session.query(FinalGradeRecord).filter_by(enterprise_id=enterprise_id, grade_code="enterprise",
-                                                                 period="2026").one_or_none()
+        composite = (
+            db.session.query(FinalGradeRecord).filter_by(enterprise_id=enterprise_id, grade_code="enterprise", period="2026").one_or_none()
+        )
         if composite is not None:  # the award is among the reasons of the enterprise grade
             assert any("日常考核" in line for line in composite.reasons)

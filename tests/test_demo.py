@@ -34,8 +34,7 @@ def test_demo_people_are_seeded_on_29_february_too(app):
 
     leap_day = datetime.date(2028, 2, 29)
     with app.app_context():
-        company = Enterprise(name="闰日演示企业", credit_code="91370212MA3LEAP001",
-                             district=db.session.query(District).first())
+        company = Enterprise(name="闰日演示企业", credit_code="91370212MA3LEAP001", district=db.session.query(District).first())
         db.session.add(company)
         db.session.flush()
         pack = app.extensions["criteria_pack"]

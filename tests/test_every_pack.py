@@ -30,8 +30,7 @@ def test_there_is_more_than_one_pack():
 def _cli(url: str, folder, *args: str) -> subprocess.CompletedProcess:
     """``flask --app app ...`` in a fresh process, as an admin runs it (nothing else is loaded)."""
     env = {**os.environ, "DATABASE_URL": url, "CRITERIA_PACK": str(folder), "FLASK_APP": "app"}
-    return subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
 @pytest.mark.parametrize("folder", PACKS, ids=lambda folder: folder.name)
@@ -56,8 +55,10 @@ def test_the_platform_starts_on_every_pack(backend, folder):
             with app.app_context():
                 version = db.session.query(CriteriaVersion).filter_by(pack_code=pack.code).one()
                 assert version.content_hash == pack.content_hash
-                records = {code: db.session.query(models.assessment.id).order_by(models.assessment.id).first()
-                           for code, models in app.extensions["kind_models"].items()}
+                records = {
+                    code: db.session.query(models.assessment.id).order_by(models.assessment.id).first()
+                    for code, models in app.extensions["kind_models"].items()
+                }
             client = app.test_client()
             page = visible_text(client.get("/login/").get_data(as_text=True))
             assert "用户名" in page and "企业注册" in page

@@ -12,20 +12,39 @@ from tests.test_scoring_examples import E1, E7_PERCENT, general_points
 
 PACK = load_pack()
 DIRECTOR = dict(zip([i.code for i in PACK.kinds["director"].items], [14, 9, 12, 8, 17, 14, 13], strict=True))
-E2 = {"safety_management": 90, "civilized_construction": 80, "scaffolding": [76], "foundation_pit": None,
-      "formwork_support": 72, "work_at_height": 70, "temporary_electricity": 78, "hoist_and_elevator": None,
-      "tower_crane_and_lifting": [74], "construction_machinery": 80}
-E3 = {"safety_management": 95, "civilized_construction": 90, "scaffolding": [88], "foundation_pit": 92,
-      "formwork_support": 90, "work_at_height": 94, "temporary_electricity": 0, "hoist_and_elevator": [90, 96],
-      "tower_crane_and_lifting": [96], "construction_machinery": 90}
-DAILY = [DailyEntry("award_national", 1, "p1"), DailyEntry("award_provincial", 1, "p2"),
-         DailyEntry("site_criticism", 1, "p1")]
+E2 = {
+    "safety_management": 90,
+    "civilized_construction": 80,
+    "scaffolding": [76],
+    "foundation_pit": None,
+    "formwork_support": 72,
+    "work_at_height": 70,
+    "temporary_electricity": 78,
+    "hoist_and_elevator": None,
+    "tower_crane_and_lifting": [74],
+    "construction_machinery": 80,
+}
+E3 = {
+    "safety_management": 95,
+    "civilized_construction": 90,
+    "scaffolding": [88],
+    "foundation_pit": 92,
+    "formwork_support": 90,
+    "work_at_height": 94,
+    "temporary_electricity": 0,
+    "hoist_and_elevator": [90, 96],
+    "tower_crane_and_lifting": [96],
+    "construction_machinery": 90,
+}
+DAILY = [DailyEntry("award_national", 1, "p1"), DailyEntry("award_provincial", 1, "p2"), DailyEntry("site_criticism", 1, "p1")]
 
 
 def enterprise(projects: dict[str, dict], daily: list[DailyEntry] = DAILY, director_vetoes=()) -> EnterpriseInput:
     return EnterpriseInput(
-        results={"general": score_kind(PACK, "general", {"items": general_points(E7_PERCENT)}),
-                 "director": score_kind(PACK, "director", {"items": DIRECTOR, "vetoes": list(director_vetoes)})},
+        results={
+            "general": score_kind(PACK, "general", {"items": general_points(E7_PERCENT)}),
+            "director": score_kind(PACK, "director", {"items": DIRECTOR, "vetoes": list(director_vetoes)}),
+        },
         projects=[ProjectInput(key, [score_kind(PACK, "project", {"items": items})]) for key, items in projects.items()],
         daily=daily,
     )

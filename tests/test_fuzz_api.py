@@ -30,8 +30,7 @@ DERANDOMIZE = "FUZZ_EXAMPLES" not in os.environ
 
 
 def jwt_headers(app: Flask, username: str) -> dict[str, str]:
-    answer = app.test_client().post("/api/v1/security/login", json={
-        "username": username, "password": DEMO_PASSWORD, "provider": "db"})
+    answer = app.test_client().post("/api/v1/security/login", json={"username": username, "password": DEMO_PASSWORD, "provider": "db"})
     assert answer.status_code == 200, answer.get_json()
     return {"Authorization": f"Bearer {answer.get_json()['access_token']}"}
 
@@ -48,13 +47,19 @@ def fuzz_operation(operation: Any, headers: dict[str, str]) -> tuple[int, list[s
         response = case.call(headers=headers)
         if response.status_code >= 500:
             sent = "" if isinstance(case.body, NotSet) else repr(case.body)[:300]
-            failures.append(f"{operation.label} {case.path_parameters or ''} {case.query or ''} {sent}"
-                            f" -> {response.status_code} {response.text[:200]}")
+            failures.append(
+                f"{operation.label} {case.path_parameters or ''} {case.query or ''} {sent} -> {response.status_code} {response.text[:200]}"
+            )
 
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-        run = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=DERANDOMIZE,
-                       phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))(
-            given(case=operation.as_strategy(mode))(call))
+        run = settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=DERANDOMIZE,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )(given(case=operation.as_strategy(mode))(call))
         try:
             run()
         except Unsatisfiable:  # nothing in this operation can be made invalid (no parameters, no body)

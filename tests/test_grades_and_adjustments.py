@@ -11,22 +11,41 @@ from tests.support import csrf_token, login, visible_text
 
 def grade(app, enterprise_id, code, project_id=None):
     with app.app_context():
-        row = db.session.query(FinalGradeRecord).filter_by(enterprise_id=enterprise_id, grade_code=code,
-                                                           project_id=project_id, period="2026").one()
+        row = (
+            db.session.query(FinalGradeRecord)
+            .filter_by(enterprise_id=enterprise_id, grade_code=code, project_id=project_id, period="2026")
+            .one()
+        )
         return row.label, row.computed_label, row.score
 
 
 def graded_enterprise(app):
     with app.app_context():
-        return db.session.query(FinalGradeRecord).filter_by(grade_code="enterprise", period="2026").order_by(
-            FinalGradeRecord.enterprise_id).first().enterprise_id
+        return (
+            db.session.query(FinalGradeRecord)
+            .filter_by(grade_code="enterprise", period="2026")
+            .order_by(FinalGradeRecord.enterprise_id)
+            .first()
+            .enterprise_id
+        )
 
 
 def add_adjustment(client, enterprise_id, direction, reason, final="enterprise"):
     token = csrf_token(client, "/gradeadjustmentview/add")
-    return client.post("/gradeadjustmentview/add", data={
-        "csrf_token": token, "enterprise": str(enterprise_id), "project": "__None", "period": "2026",
-        "final_grade": final, "direction": direction, "reason_code": reason, "note": "测试"}, follow_redirects=True)
+    return client.post(
+        "/gradeadjustmentview/add",
+        data={
+            "csrf_token": token,
+            "enterprise": str(enterprise_id),
+            "project": "__None",
+            "period": "2026",
+            "final_grade": final,
+            "direction": direction,
+            "reason_code": reason,
+            "note": "测试",
+        },
+        follow_redirects=True,
+    )
 
 
 def test_demo_approvals_produce_stored_grades_with_reasons(app, client):
@@ -60,8 +79,9 @@ def test_promotion_once_per_period_direct_fail_and_revocation(app, client):
     with app.app_context():
         fail_id = db.session.query(GradeAdjustment).filter_by(enterprise_id=enterprise_id, direction="direct_fail").one().id
     token = csrf_token(client, "/gradeadjustmentview/list/")
-    client.post("/gradeadjustmentview/action_post", data={"csrf_token": token, "action": "revoke", "rowid": str(fail_id)},
-                follow_redirects=True)
+    client.post(
+        "/gradeadjustmentview/action_post", data={"csrf_token": token, "action": "revoke", "rowid": str(fail_id)}, follow_redirects=True
+    )
     assert grade(app, enterprise_id, "enterprise")[0] == promoted
     with app.app_context():
         revoked = db.session.get(GradeAdjustment, fail_id)

@@ -21,8 +21,7 @@ def _recompute_from_nothing(app) -> list[str]:
     with app.app_context():
         db.session.execute(delete(FinalGradeRecord))
         db.session.commit()
-        return recompute(db.session, app.extensions["criteria_pack"], app.extensions["kind_models"],
-                         demo_data.PERIOD)
+        return recompute(db.session, app.extensions["criteria_pack"], app.extensions["kind_models"], demo_data.PERIOD)
 
 
 def test_parallel_recompute_stores_the_same_grades(app, monkeypatch):

@@ -27,8 +27,10 @@ from workflow.deadlines import add_working_days
 
 def steps(app, pk):
     with app.app_context():
-        return [(h.action, h.to_state) for h in db.session.query(ReviewHistory).filter_by(
-            record_kind=KIND, record_id=pk).order_by(ReviewHistory.id)]
+        return [
+            (h.action, h.to_state)
+            for h in db.session.query(ReviewHistory).filter_by(record_kind=KIND, record_id=pk).order_by(ReviewHistory.id)
+        ]
 
 
 def shown(client, pk):
@@ -86,8 +88,7 @@ def test_submission_rating_rectification_and_pass(app, client):
     assert SLOT not in html(client, pk)
     assert "请选择评定结果：合格、基本合格、不合格" in text(post(client, KIND, pk, "transition", {"code": "rate", "opinion": "x"}))
     assert "请选择评定结果" in text(post(client, KIND, pk, "transition", {"code": "rate", "opinion": "x", "rating": "a"}))
-    rated = text(post(client, KIND, pk, "transition", {"code": "rate", "rating": "basic_pass",
-                                                      "opinion": "应急演练记录不全，请补充"}))
+    rated = text(post(client, KIND, pk, "transition", {"code": "rate", "rating": "basic_pass", "opinion": "应急演练记录不全，请补充"}))
     assert "已评定，状态：整改中" in rated
     record = state_of(app, pk)
     due = add_working_days(datetime.date.today(), 15)
@@ -111,14 +112,12 @@ def test_submission_rating_rectification_and_pass(app, client):
     login(client, "district_authority_laoshan")
     page = shown(client, pk)
     assert "整改报告.pdf" in page
-    assert "已评定，状态：已评定" in text(post(client, KIND, pk, "transition", {"code": "rate", "rating": "pass",
-                                                                             "opinion": "整改到位"}))
+    assert "已评定，状态：已评定" in text(post(client, KIND, pk, "transition", {"code": "rate", "rating": "pass", "opinion": "整改到位"}))
     record = state_of(app, pk)
     assert (record.state, record.rating, record.grade) == ("rated", "pass", "合格")
     assert steps(app, pk) == [("submit", "submitted"), ("rate", "rectifying"), ("submit", "submitted"), ("rate", "rated")]
     with app.app_context():
-        notes = [h.opinion for h in db.session.query(ReviewHistory).filter_by(record_kind=KIND, record_id=pk)
-                 .order_by(ReviewHistory.id)]
+        notes = [h.opinion for h in db.session.query(ReviewHistory).filter_by(record_kind=KIND, record_id=pk).order_by(ReviewHistory.id)]
     assert notes[1].startswith(f"评定结果：基本合格；整改期限：{due.isoformat()}（15 个工作日）") and "应急演练" in notes[1]
     assert notes[3] == "评定结果：合格。整改到位"
 
@@ -136,13 +135,17 @@ def test_a_submitted_record_cannot_be_edited_or_deleted_through_any_door(app, cl
     edit = client.get(f"/licenceassessmentview/edit/{pk}", follow_redirects=True)
     assert "不能修改或删除" in visible_text(edit.get_data(as_text=True))
     token = csrf_token(client, "/licenceassessmentview/list/")
-    posted = client.post(f"/licenceassessmentview/edit/{pk}", data={"csrf_token": token, "period": "2027",
-                                                                   "contact_person": "改了"}, follow_redirects=True)
+    posted = client.post(
+        f"/licenceassessmentview/edit/{pk}", data={"csrf_token": token, "period": "2027", "contact_person": "改了"}, follow_redirects=True
+    )
     assert "不能修改或删除" in visible_text(posted.get_data(as_text=True))
     deleted = client.post(f"/licenceassessmentview/delete/{pk}", data={"csrf_token": token}, follow_redirects=True)
     assert "不能修改或删除" in visible_text(deleted.get_data(as_text=True))
-    bulk = client.post("/licenceassessmentview/action_post", data={"csrf_token": token, "action": "delete_selected",
-                                                                    "rowid": str(pk)}, follow_redirects=True)
+    bulk = client.post(
+        "/licenceassessmentview/action_post",
+        data={"csrf_token": token, "action": "delete_selected", "rowid": str(pk)},
+        follow_redirects=True,
+    )
     assert "未删除任何记录" in visible_text(bulk.get_data(as_text=True))
     assert "不能上传该材料" in text(upload_material(client, KIND, pk, "business_licence"))
     assert "不能修改人员名单" in text(add_person(client, KIND, pk, "principal", "吴新人", 7))
@@ -172,8 +175,11 @@ def test_the_list_deletes_drafts_and_returned_records_after_confirmation(app, cl
     assert "删除所选" in listed and "只有草稿和已退回的记录可以删除" in listed  # the confirmation
     assert f'value="{draft}" type="checkbox"' in listed and f'value="{returned}" type="checkbox"' in listed
     token = csrf_token(client, "/licenceassessmentview/list/")
-    answer = client.post("/licenceassessmentview/action_post", data={
-        "csrf_token": token, "action": "delete_selected", "rowid": [str(draft), str(returned)]}, follow_redirects=True)
+    answer = client.post(
+        "/licenceassessmentview/action_post",
+        data={"csrf_token": token, "action": "delete_selected", "rowid": [str(draft), str(returned)]},
+        follow_redirects=True,
+    )
     assert "已删除 2 条记录" in visible_text(answer.get_data(as_text=True))
     model = records.kind_model(app, KIND)
     assert records.count(app, model, id=draft) == 0 and records.count(app, model, id=returned) == 0
@@ -261,9 +267,11 @@ def renamed(pack_copy):
     """licence.yaml with other step codes and another name for its 整改材料 entry."""
     path = pack_copy / "licence.yaml"
     content = path.read_text(encoding="utf-8")
-    for old, new in (("{code: submit,   label: 提交,", "{code: hand_in,  label: 提交,"),
-                     ("{code: return,   label: 退回修改,", "{code: send_back, label: 退回修改,"),
-                     ("{code: rectification, name: 整改材料,", "{code: rectification, name: 整改报告及佐证材料,")):
+    for old, new in (
+        ("{code: submit,   label: 提交,", "{code: hand_in,  label: 提交,"),
+        ("{code: return,   label: 退回修改,", "{code: send_back, label: 退回修改,"),
+        ("{code: rectification, name: 整改材料,", "{code: rectification, name: 整改报告及佐证材料,"),
+    ):
         assert old in content
         content = content.replace(old, new)
     path.write_text(content, encoding="utf-8")
@@ -299,11 +307,20 @@ def test_a_wrong_person_entry_keeps_what_was_typed_and_the_chosen_scan(app, clie
     enterprise_id, username = enterprise_in(app, "laoshan")
     login(client, username)
     pk = new_draft(client, enterprise_id, "2036")
-    answer = add_person(client, KIND, pk, "principal", "孙负责", 3, certificate_valid_until="2029-13-01",
-                        certificate_no="鲁建安A（2024）000003", id_number="370212198001010010")
+    answer = add_person(
+        client,
+        KIND,
+        pk,
+        "principal",
+        "孙负责",
+        3,
+        certificate_valid_until="2029-13-01",
+        certificate_no="鲁建安A（2024）000003",
+        id_number="370212198001010010",
+    )
     assert answer.status_code == 422
     page = answer.get_data(as_text=True)
-    form = re.search(r'<form[^>]*class="person-form".*?</form>', page[page.index('id="list-principal"'):], re.S).group(0)
+    form = re.search(r'<form[^>]*class="person-form".*?</form>', page[page.index('id="list-principal"') :], re.S).group(0)
     assert 'value="孙负责"' in form and 'value="鲁建安A（2024）000003"' in form and 'value="370212198001010010"' in form
     assert re.search(r'id="person-error-id_number">身份证号校验位错误', form)
     assert re.search(r'id="person-error-certificate_valid_until">证书有效期应为日期', form)

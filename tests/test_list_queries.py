@@ -21,19 +21,19 @@ SMALL_CITY = demo_city.Scale(enterprises=130, local=100, projects=150, project_a
 @pytest.fixture
 def busy_app(app):
     with app.app_context():
-        demo_city.generate(db.session, active_version(), app.extensions["kind_models"], SMALL_CITY,
-                           demo_data.SEED, click.echo)
+        demo_city.generate(db.session, active_version(), app.extensions["kind_models"], SMALL_CITY, demo_data.SEED, click.echo)
     return app
 
 
 def _list_views(app) -> list[tuple[str, str]]:
-    return sorted((type(view).__name__, view.route_base + "/list/") for view in app.appbuilder.baseviews
-                  if isinstance(view, ScopedModelView))
+    return sorted(
+        (type(view).__name__, view.route_base + "/list/") for view in app.appbuilder.baseviews if isinstance(view, ScopedModelView)
+    )
 
 
 def _rows(html: str) -> int:
     """Rows of the list table (after its heading row); the search form's table comes before it."""
-    table = html[html.find("<thead"):] if "<thead" in html else ""
+    table = html[html.find("<thead") :] if "<thead" in html else ""
     return max(0, len(re.findall(r"<tr\b", table)) - 1)
 
 
@@ -61,8 +61,7 @@ def test_no_list_page_runs_a_query_per_row(busy_app):
 
 
 def _list_apis(app) -> list[tuple[str, str]]:
-    return sorted((type(api).__name__, f"/api/v1/{api.resource_name}/") for api in app.appbuilder.baseviews
-                  if isinstance(api, ScopedApi))
+    return sorted((type(api).__name__, f"/api/v1/{api.resource_name}/") for api in app.appbuilder.baseviews if isinstance(api, ScopedApi))
 
 
 def test_no_rest_list_runs_a_query_per_row(busy_app):

@@ -41,15 +41,17 @@ def test_only_rest_list_runs_only_the_rest_list_user_without_pauses() -> None:
     assert command[-1] == "RestListUser" and "EnterpriseUser" not in command
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--users", "0"], "--users 必须是正整数"),
-    (["--seconds", "abc"], "--seconds 必须是正整数"),
-    (["--think", "2,1"], "--think 应为“最短,最长”秒数"),
-    (["--spawn-rate", "-1"], "--spawn-rate 必须是大于 0 的数"),
-    (["--only", "everything"], "--only"),
-])
-def test_bad_options_stop_with_a_message_naming_the_option(argv: list[str], message: str,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--users", "0"], "--users 必须是正整数"),
+        (["--seconds", "abc"], "--seconds 必须是正整数"),
+        (["--think", "2,1"], "--think 应为“最短,最长”秒数"),
+        (["--spawn-rate", "-1"], "--spawn-rate 必须是大于 0 的数"),
+        (["--only", "everything"], "--only"),
+    ],
+)
+def test_bad_options_stop_with_a_message_naming_the_option(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stopped:
         parse(argv)
     assert stopped.value.code == 2
@@ -75,15 +77,24 @@ def test_journeys_file_imports_and_defines_every_user_class() -> None:
 
 
 def _entry(name: str, method: str, times: dict[int, int], failures: int = 0, start: float = 1000.0) -> dict:
-    return {"name": name, "method": method, "num_requests": sum(times.values()), "num_failures": failures,
-            "response_times": {str(ms): count for ms, count in times.items()}, "start_time": start,
-            "last_request_timestamp": 1010.0}
+    return {
+        "name": name,
+        "method": method,
+        "num_requests": sum(times.values()),
+        "num_failures": failures,
+        "response_times": {str(ms): count for ms, count in times.items()},
+        "start_time": start,
+        "last_request_timestamp": 1010.0,
+    }
 
 
 def _results(errors: list[dict] | None = None) -> dict:
     return {
-        "entries": [_entry("login", "POST", {200: 10}, start=1005.0), _entry("login", "GET", {20: 10}, start=1005.0),
-                    _entry("rest-list", "GET", {30: 90, 50: 9, 900: 1}, failures=sum(e["occurrences"] for e in errors or []))],
+        "entries": [
+            _entry("login", "POST", {200: 10}, start=1005.0),
+            _entry("login", "GET", {20: 10}, start=1005.0),
+            _entry("rest-list", "GET", {30: 90, 50: 9, 900: 1}, failures=sum(e["occurrences"] for e in errors or [])),
+        ],
         "errors": errors or [],
         "exceptions": [],
     }
@@ -107,8 +118,10 @@ def test_errors_are_shown_and_make_the_exit_code_non_zero(tmp_path: Path, capsys
     options = parse(["--dir", str(tmp_path)])
     clean, failing = tmp_path / "clean.json", tmp_path / "failing.json"
     clean.write_text(json.dumps(_results()), encoding="utf-8")
-    failing.write_text(json.dumps(_results([{"method": "GET", "name": "rest-list", "occurrences": 3,
-                                             "error": "rest-list：HTTP 500 内部错误"}])), encoding="utf-8")
+    failing.write_text(
+        json.dumps(_results([{"method": "GET", "name": "rest-list", "occurrences": 3, "error": "rest-list：HTTP 500 内部错误"}])),
+        encoding="utf-8",
+    )
     assert finish(options, clean) == 0
     out = capsys.readouterr().out
     assert "错误示例" not in out and "错误 0 次" in out.splitlines()[-1]
@@ -132,9 +145,16 @@ def test_prepared_records_carry_every_journey(app: Flask, tmp_path: Path) -> Non
     page = reviewer.get(slot["page"]).get_data(as_text=True)
     version = re.search(r'name="lock_version" value="(\d+)"', page).group(1)
     item = slot["item"]
-    saved = reviewer.post(slot["review"], data={
-        "csrf_token": csrf_token(reviewer, slot["page"]), "lock_version": version,
-        f"decision_{item}": "pass", f"opinion_{item}": "复核通过"}, follow_redirects=True)
+    saved = reviewer.post(
+        slot["review"],
+        data={
+            "csrf_token": csrf_token(reviewer, slot["page"]),
+            "lock_version": version,
+            f"decision_{item}": "pass",
+            f"opinion_{item}": "复核通过",
+        },
+        follow_redirects=True,
+    )
     assert "已保存 1 项审核结果" in visible_text(saved.get_data(as_text=True))
     pending = reviewer.get(urls["pending"], query_string={urls["district_filter"]: slot["district"]})
     assert slot["page"] in pending.get_data(as_text=True)

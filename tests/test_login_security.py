@@ -24,6 +24,7 @@ def captcha_on(app):
 
 # --- captcha -----------------------------------------------------------------------------------
 
+
 def test_login_page_shows_a_captcha_image_with_a_refresh(captcha_on, client):
     answer = client.get("/login/")
     page = answer.get_data(as_text=True)
@@ -75,11 +76,14 @@ def test_wrong_or_missing_captcha_is_refused_and_keeps_the_username(captcha_on, 
 def test_a_captcha_is_spent_by_its_first_use(captcha_on, client, monkeypatch):
     answer = fix_captcha_answers(monkeypatch)
     csrf, token = login_form(client)
-    first = client.post("/login/", data={"username": "enterprise_01", "password": WRONG, "captcha": answer,
-                                         "captcha_token": token, "csrf_token": csrf})
+    first = client.post(
+        "/login/", data={"username": "enterprise_01", "password": WRONG, "captcha": answer, "captcha_token": token, "csrf_token": csrf}
+    )
     assert "用户名或密码错误" in visible_text(first.get_data(as_text=True))
-    again = client.post("/login/", data={"username": "enterprise_01", "password": DEMO_PASSWORD,
-                                         "captcha": answer, "captcha_token": token, "csrf_token": csrf})
+    again = client.post(
+        "/login/",
+        data={"username": "enterprise_01", "password": DEMO_PASSWORD, "captcha": answer, "captcha_token": token, "csrf_token": csrf},
+    )
     assert "验证码错误或已失效" in visible_text(again.get_data(as_text=True))
     assert not logged_in(client)
 
@@ -89,11 +93,15 @@ def test_a_refreshed_captcha_replaces_the_previous_one(captcha_on, client, monke
     csrf, old = login_form(client)
     fix_captcha_answers(monkeypatch, "BBBB")
     new = client.get(f"/login/captcha?previous={old}").get_json()["token"]  # 换一张
-    stale = client.post("/login/", data={"username": "enterprise_01", "password": DEMO_PASSWORD,
-                                         "captcha": "AAAA", "captcha_token": old, "csrf_token": csrf})
+    stale = client.post(
+        "/login/",
+        data={"username": "enterprise_01", "password": DEMO_PASSWORD, "captcha": "AAAA", "captcha_token": old, "csrf_token": csrf},
+    )
     assert "验证码错误或已失效" in visible_text(stale.get_data(as_text=True))
-    fresh = client.post("/login/", data={"username": "enterprise_01", "password": DEMO_PASSWORD,
-                                         "captcha": "BBBB", "captcha_token": new, "csrf_token": csrf})
+    fresh = client.post(
+        "/login/",
+        data={"username": "enterprise_01", "password": DEMO_PASSWORD, "captcha": "BBBB", "captcha_token": new, "csrf_token": csrf},
+    )
     assert fresh.status_code == 302 and logged_in(client)
 
 
@@ -102,8 +110,10 @@ def test_an_old_captcha_expires(captcha_on, client, monkeypatch):
     answer = fix_captcha_answers(monkeypatch)
     csrf, token = login_form(client)
     clock.advance(captcha_on.config["LOGIN_CAPTCHA_TTL_SECONDS"] / 60 + 1)
-    late = client.post("/login/", data={"username": "enterprise_01", "password": DEMO_PASSWORD,
-                                        "captcha": answer, "captcha_token": token, "csrf_token": csrf})
+    late = client.post(
+        "/login/",
+        data={"username": "enterprise_01", "password": DEMO_PASSWORD, "captcha": answer, "captcha_token": token, "csrf_token": csrf},
+    )
     assert "验证码错误或已失效" in visible_text(late.get_data(as_text=True))
 
 
@@ -123,6 +133,7 @@ def test_captcha_setting_reads_the_environment(monkeypatch):
 
 
 # --- lockout -----------------------------------------------------------------------------------
+
 
 def fail(client, username: str, times: int) -> str:
     text = ""
@@ -180,8 +191,7 @@ def test_unknown_user_gets_the_same_message_as_a_wrong_password(client):
 def test_the_token_login_of_the_api_honours_the_lock(app, client, monkeypatch):
     Clock(monkeypatch)
     fail(client, "enterprise_01", 5)
-    answer = client.post("/api/v1/security/login", json={"username": "enterprise_01", "password": DEMO_PASSWORD,
-                                                          "provider": "db"})
+    answer = client.post("/api/v1/security/login", json={"username": "enterprise_01", "password": DEMO_PASSWORD, "provider": "db"})
     assert answer.status_code == 401
 
 
@@ -195,8 +205,7 @@ def test_admin_unlocks_an_account_from_the_user_list(app, client, monkeypatch):
     assert "锁定至" in listing and "解除锁定" in listing
     shown = admin.get(f"/users/show/{locked.id}").get_data(as_text=True)
     assert "解除锁定" in shown and "登录安全" in shown
-    done = admin.post("/users/action_post", data={"action": "unlock", "rowid": [str(locked.id)]},
-                      follow_redirects=True)
+    done = admin.post("/users/action_post", data={"action": "unlock", "rowid": [str(locked.id)]}, follow_redirects=True)
     assert "已解除 1 个账号的登录锁定：enterprise_01" in visible_text(done.get_data(as_text=True))
     login(client, "enterprise_01")
 
@@ -212,6 +221,7 @@ def test_only_the_admin_may_unlock(app, client, monkeypatch):
 
 
 # --- CSRF --------------------------------------------------------------------------------------
+
 
 def test_login_form_needs_its_csrf_token(app, client):
     page = client.get("/login/").get_data(as_text=True)
@@ -229,8 +239,10 @@ def test_password_forms_need_their_csrf_token(app, client):
     for url in ("/resetmypassword/form", f"/resetpassword/form?pk={target.id}"):
         assert 'name="csrf_token"' in client.get(url).get_data(as_text=True)
         assert client.post(url, data={"password": new, "conf_password": new}).status_code == 400
-    added = client.post("/users/add", data={"username": "csrf_probe", "first_name": "a", "last_name": "b",
-                                            "email": "p@x.invalid", "password": new, "conf_password": new})
+    added = client.post(
+        "/users/add",
+        data={"username": "csrf_probe", "first_name": "a", "last_name": "b", "email": "p@x.invalid", "password": new, "conf_password": new},
+    )
     assert added.status_code == 400
     assert user(app, "enterprise_01").password == target.password
     login(app.test_client(), "admin")  # the admin's own password is unchanged too

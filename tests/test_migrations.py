@@ -38,8 +38,13 @@ def test_unique_keys_upgrade_names_the_duplicates_it_finds_and_changes_nothing(b
             upgrade(revision="0009_criteria_versions")
             district = District(code="laoshan", name="崂山区")
             company = Enterprise(name="重复人员企业", credit_code="91370212MA3KEY0001", district=district)
-            db.session.add_all([district, company, *(Person(enterprise=company, name=f"重复{n}", list_code="principal",
-                                                            id_number="370212198001010011") for n in range(2))])
+            db.session.add_all(
+                [
+                    district,
+                    company,
+                    *(Person(enterprise=company, name=f"重复{n}", list_code="principal", id_number="370212198001010011") for n in range(2)),
+                ]
+            )
             db.session.commit()
             with pytest.raises(SystemExit):  # flask db upgrade prints the message and exits 1
                 upgrade()

@@ -41,8 +41,15 @@ def still_there(app, kind: str, pk: int, state: str) -> bool:
         return record is not None and record.state == state
 
 
-@pytest.mark.parametrize(("kind", "state"), [*((k, s) for k in ("general", "project") for s in KEPT_STATES),
-                                             ("licence", "submitted"), ("licence", "rectifying"), ("licence", "rated")])
+@pytest.mark.parametrize(
+    ("kind", "state"),
+    [
+        *((k, s) for k in ("general", "project") for s in KEPT_STATES),
+        ("licence", "submitted"),
+        ("licence", "rectifying"),
+        ("licence", "rated"),
+    ],
+)
 def test_the_filler_cannot_delete_through_any_door(app, client, kind, state):
     pk, filler, _, _ = demo_record(app, kind, state)
     view = view_name(app, kind)
@@ -53,8 +60,9 @@ def test_the_filler_cannot_delete_through_any_door(app, client, kind, state):
     assert "不能修改或删除" in visible_text(refused.get_data(as_text=True))
     bulk = client.post(f"/{view}/action_post", data={"csrf_token": token, "action": "muldelete", "rowid": str(pk)})
     assert bulk.status_code == 404  # Flask-AppBuilder's own bulk delete is not offered
-    selected = client.post(f"/{view}/action_post", data={"csrf_token": token, "action": "delete_selected",
-                                                          "rowid": str(pk)}, follow_redirects=True)
+    selected = client.post(
+        f"/{view}/action_post", data={"csrf_token": token, "action": "delete_selected", "rowid": str(pk)}, follow_redirects=True
+    )
     assert "未删除任何记录" in visible_text(selected.get_data(as_text=True))  # the list's own: drafts only
     assert still_there(app, kind, pk, state)
     assert records.count(app, AuditLog, table_name=f"assessment_{kind}", record_id=str(pk), action="delete") == 0
@@ -100,8 +108,10 @@ def test_an_enterprise_without_records_can_still_be_deleted(app, client):
     from models.credit_code import check_character
 
     code = "91370212MA3C00001"
-    created = client.post("/api/v1/enterprise/", json={"name": "误录入的企业", "district": district, "is_local": True,
-                                                      "credit_code": code + check_character(code)})
+    created = client.post(
+        "/api/v1/enterprise/",
+        json={"name": "误录入的企业", "district": district, "is_local": True, "credit_code": code + check_character(code)},
+    )
     assert created.status_code == 201, created.get_json()
     assert client.delete(f"/api/v1/enterprise/{created.get_json()['id']}").status_code == 200
     assert records.count(app, Enterprise, name="误录入的企业") == 0

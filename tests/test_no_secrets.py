@@ -21,9 +21,20 @@ from tests.support import login
 from tests.test_scope_matrix import build_world
 
 # Columns of an account that never belong in an answer about another record.
-ACCOUNT_KEYS = {"password", "password_hash", "email", "fail_login_count", "login_count", "last_login",
-                "failed_login_since", "locked_until", "must_change_password", "active",
-                "access_token", "refresh_token"}
+ACCOUNT_KEYS = {
+    "password",
+    "password_hash",
+    "email",
+    "fail_login_count",
+    "login_count",
+    "last_login",
+    "failed_login_since",
+    "locked_until",
+    "must_change_password",
+    "active",
+    "access_token",
+    "refresh_token",
+}
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.")
 
 
@@ -61,8 +72,7 @@ def test_no_answer_carries_an_account_secret(app: Flask, role: str) -> None:
         users = db.session.query(AppUser).all()
         acting = {u.username: u for u in users}
         # every history row names a user: the city station, the admin and the enterprise acted
-        for row, name in zip(db.session.query(ReviewHistory).all(), ["city_station", "admin", "enterprise_01"] * 99,
-                             strict=False):
+        for row, name in zip(db.session.query(ReviewHistory).all(), ["city_station", "admin", "enterprise_01"] * 99, strict=False):
             row.user_id = acting[name].id
         for user in users:
             user.email = f"{user.username}@secret.example"

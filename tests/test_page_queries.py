@@ -14,8 +14,7 @@ from tests.workflow_support import page_url
 
 
 def reads(seen: list, table: str) -> int:
-    return sum(1 for statement, _ in seen if statement.lstrip().upper().startswith("SELECT")
-               and re.search(rf"\bFROM {table}\b", statement))
+    return sum(1 for statement, _ in seen if statement.lstrip().upper().startswith("SELECT") and re.search(rf"\bFROM {table}\b", statement))
 
 
 def test_the_assessment_page_reads_each_of_its_tables_once(app, client):

@@ -33,22 +33,30 @@ def test_policy_names_every_missing_part():
 
 def test_a_misspelt_character_class_stops_the_start(tmp_path):
     with pytest.raises(ValueError, match=r"PASSWORD_REQUIRED_CLASSES.*capital"):
-        create_app({"PASSWORD_REQUIRED_CLASSES": "lower,capital", "SQLALCHEMY_DATABASE_URI":
-                    f"sqlite:///{tmp_path / 'x.db'}"})
+        create_app({"PASSWORD_REQUIRED_CLASSES": "lower,capital", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
 
 
 def _add_user(admin, app, username: str, password: str, confirm: str | None = None):
     with app.app_context():
-        role = app.appbuilder.sm.find_role(next(r.label for r in app.extensions["criteria_pack"].roles
-                                                if r.scope == "enterprise"))
+        role = app.appbuilder.sm.find_role(next(r.label for r in app.extensions["criteria_pack"].roles if r.scope == "enterprise"))
         enterprise = db.session.query(Enterprise).order_by(Enterprise.id).first()
         role_id, enterprise_id = role.id, enterprise.id
     token = csrf_token(admin, "/users/add")
-    return admin.post("/users/add", data={
-        "first_name": "新", "last_name": "用户", "username": username, "active": "y",
-        "email": f"{username}@example.invalid", "roles": [str(role_id)], "enterprise": str(enterprise_id),
-        "password": password, "conf_password": password if confirm is None else confirm, "csrf_token": token,
-    })
+    return admin.post(
+        "/users/add",
+        data={
+            "first_name": "新",
+            "last_name": "用户",
+            "username": username,
+            "active": "y",
+            "email": f"{username}@example.invalid",
+            "roles": [str(role_id)],
+            "enterprise": str(enterprise_id),
+            "password": password,
+            "conf_password": password if confirm is None else confirm,
+            "csrf_token": token,
+        },
+    )
 
 
 def _exists(app, username: str) -> bool:
@@ -70,8 +78,7 @@ def test_admin_cannot_open_an_account_with_a_weak_password(app, admin):
     assert "密码不符合要求：长度至少 8 位（当前 6 位）；缺少大写字母、特殊符号" in text
     assert not _exists(app, "weak_user")
     # the form says what the policy is before anyone types
-    assert "密码至少 8 位，且须同时包含小写字母、大写字母、数字、特殊符号" in visible_text(
-        admin.get("/users/add").get_data(as_text=True))
+    assert "密码至少 8 位，且须同时包含小写字母、大写字母、数字、特殊符号" in visible_text(admin.get("/users/add").get_data(as_text=True))
 
 
 def test_policy_length_is_configurable(app, admin):
@@ -96,23 +103,25 @@ def test_an_account_opened_by_the_admin_must_change_its_password_first(app, admi
         assert bounced.status_code == 302 and bounced.headers["Location"].endswith("/resetmypassword/form"), url
     api = client.get("/api/v1/enterprise/")
     assert api.status_code == 403 and "修改" in api.get_json()["message"]
-    token = app.test_client().post("/api/v1/security/login",
-                                   json={"username": "new_user", "password": NEW, "provider": "db"})
+    token = app.test_client().post("/api/v1/security/login", json={"username": "new_user", "password": NEW, "provider": "db"})
     assert token.status_code == 401  # no token for an account that still has the admin-set password
 
     form_token = csrf_token(client, "/resetmypassword/form")
     same = client.post("/resetmypassword/form", data={"password": NEW, "conf_password": NEW, "csrf_token": form_token})
     assert "新密码不能与当前密码相同" in visible_text(same.get_data(as_text=True))
-    weak = client.post("/resetmypassword/form", data={"password": "nouppercase1!", "conf_password": "nouppercase1!",
-                                                      "csrf_token": form_token})
+    weak = client.post(
+        "/resetmypassword/form", data={"password": "nouppercase1!", "conf_password": "nouppercase1!", "csrf_token": form_token}
+    )
     assert "缺少大写字母" in visible_text(weak.get_data(as_text=True))
-    mismatch = client.post("/resetmypassword/form", data={"password": "Chosen@2027cd", "conf_password": "Other@2027cd",
-                                                          "csrf_token": form_token})
+    mismatch = client.post(
+        "/resetmypassword/form", data={"password": "Chosen@2027cd", "conf_password": "Other@2027cd", "csrf_token": form_token}
+    )
     assert "两次输入的密码不一致" in visible_text(mismatch.get_data(as_text=True))
     assert user(app, "new_user").must_change_password  # nothing stored by the refused attempts
 
-    done = client.post("/resetmypassword/form", data={"password": "Chosen@2027cd", "conf_password": "Chosen@2027cd",
-                                                      "csrf_token": form_token})
+    done = client.post(
+        "/resetmypassword/form", data={"password": "Chosen@2027cd", "conf_password": "Chosen@2027cd", "csrf_token": form_token}
+    )
     assert done.status_code == 302
     changed = user(app, "new_user")
     assert not changed.must_change_password and check_password_hash(changed.password, "Chosen@2027cd")
@@ -144,12 +153,10 @@ def test_a_user_changes_its_own_password_under_the_policy(app, client):
     login(client, "enterprise_02")
     assert "重置我的密码" in visible_text(client.get("/users/userinfo/").get_data(as_text=True))  # own page
     token = csrf_token(client, "/resetmypassword/form")
-    weak = client.post("/resetmypassword/form", data={"password": "alllowercase", "conf_password": "alllowercase",
-                                                      "csrf_token": token})
+    weak = client.post("/resetmypassword/form", data={"password": "alllowercase", "conf_password": "alllowercase", "csrf_token": token})
     assert "缺少大写字母、数字、特殊符号" in visible_text(weak.get_data(as_text=True))
     assert check_password_hash(user(app, "enterprise_02").password, DEMO_PASSWORD)
-    assert client.post("/resetmypassword/form", data={"password": NEW, "conf_password": NEW,
-                                                      "csrf_token": token}).status_code == 302
+    assert client.post("/resetmypassword/form", data={"password": NEW, "conf_password": NEW, "csrf_token": token}).status_code == 302
     client.get("/logout/")
     login(client, "enterprise_02", NEW)
 

@@ -14,15 +14,38 @@ from tests.support import TOKEN, csrf_token, login, visible_text
 from tests.workflow_support import page_url, post, text, upload
 
 KIND = "project"
-HEADER = {"inspection_unit": "青岛市建筑工程管理服务中心", "inspection_leader": "王检查",
-          "inspection_leader_phone": "0532-85912345", "inspection_details": "在建主体阶段综合检查"}
+HEADER = {
+    "inspection_unit": "青岛市建筑工程管理服务中心",
+    "inspection_leader": "王检查",
+    "inspection_leader_phone": "0532-85912345",
+    "inspection_details": "在建主体阶段综合检查",
+}
 # RULES.md §10 E1: sub-table results (0-100) per category; 物料提升机 is not on site.
-E1 = {"safety_management": 85, "civilized_construction": 88, "fastener_steel_tube": 82, "cantilever": 78,
-      "foundation_pit": 90, "formwork_support": 75, "work_at_height": 80, "temporary_electricity": 86,
-      "construction_elevator": 84, "tower_crane": 90, "hoisting_operation": 70, "construction_machinery": 92}
+E1 = {
+    "safety_management": 85,
+    "civilized_construction": 88,
+    "fastener_steel_tube": 82,
+    "cantilever": 78,
+    "foundation_pit": 90,
+    "formwork_support": 75,
+    "work_at_height": 80,
+    "temporary_electricity": 86,
+    "construction_elevator": 84,
+    "tower_crane": 90,
+    "hoisting_operation": 70,
+    "construction_machinery": 92,
+}
 # RULES.md §10 E2 at category level: 基坑工程 and 物料提升机与施工升降机 are 缺项 (不涉及).
-E2 = {"safety_management": 90, "civilized_construction": 80, "attached_lifting": 76, "formwork_support": 72,
-      "work_at_height": 70, "temporary_electricity": 78, "tower_crane": 74, "construction_machinery": 80}
+E2 = {
+    "safety_management": 90,
+    "civilized_construction": 80,
+    "attached_lifting": 76,
+    "formwork_support": 72,
+    "work_at_height": 70,
+    "temporary_electricity": 78,
+    "tower_crane": 74,
+    "construction_machinery": 80,
+}
 E2_NOT_APPLICABLE = ("foundation_pit", "hoist_and_elevator")
 
 
@@ -31,14 +54,18 @@ def kind(app):
 
 
 def results_form(results: dict[str, object], not_applicable: tuple[str, ...] = ()) -> dict[str, str]:
-    return {**{f"result_{code}": str(value) for code, value in results.items()},
-            **{f"na_{code}": "1" for code in not_applicable}}
+    return {**{f"result_{code}": str(value) for code, value in results.items()}, **{f"na_{code}": "1" for code in not_applicable}}
 
 
 def project_in(app, district: str) -> Project:
     with app.app_context():
-        project = (db.session.query(Project).join(District, Project.district_id == District.id)
-                   .filter(District.code == district).order_by(Project.id).first())
+        project = (
+            db.session.query(Project)
+            .join(District, Project.district_id == District.id)
+            .filter(District.code == district)
+            .order_by(Project.id)
+            .first()
+        )
         db.session.expunge(project)
         return project
 
@@ -105,8 +132,18 @@ def test_report_from_the_project_row_prefills_the_header(app, client):
     assert re.search(r'<input[^>]*name="project"[^>]*readonly', edit_form) and project.name in edit_form
     other = project_in(app, "shibei").id
     token = TOKEN.search(edit_form).group(1)
-    client.post(edit_url, data={"csrf_token": token, "period": "2027", "project": str(other), **HEADER,
-                                "supervision_level": "key", "building_area": "23456.5", "project_district": "shibei"})
+    client.post(
+        edit_url,
+        data={
+            "csrf_token": token,
+            "period": "2027",
+            "project": str(other),
+            **HEADER,
+            "supervision_level": "key",
+            "building_area": "23456.5",
+            "project_district": "shibei",
+        },
+    )
     with app.app_context():
         record = db.session.get(records.kind_model(app, KIND), pk)
         assert record.project_id == project.id
@@ -160,8 +197,7 @@ def test_e1_journey_from_results_to_approval(app, client, shinan_draft):
     assert upload(client, KIND, pk, "record:unknown").status_code == 400
     assert "已上传" in text(upload(client, KIND, pk, f"record:{signed.code}", name="考核表签字版.pdf"))
     with app.app_context():
-        assert db.session.query(Attachment).filter_by(record_kind=KIND, record_id=pk,
-                                                      item_code=f"record:{signed.code}").count() == 1
+        assert db.session.query(Attachment).filter_by(record_kind=KIND, record_id=pk, item_code=f"record:{signed.code}").count() == 1
     assert "考核表签字版.pdf" in text(client.get(page_url(KIND, pk)))
     assert "已提交" in text(post(client, KIND, pk, "transition", {"code": "submit", "opinion": "请审核"}))
     assert stored(app, pk)[0] == "submitted"
@@ -206,8 +242,9 @@ def test_bad_results_name_the_sub_table_keep_the_input_and_save_nothing(app, cli
     partial = preview(client, pk, results_form({"safety_management": 85}))
     assert partial.status_code == 422 and "尚未填写" in partial.get_json()["message"]
     token = csrf_token(client, page_url(KIND, pk))
-    assert client.post(f"{page_url(KIND, pk)}/preview", data=results_form(E1),
-                       headers={"X-CSRFToken": token + "x"}).status_code == 400  # CSRF is checked
+    assert (
+        client.post(f"{page_url(KIND, pk)}/preview", data=results_form(E1), headers={"X-CSRFToken": token + "x"}).status_code == 400
+    )  # CSRF is checked
 
 
 def test_not_applicable_categories_are_cleared_and_rescaled(app, client, shinan_draft):
@@ -228,8 +265,10 @@ def history(app, pk: int) -> list[tuple[str, str | None]]:
     from models import ReviewHistory
 
     with app.app_context():
-        return [(h.action, h.item_code) for h in db.session.query(ReviewHistory).filter_by(
-            record_kind=KIND, record_id=pk).order_by(ReviewHistory.id)]
+        return [
+            (h.action, h.item_code)
+            for h in db.session.query(ReviewHistory).filter_by(record_kind=KIND, record_id=pk).order_by(ReviewHistory.id)
+        ]
 
 
 def test_return_with_an_opinion_then_resubmit_and_pass(app, client, shinan_draft):

@@ -49,12 +49,18 @@ def test_a_rating_that_opens_a_round_goes_to_the_rectification_state(licence):
 
 
 def test_a_person_is_checked_field_by_field(licence):
-    form = {"list_code": "principal", "person_name": "孙负责", "id_number": "11010519491231002X",
-            "certificate_no": "鲁建安A（2024）000001", "certificate_valid_until": "2027-06-30"}
+    form = {
+        "list_code": "principal",
+        "person_name": "孙负责",
+        "id_number": "11010519491231002X",
+        "certificate_no": "鲁建安A（2024）000001",
+        "certificate_valid_until": "2027-06-30",
+    }
     entry, errors = read_person(licence.personnel, form)
     assert errors == {} and entry.valid_until == D(2027, 6, 30) and entry.id_number == "11010519491231002X"
-    _, errors = read_person(licence.personnel, {**form, "list_code": "boss", "id_number": "110105194912310021",
-                                                "certificate_valid_until": "明年"})
+    _, errors = read_person(
+        licence.personnel, {**form, "list_code": "boss", "id_number": "110105194912310021", "certificate_valid_until": "明年"}
+    )
     assert errors["list_code"].startswith("人员名单“boss”不存在")
     assert errors["id_number"] == "身份证号校验位错误：第18位应为 X，实际为 1"
     assert errors["certificate_valid_until"] == "证书有效期应为日期（如 2027-06-30），填写的是“明年”"

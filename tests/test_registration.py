@@ -21,9 +21,18 @@ CODE = BODY + check_character(BODY)
 
 def form(client, **changes):
     page = client.get("/register/").get_data(as_text=True)
-    data = {"csrf_token": TOKEN.search(page).group(1), "enterprise_name": "青岛新注册建设有限公司", "credit_code": CODE,
-            "district": "laoshan", "contact_person": "冯联系", "mobile": "13912345678", "username": "xinzhuce",
-            "password": PASSWORD, "conf_password": PASSWORD, **changes}
+    data = {
+        "csrf_token": TOKEN.search(page).group(1),
+        "enterprise_name": "青岛新注册建设有限公司",
+        "credit_code": CODE,
+        "district": "laoshan",
+        "contact_person": "冯联系",
+        "mobile": "13912345678",
+        "username": "xinzhuce",
+        "password": PASSWORD,
+        "conf_password": PASSWORD,
+        **changes,
+    }
     return data
 
 
@@ -37,22 +46,19 @@ def shown(answer) -> str:
 
 def try_login(client, username, password):
     token = csrf_token(client, "/login/")
-    return client.post("/login/", data={"username": username, "password": password, "csrf_token": token},
-                       follow_redirects=True)
+    return client.post("/login/", data={"username": username, "password": password, "csrf_token": token}, follow_redirects=True)
 
 
 def application(app, username="xinzhuce"):
     with app.app_context():
-        found = db.session.query(EnterpriseRegistration).filter_by(username=username).order_by(
-            EnterpriseRegistration.id.desc()).first()
+        found = db.session.query(EnterpriseRegistration).filter_by(username=username).order_by(EnterpriseRegistration.id.desc()).first()
         return found.id if found else None
 
 
 def decide(client, pk, action, **data):
     token = csrf_token(client, "/resetmypassword/form")  # the decision page has no form once decided
     local = {"is_local": "1"} if action == "approve" else {}  # the approver's choice of 本地企业
-    return client.post(f"/registration/{pk}/{action}", data={"csrf_token": token, "confirm": "1", **local, **data},
-                       follow_redirects=True)
+    return client.post(f"/registration/{pk}/{action}", data={"csrf_token": token, "confirm": "1", **local, **data}, follow_redirects=True)
 
 
 def test_the_login_page_links_to_the_registration_form(client):
@@ -74,8 +80,12 @@ def test_registration_approval_and_login(app, client):
 
     # other districts, other roles and the enterprise cannot decide
     pk = application(app)
-    for username, status in (("district_authority_shinan", 404), ("supervisor_laoshan", 403), ("enterprise_01", 403),
-                             ("city_station", 403)):
+    for username, status in (
+        ("district_authority_shinan", 404),
+        ("supervisor_laoshan", 403),
+        ("enterprise_01", 403),
+        ("city_station", 403),
+    ):
         login(client, username)
         assert client.get(f"/registration/{pk}").status_code == status, username
         client.get("/logout/")
@@ -120,16 +130,19 @@ def test_rejection_needs_a_reason_which_the_applicant_sees(app, client):
     assert "正在等待崂山区主管部门审核" in shown(register(client, enterprise_name="青岛新注册建设有限公司（更正）"))
 
 
-@pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"credit_code": BODY + ("0" if check_character(BODY) != "0" else "1")}, "credit_code", "校验位错误"),
-    ({"credit_code": "91370212MA3RG000"}, "credit_code", "应为18位"),
-    ({"mobile": "0532-8888666"}, "mobile", "手机号应为11位数字"),
-    ({"district": "nowhere"}, "district", "请选择企业注册所在的区（市）"),
-    ({"password": "short", "conf_password": "short"}, "password", "长度至少 8 位"),
-    ({"conf_password": "Other@2026pass"}, "conf_password", "两次输入的密码不一致"),
-    ({"username": "a"}, "username", "用户名为 3–64 位"),
-    ({"enterprise_name": ""}, "enterprise_name", "请填写企业名称"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"credit_code": BODY + ("0" if check_character(BODY) != "0" else "1")}, "credit_code", "校验位错误"),
+        ({"credit_code": "91370212MA3RG000"}, "credit_code", "应为18位"),
+        ({"mobile": "0532-8888666"}, "mobile", "手机号应为11位数字"),
+        ({"district": "nowhere"}, "district", "请选择企业注册所在的区（市）"),
+        ({"password": "short", "conf_password": "short"}, "password", "长度至少 8 位"),
+        ({"conf_password": "Other@2026pass"}, "conf_password", "两次输入的密码不一致"),
+        ({"username": "a"}, "username", "用户名为 3–64 位"),
+        ({"enterprise_name": ""}, "enterprise_name", "请填写企业名称"),
+    ],
+)
 def test_bad_input_is_named_beside_its_field_and_nothing_is_written(app, client, changes, field, message):
     answer = register(client, **changes)
     assert answer.status_code == 422

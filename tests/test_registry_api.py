@@ -21,9 +21,17 @@ def credit_code(n: int) -> str:
 
 
 def record(n: int, **changes: object) -> dict[str, object]:
-    return {"permit_no": f"PUSH{n:06d}", "name": f"推送测试{n}号楼", "enterprise_name": f"青岛推送测试{n}建设有限公司",
-            "credit_code": credit_code(n), "district": "市南区", "project_manager": "张工", "building_area": 12000.5,
-            "address": f"推送路{n}号", **changes}
+    return {
+        "permit_no": f"PUSH{n:06d}",
+        "name": f"推送测试{n}号楼",
+        "enterprise_name": f"青岛推送测试{n}建设有限公司",
+        "credit_code": credit_code(n),
+        "district": "市南区",
+        "project_manager": "张工",
+        "building_area": 12000.5,
+        "address": f"推送路{n}号",
+        **changes,
+    }
 
 
 PUSH = {"records": [record(1), record(2, district="laoshan"), record(3, credit_code="91370288000000000X")]}
@@ -34,8 +42,15 @@ def test_city_station_pushes_and_a_re_push_changes_nothing(app, client):
     answer = client.post(URL, json=PUSH)
     assert answer.status_code == 200, answer.get_json()
     body = answer.get_json()
-    assert body["summary"] == {"rows": 3, "created": 2, "updated": 0, "unchanged": 0, "rejected": 1,
-                               "enterprises_created": 2, "enterprises_renamed": 0}
+    assert body["summary"] == {
+        "rows": 3,
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 1,
+        "enterprises_created": 2,
+        "enterprises_renamed": 0,
+    }
     assert [(r["row"], r["field"]) for r in body["rejected"]] == [(3, "统一社会信用代码")]
     assert body["rejected"][0]["reason"]
     with app.app_context():
@@ -74,8 +89,9 @@ def test_admin_pushes_and_anonymous_may_not(app, client):
 def test_a_token_client_pushes_without_a_session(app, client):
     from commands.demo_data import DEMO_PASSWORD
 
-    token = client.post("/api/v1/security/login", json={"username": "city_station", "password": DEMO_PASSWORD,
-                                                         "provider": "db"}).get_json()["access_token"]
+    token = client.post(
+        "/api/v1/security/login", json={"username": "city_station", "password": DEMO_PASSWORD, "provider": "db"}
+    ).get_json()["access_token"]
     answer = client.post(URL, json={"records": [record(7)]}, headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 200 and answer.get_json()["summary"]["created"] == 1
 

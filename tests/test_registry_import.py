@@ -29,9 +29,19 @@ def credit_code(n: int) -> str:
 def sample_rows(count: int, start: int = 0) -> list[list[Any]]:
     """Generated rows in HEADER order; every third project belongs to the same enterprise."""
     districts = ["市南区", "shibei", "李沧区", "崂山区", "huangdao"]
-    return [[f"TEST{start + i:08d}", f"测试项目{start + i}号楼", f"青岛测试建设{(start + i) // 3}有限公司",
-             credit_code((start + i) // 3), f"经理{i % 7}", districts[i % len(districts)], 1000 + i * 10, f"测试路{i}号"]
-            for i in range(count)]
+    return [
+        [
+            f"TEST{start + i:08d}",
+            f"测试项目{start + i}号楼",
+            f"青岛测试建设{(start + i) // 3}有限公司",
+            credit_code((start + i) // 3),
+            f"经理{i % 7}",
+            districts[i % len(districts)],
+            1000 + i * 10,
+            f"测试路{i}号",
+        ]
+        for i in range(count)
+    ]
 
 
 def write_csv(path: Path, rows: list[list[Any]], header: list[str] = HEADER, encoding: str = "utf-8-sig") -> Path:
@@ -66,10 +76,14 @@ def run(app, path: Path, **options: Any) -> ImportReport:
 def snapshot(app) -> tuple[list[tuple], list[tuple], int]:
     """Every registry row with its change stamp, and the number of audit rows."""
     with app.app_context():
-        projects = [(p.id, p.permit_no, p.name, p.enterprise_id, p.project_manager, p.district_id, p.building_area,
-                     p.address, p.changed_on) for p in db.session.scalars(select(Project).order_by(Project.id))]
-        companies = [(e.id, e.credit_code, e.name, e.district_id, e.is_local, e.changed_on)
-                     for e in db.session.scalars(select(Enterprise).order_by(Enterprise.id))]
+        projects = [
+            (p.id, p.permit_no, p.name, p.enterprise_id, p.project_manager, p.district_id, p.building_area, p.address, p.changed_on)
+            for p in db.session.scalars(select(Project).order_by(Project.id))
+        ]
+        companies = [
+            (e.id, e.credit_code, e.name, e.district_id, e.is_local, e.changed_on)
+            for e in db.session.scalars(select(Enterprise).order_by(Enterprise.id))
+        ]
         return projects, companies, db.session.query(AuditLog).count()
 
 
@@ -77,8 +91,11 @@ def counts(report: ImportReport) -> tuple[int, int, int, int]:
     return report.created, report.updated, report.unchanged, report.rejected
 
 
-WRITERS = {"csv": write_csv, "json": write_json,  # XLSX with the short district header 所在区
-           "xlsx": lambda path, rows: write_xlsx(path, rows, [*HEADER[:5], "所在区", *HEADER[6:]])}
+WRITERS = {
+    "csv": write_csv,
+    "json": write_json,  # XLSX with the short district header 所在区
+    "xlsx": lambda path, rows: write_xlsx(path, rows, [*HEADER[:5], "所在区", *HEADER[6:]]),
+}
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx", "json"])
@@ -112,7 +129,11 @@ def test_bad_rows_are_reported_with_row_and_field_and_the_good_rows_land(app, tm
     report = run(app, write_csv(tmp_path / "bad.csv", rows))
     assert counts(report) == (2, 0, 0, 4)
     assert [(r.row, r.field) for r in report.rejections] == [
-        (3, "统一社会信用代码"), (4, "所在区（市）"), (5, "施工许可证号"), (6, "建筑面积")]
+        (3, "统一社会信用代码"),
+        (4, "所在区（市）"),
+        (5, "施工许可证号"),
+        (6, "建筑面积"),
+    ]
     reasons = [r.reason for r in report.rejections]
     assert "校验位错误" in reasons[0] and "火星区" in reasons[1] and reasons[2] == "请填写施工许可证号"
     assert "负数" in reasons[3]
@@ -139,8 +160,16 @@ def demo_row(app) -> tuple[str, list[Any]]:
     """The first demo project as a registry row (HEADER order; the district by its pack code)."""
     with app.app_context():
         project = db.session.scalars(select(Project).order_by(Project.id)).first()
-        return project.permit_no, [project.permit_no, project.name, project.enterprise.name, project.enterprise.credit_code,
-                                   project.project_manager, project.district.code, str(project.building_area), ""]
+        return project.permit_no, [
+            project.permit_no,
+            project.name,
+            project.enterprise.name,
+            project.enterprise.credit_code,
+            project.project_manager,
+            project.district.code,
+            str(project.building_area),
+            "",
+        ]
 
 
 def test_an_existing_demo_project_is_updated_when_its_manager_changes(app, tmp_path):
@@ -173,10 +202,14 @@ def test_enterprise_is_renamed_and_project_moves_to_another_enterprise(app, tmp_
 
 def test_gb18030_csv_english_headers_blank_lines_and_optional_columns(app, tmp_path):
     path = tmp_path / "gbk.csv"
-    path.write_bytes(("permit_no,name,enterprise_name,credit_code,所在区(市),企业注册区,本地企业,备注\r\n"
-                      f"GBK001,胶州测试项目,济南外地建工有限公司,{credit_code(500)},胶州市,jimo,否,忽略\r\n"
-                      "\r\n"
-                      f"GBK002,平度测试项目,济南外地建工有限公司,{credit_code(500)},370283,,否,\r\n").encode("gb18030"))
+    path.write_bytes(
+        (
+            "permit_no,name,enterprise_name,credit_code,所在区(市),企业注册区,本地企业,备注\r\n"
+            f"GBK001,胶州测试项目,济南外地建工有限公司,{credit_code(500)},胶州市,jimo,否,忽略\r\n"
+            "\r\n"
+            f"GBK002,平度测试项目,济南外地建工有限公司,{credit_code(500)},370283,,否,\r\n"
+        ).encode("gb18030")
+    )
     assert [number for number, _ in read_rows(path)] == [2, 4]
     assert counts(run(app, path)) == (2, 0, 0, 0)
     with app.app_context():

@@ -43,8 +43,12 @@ def test_filled_form_downloads_inside_the_scope_with_a_meaningful_name(app, clie
         code = db.session.query(FormVerification).filter_by(record_kind="general", record_id=pk).one().code
     assert code in text
     other = records.ids(app, records.kind_model(app, "general"))
-    outside = next(i for i in other if i != pk and i not in records.ids(
-        app, records.kind_model(app, "general"), enterprise_id=records.enterprise_of(app, "enterprise_01")))
+    outside = next(
+        i
+        for i in other
+        if i != pk
+        and i not in records.ids(app, records.kind_model(app, "general"), enterprise_id=records.enterprise_of(app, "enterprise_01"))
+    )
     assert client.get(f"/report/general/{outside}.pdf").status_code == 404
 
 
@@ -87,11 +91,19 @@ def test_cli_renders_one_form_and_a_batch(app, tmp_path):
 
 def sample_form() -> FormData:
     return FormData(
-        title="企业一般安全生产条件动态考核", subtitle="参考样张", enterprise_name="青岛鑫犇建设有限公司",
-        period="2026", state_label="审核通过", header_fields=[("联系人", "张三"), ("联系电话", "0532-88886666")],
+        title="企业一般安全生产条件动态考核",
+        subtitle="参考样张",
+        enterprise_name="青岛鑫犇建设有限公司",
+        period="2026",
+        state_label="审核通过",
+        header_fields=[("联系人", "张三"), ("联系电话", "0532-88886666")],
         items=[FormItem(f"考核项目{n}", "评价标准全文" * 6, 10, 9, 8.5, "材料齐全") for n in range(1, 9)],
-        total=85.0, grade_label="合格", reviews=[FormReview("审核通过", "同意", "reviewer", "2026-03-01")],
-        criteria_version="2026.1+sample", verification_code="ABCDEFGH23", verify_url="http://127.0.0.1/verify/ABCDEFGH23",
+        total=85.0,
+        grade_label="合格",
+        reviews=[FormReview("审核通过", "同意", "reviewer", "2026-03-01")],
+        criteria_version="2026.1+sample",
+        verification_code="ABCDEFGH23",
+        verify_url="http://127.0.0.1/verify/ABCDEFGH23",
     )
 
 
@@ -100,8 +112,7 @@ def test_page_one_matches_the_reference_image(tmp_path):
     """A broken font (boxes) or a collapsed layout changes far more pixels than the tolerance allows."""
     pdf = tmp_path / "form.pdf"
     pdf.write_bytes(render_form(sample_form()))
-    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(tmp_path / "page")],
-                   check=True)
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(tmp_path / "page")], check=True)
     rendered = Image.open(tmp_path / "page.png").convert("L")
     if not REFERENCE.exists():  # the first run on a machine with poppler writes the reference to review
         REFERENCE.parent.mkdir(exist_ok=True)

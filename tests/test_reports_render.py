@@ -212,12 +212,17 @@ def test_reports_import_neither_flask_nor_sqlalchemy() -> None:
 def test_a_form_prints_its_materials_and_personnel_sections():
     from reports import FormSection
 
-    data = FormData(title="建筑施工企业安全生产许可证动态考核", subtitle="测试", enterprise_name="青岛测试建设有限公司",
-                    period="2026", grade_label="基本合格",
-                    sections=[FormSection("申报材料", ("序号", "材料名称", "已上传文件（PDF）"),
-                                          [("1", "营业执照（副本）", "执照.pdf")], (1, 8, 9)),
-                              FormSection("企业主要负责人（安全生产考核合格证书（A证））", ("姓名", "有效期至"),
-                                          [("张伟", "2025-01-31（已过期）")])])
+    data = FormData(
+        title="建筑施工企业安全生产许可证动态考核",
+        subtitle="测试",
+        enterprise_name="青岛测试建设有限公司",
+        period="2026",
+        grade_label="基本合格",
+        sections=[
+            FormSection("申报材料", ("序号", "材料名称", "已上传文件（PDF）"), [("1", "营业执照（副本）", "执照.pdf")], (1, 8, 9)),
+            FormSection("企业主要负责人（安全生产考核合格证书（A证））", ("姓名", "有效期至"), [("张伟", "2025-01-31（已过期）")]),
+        ],
+    )
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(render_form(data))).pages)
     for expected in ("申报材料", "营业执照（副本）", "执照.pdf", "企业主要负责人", "张伟", "已过期", "基本合格"):
         assert expected in text

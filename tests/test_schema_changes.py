@@ -87,8 +87,7 @@ def test_dropping_a_field_that_holds_data_needs_force_and_a_backup(revised, app_
     assert kept.exit_code == 1 and "会删除仍在使用的考核数据" in kept.output and "--drop-stored-version-fields" in kept.output
     assert "self_assessment_summary" in columns(app) and not (tmp_path / "backups").exists()
 
-    forced = runner.invoke(args=["criteria", "apply", "--force", "--drop-stored-version-fields",
-                                 "--backup-dir", str(tmp_path / "backups")])
+    forced = runner.invoke(args=["criteria", "apply", "--force", "--drop-stored-version-fields", "--backup-dir", str(tmp_path / "backups")])
     assert forced.exit_code == 0, forced.output
     [folder] = list((tmp_path / "backups").iterdir())
     assert (folder / "manifest.json").exists() and (folder / "criteria" / "qingdao" / "general.yaml").exists()
@@ -99,9 +98,13 @@ def test_dropping_a_field_that_holds_data_needs_force_and_a_backup(revised, app_
     with app.app_context():
         model = app.extensions["kind_models"]["general"].assessment
         old = db.session.scalar(select(model.id).where(model.state == "approved").order_by(model.id).limit(1))
-    restarted = subprocess.run([sys.executable, "-c", RESTARTED, app.config["SQLALCHEMY_DATABASE_URI"],
-                                app.config["CRITERIA_PACK"], str(old)], capture_output=True, text=True, timeout=300,
-                               cwd=Path(__file__).resolve().parent.parent)
+    restarted = subprocess.run(
+        [sys.executable, "-c", RESTARTED, app.config["SQLALCHEMY_DATABASE_URI"], app.config["CRITERIA_PACK"], str(old)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert restarted.returncode == 0, restarted.stderr[-2000:]
     assert restarted.stdout.split() == ["200", "True", "200"]
 
@@ -129,8 +132,9 @@ def test_a_failed_backup_refuses_the_forced_change(revised, app_for_pack, tmp_pa
     app = app_for_pack
     blocker = tmp_path / "not_a_directory"
     blocker.write_text("x")
-    result = app.test_cli_runner().invoke(args=["criteria", "apply", "--force", "--drop-stored-version-fields",
-                                                "--backup-dir", str(blocker / "backups")])
+    result = app.test_cli_runner().invoke(
+        args=["criteria", "apply", "--force", "--drop-stored-version-fields", "--backup-dir", str(blocker / "backups")]
+    )
     assert result.exit_code == 1 and "创建备份目录" in result.output
     assert "self_assessment_summary" in columns(app) and "safety_officer" not in columns(app)
 
@@ -155,8 +159,7 @@ def test_the_changes_run_in_one_transaction(added, app_for_pack):
     assert not {"safety_officer", "officer_phone"} & columns(app)
 
 
-def test_the_editor_applies_additions_and_leaves_destructive_steps_to_the_command_line(revised, app_for_pack,
-                                                                                       tmp_path):
+def test_the_editor_applies_additions_and_leaves_destructive_steps_to_the_command_line(revised, app_for_pack, tmp_path):
     app = app_for_pack
     app.config["BACKUP_DIR"] = str(tmp_path / "backups")
     client = app.test_client()

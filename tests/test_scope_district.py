@@ -36,26 +36,30 @@ def test_district_authority_cannot_open_or_change_another_district(app, client):
 def test_district_authority_cannot_register_an_enterprise_elsewhere(app, client):
     login(client, "district_authority_shinan")
     before = records.count(app, Enterprise)
-    answer = client.post("/api/v1/enterprise/", json={
-        "name": "青岛测试建设有限公司", "credit_code": "91350100M000100Y43", "district": district_id(app, "laoshan")})
+    answer = client.post(
+        "/api/v1/enterprise/",
+        json={"name": "青岛测试建设有限公司", "credit_code": "91350100M000100Y43", "district": district_id(app, "laoshan")},
+    )
     assert answer.status_code == 403
     assert records.count(app, Enterprise) == before
-    answer = client.post("/api/v1/enterprise/", json={
-        "name": "青岛测试建设有限公司", "credit_code": "91350100M000100Y43", "district": district_id(app, "shinan")})
+    answer = client.post(
+        "/api/v1/enterprise/",
+        json={"name": "青岛测试建设有限公司", "credit_code": "91350100M000100Y43", "district": district_id(app, "shinan")},
+    )
     assert answer.status_code == 201, answer.get_json()
     assert records.count(app, Enterprise) == before + 1
 
 
 def test_credit_code_is_checked_and_unique_across_districts(app, client):
     login(client, "district_authority_shinan")
-    bad = client.post("/api/v1/enterprise/", json={
-        "name": "甲公司", "credit_code": "91350100M000100Y44", "district": district_id(app, "shinan")})
+    bad = client.post(
+        "/api/v1/enterprise/", json={"name": "甲公司", "credit_code": "91350100M000100Y44", "district": district_id(app, "shinan")}
+    )
     assert bad.status_code == 422
     assert bad.get_json()["message"]["credit_code"] == ["统一社会信用代码校验位错误：第18位应为 3，实际为 4"]
     with app.app_context():
         taken = db.session.query(Enterprise).join(District).filter(District.code == "laoshan").first().credit_code
-    duplicate = client.post("/api/v1/enterprise/", json={
-        "name": "乙公司", "credit_code": taken, "district": district_id(app, "shinan")})
+    duplicate = client.post("/api/v1/enterprise/", json={"name": "乙公司", "credit_code": taken, "district": district_id(app, "shinan")})
     assert duplicate.status_code == 422
     assert "不能重复" in duplicate.get_json()["message"]["credit_code"][0]
 
@@ -75,8 +79,7 @@ def test_supervisor_project_assessments_follow_the_project_district(app, client)
     rows = client.get("/api/v1/assessment_project/?q=(page_size:100)").get_json()["result"]
     model = records.kind_model(app, "project")
     with app.app_context():
-        expected = db.session.query(model).join(Project, model.project_id == Project.id).filter(
-            Project.district_id == shinan).count()
+        expected = db.session.query(model).join(Project, model.project_id == Project.id).filter(Project.district_id == shinan).count()
     assert len(rows) == expected > 0
 
 
@@ -108,7 +111,6 @@ def test_assessment_lists_filter_by_district_and_by_name_or_credit_code(app, cli
     assert all(name in page for name in names)
     others = [n for d, ns in by_district.items() if d != district for n in ns if n not in names]
     assert others and not any(name in page for name in others)
-    code_page = visible_text(client.get(
-        f"/generalassessmentview/list/?_flt_0_enterprise={sample.credit_code[-8:]}").get_data(as_text=True))
+    code_page = visible_text(client.get(f"/generalassessmentview/list/?_flt_0_enterprise={sample.credit_code[-8:]}").get_data(as_text=True))
     assert sample.name in code_page
     assert not any(name in code_page for name in {r.enterprise.name for r in rows} - {sample.name})

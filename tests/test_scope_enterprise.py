@@ -57,8 +57,7 @@ def test_html_list_hides_other_enterprises(app, logged_in, own, other):
 
 def test_show_edit_delete_of_another_enterprise_answer_404(app, logged_in, other):
     assessment = other_assessment(app, records.enterprise_of(app, USER))
-    for url in (f"/enterpriseview/show/{other}", f"/generalassessmentview/show/{assessment}",
-                f"/generalassessmentview/edit/{assessment}"):
+    for url in (f"/enterpriseview/show/{other}", f"/generalassessmentview/show/{assessment}", f"/generalassessmentview/edit/{assessment}"):
         assert logged_in.get(url).status_code == 404, url
     for url in (f"/api/v1/enterprise/{other}", f"/api/v1/assessment_general/{assessment}"):
         answer = logged_in.get(url)
@@ -75,8 +74,10 @@ def test_show_edit_delete_of_another_enterprise_answer_404(app, logged_in, other
 def test_api_create_for_another_enterprise_is_refused(app, logged_in, other):
     model = records.kind_model(app, "general")
     before = records.count(app, model)
-    answer = logged_in.post("/api/v1/assessment_general/", json={
-        "enterprise": other, "period": "2026", "contact_person": "张三", "contact_phone": "13912345678"})
+    answer = logged_in.post(
+        "/api/v1/assessment_general/",
+        json={"enterprise": other, "period": "2026", "contact_person": "张三", "contact_phone": "13912345678"},
+    )
     assert answer.status_code == 403
     assert "不在您的数据范围内" in answer.get_json()["message"]
     assert records.count(app, model) == before
@@ -91,8 +92,10 @@ def test_api_cannot_move_own_record_to_another_enterprise(app, logged_in, own, o
 
 
 def test_api_create_inside_scope_works_and_gets_item_rows(app, logged_in, own):
-    answer = logged_in.post("/api/v1/assessment_general/", json={
-        "enterprise": own, "period": "2026", "contact_person": "张三", "contact_phone": "0532-88886666"})
+    answer = logged_in.post(
+        "/api/v1/assessment_general/",
+        json={"enterprise": own, "period": "2026", "contact_person": "张三", "contact_phone": "0532-88886666"},
+    )
     assert answer.status_code == 201, answer.get_json()
     created = answer.get_json()["id"]
     shown = logged_in.get(f"/api/v1/assessment_general/{created}").get_json()["result"]
@@ -111,9 +114,10 @@ def test_form_create_for_another_enterprise_keeps_input_and_writes_nothing(app, 
     model = records.kind_model(app, "general")
     before = records.count(app, model)
     token = csrf_token(logged_in, "/generalassessmentview/add")
-    answer = logged_in.post("/generalassessmentview/add", data={
-        "csrf_token": token, "enterprise": str(other), "period": "2026", "contact_person": "李四",
-        "contact_phone": "13912345678"})
+    answer = logged_in.post(
+        "/generalassessmentview/add",
+        data={"csrf_token": token, "enterprise": str(other), "period": "2026", "contact_person": "李四", "contact_phone": "13912345678"},
+    )
     assert answer.status_code == 200  # the form comes back, not a redirect
     text = answer.get_data(as_text=True)
     assert "李四" in text
@@ -121,8 +125,7 @@ def test_form_create_for_another_enterprise_keeps_input_and_writes_nothing(app, 
 
 
 def test_enterprise_user_cannot_create_enterprises(logged_in):
-    answer = logged_in.post("/api/v1/enterprise/", json={"name": "新企业", "credit_code": "91350100M000100Y43",
-                                                         "district": 1})
+    answer = logged_in.post("/api/v1/enterprise/", json={"name": "新企业", "credit_code": "91350100M000100Y43", "district": 1})
     assert answer.status_code in (401, 403)
     assert logged_in.get("/enterpriseview/add").status_code in (302, 403)
 
@@ -143,12 +146,10 @@ def test_html_edit_of_own_record_saves_and_moving_it_out_is_refused(app, logged_
     model = records.kind_model(app, "general")
     mine = records.ids(app, model, enterprise_id=own)[0]
     token = csrf_token(logged_in, f"/generalassessmentview/edit/{mine}")
-    form = {"csrf_token": token, "enterprise": str(own), "period": "2027", "contact_person": "王五",
-            "contact_phone": "13912345678"}
+    form = {"csrf_token": token, "enterprise": str(own), "period": "2027", "contact_person": "王五", "contact_phone": "13912345678"}
     assert logged_in.post(f"/generalassessmentview/edit/{mine}", data=form).status_code == 302
     assert records.count(app, model, id=mine, period="2027") == 1
-    moved = logged_in.post(f"/generalassessmentview/edit/{mine}", data={**form, "enterprise": str(other),
-                                                                          "period": "2028"})
+    moved = logged_in.post(f"/generalassessmentview/edit/{mine}", data={**form, "enterprise": str(other), "period": "2028"})
     assert moved.status_code == 200
     # another enterprise is not among the form's choices, so the field is refused as empty
     assert "该字段是必填字段" in moved.get_data(as_text=True)

@@ -48,6 +48,7 @@ ATTACK = "越权修改"
 
 # -- the records the walk uses ---------------------------------------------------------------------
 
+
 @dataclass
 class World:
     inside: int  # enterprise of enterprise_01 (市南区); inside every scoped role's scope
@@ -84,14 +85,19 @@ def build_world(app: Flask) -> World:
         inside = db.session.query(AppUser).filter_by(username=matrix.LOGINS["enterprise"]).one().enterprise
         home = inside.district_id
         outside = next(
-            e for e in db.session.query(Enterprise).order_by(Enterprise.id)
-            if e.district_id != home and e.id != inside.id
+            e
+            for e in db.session.query(Enterprise).order_by(Enterprise.id)
+            if e.district_id != home
+            and e.id != inside.id
             and not db.session.query(Project).filter_by(enterprise_id=e.id, district_id=home).count()
             and db.session.query(Project).filter_by(enterprise_id=e.id).count()
-            and all(db.session.query(m.assessment).filter_by(enterprise_id=e.id).count() for m in models.values()))
+            and all(db.session.query(m.assessment).filter_by(enterprise_id=e.id).count() for m in models.values())
+        )
         sides = {"in": inside, "out": outside}
-        projects = {"in": db.session.query(Project).filter_by(enterprise_id=inside.id, district_id=home).first(),
-                    "out": db.session.query(Project).filter_by(enterprise_id=outside.id).first()}
+        projects = {
+            "in": db.session.query(Project).filter_by(enterprise_id=inside.id, district_id=home).first(),
+            "out": db.session.query(Project).filter_by(enterprise_id=outside.id).first(),
+        }
         for code, kind_models in models.items():
             kind = pack.kinds[code]
             final = final_state(kind)
@@ -105,17 +111,23 @@ def build_world(app: Flask) -> World:
                     # a kind with one record per subject and period gets a year of its own for each state
                     period = str(int(template.period) - number) if kind.one_per_period else template.period
                     if not db.session.query(kind_models.assessment).filter_by(**key).count():
-                        taken = db.session.query(kind_models.assessment).filter_by(
-                            enterprise_id=enterprise.id, period=period).first() if kind.one_per_period else None
+                        taken = (
+                            db.session.query(kind_models.assessment).filter_by(enterprise_id=enterprise.id, period=period).first()
+                            if kind.one_per_period
+                            else None
+                        )
                         if taken is not None:  # the demo's own record of that year takes the state
                             taken.state = state
                         else:
-                            _clone(kind_models.assessment, kind_models.item, template, **key, lock_version=1,
-                                   period=period)
+                            _clone(kind_models.assessment, kind_models.item, template, **key, lock_version=1, period=period)
         db.session.flush()
-        world = World(inside.id, outside.id, home, outside.district_id,
-                      [outside.name, outside.credit_code,
-                       *(p.permit_no for p in db.session.query(Project).filter_by(enterprise_id=outside.id))])
+        world = World(
+            inside.id,
+            outside.id,
+            home,
+            outside.district_id,
+            [outside.name, outside.credit_code, *(p.permit_no for p in db.session.query(Project).filter_by(enterprise_id=outside.id))],
+        )
         world.projects = {side: p.id for side, p in projects.items()}
         content, _ = store(Path(app.config["EVIDENCE_DIR"]), PDF)
         for side, enterprise in sides.items():
@@ -126,38 +138,72 @@ def build_world(app: Flask) -> World:
                 if code == "project":
                     key["project_id"] = projects[side].id
                 record = db.session.query(kind_models.assessment).filter_by(**key).first()
-                attachment = Attachment(enterprise_id=enterprise.id, record_kind=code, record_id=record.id,
-                                        item_code=pack.kinds[code].items[0].code, file_name=f"{side}证明.pdf",
-                                        content_hash=content, size=len(PDF), media_type="application/pdf")
+                attachment = Attachment(
+                    enterprise_id=enterprise.id,
+                    record_kind=code,
+                    record_id=record.id,
+                    item_code=pack.kinds[code].items[0].code,
+                    file_name=f"{side}证明.pdf",
+                    content_hash=content,
+                    size=len(PDF),
+                    media_type="application/pdf",
+                )
                 db.session.add(attachment)
-                db.session.add(ReviewHistory(enterprise_id=enterprise.id, record_kind=code, record_id=record.id,
-                                             action="submit", from_state="draft", to_state="submitted"))
+                db.session.add(
+                    ReviewHistory(
+                        enterprise_id=enterprise.id,
+                        record_kind=code,
+                        record_id=record.id,
+                        action="submit",
+                        from_state="draft",
+                        to_state="submitted",
+                    )
+                )
                 db.session.flush()
                 world.attachments[(code, side)] = attachment.id
             general = db.session.query(models["general"].assessment).filter_by(enterprise_id=enterprise.id).first()
             world.codes[side] = f"MATRIX{side.upper()}"
-            db.session.add(FormVerification(code=world.codes[side], enterprise_id=enterprise.id, record_kind="general",
-                                            record_id=general.id))
+            db.session.add(
+                FormVerification(code=world.codes[side], enterprise_id=enterprise.id, record_kind="general", record_id=general.id)
+            )
         for side, enterprise in sides.items():
             for code in sorted(pack.dossier_kinds):
-                record = db.session.query(models[code].assessment).filter_by(
-                    enterprise_id=enterprise.id, state=pack.kinds[code].workflow["initial"]).first()
+                record = (
+                    db.session.query(models[code].assessment)
+                    .filter_by(enterprise_id=enterprise.id, state=pack.kinds[code].workflow["initial"])
+                    .first()
+                )
                 content = one_page_pdf(f"material {side}")
                 content_hash, _ = store(Path(app.config["EVIDENCE_DIR"]), content)
                 if not db.session.query(EnterpriseMaterial).filter_by(enterprise_id=enterprise.id, period=record.period).count():
-                    db.session.add(EnterpriseMaterial(
-                        enterprise_id=enterprise.id, period=record.period, material_code=pack.dossier_kind(
-                            pack.kinds[code]).materials[0].code, file_name=f"{side}材料.pdf", content_hash=content_hash,
-                        size=len(content), media_type="application/pdf"))
+                    db.session.add(
+                        EnterpriseMaterial(
+                            enterprise_id=enterprise.id,
+                            period=record.period,
+                            material_code=pack.dossier_kind(pack.kinds[code]).materials[0].code,
+                            file_name=f"{side}材料.pdf",
+                            content_hash=content_hash,
+                            size=len(content),
+                            media_type="application/pdf",
+                        )
+                    )
                 world.dossier[(code, side)] = (record.id, content_hash)
         district_of = {"in": home, "out": outside.district_id}
         for side, district in district_of.items():
             body = f"91370202MA3MR{'0001' if side == 'in' else '0002'}"
             code = body + check_character(body)
             application = EnterpriseRegistration(
-                enterprise_name=f"{side}矩阵申请企业", credit_code=code, district_id=district, contact_person="申请人",
-                mobile="13800000000", username=f"matrix_{side}", password_hash="x", state="pending",
-                pending_credit_code=code, pending_username=f"matrix_{side}")
+                enterprise_name=f"{side}矩阵申请企业",
+                credit_code=code,
+                district_id=district,
+                contact_person="申请人",
+                mobile="13800000000",
+                username=f"matrix_{side}",
+                password_hash="x",
+                state="pending",
+                pending_credit_code=code,
+                pending_username=f"matrix_{side}",
+            )
             db.session.add(application)
             db.session.flush()
             world.registrations[side] = application.id
@@ -166,14 +212,22 @@ def build_world(app: Flask) -> World:
         recompute(db.session, pack, models, str(template.period))
         adjustment = pack.adjustments["promote"]["reasons"][0]["code"]
         for enterprise in sides.values():
-            db.session.add(GradeAdjustment(enterprise_id=enterprise.id, period=str(template.period),
-                                           final_grade=pack.final_grades[0]["code"], direction="promote",
-                                           reason_code=adjustment, note="矩阵测试"))
+            db.session.add(
+                GradeAdjustment(
+                    enterprise_id=enterprise.id,
+                    period=str(template.period),
+                    final_grade=pack.final_grades[0]["code"],
+                    direction="promote",
+                    reason_code=adjustment,
+                    note="矩阵测试",
+                )
+            )
         db.session.commit()
     return world
 
 
 # -- which record a rule is called with ------------------------------------------------------------
+
 
 def _walk(row: Any, path: str) -> Any:
     for part in path.split("."):
@@ -225,6 +279,7 @@ def _pick(app: Flask, world: World, view: Any, side: str, kinds: frozenset[str])
 
 # -- what came back --------------------------------------------------------------------------------
 
+
 def readable(answer: Any) -> str:
     """The text a person would read in the answer (PDF text, spreadsheet cells, or the body)."""
     if answer.mimetype == "application/pdf" and answer.data.startswith(b"%PDF") and len(answer.data) > 200:
@@ -263,6 +318,7 @@ def outcome(answer: Any) -> str:
 
 # -- the walk --------------------------------------------------------------------------------------
 
+
 @dataclass
 class Call:
     method: str
@@ -296,8 +352,7 @@ def fingerprint(app: Flask, enterprise_id: int) -> list[Any]:
                 query = select(table).where(table.c.enterprise_id == enterprise_id)
             elif "assessment_id" in table.c:
                 parent = next(iter(table.c.assessment_id.foreign_keys)).column.table
-                query = select(table).where(table.c.assessment_id.in_(
-                    select(parent.c.id).where(parent.c.enterprise_id == enterprise_id)))
+                query = select(table).where(table.c.assessment_id.in_(select(parent.c.id).where(parent.c.enterprise_id == enterprise_id)))
             else:
                 continue
             found.append((table.name, [tuple(r) for r in db.session.execute(query.order_by(*table.primary_key))]))
@@ -308,14 +363,16 @@ class Walk:
     def __init__(self, app: Flask, client: FlaskClient, role: str, world: World):
         self.app, self.client, self.role, self.world = app, client, role, world
         self.views = {type(v).__name__: v for v in app.appbuilder.baseviews}
-        self.token = TOKEN.search(client.get("/login/").get_data(as_text=True)).group(1) if role == "anonymous" else \
-            client.environ_base["HTTP_X_CSRFTOKEN"]
+        self.token = (
+            TOKEN.search(client.get("/login/").get_data(as_text=True)).group(1)
+            if role == "anonymous"
+            else client.environ_base["HTTP_X_CSRFTOKEN"]
+        )
         client.environ_base["HTTP_X_CSRFTOKEN"] = self.token
         self.problems: list[str] = []
         self.cached: dict[int, list[Any]] = {}
         self.pack = app.extensions["criteria_pack"]
-        self.kinds = frozenset(k for k, res in matrix.KIND_RESOURCES.items()
-                               if role != "anonymous" and self.level("{res}", res) != "-")
+        self.kinds = frozenset(k for k, res in matrix.KIND_RESOURCES.items() if role != "anonymous" and self.level("{res}", res) != "-")
 
     # levels
     def level(self, who: str, res: str | None) -> str:
@@ -356,8 +413,7 @@ class Walk:
     def door_view_show(self, rule, res, who):
         view = self.views[f"{res}View"]
         for side, pk in self._sides(view):
-            yield Call("GET", f"/{view.route_base.strip('/')}/show/{pk}",
-                       expected(self.level(who, res), "R", side, self.role))
+            yield Call("GET", f"/{view.route_base.strip('/')}/show/{pk}", expected(self.level(who, res), "R", side, self.role))
 
     def _write_level(self, res: str, write: str) -> str:
         return "W" if write in self.writes(res) else "X"
@@ -371,9 +427,13 @@ class Walk:
         if expected(level, need, "in", self.role) == "ok" and not scoped:
             yield Call("POST", f"/{view.route_base.strip('/')}/add", "ok", data=self.form())
         else:  # a create aimed at the other enterprise or district: refused, nothing written
-            yield Call("POST", f"/{view.route_base.strip('/')}/add",
-                       "ok" if expected(level, need, "in", self.role) == "ok" else "denied",
-                       data=self.form(**attack), enterprise=self.world.outside)
+            yield Call(
+                "POST",
+                f"/{view.route_base.strip('/')}/add",
+                "ok" if expected(level, need, "in", self.role) == "ok" else "denied",
+                data=self.form(**attack),
+                enterprise=self.world.outside,
+            )
 
     def door_view_edit(self, rule, res, who):
         view, level = self.views[f"{res}View"], self.level(who, res)
@@ -385,16 +445,22 @@ class Walk:
             if expect == "ok":
                 yield Call("POST", url, expect, data=self.form())
             else:
-                yield Call("POST", url, expect, data=self.form(**self.attack_values(view.datamodel.obj)),
-                           enterprise=self._owner_of(side))
+                yield Call("POST", url, expect, data=self.form(**self.attack_values(view.datamodel.obj)), enterprise=self._owner_of(side))
 
     def door_view_delete(self, rule, res, who):
         view, level = self.views[f"{res}View"], self.level(who, res)
         need = self._write_level(res, "delete")
         for side, pk in self._sides(view):
             expect = expected(level, need, side, self.role)
-            yield Call("POST", f"/{view.route_base.strip('/')}/delete/{pk}", expect, data=self.form(),
-                       enterprise=self._owner_of(side), last=expect == "ok", target=(view.datamodel.obj, pk))
+            yield Call(
+                "POST",
+                f"/{view.route_base.strip('/')}/delete/{pk}",
+                expect,
+                data=self.form(),
+                enterprise=self._owner_of(side),
+                last=expect == "ok",
+                target=(view.datamodel.obj, pk),
+            )
 
     def door_view_action(self, rule, res, who):
         view, level = self.views[f"{res}View"], self.level(who, res)
@@ -408,8 +474,15 @@ class Walk:
             need = self._write_level(res, name)
             for side, pk in self._sides(view):
                 expect = expected(level, need, side, self.role)
-                yield Call("POST", f"/{base}/action/{name}/{pk}", expect, data=self.form(),
-                           enterprise=self._owner_of(side), last=expect == "ok", target=(view.datamodel.obj, pk))
+                yield Call(
+                    "POST",
+                    f"/{base}/action/{name}/{pk}",
+                    expect,
+                    data=self.form(),
+                    enterprise=self._owner_of(side),
+                    last=expect == "ok",
+                    target=(view.datamodel.obj, pk),
+                )
 
     def door_view_action_post(self, rule, res, who):
         view, level = self.views[f"{res}View"], self.level(who, res)
@@ -421,8 +494,15 @@ class Walk:
             need = self._write_level(res, name)
             for side, pk in self._sides(view):
                 expect = expected(level, need, side, self.role)
-                yield Call("POST", f"/{base}/action_post", expect, data=self.form(action=name, rowid=str(pk)),
-                           enterprise=self._owner_of(side), last=expect == "ok", target=(view.datamodel.obj, pk))
+                yield Call(
+                    "POST",
+                    f"/{base}/action_post",
+                    expect,
+                    data=self.form(action=name, rowid=str(pk)),
+                    enterprise=self._owner_of(side),
+                    last=expect == "ok",
+                    target=(view.datamodel.obj, pk),
+                )
 
     def _api(self, res: str) -> Any:
         return next(a for a in self.app.appbuilder.baseviews if type(a).__name__ == f"{res}Api")
@@ -451,8 +531,11 @@ class Walk:
         api, level = self._api(res), self.level(who, res)
         for side, pk in self._sides(self.views[f"{res}View"]):
             expect = expected(level, self._write_level(res, "edit"), side, self.role)
-            body = {"__matrix__": 1} if expect == "ok" else {
-                k: v for k, v in self.attack_values(api.datamodel.obj, api=True).items() if k in (api.edit_columns or [])}
+            body = (
+                {"__matrix__": 1}
+                if expect == "ok"
+                else {k: v for k, v in self.attack_values(api.datamodel.obj, api=True).items() if k in (api.edit_columns or [])}
+            )
             yield Call("PUT", f"/api/v1/{api.resource_name}/{pk}", expect, json=body, enterprise=self._owner_of(side))
 
     def door_api_delete(self, rule, res, who):
@@ -461,8 +544,14 @@ class Walk:
             expect = expected(level, self._write_level(res, "delete"), side, self.role)
             if expect == "ok" and res in KEPT_WITH_ASSESSMENTS:
                 expect = "refused"  # the world's enterprises and projects have assessments: they are kept
-            yield Call("DELETE", f"/api/v1/{api.resource_name}/{pk}", expect, enterprise=self._owner_of(side),
-                       last=expect == "ok", target=(api.datamodel.obj, pk))
+            yield Call(
+                "DELETE",
+                f"/api/v1/{api.resource_name}/{pk}",
+                expect,
+                enterprise=self._owner_of(side),
+                last=expect == "ok",
+                target=(api.datamodel.obj, pk),
+            )
 
     def _records(self, kind: str) -> Iterator[tuple[str, int]]:
         model = self.app.extensions["kind_models"][kind].assessment
@@ -480,19 +569,28 @@ class Walk:
             for side, pk in self._records(kind):
                 url = rule.rule.replace("<kind_code>", kind).replace("<int:pk>", str(pk))
                 expect = self.kind_expected(kind, side)
-                if rule.endpoint.startswith("DossierView.") and kind not in self.pack.dossier_kinds \
-                        and self.role != "anonymous":
+                if rule.endpoint.startswith("DossierView.") and kind not in self.pack.dossier_kinds and self.role != "anonymous":
                     expect = "missing"  # the kind shows no materials or personnel lists
                 item = self.pack.kinds[kind].items[0].code if self.pack.kinds[kind].items else ""
                 if expect == "ok":  # a stale page: refused by the optimistic lock, nothing saved
                     yield Call("POST", url, "ok", data=self.form(lock_version="-1", code="none"))
                 elif url.endswith("/evidence"):
-                    yield Call("POST", url, expect, enterprise=self._owner_of(side), data=self.form(
-                        item_code=item, file=(io.BytesIO(PDF), "越权.pdf")))
+                    yield Call(
+                        "POST",
+                        url,
+                        expect,
+                        enterprise=self._owner_of(side),
+                        data=self.form(item_code=item, file=(io.BytesIO(PDF), "越权.pdf")),
+                    )
                 else:
                     version = self._version(kind, pk)
-                    yield Call("POST", url, expect, enterprise=self._owner_of(side), data=self.form(
-                        lock_version=version, code="approve", opinion=ATTACK, **{f"decision_{item}": "pass"}))
+                    yield Call(
+                        "POST",
+                        url,
+                        expect,
+                        enterprise=self._owner_of(side),
+                        data=self.form(lock_version=version, code="approve", opinion=ATTACK, **{f"decision_{item}": "pass"}),
+                    )
 
     def _version(self, kind: str, pk: int) -> str:
         with self.app.app_context():
@@ -506,14 +604,20 @@ class Walk:
         for (kind, side), (pk, content_hash) in self.world.dossier.items():
             yield Call("GET", f"/assessment/{kind}/{pk}/dossier/{content_hash}", self.kind_expected(kind, side))
             other = self.world.dossier[(kind, "out" if side == "in" else "in")][1]  # not a file of this record
-            yield Call("GET", f"/assessment/{kind}/{pk}/dossier/{other}",
-                       "missing" if self.kind_expected(kind, side) == "ok" else self.kind_expected(kind, side))
+            yield Call(
+                "GET",
+                f"/assessment/{kind}/{pk}/dossier/{other}",
+                "missing" if self.kind_expected(kind, side) == "ok" else self.kind_expected(kind, side),
+            )
 
     def _registration_rows(self) -> Any:
         with self.app.app_context():
             table = EnterpriseRegistration.__table__
-            return [tuple(r) for r in db.session.execute(select(table).order_by(table.c.id))], \
-                db.session.query(Enterprise).count(), db.session.query(AppUser).count()
+            return (
+                [tuple(r) for r in db.session.execute(select(table).order_by(table.c.id))],
+                db.session.query(Enterprise).count(),
+                db.session.query(AppUser).count(),
+            )
 
     def door_registration_get(self, rule, res, who):
         for side, pk in self.world.registrations.items():
@@ -531,21 +635,35 @@ class Walk:
     def door_file_delete(self, rule, res, who):
         for (kind, side), pk in self.world.attachments.items():
             expect = self.kind_expected(kind, side)
-            yield Call("POST", f"/assessment/file/{pk}/delete", expect, data=self.form(),
-                       enterprise=self._owner_of(side), last=expect == "ok", target=(Attachment, pk))
+            yield Call(
+                "POST",
+                f"/assessment/file/{pk}/delete",
+                expect,
+                data=self.form(),
+                enterprise=self._owner_of(side),
+                last=expect == "ok",
+                target=(Attachment, pk),
+            )
 
     def door_intake(self, rule, res, who):
         for kind in matrix.KIND_RESOURCES:
             if self.pack.kinds[kind].subject != "project":
                 continue
-            filler = self.role != "anonymous" and self.pack.kinds[kind].filled_by == {
-                "enterprise": "enterprise", "supervisor": "supervisor", "district": "district_authority",
-                "city": "city_station", "admin": "admin"}[self.role]
+            filler = (
+                self.role != "anonymous"
+                and self.pack.kinds[kind].filled_by
+                == {
+                    "enterprise": "enterprise",
+                    "supervisor": "supervisor",
+                    "district": "district_authority",
+                    "city": "city_station",
+                    "admin": "admin",
+                }[self.role]
+            )
             for side, pk in self.world.projects.items():
                 expect = expected("W" if filler else "-", "W", side, self.role)
                 # other roles are sent back to the project list with the reason (no 提报 link shows for them)
-                yield Call("GET", f"/intake/{kind}/{pk}", "bounce" if expect == "denied" and self.role != "anonymous"
-                           else expect)
+                yield Call("GET", f"/intake/{kind}/{pk}", "bounce" if expect == "denied" and self.role != "anonymous" else expect)
 
     def door_public_get(self, rule, res, who):
         url = {"/lang/<string:locale>": "/lang/zh"}.get(rule.rule, rule.rule)
@@ -578,15 +696,14 @@ class Walk:
 
     def door_own_form(self, rule, res, who):
         method = "POST" if rule.endpoint.endswith("post") else "GET"
-        yield Call(method, rule.rule, expected(self.level(who, res), "R", "in", self.role),
-                   data=self.form() if method == "POST" else None)
+        yield Call(method, rule.rule, expected(self.level(who, res), "R", "in", self.role), data=self.form() if method == "POST" else None)
 
     def door_account(self, rule, res, who):
         level = self.level(who, res)
         with self.app.app_context():
             user_id = db.session.query(AppUser).filter_by(username=matrix.LOGINS["enterprise"]).one().id
             role_id = db.session.query(AppUser).filter_by(username=matrix.LOGINS["enterprise"]).one().roles[0].id
-        pk = {"/roles/": role_id, "/groups/": 999_999}.get(rule.rule[:rule.rule.index("/", 1) + 1], user_id)
+        pk = {"/roles/": role_id, "/groups/": 999_999}.get(rule.rule[: rule.rule.index("/", 1) + 1], user_id)
         url = rule.rule.replace("<pk>", str(pk)).replace("<string:name>", "none")
         url = url.replace("<string:filename>", "matrix.pdf")
         if "download" in rule.endpoint:
@@ -607,8 +724,15 @@ class Walk:
 
     def door_push(self, rule, res, who):
         expect = expected(self.level(who, res), "W", "in", self.role)
-        yield Call("POST", rule.rule, expect, data=None, json=None if expect == "ok" else {"records": [{
-            "permit_no": "MATRIX-1", "name": ATTACK, "enterprise_name": ATTACK, "credit_code": "x", "district": "x"}]})
+        yield Call(
+            "POST",
+            rule.rule,
+            expect,
+            data=None,
+            json=None
+            if expect == "ok"
+            else {"records": [{"permit_no": "MATRIX-1", "name": ATTACK, "enterprise_name": ATTACK, "credit_code": "x", "district": "x"}]},
+        )
 
     def door_criteria_admin(self, rule, res, who):
         """GET every page and POST every write of the editor. A role without access is refused and
@@ -617,7 +741,7 @@ class Walk:
         expect = expected(self.level(who, res), "R", "in", self.role)
         with self.app.app_context():
             version = db.session.scalar(select(CriteriaVersion.id).order_by(CriteriaVersion.id.desc()).limit(1))
-        url = (rule.rule.replace("<path:path>", "general.yaml").replace("<int:version_id>", str(version)))
+        url = rule.rule.replace("<path:path>", "general.yaml").replace("<int:version_id>", str(version))
         if rule.endpoint == "criteria_files.edit":
             url += "?path=general.yaml"
         if "GET" in rule.methods:
@@ -630,10 +754,16 @@ class Walk:
         body = "91370202MA3MQ0001"  # 17 characters of a code no demo enterprise has
         permit = f"MATRIX{model.__name__}"
         values: dict[str, Any] = {
-            "enterprise": self.world.outside, "project": self.world.projects["out"],
-            "district": self.world.outside_district, "name": ATTACK, "period": "2031",
-            "credit_code": body + check_character(body), "permit_no": permit, "self_score": "0",
-            "first_name": ATTACK, "file_name": ATTACK,
+            "enterprise": self.world.outside,
+            "project": self.world.projects["out"],
+            "district": self.world.outside_district,
+            "name": ATTACK,
+            "period": "2031",
+            "credit_code": body + check_character(body),
+            "permit_no": permit,
+            "self_score": "0",
+            "first_name": ATTACK,
+            "file_name": ATTACK,
         }
         if not api:
             values = {k: str(v) for k, v in values.items()}
@@ -673,8 +803,7 @@ class Walk:
         if call.expect == "denied":  # anonymous: the login page, or 403 where nobody may write
             want = {"refused"} if self.role != "anonymous" else {"login", "refused"}
         if got not in want:
-            self.problems.append(f"{name}: expected {call.expect}, got {answer.status_code} "
-                                 f"{answer.headers.get('Location', '')}".rstrip())
+            self.problems.append(f"{name}: expected {call.expect}, got {answer.status_code} {answer.headers.get('Location', '')}".rstrip())
         if self.role not in ("city", "admin") and not rule.endpoint.startswith("VerifyView"):
             text = readable(answer)
             leaked = [m for m in self.world.markers if m in text]
@@ -697,6 +826,7 @@ class Walk:
                     later.append((rule, call))
                 else:
                     self.check(rule, call)
+
         def order(rc: tuple[Any, Call]) -> tuple[bool, bool, bool]:
             parent = rc[1].target is not None and rc[1].target[0] in (Enterprise, Project)
             return rc[1].url == "/logout/", parent, "/api/" in rc[1].url
@@ -733,11 +863,13 @@ def rules_of(app: Flask) -> list[tuple[Any, str, str | None, str]]:
 
 
 def test_every_rule_has_a_scope_decision(app):
-    missing = [f"{rule.rule} ({rule.endpoint})" for rule in app.url_map.iter_rules()
-               if rule.endpoint not in matrix.EXCLUDED and entry_of(rule.endpoint) is None]
+    missing = [
+        f"{rule.rule} ({rule.endpoint})"
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in matrix.EXCLUDED and entry_of(rule.endpoint) is None
+    ]
     assert not missing, "rules without an entry in tests/scope_matrix.py:\n" + "\n".join(missing)
-    unused = [name for name in matrix.RESOURCES
-              if not any(re.match(rf"^{name}(View|Api)\.", r.endpoint) for r in app.url_map.iter_rules())]
+    unused = [name for name in matrix.RESOURCES if not any(re.match(rf"^{name}(View|Api)\.", r.endpoint) for r in app.url_map.iter_rules())]
     assert not unused, f"matrix lines for resources the app does not have: {unused}"
 
 
@@ -751,8 +883,10 @@ def test_an_unknown_rule_is_named(app):
 @pytest.mark.parametrize("role", matrix.ROLES)
 def test_scope_matrix(backend, app, client, role):
     if backend.name == "postgresql":
-        pytest.skip("the walk (about 4,000 requests) runs on SQLite only to keep the suite's time: the scope is "
-                    "one SQL clause per model, and tests/test_scope_*.py check it on PostgreSQL too")
+        pytest.skip(
+            "the walk (about 4,000 requests) runs on SQLite only to keep the suite's time: the scope is "
+            "one SQL clause per model, and tests/test_scope_*.py check it on PostgreSQL too"
+        )
     world = build_world(app)
     if role != "anonymous":
         login(client, matrix.LOGINS[role])

@@ -15,13 +15,31 @@ from scoring.jgj59 import subtable_result
 PACK = load_pack()
 PROJECT = PACK.kinds["project"]
 
-E1 = {"safety_management": 85, "civilized_construction": 88, "scaffolding": [82, 78], "foundation_pit": 90,
-      "formwork_support": 75, "work_at_height": 80, "temporary_electricity": 86, "hoist_and_elevator": [84],
-      "tower_crane_and_lifting": [90, 70], "construction_machinery": 92}
-E7_PERCENT = {"safety_rules_system": 90, "safety_investment": 80, "safety_organization": 100,
-              "key_personnel_certification": 85, "special_operations_personnel": 90, "safety_training": 80,
-              "injury_and_accident_insurance": 100, "lifting_equipment_inspection": 100,
-              "occupational_hazard_prevention": 80, "major_hazard_control": 70, "emergency_plan_and_drills": 80}
+E1 = {
+    "safety_management": 85,
+    "civilized_construction": 88,
+    "scaffolding": [82, 78],
+    "foundation_pit": 90,
+    "formwork_support": 75,
+    "work_at_height": 80,
+    "temporary_electricity": 86,
+    "hoist_and_elevator": [84],
+    "tower_crane_and_lifting": [90, 70],
+    "construction_machinery": 92,
+}
+E7_PERCENT = {
+    "safety_rules_system": 90,
+    "safety_investment": 80,
+    "safety_organization": 100,
+    "key_personnel_certification": 85,
+    "special_operations_personnel": 90,
+    "safety_training": 80,
+    "injury_and_accident_insurance": 100,
+    "lifting_equipment_inspection": 100,
+    "occupational_hazard_prevention": 80,
+    "major_hazard_control": 70,
+    "emergency_plan_and_drills": 80,
+}
 
 
 def general_points(percent: dict[str, float]) -> dict[str, float | None]:
@@ -52,13 +70,36 @@ def test_e1_complete_site_with_averaged_categories_is_excellent():
 
 def test_e2_missing_items_at_both_levels_pass():
     rules = PROJECT.scoring
-    management, _ = subtable_result(subtable("safety_management"), lines(
-        "safety_management", 分包单位安全管理=None, 安全生产责任制=10, 施工组织设计及专项施工方案=9, 安全技术交底=9,
-        安全检查=9, 安全教育=9, 应急救援=9, 持证上岗=9, 生产安全事故处理=9, 安全标志=8), rules)
+    management, _ = subtable_result(
+        subtable("safety_management"),
+        lines(
+            "safety_management",
+            分包单位安全管理=None,
+            安全生产责任制=10,
+            施工组织设计及专项施工方案=9,
+            安全技术交底=9,
+            安全检查=9,
+            安全教育=9,
+            应急救援=9,
+            持证上岗=9,
+            生产安全事故处理=9,
+            安全标志=8,
+        ),
+        rules,
+    )
     assert management == Decimal(90)
-    items = {"safety_management": float(management), "civilized_construction": 80, "scaffolding": [76],
-             "foundation_pit": None, "formwork_support": 72, "work_at_height": 70, "temporary_electricity": 78,
-             "hoist_and_elevator": None, "tower_crane_and_lifting": [74], "construction_machinery": 80}
+    items = {
+        "safety_management": float(management),
+        "civilized_construction": 80,
+        "scaffolding": [76],
+        "foundation_pit": None,
+        "formwork_support": 72,
+        "work_at_height": 70,
+        "temporary_electricity": 78,
+        "hoist_and_elevator": None,
+        "tower_crane_and_lifting": [74],
+        "construction_machinery": 80,
+    }
     result = score_kind(PACK, "project", {"items": items})
     assert result.total == Decimal("77.50") and result.grade_label == "合格"
     assert any("缺项" in reason for reason in result.reasons)
@@ -66,12 +107,24 @@ def test_e2_missing_items_at_both_levels_pass():
 
 def test_e3_a_guaranteed_item_at_zero_zeroes_the_subtable_and_fails_the_site():
     rules = PROJECT.scoring
-    electricity, why = subtable_result(subtable("temporary_electricity"), lines(
-        "temporary_electricity", 接地与接零保护系统=0, 配电线路=8, 配电箱与开关箱=16, 现场照明=12), rules)
+    electricity, why = subtable_result(
+        subtable("temporary_electricity"),
+        lines("temporary_electricity", 接地与接零保护系统=0, 配电线路=8, 配电箱与开关箱=16, 现场照明=12),
+        rules,
+    )
     assert electricity == 0 and "保证项目" in why
-    items = {"safety_management": 95, "civilized_construction": 90, "scaffolding": [88], "foundation_pit": 92,
-             "formwork_support": 90, "work_at_height": 94, "temporary_electricity": float(electricity),
-             "hoist_and_elevator": [90, 96], "tower_crane_and_lifting": [96], "construction_machinery": 90}
+    items = {
+        "safety_management": 95,
+        "civilized_construction": 90,
+        "scaffolding": [88],
+        "foundation_pit": 92,
+        "formwork_support": 90,
+        "work_at_height": 94,
+        "temporary_electricity": float(electricity),
+        "hoist_and_elevator": [90, 96],
+        "tower_crane_and_lifting": [96],
+        "construction_machinery": 90,
+    }
     result = score_kind(PACK, "project", {"items": items})
     assert result.total == Decimal("82.80")
     assert result.grade_label == "不合格" and result.forced
@@ -87,16 +140,26 @@ def test_e4_guaranteed_subtotal_below_40_zeroes_the_subtable_and_40_passes():
 
 
 def test_e5_missing_guaranteed_item_prorated_or_literal():
-    crane = lines("tower_crane", 载荷限制装置=8, 行程限位装置=7, 保护装置=8, **{"吊钩、滑轮、卷筒与钢丝绳": 7},
-                  多塔作业=None, **{"安拆、验收与使用": 6}, 附着=8, 基础与轨道=9, 结构设施=8, 电气安全=9)
+    crane = lines(
+        "tower_crane",
+        载荷限制装置=8,
+        行程限位装置=7,
+        保护装置=8,
+        **{"吊钩、滑轮、卷筒与钢丝绳": 7},
+        多塔作业=None,
+        **{"安拆、验收与使用": 6},
+        附着=8,
+        基础与轨道=9,
+        结构设施=8,
+        电气安全=9,
+    )
     prorated, _ = subtable_result(subtable("tower_crane"), crane, PROJECT.scoring)
     assert round(prorated, 2) == Decimal("77.78")
     literal, _ = subtable_result(subtable("tower_crane"), crane, {**PROJECT.scoring, "guaranteed_missing_mode": "literal"})
     assert literal == 0
 
 
-@pytest.mark.parametrize(("total", "grade"), [(80, "优良"), (79.99, "合格"), (70, "合格"), (69.99, "不合格"),
-                                               (79.995, "优良")])
+@pytest.mark.parametrize(("total", "grade"), [(80, "优良"), (79.99, "合格"), (70, "合格"), (69.99, "不合格"), (79.995, "优良")])
 def test_e6_jgj59_boundaries(total, grade):
     # one category carries the whole total: every other category is not applicable
     items = dict.fromkeys(E1)
@@ -112,8 +175,10 @@ def test_e6_zero_subtable_fails_whatever_the_total():
     assert result.total == Decimal("95.00") and result.grade_label == "不合格"
 
 
-@pytest.mark.parametrize(("total", "grade"), [("85.00", "合格"), ("84.99", "基本合格"), ("70.00", "基本合格"),
-                                               ("69.99", "不合格"), ("100", "合格"), ("0", "不合格")])
+@pytest.mark.parametrize(
+    ("total", "grade"),
+    [("85.00", "合格"), ("84.99", "基本合格"), ("70.00", "基本合格"), ("69.99", "不合格"), ("100", "合格"), ("0", "不合格")],
+)
 def test_e6_licence_boundaries(total, grade):
     assert band_for(Decimal(total), PACK.scales["licence"])["label"] == grade
 
@@ -156,8 +221,12 @@ def test_e9_safety_director_and_its_vetoes():
 
 def test_e9_enterprise_daily_net_counts_the_highest_award_per_project():
     daily = PACK.kinds["daily"]
-    entries = [DailyEntry("award_national", 1, "A"), DailyEntry("award_provincial", 1, "B"),
-               DailyEntry("award_city", 1, "A"), DailyEntry("site_criticism", 1, "A")]
+    entries = [
+        DailyEntry("award_national", 1, "A"),
+        DailyEntry("award_provincial", 1, "B"),
+        DailyEntry("award_city", 1, "A"),
+        DailyEntry("site_criticism", 1, "A"),
+    ]
     assert daily_net(daily, entries).total == 4
     capped = [DailyEntry("award_national", 1, str(n)) for n in range(4)]
     assert daily_net(daily, capped, "enterprise").total == 10

@@ -20,11 +20,12 @@ def tenths(maximum: Decimal) -> st.SearchStrategy[float]:
 
 
 general_items = st.fixed_dictionaries({i.code: st.one_of(st.none(), tenths(i.max)) for i in GENERAL.items}).filter(
-    lambda items: any(v is not None for v in items.values()))
+    lambda items: any(v is not None for v in items.values())
+)
 subtable_result = st.integers(0, 10000).map(lambda n: n / 100)
-project_items = st.fixed_dictionaries({
-    i.code: st.one_of(st.none(), st.lists(subtable_result, min_size=1, max_size=len(i.subtables)))
-    for i in PROJECT.items}).filter(lambda items: any(v is not None for v in items.values()))
+project_items = st.fixed_dictionaries(
+    {i.code: st.one_of(st.none(), st.lists(subtable_result, min_size=1, max_size=len(i.subtables))) for i in PROJECT.items}
+).filter(lambda items: any(v is not None for v in items.values()))
 
 
 @settings(max_examples=200, deadline=None)

@@ -26,8 +26,7 @@ def first_list_as(pack: Pack, **changes: object) -> tuple:
     return (replace(lists[0], **changes), *lists[1:])
 
 
-@pytest.mark.parametrize("change", [
-    "dossier_from", "one_per_period", "materials", "personnel_code", "personnel_name", "rated", "items"])
+@pytest.mark.parametrize("change", ["dossier_from", "one_per_period", "materials", "personnel_code", "personnel_name", "rated", "items"])
 def test_a_change_the_platform_binds_at_start_waits_for_a_restart(pack, change):
     other = {
         "dossier_from": lambda: revised(pack, "general", dossier_from=None),
@@ -52,8 +51,7 @@ def test_the_version_comparison_names_checklist_and_list_changes_and_which_wait(
 
     licence = pack.kinds["licence"]
     renamed = (replace(licence.materials[0], name="营业执照（加盖公章）"), *licence.materials[1:])
-    other = revised(pack, "licence", materials=renamed, one_per_period=False,
-                    personnel=first_list_as(pack, name="主要负责人", min_count=2))
+    other = revised(pack, "licence", materials=renamed, one_per_period=False, personnel=first_list_as(pack, name="主要负责人", min_count=2))
     changes = {change.text: change.structural for change in diff_packs(pack, other).changes}
     assert changes[f"申报材料（{licence.materials[0].code}）更名：“{licence.materials[0].name}” → “营业执照（加盖公章）”"] is False
     assert changes[f"人员名单（{licence.personnel[0].code}）更名：“{licence.personnel[0].name}” → “主要负责人”"] is True

@@ -13,8 +13,11 @@ HANDLER = re.compile(r"""\son[a-z]+\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECASE)
 
 
 def handlers() -> list[tuple[str, str]]:
-    return [(f"{path.relative_to(TEMPLATES)}", match.group(1)) for path in sorted(TEMPLATES.rglob("*.html"))
-            for match in HANDLER.finditer(path.read_text(encoding="utf-8"))]
+    return [
+        (f"{path.relative_to(TEMPLATES)}", match.group(1))
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for match in HANDLER.finditer(path.read_text(encoding="utf-8"))
+    ]
 
 
 def test_no_handler_interpolates_a_value():

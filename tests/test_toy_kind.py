@@ -85,8 +85,10 @@ def test_new_kind_from_yaml_only(toy_app):
     form = client.get("/toycheckassessmentview/add").get_data(as_text=True)
     assert "检查人员" in form and "检查日期" in form
     token = csrf_token(client, "/toycheckassessmentview/add")
-    added = client.post("/toycheckassessmentview/add", data={
-        "csrf_token": token, "enterprise": str(own), "period": "2026", "inspector": "赵六", "inspected_on": ""})
+    added = client.post(
+        "/toycheckassessmentview/add",
+        data={"csrf_token": token, "enterprise": str(own), "period": "2026", "inspector": "赵六", "inspected_on": ""},
+    )
     assert added.status_code == 302
     assert client.get("/api/v1/assessment_toy_check/").get_json()["count"] == 2
     model = records.kind_model(toy_app, "toy_check")

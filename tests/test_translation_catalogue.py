@@ -40,9 +40,7 @@ def extract_fab_messages(package_dir: Path, mapping_file: Path) -> Catalog:
     with mapping_file.open(encoding="utf-8") as fileobj:
         method_map, options_map = parse_mapping_cfg(fileobj, str(mapping_file))
     catalog = Catalog()
-    for filename, lineno, message, _comments, context in extract_from_dir(
-        str(package_dir), method_map, options_map
-    ):
+    for filename, lineno, message, _comments, context in extract_from_dir(str(package_dir), method_map, options_map):
         catalog.add(message, None, [(filename, lineno)], context=context)
     return catalog
 
@@ -101,9 +99,7 @@ def test_catalogue_header(zh_catalogue: Catalog) -> None:
     assert not zh_catalogue.fuzzy
 
 
-def test_every_fab_msgid_is_translated(
-    fab_messages: Catalog, zh_catalogue: Catalog
-) -> None:
+def test_every_fab_msgid_is_translated(fab_messages: Catalog, zh_catalogue: Catalog) -> None:
     missing: list[str] = []
     for extracted in user_messages(fab_messages):
         entry = zh_catalogue.get(extracted.id, context=extracted.context)
@@ -129,18 +125,11 @@ def test_placeholders_match(zh_catalogue: Catalog) -> None:
         expected = placeholders(as_forms(message.id)[-1])
         for form in as_forms(message.string):
             if placeholders(form) != expected:
-                mismatched.append(
-                    f"{msgid_of(message)!r}: expected {expected}, "
-                    f"got {placeholders(form)} in {form!r}"
-                )
+                mismatched.append(f"{msgid_of(message)!r}: expected {expected}, got {placeholders(form)} in {form!r}")
     assert not mismatched, "Placeholder mismatch:\n" + "\n".join(mismatched)
 
 
 def test_catalogue_passes_babel_checks(zh_catalogue: Catalog) -> None:
     # The same checks `pybabel compile` runs (python-format, plural count).
-    problems = [
-        f"{msgid_of(message)!r}: {error}"
-        for message, errors in zh_catalogue.check()
-        for error in errors
-    ]
+    problems = [f"{msgid_of(message)!r}: {error}" for message, errors in zh_catalogue.check() for error in errors]
     assert not problems, "\n".join(problems)

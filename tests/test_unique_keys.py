@@ -24,15 +24,13 @@ def test_two_licence_assessments_of_one_year_at_once_one_is_stored(app, backend)
     answers = {}
 
     def create(name: str) -> None:
-        answers[name] = clients[name].post(f"/api/v1/assessment_{KIND}/", json={"enterprise": enterprise_id,
-                                                                                 "period": "2031"})
+        answers[name] = clients[name].post(f"/api/v1/assessment_{KIND}/", json={"enterprise": enterprise_id, "period": "2031"})
 
     held = race(app, {name: (lambda name=name: create(name)) for name in clients})
     assert held == set(clients)
     statuses = sorted(answer.status_code for answer in answers.values())
     assert statuses == [201, 422], {n: a.get_json() for n, a in answers.items()}
-    stored = records.ids(app, records.kind_model(app, KIND),
-                         enterprise_id=enterprise_id, period="2031")
+    stored = records.ids(app, records.kind_model(app, KIND), enterprise_id=enterprise_id, period="2031")
     assert len(stored) == 1
     refused = next(a for a in answers.values() if a.status_code == 422).get_json()
     assert refused["message"] == {"period": [f"2031 年度已有一份安许证动态考核（编号 {stored[0]}），每个年度只能有一份；请打开该记录办理"]}
@@ -49,11 +47,17 @@ def test_the_same_person_entered_twice_at_once_is_stored_once(app, backend):
     answers = {}
 
     def enter(name: str) -> None:
-        data = {"csrf_token": tokens[name], "list_code": entry.code, "person_name": "并发登记", "id_number": id_number(901),
-                "role": "", "certificate_no": "鲁建安A（2024）900001", "certificate_valid_until": "2029-12-31",
-                "scan": (io.BytesIO(PDF), "证书.pdf")}
-        answer = clients[name].post(f"{page_url(KIND, pk)}/person", data=data, content_type="multipart/form-data",
-                                    follow_redirects=True)
+        data = {
+            "csrf_token": tokens[name],
+            "list_code": entry.code,
+            "person_name": "并发登记",
+            "id_number": id_number(901),
+            "role": "",
+            "certificate_no": "鲁建安A（2024）900001",
+            "certificate_valid_until": "2029-12-31",
+            "scan": (io.BytesIO(PDF), "证书.pdf"),
+        }
+        answer = clients[name].post(f"{page_url(KIND, pk)}/person", data=data, content_type="multipart/form-data", follow_redirects=True)
         answers[name] = visible_text(answer.get_data(as_text=True))
 
     held = race(app, {name: (lambda name=name: enter(name)) for name in clients})
@@ -80,6 +84,5 @@ def test_the_registry_person_screen_refuses_a_person_twice_on_one_list(app, clie
         for _ in range(2):
             assert client.post("/api/v1/person/", json={**body, "name": "未列名单", **extra}).status_code == 201
     with app.app_context():
-        listed = db.session.query(Person).filter_by(enterprise_id=enterprise_id, list_code=entry.code,
-                                                    id_number=id_number(902)).count()
+        listed = db.session.query(Person).filter_by(enterprise_id=enterprise_id, list_code=entry.code, id_number=id_number(902)).count()
     assert listed == 1

@@ -25,8 +25,16 @@ def refused_version(app) -> tuple[int, int]:
         files = dict(running.files)
         files["general.yaml"] = files["general.yaml"] + "\nretired_option: true\n"
         number = latest(db.session, running.code).number + 1
-        row = CriteriaVersion(pack_code=running.code, number=number, content_hash="f" * 64, pack_version=running.version,
-                              kind_versions={}, files=files, source="editor", note="旧版程序保存的版本")
+        row = CriteriaVersion(
+            pack_code=running.code,
+            number=number,
+            content_hash="f" * 64,
+            pack_version=running.version,
+            kind_versions={},
+            files=files,
+            source="editor",
+            note="旧版程序保存的版本",
+        )
         db.session.add(row)
         db.session.flush()
         record = db.session.query(model).order_by(model.id).first()

@@ -55,8 +55,7 @@ def laoshan_user(app) -> tuple[int, str]:
     with app.app_context():
         from models import AppUser
 
-        company = (db.session.query(Enterprise).join(District).filter(District.code == "laoshan")
-                   .order_by(Enterprise.id).first())
+        company = db.session.query(Enterprise).join(District).filter(District.code == "laoshan").order_by(Enterprise.id).first()
         return company.id, db.session.query(AppUser).filter_by(enterprise_id=company.id).first().username
 
 
@@ -65,8 +64,14 @@ def open_door(app, client, door: str) -> tuple[str, int, str]:
     pack = app.extensions["criteria_pack"]
     if door == "project":
         with app.app_context():
-            project = (db.session.query(Project).join(District, Project.district_id == District.id)
-                       .filter(District.code == "shinan").order_by(Project.id).first().id)
+            project = (
+                db.session.query(Project)
+                .join(District, Project.district_id == District.id)
+                .filter(District.code == "shinan")
+                .order_by(Project.id)
+                .first()
+                .id
+            )
         login(client, "supervisor_shinan")
         answer = client.post("/api/v1/assessment_project/", json={"project": project, "period": "2027"})
         signed = next(e for e in pack.kinds["project"].record_evidence if e.required)
@@ -117,8 +122,13 @@ def test_every_door_refuses_what_is_not_a_readable_pdf_and_stores_nothing(app, c
 
     # an upload position of another kind (or none that exists) is refused with a message, not stored
     this = app.extensions["criteria_pack"].kinds[kind]
-    other = next(i.code for k in app.extensions["criteria_pack"].kinds.values() if k.code != kind
-                 for i in k.items if i.code not in {j.code for j in this.items})
+    other = next(
+        i.code
+        for k in app.extensions["criteria_pack"].kinds.values()
+        if k.code != kind
+        for i in k.items
+        if i.code not in {j.code for j in this.items}
+    )
     refused = upload(client, kind, pk, other)
     assert refused.status_code == 400 and f"上传位置“{other}”不属于本考核" in text(refused)
     assert traces(app, kind, pk, evidence) == before
@@ -153,13 +163,16 @@ def test_safe_name(sent, shown):
     assert safe_name(sent) == shown
 
 
-@pytest.mark.parametrize(("sent", "shown"), [
-    ("../../etc/passwd.pdf", "passwd.pdf"),
-    # a multipart header carries a backslash escaped as two; the server receives one
-    ("C:\\\\Users\\\\张工\\\\Desktop\\\\扫描件.pdf", "扫描件.pdf"),
-    ("安全\x00生产\x1b[31m\u202eFDP.exe\t.pdf", "安全生产[31mFDP.exe.pdf"),
-    ("长" * 300 + ".pdf", "长" * 196 + ".pdf"),
-])
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        # a multipart header carries a backslash escaped as two; the server receives one
+        ("C:\\\\Users\\\\张工\\\\Desktop\\\\扫描件.pdf", "扫描件.pdf"),
+        ("安全\x00生产\x1b[31m\u202eFDP.exe\t.pdf", "安全生产[31mFDP.exe.pdf"),
+        ("长" * 300 + ".pdf", "长" * 196 + ".pdf"),
+    ],
+)
 def test_file_names_are_sanitised_and_the_file_lives_under_its_hash(app, client, evidence, sent, shown):
     kind, pk, position = open_door(app, client, "general")
     page = text(upload(client, kind, pk, position, PDF, sent))
@@ -180,8 +193,9 @@ def test_file_names_are_sanitised_and_the_file_lives_under_its_hash(app, client,
 def test_the_attachment_api_is_no_upload_door(app, client, evidence):
     kind, pk, _ = open_door(app, client, "general")
     before = traces(app, kind, pk, evidence)
-    answer = client.post("/api/v1/attachment/", json={
-        "file_name": "../x.pdf", "record_kind": kind, "record_id": pk, "content_hash": "0" * 64, "size": 1})
+    answer = client.post(
+        "/api/v1/attachment/", json={"file_name": "../x.pdf", "record_kind": kind, "record_id": pk, "content_hash": "0" * 64, "size": 1}
+    )
     assert answer.status_code in (403, 405)
     assert traces(app, kind, pk, evidence) == before
     assert page_url(kind, pk)  # the record is still there, untouched

@@ -49,8 +49,10 @@ def _state(app, pk, kind=KIND):
 
 def history(app, pk, kind=KIND):
     with app.app_context():
-        return [(h.action, h.item_code, h.to_state) for h in db.session.query(ReviewHistory).filter_by(
-            record_kind=kind, record_id=pk).order_by(ReviewHistory.id)]
+        return [
+            (h.action, h.item_code, h.to_state)
+            for h in db.session.query(ReviewHistory).filter_by(record_kind=kind, record_id=pk).order_by(ReviewHistory.id)
+        ]
 
 
 @pytest.mark.parametrize("kind", ["general", "director"])
@@ -101,8 +103,7 @@ def test_full_journey_with_return_and_resubmission(app, client, laoshan, kind):
     assert "不通过时须填写审核意见" in text(missing_opinion)
     assert history(app, pk, kind)[-1][0] == "submit"  # nothing was saved
     decisions = {f"decision_{i.code}": "pass" for i in rest}
-    decisions.update({f"decision_{first.code}": "reject", f"assessed_{first.code}": "5",
-                      f"opinion_{first.code}": "责任制考核记录不全"})
+    decisions.update({f"decision_{first.code}": "reject", f"assessed_{first.code}": "5", f"opinion_{first.code}": "责任制考核记录不全"})
     assert f"已保存 {len(items(app, kind))} 项审核结果" in text(post(client, kind, pk, "review", decisions))
     assert "还有评分项未审核通过" in text(post(client, kind, pk, "transition", {"code": "approve", "opinion": ""}))
     assert "需要填写意见" in text(post(client, kind, pk, "transition", {"code": "return", "opinion": ""}))
@@ -140,8 +141,10 @@ def test_a_stale_page_cannot_overwrite_a_newer_save(app, client, laoshan):
     stale = post(client, KIND, pk, "scores", {f"score_{i.code}": "0" for i in items(app)}, version=old)
     assert "已被他人修改" in text(stale)
     with app.app_context():
-        assert all(r.self_score == next(i.max for i in items(app) if i.code == r.item_code)
-                   for r in db.session.get(records.kind_model(app, KIND), pk).items)
+        assert all(
+            r.self_score == next(i.max for i in items(app) if i.code == r.item_code)
+            for r in db.session.get(records.kind_model(app, KIND), pk).items
+        )
 
 
 def test_bad_scores_keep_the_input_and_save_nothing(app, client, laoshan):

@@ -16,8 +16,7 @@ def one_page_pdf(text: str = "evidence") -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
@@ -65,17 +64,29 @@ def upload(client: FlaskClient, kind: str, pk: int, item: str, content: bytes = 
     import io
 
     token = csrf_token(client, page_url(kind, pk))
-    return client.post(f"{page_url(kind, pk)}/evidence", data={
-        "csrf_token": token, "item_code": item, "file": (io.BytesIO(content), name)},
-        content_type="multipart/form-data", follow_redirects=True)
+    return client.post(
+        f"{page_url(kind, pk)}/evidence",
+        data={"csrf_token": token, "item_code": item, "file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
 
 
 def text(answer: Any) -> str:
     return answer.get_data(as_text=True)
 
 
-def file_and_approve(app: Any, client: FlaskClient, kind: str, enterprise_id: int, filler: str, reviewer: str,
-                     score: Any, header: dict[str, Any], period: str = "2027") -> int:
+def file_and_approve(
+    app: Any,
+    client: FlaskClient,
+    kind: str,
+    enterprise_id: int,
+    filler: str,
+    reviewer: str,
+    score: Any,
+    header: dict[str, Any],
+    period: str = "2027",
+) -> int:
     """A new assessment filed by ``filler`` through the API, scored with ``score(item)`` for every item of
     the criteria version it was filed under, evidence uploaded, submitted, then passed item by item and
     approved by ``reviewer`` on the 办理 page. Returns its id; both users are logged out again."""

@@ -44,8 +44,7 @@ def register(appbuilder: AppBuilder, resources: list[Resource]) -> None:
         view = build_view(resource)
         views[resource.view_name] = view
         if resource.menu:
-            appbuilder.add_view(view, resource.title, label=resource.title, category=resource.category,
-                                category_label=resource.category)
+            appbuilder.add_view(view, resource.title, label=resource.title, category=resource.category, category_label=resource.category)
         else:
             appbuilder.add_view_no_menu(view)
         if resource.api:

@@ -88,8 +88,9 @@ class StrictSchemaConverter(Model2SchemaConverter):
     """FAB's converter, with references of the write schemas loaded by ``ExistingRecord`` and
     related records of the read schemas named by ``RelatedName`` (never nested whole)."""
 
-    def _column2relation(self, datamodel: SQLAInterface, column: TreeNode, nested: bool = False,
-                         parent_schema_name: str | None = None) -> fields.Field:
+    def _column2relation(
+        self, datamodel: SQLAInterface, column: TreeNode, nested: bool = False, parent_schema_name: str | None = None
+    ) -> fields.Field:
         if nested:
             many = datamodel.is_relation_many_to_many(column.name) or datamodel.is_relation_one_to_many(column.name)
             return RelatedName(many=many)
@@ -115,13 +116,11 @@ def _messages(field: fields.Field, label: str) -> dict[str, str]:
     elif isinstance(field, fields.Integer):
         found.update(invalid=f"{label}应为整数", too_large=f"{label}的数值过大")
     elif isinstance(field, fields.Number):
-        found.update(invalid=f"{label}应为数字", too_large=f"{label}的数值过大",
-                     special=f"{label}应为有限的数字（不接受 NaN 或无穷大）")
+        found.update(invalid=f"{label}应为数字", too_large=f"{label}的数值过大", special=f"{label}应为有限的数字（不接受 NaN 或无穷大）")
     elif isinstance(field, fields.Boolean):
         found.update(invalid=f"{label}应为 true 或 false")
     elif isinstance(field, fields.DateTime):  # Date is a DateTime in marshmallow
-        found.update(invalid=f"{label}应为日期，格式如 2026-01-31", format=f"{label}的日期格式无效",
-                     invalid_awareness=f"{label}的时区无效")
+        found.update(invalid=f"{label}应为日期，格式如 2026-01-31", format=f"{label}的日期格式无效", invalid_awareness=f"{label}的时区无效")
     else:
         found.update(invalid=f"{label}的值无效")
     return found
@@ -129,8 +128,7 @@ def _messages(field: fields.Field, label: str) -> dict[str, str]:
 
 def chinese_messages(schema: Schema, labels: dict[str, Any]) -> None:
     """Give a write schema (an instance) Chinese messages naming each field by its label."""
-    schema.error_messages = {**schema.error_messages, "unknown": "不是可以填写的字段",
-                             "type": "请求体应为 JSON 对象，如 {\"字段\": 值}"}
+    schema.error_messages = {**schema.error_messages, "unknown": "不是可以填写的字段", "type": '请求体应为 JSON 对象，如 {"字段": 值}'}
     for name, field in schema.fields.items():
         label = str(labels.get(name, name))
         field.error_messages = {**field.error_messages, **_messages(field, label)}

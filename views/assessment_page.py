@@ -58,8 +58,9 @@ def page_context(pack: Pack, kind: Kind, record: Any, evidence: dict[str, list[A
     }
 
 
-def dossier_context(session: Session, pack: Pack, kind: Kind, record: Any, actor: Actor,
-                    found: dossier.Live | None = None) -> dict[str, Any]:
+def dossier_context(
+    session: Session, pack: Pack, kind: Kind, record: Any, actor: Actor, found: dossier.Live | None = None
+) -> dict[str, Any]:
     """The materials checklist, personnel lists, rating choices and rectification round of the page
     (``found``: the materials and people the page already read)."""
     today = datetime.date.today()
@@ -67,8 +68,7 @@ def dossier_context(session: Session, pack: Pack, kind: Kind, record: Any, actor
     filler = kind.filled_by in actor.roles
     shown, live = dossier.shown(session, pack, kind, record, today, found) if source else ({}, False)
     labels = pack.band_labels(kind)
-    overdue = (record.rectification_due is not None and record.rectification_due < today
-               and dossier.can_change(kind, record.state))
+    overdue = record.rectification_due is not None and record.rectification_due < today and dossier.can_change(kind, record.state)
     return {
         "dossier_source": source,
         "dossier": shown,
@@ -84,8 +84,12 @@ def dossier_context(session: Session, pack: Pack, kind: Kind, record: Any, actor
         "rectification_materials": [m.name for m in (source.materials if source else ()) if m.rectification],
         # a step back to the filler (its target state is editable again) is shown as a warning
         "sends_back": lambda step: kind.state_flag(step["to"], "editable"),
-        "expired_people": [f"{person['name']}（{entry.name}）" for entry in (pack.personnel_lists if source else ())
-                           for person in shown.get("personnel", {}).get(entry.code, []) if person.get("expired")],
+        "expired_people": [
+            f"{person['name']}（{entry.name}）"
+            for entry in (pack.personnel_lists if source else ())
+            for person in shown.get("personnel", {}).get(entry.code, [])
+            if person.get("expired")
+        ],
         "overdue": overdue,
         "today": today,
     }

@@ -141,8 +141,10 @@ class AssessmentHooks(AssessmentListHooks):
     def _init_forms(self) -> None:
         """Views only: on the edit form of a project kind the project is shown, not chosen."""
         if self.kind.subject == "project" and "project" in getattr(self, "edit_columns", []):
-            self.edit_form_extra_fields = {**(self.edit_form_extra_fields or {}),
-                                           "project": RegistryValue(ASSESSMENT_LABELS["project"], "来自项目登记，创建后不能修改")}
+            self.edit_form_extra_fields = {
+                **(self.edit_form_extra_fields or {}),
+                "project": RegistryValue(ASSESSMENT_LABELS["project"], "来自项目登记，创建后不能修改"),
+            }
         super()._init_forms()
 
     def pre_add(self, item: Any) -> None:
@@ -154,8 +156,7 @@ class AssessmentHooks(AssessmentListHooks):
         item.state = kind.workflow["initial"]
         pin(item, version, kind)
         item_model = type(item).items.property.mapper.class_
-        item.items = [item_model(item_code=i.code, review_status=kind.workflow["item_statuses"][0]["code"])
-                      for i in kind.items]
+        item.items = [item_model(item_code=i.code, review_status=kind.workflow["item_statuses"][0]["code"]) for i in kind.items]
 
     def pre_update(self, item: Any) -> None:
         refuse_unless_editable(kind_for(item), item)
@@ -208,7 +209,8 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
     formatters: dict[str, Any] = {
         "state": lambda code, labels=kind.state_labels: labels.get(code, code),
         "id": lambda pk, code=kind.code: Markup('<a class="btn btn-xs btn-primary" href="{}">办理</a>').format(
-            url_for("AssessmentWorkflowView.page", kind_code=code, pk=pk)),
+            url_for("AssessmentWorkflowView.page", kind_code=code, pk=pk)
+        ),
     }
     for field in kind.header_fields:
         if field.type == "phone":
@@ -233,8 +235,7 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
         labels=ITEM_LABELS,
         list_columns=["item_name", "not_applicable", "self_score", "assessed_score", "review_status"],
         list_reads=("assessment",),  # item_name reads the assessment's criteria version
-        show_columns=["assessment", "item_name", "not_applicable", "self_score", "assessed_score", "results",
-                      "opinion", "review_status"],
+        show_columns=["assessment", "item_name", "not_applicable", "self_score", "assessed_score", "results", "opinion", "review_status"],
         edit_columns=["not_applicable", "self_score"],  # assessed scores and opinions belong to the review
         search_columns=["assessment", "item_code", "review_status"],
         formatters={"review_status": lambda code: statuses.get(code, code)},
@@ -255,8 +256,17 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
         labels={**ASSESSMENT_LABELS, "id": "办理", **({"grade": "考核结果"} if kind.rated else {}), **headers},
         descriptions=field_help(kind),
         list_columns=["id", *subject, "period", "state", *results, "changed_on"],
-        show_columns=["enterprise", *(["project"] if kind.subject == "project" else []), "period", "state",
-                      *header_codes, *results, "criteria_version", "created_on", "changed_on"],
+        show_columns=[
+            "enterprise",
+            *(["project"] if kind.subject == "project" else []),
+            "period",
+            "state",
+            *header_codes,
+            *results,
+            "criteria_version",
+            "created_on",
+            "changed_on",
+        ],
         add_columns=[*subject, "period", *header_codes],
         edit_columns=[*subject, "period", *header_codes],
         search_columns=list(dict.fromkeys(["enterprise", *subject, "period", "state"])),
@@ -269,8 +279,10 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
         related=[item_resource.view_name] if kind.items else [],
         extra_permissions=("delete_selected",),  # the list's bulk delete of drafts and returned records
     )
-    queues = [queue(assessment_resource, "Pending", f"{kind.short_name}待审核", review_states(kind)),
-              queue(assessment_resource, "Records", f"{kind.short_name}记录", tuple(sorted(final_states(kind))))]
+    queues = [
+        queue(assessment_resource, "Pending", f"{kind.short_name}待审核", review_states(kind)),
+        queue(assessment_resource, "Records", f"{kind.short_name}记录", tuple(sorted(final_states(kind)))),
+    ]
     main = [item_resource, assessment_resource] if kind.items else [assessment_resource]
     return main + [q for q in queues if q.states]
 
@@ -282,5 +294,15 @@ def review_states(kind: Kind) -> tuple[str, ...]:
 
 def queue(base: Resource, suffix: str, title: str, states: tuple[str, ...]) -> Resource:
     """A read-only list over the same table, limited to some workflow states."""
-    return replace(base, name=f"{base.name}{suffix}", title=title, states=states, api=False,
-                   add_columns=[], edit_columns=[], related=[], mixin=None, extra_permissions=())
+    return replace(
+        base,
+        name=f"{base.name}{suffix}",
+        title=title,
+        states=states,
+        api=False,
+        add_columns=[],
+        edit_columns=[],
+        related=[],
+        mixin=None,
+        extra_permissions=(),
+    )

@@ -128,10 +128,20 @@ class AuditLogScreen:
 
 def audit_resource() -> Resource:
     return Resource(
-        name="AuditLog", model=AuditLog, title="审计日志", category="记录查询", access=("admin",),
+        name="AuditLog",
+        model=AuditLog,
+        title="审计日志",
+        category="记录查询",
+        access=("admin",),
         api_resource="audit_log",
-        labels={"user": "用户", "action": "操作", "table_name": "数据表", "record_id": "记录编号",
-                "detail": "变更内容（原值 → 新值）", "created_on": "时间"},
+        labels={
+            "user": "用户",
+            "action": "操作",
+            "table_name": "数据表",
+            "record_id": "记录编号",
+            "detail": "变更内容（原值 → 新值）",
+            "created_on": "时间",
+        },
         descriptions={"detail": "新增记录列出填写的值，删除记录列出删除前的值，修改列出原值和新值"},
         list_columns=["created_on", "user", "action", "table_name", "record_id", "detail"],
         show_columns=["created_on", "user", "action", "table_name", "record_id", "detail"],

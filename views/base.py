@@ -174,8 +174,7 @@ class GuardedActions:
     @expose("/action_post", methods=["POST"])
     def action_post(self) -> Any:
         found = self._permitted_action(request.form.get("action", ""))
-        items = [self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
-                 for pk in request.form.getlist("rowid")]
+        items = [self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters) for pk in request.form.getlist("rowid")]
         if not items or any(item is None for item in items):
             abort(404)
         return found.func(items)
@@ -231,8 +230,8 @@ class ScopedModelView(GuardedActions, ModelView):
         if text:
             self.search_form_extra_fields = {
                 **(self.search_form_extra_fields or {}),
-                **{column: StringField(self.label_columns.get(column, column), widget=BS3TextFieldWidget())
-                   for column in text}}
+                **{column: StringField(self.label_columns.get(column, column), widget=BS3TextFieldWidget()) for column in text},
+            }
 
     def _cell(self, row: Any, column: str) -> Any:
         value = getattr(row, column)
@@ -353,9 +352,7 @@ class ScopedModelView(GuardedActions, ModelView):
             self.prefill_form(form, pk)
             self.update_redirect()
         widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
-        return self._get_related_views_widgets(
-            item, filters={}, orders=orders, pages=pages, page_sizes=page_sizes, widgets=widgets
-        )
+        return self._get_related_views_widgets(item, filters={}, orders=orders, pages=pages, page_sizes=page_sizes, widgets=widgets)
 
 
 class ScopedApi(ModelRestApi):
@@ -414,4 +411,3 @@ class ScopedApi(ModelRestApi):
 
     def delete_headless(self, pk: Any) -> Any:
         return self._guarded(super().delete_headless, pk)
-

@@ -25,8 +25,7 @@ def protect(app: Flask) -> CSRFProtect:
 
     @app.before_request
     def _session_api_writes() -> None:
-        if (request.blueprint in session_checked and request.method in UNSAFE
-                and not request.headers.get("Authorization")):
+        if request.blueprint in session_checked and request.method in UNSAFE and not request.headers.get("Authorization"):
             csrf.protect()
 
     return csrf

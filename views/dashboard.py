@@ -19,9 +19,11 @@ COLOURS = {"green": "#5cb85c", "blue": "#337ab7", "yellow": "#f0ad4e", "red": "#
 
 def distribution(grade_code: str, period: str) -> dict[str, dict[str, int]]:
     """{district name: {band code: count}} inside the user's scope."""
-    query = db.session.query(District.name, FinalGradeRecord.band, func.count(FinalGradeRecord.id)).join(
-        District, FinalGradeRecord.district_id == District.id).filter(
-        FinalGradeRecord.grade_code == grade_code, FinalGradeRecord.period == period)
+    query = (
+        db.session.query(District.name, FinalGradeRecord.band, func.count(FinalGradeRecord.id))
+        .join(District, FinalGradeRecord.district_id == District.id)
+        .filter(FinalGradeRecord.grade_code == grade_code, FinalGradeRecord.period == period)
+    )
     query = ScopedInterface(FinalGradeRecord)._scoped(query)
     found: dict[str, dict[str, int]] = {}
     for district, band, count in query.group_by(District.name, FinalGradeRecord.band):
@@ -47,5 +49,14 @@ class GradeDashboardView(BaseView):
         data = distribution(spec["code"], period)
         districts = [d.name for d in pack.districts if d.name in data]
         largest = max([sum(v.values()) for v in data.values()] or [1])
-        return self.render_template("dashboard.html", finals=finals, spec=spec, period=period, bands=bands,
-                                    data=data, districts=districts, largest=largest, colours=COLOURS)
+        return self.render_template(
+            "dashboard.html",
+            finals=finals,
+            spec=spec,
+            period=period,
+            bands=bands,
+            data=data,
+            districts=districts,
+            largest=largest,
+            colours=COLOURS,
+        )

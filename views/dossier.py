@@ -47,7 +47,8 @@ class DossierView(BaseView):
     route_base = "/assessment"
     class_permission_name = "AssessmentWorkflow"  # every role; the handlers decide per record
     method_permission_name: ClassVar[dict[str, str]] = {
-        name: "access" for name in ("material", "material_remove", "person", "person_remove", "file")}
+        name: "access" for name in ("material", "material_remove", "person", "person_remove", "file")
+    }
 
     def _record(self, kind_code: str, pk: int) -> tuple[Kind, Any]:
         kind, record = load(kind_code, pk)
@@ -85,8 +86,15 @@ class DossierView(BaseView):
         if problem:
             flash(problem, "danger")
             return self._back(kind, record, f"material-{code}")
-        row = EnterpriseMaterial(enterprise_id=record.enterprise_id, period=record.period, material_code=code,
-                                 file_name=name, content_hash=digest(data), size=len(data), media_type="application/pdf")
+        row = EnterpriseMaterial(
+            enterprise_id=record.enterprise_id,
+            period=record.period,
+            material_code=code,
+            file_name=name,
+            content_hash=digest(data),
+            size=len(data),
+            media_type="application/pdf",
+        )
         db.session.add(row)
         try:
             ensure_in_scope(db.session, row)
@@ -127,8 +135,7 @@ class DossierView(BaseView):
         """(field, message) when the enterprise has this person on the list already (the key
         ``uq_person_list_id_number`` holds it; the registry's person screen says the same)."""
         values = {"enterprise_id": record.enterprise_id, "list_code": entry.list_code, "id_number": entry.id_number}
-        return clash(db.session, Person.__table__, keys_for(Person.__table__, values.get),
-                     person.id if person is not None else None)
+        return clash(db.session, Person.__table__, keys_for(Person.__table__, values.get), person.id if person is not None else None)
 
     def _carried(self) -> tuple[str, str, int] | None:
         """The certificate scan a refused entry of this user kept (hash, name, size), from the form's
@@ -145,21 +152,25 @@ class DossierView(BaseView):
             return None
         return kept["hash"], kept["name"], kept["size"]
 
-    def _refused_person(self, kind: Kind, record: Any, errors: dict[str, str], data: bytes | None, name: str,
-                        kept: tuple[str, str, int] | None) -> Any:
+    def _refused_person(
+        self, kind: Kind, record: Any, errors: dict[str, str], data: bytes | None, name: str, kept: tuple[str, str, int] | None
+    ) -> Any:
         """The page again with what was typed and each problem beside its field; a scan that passed
         its check is kept (stored by hash, carried in a signed token) so it need not be chosen again."""
         db.session.rollback()
         if data is not None and "scan" not in errors:
             content_hash, _ = store(Path(current_app.config["EVIDENCE_DIR"]), data)
             kept = (content_hash, name, len(data))
-        token = _scan_signer().dumps({"hash": kept[0], "name": kept[1], "size": kept[2], "user": g.user.id}) \
-            if kept else ""
-        flash("人员信息有误，未保存：请按各项下方的提示修改" +
-              (f"；{errors['list_code']}" if "list_code" in errors else ""), "danger")
-        entry = {"list_code": request.form.get("list_code", ""), "person_id": request.form.get("person_id", ""),
-                 "values": {k: request.form.get(k, "") for k in PERSON_FIELDS}, "errors": errors,
-                 "scan_name": kept[1] if kept else "", "scan_token": token}
+        token = _scan_signer().dumps({"hash": kept[0], "name": kept[1], "size": kept[2], "user": g.user.id}) if kept else ""
+        flash("人员信息有误，未保存：请按各项下方的提示修改" + (f"；{errors['list_code']}" if "list_code" in errors else ""), "danger")
+        entry = {
+            "list_code": request.form.get("list_code", ""),
+            "person_id": request.form.get("person_id", ""),
+            "values": {k: request.form.get(k, "") for k in PERSON_FIELDS},
+            "errors": errors,
+            "scan_name": kept[1] if kept else "",
+            "scan_token": token,
+        }
         return render_page(self, kind, record, person_entry=entry), 422
 
     @expose("/<kind_code>/<int:pk>/person", methods=["POST"])
@@ -186,8 +197,9 @@ class DossierView(BaseView):
         else:
             kept = self._carried()
             if kept is None and person is None:
-                errors["scan"] = ("之前选择的证书扫描件已失效，请重新选择（PDF）" if request.form.get("scan_token")
-                                  else "请上传证书扫描件（PDF）")
+                errors["scan"] = (
+                    "之前选择的证书扫描件已失效，请重新选择（PDF）" if request.form.get("scan_token") else "请上传证书扫描件（PDF）"
+                )
         taken = self._duplicate(record, entry, person) if not errors else None
         if taken:
             errors[taken[0]] = taken[1]
@@ -250,5 +262,4 @@ class DossierView(BaseView):
         if not path.exists():
             abort(404)
         name = request.args.get("name") or "材料.pdf"
-        return send_file(path, mimetype="application/pdf", as_attachment=request.args.get("download") == "1",
-                         download_name=safe_name(name))
+        return send_file(path, mimetype="application/pdf", as_attachment=request.args.get("download") == "1", download_name=safe_name(name))

@@ -22,9 +22,20 @@ from views.factory import Resource
 from views.filters import ASSESSMENT_FILTERS
 
 CATEGORY = "考核评价"
-GRADE_LABELS = {"enterprise": "施工企业", "project": "工程项目", "district": "所在区（市）", "is_local": "本地企业",
-                "period": "考核年度", "score": "得分", "computed_label": "计算等次", "label": "评定等次",
-                "forced": "否决/直接判定", "reasons": "评定依据", "computed_on": "计算时间", "grade_name": "等次类别"}
+GRADE_LABELS = {
+    "enterprise": "施工企业",
+    "project": "工程项目",
+    "district": "所在区（市）",
+    "is_local": "本地企业",
+    "period": "考核年度",
+    "score": "得分",
+    "computed_label": "计算等次",
+    "label": "评定等次",
+    "forced": "否决/直接判定",
+    "reasons": "评定依据",
+    "computed_on": "计算时间",
+    "grade_name": "等次类别",
+}
 
 
 def _reasons(lines: Any) -> Markup:
@@ -37,20 +48,36 @@ def grade_resources(pack: Pack) -> list[Resource]:
     for spec in pack.final_grades:
         project = spec["subject"] == "project"
         subject = ["enterprise", "project"] if project else ["enterprise"]
-        found.append(Resource(
-            name=f"FinalGrade{spec['code'].title().replace('_', '')}", model=FinalGradeRecord,
-            title=f"{spec['name']}评价", category=CATEGORY, access=("records",), api=False,
-            labels=GRADE_LABELS,
-            list_columns=[*subject, "district", "is_local", "period", "score", "label"],
-            show_columns=[*subject, "district", "is_local", "period", "score", "computed_label", "label", "forced",
-                          "reasons", "computed_on"],
-            search_columns=["enterprise", "district", "is_local", "period", "label"],
-            search_filters=ASSESSMENT_FILTERS,
-            formatters={"reasons": _reasons},
-            base_order=("score", "desc"),
-            fixed_filters=(("grade_code", spec["code"]),),
-            local_tabs=True,
-        ))
+        found.append(
+            Resource(
+                name=f"FinalGrade{spec['code'].title().replace('_', '')}",
+                model=FinalGradeRecord,
+                title=f"{spec['name']}评价",
+                category=CATEGORY,
+                access=("records",),
+                api=False,
+                labels=GRADE_LABELS,
+                list_columns=[*subject, "district", "is_local", "period", "score", "label"],
+                show_columns=[
+                    *subject,
+                    "district",
+                    "is_local",
+                    "period",
+                    "score",
+                    "computed_label",
+                    "label",
+                    "forced",
+                    "reasons",
+                    "computed_on",
+                ],
+                search_columns=["enterprise", "district", "is_local", "period", "label"],
+                search_filters=ASSESSMENT_FILTERS,
+                formatters={"reasons": _reasons},
+                base_order=("score", "desc"),
+                fixed_filters=(("grade_code", spec["code"]),),
+                local_tabs=True,
+            )
+        )
     return found
 
 
@@ -68,17 +95,27 @@ class AdjustmentHooks:
     def pre_add(self, item: Any) -> None:
         item.enterprise_id = item.enterprise.id if item.enterprise else item.enterprise_id
         project_id = item.project.id if item.project else None
-        active = db.session.query(GradeAdjustment).filter_by(
-            enterprise_id=item.enterprise_id, project_id=project_id, period=item.period,
-            final_grade=item.final_grade).filter(GradeAdjustment.revoked_on.is_(None)).all()
-        row = db.session.query(FinalGradeRecord).filter_by(
-            enterprise_id=item.enterprise_id, project_id=project_id, period=item.period,
-            grade_code=item.final_grade).one_or_none()
+        active = (
+            db.session.query(GradeAdjustment)
+            .filter_by(enterprise_id=item.enterprise_id, project_id=project_id, period=item.period, final_grade=item.final_grade)
+            .filter(GradeAdjustment.revoked_on.is_(None))
+            .all()
+        )
+        row = (
+            db.session.query(FinalGradeRecord)
+            .filter_by(enterprise_id=item.enterprise_id, project_id=project_id, period=item.period, grade_code=item.final_grade)
+            .one_or_none()
+        )
         if row is None:
             raise Refused("该对象在该年度还没有计算出的等次，不能调整")
         try:
-            adjust.check_new(self._pack().adjustments, item.direction, item.reason_code,
-                             [adjust.Adjustment(a.direction, a.reason_code) for a in active], row.forced)
+            adjust.check_new(
+                self._pack().adjustments,
+                item.direction,
+                item.reason_code,
+                [adjust.Adjustment(a.direction, a.reason_code) for a in active],
+                row.forced,
+            )
         except adjust.AdjustmentRefused as refused:
             raise Refused(str(refused)) from None
 
@@ -110,29 +147,56 @@ def adjustment_resource(pack: Pack) -> Resource:
     adjustments = pack.adjustments
     finals = {f["code"]: f["name"] for f in pack.final_grades}
     directions = {key: adjustments[key]["label"] for key in ("promote", "direct_fail")}
-    reasons = {r["code"]: f"{adjustments[key]['label']}：{r['label']}" for key in directions
-               for r in adjustments[key]["reasons"]}
+    reasons = {r["code"]: f"{adjustments[key]['label']}：{r['label']}" for key in directions for r in adjustments[key]["reasons"]}
 
     def select(label: str, options: dict[str, str]) -> SelectField:
         return SelectField(label, choices=[SelectChoice(c, t) for c, t in options.items()], widget=Select2Widget())
 
     return Resource(
-        name="GradeAdjustment", model=GradeAdjustment, title="动态调整", category=CATEGORY, access=("adjustments",),
+        name="GradeAdjustment",
+        model=GradeAdjustment,
+        title="动态调整",
+        category=CATEGORY,
+        access=("adjustments",),
         api_resource="grade_adjustment",
-        labels={"enterprise": "施工企业", "project": "工程项目（项目等次时选择）", "period": "考核年度",
-                "final_grade": "等次类别", "direction": "调整方式", "reason_code": "调整原因", "note": "情况说明",
-                "created_on": "录入时间", "revoked_on": "撤销时间", "revoke_note": "撤销说明"},
-        list_columns=["created_on", "enterprise", "project", "period", "final_grade", "direction", "reason_code",
-                      "revoked_on"],
-        show_columns=["created_on", "enterprise", "project", "period", "final_grade", "direction", "reason_code",
-                      "note", "revoked_on", "revoke_note"],
+        labels={
+            "enterprise": "施工企业",
+            "project": "工程项目（项目等次时选择）",
+            "period": "考核年度",
+            "final_grade": "等次类别",
+            "direction": "调整方式",
+            "reason_code": "调整原因",
+            "note": "情况说明",
+            "created_on": "录入时间",
+            "revoked_on": "撤销时间",
+            "revoke_note": "撤销说明",
+        },
+        list_columns=["created_on", "enterprise", "project", "period", "final_grade", "direction", "reason_code", "revoked_on"],
+        show_columns=[
+            "created_on",
+            "enterprise",
+            "project",
+            "period",
+            "final_grade",
+            "direction",
+            "reason_code",
+            "note",
+            "revoked_on",
+            "revoke_note",
+        ],
         add_columns=["enterprise", "project", "period", "final_grade", "direction", "reason_code", "note"],
         search_columns=["enterprise", "period", "final_grade", "direction"],
         checks={"period": [year_problem]},
-        formatters={"final_grade": lambda c: finals.get(c, c), "direction": lambda c: directions.get(c, c),
-                    "reason_code": lambda c: reasons.get(c, c)},
-        form_fields={"final_grade": select("等次类别", finals), "direction": select("调整方式", directions),
-                     "reason_code": select("调整原因", reasons)},
+        formatters={
+            "final_grade": lambda c: finals.get(c, c),
+            "direction": lambda c: directions.get(c, c),
+            "reason_code": lambda c: reasons.get(c, c),
+        },
+        form_fields={
+            "final_grade": select("等次类别", finals),
+            "direction": select("调整方式", directions),
+            "reason_code": select("调整原因", reasons),
+        },
         base_order=("created_on", "desc"),
         mixin=AdjustmentHooks,
         deletable=False,  # revoked, never deleted: no delete button, and the API answers 403

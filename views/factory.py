@@ -33,6 +33,7 @@ COMMON_LABELS = {
     "items": "评分项",
 }
 
+
 def display(value: Any) -> Any:
     """How a plain value reads on a screen: nothing for None, 是/否, minutes for times."""
     if value is None:
@@ -126,8 +127,7 @@ def build_view(resource: Resource) -> type[ScopedModelView]:
         "show_columns": resource.show_columns,
         "search_columns": resource.search_columns,
         "description_columns": dict(resource.descriptions),
-        "formatters_columns": {
-            **{c: display for c in {*resource.list_columns, *resource.show_columns}}, **resource.formatters},
+        "formatters_columns": {**{c: display for c in {*resource.list_columns, *resource.show_columns}}, **resource.formatters},
         "validators_columns": {c: [FormCheck(*checks)] for c, checks in resource.checks.items()},
         "related_views": resource.related,
         "list_reads": resource.list_reads,
@@ -136,8 +136,7 @@ def build_view(resource: Resource) -> type[ScopedModelView]:
     if resource.base_order:
         attrs["base_order"] = resource.base_order
     if resource.search_filters:
-        attrs["search_filters"] = {column: [f(column, datamodel) for f in filters]
-                                   for column, filters in resource.search_filters.items()}
+        attrs["search_filters"] = {column: [f(column, datamodel) for f in filters] for column, filters in resource.search_filters.items()}
     base_filters = [[column, FilterEqual, value] for column, value in resource.fixed_filters]
     if resource.states:
         base_filters.append(["state", FilterInFunction, lambda states=resource.states: list(states)])
@@ -164,8 +163,7 @@ def all_labels(resource: Resource, datamodel: ScopedInterface) -> dict[str, str]
 def build_api(resource: Resource) -> type[ScopedApi]:
     datamodel = ScopedInterface(resource.model)
     labels = all_labels(resource, datamodel)
-    descriptions = {c: f"{label}：{resource.descriptions[c]}" if c in resource.descriptions else label
-                    for c, label in labels.items()}
+    descriptions = {c: f"{label}：{resource.descriptions[c]}" if c in resource.descriptions else label for c, label in labels.items()}
     attrs: dict[str, Any] = {
         "datamodel": datamodel,
         "resource_name": resource.api_resource or resource.name.lower(),

@@ -43,8 +43,9 @@ def text_filter(target: type) -> type[BaseFilter] | None:
 
         def apply(self, query: Query, value: Any) -> Query:
             like = f"%{_text(value)}%"
-            return query.filter(getattr(self.datamodel.obj, self.column_name).has(
-                or_(*(getattr(target, column).like(like) for column in columns))))
+            return query.filter(
+                getattr(self.datamodel.obj, self.column_name).has(or_(*(getattr(target, column).like(like) for column in columns)))
+            )
 
     return RelatedText
 

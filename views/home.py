@@ -19,6 +19,10 @@ class HomeView(IndexView):
         user = getattr(g, "user", None)
         roles = [r.name for r in user.roles] if user is not None and user.is_authenticated else []
         return self.render_template(
-            self.index_template, appbuilder=self.appbuilder, pack=pack, roles=roles, scope=current_scope(),
-            version_number=version.number if version else None
+            self.index_template,
+            appbuilder=self.appbuilder,
+            pack=pack,
+            roles=roles,
+            scope=current_scope(),
+            version_number=version.number if version else None,
         )

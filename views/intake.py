@@ -76,6 +76,9 @@ class ProjectIntakeView(BaseView):
             abort(404)
         view_name = f"{current_app.extensions['kind_models'][kind.code].assessment.__name__}View"
         view = next(v for v in current_app.appbuilder.baseviews if type(v).__name__ == view_name)
-        flash(f"提报{kind.short_name}：{project.name}（施工许可证号 {project.permit_no}，施工企业 {project.enterprise}，"
-              f"项目经理 {project.project_manager or '未登记'}）。工程项目和施工企业来自项目登记，不能修改。", "info")
+        flash(
+            f"提报{kind.short_name}：{project.name}（施工许可证号 {project.permit_no}，施工企业 {project.enterprise}，"
+            f"项目经理 {project.project_manager or '未登记'}）。工程项目和施工企业来自项目登记，不能修改。",
+            "info",
+        )
         return redirect(url_for(f"{view_name}.add", **{f"_flt_{_relation_filter_index(view, 'project')}_project": project.id}))

@@ -49,9 +49,16 @@ class LoginView(AuthDBView):
             form.captcha.data = ""  # a captcha is used once: every page shows a new one
             form.captcha_token.data, image = captcha.issue()
         registration_open = current_app.extensions["criteria_pack"].registration_role is not None
-        return _no_store(self.render_template(self.login_template, title=self.title, form=form,
-                                              appbuilder=self.appbuilder, captcha_image=image,
-                                              registration_open=registration_open))
+        return _no_store(
+            self.render_template(
+                self.login_template,
+                title=self.title,
+                form=form,
+                appbuilder=self.appbuilder,
+                captcha_image=image,
+                registration_open=registration_open,
+            )
+        )
 
     @expose("/login/", methods=["GET", "POST"])
     def login(self) -> Any:
@@ -94,12 +101,18 @@ def _no_store(response: Any) -> Any:
 
 
 class PasswordForm(DynamicForm):
-    password = PasswordField("新密码", description=PolicyText(),
-                             validators=[DataRequired(message="请填写新密码"), PasswordComplexityValidator()],
-                             widget=BS3PasswordFieldWidget())
-    conf_password = PasswordField("确认新密码", description="请再次输入新密码",
-                                  validators=[EqualTo("password", message="两次输入的密码不一致")],
-                                  widget=BS3PasswordFieldWidget())
+    password = PasswordField(
+        "新密码",
+        description=PolicyText(),
+        validators=[DataRequired(message="请填写新密码"), PasswordComplexityValidator()],
+        widget=BS3PasswordFieldWidget(),
+    )
+    conf_password = PasswordField(
+        "确认新密码",
+        description="请再次输入新密码",
+        validators=[EqualTo("password", message="两次输入的密码不一致")],
+        widget=BS3PasswordFieldWidget(),
+    )
 
 
 class OwnPasswordForm(PasswordForm):
@@ -146,14 +159,24 @@ class ResetPasswordView(FabResetPasswordView):
 
 
 def _hash(password: str) -> str:
-    return generate_password_hash(password, method=current_app.config.get("FAB_PASSWORD_HASH_METHOD", "scrypt"),
-                                  salt_length=current_app.config.get("FAB_PASSWORD_HASH_SALT_LENGTH", 16))
+    return generate_password_hash(
+        password,
+        method=current_app.config.get("FAB_PASSWORD_HASH_METHOD", "scrypt"),
+        salt_length=current_app.config.get("FAB_PASSWORD_HASH_SALT_LENGTH", 16),
+    )
 
 
 # Where an account that must change its password may still go.
-OPEN_ENDPOINTS = {"ResetMyPasswordView.this_form_get", "ResetMyPasswordView.this_form_post", "LoginView.logout",
-                  "LoginView.login", "LoginView.captcha_refresh", "RegistrationView.register", "static",
-                  "appbuilder.static"}
+OPEN_ENDPOINTS = {
+    "ResetMyPasswordView.this_form_get",
+    "ResetMyPasswordView.this_form_post",
+    "LoginView.logout",
+    "LoginView.login",
+    "LoginView.captcha_refresh",
+    "RegistrationView.register",
+    "static",
+    "appbuilder.static",
+}
 
 
 def install(app: Flask) -> None:

@@ -24,13 +24,15 @@ class PermissionCacheMixin:
         sm = self  # a Flask-AppBuilder SecurityManager
         view, permission, pv = sm.viewmenu_model, sm.permission_model, sm.permissionview_model  # type: ignore[attr-defined]
         role = sm.role_model  # type: ignore[attr-defined]
-        query = (select(view.name, permission.name)
-                 .select_from(pv)
-                 .join(assoc_permissionview_role, pv.id == assoc_permissionview_role.c.permission_view_id)
-                 .join(role, role.id == assoc_permissionview_role.c.role_id)
-                 .join(permission, pv.permission_id == permission.id)
-                 .join(view, pv.view_menu_id == view.id)
-                 .where(roles))
+        query = (
+            select(view.name, permission.name)
+            .select_from(pv)
+            .join(assoc_permissionview_role, pv.id == assoc_permissionview_role.c.permission_view_id)
+            .join(role, role.id == assoc_permissionview_role.c.role_id)
+            .join(permission, pv.permission_id == permission.id)
+            .join(view, pv.view_menu_id == view.id)
+            .where(roles)
+        )
         return {tuple(row) for row in sm.session.execute(query)}  # type: ignore[attr-defined]
 
     def _cached(self, key: Any, roles: Callable[[], Any]) -> set[tuple[str, str]]:
@@ -49,8 +51,7 @@ class PermissionCacheMixin:
         if not has_request_context():
             return super().is_item_public(permission_name, view_name)  # type: ignore[misc]
         public = self.auth_role_public  # type: ignore[attr-defined]
-        return (view_name, permission_name) in self._cached(("public", public),
-                                                            lambda: self.role_model.name == public)  # type: ignore[attr-defined]
+        return (view_name, permission_name) in self._cached(("public", public), lambda: self.role_model.name == public)  # type: ignore[attr-defined]
 
     def get_user_by_id(self, pk: Any) -> Any:
         """The request's user (Flask-Login's loader), with the roles and groups every check reads.
@@ -60,6 +61,10 @@ class PermissionCacheMixin:
         except (TypeError, ValueError):
             return None
         user = self.user_model  # type: ignore[attr-defined]
-        return self.session.execute(  # type: ignore[attr-defined]
-            select(user).where(user.id == key).options(joinedload(user.roles), joinedload(user.groups))
-        ).unique().scalar_one_or_none()
+        return (
+            self.session.execute(  # type: ignore[attr-defined]
+                select(user).where(user.id == key).options(joinedload(user.roles), joinedload(user.groups))
+            )
+            .unique()
+            .scalar_one_or_none()
+        )

@@ -27,8 +27,7 @@ from models.registration import PENDING, REJECTED
 from views.checks import MOBILE
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{2,63}$")
-FIELDS = ("enterprise_name", "credit_code", "district", "contact_person", "mobile", "username", "password",
-          "conf_password")
+FIELDS = ("enterprise_name", "credit_code", "district", "contact_person", "mobile", "username", "password", "conf_password")
 LIMITS = {"enterprise_name": 200, "contact_person": 50}
 
 
@@ -68,13 +67,17 @@ def duplicate_problems(values: dict[str, str], application_id: int | None = None
     errors: dict[str, str] = {}
     code, username = values["credit_code"], values["username"]
     if session.execute(select(Enterprise.id).where(Enterprise.credit_code == code)).first():
-        errors["credit_code"] = (f"统一社会信用代码 {code} 的企业已在平台登记，不能重复注册；"
-                                 "如需开通账号，请联系企业注册所在区（市）的主管部门")
+        errors["credit_code"] = (
+            f"统一社会信用代码 {code} 的企业已在平台登记，不能重复注册；如需开通账号，请联系企业注册所在区（市）的主管部门"
+        )
     elif session.execute(select(EnterpriseRegistration.id).where(EnterpriseRegistration.pending_credit_code == code, others)).first():
         errors["credit_code"] = f"统一社会信用代码 {code} 已提交注册申请，正在等待审核，不能重复注册"
-    if session.execute(select(AppUser.id).where(func.lower(AppUser.username) == username.lower())).first() or \
-            session.execute(select(EnterpriseRegistration.id).where(
-                func.lower(EnterpriseRegistration.pending_username) == username.lower(), others)).first():
+    if (
+        session.execute(select(AppUser.id).where(func.lower(AppUser.username) == username.lower())).first()
+        or session.execute(
+            select(EnterpriseRegistration.id).where(func.lower(EnterpriseRegistration.pending_username) == username.lower(), others)
+        ).first()
+    ):
         errors["username"] = f"用户名“{username}”已被使用，请换一个"
     return errors
 
@@ -84,13 +87,19 @@ def pending_message(username: str, password: str) -> str | None:
     password is the one it was made with (nobody learns about others' applications)."""
     if not username or not password:
         return None
-    latest = (db.session.query(EnterpriseRegistration).filter(EnterpriseRegistration.username == username)
-              .order_by(EnterpriseRegistration.id.desc()).first())
+    latest = (
+        db.session.query(EnterpriseRegistration)
+        .filter(EnterpriseRegistration.username == username)
+        .order_by(EnterpriseRegistration.id.desc())
+        .first()
+    )
     if latest is None or not check_password_hash(latest.password_hash, password):
         return None
     if latest.state == PENDING:
-        return (f"“{latest.enterprise_name}”的注册申请正在等待{latest.district.name}主管部门审核，"
-                "审核通过后才能登录；请耐心等待或联系该主管部门。")
+        return (
+            f"“{latest.enterprise_name}”的注册申请正在等待{latest.district.name}主管部门审核，"
+            "审核通过后才能登录；请耐心等待或联系该主管部门。"
+        )
     if latest.state == REJECTED:
         return f"“{latest.enterprise_name}”的注册申请未通过审核：{latest.reason}。可修改后重新提交注册申请。"
     return None
@@ -111,9 +120,17 @@ class RegistrationView(BaseView):
             token, image = captcha.issue()
         values = {k: v for k, v in values.items() if k not in ("password", "conf_password")}
         policy = describe(*policy_from(current_app.config))
-        return render_template("register.html", base_template=self.appbuilder.base_template, appbuilder=self.appbuilder,
-                               values=values, errors=errors, districts=self._districts(), policy=policy,
-                               captcha_image=image, captcha_token=token), status
+        return render_template(
+            "register.html",
+            base_template=self.appbuilder.base_template,
+            appbuilder=self.appbuilder,
+            values=values,
+            errors=errors,
+            districts=self._districts(),
+            policy=policy,
+            captcha_image=image,
+            captcha_token=token,
+        ), status
 
     @expose("/", methods=["GET", "POST"])
     def register(self) -> Any:
@@ -134,15 +151,23 @@ class RegistrationView(BaseView):
         district = db.session.query(District).filter_by(code=values["district"]).one()
         method = current_app.config.get("FAB_PASSWORD_HASH_METHOD", "scrypt")
         application = EnterpriseRegistration(
-            enterprise_name=values["enterprise_name"], credit_code=values["credit_code"], district=district,
-            contact_person=values["contact_person"], mobile=values["mobile"].replace(" ", ""),
-            username=values["username"], password_hash=generate_password_hash(values["password"], method=method),
-            state=PENDING, pending_credit_code=values["credit_code"], pending_username=values["username"])
+            enterprise_name=values["enterprise_name"],
+            credit_code=values["credit_code"],
+            district=district,
+            contact_person=values["contact_person"],
+            mobile=values["mobile"].replace(" ", ""),
+            username=values["username"],
+            password_hash=generate_password_hash(values["password"], method=method),
+            state=PENDING,
+            pending_credit_code=values["credit_code"],
+            pending_username=values["username"],
+        )
         db.session.add(application)
         try:
             db.session.commit()
         except IntegrityError:  # an identical application committed a moment earlier
             db.session.rollback()
             return self._page(values, duplicate_problems(values) or {"username": "该申请已提交，请勿重复提交"}, 422)
-        return render_template("register_done.html", base_template=self.appbuilder.base_template,
-                               appbuilder=self.appbuilder, application=application)
+        return render_template(
+            "register_done.html", base_template=self.appbuilder.base_template, appbuilder=self.appbuilder, application=application
+        )

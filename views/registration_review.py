@@ -33,18 +33,47 @@ from views.scope import ScopeViolation, ensure_in_scope
 
 def registration_resource() -> Resource:
     return Resource(
-        name="EnterpriseRegistration", model=EnterpriseRegistration, title="注册审核", category=BASIC,
-        access=("registrations",), api=False,
-        labels={"id": "审核", "enterprise_name": "企业名称", "credit_code": "统一社会信用代码", "district": "注册区（市）",
-                "contact_person": "联系人", "mobile": "手机号", "username": "登录用户名", "state": "状态",
-                "reason": "未通过原因", "created_on": "申请时间", "decided_on": "审核时间", "enterprise": "登记的企业"},
+        name="EnterpriseRegistration",
+        model=EnterpriseRegistration,
+        title="注册审核",
+        category=BASIC,
+        access=("registrations",),
+        api=False,
+        labels={
+            "id": "审核",
+            "enterprise_name": "企业名称",
+            "credit_code": "统一社会信用代码",
+            "district": "注册区（市）",
+            "contact_person": "联系人",
+            "mobile": "手机号",
+            "username": "登录用户名",
+            "state": "状态",
+            "reason": "未通过原因",
+            "created_on": "申请时间",
+            "decided_on": "审核时间",
+            "enterprise": "登记的企业",
+        },
         list_columns=["id", "enterprise_name", "credit_code", "district", "contact_person", "mobile", "state", "created_on"],
-        show_columns=["enterprise_name", "credit_code", "district", "contact_person", "mobile", "username", "state",
-                      "reason", "created_on", "decided_on", "enterprise"],
+        show_columns=[
+            "enterprise_name",
+            "credit_code",
+            "district",
+            "contact_person",
+            "mobile",
+            "username",
+            "state",
+            "reason",
+            "created_on",
+            "decided_on",
+            "enterprise",
+        ],
         search_columns=["enterprise_name", "credit_code", "district", "state", "username"],
-        formatters={"state": lambda code: STATE_LABELS.get(code, code),
-                    "id": lambda pk: Markup('<a class="btn btn-xs btn-primary" href="{}">审核</a>').format(
-                        url_for("RegistrationReviewView.page", pk=pk))},
+        formatters={
+            "state": lambda code: STATE_LABELS.get(code, code),
+            "id": lambda pk: Markup('<a class="btn btn-xs btn-primary" href="{}">审核</a>').format(
+                url_for("RegistrationReviewView.page", pk=pk)
+            ),
+        },
         base_order=("created_on", "desc"),
     )
 
@@ -81,8 +110,7 @@ class RegistrationReviewView(BaseView):
         of a decision. A decision taken meanwhile (another approver, another tab) makes this one
         change nothing and say so."""
         table = EnterpriseRegistration.__table__
-        claimed = db.session.execute(update(table).where(table.c.id == found.id, table.c.state == PENDING)
-                                     .values(state=state)).rowcount
+        claimed = db.session.execute(update(table).where(table.c.id == found.id, table.c.state == PENDING).values(state=state)).rowcount
         if claimed == 1:
             return True
         db.session.rollback()
@@ -94,10 +122,10 @@ class RegistrationReviewView(BaseView):
     @has_access
     def page(self, pk: int) -> Any:
         found = self._load(pk)
-        problems = duplicate_problems({"credit_code": found.credit_code, "username": found.username}, found.id) \
-            if found.state == PENDING else {}
-        return self.render_template(self.template, application=found, states=STATE_LABELS, problems=problems,
-                                    values=request.args)
+        problems = (
+            duplicate_problems({"credit_code": found.credit_code, "username": found.username}, found.id) if found.state == PENDING else {}
+        )
+        return self.render_template(self.template, application=found, states=STATE_LABELS, problems=problems, values=request.args)
 
     @expose("/<int:pk>/approve", methods=["POST"])
     @has_access
@@ -117,11 +145,25 @@ class RegistrationReviewView(BaseView):
         role = current_app.appbuilder.sm.find_role(pack.registration_role.label)
         if not self._claim(found, APPROVED):
             return self._back(found)
-        enterprise = Enterprise(name=found.enterprise_name, credit_code=found.credit_code, district_id=found.district_id,
-                                is_local=local, contact_person=found.contact_person, contact_phone=found.mobile)
-        user = AppUser(first_name=found.contact_person[:64], last_name=found.enterprise_name[:64],
-                       username=found.username, email=f"{found.username}@register.invalid", active=True,
-                       password=found.password_hash, roles=[role], enterprise=enterprise, must_change_password=False)
+        enterprise = Enterprise(
+            name=found.enterprise_name,
+            credit_code=found.credit_code,
+            district_id=found.district_id,
+            is_local=local,
+            contact_person=found.contact_person,
+            contact_phone=found.mobile,
+        )
+        user = AppUser(
+            first_name=found.contact_person[:64],
+            last_name=found.enterprise_name[:64],
+            username=found.username,
+            email=f"{found.username}@register.invalid",
+            active=True,
+            password=found.password_hash,
+            roles=[role],
+            enterprise=enterprise,
+            must_change_password=False,
+        )
         db.session.add_all([enterprise, user])
         found.state, found.decided_on, found.decided_by_fk = APPROVED, datetime.datetime.now(), g.user.id
         found.pending_credit_code = found.pending_username = None

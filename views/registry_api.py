@@ -20,16 +20,21 @@ from registry.reader import json_items, json_rows
 from views.permissions import may_push_registry
 
 MAX_RECORDS = 10_000  # per request; larger exports go in several pushes (or through the CLI)
-SHAPE = "请求体应为 JSON 对象：{\"records\": [{\"permit_no\": ..., \"name\": ..., ...}, ...]}"
+SHAPE = '请求体应为 JSON 对象：{"records": [{"permit_no": ..., "name": ..., ...}, ...]}'
 
 
 def report_json(report: ImportReport) -> dict[str, Any]:
     return {
         "message": report.summary(),
-        "summary": {"rows": report.rows, "created": report.created, "updated": report.updated,
-                    "unchanged": report.unchanged, "rejected": report.rejected,
-                    "enterprises_created": report.enterprises_created,
-                    "enterprises_renamed": report.enterprises_renamed},
+        "summary": {
+            "rows": report.rows,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "rejected": report.rejected,
+            "enterprises_created": report.enterprises_created,
+            "enterprises_renamed": report.enterprises_renamed,
+        },
         "rejected": [{"row": r.row, "field": r.field, "reason": r.reason} for r in report.rejections],
     }
 

@@ -28,8 +28,12 @@ def verification_code(session: Session, kind: Kind, record: Any) -> str:
     """The record's code, created once and kept."""
     found = session.query(FormVerification).filter_by(record_kind=kind.code, record_id=record.id).one_or_none()
     if found is None:
-        found = FormVerification(code="".join(secrets.choice(CODE_ALPHABET) for _ in range(10)),
-                                 enterprise_id=record.enterprise_id, record_kind=kind.code, record_id=record.id)
+        found = FormVerification(
+            code="".join(secrets.choice(CODE_ALPHABET) for _ in range(10)),
+            enterprise_id=record.enterprise_id,
+            record_kind=kind.code,
+            record_id=record.id,
+        )
         session.add(found)
         session.commit()
     return found.code
@@ -41,17 +45,42 @@ def dossier_sections(session: Session, pack: Pack, kind: Kind, record: Any) -> l
         return []
     shown, _ = dossier.shown(session, pack, kind, record, datetime.date.today())
     materials = dossier.shown_materials(pack, kind, record)
-    sections = [FormSection("申报材料", ("序号", "材料名称", "已上传文件（PDF）"), [
-        (str(number), material.name, "；".join(f["name"] for f in shown["materials"].get(material.code, [])) or "未上传")
-        for number, material in enumerate(materials, start=1)], (1, 8, 9))]
+    sections = [
+        FormSection(
+            "申报材料",
+            ("序号", "材料名称", "已上传文件（PDF）"),
+            [
+                (str(number), material.name, "；".join(f["name"] for f in shown["materials"].get(material.code, [])) or "未上传")
+                for number, material in enumerate(materials, start=1)
+            ],
+            (1, 8, 9),
+        )
+    ]
     for entry in pack.personnel_lists:
         people = shown.get("personnel", {}).get(entry.code, [])
-        sections.append(FormSection(f"{entry.name}（{entry.certificate}）",
-                                    (PERSON_LABELS["name"], PERSON_LABELS["id_number"], entry.position_label,
-                                     PERSON_LABELS["certificate_no"], PERSON_LABELS["certificate_valid_until"]),
-                                    [(p["name"], p["id_number"], p["role"], p["certificate_no"],
-                                      p["valid_until"] + ("（已过期）" if p.get("expired") else "")) for p in people],
-                                    (3, 6, 3, 6, 4)))
+        sections.append(
+            FormSection(
+                f"{entry.name}（{entry.certificate}）",
+                (
+                    PERSON_LABELS["name"],
+                    PERSON_LABELS["id_number"],
+                    entry.position_label,
+                    PERSON_LABELS["certificate_no"],
+                    PERSON_LABELS["certificate_valid_until"],
+                ),
+                [
+                    (
+                        p["name"],
+                        p["id_number"],
+                        p["role"],
+                        p["certificate_no"],
+                        p["valid_until"] + ("（已过期）" if p.get("expired") else ""),
+                    )
+                    for p in people
+                ],
+                (3, 6, 3, 6, 4),
+            )
+        )
     return sections
 
 
@@ -65,29 +94,51 @@ def form_data(session: Session, pack: Pack, kind: Kind, record: Any, code: str |
         assessed = row.assessed_score if row is not None else None
         if results:
             assessed = sum(results) / len(results)
-        items.append(FormItem(item.name, item.standard, item.max,
-                              None if row is None or row.not_applicable else row.self_score,
-                              None if row is None or row.not_applicable else assessed,
-                              "不涉及" if row is not None and row.not_applicable else (row.opinion or "") if row else ""))
+        items.append(
+            FormItem(
+                item.name,
+                item.standard,
+                item.max,
+                None if row is None or row.not_applicable else row.self_score,
+                None if row is None or row.not_applicable else assessed,
+                "不涉及" if row is not None and row.not_applicable else (row.opinion or "") if row else "",
+            )
+        )
     steps = {t["code"]: t["label"] for t in kind.workflow["transitions"]}
-    history = (session.query(ReviewHistory).filter_by(record_kind=kind.code, record_id=record.id, item_code=None)
-               .order_by(ReviewHistory.created_on, ReviewHistory.id).all())
+    history = (
+        session.query(ReviewHistory)
+        .filter_by(record_kind=kind.code, record_id=record.id, item_code=None)
+        .order_by(ReviewHistory.created_on, ReviewHistory.id)
+        .all()
+    )
     users = {u.id: u for u in session.query(AppUser).filter(AppUser.id.in_({h.user_id for h in history}))}
-    reviews = [FormReview(steps.get(h.action, h.action), h.opinion or "",
-                          users[h.user_id].username if h.user_id in users else "", h.created_on.date())
-               for h in history]
+    reviews = [
+        FormReview(
+            steps.get(h.action, h.action), h.opinion or "", users[h.user_id].username if h.user_id in users else "", h.created_on.date()
+        )
+        for h in history
+    ]
     total, grade = record.total, record.grade
     if total is None and kind.items:
         preview = score_record(pack, kind, record, "self")
         if preview is not None:
             total, grade = preview.total, f"{preview.grade_label}（自评）"
     return FormData(
-        title=kind.name, subtitle=pack.name, enterprise_name=str(record.enterprise),
-        project_name=str(record.project) if record.project_id else None, period=record.period or "",
+        title=kind.name,
+        subtitle=pack.name,
+        enterprise_name=str(record.enterprise),
+        project_name=str(record.project) if record.project_id else None,
+        period=record.period or "",
         state_label=kind.state_labels.get(record.state, record.state),
         header_fields=[(f.label, str(display(getattr(record, f.code, None)))) for f in kind.header_fields],
-        items=items, total=total, grade_label=grade, reviews=reviews, criteria_version=record.criteria_version,
-        verification_code=code, verify_url=verify_url, sections=dossier_sections(session, pack, kind, record),
+        items=items,
+        total=total,
+        grade_label=grade,
+        reviews=reviews,
+        criteria_version=record.criteria_version,
+        verification_code=code,
+        verify_url=verify_url,
+        sections=dossier_sections(session, pack, kind, record),
     )
 
 
@@ -117,8 +168,12 @@ class ReportView(BaseView):
         kind, record = load(kind_code, pk)
         blank = request.args.get("blank") == "1"
         pdf = render_record(db.session, pack_for(record), kind, record, blank, request.host_url)
-        return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=request.args.get("download") == "1",
-                         download_name=file_name(kind, record, blank))
+        return send_file(
+            io.BytesIO(pdf),
+            mimetype="application/pdf",
+            as_attachment=request.args.get("download") == "1",
+            download_name=file_name(kind, record, blank),
+        )
 
 
 class VerifyView(BaseView):
@@ -137,5 +192,6 @@ class VerifyView(BaseView):
         if record is None:
             return self.render_template("verify.html", found=None, code=code), 404
         kind = kind_for(record)
-        return self.render_template("verify.html", found=found, code=found.code, kind=kind, record=record,
-                                    state=kind.state_labels.get(record.state, record.state))
+        return self.render_template(
+            "verify.html", found=found, code=found.code, kind=kind, record=record, state=kind.state_labels.get(record.state, record.state)
+        )

@@ -66,8 +66,7 @@ def scope_of(user: Any, pack: Pack) -> UserScope:
 
 def kinds_reached(pack: Pack, role_codes: set[str]) -> frozenset[str]:
     """The kinds these roles fill or review (``filled_by`` / ``reviewed_by`` in the kind's YAML)."""
-    return frozenset(code for code, kind in pack.kinds.items()
-                     if kind.filled_by in role_codes or role_codes & set(kind.reviewed_by))
+    return frozenset(code for code, kind in pack.kinds.items() if kind.filled_by in role_codes or role_codes & set(kind.reviewed_by))
 
 
 def current_scope() -> UserScope:

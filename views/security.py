@@ -37,24 +37,38 @@ class AppUserView(GuardedActions, UserDBModelView):
 
     label_columns: ClassVar[dict] = {**UserDBModelView.label_columns, **SCOPE_LABELS, **LOGIN_LABELS}
     description_columns: ClassVar[dict] = {**UserDBModelView.description_columns, **SCOPE_HELP}
-    list_columns: ClassVar[list] = ["first_name", "last_name", "username", "email", "active", "roles", "enterprise",
-                                    "locked_until"]
+    list_columns: ClassVar[list] = ["first_name", "last_name", "username", "email", "active", "roles", "enterprise", "locked_until"]
     show_fieldsets: ClassVar[list] = [
         *UserDBModelView.show_fieldsets,
         ("数据范围", {"fields": ["enterprise", "districts"], "expanded": True}),
         ("登录安全", {"fields": ["locked_until", "fail_login_count", "must_change_password"], "expanded": True}),
     ]
-    add_columns: ClassVar[list] = ["first_name", "last_name", "username", "active", "email", "roles", "enterprise", "districts",
-                   "password", "conf_password"]
+    add_columns: ClassVar[list] = [
+        "first_name",
+        "last_name",
+        "username",
+        "active",
+        "email",
+        "roles",
+        "enterprise",
+        "districts",
+        "password",
+        "conf_password",
+    ]
     edit_columns: ClassVar[list] = ["first_name", "last_name", "username", "active", "email", "roles", "enterprise", "districts"]
     add_form_extra_fields: ClassVar[dict] = {
-        "password": PasswordField("密码", description=PolicyText(),
-                                  validators=[validators.DataRequired(message="请填写密码"), PasswordComplexityValidator()],
-                                  widget=BS3PasswordFieldWidget()),
-        "conf_password": PasswordField("确认密码", description="请再次输入密码",
-                                       validators=[validators.DataRequired(message="请再次输入密码"),
-                                                   validators.EqualTo("password", message="两次输入的密码不一致")],
-                                       widget=BS3PasswordFieldWidget()),
+        "password": PasswordField(
+            "密码",
+            description=PolicyText(),
+            validators=[validators.DataRequired(message="请填写密码"), PasswordComplexityValidator()],
+            widget=BS3PasswordFieldWidget(),
+        ),
+        "conf_password": PasswordField(
+            "确认密码",
+            description="请再次输入密码",
+            validators=[validators.DataRequired(message="请再次输入密码"), validators.EqualTo("password", message="两次输入的密码不一致")],
+            widget=BS3PasswordFieldWidget(),
+        ),
     }
 
     def pre_add(self, item: Any) -> None:
@@ -82,8 +96,9 @@ class AppUserView(GuardedActions, UserDBModelView):
         actions = {name: self.actions[name] for name in ("resetpasswords", "unlock") if name in self.actions}
         widgets = self._get_show_widget(pk, item, actions=actions)
         self.update_redirect()
-        return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=widgets,
-                                    appbuilder=self.appbuilder, related_views=self._related_views)
+        return self.render_template(
+            self.show_template, pk=pk, title=self.show_title, widgets=widgets, appbuilder=self.appbuilder, related_views=self._related_views
+        )
 
 
 class AppRoleView(GuardedActions, RoleModelView):
@@ -96,8 +111,7 @@ class AppRoleView(GuardedActions, RoleModelView):
 
 
 class AppGroupView(GuardedActions, UserGroupModelView):
-    label_columns: ClassVar[dict] = {"name": "名称", "label": "显示名称", "description": "说明", "users": "用户",
-                                     "roles": "角色"}
+    label_columns: ClassVar[dict] = {"name": "名称", "label": "显示名称", "description": "说明", "users": "用户", "roles": "角色"}
 
 
 class AppSecurityManager(PermissionCacheMixin, SecurityManager):
@@ -132,8 +146,7 @@ class AppSecurityManager(PermissionCacheMixin, SecurityManager):
             check_password_hash(current_app.config["AUTH_DB_FAKE_PASSWORD_HASH_CHECK"], "password")
             self.session.rollback()
             return None, None
-        user = (self.session.query(AppUser).filter(AppUser.id == found.id)
-                .with_for_update().populate_existing().one())
+        user = self.session.query(AppUser).filter(AppUser.id == found.id).with_for_update().populate_existing().one()
         at = lockout.now()
         until = lockout.locked_until(user, at)
         if until is not None:

@@ -72,8 +72,9 @@ def load(kind_code: str, pk: int) -> tuple[Kind, Any]:
     return kind_for(record), record
 
 
-def page_state(kind: Kind, record: Any, evidence: dict[str, list[Attachment]] | None = None,
-               live: dossier.Live | None = None) -> dict[str, Any]:
+def page_state(
+    kind: Kind, record: Any, evidence: dict[str, list[Attachment]] | None = None, live: dossier.Live | None = None
+) -> dict[str, Any]:
     """What the user may do on the record now: fill, rectify, review, and the workflow steps."""
     actor = actor_of(g.user, current_app.extensions["criteria_pack"])  # the roles of this platform
     facts = facts_of(db.session, kind, record, pack_for(record), evidence, live)
@@ -81,12 +82,19 @@ def page_state(kind: Kind, record: Any, evidence: dict[str, list[Attachment]] | 
     can_rectify = kind.state_flag(record.state, "rectification") and kind.filled_by in actor.roles
     steps = choices(kind, actor, facts)
     reviewable = [t for t, _ in steps if "all_items_passed" in t["requires"]]
-    return {"actor": actor, "facts": facts, "can_fill": can_fill, "can_rectify": can_rectify,
-            "can_review": bool(reviewable), "choices": steps}
+    return {
+        "actor": actor,
+        "facts": facts,
+        "can_fill": can_fill,
+        "can_rectify": can_rectify,
+        "can_review": bool(reviewable),
+        "choices": steps,
+    }
 
 
-def render_page(view: BaseView, kind: Kind, record: Any, errors: dict[str, str] | None = None,
-                values: dict[str, str] | None = None, **extra: Any) -> Any:
+def render_page(
+    view: BaseView, kind: Kind, record: Any, errors: dict[str, str] | None = None, values: dict[str, str] | None = None, **extra: Any
+) -> Any:
     """The 办理 page (also after a refused entry, with what was typed); each table it shows is read
     once (evidence, materials and people, history)."""
     pack = pack_for(record)
@@ -94,15 +102,30 @@ def render_page(view: BaseView, kind: Kind, record: Any, errors: dict[str, str] 
     live = dossier.live(db.session, pack, record) if pack.dossier_kind(kind) is not None else None
     state = page_state(kind, record, evidence, live)
     rows = {row.item_code: row for row in record.items}
-    history = (db.session.query(ReviewHistory).filter_by(record_kind=kind.code, record_id=record.id)
-               .order_by(ReviewHistory.created_on, ReviewHistory.id).all())
+    history = (
+        db.session.query(ReviewHistory)
+        .filter_by(record_kind=kind.code, record_id=record.id)
+        .order_by(ReviewHistory.created_on, ReviewHistory.id)
+        .all()
+    )
     users = {u.id: u for u in db.session.query(AppUser).filter(AppUser.id.in_({h.user_id for h in history}))}
     return view.render_template(
-        AssessmentWorkflowView.template, kind=kind, record=record, rows=rows, evidence=evidence,
-        history=history, users=users, errors=errors or {}, values=values or {},
-        statuses=kind.item_status_labels, states=kind.state_labels, meaning=lambda s: item_meaning(kind, s),
-        headers=header_rows(pack, kind, record), **page_context(pack, kind, record, evidence),
-        **dossier_context(db.session, pack, kind, record, state["actor"], live), **state,
+        AssessmentWorkflowView.template,
+        kind=kind,
+        record=record,
+        rows=rows,
+        evidence=evidence,
+        history=history,
+        users=users,
+        errors=errors or {},
+        values=values or {},
+        statuses=kind.item_status_labels,
+        states=kind.state_labels,
+        meaning=lambda s: item_meaning(kind, s),
+        headers=header_rows(pack, kind, record),
+        **page_context(pack, kind, record, evidence),
+        **dossier_context(db.session, pack, kind, record, state["actor"], live),
+        **state,
         **{"person_entry": None, **extra},
     )
 
@@ -111,7 +134,8 @@ class AssessmentWorkflowView(BaseView):
     route_base = "/assessment"
     class_permission_name = "AssessmentWorkflow"
     method_permission_name: ClassVar[dict[str, str]] = {
-        name: "access" for name in ("page", "scores", "preview", "review", "transition", "upload", "file", "remove")}
+        name: "access" for name in ("page", "scores", "preview", "review", "transition", "upload", "file", "remove")
+    }
     template = "assessment.html"
 
     # -- reading --------------------------------------------------------------------------------
@@ -119,8 +143,7 @@ class AssessmentWorkflowView(BaseView):
     def _state(self, kind: Kind, record: Any) -> dict[str, Any]:
         return page_state(kind, record)
 
-    def _render(self, kind: Kind, record: Any, errors: dict[str, str] | None = None,
-                values: dict[str, str] | None = None) -> Any:
+    def _render(self, kind: Kind, record: Any, errors: dict[str, str] | None = None, values: dict[str, str] | None = None) -> Any:
         return render_page(self, kind, record, errors, values)
 
     @expose("/<kind_code>/<int:pk>")
@@ -254,15 +277,15 @@ class AssessmentWorkflowView(BaseView):
         opinion = request.form.get("opinion", "").strip()
         rating = request.form.get("rating", "").strip() or None
         try:
-            step = check(kind, request.form.get("code", ""), actor, facts_of(db.session, kind, record, pack), opinion,
-                         rating, pack.band_labels(kind))
+            step = check(
+                kind, request.form.get("code", ""), actor, facts_of(db.session, kind, record, pack), opinion, rating, pack.band_labels(kind)
+            )
         except WorkflowRefused as refused:
             flash(str(refused), "danger")
             return self._render(kind, record, values=dict(request.form))
         apply_transition(db.session, pack, kind, record, step, actor, opinion, rating)
         if record.state in final_states(kind):  # the grades it feeds change in the same transaction
-            recompute_enterprise(db.session, active_pack(), current_app.extensions["kind_models"], record.enterprise,
-                                 record.period)
+            recompute_enterprise(db.session, active_pack(), current_app.extensions["kind_models"], record.enterprise, record.period)
         return self._commit(kind, record, f"已{step['label']}，状态：{kind.state_labels[record.state]}")
 
     # -- evidence -------------------------------------------------------------------------------
@@ -286,9 +309,16 @@ class AssessmentWorkflowView(BaseView):
         if problem:
             flash(problem, "danger")
             return self._back(kind, record)
-        attachment = Attachment(enterprise_id=record.enterprise_id, record_kind=kind.code, record_id=record.id,
-                                item_code=item_code or None, file_name=name, content_hash=digest(data),
-                                size=len(data), media_type="application/pdf")
+        attachment = Attachment(
+            enterprise_id=record.enterprise_id,
+            record_kind=kind.code,
+            record_id=record.id,
+            item_code=item_code or None,
+            file_name=name,
+            content_hash=digest(data),
+            size=len(data),
+            media_type="application/pdf",
+        )
         db.session.add(attachment)
         ensure_in_scope(db.session, attachment)
         commit_with_file(db.session, self._evidence_dir(), data)
@@ -310,8 +340,9 @@ class AssessmentWorkflowView(BaseView):
         path = path_of(self._evidence_dir(), attachment.content_hash)
         if not path.exists():
             abort(404)
-        return send_file(path, mimetype="application/pdf", as_attachment=request.args.get("download") == "1",
-                         download_name=attachment.file_name)
+        return send_file(
+            path, mimetype="application/pdf", as_attachment=request.args.get("download") == "1", download_name=attachment.file_name
+        )
 
     @expose("/file/<int:attachment_id>/delete", methods=["POST"])
     @has_access

@@ -7,16 +7,16 @@ from collections.abc import Iterable
 from typing import Any
 
 
-def is_working_day(day: datetime.date, non_working: Iterable[datetime.date] = (),
-                   extra_working: Iterable[datetime.date] = ()) -> bool:
+def is_working_day(day: datetime.date, non_working: Iterable[datetime.date] = (), extra_working: Iterable[datetime.date] = ()) -> bool:
     """Monday to Friday, except the listed holidays; a listed weekend day (调休) is worked."""
     if day in set(extra_working):
         return True
     return day.weekday() < 5 and day not in set(non_working)
 
 
-def add_working_days(start: datetime.date, days: int, non_working: Iterable[datetime.date] = (),
-                     extra_working: Iterable[datetime.date] = ()) -> datetime.date:
+def add_working_days(
+    start: datetime.date, days: int, non_working: Iterable[datetime.date] = (), extra_working: Iterable[datetime.date] = ()
+) -> datetime.date:
     """The ``days``-th working day after ``start`` (the day a round opens does not count)."""
     holidays, worked = frozenset(non_working), frozenset(extra_working)
     day, left = start, days
@@ -29,5 +29,4 @@ def add_working_days(start: datetime.date, days: int, non_working: Iterable[date
 
 def rectification_due(rules: dict[str, Any], opened: datetime.date) -> datetime.date:
     """The deadline of a round opened on ``opened`` under a kind's ``rectification`` block."""
-    return add_working_days(opened, int(rules["working_days"]), rules.get("non_working_days", ()),
-                            rules.get("extra_working_days", ()))
+    return add_working_days(opened, int(rules["working_days"]), rules.get("non_working_days", ()), rules.get("extra_working_days", ()))

@@ -52,22 +52,36 @@ def fillable_materials(pack: Pack, kind: Kind, record: Any) -> set[str]:
 
 
 def _file(row: EnterpriseMaterial) -> dict[str, Any]:
-    return {"id": row.id, "name": row.file_name, "hash": row.content_hash, "size": row.size,
-            "uploaded": row.created_on.strftime("%Y-%m-%d %H:%M")}
+    return {
+        "id": row.id,
+        "name": row.file_name,
+        "hash": row.content_hash,
+        "size": row.size,
+        "uploaded": row.created_on.strftime("%Y-%m-%d %H:%M"),
+    }
 
 
 def _person(row: Person, today: datetime.date) -> dict[str, Any]:
-    return {"id": row.id, "name": row.name, "id_number": row.id_number or "", "role": row.role or "",
-            "certificate_no": row.certificate_no or "",
-            "valid_until": row.certificate_valid_until.isoformat() if row.certificate_valid_until else "",
-            "expired": expired(row.certificate_valid_until, today),
-            "scan_name": row.scan_name or "", "scan_hash": row.scan_hash or ""}
+    return {
+        "id": row.id,
+        "name": row.name,
+        "id_number": row.id_number or "",
+        "role": row.role or "",
+        "certificate_no": row.certificate_no or "",
+        "valid_until": row.certificate_valid_until.isoformat() if row.certificate_valid_until else "",
+        "expired": expired(row.certificate_valid_until, today),
+        "scan_name": row.scan_name or "",
+        "scan_hash": row.scan_hash or "",
+    }
 
 
 def live_materials(session: Session, enterprise_id: int, period: str) -> dict[str, list[EnterpriseMaterial]]:
     found: dict[str, list[EnterpriseMaterial]] = {}
-    rows = (session.query(EnterpriseMaterial).filter_by(enterprise_id=enterprise_id, period=period)
-            .order_by(EnterpriseMaterial.created_on, EnterpriseMaterial.id))
+    rows = (
+        session.query(EnterpriseMaterial)
+        .filter_by(enterprise_id=enterprise_id, period=period)
+        .order_by(EnterpriseMaterial.created_on, EnterpriseMaterial.id)
+    )
     for row in rows:
         found.setdefault(row.material_code, []).append(row)
     return found
@@ -76,8 +90,7 @@ def live_materials(session: Session, enterprise_id: int, period: str) -> dict[st
 def live_people(session: Session, pack: Pack, enterprise_id: int) -> dict[str, list[Person]]:
     codes = [entry.code for entry in pack.personnel_lists]
     found: dict[str, list[Person]] = {code: [] for code in codes}
-    rows = (session.query(Person).filter(Person.enterprise_id == enterprise_id, Person.list_code.in_(codes))
-            .order_by(Person.name, Person.id))
+    rows = session.query(Person).filter(Person.enterprise_id == enterprise_id, Person.list_code.in_(codes)).order_by(Person.name, Person.id)
     for row in rows:
         found[row.list_code].append(row)
     return found
@@ -92,20 +105,19 @@ class Live:
 
 
 def live(session: Session, pack: Pack, record: Any) -> Live:
-    return Live(live_materials(session, record.enterprise_id, record.period),
-                live_people(session, pack, record.enterprise_id))
+    return Live(live_materials(session, record.enterprise_id, record.period), live_people(session, pack, record.enterprise_id))
 
 
-def current(session: Session, pack: Pack, kind: Kind, record: Any, today: datetime.date,
-            found: Live | None = None) -> dict[str, Any]:
+def current(session: Session, pack: Pack, kind: Kind, record: Any, today: datetime.date, found: Live | None = None) -> dict[str, Any]:
     """The dossier as it stands now, as plain values (the shape ``snapshot`` stores); ``found``:
     the rows already read for this record."""
     found = found or live(session, pack, record)
     return {
-        "materials": {m.code: [_file(row) for row in found.materials.get(m.code, [])]
-                      for m in shown_materials(pack, kind, record)},
-        "personnel": {entry.code: [_person(row, today) for row in found.people.get(entry.code, [])]
-                      for entry in (pack.personnel_lists if pack.dossier_kind(kind) else ())},
+        "materials": {m.code: [_file(row) for row in found.materials.get(m.code, [])] for m in shown_materials(pack, kind, record)},
+        "personnel": {
+            entry.code: [_person(row, today) for row in found.people.get(entry.code, [])]
+            for entry in (pack.personnel_lists if pack.dossier_kind(kind) else ())
+        },
     }
 
 
@@ -125,8 +137,9 @@ def snapshot(session: Session, pack: Pack, kind: Kind, record: Any) -> dict[str,
     return taken
 
 
-def shown(session: Session, pack: Pack, kind: Kind, record: Any, today: datetime.date,
-          found: Live | None = None) -> tuple[dict[str, Any], bool]:
+def shown(
+    session: Session, pack: Pack, kind: Kind, record: Any, today: datetime.date, found: Live | None = None
+) -> tuple[dict[str, Any], bool]:
     """The dossier the page shows and whether it is the live one: live while the filler can change
     the record, the submitted snapshot otherwise (live when a record has none, e.g. older data).
     Expiry is judged on ``today`` either way."""
@@ -134,8 +147,7 @@ def shown(session: Session, pack: Pack, kind: Kind, record: Any, today: datetime
         kept = copy.deepcopy(record.dossier)  # the stored value is never touched
         for people in kept.get("personnel", {}).values():
             for entry in people:
-                entry["expired"] = bool(entry.get("valid_until")) and \
-                    expired(datetime.date.fromisoformat(entry["valid_until"]), today)
+                entry["expired"] = bool(entry.get("valid_until")) and expired(datetime.date.fromisoformat(entry["valid_until"]), today)
         materials = {m.code: kept.get("materials", {}).get(m.code, []) for m in shown_materials(pack, kind, record)}
         return {**kept, "materials": materials}, False
     return current(session, pack, kind, record, today, found), True
@@ -174,10 +186,16 @@ def missing(session: Session, pack: Pack, kind: Kind, record: Any, rows: Live | 
         if len(listed) < entry.min_count:
             found.append(f"{entry.name}名单（至少 {entry.min_count} 人，已登记 {len(listed)} 人）")
         for person in listed:
-            lacks = [PERSON_LABELS[column] for column, value in (
-                ("id_number", person.id_number), ("certificate_no", person.certificate_no),
-                ("certificate_valid_until", person.certificate_valid_until), ("scan_name", person.scan_hash))
-                if not value]
+            lacks = [
+                PERSON_LABELS[column]
+                for column, value in (
+                    ("id_number", person.id_number),
+                    ("certificate_no", person.certificate_no),
+                    ("certificate_valid_until", person.certificate_valid_until),
+                    ("scan_name", person.scan_hash),
+                )
+                if not value
+            ]
             if lacks:
                 found.append(f"{entry.name}“{person.name}”的{'、'.join(lacks)}")
     return found

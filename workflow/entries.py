@@ -151,10 +151,10 @@ def unknown_codes(kind: Kind, form: Mapping[str, str], prefixes: tuple[str, ...]
     found = []
     for name in form:
         for prefix in prefixes:
-            if name.startswith(prefix) and name[len(prefix):] not in items:
-                found.append(name[len(prefix):])
-        if "score_" in prefixes and name.startswith("result_") and name[len("result_"):] not in tables:
-            found.append(name[len("result_"):])
+            if name.startswith(prefix) and name[len(prefix) :] not in items:
+                found.append(name[len(prefix) :])
+        if "score_" in prefixes and name.startswith("result_") and name[len("result_") :] not in tables:
+            found.append(name[len("result_") :])
     return list(dict.fromkeys(found))
 
 
@@ -212,8 +212,11 @@ def stored_entries(kind: Kind, rows: Iterable[Any]) -> dict[str, Entry]:
 
 def unfilled(kind: Kind, entries: Mapping[str, Entry]) -> list[str]:
     """Names of the applicable items that have no score yet."""
-    return [item.name for item in kind.items
-            if not entries.get(item.code, Entry()).not_applicable and not entries.get(item.code, Entry()).entered(kind)]
+    return [
+        item.name
+        for item in kind.items
+        if not entries.get(item.code, Entry()).not_applicable and not entries.get(item.code, Entry()).entered(kind)
+    ]
 
 
 def payload(kind: Kind, entries: Mapping[str, Entry]) -> dict[str, Any]:

@@ -53,10 +53,10 @@ def missing_parts(kind: Kind, record: Any, evidence: dict[str, list[Attachment]]
     """What 'complete' still lacks: required header fields, record-level files, item scores, evidence."""
     # A field of the record's version that the database no longer has (dropped by a later revision)
     # cannot be filled in, so it cannot be missing either.
-    missing = [f.label for f in kind.header_fields
-               if f.required and hasattr(type(record), f.code) and getattr(record, f.code) in (None, "")]
-    missing += [entry.name for entry in kind.record_evidence
-                if entry.required and not evidence.get(record_evidence_key(entry.code))]
+    missing = [
+        f.label for f in kind.header_fields if f.required and hasattr(type(record), f.code) and getattr(record, f.code) in (None, "")
+    ]
+    missing += [entry.name for entry in kind.record_evidence if entry.required and not evidence.get(record_evidence_key(entry.code))]
     rows = {row.item_code: row for row in record.items}
     for item in kind.items:
         row = rows.get(item.code)
@@ -74,8 +74,14 @@ def district_of(kind: Kind, record: Any) -> Any:
     return record.project.district if kind.subject == "project" else record.enterprise.district
 
 
-def facts_of(session: Session, kind: Kind, record: Any, pack: Pack | None = None,
-             evidence: dict[str, list[Attachment]] | None = None, live: dossier.Live | None = None) -> Facts:
+def facts_of(
+    session: Session,
+    kind: Kind,
+    record: Any,
+    pack: Pack | None = None,
+    evidence: dict[str, list[Attachment]] | None = None,
+    live: dossier.Live | None = None,
+) -> Facts:
     """The record's facts; with ``pack``, 'complete' also covers the materials and personnel lists.
     ``evidence`` and ``live``: what a page already read for the record."""
     evidence = evidence if evidence is not None else evidence_of(session, kind, record)
@@ -92,16 +98,35 @@ def facts_of(session: Session, kind: Kind, record: Any, pack: Pack | None = None
     )
 
 
-def history(session: Session, kind: Kind, record: Any, actor: Actor, action: str, to_state: str,
-            opinion: str | None = None, item_code: str | None = None, from_state: str | None = None) -> None:
-    session.add(ReviewHistory(
-        enterprise_id=record.enterprise_id, record_kind=kind.code, record_id=record.id, item_code=item_code,
-        action=action, from_state=from_state, to_state=to_state, opinion=opinion or None, user_id=actor.user_id,
-    ))
+def history(
+    session: Session,
+    kind: Kind,
+    record: Any,
+    actor: Actor,
+    action: str,
+    to_state: str,
+    opinion: str | None = None,
+    item_code: str | None = None,
+    from_state: str | None = None,
+) -> None:
+    session.add(
+        ReviewHistory(
+            enterprise_id=record.enterprise_id,
+            record_kind=kind.code,
+            record_id=record.id,
+            item_code=item_code,
+            action=action,
+            from_state=from_state,
+            to_state=to_state,
+            opinion=opinion or None,
+            user_id=actor.user_id,
+        )
+    )
 
 
-def apply_transition(session: Session, pack: Pack, kind: Kind, record: Any, transition: dict[str, Any],
-                     actor: Actor, opinion: str, rating: str | None = None) -> None:
+def apply_transition(
+    session: Session, pack: Pack, kind: Kind, record: Any, transition: dict[str, Any], actor: Actor, opinion: str, rating: str | None = None
+) -> None:
     """Move the record and write the history row (the caller commits). A final state fixes the
     record's total and grade from the reviewed scores; a rating sets the record's band (and a
     rating in the rectification bands, or a return that opens one, starts a 整改 round with its
@@ -133,8 +158,9 @@ def apply_transition(session: Session, pack: Pack, kind: Kind, record: Any, tran
     history(session, kind, record, actor, transition["code"], record.state, opinion, from_state=before)
 
 
-def decide_item(session: Session, kind: Kind, record: Any, row: Any, actor: Actor, passed: bool,
-                assessed: Decimal | None, opinion: str) -> None:
+def decide_item(
+    session: Session, kind: Kind, record: Any, row: Any, actor: Actor, passed: bool, assessed: Decimal | None, opinion: str
+) -> None:
     """A reviewer's decision on one item: pass takes the self score, reject keeps the given score."""
     if passed:
         row.assessed_score = row.self_score
@@ -144,5 +170,4 @@ def decide_item(session: Session, kind: Kind, record: Any, row: Any, actor: Acto
         row.assessed_score = assessed
         row.review_status = status_for(kind, "reject")
         row.opinion = opinion
-    history(session, kind, record, actor, "item_pass" if passed else "item_reject", record.state,
-            opinion, item_code=row.item_code)
+    history(session, kind, record, actor, "item_pass" if passed else "item_reject", record.state, opinion, item_code=row.item_code)

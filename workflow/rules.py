@@ -75,8 +75,9 @@ def rating_refusal(kind: Kind, transition: dict[str, Any], rating: str | None, l
     return None
 
 
-def refusal(kind: Kind, transition: dict[str, Any], actor: Actor, facts: Facts, opinion: str = "",
-            check_opinion: bool = True) -> str | None:
+def refusal(
+    kind: Kind, transition: dict[str, Any], actor: Actor, facts: Facts, opinion: str = "", check_opinion: bool = True
+) -> str | None:
     """Why ``actor`` may not take ``transition`` now, or None when it may."""
     states = kind.state_labels
     if facts.state not in transition["from_states"]:
@@ -107,15 +108,15 @@ def choices(kind: Kind, actor: Actor, facts: Facts) -> list[tuple[dict[str, Any]
     return found
 
 
-def check(kind: Kind, code: str, actor: Actor, facts: Facts, opinion: str, rating: str | None = None,
-          band_labels: dict[str, str] | None = None) -> dict[str, Any]:
+def check(
+    kind: Kind, code: str, actor: Actor, facts: Facts, opinion: str, rating: str | None = None, band_labels: dict[str, str] | None = None
+) -> dict[str, Any]:
     """The transition ``code`` if the actor may take it now with ``opinion`` (and, for a rating
     transition, ``rating``: a band code of the kind's scale); else WorkflowRefused."""
     transition = next((t for t in kind.workflow["transitions"] if t["code"] == code), None)
     if transition is None:
         raise WorkflowRefused(f"未知的操作：{code}")
-    reason = refusal(kind, transition, actor, facts, opinion) or \
-        rating_refusal(kind, transition, rating or None, band_labels or {})
+    reason = refusal(kind, transition, actor, facts, opinion) or rating_refusal(kind, transition, rating or None, band_labels or {})
     if reason:
         raise WorkflowRefused(reason)
     return transition

@@ -25,17 +25,26 @@ class EditorHome(AdminOnly, AdminIndexView):
     @expose("/")
     def index(self) -> Any:
         versions = current_app.extensions["criteria_versions"]
-        return self.render("criteria_admin/index.html", running=versions.running,
-                           active=versions.active(db.session), pack_dir=current_app.config["CRITERIA_PACK"])
+        return self.render(
+            "criteria_admin/index.html",
+            running=versions.running,
+            active=versions.active(db.session),
+            pack_dir=current_app.config["CRITERIA_PACK"],
+        )
 
 
 def install(app: Flask, translations: Path) -> Admin:
     """Register the editor's views on ``app`` (one Admin per app: every test app builds its own)."""
     pack_dir = Path(app.config["CRITERIA_PACK"]).resolve()
-    admin = Admin(app, name="考核标准维护", url=URL, endpoint="criteria_admin",
-                  index_view=EditorHome(name="概况", url=URL, endpoint="criteria_admin"),
-                  translations_path=str(translations),  # zh/LC_MESSAGES/admin.mo (i18n.compile_admin_catalogue)
-                  theme=Bootstrap4Theme(swatch="default", fluid=True))
+    admin = Admin(
+        app,
+        name="考核标准维护",
+        url=URL,
+        endpoint="criteria_admin",
+        index_view=EditorHome(name="概况", url=URL, endpoint="criteria_admin"),
+        translations_path=str(translations),  # zh/LC_MESSAGES/admin.mo (i18n.compile_admin_catalogue)
+        theme=Bootstrap4Theme(swatch="default", fluid=True),
+    )
     admin.add_view(PackFilesView(pack_dir, name="考核标准文件", endpoint="criteria_files", url=f"{URL}/files"))
     admin.add_view(VersionsView(pack_dir, name="版本记录", endpoint="criteria_versions", url=f"{URL}/versions"))
     admin.add_view(SchemaView(pack_dir, name="结构变更", endpoint="criteria_schema", url=f"{URL}/schema"))

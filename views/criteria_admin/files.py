@@ -23,10 +23,17 @@ from views.criteria_admin.access import AdminOnly, EditorForm
 
 
 class EditForm(EditorForm):
-    content = TextAreaField("文件内容", validators=[DataRequired(message="文件内容不能为空")],
-                            render_kw={"rows": 30, "spellcheck": "false", "style": "font-family: monospace"})
-    note = StringField("变更说明", validators=[DataRequired(message="请填写变更说明")],
-                       description="为什么修改、依据什么文件；记入考核标准版本记录", render_kw={"maxlength": 500})
+    content = TextAreaField(
+        "文件内容",
+        validators=[DataRequired(message="文件内容不能为空")],
+        render_kw={"rows": 30, "spellcheck": "false", "style": "font-family: monospace"},
+    )
+    note = StringField(
+        "变更说明",
+        validators=[DataRequired(message="请填写变更说明")],
+        description="为什么修改、依据什么文件；记入考核标准版本记录",
+        render_kw={"maxlength": 500},
+    )
     base = HiddenField()
 
 
@@ -46,8 +53,10 @@ def after_save_lines(pack_dir: Path, pack: Any) -> list[str]:
     if not needed.empty:
         lines.append(f"数据库需要 {len(needed.steps)} 项结构变更，请在“结构变更”页查看并执行。")
     if not fits(running, pack):
-        lines.append("本次修改改变了考核类别、表头字段、角色、区（市）、流程或最终等次的设置：执行结构变更并重启平台后生效，"
-                     "在此之前新建的考核仍使用平台启动时的版本。")
+        lines.append(
+            "本次修改改变了考核类别、表头字段、角色、区（市）、流程或最终等次的设置：执行结构变更并重启平台后生效，"
+            "在此之前新建的考核仍使用平台启动时的版本。"
+        )
     return lines
 
 
@@ -132,8 +141,9 @@ class PackFilesView(AdminOnly, FileAdmin):
         problems: list[str] = []
         if request.method == "POST" and form.validate_on_submit():
             try:
-                saved = replace_files(db.session, self.pack_dir, {name: form.content.data}, "editor",
-                                      form.note.data, current_user.id, {name: form.base.data})
+                saved = replace_files(
+                    db.session, self.pack_dir, {name: form.content.data}, "editor", form.note.data, current_user.id, {name: form.base.data}
+                )
             except EditRefused as refused:
                 flash(refused.summary, "error")
                 problems = refused.problems
@@ -149,5 +159,6 @@ class PackFilesView(AdminOnly, FileAdmin):
         else:
             text = normalise((self.pack_dir / name).read_text(encoding="utf-8"))
             form.content.data, form.base.data = text, text_hash(text)
-        return self.render(self.edit_template, form=form, path=name, problems=problems,
-                           dir_url=self.get_url(".index_view"), header_text=f"编辑 {name}")
+        return self.render(
+            self.edit_template, form=form, path=name, problems=problems, dir_url=self.get_url(".index_view"), header_text=f"编辑 {name}"
+        )

@@ -30,8 +30,10 @@ class ApplyForm(EditorForm):
     confirm = BooleanField("我已核对以上变更，确认执行", validators=[DataRequired(message="请勾选确认后再执行")])
 
 
-CLI_ONLY = ("以下变更会删除或改动已有数据，在线编辑器不执行，未做任何修改：请停止平台后在服务器上运行 "
-            "flask --app app criteria apply --force（执行前自动备份数据库、证明材料和考核标准）")
+CLI_ONLY = (
+    "以下变更会删除或改动已有数据，在线编辑器不执行，未做任何修改：请停止平台后在服务器上运行 "
+    "flask --app app criteria apply --force（执行前自动备份数据库、证明材料和考核标准）"
+)
 
 
 class SchemaView(AdminOnly, BaseView):
@@ -44,12 +46,18 @@ class SchemaView(AdminOnly, BaseView):
         try:
             pack = disk_pack("editor")
         except CriteriaError as error:
-            return self.render("criteria_admin/schema.html", problems=[problem_zh(p) for p in error.problems],
-                               found=None, form=ApplyForm(), restart=False)
+            return self.render(
+                "criteria_admin/schema.html", problems=[problem_zh(p) for p in error.problems], found=None, form=ApplyForm(), restart=False
+            )
         with db.engine.connect() as connection:
             found = plan(connection, pack, stored_versions())
-        return self.render("criteria_admin/schema.html", problems=[], found=found, form=ApplyForm(),
-                           restart=not fits(current_app.extensions["criteria_pack"], pack))
+        return self.render(
+            "criteria_admin/schema.html",
+            problems=[],
+            found=found,
+            form=ApplyForm(),
+            restart=not fits(current_app.extensions["criteria_pack"], pack),
+        )
 
     @expose("/apply", methods=("POST",))
     def apply(self) -> Any:
@@ -78,8 +86,7 @@ class SchemaView(AdminOnly, BaseView):
             flash(f"备份失败，未做任何结构变更：{failed.message}", "error")
             return redirect(back)
         except SQLAlchemyError as error:
-            flash(f"执行结构变更时数据库报错，全部变更已撤销：{error.__class__.__name__}：{str(error.orig or error)[:300]}",
-                  "error")
+            flash(f"执行结构变更时数据库报错，全部变更已撤销：{error.__class__.__name__}：{str(error.orig or error)[:300]}", "error")
             return redirect(back)
         if not done:
             flash("数据库结构与考核标准一致，无需变更。", "info")

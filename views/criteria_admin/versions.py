@@ -26,8 +26,7 @@ PAGE_SIZE = 20
 
 
 class RestoreForm(EditorForm):
-    confirm = BooleanField("我已核对差异，确认用该版本替换当前考核标准文件",
-                           validators=[DataRequired(message="请勾选确认后再恢复")])
+    confirm = BooleanField("我已核对差异，确认用该版本替换当前考核标准文件", validators=[DataRequired(message="请勾选确认后再恢复")])
     note = StringField("变更说明", render_kw={"maxlength": 500})
 
 
@@ -41,7 +40,8 @@ def assessment_counts() -> dict[int, int]:
     for models in current_app.extensions["kind_models"].values():
         table = models.assessment.__table__
         for version_id, count in db.session.execute(
-                select(table.c.criteria_version_id, func.count()).group_by(table.c.criteria_version_id)):
+            select(table.c.criteria_version_id, func.count()).group_by(table.c.criteria_version_id)
+        ):
             counts[version_id] = counts.get(version_id, 0) + count
     return counts
 
@@ -68,27 +68,46 @@ class VersionsView(AdminOnly, BaseView):
         page = max(request.args.get("page", 1, type=int) or 1, 1)
         query = select(CriteriaVersion).where(CriteriaVersion.pack_code == self._code())
         total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = db.session.scalars(query.options(selectinload(CriteriaVersion.created_by))  # the authors with the page
-                                  .order_by(CriteriaVersion.number.desc())
-                                  .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+        rows = db.session.scalars(
+            query.options(selectinload(CriteriaVersion.created_by))  # the authors with the page
+            .order_by(CriteriaVersion.number.desc())
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        ).all()
         active = current_app.extensions["criteria_versions"].active(db.session)
-        return self.render("criteria_admin/versions.html", rows=rows, page=page, pages=max(1, -(-total // PAGE_SIZE)),
-                           total=total, counts=assessment_counts(), active=active,
-                           running_id=current_app.extensions["criteria_versions"].running_id)
+        return self.render(
+            "criteria_admin/versions.html",
+            rows=rows,
+            page=page,
+            pages=max(1, -(-total // PAGE_SIZE)),
+            total=total,
+            counts=assessment_counts(),
+            active=active,
+            running_id=current_app.extensions["criteria_versions"].running_id,
+        )
 
     @expose("/<int:version_id>")
     def show(self, version_id: int) -> Any:
         version = self._version(version_id)
-        previous = db.session.scalar(select(CriteriaVersion.id).where(
-            CriteriaVersion.pack_code == version.pack_code, CriteriaVersion.number < version.number)
-            .order_by(CriteriaVersion.number.desc()).limit(1))
-        return self.render("criteria_admin/version.html", version=version, previous=previous, form=RestoreForm(),
-                           count=assessment_counts().get(version.id, 0))
+        previous = db.session.scalar(
+            select(CriteriaVersion.id)
+            .where(CriteriaVersion.pack_code == version.pack_code, CriteriaVersion.number < version.number)
+            .order_by(CriteriaVersion.number.desc())
+            .limit(1)
+        )
+        return self.render(
+            "criteria_admin/version.html",
+            version=version,
+            previous=previous,
+            form=RestoreForm(),
+            count=assessment_counts().get(version.id, 0),
+        )
 
     @expose("/diff")
     def diff(self) -> Any:
-        versions = db.session.scalars(select(CriteriaVersion).where(CriteriaVersion.pack_code == self._code())
-                                      .order_by(CriteriaVersion.number.desc())).all()
+        versions = db.session.scalars(
+            select(CriteriaVersion).where(CriteriaVersion.pack_code == self._code()).order_by(CriteriaVersion.number.desc())
+        ).all()
         if not versions:
             abort(404)
         by_id = {v.id: v for v in versions}
@@ -119,8 +138,7 @@ class VersionsView(AdminOnly, BaseView):
             for line in refused.problems:
                 flash(line, "error")
             return redirect(back)
-        flash(f"已恢复为第 {version.number} 版的内容，记录为第 {saved.version.number} 版"
-              f"（修改了 {'、'.join(saved.files)}）。", "success")
+        flash(f"已恢复为第 {version.number} 版的内容，记录为第 {saved.version.number} 版（修改了 {'、'.join(saved.files)}）。", "success")
         for line in after_save_lines(self.pack_dir, saved.pack):
             flash(line, "warning")
         return redirect(self.get_url(".index"))
