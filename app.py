@@ -10,21 +10,19 @@ from flask import Flask, flash, redirect, render_template, request, session
 from flask_appbuilder import AppBuilder
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 import views
 from accounts import password_policy
 from criteria import load_pack
 from i18n import compile_admin_catalogue, compile_catalogues
-from models import audit, db, pack_models
+from models import audit, db, pack_layout
 from models.criteria_versions import PackVersions, VersionUnloadable
-from models.pack_sync import sync_districts
+from reports.values import display
 from settings import DEV_SECRET_KEY, ROOT, default_config
 from views import criteria_admin, login
 from views.api_query import guard_query
 from views.csrf import protect
-from views.factory import display
 from views.permissions import role_definitions
 
 log = logging.getLogger(__name__)
@@ -47,7 +45,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     pack = load_pack(app.config["CRITERIA_PACK"])
     app.extensions["criteria_pack"] = pack  # what the tables, screens and permissions are built from
     app.extensions["criteria_versions"] = PackVersions(pack)  # the pack of every stored version
-    app.extensions["kind_models"] = pack_models(pack)
+    app.extensions["assessment_layout"] = pack_layout(pack)  # the mapped classes of the assessment aggregate
+    app.extensions["kind_models"] = app.extensions["assessment_layout"].kinds
     resources = views.all_resources(pack, app.extensions["kind_models"])
     app.config["AUTH_ROLE_ADMIN"] = pack.admin_role.label
     app.config["FAB_ROLES"] = role_definitions(pack, resources)
@@ -59,9 +58,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     audit.install(Session)
     Migrate(app, db, directory=str(MIGRATIONS), compare_type=True)
     with app.app_context():
-        # Before `db upgrade` has run there is nothing to sync permissions into.
-        ready = inspect(db.engine).has_table("ab_permission_view_role")
-        appbuilder = AppBuilder(update_perms=ready)
+        # Assembly only: permissions, roles, districts, the criteria version and the pack's tables are
+        # written by `flask platform sync` (start.sh and deployment run it), never by starting.
+        appbuilder = AppBuilder(update_perms=False)
         appbuilder.init_app(app, db.session)
         views.register(appbuilder, resources)
         criteria_admin.install(app, translations)
@@ -69,13 +68,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         protect(app)
         login.install(app)
         guard_query(app)
-        if ready:
-            sync_districts(db.session, pack)
-        if inspect(db.engine).has_table("criteria_version"):
-            tables = tuple(models.assessment.__table__ for models in app.extensions["kind_models"].values())
-            app.extensions["criteria_versions"].note_running(db.session, tables=tables)
-        if not ready:
-            log.warning("数据库尚未初始化：请先运行 flask --app app db upgrade")
 
     app.add_template_filter(display, "num")
 
@@ -114,7 +106,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         flash(f"文件过大：单个文件不能超过 {limit} MB，未上传任何内容。", "danger")
         return redirect(request.referrer or "/")
 
-    from commands import register_commands
+    from cli import register_commands
 
     register_commands(app)
     return app

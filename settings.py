@@ -25,6 +25,11 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name) or default)
 
 
+def default_pack() -> str:
+    """The criteria pack folder the platform runs (``CRITERIA_PACK``)."""
+    return os.environ.get("CRITERIA_PACK") or str(ROOT / "criteria" / "qingdao")
+
+
 def default_config() -> dict:
     """Settings read when the app is created; ``create_app(overrides)`` may replace any of them."""
     VAR.mkdir(parents=True, exist_ok=True)
@@ -37,7 +42,7 @@ def default_config() -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024 + 64 * 1024,
         # Where printed verification codes point (the address people reach the platform at).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000",
-        "CRITERIA_PACK": os.environ.get("CRITERIA_PACK") or str(ROOT / "criteria" / "qingdao"),
+        "CRITERIA_PACK": default_pack(),
         # Where a forced (destructive) criteria schema change writes its backup first.
         "BACKUP_DIR": os.environ.get("BACKUP_DIR") or str(VAR / "backups"),
         "APP_NAME": "建筑施工安全生产考核平台",

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from bench import dataset, grading, pages, registry, reports, rest
 from bench.figures import Figure, summary
-from commands import demo_data
+from cli import demo_data
 from models import databases
 from settings import ROOT
 

@@ -16,7 +16,7 @@ from bench.dataset import make_app
 from bench.reports import BASE_URL, _kind, approved_ids
 from models import db
 from reports.memory import steady_memory
-from views.reports import render_record
+from services.render_form import render_record
 
 
 def rss_mb() -> float:

@@ -63,7 +63,7 @@ def cached(database: str | None, scale: str, seed: int, pack_path: str, echo: Ca
     started = time.perf_counter()
     databases.create_empty(url)
     env = {**os.environ, "DATABASE_URL": url, "CRITERIA_PACK": pack_path}
-    for command in (["db", "upgrade"], ["demo", "--scale", scale, "--seed", str(seed)]):
+    for command in (["db", "upgrade"], ["platform", "sync"], ["demo", "--scale", scale, "--seed", str(seed)]):
         # The CLI in its own process: its progress bars reach the terminal as it works.
         done = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *command], cwd=ROOT, env=env, check=False)
         if done.returncode != 0:

@@ -9,9 +9,9 @@ from flask import Flask
 from sqlalchemy import delete, select, update
 
 from bench.figures import Figure, at_most
-from commands import demo_data, demo_records
+from cli import demo_data, demo_records
 from grading import recompute, recompute_enterprise
-from models import AppUser, FinalGradeRecord, db
+from models import AppUser, FinalGradeRecord, assessment_table, db
 from models.record_scores import final_states
 from workflow.records import apply_transition, facts_of
 from workflow.rules import Actor, check
@@ -53,7 +53,7 @@ def approval_figures(app: Flask, runs: int) -> list[Figure]:
         actor = Actor(user_id=admin.id, roles=frozenset(step["roles"]), enterprise_id=None)
         ids = db.session.execute(select(model.id).where(model.state.in_(final_states(kind))).order_by(model.id).limit(runs)).scalars().all()
         for record_id in ids:
-            db.session.execute(update(model.__table__).where(model.__table__.c.id == record_id).values(state=step["from_states"][0]))
+            db.session.execute(update(assessment_table).where(assessment_table.c.id == record_id).values(state=step["from_states"][0]))
             db.session.commit()
             db.session.expunge_all()
             started = time.perf_counter()

@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask
 
 from bench.figures import Figure, at_most
-from commands import demo_data
+from cli import demo_data
 from registry.importer import import_rows
 from registry.reader import open_registry
 

@@ -12,7 +12,7 @@ from bench.figures import Figure, at_most, median_ms
 from criteria.pack import Kind
 from models import db
 from models.record_scores import final_states
-from views.reports import render_record
+from services.render_form import render_record
 
 BASE_URL = "http://127.0.0.1:5000"
 

@@ -16,7 +16,7 @@ from sqlalchemy import Select, Text, cast, select, update
 from sqlalchemy.orm import Session
 
 from criteria.pack import Kind, Pack
-from models import Enterprise, FinalGradeRecord, GradeAdjustment, KindModels, Project
+from models import Enterprise, FinalGradeRecord, GradeAdjustment, KindModels, Project, assessment_table
 from models.criteria_versions import kind_for, pack_for
 from models.record_scores import final_states, settle
 from scoring import ScoreResult, adjust
@@ -78,11 +78,15 @@ def _json(value: Any) -> Any:
 
 
 def _approved(kind: Kind, models: KindModels, period: str, *columns: Any) -> Select:
-    table = models.assessment.__table__
-    return (
-        select(table.c.id, table.c.enterprise_id, table.c.project_id, *(table.c[c] for c in columns))
-        .where(table.c.period == period, table.c.state.in_(final_states(kind)))
-        .order_by(table.c.changed_on, table.c.id)
+    """The kind's records of the period in a final state: id, enterprise, project and ``columns``
+    (core columns, or header fields of the kind's table)."""
+    core, header = assessment_table, models.header
+    selected = [core.c[c] if c in core.c else header.c[c] for c in columns]
+    query = select(core.c.id, core.c.enterprise_id, core.c.project_id, *selected)
+    if any(c not in core.c for c in columns):
+        query = query.select_from(core.join(header, header.c.id == core.c.id))
+    return query.where(core.c.kind == kind.code, core.c.period == period, core.c.state.in_(final_states(kind))).order_by(
+        core.c.changed_on, core.c.id
     )
 
 
@@ -93,7 +97,7 @@ def _result(session: Session, pack: Pack, kind: Kind, models: KindModels, record
     record = session.get(models.assessment, record_id)
     result = settle(pack_for(record), kind_for(record), record)  # the rules it was filed under
     session.expunge(record)  # written below without touching its version or change time
-    table = models.assessment.__table__
+    table = assessment_table
     session.execute(
         update(table)
         .where(table.c.id == record_id)
@@ -112,8 +116,7 @@ def _daily(
     rules = kind.scoring
     project_field = rules.get("project_field")
     fields = [rules["entry_field"], rules["count_field"], *([project_field] if project_field else [])]
-    table = models[kind.code].assessment.__table__
-    for row in _plain_rows(session, enterprise_filter(_approved(kind, models[kind.code], period, *fields), table), bulk):
+    for row in _plain_rows(session, enterprise_filter(_approved(kind, models[kind.code], period, *fields), assessment_table), bulk):
         _, enterprise_id, _, entry, count, *project = row
         if entry:
             found[enterprise_id].append(DailyEntry(entry, int(count or 1), project[0] or None if project else None))
@@ -152,7 +155,7 @@ def load(session: Session, pack: Pack, models: dict[str, KindModels], period: st
             continue
         kind = pack.kinds[source["kind"]]
         kind_models = models[kind.code]
-        table = kind_models.assessment.__table__
+        table = assessment_table
         query = _approved(kind, kind_models, period, "result")
         if spec["subject"] == "project":
             if enterprise_ids is not None:

@@ -21,17 +21,17 @@ from typing import Any
 
 from flask import Flask, current_app, url_for
 from reportlab.pdfgen import canvas
-from sqlalchemy import func, select
+from sqlalchemy import Column, func, inspect, select
 from sqlalchemy.orm import Session
 
-from commands import demo_data
+from cli import demo_data
 from criteria.pack import Kind, Pack
 from models import AppUser, Attachment, District, Enterprise, db
 from models.evidence import store
 from models.record_scores import final_states
+from services.render_form import verification_code
 from views.assessments import review_states
 from views.filters import DistrictIs, text_filter
-from views.reports import verification_code
 from views.scope import scope_clause, scope_of
 from workflow import choices
 from workflow.records import actor_of, facts_of
@@ -40,6 +40,8 @@ HEADER_SKIP = {
     "id",
     "enterprise_id",
     "project_id",
+    "district_id",
+    "kind",
     "period",
     "state",
     "lock_version",
@@ -86,9 +88,9 @@ def copy_record(template: Any, enterprise: Enterprise, period: str) -> Any:
     """A new record of the template's kind for ``enterprise`` and ``period``, same header and items."""
     model = type(template)
     record = model(enterprise_id=enterprise.id, period=period, state=template.state)
-    for column in model.__table__.columns:
-        if column.key not in HEADER_SKIP:
-            setattr(record, column.key, getattr(template, column.key))
+    for attribute in inspect(model).column_attrs:
+        if attribute.key not in HEADER_SKIP and isinstance(attribute.expression, Column):
+            setattr(record, attribute.key, getattr(template, attribute.key))
     item_model = type(template.items[0])
     for row in template.items:
         record.items.append(
@@ -177,9 +179,7 @@ def add_slots(app: Flask, session: Session, templates: Templates, count: int) ->
         session.add_all([waiting, done])
         session.flush()
         attachment = Attachment(
-            enterprise_id=company.id,
-            record_kind=kind.code,
-            record_id=waiting.id,
+            assessment_id=waiting.id,
             item_code=first_item,
             file_name="压力测试证明材料.pdf",
             content_hash=content_hash,

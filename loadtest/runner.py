@@ -81,6 +81,7 @@ def prepare(options: Options, env: dict[str, str]) -> Path:
     log = options.directory / "prepare.log"
     python = sys.executable
     step("迁移数据库（flask db upgrade）", [python, "-m", "flask", "--app", "app", "db", "upgrade"], env, log)
+    step("同步考核标准（flask platform sync）", [python, "-m", "flask", "--app", "app", "platform", "sync"], env, log)
     if options.database is None:
         step("写入演示数据（flask demo）", [python, "-m", "flask", "--app", "app", "demo"], env, log)
     targets = options.directory / "targets.json"

@@ -1,5 +1,6 @@
-"""Alembic environment: the target schema is the core tables plus the tables generated
-from the app's criteria pack (tables of other packs loaded in the same process are ignored)."""
+"""Alembic environment: the target schema is the core tables (``Model.metadata``). The pack's own
+schema (a header table per kind, the kinds' unique keys) is not Alembic's: ``flask platform sync``
+and ``criteria apply`` keep it, so autogenerate never proposes to drop it."""
 
 import logging
 from logging.config import fileConfig
@@ -7,7 +8,6 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from models import pack_tables
 from models.schema_sync import kept_table
 
 config = context.config
@@ -18,12 +18,13 @@ logger = logging.getLogger("alembic.env")
 target_db = current_app.extensions["migrate"].db
 engine = target_db.engine
 config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
-wanted = {table.name for table in pack_tables(current_app.extensions["criteria_pack"])}
 
 
 def include_object(obj, name, type_, reflected, compare_to):
     if type_ == "table":
-        return name in wanted or (reflected and compare_to is None and not kept_table(name))
+        return not (reflected and compare_to is None and kept_table(name))
+    if type_ == "index" and reflected and compare_to is None and name.startswith("uq_assessment_"):
+        return False  # a kind's unique key (models.assessments.partial_keys)
     return True
 
 
@@ -49,6 +50,9 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     conf_args.pop("render_as_batch", None)
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":  # batch mode copies tables: dropping one must not cascade
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # ends the transaction the statement began; the migrations run in their own
         context.configure(
             connection=connection,
             target_metadata=target_db.metadata,

@@ -1,7 +1,8 @@
 """Tables: the core registry and the assessment tables generated from the criteria."""
 
 from models import sqlite_settings  # noqa: F401  (connection settings for every SQLite engine)
-from models.assessments import KindModels, kind_models, pack_models, pack_tables
+from models.aggregate import AssessmentRecord, assessment_item_table, assessment_table
+from models.assessments import KindModels, Layout, pack_layout, pack_models
 from models.base import db
 from models.core import (
     AppUser,
@@ -23,6 +24,7 @@ from models.registration import EnterpriseRegistration
 
 __all__ = [
     "AppUser",
+    "AssessmentRecord",
     "Attachment",
     "AuditLog",
     "CriteriaVersion",
@@ -34,12 +36,14 @@ __all__ = [
     "FormVerification",
     "GradeAdjustment",
     "KindModels",
+    "Layout",
     "LoginCaptcha",
     "Person",
     "Project",
     "ReviewHistory",
+    "assessment_item_table",
+    "assessment_table",
     "db",
-    "kind_models",
+    "pack_layout",
     "pack_models",
-    "pack_tables",
 ]

@@ -1,24 +1,28 @@
-"""Generate one assessment table (plus its item rows) per assessment kind of a pack.
+"""The mapped classes of the assessment aggregate for a pack: one class per kind over its header table.
 
-A kind's table has the built-in columns every assessment needs (subject, period, state, the
-criteria version it was filed under, total and grade) and one column per declared header field.
-Item scores live in rows, so adding or renaming an item changes data, not the schema.
+Every kind's records live in the core ``assessment`` table (``models.aggregate``) with their item rows
+in ``assessment_item``; a kind's header fields live in ``assessment_<kind>`` (id, then one column per
+declared header field), joined by id (joined-table inheritance). Adding or renaming an item changes
+data, not the schema; a header field is a column of its kind's table.
+
+A *layout* is one set of kinds with their header fields. Its classes come from a registry of their
+own: an app maps the layout of its pack, and a process that runs apps on revised packs (the tests
+do) maps each layout once, each with exactly its columns, without one layout's classes replacing
+another's. A record of a kind the layout does not declare (a retired kind) still loads, as a
+``RetiredAssessment`` carrying the core row: its verification code, printed form and history stay
+reachable whatever the running pack lists.
 """
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from flask_appbuilder import Model
 from sqlalchemy import (
-    JSON,
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -27,19 +31,22 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
+    case,
+    event,
+    inspect,
+    literal,
+    select,
 )
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import DeclarativeBase, Session, column_property, relationship
 
 from criteria.pack import HeaderField, Kind, Pack
-from models.base import Stamped, stamp_columns
-from models.core import Enterprise, Project
-from models.criteria_versions import CriteriaVersion  # noqa: F401  (the table the versions refer to)
-from models.uniqueness import unique_key
+from models.aggregate import assessment_item_table, assessment_table, record_label
+from models.core import District, Enterprise, Project
 
 PHONE_LENGTH = 30
 CHOICE_LENGTH = 64
 DEFAULT_STRING_LENGTH = 200
+RETIRED = "__retired__"  # the class a record of a kind outside the layout loads as
 
 
 def column_type(field: HeaderField) -> Any:
@@ -56,19 +63,6 @@ def column_type(field: HeaderField) -> Any:
     }[field.type]()
 
 
-@dataclass(frozen=True)
-class KindModels:
-    """The mapped classes generated for one kind."""
-
-    kind_code: str
-    assessment: type
-    item: type
-
-    @property
-    def tables(self) -> list[Table]:
-        return [self.assessment.__table__, self.item.__table__]
-
-
 def class_name(code: str) -> str:
     return "".join(part.capitalize() for part in code.split("_"))
 
@@ -77,212 +71,242 @@ def table_name(kind_code: str) -> str:
     return f"assessment_{kind_code}"
 
 
-_generated: dict[tuple, KindModels] = {}
-
-
-def _signature(kind: Kind) -> tuple:
-    """What the schema of a kind depends on (items do not change it)."""
-    return (
-        kind.code,
-        kind.subject,
-        kind.one_per_period,
-        kind.short_name,
-        tuple((f.code, f.type, f.max_length) for f in kind.header_fields),
-    )
-
-
-def _this_year() -> str:
-    return str(datetime.date.today().year)
-
-
-def _describe(self: Any) -> str:
-    subject = self.project if self.project_id else self.enterprise
-    return f"{subject or ''} {self.period or ''}".strip()
-
-
-def _by_name(target: str) -> str:
-    return target
-
-
-def _shared_column(target: str) -> Column:
-    """The core table's column itself: a reference that resolves from a table of another MetaData."""
-    table, column = target.split(".")
-    return Model.metadata.tables[table].c[column]
-
-
-def _assessment_columns(kind: Kind, refer: Callable[[str], Any] = _by_name) -> dict[str, Column]:
-    """New column objects of a kind's assessment table (built-in columns, then header fields)."""
-    columns = {
-        "id": Column(Integer, primary_key=True),
-        "enterprise_id": Column(Integer, ForeignKey(refer("enterprise.id")), nullable=False, index=True),
-        "project_id": Column(Integer, ForeignKey(refer("project.id")), nullable=kind.subject != "project", index=True),
-        "period": Column(String(20), nullable=False, index=True, default=_this_year),
-        "state": Column(String(30), nullable=False, default="draft", index=True),
-        "criteria_pack": Column(String(40), nullable=False),
-        "criteria_version": Column(String(80), nullable=False),  # as shown and printed
-        # The stored version the record was filed under: its scoring, screens and form use it.
-        "criteria_version_id": Column(Integer, ForeignKey(refer("criteria_version.id")), nullable=False, index=True),
-        "total": Column(Numeric(7, 2)),
-        "grade": Column(String(30)),
-        # The scorer's verdict, fixed when the record reaches a final state (see
-        # models.record_scores.settle): final grades read it instead of rescoring every item.
-        "result": Column(JSON),
-        # A rated kind (scoring method rating): the band the reviewer chose; 整改 rounds: when the
-        # current one opened and its deadline. The materials and personnel lists as submitted.
-        "rating": Column(String(30)),
-        "rectification_opened": Column(DateTime),
-        "rectification_due": Column(Date),
-        "dossier": Column(JSON),
-        # Optimistic locking: a save based on an outdated read fails instead of overwriting.
-        "lock_version": Column(Integer, nullable=False, default=1, server_default="1"),
-    }
-    for field in kind.header_fields:
-        columns[field.code] = Column(column_type(field), info={"label": field.label})
-    return columns
-
-
-def _assessment_indexes(kind: Kind) -> tuple[Index, ...]:
-    """A subject's records of a period (what recomputing one enterprise's grades reads); for a kind
-    declaring ``one_per_period``, the unique key that keeps one record per subject and period."""
-    table = table_name(kind.code)
-    found = (
-        Index(f"ix_{table}_enterprise_period", "enterprise_id", "period", "state"),
-        Index(f"ix_{table}_project_period", "project_id", "period", "state"),
-    )
-    if kind.one_per_period:
-        subject = "project_id" if kind.subject == "project" else "enterprise_id"
-        found += (
-            unique_key(
-                one_per_period_index(kind.code),
-                subject,
-                "period",
-                field="period",
-                message=f"{{period}} 年度已有一份{kind.short_name}（编号 {{id}}），每个年度只能有一份；请打开该记录办理",
-            ),
-        )
-    return found
-
-
 def one_per_period_index(kind_code: str) -> str:
     return f"uq_{table_name(kind_code)}_subject_period"
 
 
-def _item_columns(table: str) -> dict[str, Column]:
-    return {
-        "id": Column(Integer, primary_key=True),
-        "assessment_id": Column(Integer, ForeignKey(f"{table}.id", ondelete="CASCADE"), nullable=False, index=True),
-        "item_code": Column(String(64), nullable=False),
-        "not_applicable": Column(Boolean, nullable=False, default=False),
-        "self_score": Column(Numeric(6, 2)),
-        "assessed_score": Column(Numeric(6, 2)),
-        "results": Column(JSON),
-        "opinion": Column(Text),
-        "review_status": Column(String(20), nullable=False, default="pending"),
-    }
+def subject_column(kind: Kind) -> str:
+    return "project_id" if kind.subject == "project" else "enterprise_id"
 
 
-def kind_models(kind: Kind) -> KindModels:
-    """The mapped classes of ``kind``, generated once per process for each table layout.
+def header_table(kind: Kind, metadata: MetaData, parent: Any = assessment_table.c.id) -> Table:
+    """The kind's header table: its id (the core row's: ``parent``, the column or its name) and one
+    column per header field."""
+    columns = [Column(f.code, column_type(f), info={"label": f.label}) for f in kind.header_fields]
+    return Table(
+        table_name(kind.code),
+        metadata,
+        Column("id", Integer, ForeignKey(parent, ondelete="CASCADE"), primary_key=True),
+        *columns,
+    )
 
-    A process normally runs one pack, so each kind has one layout, declared in the shared metadata
-    (the one Alembic's migrations and FAB see). A second layout of the same table in one process
-    (tests start apps on revised packs) gets tables of its own MetaData instead of extending the
-    shared ones, so the first layout keeps exactly its columns and the second exactly its own."""
-    signature = _signature(kind)
-    if signature in _generated:
-        return _generated[signature]
-    name = class_name(kind.code)
-    table = table_name(kind.code)
-    shared = table not in generated_table_names()
-    common: dict[str, Any] = {
-        "kind_code": kind.code,
-        "enterprise": relationship(Enterprise),
-        "project": relationship(Project),
-        "scope_enterprise": "enterprise_id",
-        "scope_kind": kind.code,  # reached only by roles that fill or review this kind
-        "scope_district": "project.district_id" if kind.subject == "project" else "enterprise.district_id",
-        "__str__": _describe,
-    }
-    item_common: dict[str, Any] = {"kind_code": kind.code, "scope_via": "assessment", "__str__": lambda self: self.item_code}
-    if shared:
-        columns = _assessment_columns(kind)
-        assessment = type(
-            f"{name}Assessment",
-            (Stamped, Model),
+
+@dataclass(frozen=True)
+class PartialKey:
+    """A unique key over core columns that holds for the records of one kind (a partial unique index
+    of ``assessment``), with the refusal it reads (see ``models.uniqueness``)."""
+
+    name: str
+    columns: tuple[str, ...]
+    kind_code: str
+    field: str
+    message: str
+
+    def index(self, table: Table) -> Index:
+        where = table.c.kind == self.kind_code
+        return Index(self.name, *(table.c[c] for c in self.columns), unique=True, sqlite_where=where, postgresql_where=where)
+
+
+def partial_keys(kind: Kind) -> tuple[PartialKey, ...]:
+    """For a kind declaring ``one_per_period``: one record per subject and period."""
+    if not kind.one_per_period:
+        return ()
+    message = f"{{period}} 年度已有一份{kind.short_name}（编号 {{id}}），每个年度只能有一份；请打开该记录办理"
+    return (PartialKey(one_per_period_index(kind.code), (subject_column(kind), "period"), kind.code, "period", message),)
+
+
+@dataclass(frozen=True)
+class KindModels:
+    """The mapped classes of one kind: its records (core row joined with its header table) and the
+    item rows (one class for every kind of the layout)."""
+
+    kind_code: str
+    assessment: type
+    item: type
+
+    @property
+    def header(self) -> Table:
+        return self.assessment.__table__
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The classes of one layout: the polymorphic base over ``assessment``, the item rows, the class
+    of each kind and the class a retired kind's records load as."""
+
+    base: type
+    item: type
+    retired: type
+    kinds: dict[str, KindModels]
+    metadata: MetaData
+
+
+def _signature(kinds: Iterator[Kind]) -> tuple:
+    """What a layout depends on: each kind's code, subject, header fields and unique keys."""
+    return tuple(
+        sorted(
+            (k.code, k.subject, k.one_per_period, k.short_name, tuple((f.code, f.type, f.max_length) for f in k.header_fields))
+            for k in kinds
+        )
+    )
+
+
+def _describe(self: Any) -> str:
+    return record_label(self)
+
+
+def _build(kinds: list[Kind]) -> Layout:
+    metadata = MetaData()
+
+    class LayoutModel(DeclarativeBase):
+        """The registry of one layout (its classes never replace another layout's)."""
+
+        metadata = MetaData()
+
+    known = sorted(k.code for k in kinds)
+    # Records of a kind the layout declares load as its class, any other as RetiredAssessment.
+    discriminator = (
+        case((assessment_table.c.kind.in_(known), assessment_table.c.kind), else_=literal(RETIRED)) if known else literal(RETIRED)
+    )
+
+    class Assessment(LayoutModel):
+        __table__ = assessment_table
+        __tablename__ = "assessment"
+        kind_shown = column_property(discriminator)
+        __mapper_args__ = {  # noqa: RUF012
+            "polymorphic_on": kind_shown,
+            "polymorphic_identity": "__base__",
+            "version_id_col": assessment_table.c.lock_version,
+        }
+        scope_enterprise = "enterprise_id"
+        scope_district = "district_id"  # fixed at creation
+        scope_kind_column = "kind"  # reached only by roles that fill or review the record's kind
+        kind_code = None  # the kind of a class of the layout (None: the base, a retired kind)
+        subject = None  # enterprise | project: what the kind assesses (its district scopes the record)
+        partial_keys = ()  # PartialKey of the kind
+
+        enterprise = relationship(Enterprise)
+        project = relationship(Project)
+        district = relationship(District)
+
+        __str__ = _describe
+
+    class AssessmentItem(LayoutModel):
+        __table__ = assessment_item_table
+        __tablename__ = "assessment_item"
+        scope_via = "assessment"
+
+        assessment = relationship(Assessment, back_populates="items")
+
+        def __str__(self) -> str:
+            return self.item_code
+
+    Assessment.items = relationship(AssessmentItem, back_populates="assessment", cascade="all, delete-orphan", order_by=AssessmentItem.id)
+
+    class RetiredAssessment(Assessment):
+        """A record of a kind the running pack no longer declares: the core row, read by its version."""
+
+        __mapper_args__ = {"polymorphic_identity": RETIRED}  # noqa: RUF012
+
+    found = {}
+    for kind in kinds:
+        header = header_table(kind, metadata)
+        cls = type(
+            f"{class_name(kind.code)}Assessment",
+            (Assessment,),
             {
-                "__tablename__": table,
-                "__table_args__": (*_assessment_indexes(kind), {"extend_existing": True}),
-                **columns,
-                **common,
-                "__mapper_args__": {"version_id_col": columns["lock_version"]},
+                "__table__": header,
+                "__tablename__": header.name,
+                "__mapper_args__": {"polymorphic_identity": kind.code},
+                "kind_code": kind.code,
+                "subject": kind.subject,
+                "scope_kind": kind.code,  # reached only by roles that fill or review this kind
+                "partial_keys": partial_keys(kind),
             },
         )
-        item_table: Any = {
-            "__tablename__": f"{table}_item",
-            **_item_columns(table),
-            "__table_args__": (UniqueConstraint("assessment_id", "item_code"), {"extend_existing": True}),
-        }
-    else:
-        metadata = MetaData()
-        own = Table(
-            table,
-            metadata,
-            *_named({**_assessment_columns(kind, _shared_column), **stamp_columns(_shared_column("ab_user.id"))}),
-            *_assessment_indexes(kind),
-        )
-        assessment = type(
-            f"{name}Assessment",
-            (Model,),
-            {"__table__": own, "__tablename__": table, **common, "__mapper_args__": {"version_id_col": own.c.lock_version}},
-        )
-        item_table = {
-            "__tablename__": f"{table}_item",
-            "__table__": Table(f"{table}_item", metadata, *_named(_item_columns(table)), UniqueConstraint("assessment_id", "item_code")),
-        }
-    item = type(
-        f"{name}AssessmentItem", (Model,), {**item_table, **item_common, "assessment": relationship(assessment, back_populates="items")}
-    )
-    assessment.items = relationship(item, back_populates="assessment", cascade="all, delete-orphan", order_by=item.id)
-    models = KindModels(kind.code, assessment, item)
-    _generated[signature] = models
-    return models
+        # The item rows of this kind's records (the record's page lists them as a related view).
+        setattr(AssessmentItem, f"of_{kind.code}", relationship(cls, viewonly=True))
+        found[kind.code] = KindModels(kind.code, cls, AssessmentItem)
+
+    @event.listens_for(Assessment, "init", propagate=True)
+    def _kind_on_creation(target: Any, args: Any, kwargs: Any) -> None:
+        """A new record carries its class's kind (the discriminator is an expression, not set by itself)."""
+        if target.kind is None and type(target).kind_code:
+            target.kind = type(target).kind_code
+
+    return Layout(Assessment, AssessmentItem, RetiredAssessment, found, metadata)
 
 
-def _named(columns: dict[str, Column]) -> list[Column]:
-    """Columns given their names (a Table, unlike a declarative class, takes them from the objects)."""
-    for name, column in columns.items():
-        column.name = column.key = name
-    return list(columns.values())
+def header_values(session: Session, kind: Kind, record: Any) -> dict[str, Any]:
+    """The record's header values as its version declares the fields. A field the record's class does
+    not map (its kind is retired, or a later version dropped the field) is read from the kind's table
+    while the column is there, so an old record keeps showing and printing what it holds."""
+    mapped = inspect(type(record)).columns
+    found = {f.code: getattr(record, f.code) for f in kind.header_fields if f.code in mapped}
+    missing = [f for f in kind.header_fields if f.code not in found]
+    if missing and record.id is not None:
+        name = table_name(kind.code)
+        present = {c["name"] for c in inspect(session.connection()).get_columns(name)} if _has_table(session, name) else set()
+        readable = [f for f in missing if f.code in present]
+        if readable:
+            target = Table(name, MetaData(), Column("id", Integer), *(Column(f.code, column_type(f)) for f in readable))
+            row = session.execute(select(*(target.c[f.code] for f in readable)).where(target.c.id == record.id)).first()
+            found.update({f.code: row[i] for i, f in enumerate(readable)} if row else {})
+    return {f.code: found.get(f.code) for f in kind.header_fields}
+
+
+def _has_table(session: Session, name: str) -> bool:
+    return inspect(session.connection()).has_table(name)
+
+
+def scope_district_of(session: Session, record: Any) -> int | None:
+    """The district a new record is scoped by: its project's for a project kind, else its enterprise's."""
+    if type(record).subject == "project":
+        project = record.project or (session.get(Project, record.project_id) if record.project_id else None)
+        return project.district_id if project is not None else None
+    enterprise = record.enterprise or (session.get(Enterprise, record.enterprise_id) if record.enterprise_id else None)
+    return enterprise.district_id if enterprise is not None else None
+
+
+@event.listens_for(Session, "before_flush")
+def _fix_scope_district(session: Session, flush_context: Any, instances: Any) -> None:
+    """Every door that creates a record (screens, API, CLI, demo data) gets its district fixed here."""
+    for record in session.new:
+        if getattr(type(record), "kind_code", None) and getattr(record, "district_id", 0) is None:
+            record.district_id = scope_district_of(session, record)
+
+
+_layouts: dict[tuple, Layout] = {}
+
+
+def layout_of(kinds: list[Kind]) -> Layout:
+    """The mapped classes of these kinds, generated once per process for each layout."""
+    signature = _signature(iter(kinds))
+    if signature not in _layouts:
+        _layouts[signature] = _build(kinds)
+    return _layouts[signature]
+
+
+def pack_layout(pack: Pack) -> Layout:
+    return layout_of(list(pack.kinds.values()))
 
 
 def pack_models(pack: Pack) -> dict[str, KindModels]:
     """The generated classes of every kind of ``pack``, by kind code."""
-    return {code: kind_models(kind) for code, kind in pack.kinds.items()}
-
-
-def pack_tables(pack: Pack) -> list[Table]:
-    """Every table the platform needs for ``pack``: core tables, then the generated ones."""
-    generated = {t.name for models in pack_models(pack).values() for t in models.tables}
-    all_generated = {t.name for models in _generated.values() for t in models.tables}
-    return [table for table in Model.metadata.sorted_tables if table.name in generated or table.name not in all_generated]
-
-
-def generated_table_names() -> set[str]:
-    """Tables generated for any kind of any pack loaded in this process."""
-    return {t.name for models in _generated.values() for t in models.tables}
+    return pack_layout(pack).kinds
 
 
 def schema_metadata(pack: Pack) -> MetaData:
-    """The whole schema ``pack`` needs, as new Table objects: the core tables and one assessment and
-    one item table per kind, built from this pack alone (the shared metadata of the mapped classes
-    keeps every column any loaded pack ever declared, so it cannot tell what a revision dropped)."""
+    """The whole schema ``pack`` needs, as new Table objects: the core tables (Alembic's), one header
+    table per kind and the kinds' partial unique keys on ``assessment``."""
+    from flask_appbuilder import Model
+
     metadata = MetaData()
-    others = generated_table_names()
     for table in Model.metadata.sorted_tables:
-        if table.name not in others:
-            table.to_metadata(metadata)
+        table.to_metadata(metadata)
+    core = metadata.tables["assessment"]
     for kind in pack.kinds.values():
-        table = table_name(kind.code)
-        Table(table, metadata, *_named({**_assessment_columns(kind), **stamp_columns()}), *_assessment_indexes(kind))
-        Table(f"{table}_item", metadata, *_named(_item_columns(table)), UniqueConstraint("assessment_id", "item_code"))
+        header_table(kind, metadata, "assessment.id")
+        for key in partial_keys(kind):
+            key.index(core)
     return metadata

@@ -38,6 +38,14 @@ def stamp_columns(user: Any = "ab_user.id") -> dict[str, Column]:
     }
 
 
+def named(columns: dict[str, Column]) -> list[Column]:
+    """Columns given their keys as names (a Table, unlike a declarative class, takes the names from
+    the objects)."""
+    for name, column in columns.items():
+        column.name = column.key = name
+    return list(columns.values())
+
+
 class Stamped:
     """When and by whom a record was created and last changed."""
 

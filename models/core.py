@@ -132,18 +132,16 @@ class Person(Stamped, Model):
 
 
 class Attachment(StoredFile, Stamped, Model):
-    """An uploaded evidence file, stored on disk under its content hash."""
+    """An uploaded evidence file of an assessment (an item's, or the whole record's), stored on disk
+    under its content hash. It goes with a deleted draft, and its scope is its assessment's."""
 
     __tablename__ = "attachment"
-    scope_enterprise = "enterprise_id"
-    scope_district = "enterprise.district_id"
-    scope_kind_column = "record_kind"  # rows of an assessment kind: only for roles that reach the kind
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
+    scope_assessment = "assessment_id"
 
     id = Column(Integer, primary_key=True)
-    enterprise_id = Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True)
-    enterprise = relationship(Enterprise)
-    record_kind = Column(String(40), nullable=False)
-    record_id = Column(Integer, nullable=False)
+    assessment_id = Column(Integer, ForeignKey("assessment.id", ondelete="CASCADE"), nullable=False, index=True)
+    assessment = relationship("AssessmentRecord", viewonly=True)
     item_code = Column(String(64))
 
 
@@ -151,15 +149,12 @@ class ReviewHistory(Model):
     """One workflow step taken on an assessment: who moved it from which state to which."""
 
     __tablename__ = "review_history"
-    scope_enterprise = "enterprise_id"
-    scope_district = "enterprise.district_id"
-    scope_kind_column = "record_kind"  # rows of an assessment kind: only for roles that reach the kind
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
+    scope_assessment = "assessment_id"
 
     id = Column(Integer, primary_key=True)
-    enterprise_id = Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True)
-    enterprise = relationship(Enterprise)
-    record_kind = Column(String(40), nullable=False)
-    record_id = Column(Integer, nullable=False, index=True)
+    assessment_id = Column(Integer, ForeignKey("assessment.id", ondelete="CASCADE"), nullable=False, index=True)
+    assessment = relationship("AssessmentRecord", viewonly=True)
     item_code = Column(String(64))  # set for a decision on one item
     action = Column(String(40), nullable=False)
     from_state = Column(String(40))
@@ -243,19 +238,15 @@ class AppUser(User):
 
 
 class FormVerification(Model):
-    """The verification code printed on a filled form; /verify/<code> confirms it is genuine."""
+    """The verification code printed on a filled form; /verify/<code> confirms it is genuine. One per
+    assessment, kept as long as the assessment (a deleted draft's code goes with it)."""
 
     __tablename__ = "form_verification"
-    scope_enterprise = "enterprise_id"
-    scope_district = "enterprise.district_id"
-    scope_kind_column = "record_kind"  # rows of an assessment kind: only for roles that reach the kind
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
+    scope_assessment = "assessment_id"
 
     id = Column(Integer, primary_key=True)
     code = Column(String(16), unique=True, nullable=False)
-    enterprise_id = Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True)
-    enterprise = relationship(Enterprise)
-    record_kind = Column(String(40), nullable=False)
-    record_id = Column(Integer, nullable=False)
+    assessment_id = Column(Integer, ForeignKey("assessment.id", ondelete="CASCADE"), nullable=False, unique=True)
+    assessment = relationship("AssessmentRecord", viewonly=True)
     created_on = Column(DateTime, nullable=False, default=_now)
-
-    __table_args__ = (UniqueConstraint("record_kind", "record_id"),)

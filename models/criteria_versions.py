@@ -22,11 +22,9 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
-    Table,
     Text,
     UniqueConstraint,
     func,
-    inspect,
     select,
 )
 from sqlalchemy.exc import IntegrityError
@@ -41,6 +39,7 @@ log = logging.getLogger(__name__)
 
 SOURCES = {
     "migration": "数据库升级",
+    "sync": "平台同步",
     "startup": "平台启动",
     "cli": "命令行",
     "editor": "在线编辑",
@@ -168,21 +167,25 @@ class PackVersions:
 
     def __init__(self, running: Pack):
         self.running = running
-        self.running_id: int | None = None
         self._packs: dict[int, Pack] = {}
         self._refused: dict[int, VersionUnloadable] = {}
         self._fits: dict[int, bool] = {}
 
-    def note_running(self, session: Session, source: str = "startup", tables: tuple[Table, ...] = ()) -> CriteriaVersion:
-        """Record the running pack's state as a version if the latest does not hold it, and log the
-        stored versions that records of ``tables`` are filed under but that no longer load."""
-        note = "平台启动时发现考核标准文件与最新版本不同" if source == "startup" else None
-        version, _ = ensure_version(session, self.running, source, note)
-        self.running_id = version.id
+    def note_running(self, session: Session, source: str = "sync") -> tuple[CriteriaVersion, bool]:
+        """Record the running pack's state as a version if the latest does not hold it (an explicit
+        step: ``flask platform sync``). Returns the version and whether it is new."""
+        version, new = ensure_version(session, self.running, source)
         self._packs[version.id] = self.running
-        for line in self.unloadable(session, tables):
-            log.error("%s", line)
-        return version
+        return version, new
+
+    def running_id(self, session: Session) -> int | None:
+        """The newest stored version that holds the running pack exactly (None before one is recorded)."""
+        return session.scalar(
+            select(CriteriaVersion.id)
+            .where(CriteriaVersion.pack_code == self.running.code, CriteriaVersion.content_hash == self.running.content_hash)
+            .order_by(CriteriaVersion.number.desc())
+            .limit(1)
+        )
 
     def pack(self, session: Session, version_id: int | None) -> Pack:
         """The pack a stored version holds (the running pack when the ids or contents agree);
@@ -209,20 +212,14 @@ class PackVersions:
             self._packs[version_id] = found
         return found
 
-    def unloadable(self, session: Session, tables: tuple[Table, ...]) -> list[str]:
-        """One line for each stored version that records of ``tables`` are filed under and that no
-        longer loads, with how many records it holds."""
-        present = set(inspect(session.connection()).get_table_names())
-        held: dict[int, int] = {}
-        for table in tables:
-            if table.name not in present:
-                continue  # a kind whose tables are not created yet (criteria apply)
-            for version_id, count in session.execute(
-                select(table.c.criteria_version_id, func.count()).group_by(table.c.criteria_version_id)
-            ):
-                held[version_id] = held.get(version_id, 0) + count
+    def unloadable(self, session: Session) -> list[str]:
+        """One line for each stored version that records are filed under and that no longer loads,
+        with how many records it holds."""
+        from models.aggregate import assessment_table as table
+
+        held = session.execute(select(table.c.criteria_version_id, func.count()).group_by(table.c.criteria_version_id)).all()
         lines = []
-        for version_id, count in sorted(held.items()):
+        for version_id, count in sorted(held):
             try:
                 self.pack(session, version_id)
             except VersionUnloadable as refused:
@@ -230,9 +227,8 @@ class PackVersions:
         return lines
 
     def active(self, session: Session) -> Pinned:
-        """The version new assessments are filed under."""
-        if self.running_id is None:  # started before the database had versions: nothing to choose from
-            return Pinned(None, None, self.running)
+        """The version new assessments are filed under: the newest stored one that fits the running
+        pack (none before ``flask platform sync`` recorded one)."""
         rows = session.execute(
             select(CriteriaVersion.id, CriteriaVersion.number)
             .where(CriteriaVersion.pack_code == self.running.code)
@@ -271,7 +267,7 @@ def pack_for(record: Any) -> Pack:
 
 def kind_for(record: Any) -> Kind:
     """The kind of an assessment as its version defines it."""
-    code = type(record).kind_code
+    code = record.kind or type(record).kind_code
     kind = pack_for(record).kinds.get(code)
     return kind if kind is not None else _store().running.kinds[code]
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from alembic.autogenerate import produce_migrations
 from alembic.migration import MigrationContext
 from alembic.operations import Operations, ops
-from sqlalchemy import MetaData, create_engine, event, func, inspect, select, table
+from sqlalchemy import MetaData, create_engine, event, func, select, table
 from sqlalchemy import column as sql_column
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
@@ -115,14 +115,18 @@ def _count(connection: Connection, table_name: str, column_name: str | None = No
 def _kept_by(connection: Connection, operation: ops.DropColumnOp, stored: StoredVersions | None) -> tuple[int, ...]:
     """Stored versions that declare the dropped column as a header field of the table's kind and
     whose records hold data in it (a version that no longer loads counts: it cannot be ruled out)."""
-    if stored is None or not operation.table_name.startswith("assessment_"):
+    if stored is None or not operation.table_name.startswith("assessment_") or operation.table_name == "assessment_item":
         return ()
-    if "criteria_version_id" not in {c["name"] for c in inspect(connection).get_columns(operation.table_name)}:
-        return ()  # an item table: no header fields
     kind_code = operation.table_name.removeprefix("assessment_")
-    target = table(operation.table_name, sql_column("criteria_version_id"), sql_column(operation.column_name))
+    header = table(operation.table_name, sql_column("id"), sql_column(operation.column_name))
+    core = table("assessment", sql_column("id"), sql_column("criteria_version_id"))
     ids = (
-        connection.execute(select(target.c.criteria_version_id).distinct().where(target.c[operation.column_name].is_not(None)))
+        connection.execute(
+            select(core.c.criteria_version_id)
+            .distinct()
+            .select_from(core.join(header, header.c.id == core.c.id))
+            .where(header.c[operation.column_name].is_not(None))
+        )
         .scalars()
         .all()
     )
@@ -177,6 +181,13 @@ def plan(connection: Connection, pack: Pack, stored: StoredVersions | None = Non
     return Plan([_step(connection, operation, stored) for operation in pending(connection, pack)])
 
 
+def _begin_copying(connection: Connection) -> None:
+    """SQLite: batch mode copies a table and drops the old one, which must not cascade to the rows
+    that refer to it, so foreign keys are off on this connection (before its transaction begins)."""
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Connection]:
     """One transaction that DDL takes part in. pysqlite commits DDL outside transactions it opens
@@ -188,7 +199,7 @@ def transaction(engine: Engine) -> Iterator[Connection]:
         return
     dedicated = create_engine(engine.url, poolclass=NullPool)
     event.listen(dedicated, "connect", lambda dbapi, _record: setattr(dbapi, "isolation_level", None))
-    event.listen(dedicated, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
+    event.listen(dedicated, "begin", _begin_copying)
     try:
         with dedicated.begin() as connection:
             yield connection
@@ -206,6 +217,15 @@ def _run(connection: Connection, steps: list[Step]) -> None:
                 batch.invoke(operation)
         else:
             runner.invoke(operation)
+
+
+def apply_steps(engine: Engine, pack: Pack, chosen: Callable[[Step], bool]) -> list[Step]:
+    """Apply the steps of the plan for ``pack`` that ``chosen`` accepts, in one transaction (the plan
+    is made again inside it, so what runs is what the database needs then)."""
+    with transaction(engine) as connection:
+        steps = [step for step in plan(connection, pack).steps if chosen(step)]
+        _run(connection, steps)
+    return steps
 
 
 def apply(

@@ -10,12 +10,23 @@ A key with a NULL part never clashes (SQLite and PostgreSQL let NULLs repeat in 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Index, Table, inspect, select
 from sqlalchemy.orm import Session
 
-Key = tuple[Index, dict[str, Any]]
+
+@dataclass(frozen=True)
+class Key:
+    """One refusing unique key and the values an item gives it: the table that holds it, the column
+    values, the field its refusal belongs to, the message, and (for a partial key) the rows it covers."""
+
+    table: Table
+    values: dict[str, Any]
+    field: str
+    message: str
+    where: Any = None
 
 
 def unique_key(name: str, *columns: str, field: str, message: str) -> Index:
@@ -46,23 +57,34 @@ def keys_for(table: Table, value: Callable[[str], Any]) -> list[Key]:
             continue
         values = {column.key: value(column.key) for column in index.columns}
         if all(v is not None for v in values.values()):
-            found.append((index, values))
+            found.append(Key(table, values, index.info["field"], index.info["message"]))
     return found
 
 
 def keys_of(item: Any) -> list[Key]:
-    """The item's values of every refusing unique key of its table."""
-    return keys_for(type(item).__table__, lambda column: _value(item, column))
+    """The item's values of every refusing unique key of its tables (a joined class has two), and of
+    the partial keys its class declares (``partial_keys``: one kind's rows of a shared table)."""
+    mapper = inspect(type(item))
+    found = [key for table in mapper.tables for key in keys_for(table, lambda column: _value(item, column))]
+    for partial in getattr(type(item), "partial_keys", ()):
+        table = mapper.tables[0]
+        values = {column: _value(item, column) for column in partial.columns}
+        if all(v is not None for v in values.values()):
+            found.append(Key(table, values, partial.field, partial.message, table.c.kind == partial.kind_code))
+    return found
 
 
-def clash(session: Session, table: Table, keys: list[Key], own_id: Any) -> tuple[str, str] | None:
-    """(field, message) of the first key another record of ``table`` already holds, else None."""
-    for index, values in keys:
-        query = select(table.c.id).where(*(table.c[name] == value for name, value in values.items()))
+def clash(session: Session, keys: list[Key], own_id: Any) -> tuple[str, str] | None:
+    """(field, message) of the first key another record already holds, else None."""
+    for key in keys:
+        table = key.table
+        query = select(table.c.id).where(*(table.c[name] == value for name, value in key.values.items()))
+        if key.where is not None:
+            query = query.where(key.where)
         if own_id is not None:
             query = query.where(table.c.id != own_id)
         with session.no_autoflush:
             other = session.execute(query.limit(1)).scalar()
         if other is not None:
-            return index.info["field"], index.info["message"].format(id=other, **values)
+            return key.field, key.message.format(id=other, **key.values)
     return None

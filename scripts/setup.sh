@@ -8,10 +8,12 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.requirements.sha256
-want=$(sha256sum requirements.txt | cut -d' ' -f1)
+want=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "安装依赖 (requirements.txt) ..."
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -r requirements.txt
+  # The platform itself, in place: its `flask` command plugins (criteria, backup) run without the app.
+  .venv/bin/python -m pip install --quiet --no-deps --editable . --config-settings editable_mode=compat
   echo "$want" > "$stamp"
 fi

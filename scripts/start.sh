@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export FLASK_APP=app
 .venv/bin/flask db upgrade
+.venv/bin/flask platform sync
 .venv/bin/flask demo
 echo "打开 http://127.0.0.1:${PORT:-5000}/ ，按 Ctrl+C 停止。"
 exec .venv/bin/flask run --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}"

@@ -66,6 +66,21 @@ def make_app(url: str, **overrides: object) -> Flask:
     )
 
 
+def prepare(url: str, **overrides: object) -> None:
+    """What start.sh does before the demo data: `flask db upgrade`, then `flask platform sync`."""
+    app = make_app(url, **overrides)
+    with app.app_context():
+        upgrade()
+    sync(app)
+    dispose(app)
+
+
+def sync(app: Flask) -> None:
+    """`flask platform sync` on a running app (after its pack was edited, as an administrator would)."""
+    result = app.test_cli_runner().invoke(args=["platform", "sync"])
+    assert result.exit_code == 0, result.output
+
+
 def dispose(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
@@ -79,13 +94,10 @@ def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 @pytest.fixture(scope="session")
 def template_url(backend: Backend) -> Iterator[str]:
-    """Migrated from empty with Alembic, then seeded with the demo command."""
+    """Migrated from empty with Alembic, synced (`platform sync`), then seeded with the demo command."""
     url = backend.create_empty("tpl")
+    prepare(url)
     app = make_app(url)
-    with app.app_context():
-        upgrade()
-    dispose(app)
-    app = make_app(url)  # a new app syncs permissions and roles into the migrated schema
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     dispose(app)

@@ -17,6 +17,8 @@ district authority (district_authority_shinan), city station, admin. Levels: ``-
 
 from __future__ import annotations
 
+from typing import Any
+
 ROLES = ("anonymous", "enterprise", "supervisor", "district", "city", "admin")
 LOGINS = {
     "enterprise": "enterprise_01",
@@ -26,10 +28,11 @@ LOGINS = {
     "admin": "admin",
 }
 
-# Screens (ModelView) and REST APIs generated per table, by resource name (views.all_resources):
+# Screens (ModelView) and REST APIs generated per core table, by resource name (views.all_resources):
 # levels per role, and which of add / edit / delete / the named actions the resource offers at all.
+# The kinds' resources follow from the pack (kind_rows below).
 #  name                         anon ent sup dis city adm   writes
-RESOURCES: dict[str, tuple[str, str]] = {
+CORE_RESOURCES: dict[str, tuple[str, str]] = {
     "District": ("-   R   R   R   R    R", ""),
     "Enterprise": ("-   R   R   W   W    W", "add edit delete"),
     "Project": ("-   R   R   W   W    W", "add edit delete"),
@@ -37,24 +40,6 @@ RESOURCES: dict[str, tuple[str, str]] = {
     "Attachment": ("-   R   R   R   R    R", ""),
     "ReviewHistory": ("-   R   R   R   R    R", ""),
     "AuditLog": ("-   -   -   -   -    R", ""),
-    "GeneralAssessment": ("-   W   -   R   R    W", "add edit delete delete_selected"),
-    "GeneralAssessmentItem": ("-   W   -   R   R    W", "edit"),
-    "GeneralAssessmentPending": ("-   R   -   R   R    R", ""),
-    "GeneralAssessmentRecords": ("-   R   -   R   R    R", ""),
-    "DirectorAssessment": ("-   W   -   R   R    W", "add edit delete delete_selected"),
-    "DirectorAssessmentItem": ("-   W   -   R   R    W", "edit"),
-    "DirectorAssessmentPending": ("-  R   -   R   R    R", ""),
-    "DirectorAssessmentRecords": ("-  R   -   R   R    R", ""),
-    "DailyAssessment": ("-   W   -   R   R    W", "add edit delete delete_selected"),
-    "DailyAssessmentPending": ("-   R   -   R   R    R", ""),
-    "DailyAssessmentRecords": ("-   R   -   R   R    R", ""),
-    "ProjectAssessment": ("-   -   W   -   R    W", "add edit delete delete_selected"),
-    "ProjectAssessmentItem": ("-   -   W   -   R    W", "edit"),
-    "ProjectAssessmentPending": ("-   -   R   -   R    R", ""),
-    "ProjectAssessmentRecords": ("-   -   R   -   R    R", ""),
-    "LicenceAssessment": ("-   W   -   R   R    W", "add edit delete delete_selected"),
-    "LicenceAssessmentPending": ("-   R   -   R   R    R", ""),
-    "LicenceAssessmentRecords": ("-   R   -   R   R    R", ""),
     "EnterpriseRegistration": ("-   -   -   R   -    R", ""),  # 注册审核: decided on its own page
     "FinalGradeDirector": ("-   R   R   R   R    R", ""),
     "FinalGradeLicence": ("-   R   R   R   R    R", ""),
@@ -63,15 +48,42 @@ RESOURCES: dict[str, tuple[str, str]] = {
     "GradeAdjustment": ("-   R   R   R   W    W", "add revoke"),  # revoked, never deleted
 }
 
-# Assessment kinds behind the 办理 page, its POST routes, evidence files and printed forms:
-# the level of the kind's main resource above decides (W fills or reviews, R reads).
-KIND_RESOURCES = {
-    "general": "GeneralAssessment",
-    "director": "DirectorAssessment",
-    "daily": "DailyAssessment",
-    "project": "ProjectAssessment",
-    "licence": "LicenceAssessment",
-}
+# The pack roles of the matrix's columns (roles.yaml codes); the admin reaches everything.
+PACK_ROLES = {"enterprise": "enterprise", "supervisor": "supervisor", "district": "district_authority", "city": "city_station"}
+
+
+def kind_level(kind: Any, role: str) -> str:
+    """A kind's records: W for the role that fills it, R for the roles that review it, the admin W."""
+    if role == "admin":
+        return "W"
+    code = PACK_ROLES.get(role)
+    return "W" if code == kind.filled_by else "R" if code in kind.reviewed_by else "-"
+
+
+def kind_rows(pack: Any) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """Every kind's resources (derived from its filled_by / reviewed_by in the pack, not written here)
+    and, by kind code, the resource whose level decides the 办理 page, its POST routes, evidence files
+    and printed forms (W fills or reviews, R reads)."""
+    from models.assessments import class_name
+    from models.record_scores import final_states
+    from views.assessments import review_states
+
+    rows: dict[str, tuple[str, str]] = {}
+    main: dict[str, str] = {}
+    for code, kind in pack.kinds.items():
+        name = f"{class_name(code)}Assessment"
+        full = " ".join(kind_level(kind, role) for role in ROLES)
+        read = full.replace("W", "R")
+        rows[name] = (full, "add edit delete delete_selected")
+        if kind.items:
+            rows[f"{name}Item"] = (full, "edit")
+        if review_states(kind):
+            rows[f"{name}Pending"] = (read, "")
+        if final_states(kind):
+            rows[f"{name}Records"] = (read, "")
+        main[code] = name
+    return rows, main
+
 
 # Rules that are not generated per table. Audience levels, columns as above.
 AUDIENCES = {
@@ -142,6 +154,15 @@ ENTRIES: list[tuple[str, str, str]] = [
 
 # Package assets only (CSS, JavaScript, fonts): FAB's and Flask-Admin's static folders.
 EXCLUDED = {"static", "appbuilder.static", "criteria_admin.static"}
+
+
+def resources(pack: Any) -> dict[str, tuple[str, str]]:
+    """Every resource's row: the core tables above and the kinds of ``pack``."""
+    return {**CORE_RESOURCES, **kind_rows(pack)[0]}
+
+
+def kind_resources(pack: Any) -> dict[str, str]:
+    return kind_rows(pack)[1]
 
 
 def levels(row: str) -> dict[str, str]:

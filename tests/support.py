@@ -6,7 +6,7 @@ import re
 
 from flask.testing import FlaskClient
 
-from commands.demo_data import DEMO_PASSWORD
+from cli.demo_data import DEMO_PASSWORD
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 

@@ -21,7 +21,7 @@ def test_api_create_and_update_are_audited_with_the_user(app, client):
         assert ("insert", user_id) in actions and ("update", user_id) in actions
         update = next(r for r in rows if r.action == "update")
         assert update.detail["contact_person"] == {"from": "张三", "to": "李四"}
-        items = db.session.query(AuditLog).filter_by(table_name="assessment_general_item", action="insert").count()
+        items = db.session.query(AuditLog).filter_by(table_name="assessment_item", action="insert").count()
         assert items >= 11
 
 

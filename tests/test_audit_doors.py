@@ -69,9 +69,7 @@ def test_html_and_api_deletes_keep_the_removed_values(app, client):
         assert row.detail["contact_person"] == {"from": DRAFTS["general"]["contact_person"]}
         assert row.detail["state"] == {"from": "draft"}
     # the item rows went with their assessment, and each is on record too
-    deleted_items = [
-        r for r in audit_rows(app, "assessment_general_item", action="delete") if r.detail["assessment_id"]["from"] in (first, second)
-    ]
+    deleted_items = [r for r in audit_rows(app, "assessment_item", action="delete") if r.detail["assessment_id"]["from"] in (first, second)]
     assert len(deleted_items) == 2 * len(items(app))
 
 
@@ -84,13 +82,13 @@ def test_workflow_page_scores_uploads_and_transitions_are_audited(app, client):
     first = items(app)[0]
     with app.app_context():
         row_id = next(r.id for r in db.session.get(records.kind_model(app, "general"), pk).items if r.item_code == first.code)
-    [score] = audit_rows(app, "assessment_general_item", row_id, "update")
+    [score] = audit_rows(app, "assessment_item", row_id, "update")
     assert score.user_id == uid and score.detail["self_score"] == {"from": None, "to": str(first.max)}
 
     assert "已上传" in text(upload(client, "general", pk, first.code))
     [added] = audit_rows(app, "attachment", action="insert")
     assert added.user_id == uid and added.detail["file_name"] == {"to": "证明.pdf"}
-    assert added.detail["record_id"] == {"to": pk}
+    assert added.detail["assessment_id"] == {"to": pk}
     token = csrf_token(client, f"/assessment/general/{pk}")
     assert "已删除" in text(client.post(f"/assessment/file/{added.record_id}/delete", data={"csrf_token": token}, follow_redirects=True))
     [removed] = audit_rows(app, "attachment", added.record_id, "delete")
@@ -105,7 +103,7 @@ def test_workflow_page_scores_uploads_and_transitions_are_audited(app, client):
     [history] = [
         r
         for r in audit_rows(app, "review_history", action="insert")
-        if r.detail["record_id"] == {"to": pk} and r.detail["action"] == {"to": "submit"}
+        if r.detail["assessment_id"] == {"to": pk} and r.detail["action"] == {"to": "submit"}
     ]
     assert history.user_id == uid and history.detail["opinion"] == {"to": "请审核"}
 

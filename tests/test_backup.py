@@ -52,7 +52,7 @@ def test_a_restored_backup_has_the_same_records_and_evidence(app, client, backen
     draft = new_draft(app, client, own)
     assert "已上传" in page_text(upload(client, "general", draft, items(app)[0].code, name="安全生产责任制.pdf"))
     with app.app_context():
-        attachment = db.session.query(Attachment).filter_by(record_kind="general", record_id=draft).one().id
+        attachment = db.session.query(Attachment).filter_by(assessment_id=draft).one().id
         approved = db.session.query(records.kind_model(app, "general")).filter_by(state="approved").first()
         approved_id, approved_total, approved_grade = approved.id, approved.total, approved.grade
         company = db.session.get(Enterprise, own)
@@ -95,7 +95,7 @@ def test_a_restored_backup_has_the_same_records_and_evidence(app, client, backen
 def test_without_pg_dump_the_command_says_how_to_run_it(app, backend, tmp_path, monkeypatch):
     if backend.name != "postgresql":
         pytest.skip("只有 PostgreSQL 需要 pg_dump；SQLite 用 Python 自带的在线备份接口")
-    monkeypatch.setattr("commands.backup.shutil.which", lambda name: None)
+    monkeypatch.setattr("services.backup.shutil.which", lambda name: None)
     result = run_backup(app, tmp_path / "backups")
     assert result.exit_code == 1
     assert "数据库未备份（找不到 pg_dump）" in result.output

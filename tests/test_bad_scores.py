@@ -29,7 +29,7 @@ def stored(app, pk: int, code: str = KIND) -> tuple:
     with app.app_context():
         record = db.session.get(records.kind_model(app, code), pk)
         rows = sorted((r.item_code, r.self_score, r.not_applicable, r.assessed_score, r.opinion, r.review_status) for r in record.items)
-        history = db.session.query(ReviewHistory).filter_by(record_kind=code, record_id=pk).count()
+        history = db.session.query(ReviewHistory).filter_by(assessment_id=pk).count()
         return record.state, record.lock_version, rows, history
 
 

@@ -74,9 +74,7 @@ def _seed_names(app) -> tuple[int, int, str]:
         )
         db.session.add(
             Attachment(
-                enterprise_id=user.enterprise_id,
-                record_kind="general",
-                record_id=other.id,
+                assessment_id=other.id,
                 item_code=pack.kinds["general"].items[0].code,
                 file_name=EVIDENCE,
                 content_hash="b" * 64,

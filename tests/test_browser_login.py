@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from commands.demo_data import DEMO_PASSWORD
+from cli.demo_data import DEMO_PASSWORD
 from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, needs_chromium, playwright_api, server
 
 pytestmark = needs_chromium

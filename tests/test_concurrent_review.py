@@ -103,9 +103,7 @@ def test_two_reviewers_saving_at_once_one_wins_and_the_other_is_told(app, backen
             assert all(rows[i.code].review_status == "accepted" for i in items[1:])
         decisions = (
             db.session.query(ReviewHistory)
-            .filter(
-                ReviewHistory.record_kind == KIND, ReviewHistory.record_id == pk, ReviewHistory.action.in_(("item_pass", "item_reject"))
-            )
+            .filter(ReviewHistory.assessment_id == pk, ReviewHistory.action.in_(("item_pass", "item_reject")))
             .all()
         )
         # the loser's history rows were rolled back with its save: one decision per item, the winner's

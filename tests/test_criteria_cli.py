@@ -1,14 +1,20 @@
-"""`flask --app app criteria check [PACK_DIR]` prints problems and exits non-zero, or one summary line."""
+"""`flask --app app criteria check [PACK_DIR]` prints problems in Chinese and exits non-zero, or one
+summary line; `check` and `score` need neither the platform nor a database."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from app import create_app
 from criteria.loader import DEFAULT_PACK
+from settings import ROOT
 
 
 @pytest.fixture
@@ -17,22 +23,48 @@ def runner(tmp_path):
     return app.test_cli_runner()
 
 
-def test_valid_pack_prints_one_summary_line(runner):
-    result = runner.invoke(args=["criteria", "check"])
-    assert result.exit_code == 0
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("OK: pack qingdao 2026.1: 5 kinds")
-
-
-def test_broken_pack_lists_problems_and_fails(runner, tmp_path):
+@pytest.fixture
+def broken(tmp_path):
     pack = tmp_path / "qingdao"
     shutil.copytree(DEFAULT_PACK, pack)
     text = (pack / "general.yaml").read_text(encoding="utf-8")
     (pack / "general.yaml").write_text(text.replace("    max: 20\n", "    max: 0\n", 1), encoding="utf-8")
-    result = runner.invoke(args=["criteria", "check", str(pack)])
+    return pack
+
+
+def flask_command(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """`flask --app app ...` in a fresh process, as an operator types it."""
+    environment = {**os.environ, "DATABASE_URL": "sqlite:////nonexistent/folder/none.db", **env}
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "flask"), "--app", "app", *args], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
+
+def test_valid_pack_prints_one_summary_line(runner):
+    result = runner.invoke(args=["criteria", "check"])
+    assert result.exit_code == 0
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("校验通过：考核标准 qingdao（") and "5 个考核类别" in lines[0]
+
+
+def test_broken_pack_lists_problems_and_fails(runner, broken):
+    result = runner.invoke(args=["criteria", "check", str(broken)])
     assert result.exit_code == 1
-    assert "general.yaml: items[3].max: must be greater than 0" in result.output
-    assert "1 problem(s) found; the pack was not loaded." in result.output
+    assert "general.yaml 第 51 行 items[3].max：应大于 0" in result.output
+    assert f"考核标准有 1 处问题，未载入：{broken}" in result.output
+
+
+def test_check_runs_without_the_platform_and_without_a_database(broken):
+    """The configured pack is the broken one and the database does not exist: check still answers."""
+    done = flask_command("criteria", "check", CRITERIA_PACK=str(broken))
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "items[3].max：应大于 0" in done.stderr
+    fine = flask_command("criteria", "check", str(DEFAULT_PACK), CRITERIA_PACK=str(broken))
+    assert fine.returncode == 0 and fine.stdout.startswith("校验通过"), fine.stderr
+    quick = subprocess.run(
+        [sys.executable, "-m", "cli.criteria", "check", str(broken)], cwd=ROOT, capture_output=True, text=True, env=os.environ
+    )
+    assert quick.returncode == 1 and "items[3].max：应大于 0" in quick.stderr
 
 
 def test_score_reads_json_and_prints_total_grade_and_item_points(runner):

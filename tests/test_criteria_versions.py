@@ -1,5 +1,6 @@
-"""Criteria versions: recorded when the platform meets a new pack state, every assessment pinned to
-one, and new assessments filed under the newest version the running platform can use."""
+"""Criteria versions: recorded by ``flask platform sync`` when it meets a new pack state (starting the
+platform records nothing), every assessment pinned to one, and new assessments filed under the
+newest version the running platform can use."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy import select
 from criteria import CriteriaError, load_pack, load_snapshot
 from models import CriteriaVersion, db
 from models.criteria_versions import active_version, add_version, kind_for, pack_for
-from tests.conftest import dispose, make_app
+from tests.conftest import dispose, make_app, sync
 
 
 def versions(app) -> list[tuple[int, str, str]]:
@@ -22,9 +23,9 @@ def versions(app) -> list[tuple[int, str, str]]:
         ]
 
 
-def test_upgrading_records_version_1_and_files_every_assessment_under_it(app):
+def test_platform_sync_records_version_1_and_every_assessment_is_filed_under_it(app):
     pack = app.extensions["criteria_pack"]
-    assert versions(app) == [(1, "migration", pack.content_hash)]
+    assert versions(app) == [(1, "sync", pack.content_hash)]
     with app.app_context():
         first = db.session.scalar(select(CriteriaVersion).where(CriteriaVersion.number == 1))
         assert first.files == pack.files and first.pack_version == pack.version
@@ -34,16 +35,23 @@ def test_upgrading_records_version_1_and_files_every_assessment_under_it(app):
             assert pinned == {first.id}
 
 
-def test_a_new_pack_state_is_recorded_at_start_and_a_known_one_is_not(backend, template_url, pack_copy):
+def test_starting_records_nothing_and_sync_records_a_new_pack_state_once(backend, template_url, pack_copy):
     path = pack_copy / "general.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("label: 联系人", "label: 联络人", 1), encoding="utf-8")
     url = backend.copy(template_url, "versions_start")
     try:
-        for _ in range(2):  # the second start meets the state the first one recorded
+        for _ in range(2):
             app = make_app(url, CRITERIA_PACK=str(pack_copy), FAB_UPDATE_PERMS=False)
+            client = app.test_client()
+            assert client.get("/login/").status_code == 200
+            assert [(number, source) for number, source, _ in versions(app)] == [(1, "sync")]
+            dispose(app)
+        for _ in range(2):  # the second sync meets the state the first one recorded
+            app = make_app(url, CRITERIA_PACK=str(pack_copy), FAB_UPDATE_PERMS=False)
+            sync(app)
             recorded = versions(app)
             dispose(app)
-        assert [(number, source) for number, source, _ in recorded] == [(1, "migration"), (2, "startup")]
+        assert [(number, source) for number, source, _ in recorded] == [(1, "sync"), (2, "sync")]
         assert recorded[1][2] == load_pack(pack_copy).content_hash
     finally:
         backend.drop(url)

@@ -29,7 +29,7 @@ def test_demo_enterprises_have_valid_credit_codes_and_both_kinds_of_origin(app):
 def test_demo_people_are_seeded_on_29_february_too(app):
     import datetime
 
-    from commands.demo_records import people
+    from cli.demo_records import people
     from models import District, Person, db
 
     leap_day = datetime.date(2028, 2, 29)

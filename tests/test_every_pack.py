@@ -1,7 +1,10 @@
 """The platform runs on every criteria pack under criteria/ (each folder holding a pack.yaml: Qingdao,
 Jinan, ...), selected by ``CRITERIA_PACK``: the pack checks, the database migrates from empty and
 needs nothing more, demo data seeds, and every kind's screens, forms, the login page with its
-registration link, an enterprise's licence list and the criteria editor are served."""
+registration link, an enterprise's licence list and the criteria editor are served.
+
+The database migrates from empty (core tables) and ``platform sync`` creates the pack's own tables
+(a header table per kind); after both, ``criteria plan`` finds nothing to do."""
 
 from __future__ import annotations
 
@@ -42,8 +45,11 @@ def test_the_platform_starts_on_every_pack(backend, folder):
         with app.app_context():
             upgrade()
         dispose(app)
+        synced = _cli(url, folder, "platform", "sync")
+        assert synced.returncode == 0, synced.stdout + synced.stderr
+        assert f"新建数据表 assessment_{next(iter(pack.kinds))}" in synced.stdout
         checked = _cli(url, folder, "criteria", "check")
-        assert checked.returncode == 0 and checked.stdout.startswith(f"OK: pack {pack.code}"), checked.stderr
+        assert checked.returncode == 0 and checked.stdout.startswith(f"校验通过：考核标准 {pack.code}（"), checked.stderr
         planned = _cli(url, folder, "criteria", "plan")
         assert "数据库结构与考核标准一致，无需变更。" in planned.stdout, planned.stdout + planned.stderr
 

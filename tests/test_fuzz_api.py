@@ -19,7 +19,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.core import NotSet
 
-from commands.demo_data import DEMO_PASSWORD
+from cli.demo_data import DEMO_PASSWORD
 
 # One login per kind of user: the scopes differ (all / district / enterprise), so do the answers.
 ROLES = ["admin", "city_station", "district_authority_laoshan", "supervisor_shinan", "enterprise_01"]

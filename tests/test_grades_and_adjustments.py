@@ -6,6 +6,7 @@ import pytest
 
 from models import FinalGradeRecord, GradeAdjustment, db
 from tests import records
+from tests.conftest import sync
 from tests.support import csrf_token, login, visible_text
 
 
@@ -123,6 +124,7 @@ def reweighted_pack(pack_copy):
 
 @pytest.fixture
 def reweighted_app(reweighted_pack, app_for_pack):
+    sync(app_for_pack)  # the edited pack becomes the version in force
     return app_for_pack
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from commands import demo_data
+from cli import demo_data
 from grading import recompute, store
 from models import FinalGradeRecord, db
 

@@ -11,6 +11,7 @@ import pytest
 
 from models import EnterpriseMaterial, Person, ReviewHistory, db
 from tests import records
+from tests.conftest import sync
 from tests.licence_support import (
     KIND,
     add_person,
@@ -27,10 +28,7 @@ from workflow.deadlines import add_working_days
 
 def steps(app, pk):
     with app.app_context():
-        return [
-            (h.action, h.to_state)
-            for h in db.session.query(ReviewHistory).filter_by(record_kind=KIND, record_id=pk).order_by(ReviewHistory.id)
-        ]
+        return [(h.action, h.to_state) for h in db.session.query(ReviewHistory).filter_by(assessment_id=pk).order_by(ReviewHistory.id)]
 
 
 def shown(client, pk):
@@ -117,7 +115,7 @@ def test_submission_rating_rectification_and_pass(app, client):
     assert (record.state, record.rating, record.grade) == ("rated", "pass", "合格")
     assert steps(app, pk) == [("submit", "submitted"), ("rate", "rectifying"), ("submit", "submitted"), ("rate", "rated")]
     with app.app_context():
-        notes = [h.opinion for h in db.session.query(ReviewHistory).filter_by(record_kind=KIND, record_id=pk).order_by(ReviewHistory.id)]
+        notes = [h.opinion for h in db.session.query(ReviewHistory).filter_by(assessment_id=pk).order_by(ReviewHistory.id)]
     assert notes[1].startswith(f"评定结果：基本合格；整改期限：{due.isoformat()}（15 个工作日）") and "应急演练" in notes[1]
     assert notes[3] == "评定结果：合格。整改到位"
 
@@ -283,6 +281,7 @@ def test_the_page_reads_steps_and_the_rectification_material_from_the_criteria(r
     the step that needs a complete record, a step back to the filler is shown as a warning, and the
     rectification hint names the checklist's entry as the YAML names it."""
     app = app_for_pack
+    sync(app)  # the edited pack becomes the version in force
     client = app.test_client()
     enterprise_id, username = enterprise_in(app, "laoshan")
     login(client, username)

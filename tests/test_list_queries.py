@@ -8,7 +8,7 @@ import click
 import pytest
 
 from bench.pages import statements
-from commands import demo_city, demo_data
+from cli import demo_city, demo_data
 from models import db
 from models.criteria_versions import active_version
 from tests.support import login

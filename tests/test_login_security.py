@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from commands.demo_data import DEMO_PASSWORD
+from cli.demo_data import DEMO_PASSWORD
 from models import LoginCaptcha, db
 from settings import default_config
 from tests.login_helpers import Clock, fix_captcha_answers, logged_in, login_form, post_login, user

@@ -8,21 +8,30 @@ from sqlalchemy import inspect
 
 from models import db
 from models.schema_sync import pending
-from tests.conftest import dispose, make_app
+from tests.conftest import dispose, make_app, sync
 
 
-def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(backend):
+def test_upgrade_from_empty_then_sync_matches_the_models(backend, capfd):
+    """Alembic owns the core tables; `platform sync` adds the pack's header tables; nothing is left to
+    do afterwards. The aggregate's revision cannot be undone (the backup is the way back)."""
     url = backend.create_empty("migrations")
     app = make_app(url)
     try:
         with app.app_context():
             upgrade()
             tables = set(inspect(db.engine).get_table_names())
-            assert {"enterprise", "project", "assessment_general", "assessment_project_item", "ab_user"} <= tables
+            assert {"enterprise", "project", "assessment", "assessment_item", "attachment", "ab_user"} <= tables
+            assert {t for t in tables if t.startswith("assessment_")} == {"assessment_item"}  # no pack is read
+        sync(app)
+        with app.app_context():
+            tables = set(inspect(db.engine).get_table_names())
+            assert {f"assessment_{code}" for code in app.extensions["criteria_pack"].kinds} <= tables
             with db.engine.connect() as connection:
                 assert pending(connection, app.extensions["criteria_pack"]) == []
-            downgrade(revision="base")
-            assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+            with pytest.raises(SystemExit):
+                downgrade(revision="0010_unique_keys")
+            assert "不能撤销" in capfd.readouterr().err
+            assert "assessment" in set(inspect(db.engine).get_table_names())
     finally:
         dispose(app)
         backend.drop(url)

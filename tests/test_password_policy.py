@@ -7,7 +7,7 @@ from werkzeug.security import check_password_hash
 
 from accounts.password_policy import problems, required_classes
 from app import create_app
-from commands.demo_data import DEMO_PASSWORD
+from cli.demo_data import DEMO_PASSWORD
 from models import Enterprise, db
 from settings import default_config
 from tests.login_helpers import logged_in, post_login, user

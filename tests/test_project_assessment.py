@@ -197,7 +197,7 @@ def test_e1_journey_from_results_to_approval(app, client, shinan_draft):
     assert upload(client, KIND, pk, "record:unknown").status_code == 400
     assert "已上传" in text(upload(client, KIND, pk, f"record:{signed.code}", name="考核表签字版.pdf"))
     with app.app_context():
-        assert db.session.query(Attachment).filter_by(record_kind=KIND, record_id=pk, item_code=f"record:{signed.code}").count() == 1
+        assert db.session.query(Attachment).filter_by(assessment_id=pk, item_code=f"record:{signed.code}").count() == 1
     assert "考核表签字版.pdf" in text(client.get(page_url(KIND, pk)))
     assert "已提交" in text(post(client, KIND, pk, "transition", {"code": "submit", "opinion": "请审核"}))
     assert stored(app, pk)[0] == "submitted"
@@ -265,10 +265,7 @@ def history(app, pk: int) -> list[tuple[str, str | None]]:
     from models import ReviewHistory
 
     with app.app_context():
-        return [
-            (h.action, h.item_code)
-            for h in db.session.query(ReviewHistory).filter_by(record_kind=KIND, record_id=pk).order_by(ReviewHistory.id)
-        ]
+        return [(h.action, h.item_code) for h in db.session.query(ReviewHistory).filter_by(assessment_id=pk).order_by(ReviewHistory.id)]
 
 
 def test_return_with_an_opinion_then_resubmit_and_pass(app, client, shinan_draft):

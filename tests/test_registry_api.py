@@ -87,7 +87,7 @@ def test_admin_pushes_and_anonymous_may_not(app, client):
 
 
 def test_a_token_client_pushes_without_a_session(app, client):
-    from commands.demo_data import DEMO_PASSWORD
+    from cli.demo_data import DEMO_PASSWORD
 
     token = client.post(
         "/api/v1/security/login", json={"username": "city_station", "password": DEMO_PASSWORD, "provider": "db"}

@@ -40,7 +40,7 @@ def test_filled_form_downloads_inside_the_scope_with_a_meaningful_name(app, clie
     kind = app.extensions["criteria_pack"].kinds["general"]
     assert "青岛海川建设集团有限公司" in text and kind.items[0].name in text
     with app.app_context():
-        code = db.session.query(FormVerification).filter_by(record_kind="general", record_id=pk).one().code
+        code = db.session.query(FormVerification).filter_by(assessment_id=pk).one().code
     assert code in text
     other = records.ids(app, records.kind_model(app, "general"))
     outside = next(
@@ -66,7 +66,7 @@ def test_verification_page_confirms_a_genuine_code_and_rejects_a_made_up_one(app
     pk = own_record(app)
     client.get(f"/report/general/{pk}.pdf")
     with app.app_context():
-        code = db.session.query(FormVerification).filter_by(record_kind="general", record_id=pk).one().code
+        code = db.session.query(FormVerification).filter_by(assessment_id=pk).one().code
     anonymous = app.test_client()
     page = anonymous.get(f"/verify/{code}")
     assert page.status_code == 200

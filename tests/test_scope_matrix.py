@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import Column, inspect, select
 
-from commands.demo_records import final_state
+from cli.demo_records import final_state
 from models import (
     AppUser,
     Attachment,
@@ -34,6 +34,7 @@ from models import (
     Person,
     Project,
     ReviewHistory,
+    assessment_table,
     db,
 )
 from models.credit_code import check_character
@@ -62,10 +63,16 @@ class World:
     picked: dict[tuple[str, str], int | None] = field(default_factory=dict)
     dossier: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)  # (kind, side) -> (record, hash)
     registrations: dict[str, int] = field(default_factory=dict)  # side -> pending self-registration id
+    # A project located in 市南区 whose contractor is registered in another district: its project
+    # assessments are scoped by the project's district (side "cross": inside for 市南区's supervisor).
+    crossing: dict[str, int] = field(default_factory=dict)  # project kind -> record id
+    crossing_owner: int = 0
 
 
 def _clone(model: type, item_model: type, source: Any, **changes: Any) -> Any:
-    columns = {c.key: getattr(source, c.key) for c in model.__table__.columns if c.key not in ("id",)}
+    """A copy of ``source`` with ``changes``; its scope district is fixed anew from its subject."""
+    skip = ("id", "district_id")
+    columns = {a.key: getattr(source, a.key) for a in inspect(model).column_attrs if a.key not in skip and isinstance(a.expression, Column)}
     record = model(**{**columns, **changes})
     for row in source.items:
         values = {c.key: getattr(row, c.key) for c in item_model.__table__.columns if c.key not in ("id", "assessment_id")}
@@ -139,9 +146,7 @@ def build_world(app: Flask) -> World:
                     key["project_id"] = projects[side].id
                 record = db.session.query(kind_models.assessment).filter_by(**key).first()
                 attachment = Attachment(
-                    enterprise_id=enterprise.id,
-                    record_kind=code,
-                    record_id=record.id,
+                    assessment_id=record.id,
                     item_code=pack.kinds[code].items[0].code,
                     file_name=f"{side}证明.pdf",
                     content_hash=content,
@@ -151,9 +156,7 @@ def build_world(app: Flask) -> World:
                 db.session.add(attachment)
                 db.session.add(
                     ReviewHistory(
-                        enterprise_id=enterprise.id,
-                        record_kind=code,
-                        record_id=record.id,
+                        assessment_id=record.id,
                         action="submit",
                         from_state="draft",
                         to_state="submitted",
@@ -163,9 +166,7 @@ def build_world(app: Flask) -> World:
                 world.attachments[(code, side)] = attachment.id
             general = db.session.query(models["general"].assessment).filter_by(enterprise_id=enterprise.id).first()
             world.codes[side] = f"MATRIX{side.upper()}"
-            db.session.add(
-                FormVerification(code=world.codes[side], enterprise_id=enterprise.id, record_kind="general", record_id=general.id)
-            )
+            db.session.add(FormVerification(code=world.codes[side], assessment_id=general.id))
         for side, enterprise in sides.items():
             for code in sorted(pack.dossier_kinds):
                 record = (
@@ -208,6 +209,40 @@ def build_world(app: Flask) -> World:
             db.session.flush()
             world.registrations[side] = application.id
         world.markers.append("out矩阵申请企业")
+        third = next(e for e in db.session.query(Enterprise).order_by(Enterprise.id) if e.district_id not in (home, outside.district_id))
+        crossing = Project(name="跨区矩阵项目", permit_no="MATRIX-CROSS-1", enterprise_id=third.id, district_id=home)
+        db.session.add(crossing)
+        db.session.flush()
+        world.crossing_owner = third.id
+        cross_hash, _ = store(Path(app.config["EVIDENCE_DIR"]), PDF)
+        for code, kind_models in models.items():
+            kind = pack.kinds[code]
+            if kind.subject != "project":
+                continue
+            template = db.session.query(kind_models.assessment).filter_by(state=kind.workflow["initial"]).first()
+            record = _clone(
+                kind_models.assessment,
+                kind_models.item,
+                template,
+                enterprise_id=third.id,
+                project_id=crossing.id,
+                lock_version=1,
+                period=template.period,
+            )
+            db.session.flush()
+            attachment = Attachment(
+                assessment_id=record.id,
+                item_code=kind.items[0].code if kind.items else None,
+                file_name="跨区证明.pdf",
+                content_hash=cross_hash,
+                size=len(PDF),
+                media_type="application/pdf",
+            )
+            db.session.add(attachment)
+            db.session.add(ReviewHistory(assessment_id=record.id, action="submit", from_state="draft", to_state="submitted"))
+            db.session.flush()
+            world.crossing[code] = record.id
+            world.attachments[(code, "cross")] = attachment.id
         db.session.commit()
         recompute(db.session, pack, models, str(template.period))
         adjustment = pack.adjustments["promote"]["reasons"][0]["code"]
@@ -237,7 +272,7 @@ def _walk(row: Any, path: str) -> Any:
 
 def _owner(row: Any) -> tuple[int | None, int | None]:
     """(enterprise id, district id) of a row, along the paths the data scope uses."""
-    via = getattr(type(row), "scope_via", None)
+    via = getattr(type(row), "scope_via", None) or ("assessment" if getattr(type(row), "scope_assessment", None) else None)
     if via:
         return _owner(getattr(row, via))
     enterprise = getattr(type(row), "scope_enterprise", None)
@@ -256,7 +291,8 @@ def pick(app: Flask, world: World, view: Any, side: str, kinds: frozenset[str] =
 
 def _pick(app: Flask, world: World, view: Any, side: str, kinds: frozenset[str]) -> int | None:
     def order(row: Any) -> tuple[bool, bool, int]:
-        return (getattr(row, "record_kind", None) not in kinds, getattr(row, "state", "draft") != "draft", row.id)
+        parent = getattr(row, "assessment", None)
+        return (getattr(parent, "kind", None) not in kinds, getattr(row, "state", "draft") != "draft", row.id)
 
     with app.app_context():
         _, rows = view.datamodel.query(view._base_filters, page_size=10_000)
@@ -356,6 +392,10 @@ def fingerprint(app: Flask, enterprise_id: int) -> list[Any]:
             else:
                 continue
             found.append((table.name, [tuple(r) for r in db.session.execute(query.order_by(*table.primary_key))]))
+        core = assessment_table
+        for header in app.extensions["assessment_layout"].metadata.sorted_tables:  # the kinds' header fields
+            owned = select(header).where(header.c.id.in_(select(core.c.id).where(core.c.enterprise_id == enterprise_id)))
+            found.append((header.name, [tuple(r) for r in db.session.execute(owned.order_by(header.c.id))]))
     return found
 
 
@@ -372,24 +412,26 @@ class Walk:
         self.problems: list[str] = []
         self.cached: dict[int, list[Any]] = {}
         self.pack = app.extensions["criteria_pack"]
-        self.kinds = frozenset(k for k, res in matrix.KIND_RESOURCES.items() if role != "anonymous" and self.level("{res}", res) != "-")
+        self.resources = matrix.resources(self.pack)
+        self.kind_resources = matrix.kind_resources(self.pack)
+        self.kinds = frozenset(k for k, res in self.kind_resources.items() if role != "anonymous" and self.level("{res}", res) != "-")
 
     # levels
     def level(self, who: str, res: str | None) -> str:
         if who == "{res}":
-            return matrix.levels(matrix.RESOURCES[res][0])[self.role]
+            return matrix.levels(self.resources[res][0])[self.role]
         return matrix.levels(matrix.AUDIENCES[who])[self.role]
 
     def kind_expected(self, kind: str, side: str) -> str:
         """Every logged-in role may open these routes; a kind the role neither fills nor reviews is
         outside its scope (404), like a record of another enterprise."""
-        level = self.level("{res}", matrix.KIND_RESOURCES[kind])
+        level = self.level("{res}", self.kind_resources[kind])
         if level == "-" and self.role != "anonymous":
             return "missing"
         return expected(level, "R", side, self.role)
 
     def writes(self, res: str) -> set[str]:
-        return set(matrix.RESOURCES[res][1].split())
+        return set(self.resources[res][1].split())
 
     def form(self, **values: Any) -> dict[str, Any]:
         return {"csrf_token": self.token, **values}
@@ -403,9 +445,12 @@ class Walk:
             pk = pick(self.app, self.world, view, side, self.kinds)
             if pk is not None:
                 yield side, pk
+        kind = getattr(view.datamodel.obj, "kind_code", None)
+        if kind in self.world.crossing and type(view).__name__ == f"{self.kind_resources[kind]}View":
+            yield "cross", self.world.crossing[kind]
 
     def _owner_of(self, side: str) -> int:
-        return self.world.inside if side == "in" else self.world.outside
+        return {"in": self.world.inside, "out": self.world.outside, "cross": self.world.crossing_owner}[side]
 
     def door_view_list(self, rule, res, who):
         yield Call("GET", rule.rule, expected(self.level(who, res), "R", "in", self.role))
@@ -559,13 +604,13 @@ class Walk:
         yield from self._sides(view)
 
     def door_record_get(self, rule, res, who):
-        for kind in matrix.KIND_RESOURCES:
+        for kind in self.kind_resources:
             for side, pk in self._records(kind):
                 url = rule.rule.replace("<kind_code>", kind).replace("<int:pk>", str(pk))
                 yield Call("GET", url, self.kind_expected(kind, side))
 
     def door_record_post(self, rule, res, who):
-        for kind in matrix.KIND_RESOURCES:
+        for kind in self.kind_resources:
             for side, pk in self._records(kind):
                 url = rule.rule.replace("<kind_code>", kind).replace("<int:pk>", str(pk))
                 expect = self.kind_expected(kind, side)
@@ -646,7 +691,7 @@ class Walk:
             )
 
     def door_intake(self, rule, res, who):
-        for kind in matrix.KIND_RESOURCES:
+        for kind in self.kind_resources:
             if self.pack.kinds[kind].subject != "project":
                 continue
             filler = (
@@ -838,14 +883,14 @@ class Walk:
         return self.problems
 
 
-def entry_of(endpoint: str) -> tuple[str, str | None, str] | None:
+def entry_of(endpoint: str, resources: dict[str, tuple[str, str]]) -> tuple[str, str | None, str] | None:
     """(door, resource, who) of the first matrix entry that covers the endpoint."""
     for pattern, door, who in matrix.ENTRIES:
         found = re.match(pattern, endpoint)
         if not found:
             continue
         res = found.groupdict().get("res")
-        if who == "{res}" and res not in matrix.RESOURCES:
+        if who == "{res}" and res not in resources:
             continue
         return door, res, who
     return None
@@ -853,23 +898,25 @@ def entry_of(endpoint: str) -> tuple[str, str | None, str] | None:
 
 def rules_of(app: Flask) -> list[tuple[Any, str, str | None, str]]:
     found = []
+    resources = matrix.resources(app.extensions["criteria_pack"])
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
         if rule.endpoint in matrix.EXCLUDED:
             continue
-        entry = entry_of(rule.endpoint)
+        entry = entry_of(rule.endpoint, resources)
         if entry is not None:
             found.append((rule, *entry))
     return found
 
 
 def test_every_rule_has_a_scope_decision(app):
+    resources = matrix.resources(app.extensions["criteria_pack"])
     missing = [
         f"{rule.rule} ({rule.endpoint})"
         for rule in app.url_map.iter_rules()
-        if rule.endpoint not in matrix.EXCLUDED and entry_of(rule.endpoint) is None
+        if rule.endpoint not in matrix.EXCLUDED and entry_of(rule.endpoint, resources) is None
     ]
     assert not missing, "rules without an entry in tests/scope_matrix.py:\n" + "\n".join(missing)
-    unused = [name for name in matrix.RESOURCES if not any(re.match(rf"^{name}(View|Api)\.", r.endpoint) for r in app.url_map.iter_rules())]
+    unused = [name for name in resources if not any(re.match(rf"^{name}(View|Api)\.", r.endpoint) for r in app.url_map.iter_rules())]
     assert not unused, f"matrix lines for resources the app does not have: {unused}"
 
 

@@ -90,8 +90,8 @@ def open_door(app, client, door: str) -> tuple[str, int, str]:
 
 def traces(app, kind: str, pk: int, evidence: Path) -> tuple[int, int, list[str]]:
     with app.app_context():
-        attachments = db.session.query(Attachment).filter_by(record_kind=kind, record_id=pk).count()
-        history = db.session.query(ReviewHistory).filter_by(record_kind=kind, record_id=pk).count()
+        attachments = db.session.query(Attachment).filter_by(assessment_id=pk).count()
+        history = db.session.query(ReviewHistory).filter_by(assessment_id=pk).count()
     files = sorted(str(p.relative_to(evidence)) for p in evidence.rglob("*") if p.is_file())
     return attachments, history, files
 
@@ -178,14 +178,14 @@ def test_file_names_are_sanitised_and_the_file_lives_under_its_hash(app, client,
     page = text(upload(client, kind, pk, position, PDF, sent))
     assert f"已上传“{shown}”" in page
     with app.app_context():
-        attachment = db.session.query(Attachment).filter_by(record_kind=kind, record_id=pk).one()
+        attachment = db.session.query(Attachment).filter_by(assessment_id=pk).one()
         assert attachment.file_name == shown
         stored = attachment.content_hash
     files = [p for p in evidence.rglob("*") if p.is_file()]
     assert [p.relative_to(evidence).as_posix() for p in files] == [f"{stored[:2]}/{stored}.pdf"]
     assert re.fullmatch(r"[0-9a-f]{64}", stored)
     assert not list(evidence.parent.glob("**/passwd*")) and not list(evidence.parent.glob("**/boot.ini*"))
-    served = client.get(f"/assessment/file/{records.ids(app, Attachment, record_id=pk, record_kind=kind)[0]}?download=1")
+    served = client.get(f"/assessment/file/{records.ids(app, Attachment, assessment_id=pk)[0]}?download=1")
     assert served.status_code == 200 and served.data == PDF
     assert "/" not in served.headers["Content-Disposition"].split("filename", 1)[1]
 
@@ -193,9 +193,7 @@ def test_file_names_are_sanitised_and_the_file_lives_under_its_hash(app, client,
 def test_the_attachment_api_is_no_upload_door(app, client, evidence):
     kind, pk, _ = open_door(app, client, "general")
     before = traces(app, kind, pk, evidence)
-    answer = client.post(
-        "/api/v1/attachment/", json={"file_name": "../x.pdf", "record_kind": kind, "record_id": pk, "content_hash": "0" * 64, "size": 1}
-    )
+    answer = client.post("/api/v1/attachment/", json={"file_name": "../x.pdf", "assessment_id": pk, "content_hash": "0" * 64, "size": 1})
     assert answer.status_code in (403, 405)
     assert traces(app, kind, pk, evidence) == before
     assert page_url(kind, pk)  # the record is still there, untouched

@@ -51,7 +51,7 @@ def history(app, pk, kind=KIND):
     with app.app_context():
         return [
             (h.action, h.item_code, h.to_state)
-            for h in db.session.query(ReviewHistory).filter_by(record_kind=kind, record_id=pk).order_by(ReviewHistory.id)
+            for h in db.session.query(ReviewHistory).filter_by(assessment_id=pk).order_by(ReviewHistory.id)
         ]
 
 
@@ -70,7 +70,7 @@ def test_full_journey_with_return_and_resubmission(app, client, laoshan, kind):
 
     # a renamed image is refused; real PDFs are stored per item
     assert "内容不是 PDF" in text(upload(client, kind, pk, items(app, kind)[0].code, b"\x89PNG\r\n\x1a\nxxxx", "图片.pdf"))
-    assert records.count(app, Attachment, record_id=pk, record_kind=kind) == 0
+    assert records.count(app, Attachment, assessment_id=pk) == 0
     for item in items(app, kind):
         if item.evidence:
             assert "已上传" in text(upload(client, kind, pk, item.code))
@@ -165,7 +165,7 @@ def test_evidence_is_served_only_inside_the_scope(app, client, laoshan):
     pk = new_draft(app, client, enterprise_id)
     upload(client, KIND, pk, items(app)[0].code, name="../../etc/passwd\x07.pdf")
     with app.app_context():
-        attachment = db.session.query(Attachment).filter_by(record_kind=KIND, record_id=pk).one()
+        attachment = db.session.query(Attachment).filter_by(assessment_id=pk).one()
         assert attachment.file_name == "passwd.pdf"
     served = client.get(f"/assessment/file/{attachment.id}")
     assert served.status_code == 200 and served.data == PDF and served.mimetype == "application/pdf"
@@ -184,4 +184,4 @@ def test_oversize_upload_is_refused_before_storing(app, client, laoshan):
     app.config["MAX_CONTENT_LENGTH"] = 4096
     answer = upload(client, KIND, pk, items(app)[0].code, PDF + b"0" * 8192)
     assert "文件过大" in text(answer)
-    assert records.count(app, Attachment, record_id=pk, record_kind=KIND) == 0
+    assert records.count(app, Attachment, assessment_id=pk) == 0

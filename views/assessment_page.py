@@ -8,11 +8,12 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
 from sqlalchemy.orm import Session
 
 from criteria.pack import Kind, Pack
 from models import Attachment
+from models.assessments import header_values
 from views.assessments import field_choices
 from workflow import dossier
 from workflow.entries import Entry, is_weighted, preview, stored_entries, subtable_names
@@ -21,11 +22,13 @@ from workflow.records import record_evidence_key
 from workflow.rules import Actor
 
 
-def header_rows(pack: Pack, kind: Kind, record: Any) -> list[tuple[str, Any, bool]]:
-    """(label, shown value, required) of every header field; a choice shows its label, not its code."""
+def header_rows(session: Session, pack: Pack, kind: Kind, record: Any) -> list[tuple[str, Any, bool]]:
+    """(label, shown value, required) of every header field of the record's version; a choice shows
+    its label, not its code."""
     rows = []
+    values = header_values(session, kind, record)
     for field in kind.header_fields:
-        value = getattr(record, field.code, None)  # a field of another version may have no column
+        value = values[field.code]
         if field.type == "choice" and value:
             value = field_choices(field, kind, pack).get(value, value)
         elif isinstance(value, Decimal):
@@ -54,8 +57,14 @@ def page_context(pack: Pack, kind: Kind, record: Any, evidence: dict[str, list[A
         "live": live,
         "points": points,
         "record_evidence": [(entry, evidence.get(record_evidence_key(entry.code), [])) for entry in kind.record_evidence],
-        "edit_url": url_for(f"{type(record).__name__}View.edit", pk=record.id),
+        "edit_url": _edit_url(record),
     }
+
+
+def _edit_url(record: Any) -> str | None:
+    """The header form of the record's kind (a retired kind has none)."""
+    endpoint = f"{type(record).__name__}View.edit"
+    return url_for(endpoint, pk=record.id) if endpoint in current_app.view_functions else None
 
 
 def dossier_context(

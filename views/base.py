@@ -17,9 +17,9 @@ from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import Column, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Query, selectinload
+from sqlalchemy.orm import ColumnProperty, Query, selectinload
 from wtforms import StringField
 from wtforms.fields.core import UnboundField
 
@@ -55,6 +55,14 @@ class Refused(Exception):
 class ScopedInterface(SQLAInterface):
     """SQLAInterface that reads and writes only inside the current user's data scope."""
 
+    def __init__(self, obj: type, session: Any = None) -> None:
+        super().__init__(obj, session)
+        # A SQL expression mapped for loading (the aggregate's discriminator) is no column of a form.
+        for key, prop in list(self.list_properties.items()):
+            if isinstance(prop, ColumnProperty) and not isinstance(prop.columns[0], Column):
+                del self.list_properties[key]
+                self.list_columns.pop(key, None)
+
     def _scoped(self, query: Query) -> Query:
         clause = scope_clause(self.obj, current_scope())
         return query if clause is None else query.filter(clause)
@@ -82,7 +90,7 @@ class ScopedInterface(SQLAInterface):
     def check_unique(self, item: Any, keys: list[Key]) -> None:
         """Unique columns and keys are checked across all records, not only the visible ones."""
         table = self.obj.__table__
-        found = clash(self.session, table, keys, item.id)
+        found = clash(self.session, keys, item.id)
         if found:
             raise FieldProblem(*found)
         for column in table.columns:
@@ -112,7 +120,7 @@ class ScopedInterface(SQLAInterface):
             raise
         except IntegrityError as exc:  # a write at the same moment took the key after the check
             self.session.rollback()
-            found = clash(self.session, self.obj.__table__, keys, own_id)
+            found = clash(self.session, keys, own_id)
             if found:
                 raise FieldProblem(*found) from exc
             raise FieldProblem("", f"保存失败，数据库拒绝了该记录：{exc.orig}") from exc

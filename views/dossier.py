@@ -25,7 +25,7 @@ from models.evidence import commit_with_file, digest, path_of, read_pdf, safe_na
 from models.uniqueness import clash, keys_for
 from views.base import ScopedInterface
 from views.scope import ScopeViolation, ensure_in_scope
-from views.workflow import load, render_page
+from views.workflow import in_force, load, render_page
 from workflow import dossier
 from workflow.people import PersonEntry, read_person
 from workflow.records import actor_of
@@ -59,8 +59,9 @@ class DossierView(BaseView):
     def _back(self, kind: Kind, record: Any, anchor: str) -> Any:
         return redirect(url_for("AssessmentWorkflowView.page", kind_code=kind.code, pk=record.id) + f"#{anchor}")
 
-    def _filler(self, kind: Kind) -> bool:
-        return kind.filled_by in actor_of(g.user, _running()).roles
+    def _filler(self, kind: Kind, record: Any) -> bool:
+        """The user fills the record's kind, and the kind is in force (a retired kind's records are read only)."""
+        return in_force(record) and kind.filled_by in actor_of(g.user, _running()).roles
 
     def _commit_with_file(self, data: bytes) -> None:
         commit_with_file(db.session, Path(current_app.config["EVIDENCE_DIR"]), data)
@@ -73,7 +74,7 @@ class DossierView(BaseView):
         kind, record = self._record(kind_code, pk)
         code = request.form.get("material_code", "")
         names = {m.code: m.name for m in dossier.shown_materials(pack_for(record), kind, record)}
-        if not self._filler(kind) or code not in dossier.fillable_materials(pack_for(record), kind, record):
+        if not self._filler(kind, record) or code not in dossier.fillable_materials(pack_for(record), kind, record):
             later = {m.code: m.name for m in pack_for(record).dossier_kind(kind).materials if m.rectification}
             if code in later and code not in names:
                 flash(f"“{later[code]}”在记录被退回或评定为需整改后才能上传，未上传", "danger")
@@ -115,7 +116,7 @@ class DossierView(BaseView):
         if row is None or row.enterprise_id != record.enterprise_id or row.period != record.period:
             flash("要删除的材料文件不存在或不属于本考核", "danger")
             return self._back(kind, record, "materials")
-        if not self._filler(kind) or row.material_code not in dossier.fillable_materials(pack_for(record), kind, record):
+        if not self._filler(kind, record) or row.material_code not in dossier.fillable_materials(pack_for(record), kind, record):
             flash(f"当前状态为“{kind.state_labels.get(record.state, record.state)}”，不能删除该材料", "danger")
             return self._back(kind, record, "materials")
         name = row.file_name
@@ -135,7 +136,7 @@ class DossierView(BaseView):
         """(field, message) when the enterprise has this person on the list already (the key
         ``uq_person_list_id_number`` holds it; the registry's person screen says the same)."""
         values = {"enterprise_id": record.enterprise_id, "list_code": entry.list_code, "id_number": entry.id_number}
-        return clash(db.session, Person.__table__, keys_for(Person.__table__, values.get), person.id if person is not None else None)
+        return clash(db.session, keys_for(Person.__table__, values.get), person.id if person is not None else None)
 
     def _carried(self) -> tuple[str, str, int] | None:
         """The certificate scan a refused entry of this user kept (hash, name, size), from the form's
@@ -179,7 +180,7 @@ class DossierView(BaseView):
         """Add a person to a list (certificate scan required) or correct one (a new scan optional)."""
         kind, record = self._record(kind_code, pk)
         pack = pack_for(record)
-        if not self._filler(kind) or not kind.state_flag(record.state, "editable"):
+        if not self._filler(kind, record) or not kind.state_flag(record.state, "editable"):
             flash(f"当前状态为“{kind.state_labels.get(record.state, record.state)}”，不能修改人员名单", "danger")
             return self._back(kind, record, "personnel")
         editing = bool(request.form.get("person_id"))
@@ -235,7 +236,7 @@ class DossierView(BaseView):
     @has_access
     def person_remove(self, kind_code: str, pk: int) -> Any:
         kind, record = self._record(kind_code, pk)
-        if not self._filler(kind) or not kind.state_flag(record.state, "editable"):
+        if not self._filler(kind, record) or not kind.state_flag(record.state, "editable"):
             flash(f"当前状态为“{kind.state_labels.get(record.state, record.state)}”，不能修改人员名单", "danger")
             return self._back(kind, record, "personnel")
         person = self._person_of(record)

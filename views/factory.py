@@ -7,14 +7,13 @@ column descriptions in the API (FAB otherwise repeats a catalogue header there).
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterInFunction
 
+from reports.values import display
 from views.base import ScopedApi, ScopedInterface, ScopedModelView
 from views.checks import ApiCheck, Check, FormCheck
 
@@ -32,19 +31,6 @@ COMMON_LABELS = {
     "user_id": "用户编号",
     "items": "评分项",
 }
-
-
-def display(value: Any) -> Any:
-    """How a plain value reads on a screen: nothing for None, 是/否, minutes for times."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return value
 
 
 READ_VIEW = ("can_list", "can_show")

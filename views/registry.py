@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from flask import current_app
 from flask_appbuilder.fieldwidgets import Select2Widget
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -13,7 +12,7 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from criteria.pack import Pack
-from models import Attachment, District, Enterprise, Person, Project, ReviewHistory, db
+from models import Attachment, District, Enterprise, Person, Project, ReviewHistory, assessment_table, db
 from models.id_number import id_number_problem
 from views.audit_view import audit_resource
 from views.base import Refused
@@ -34,12 +33,9 @@ class KeepsAssessments:
     subject_column = "enterprise_id"
 
     def pre_delete(self, item: Any) -> None:
-        found = sum(
-            db.session.execute(
-                select(func.count()).select_from(models.assessment).where(getattr(models.assessment, self.subject_column) == item.id)
-            ).scalar_one()
-            for models in current_app.extensions["kind_models"].values()
-        )
+        found = db.session.execute(
+            select(func.count()).select_from(assessment_table).where(assessment_table.c[self.subject_column] == item.id)
+        ).scalar_one()
         if found:
             raise Refused(f"“{item}”已有考核记录 {found} 条，不能删除；考核记录须长期保存")
         super().pre_delete(item)
@@ -210,29 +206,27 @@ def core_resources(pack: Pack | None = None) -> list[Resource]:
             access=("records",),
             api_resource="attachment",
             labels={
-                "enterprise": "所属企业",
+                "assessment": "所属考核",
+                "assessment_id": "考核编号",
                 "file_name": "文件名",
-                "record_kind": "所属考核",
-                "record_id": "记录编号",
                 "item_code": "考核项目",
                 "size": "大小（字节）",
                 "media_type": "文件类型",
                 "content_hash": "内容摘要",
                 "created_on": "上传时间",
             },
-            list_columns=["file_name", "enterprise", "record_kind", "record_id", "size", "created_on"],
+            list_columns=["file_name", "assessment", "size", "created_on"],
             show_columns=[
                 "file_name",
-                "enterprise",
-                "record_kind",
-                "record_id",
+                "assessment",
                 "item_code",
                 "size",
                 "media_type",
                 "content_hash",
                 "created_on",
             ],
-            search_columns=["file_name", "enterprise", "record_kind"],
+            search_columns=["file_name"],
+            list_reads=("assessment",),
             base_order=("created_on", "desc"),
         ),
         Resource(
@@ -243,9 +237,8 @@ def core_resources(pack: Pack | None = None) -> list[Resource]:
             access=("records",),
             api_resource="review_history",
             labels={
-                "enterprise": "所属企业",
-                "record_kind": "所属考核",
-                "record_id": "记录编号",
+                "assessment": "所属考核",
+                "assessment_id": "考核编号",
                 "action": "操作",
                 "from_state": "原状态",
                 "to_state": "新状态",
@@ -253,9 +246,9 @@ def core_resources(pack: Pack | None = None) -> list[Resource]:
                 "user": "操作人",
                 "created_on": "时间",
             },
-            list_columns=["created_on", "enterprise", "record_kind", "record_id", "action", "to_state", "user"],
-            show_columns=["created_on", "enterprise", "record_kind", "record_id", "action", "from_state", "to_state", "opinion"],
-            search_columns=["enterprise", "record_kind", "action"],
+            list_columns=["created_on", "assessment", "action", "to_state", "user"],
+            show_columns=["created_on", "assessment", "action", "from_state", "to_state", "opinion"],
+            search_columns=["action"],
             base_order=("created_on", "desc"),
         ),
         audit_resource(),

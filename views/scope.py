@@ -94,6 +94,12 @@ def scope_clause(model: type, scope: UserScope) -> ColumnElement | None:
     """A WHERE clause limiting ``model`` to ``scope``; None means no limit."""
     if getattr(model, "scope_admin_only", False):
         return None if scope.is_admin else false()
+    through = getattr(model, "scope_assessment", None)
+    if through:  # evidence, history, verification codes: their assessment's scope
+        from models.aggregate import AssessmentRecord
+
+        inner = scope_clause(AssessmentRecord, scope)
+        return None if inner is None else getattr(model, through).in_(select(AssessmentRecord.id).where(inner))
     via = getattr(model, "scope_via", None)
     if via:
         relation = getattr(model, via)

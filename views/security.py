@@ -13,7 +13,6 @@ from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.utils import is_null_password
 from flask_appbuilder.security.views import RoleModelView, UserDBModelView, UserGroupModelView
 from flask_appbuilder.validators import PasswordComplexityValidator
-from sqlalchemy import inspect
 from werkzeug.security import check_password_hash
 from wtforms import PasswordField, validators
 
@@ -125,13 +124,13 @@ class AppSecurityManager(PermissionCacheMixin, SecurityManager):
     userstatschartview = None
 
     def create_db(self) -> None:
-        """Create the roles (never the tables: Alembic owns the schema) once the schema exists.
+        """Nothing while FAB starts: starting the platform never writes (``flask platform sync``
+        creates the roles with ``create_roles``; Alembic owns the tables)."""
 
-        Runs while FAB starts, before any view registers its permissions, so the admin role is
-        there to receive them.
-        """
-        if inspect(self.session.get_bind()).has_table("ab_permission_view_role"):
-            BaseSecurityManager.create_db(self)
+    def create_roles(self) -> None:
+        """The pack's roles, the admin role and the public role (their permissions come from the
+        pack on every check; the admin role receives every permission FAB registers)."""
+        BaseSecurityManager.create_db(self)
 
     def authenticate(self, username: str, password: str) -> tuple[AppUser | None, Any]:
         """Check a login against the password and the lockout: ``(user, None)`` on success,

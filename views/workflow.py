@@ -49,18 +49,13 @@ from workflow.records import (
 CONFLICT = "该考核已被他人修改，请刷新页面后重新操作；本次提交未保存。"
 
 
-def load_kind(kind_code: str) -> Kind:
-    """A kind the platform has tables and screens for (404 otherwise)."""
-    kind = current_app.extensions["criteria_pack"].kinds.get(kind_code)
-    if kind is None:
-        abort(404)
-    return kind
-
-
-def load_record(kind: Kind, pk: int) -> Any:
-    model = current_app.extensions["kind_models"][kind.code].assessment
-    record = ScopedInterface(model).get(pk)
-    if record is None:
+def load_record(kind_code: str, pk: int) -> Any:
+    """The record of that kind inside the user's scope (404 otherwise); a record of a kind the running
+    pack no longer declares loads with its core row."""
+    layout = current_app.extensions["assessment_layout"]
+    models = layout.kinds.get(kind_code)
+    record = ScopedInterface(models.assessment if models else layout.base).get(pk)
+    if record is None or record.kind != kind_code:
         abort(404)
     return record
 
@@ -68,19 +63,27 @@ def load_record(kind: Kind, pk: int) -> Any:
 def load(kind_code: str, pk: int) -> tuple[Kind, Any]:
     """The record inside the user's scope, and its kind as the criteria version it was filed under
     defines it: the page, its scores and its steps follow that version, whatever is active now."""
-    record = load_record(load_kind(kind_code), pk)
+    record = load_record(kind_code, pk)
     return kind_for(record), record
+
+
+def in_force(record: Any) -> bool:
+    """Whether the record's kind is one the running pack lists (a retired kind's records are only
+    read, printed and verified)."""
+    return record.kind in current_app.extensions["assessment_layout"].kinds
 
 
 def page_state(
     kind: Kind, record: Any, evidence: dict[str, list[Attachment]] | None = None, live: dossier.Live | None = None
 ) -> dict[str, Any]:
-    """What the user may do on the record now: fill, rectify, review, and the workflow steps."""
+    """What the user may do on the record now: fill, rectify, review, and the workflow steps. A record
+    of a kind the running pack no longer lists (retired) is read and printed, never changed."""
     actor = actor_of(g.user, current_app.extensions["criteria_pack"])  # the roles of this platform
     facts = facts_of(db.session, kind, record, pack_for(record), evidence, live)
-    can_fill = editable(kind, record.state) and kind.filled_by in actor.roles
-    can_rectify = kind.state_flag(record.state, "rectification") and kind.filled_by in actor.roles
-    steps = choices(kind, actor, facts)
+    active = in_force(record)
+    can_fill = active and editable(kind, record.state) and kind.filled_by in actor.roles
+    can_rectify = active and kind.state_flag(record.state, "rectification") and kind.filled_by in actor.roles
+    steps = choices(kind, actor, facts) if active else []
     reviewable = [t for t, _ in steps if "all_items_passed" in t["requires"]]
     return {
         "actor": actor,
@@ -102,12 +105,7 @@ def render_page(
     live = dossier.live(db.session, pack, record) if pack.dossier_kind(kind) is not None else None
     state = page_state(kind, record, evidence, live)
     rows = {row.item_code: row for row in record.items}
-    history = (
-        db.session.query(ReviewHistory)
-        .filter_by(record_kind=kind.code, record_id=record.id)
-        .order_by(ReviewHistory.created_on, ReviewHistory.id)
-        .all()
-    )
+    history = db.session.query(ReviewHistory).filter_by(assessment_id=record.id).order_by(ReviewHistory.created_on, ReviewHistory.id).all()
     users = {u.id: u for u in db.session.query(AppUser).filter(AppUser.id.in_({h.user_id for h in history}))}
     return view.render_template(
         AssessmentWorkflowView.template,
@@ -122,7 +120,7 @@ def render_page(
         statuses=kind.item_status_labels,
         states=kind.state_labels,
         meaning=lambda s: item_meaning(kind, s),
-        headers=header_rows(pack, kind, record),
+        headers=header_rows(db.session, pack, kind, record),
         **page_context(pack, kind, record, evidence),
         **dossier_context(db.session, pack, kind, record, state["actor"], live),
         **state,
@@ -272,6 +270,9 @@ class AssessmentWorkflowView(BaseView):
         if self._stale(record):
             flash(CONFLICT, "danger")
             return self._back(kind, record)
+        if not in_force(record):
+            flash(f"{kind.short_name}已停用：其记录只能查看、打印和验证，不能再办理", "danger")
+            return self._back(kind, record)
         pack = pack_for(record)
         actor: Actor = actor_of(g.user, current_app.extensions["criteria_pack"])  # the roles of this platform
         opinion = request.form.get("opinion", "").strip()
@@ -310,9 +311,7 @@ class AssessmentWorkflowView(BaseView):
             flash(problem, "danger")
             return self._back(kind, record)
         attachment = Attachment(
-            enterprise_id=record.enterprise_id,
-            record_kind=kind.code,
-            record_id=record.id,
+            assessment_id=record.id,
             item_code=item_code or None,
             file_name=name,
             content_hash=digest(data),
@@ -329,7 +328,7 @@ class AssessmentWorkflowView(BaseView):
         attachment = ScopedInterface(Attachment).get(attachment_id)
         if attachment is None:
             abort(404)
-        kind, record = load(attachment.record_kind, attachment.record_id)
+        kind, record = load(attachment.assessment.kind, attachment.assessment_id)
         return kind, record, attachment
 
     @expose("/file/<int:attachment_id>")

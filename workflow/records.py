@@ -37,7 +37,7 @@ def evidence_of(session: Session, kind: Kind, record: Any) -> dict[str, list[Att
     """Uploaded files of the record, by item code ('' for the whole record, 'record:<code>' for
     the kind's record-level evidence)."""
     found: dict[str, list[Attachment]] = {}
-    rows = session.query(Attachment).filter_by(record_kind=kind.code, record_id=record.id).order_by(Attachment.id)
+    rows = session.query(Attachment).filter_by(assessment_id=record.id).order_by(Attachment.id)
     for row in rows:
         found.setdefault(row.item_code or "", []).append(row)
     return found
@@ -70,10 +70,6 @@ def missing_parts(kind: Kind, record: Any, evidence: dict[str, list[Attachment]]
     return missing
 
 
-def district_of(kind: Kind, record: Any) -> Any:
-    return record.project.district if kind.subject == "project" else record.enterprise.district
-
-
 def facts_of(
     session: Session,
     kind: Kind,
@@ -92,7 +88,7 @@ def facts_of(
         state=record.state,
         enterprise_id=record.enterprise_id,
         created_by=record.created_by_fk,
-        city_reviewed=bool(district_of(kind, record).city_reviewed),
+        city_reviewed=bool(record.district.city_reviewed),  # the district it is scoped by routes its review
         missing=tuple(missing),
         item_meanings=tuple(item_meaning(kind, row.review_status) for row in record.items if not row.not_applicable),
     )
@@ -111,9 +107,7 @@ def history(
 ) -> None:
     session.add(
         ReviewHistory(
-            enterprise_id=record.enterprise_id,
-            record_kind=kind.code,
-            record_id=record.id,
+            assessment_id=record.id,
             item_code=item_code,
             action=action,
             from_state=from_state,

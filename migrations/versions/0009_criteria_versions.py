@@ -2,8 +2,9 @@
 
 Creates ``criteria_version`` (the text of every file of the pack, its hash, declared versions, who,
 when, why) and gives every generated assessment table a ``criteria_version_id`` that refers to it.
-Upgrading records the pack the platform runs as version 1 and files every existing assessment
-under it (their stored totals, grades and version labels stay as they are). Assessment tables are
+Upgrading a database that holds assessments records the pack the platform runs as version 1 and
+files every existing assessment under it (their stored totals, grades and version labels stay as
+they are); an empty database gets its first version from ``flask platform sync``. Assessment tables are
 found in the live schema, as in 0006.
 
 Revision ID: 0009_criteria_versions
@@ -42,11 +43,11 @@ def _running_pack():
 def _record_first_version(versions: sa.Table, tables: list[str]) -> int | None:
     bind = op.get_bind()
     held = sum(bind.scalar(sa.select(sa.func.count()).select_from(sa.table(t))) or 0 for t in tables)
-    pack = _running_pack()
+    if not held:
+        return None  # nothing to file: `flask platform sync` records the pack as the first version
+    pack = _running_pack()  # only a database that already holds records says which pack they follow
     if pack is None:
-        if held:
-            raise RuntimeError("升级需要知道现有考核所用的考核标准：请用 flask --app app db upgrade 运行")
-        return None
+        raise RuntimeError("升级需要知道现有考核所用的考核标准：请用 flask --app app db upgrade 运行")
     from models.criteria_versions import snapshot_values
 
     bind.execute(versions.insert().values(**snapshot_values(pack), number=1, source="migration", note=NOTE,

@@ -1,8 +1,7 @@
 """Unique keys the screens checked only before writing: one record per subject and period, one entry per person and list
 
-- every assessment table of a kind declaring ``one_per_period`` in the pack the platform runs gets
-  ``uq_assessment_<kind>_subject_period`` on (enterprise_id, period), or (project_id, period) for a
-  project kind (a pack that declares it later gets the index from ``criteria apply``);
+- (until 0011) a kind's one-record-per-period key came from the pack here; it is the pack's schema
+  now, created by ``flask platform sync`` (0011 keeps the keys databases already have);
 - ``person`` gets ``uq_person_list_id_number`` on (enterprise_id, list_code, id_number): a person is on
   a list once; rows without a list or an ID number are not compared (NULLs may repeat).
 
@@ -24,29 +23,6 @@ depends_on = None
 PERSON_KEY = ("uq_person_list_id_number", "person", ("enterprise_id", "list_code", "id_number"))
 
 
-def _running_pack():
-    """The pack of the app running the upgrade (``flask db upgrade``), if any."""
-    try:
-        from flask import current_app, has_app_context
-    except ImportError:  # pragma: no cover - Flask is always installed with the platform
-        return None
-    return current_app.extensions.get("criteria_pack") if has_app_context() else None
-
-
-def _assessment_keys() -> list[tuple[str, str, tuple[str, ...]]]:
-    pack = _running_pack()
-    if pack is None:
-        return []
-    names = set(sa.inspect(op.get_bind()).get_table_names())
-    found = []
-    for code, kind in sorted(pack.kinds.items()):
-        table = f"assessment_{code}"
-        if kind.one_per_period and table in names:
-            subject = "project_id" if kind.subject == "project" else "enterprise_id"
-            found.append((f"uq_{table}_subject_period", table, (subject, "period")))
-    return found
-
-
 def _duplicates(table: str, columns: tuple[str, ...]) -> list[str]:
     target = sa.table(table, sa.column("id"), *(sa.column(c) for c in columns))
     key = [target.c[c] for c in columns]
@@ -57,7 +33,7 @@ def _duplicates(table: str, columns: tuple[str, ...]) -> list[str]:
 
 
 def upgrade():
-    keys = [*_assessment_keys(), PERSON_KEY]
+    keys = [PERSON_KEY]
     problems = [line for _, table, columns in keys for line in _duplicates(table, columns)]
     if problems:
         raise RuntimeError("以下记录重复，升级未做任何修改；请先合并或删除重复的记录后再升级：" + "；".join(problems))

@@ -16,13 +16,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
-from commands.backup import BackupFailed
-from commands.criteria_cli import apply_pack, disk_pack, stored_versions
 from criteria import CriteriaError
 from criteria.problems_zh import problem_zh
 from criteria.structure import fits
-from models import db
-from models.schema_sync import ChangeRefused, plan
+from models.schema_sync import ChangeRefused
+from services.backup import BackupFailed
+from services.schema_change import apply_pack, pack_on_disk, planned
 from views.criteria_admin.access import AdminOnly, EditorForm
 
 
@@ -44,13 +43,12 @@ class SchemaView(AdminOnly, BaseView):
     @expose("/")
     def index(self) -> Any:
         try:
-            pack = disk_pack("editor")
+            pack = pack_on_disk()  # read only: looking at the plan records nothing
         except CriteriaError as error:
             return self.render(
                 "criteria_admin/schema.html", problems=[problem_zh(p) for p in error.problems], found=None, form=ApplyForm(), restart=False
             )
-        with db.engine.connect() as connection:
-            found = plan(connection, pack, stored_versions())
+        found = planned(pack)
         return self.render(
             "criteria_admin/schema.html",
             problems=[],
@@ -69,13 +67,12 @@ class SchemaView(AdminOnly, BaseView):
                     flash(f"未执行：{message}", "error")
             return redirect(back)
         try:
-            pack = disk_pack("editor")
-            with db.engine.connect() as connection:
-                destructive = plan(connection, pack).destructive
+            pack = pack_on_disk()
+            destructive = planned(pack).destructive
             if destructive:
                 flash(CLI_ONLY + "：" + "；".join(step.text for step in destructive), "error")
                 return redirect(back)
-            done, folder = apply_pack(pack, False, Path(current_app.config["BACKUP_DIR"]), lambda _line: None)
+            done, folder = apply_pack(pack, False, Path(current_app.config["BACKUP_DIR"]), lambda _line: None, source="editor")
         except CriteriaError as error:
             flash(f"考核标准校验未通过（{len(error.problems)} 处问题），未做任何修改。", "error")
             return redirect(back)

@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired
 
 from criteria.diff import diff_packs
 from criteria.problems_zh import problem_zh
-from models import CriteriaVersion, db
+from models import CriteriaVersion, assessment_table, db
 from models.criteria_edits import EditRefused, restore_version
 from models.criteria_versions import VersionUnloadable
 from views.criteria_admin.access import AdminOnly, EditorForm
@@ -35,15 +35,9 @@ class CompareForm(EditorForm):
 
 
 def assessment_counts() -> dict[int, int]:
-    """How many assessments each version has, over every generated assessment table."""
-    counts: dict[int, int] = {}
-    for models in current_app.extensions["kind_models"].values():
-        table = models.assessment.__table__
-        for version_id, count in db.session.execute(
-            select(table.c.criteria_version_id, func.count()).group_by(table.c.criteria_version_id)
-        ):
-            counts[version_id] = counts.get(version_id, 0) + count
-    return counts
+    """How many assessments of any kind each version has."""
+    table = assessment_table
+    return dict(db.session.execute(select(table.c.criteria_version_id, func.count()).group_by(table.c.criteria_version_id)).all())
 
 
 class VersionsView(AdminOnly, BaseView):
@@ -83,7 +77,7 @@ class VersionsView(AdminOnly, BaseView):
             total=total,
             counts=assessment_counts(),
             active=active,
-            running_id=current_app.extensions["criteria_versions"].running_id,
+            running_id=current_app.extensions["criteria_versions"].running_id(db.session),
         )
 
     @expose("/<int:version_id>")

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from commands import demo_data
+from cli import demo_data
 from criteria.pack import HeaderField, Kind, Pack
 from models import District, Enterprise, EnterpriseRegistration, Person
 from models.id_number import check_character as id_check

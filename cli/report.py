@@ -37,7 +37,7 @@ def _base_url() -> str:
 @click.option("--blank", is_flag=True, help="空白表（现场填写）")
 def form(kind_code: str, record_id: int, output: str, blank: bool) -> None:
     """Render the form of one assessment."""
-    from views.reports import render_record
+    from services.render_form import render_record
 
     pack = current_app.extensions["criteria_pack"]
     if kind_code not in pack.kinds:
@@ -58,7 +58,7 @@ def form(kind_code: str, record_id: int, output: str, blank: bool) -> None:
 def batch(kind_code: str, period: str, output: str) -> None:
     """Render every assessment of a kind and period; a failure on one is reported and the rest go on."""
     from reports.memory import steady_memory
-    from views.reports import file_name, render_record
+    from services.render_form import file_name, render_record
 
     pack = current_app.extensions["criteria_pack"]
     if kind_code not in pack.kinds:

@@ -13,12 +13,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from commands import demo_city, demo_data, demo_records
+from cli import demo_city, demo_data, demo_records
 from criteria.pack import Pack
 from grading import recompute
 from models import District, Enterprise, Project, db
 from models.criteria_versions import Pinned, active_version, pinned_values
-from models.pack_sync import sync_districts
 from models.record_scores import final_states, settle
 
 
@@ -96,9 +95,9 @@ def _assessments(version: Pinned, companies: list[Enterprise], projects: list[Pr
 def demo_command(scale: str, seed: int) -> None:
     """填充演示数据（区（市）、企业、项目、各角色用户、示例考核），重复运行不会产生重复数据。"""
     pack: Pack = current_app.extensions["criteria_pack"]
-    current_app.extensions["criteria_versions"].note_running(db.session, "demo")
     version = active_version()
-    sync_districts(db.session, pack)
+    if version.id is None:
+        raise click.ClickException("数据库尚未同步考核标准：请先运行 flask --app app platform sync")
     districts = {d.code: d for d in db.session.query(District)}
     codes = [d.code for d in pack.districts]
 

@@ -1,5 +1,8 @@
-"""``flask --app app backup DIR``: a consistent copy of the database, the evidence files and the
-criteria pack, with a manifest that says what the copy holds.
+"""A consistent copy of the database, the evidence files and the criteria pack, with a manifest that
+says what the copy holds (``flask --app app backup DIR``, and before a destructive schema change).
+
+It needs no running platform and no valid pack: the database URL, the evidence folder and the pack
+folder are all it reads, so a backup can be taken whatever state the pack is in.
 
 The database is copied first and the evidence directory afterwards. Evidence files are named by
 their content hash and written before the row that points at them is committed, and removing an
@@ -22,19 +25,14 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import click
-from flask import current_app
-from flask.cli import with_appcontext
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
-
-from models import db
+from sqlalchemy.pool import NullPool
 
 SQLITE_FILE = "platform.sqlite3"
 PG_FILE = "platform.dump"
@@ -42,8 +40,32 @@ MANIFEST = "manifest.json"
 PAGES_PER_STEP = 256
 
 
-class BackupFailed(click.ClickException):
+class BackupFailed(Exception):
     """Shown to the operator in Chinese; the command exits with status 1."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class BackupSource:
+    """What a backup copies: the database, the evidence folder and the criteria pack folder."""
+
+    database_url: str
+    evidence_dir: Path
+    pack_dir: Path
+    platform: str = ""
+
+    @classmethod
+    def from_config(cls, config: Any) -> BackupSource:
+        """From the platform's configuration (an app's ``config``, or ``settings.default_config()``)."""
+        return cls(
+            config["SQLALCHEMY_DATABASE_URI"],
+            Path(config["EVIDENCE_DIR"]),
+            Path(config["CRITERIA_PACK"]).resolve(),
+            config.get("APP_NAME", ""),
+        )
 
 
 @dataclass
@@ -184,13 +206,15 @@ def copy_evidence(source: Path, target: Path, wanted: Iterable[str], echo: Calla
     files = _evidence_files(source)
     echo(f"正在复制证明材料：{len(files)} 个文件（{source}）")
     result = EvidenceCopy()
-    with click.progressbar(files, label="  证明材料", file=sys.stderr, show_pos=True) as bar:
-        for path in bar:
-            destination = target / path.relative_to(source)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, destination)
-            result.files += 1
-            result.size += path.stat().st_size
+    step = max(1, len(files) // 10)
+    for number, path in enumerate(files, 1):
+        destination = target / path.relative_to(source)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, destination)
+        result.files += 1
+        result.size += path.stat().st_size
+        if number % step == 0 or number == len(files):
+            echo(f"  证明材料已复制 {number}/{len(files)}")
     copied = {p.stem for p in _evidence_files(target)}
     result.missing = sorted(set(wanted) - copied)
     return result
@@ -207,18 +231,44 @@ def describe_url(engine: Engine) -> str:
     return make_url(str(engine.url)).render_as_string(hide_password=True)
 
 
-def manifest_of(app: Any, started: datetime.datetime, database: DatabaseCopy, evidence: EvidenceCopy, folder: Path) -> dict[str, Any]:
-    pack = app.extensions["criteria_pack"]
-    db_file = folder / database.file if database.file else None
-    from models.criteria_versions import latest
+def _criteria(source: BackupSource, engine: Engine) -> dict[str, Any]:
+    """What the manifest says of the pack: read from its folder when it loads, and the newest stored
+    version of it (a pack that does not load is copied all the same, and the manifest says why)."""
+    from criteria import CriteriaError, load_pack
 
-    stored = latest(db.session, pack.code) if inspect(db.engine).has_table("criteria_version") else None
+    code = source.pack_dir.name
+    found: dict[str, Any] = {"pack": code, "directory": f"criteria/{code}"}
+    try:
+        pack = load_pack(source.pack_dir)
+    except CriteriaError as error:
+        found["problems"] = len(error.problems)
+    else:
+        found.update(
+            name=pack.name,
+            version=pack.version,
+            content_hash=pack.content_hash,
+            kinds={c: kind.version_label for c, kind in pack.kinds.items()},
+        )
+    with engine.connect() as connection:
+        if inspect(connection).has_table("criteria_version"):
+            found["stored_version"] = connection.execute(
+                text("SELECT max(number) FROM criteria_version WHERE pack_code = :code"), {"code": code}
+            ).scalar()
+        if inspect(connection).has_table("assessment"):
+            found["records"] = dict(connection.execute(text("SELECT kind, count(*) FROM assessment GROUP BY kind")).all())
+    return found
+
+
+def manifest_of(
+    source: BackupSource, engine: Engine, started: datetime.datetime, database: DatabaseCopy, evidence: EvidenceCopy, folder: Path
+) -> dict[str, Any]:
+    db_file = folder / database.file if database.file else None
     return {
-        "platform": app.config.get("APP_NAME", ""),
+        "platform": source.platform,
         "created_at": started.isoformat(timespec="seconds"),
         "database": {
             "backend": database.backend,
-            "source": describe_url(db.engine),
+            "source": describe_url(engine),
             "file": database.file,
             "sha256": _sha256(db_file) if db_file else None,
             "size": db_file.stat().st_size if db_file else None,
@@ -228,22 +278,13 @@ def manifest_of(app: Any, started: datetime.datetime, database: DatabaseCopy, ev
         },
         "counts": database.counts,
         "evidence": {"directory": "evidence", "files": evidence.files, "bytes": evidence.size, "missing": evidence.missing},
-        "criteria": {
-            "pack": pack.code,
-            "name": pack.name,
-            "version": pack.version,
-            "content_hash": pack.content_hash,
-            "directory": f"criteria/{pack.path.name}",
-            "kinds": {code: kind.version_label for code, kind in pack.kinds.items()},
-            "stored_version": stored.number if stored else None,
-        },
+        "criteria": _criteria(source, engine),
         "restore": "见 README“备份与恢复”",
     }
 
 
-def run_backup(directory: Path, echo: Callable[[str], None] = click.echo) -> tuple[Path, dict[str, Any]]:
+def run_backup(source: BackupSource, directory: Path, echo: Callable[[str], None]) -> tuple[Path, dict[str, Any]]:
     """Write one backup folder under ``directory``; returns it and its manifest."""
-    app = current_app._get_current_object()
     started = datetime.datetime.now()
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -256,24 +297,27 @@ def run_backup(directory: Path, echo: Callable[[str], None] = click.echo) -> tup
     except OSError as error:
         raise BackupFailed(f"无法在“{directory}”中创建备份目录：{error.strerror or error}") from None
     echo(f"备份目录：{folder}")
-    engine = db.engine
-    if engine.dialect.name == "sqlite":
-        database = backup_sqlite(engine, folder, echo)
-    elif engine.dialect.name == "postgresql":
-        database = backup_postgresql(engine, folder, echo)
-    else:
-        raise BackupFailed(f"不支持备份 {engine.dialect.name} 数据库，只支持 SQLite 和 PostgreSQL。")
-    evidence = copy_evidence(Path(app.config["EVIDENCE_DIR"]), folder / "evidence", database.hashes, echo)
-    echo("正在复制考核标准（criteria）")
-    copy_criteria(app.extensions["criteria_pack"].path, folder / "criteria")
-    manifest = manifest_of(app, started, database, evidence, folder)
+    engine = create_engine(source.database_url, poolclass=NullPool)
+    try:
+        if engine.dialect.name == "sqlite":
+            database = backup_sqlite(engine, folder, echo)
+        elif engine.dialect.name == "postgresql":
+            database = backup_postgresql(engine, folder, echo)
+        else:
+            raise BackupFailed(f"不支持备份 {engine.dialect.name} 数据库，只支持 SQLite 和 PostgreSQL。")
+        evidence = copy_evidence(source.evidence_dir, folder / "evidence", database.hashes, echo)
+        echo("正在复制考核标准（criteria）")
+        copy_criteria(source.pack_dir, folder / "criteria")
+        manifest = manifest_of(source, engine, started, database, evidence, folder)
+    finally:
+        engine.dispose()
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return folder, manifest
 
 
-def backup_before_change(directory: Path, echo: Callable[[str], None] = click.echo) -> Path:
+def backup_before_change(source: BackupSource, directory: Path, echo: Callable[[str], None]) -> Path:
     """A complete backup (database included) before a destructive schema change, or BackupFailed."""
-    folder, manifest = run_backup(directory, echo)
+    folder, manifest = run_backup(source, directory, echo)
     if not manifest["database"]["file"]:
         raise BackupFailed(
             f"数据库未能备份（{manifest['database']['check']}），未做任何结构变更。请先手动备份：{manifest['database']['instructions']}"
@@ -291,43 +335,27 @@ SUMMARY_TABLES = {
 }
 
 
-def summary(folder: Path, manifest: dict[str, Any], kinds: dict[str, str]) -> list[str]:
+def summary(folder: Path, manifest: dict[str, Any]) -> list[str]:
     counts = manifest["counts"]
     database = manifest["database"]
-    assessments = "、".join(f"{name} {counts[f'assessment_{code}']}" for code, name in kinds.items() if f"assessment_{code}" in counts)
+    criteria = manifest["criteria"]
+    held = criteria.get("records") or {}
     lines = [f"备份目录：{folder}"]
     if database["file"]:
         lines.append(f"数据库：{database['file']}（{_mb(database['size'])}，{database['check']}，迁移版本 {database['alembic_revision']}）")
     else:
         lines.append(f"数据库：{database['check']}")
     lines.append("记录：" + "、".join(f"{label} {counts[t]}" for t, label in SUMMARY_TABLES.items() if t in counts))
-    if assessments:
-        lines.append(f"考核：{assessments}")
+    if held:
+        lines.append("考核：" + "、".join(f"{code} {count}" for code, count in sorted(held.items())))
     evidence = manifest["evidence"]
     lines.append(f"证明材料：{evidence['files']} 个文件（{_mb(evidence['bytes'])}）")
     if evidence["missing"]:
         lines.append(f"注意：有 {len(evidence['missing'])} 个附件的文件在证明材料目录中不存在（清单见 manifest.json）")
-    criteria = manifest["criteria"]
     stored = f"，已记录至第 {criteria['stored_version']} 版" if criteria.get("stored_version") else ""
-    lines.append(f"考核标准：{criteria['name']}（{criteria['pack']}，版本 {criteria['version']}{stored}）")
+    if "problems" in criteria:
+        lines.append(f"考核标准：{criteria['pack']}（目录已复制；其文件有 {criteria['problems']} 处校验问题{stored}）")
+    else:
+        lines.append(f"考核标准：{criteria['name']}（{criteria['pack']}，版本 {criteria['version']}{stored}）")
     lines.append("恢复方法见 README“备份与恢复”。")
     return lines
-
-
-@click.command("backup")
-@click.argument("directory", type=click.Path(path_type=Path))
-@with_appcontext
-def backup_command(directory: Path) -> None:
-    """Back up the database, the evidence files and the criteria pack into a new folder under DIRECTORY."""
-    folder, manifest = run_backup(directory)
-    kinds = {code: kind.short_name for code, kind in current_app.extensions["criteria_pack"].kinds.items()}
-    database = manifest["database"]
-    if not database["file"]:
-        click.echo(f"数据库未备份（{database['check']}）。证明材料、考核标准和 manifest.json 已写入 {folder}。", err=True)
-        click.echo("请在装有 PostgreSQL 客户端（与服务器同一主版本）的机器上运行：", err=True)
-        click.echo(f"  {database['instructions']}", err=True)
-        click.echo("需要密码时用 PGPASSWORD 环境变量或 ~/.pgpass 提供。", err=True)
-        sys.exit(1)
-    click.echo("备份完成。")
-    for line in summary(folder, manifest, kinds):
-        click.echo(line)

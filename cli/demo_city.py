@@ -21,10 +21,10 @@ import click
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from commands import demo_data, demo_records
+from cli import demo_data, demo_records
 from criteria.pack import Kind
 from grading import recompute
-from models import District, Enterprise, KindModels, Project
+from models import District, Enterprise, KindModels, Project, assessment_item_table, assessment_table
 from models.criteria_versions import Pinned, pinned_values
 
 CHUNK = 2000
@@ -150,15 +150,40 @@ def _records(
             record.update(extra(record))
         records.append(record)
         item_rows.append(items)
-    ids = _insert(session, models.assessment.__table__, records, kind.name)
+    districts = _scope_districts(session, kind, records)
+    header = models.header
+    core = [
+        {**{k: v for k, v in record.items() if k in assessment_table.c}, "kind": kind.code, "district_id": district}
+        for record, district in zip(records, districts, strict=True)
+    ]
+    ids = _insert(session, assessment_table, core, kind.name)
+    headers = [
+        {"id": record_id, **{k: v for k, v in record.items() if k in header.c and k != "id"}}
+        for record_id, record in zip(ids, records, strict=True)
+    ]
+    _insert(session, header, headers, f"{kind.name}（表头）")
     flat = [{**row, "assessment_id": record_id} for record_id, rows in zip(ids, item_rows, strict=True) for row in rows]
-    _insert(session, models.item.__table__, flat, f"{kind.name}（评分项）")
+    _insert(session, assessment_item_table, flat, f"{kind.name}（评分项）")
     return len(records)
 
 
-def _filed(session: Session, models: KindModels, column: str) -> set[int]:
-    table = models.assessment.__table__
-    return set(session.execute(select(table.c[column]).where(table.c.period == demo_data.PERIOD)).scalars())
+def _scope_districts(session: Session, kind: Kind, records: list[dict[str, Any]]) -> list[int]:
+    """The district each new record is scoped by: its project's for a project kind, else its enterprise's."""
+    if kind.subject == "project":
+        found = dict(session.execute(select(Project.id, Project.district_id)).all())
+        return [found[record["project_id"]] for record in records]
+    found = dict(session.execute(select(Enterprise.id, Enterprise.district_id)).all())
+    return [found[record["enterprise_id"]] for record in records]
+
+
+def _filed(session: Session, kind: Kind, column: str) -> set[int]:
+    table = assessment_table
+    return set(session.execute(select(table.c[column]).where(table.c.kind == kind.code, table.c.period == demo_data.PERIOD)).scalars())
+
+
+def _filed_count(session: Session, kind: Kind) -> int:
+    table = assessment_table
+    return _count(session, table.c.id, table.c.kind == kind.code, table.c.period == demo_data.PERIOD)
 
 
 def generate(
@@ -175,7 +200,7 @@ def generate(
     for kind in pack.kinds.values():
         kind_models = models[kind.code]
         if kind.scoring["method"] == "catalogue":
-            have = _count(session, kind_models.assessment.id, kind_models.assessment.period == demo_data.PERIOD)
+            have = _filed_count(session, kind)
             chosen = [rng.choice(projects) for _ in range(max(0, scale.daily_entries - have))]
             subjects = [{"enterprise_id": owner, "project_id": None} for _, owner, _ in chosen]
             names = iter(name for _, _, name in chosen)
@@ -189,14 +214,14 @@ def generate(
 
             count = _records(session, version, kind, kind_models, subjects, rng, daily)
         elif kind.subject == "project":
-            have = _count(session, kind_models.assessment.id, kind_models.assessment.period == demo_data.PERIOD)
+            have = _filed_count(session, kind)
             wanted = max(0, scale.project_assessments - have)
             subjects = [
                 {"project_id": pid, "enterprise_id": owner} for pid, owner, _ in (projects[i % len(projects)] for i in range(wanted))
             ]
             count = _records(session, version, kind, kind_models, subjects, rng)
         else:
-            done = _filed(session, kind_models, "enterprise_id")
+            done = _filed(session, kind, "enterprise_id")
             count = _records(session, version, kind, kind_models, [{"enterprise_id": e} for e in enterprises if e not in done], rng)
         echo(f"{kind.name}：新建 {count} 份")
     session.commit()

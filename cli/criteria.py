@@ -1,0 +1,151 @@
+"""``flask --app app criteria check | score | plan | apply | versions``.
+
+``check`` and ``score`` need neither the platform nor a database: they read a pack folder and work
+on a broken pack too (installed as a Flask command plugin, so ``flask`` does not start the platform
+for them). ``plan`` reads the database; ``apply`` changes it and records the pack as a version.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from criteria import CriteriaError, Pack, load_pack
+from criteria.problems_zh import problem_zh
+from settings import default_pack
+
+criteria_group = click.Group("criteria", help="考核标准（criteria 包）工具")
+
+
+def _load_or_exit(folder: str | Path) -> Pack:
+    """The pack of ``folder``, or its problems in Chinese (file, line, what was expected) and exit 1."""
+    try:
+        return load_pack(folder)
+    except CriteriaError as error:
+        for problem in error.problems:
+            click.echo(problem_zh(problem), err=True)
+        click.echo(f"考核标准有 {len(error.problems)} 处问题，未载入：{folder}", err=True)
+        sys.exit(1)
+
+
+@criteria_group.command("check")
+@click.argument("pack_dir", required=False, type=click.Path(file_okay=False))
+def check(pack_dir: str | None) -> None:
+    """Validate PACK_DIR (default: CRITERIA_PACK); every problem with its file and line, exit 1 if any."""
+    pack = _load_or_exit(pack_dir or default_pack())
+    items = sum(len(k.items) for k in pack.kinds.values())
+    click.echo(
+        f"校验通过：考核标准 {pack.code}（{pack.name}）{pack.version}：{len(pack.kinds)} 个考核类别（{'、'.join(pack.kinds)}），"
+        f"{items} 个考核项目，{len(pack.districts)} 个区（市），{len(pack.roles)} 个角色"
+    )
+
+
+@criteria_group.command("score")
+@click.argument("kind")
+@click.option("--pack", "pack_dir", type=click.Path(file_okay=False), help="考核标准目录（默认 CRITERIA_PACK）")
+def score(kind: str, pack_dir: str | None) -> None:
+    """Score one assessment of KIND from JSON on stdin; print the total, grade and item points as JSON."""
+    from scoring import ScoreInputError, score_kind
+
+    pack = _load_or_exit(pack_dir or default_pack())
+    try:
+        payload = json.loads(sys.stdin.read() or "{}")
+    except json.JSONDecodeError as exc:
+        click.echo(f"输入不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}", err=True)
+        sys.exit(2)
+    try:
+        result = score_kind(pack, kind, payload)
+    except ScoreInputError as problem:
+        click.echo(f"输入有误：{problem}", err=True)
+        sys.exit(2)
+    click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+
+
+@criteria_group.command("plan")
+@with_appcontext
+def plan() -> None:
+    """Show what the database needs for the pack (new tables or columns; drops marked destructive)."""
+    from services.schema_change import planned
+
+    found = planned(_load_or_exit(current_app.config["CRITERIA_PACK"]))
+    if found.empty:
+        click.echo("数据库结构与考核标准一致，无需变更。")
+        return
+    for line in found.lines():
+        click.echo(line)
+    click.echo(f"共 {len(found.steps)} 项结构变更。")
+    if found.destructive:
+        click.echo(
+            f"其中 {len(found.destructive)} 项会删除或改动已有数据：criteria apply 会拒绝执行，"
+            "确认后停止平台，用 criteria apply --force（执行前先写备份）。"
+        )
+    if found.kept:
+        click.echo(f"其中 {len(found.kept)} 项会删除已有考核仍显示和打印的字段内容：还须加 --drop-stored-version-fields。")
+
+
+@criteria_group.command("apply")
+@click.option("--force", is_flag=True, help="执行会删除或改动已有数据的变更（先写备份；请先停止平台）")
+@click.option(
+    "--drop-stored-version-fields",
+    "drop_stored",
+    is_flag=True,
+    help="与 --force 一起：也删除已有考核按其考核标准版本仍显示和打印的字段内容",
+)
+@click.option(
+    "--backup-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="破坏性变更前的备份目录（默认 BACKUP_DIR，即 var/backups）",
+)
+@with_appcontext
+def apply(force: bool, drop_stored: bool, backup_dir: Path | None) -> None:
+    """Create (and, with --force, drop) the tables and columns the pack needs, in one transaction."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from models.schema_sync import ChangeRefused
+    from services.backup import BackupFailed
+    from services.schema_change import apply_pack
+
+    pack = _load_or_exit(current_app.config["CRITERIA_PACK"])
+    try:
+        done, folder = apply_pack(pack, force, backup_dir or Path(current_app.config["BACKUP_DIR"]), click.echo, drop_stored)
+    except (ChangeRefused, BackupFailed) as refused:
+        click.echo(f"拒绝执行：{refused.message if isinstance(refused, BackupFailed) else refused}", err=True)
+        sys.exit(1)
+    except SQLAlchemyError as error:
+        click.echo(f"执行结构变更时数据库报错，全部变更已撤销：{error}", err=True)
+        sys.exit(1)
+    for line in done:
+        click.echo(line)
+    if folder:
+        click.echo(f"备份：{folder}")
+    click.echo(
+        f"已完成 {len(done)} 项结构变更；重启平台后新的字段和考核类别出现在界面中。" if done else "数据库结构与考核标准一致，无需变更。"
+    )
+
+
+@criteria_group.command("versions")
+@with_appcontext
+def versions() -> None:
+    """List the stored criteria versions of the configured pack, newest first."""
+    from models import CriteriaVersion, db
+
+    code = current_app.extensions["criteria_pack"].code
+    rows = db.session.query(CriteriaVersion).filter_by(pack_code=code).order_by(CriteriaVersion.number.desc()).all()
+    for row in rows:
+        who = row.created_by.username if row.created_by else "系统"
+        click.echo(
+            f"第{row.number}版  {row.created_on:%Y-%m-%d %H:%M}  {row.pack_version}  {row.content_hash[:12]}  "
+            f"{row.source_label}  {who}  {row.note or ''}".rstrip()
+        )
+    if not rows:
+        click.echo("尚未记录考核标准版本（请先运行 flask --app app platform sync）。")
+
+
+if __name__ == "__main__":  # python -m cli.criteria check DIR: the pure commands without the flask launcher
+    criteria_group(prog_name="python -m cli.criteria")

@@ -1,0 +1,35 @@
+"""``flask --app app platform sync``: the explicit step that writes what the running pack needs."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from services.platform_sync import SyncRefused, sync
+
+platform_group = AppGroup("platform", help="平台部署与同步")
+
+
+@platform_group.command("sync")
+def sync_command() -> None:
+    """Create the pack's tables and columns, the roles and permissions, the districts, and record the
+    pack as a criteria version (after flask db upgrade; start.sh runs both)."""
+    try:
+        report = sync(current_app._get_current_object())
+    except SyncRefused as refused:
+        click.echo(str(refused), err=True)
+        sys.exit(1)
+    for line in report.schema:
+        click.echo(f"结构：{line}")
+    for line in report.waiting:
+        click.echo(f"待执行（需 flask --app app criteria apply）：{line}")
+    if report.districts:
+        click.echo(f"区（市）：更新 {report.districts} 个")
+    number = report.version.number if report.version else "?"
+    click.echo(f"考核标准：{'记录为' if report.new_version else '当前为'}第 {number} 版")
+    for line in report.unloadable:
+        click.echo(f"警告：{line}", err=True)
+    click.echo("平台同步完成。")

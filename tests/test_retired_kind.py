@@ -1,0 +1,58 @@
+"""A kind the running pack no longer lists is retired, not vanished: its records' verification codes,
+printed forms and pages stay reachable under the criteria version they were filed under."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from models import FormVerification, db
+from tests.conftest import dispose, make_app
+from tests.support import login, visible_text
+
+KIND = "licence"
+
+
+@pytest.fixture
+def retired_pack(pack_copy):
+    manifest = pack_copy / "pack.yaml"
+    manifest.write_text(re.sub(r", licence\.yaml\]", "]", manifest.read_text(encoding="utf-8")), encoding="utf-8")
+    general = pack_copy / "general.yaml"
+    general.write_text(general.read_text(encoding="utf-8").replace("dossier_from: licence\n", ""), encoding="utf-8")
+    return pack_copy
+
+
+def test_a_retired_kinds_record_still_verifies_prints_and_opens(backend, template_url, retired_pack):
+    url = backend.copy(template_url, "retired")
+    try:
+        before = make_app(url)
+        with before.app_context():
+            model = before.extensions["kind_models"][KIND].assessment
+            record = db.session.query(model).filter(model.rating.is_not(None)).order_by(model.id).first()
+            pk, enterprise, header = record.id, str(record.enterprise), record.licence_no
+        client = before.test_client()
+        login(client, "admin")
+        printed = client.get(f"/report/{KIND}/{pk}.pdf")
+        assert printed.status_code == 200
+        with before.app_context():
+            code = db.session.query(FormVerification).filter_by(assessment_id=pk).one().code
+        dispose(before)
+
+        app = make_app(url, CRITERIA_PACK=str(retired_pack))
+        assert KIND not in app.extensions["criteria_pack"].kinds
+        client = app.test_client()
+        page = visible_text(client.get(f"/verify/{code}").get_data(as_text=True))
+        assert f"验证码 {code} 对应的考核表真实有效" in page and enterprise in page
+        login(client, "admin")
+        form = client.get(f"/report/{KIND}/{pk}.pdf")
+        assert form.status_code == 200 and form.data.startswith(b"%PDF")
+        printed_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(form.data)).pages)
+        assert enterprise in printed_text and header in printed_text  # its header fields, read from its table
+        opened = client.get(f"/assessment/{KIND}/{pk}")
+        assert opened.status_code == 200 and header in visible_text(opened.get_data(as_text=True))
+        dispose(app)
+    finally:
+        backend.drop(url)
