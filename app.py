@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, flash, redirect, render_template, request, session
+from flask import Flask, current_app, has_app_context, session
 from flask_appbuilder import AppBuilder
 from flask_migrate import Migrate
-from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import Session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import views
 from accounts import password_policy
 from criteria import load_pack
 from i18n import compile_admin_catalogue, compile_catalogues
-from models import audit, db, pack_layout
-from models.criteria_versions import PackVersions, VersionUnloadable
+from models import audit, db, evidence_gc, pack_layout
+from models.criteria_versions import PackVersions
 from reports.values import display
-from settings import DEV_SECRET_KEY, ROOT, default_config
-from views import criteria_admin, login
+from settings import MIN_SECRET_KEY_BYTES, ROOT, SECRET_KEY_FILE, default_config
+from views import criteria_admin, errors, hardening, login, throttling
 from views.api_query import guard_query
 from views.csrf import protect
+from views.masking import shown_id_number
 from views.permissions import role_definitions
 
 log = logging.getLogger(__name__)
@@ -32,12 +34,35 @@ MIGRATIONS = ROOT / "migrations"
 EDITOR_MENU = "考核标准维护"  # a menu link only the administrator role holds (FAB grants it every permission)
 
 
+def _evidence_dir() -> Path | None:
+    """The evidence folder of the app at work (files no row names any more are removed from it)."""
+    return Path(current_app.config["EVIDENCE_DIR"]) if has_app_context() else None
+
+
+def check_secret_key(app: Flask) -> None:
+    """Sessions, CSRF and API tokens are signed with SECRET_KEY: never a key from the source code.
+
+    Production refuses to start without a key of at least MIN_SECRET_KEY_BYTES bytes. In development a
+    missing key (no SECRET_KEY, no instance/secret_key: start.sh writes one) becomes a random key for
+    this process only, so a command-line run works and no session outlives it."""
+    key = app.config.get("SECRET_KEY") or ""
+    if app.config["PLATFORM_PRODUCTION"]:
+        if len(str(key).encode()) < MIN_SECRET_KEY_BYTES:
+            raise RuntimeError(
+                f"生产环境必须设置 SECRET_KEY（至少 {MIN_SECRET_KEY_BYTES} 字节的随机字符串，例如 "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))' 的输出），未启动"
+            )
+        return
+    if not key:
+        log.warning("未设置 SECRET_KEY，也没有 %s：本进程使用临时随机密钥（运行 scripts/start.sh 会生成密钥文件）", SECRET_KEY_FILE)
+        app.config["SECRET_KEY"] = secrets.token_urlsafe(48)
+
+
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"))
     app.config.update(default_config())
     app.config.update(overrides or {})
-    if app.config["PLATFORM_PRODUCTION"] and app.config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
-        raise RuntimeError("生产环境必须设置 SECRET_KEY 环境变量（足够长的随机字符串），不能为空或使用默认值")
+    check_secret_key(app)
 
     password_policy.policy_from(app.config)  # a misspelt character class fails at start, not at first use
     app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", password_policy.fab_validator)
@@ -56,6 +81,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     audit.install(Session)
+    evidence_gc.install(Session, _evidence_dir)
     Migrate(app, db, directory=str(MIGRATIONS), compare_type=True)
     with app.app_context():
         # Assembly only: permissions, roles, districts, the criteria version and the pack's tables are
@@ -68,43 +94,18 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         protect(app)
         login.install(app)
         guard_query(app)
+        hardening.install(app)
+        errors.install(app)
+        throttling.install(app)
 
+    if app.config["TRUSTED_PROXIES"]:  # the client address the throttling counts is the one the proxies saw
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=app.config["TRUSTED_PROXIES"])
     app.add_template_filter(display, "num")
+    app.add_template_filter(shown_id_number, "id_number")
 
     @app.before_request
     def _idle_timeout() -> None:
         session.permanent = True  # the cookie expires PERMANENT_SESSION_LIFETIME after the last request
-
-    def refusal(status: int, message: str, template: str = "refused.html", **page: Any) -> Any:
-        """An error as the door expects it: JSON with the message for the REST API, else a page."""
-        if request.path.startswith("/api/"):
-            return {"message": message}, status
-        return render_template(
-            template, message=message, base_template=app.appbuilder.base_template, appbuilder=app.appbuilder, **page
-        ), status
-
-    @app.errorhandler(404)
-    def _not_found(_error: Exception) -> Any:
-        return refusal(404, "未找到该记录，或它不在您的数据范围内", "not_found.html")
-
-    @app.errorhandler(CSRFError)
-    def _csrf_refused(_error: Exception) -> Any:
-        return refusal(400, "页面已过期或来源不明（缺少有效的安全令牌），未做任何修改；请刷新页面后重新提交。")
-
-    @app.errorhandler(403)
-    def _forbidden(_error: Exception) -> Any:
-        return refusal(403, "无权执行此操作", "forbidden.html")
-
-    @app.errorhandler(VersionUnloadable)
-    def _version_unloadable(error: VersionUnloadable) -> Any:
-        log.error("%s", error)
-        return refusal(500, str(error), title="考核标准版本无法载入")
-
-    @app.errorhandler(413)
-    def _too_large(_error: Exception) -> Any:
-        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-        flash(f"文件过大：单个文件不能超过 {limit} MB，未上传任何内容。", "danger")
-        return redirect(request.referrer or "/")
 
     from cli import register_commands
 

@@ -7,7 +7,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VAR = Path(os.environ.get("PLATFORM_VAR_DIR", ROOT / "var"))
-DEV_SECRET_KEY = "development-only-secret-key-change-me-0123456789"
+INSTANCE = Path(os.environ.get("PLATFORM_INSTANCE_DIR", ROOT / "instance"))
+SECRET_KEY_FILE = INSTANCE / "secret_key"  # written by scripts/start.sh on the first run, never committed
+MIN_SECRET_KEY_BYTES = 32
 
 
 def production() -> bool:
@@ -30,16 +32,28 @@ def default_pack() -> str:
     return os.environ.get("CRITERIA_PACK") or str(ROOT / "criteria" / "qingdao")
 
 
+def secret_key() -> str | None:
+    """``SECRET_KEY`` from the environment, else the instance folder's key file (None: neither)."""
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    if SECRET_KEY_FILE.is_file():
+        return SECRET_KEY_FILE.read_text(encoding="utf-8").strip() or None
+    return None
+
+
 def default_config() -> dict:
     """Settings read when the app is created; ``create_app(overrides)`` may replace any of them."""
     VAR.mkdir(parents=True, exist_ok=True)
     return {
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or DEV_SECRET_KEY,
+        "SECRET_KEY": secret_key(),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{VAR / 'platform.db'}",
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "EVIDENCE_DIR": os.environ.get("EVIDENCE_DIR") or str(VAR / "evidence"),
         # Uploads larger than this are refused before the body is read (PDF evidence, 20 MB by default).
         "MAX_CONTENT_LENGTH": int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024 + 64 * 1024,
+        # Pages an evidence PDF may have (a larger one is refused before it is parsed in full).
+        "EVIDENCE_MAX_PAGES": _int("EVIDENCE_MAX_PAGES", 500),
         # Where printed verification codes point (the address people reach the platform at).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000",
         "CRITERIA_PACK": default_pack(),
@@ -77,6 +91,16 @@ def default_config() -> dict:
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_FAILURE_WINDOW_MINUTES": _int("LOGIN_FAILURE_WINDOW_MINUTES", 15),
         "LOGIN_LOCK_MINUTES": _int("LOGIN_LOCK_MINUTES", 15),
+        # Failures of one name from one client after which each further attempt must wait (1, 2, 4 ... s).
+        "LOGIN_DELAY_AFTER": _int("LOGIN_DELAY_AFTER", 3),
+        # Rate limits on the password doors (views.throttling), per client address and per account
+        # name; counters in memory by default, in Redis (redis://host:6379/0) for several workers or hosts.
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT") or "20 per minute;100 per hour",
+        "ACCOUNT_RATE_LIMIT": os.environ.get("ACCOUNT_RATE_LIMIT") or "10 per minute;50 per hour",
+        # Reverse proxies in front of the platform whose X-Forwarded-For is trusted for the client address.
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "PASSWORD_MIN_LENGTH": _int("PASSWORD_MIN_LENGTH", 8),
         # Character classes a password must contain: any of lower, upper, digit, symbol.
         "PASSWORD_REQUIRED_CLASSES": os.environ.get("PASSWORD_REQUIRED_CLASSES") or "lower,upper,digit,symbol",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -31,9 +33,28 @@ def required_classes(text: str) -> tuple[str, ...]:
     return codes
 
 
+COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
+
+
+@cache
+def common_words() -> frozenset[str]:
+    lines = COMMON_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def too_common(password: str) -> bool:
+    """Whether the password is a common one, or a common word dressed with digits and symbols
+    around it (Password1!, Admin@123, Qingdao2026#)."""
+    lowered = password.lower()
+    core = lowered.strip(string.digits + string.punctuation + " ")
+    return lowered in common_words() or core in common_words()
+
+
 def problems(password: str, min_length: int, classes: tuple[str, ...]) -> list[str]:
     """What ``password`` lacks, one Chinese phrase per rule it breaks (empty when it complies)."""
     found = []
+    if password and too_common(password):
+        found.append("过于常见，容易被猜中（如 Password1!、Admin@123 这类常用词加数字和符号），请换一个")
     if len(password) < min_length:
         found.append(f"长度至少 {min_length} 位（当前 {len(password)} 位）")
     missing = [CLASSES[code][0] for code in classes if not any(CLASSES[code][1](c) for c in password)]

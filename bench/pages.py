@@ -64,6 +64,11 @@ def _stock_view(ours: Any, name: str) -> type[ModelView]:
         {
             "datamodel": SQLAInterface(ours.datamodel.obj),
             "list_columns": list(ours.list_columns),
+            # the forms a FAB user declares (FAB's default, every mapped property, includes the
+            # aggregate's loading expression, which is no form field)
+            "add_columns": list(getattr(ours, "add_columns", None) or ours.list_columns),
+            "edit_columns": list(getattr(ours, "edit_columns", None) or ours.list_columns),
+            "search_columns": list(ours.search_columns),
             "label_columns": dict(ours.label_columns),
             "base_order": ours.base_order,
             "base_filters": fixed,
@@ -88,6 +93,8 @@ def install_stock_views(app: Flask) -> list[Page]:
         with app.app_context():
             app.appbuilder.add_view_no_menu(stock)
         pages.append(Page(label, view_name, stock.__name__, ours.route_base + "/list/"))
+    with app.app_context():  # the admin's permissions on them, in the work copy (starting writes none)
+        app.appbuilder.add_permissions(update_perms=True)
     return pages
 
 

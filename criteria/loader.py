@@ -279,6 +279,7 @@ def _build(
                 r["adjusts_grades"],
                 r["self_registration"],
                 r["approves_registrations"],
+                r["reads_id_numbers"],
             )
             for r in roles["roles"]
         ),

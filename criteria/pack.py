@@ -26,6 +26,7 @@ class Role:
     adjusts_grades: bool = False
     self_registration: bool = False  # given to an enterprise's self-registered account
     approves_registrations: bool = False  # approves self-registrations in its district(s)
+    reads_id_numbers: bool = False  # sees whole 身份证号; every other role sees the first 6 and last 4 digits
 
 
 @dataclass(frozen=True)

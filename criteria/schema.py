@@ -71,6 +71,7 @@ class RoleSchema(Strict):
     adjusts_grades = Flag(load_default=False)  # records dynamic adjustments of final grades
     self_registration = Flag(load_default=False)  # the role an enterprise's self-registered account gets
     approves_registrations = Flag(load_default=False)  # approves self-registrations of its district(s)
+    reads_id_numbers = Flag(load_default=False)  # sees whole 身份证号 (others see them masked)
 
 
 class RolesSchema(Versioned):

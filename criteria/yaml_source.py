@@ -2,6 +2,10 @@
 
 PyYAML silently keeps the last of duplicate keys and loses positions after loading; composing
 the node tree first lets errors name the line and reject duplicate keys.
+
+A pack file is edited in the browser by an administrator and read by every process, so what it may
+be is bounded: at most ``MAX_TEXT`` characters, no anchors or aliases (``&a`` / ``*a``: nested
+aliases grow a document tenfold per level), and never a symbolic link (it could point anywhere).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import yaml
 from criteria.errors import Problem
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
+MAX_TEXT = 512 * 1024
 
 
 class SafeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
@@ -72,6 +77,8 @@ def _walk(node: yaml.Node, path: str, lines: dict[str, int], problems: list[Prob
 
 def read_yaml(path: Path, name: str) -> tuple[YamlFile | None, list[Problem]]:
     """Parse ``path``; ``name`` is how problems refer to the file."""
+    if path.is_symlink():
+        return None, [Problem(name, "", "is a symbolic link, not a file of the pack folder")]
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -83,6 +90,17 @@ def read_yaml(path: Path, name: str) -> tuple[YamlFile | None, list[Problem]]:
     return parse_yaml(text, name)
 
 
+def _first_alias(text: str) -> int | None:
+    """The line of the first anchor or alias, if the text has one (syntax errors are left to the parser)."""
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return event.start_mark.line + 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def normalise(text: str) -> str:
     """Line endings as stored and hashed: a browser textarea submits CRLF, files may have CR."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -91,6 +109,11 @@ def normalise(text: str) -> str:
 def parse_yaml(text: str, name: str) -> tuple[YamlFile | None, list[Problem]]:
     """Parse the text of one file; ``name`` is how problems refer to the file."""
     text = normalise(text)
+    if len(text) > MAX_TEXT:
+        return None, [Problem(name, "", f"the file is longer than {MAX_TEXT} characters")]
+    alias = _first_alias(text)
+    if alias is not None:
+        return None, [Problem(name, "", "YAML anchors and aliases (&name, *name) are not allowed", alias)]
     loader = SafeLoader(text)
     try:
         node = loader.get_single_node()

@@ -78,16 +78,22 @@ def _json(value: Any) -> Any:
 
 
 def _approved(kind: Kind, models: KindModels, period: str, *columns: Any) -> Select:
-    """The kind's records of the period in a final state: id, enterprise, project and ``columns``
-    (core columns, or header fields of the kind's table)."""
+    """The kind's records of the period in a final state: id, enterprise, project, ``columns`` (core
+    columns, or header fields of the kind's table) and the time of the last change.
+
+    Unordered: sorting in SQL would let SQLite pick the (kind, changed_on) index and read every record
+    of the kind to fetch one enterprise's; ``in_order`` sorts the few rows afterwards."""
     core, header = assessment_table, models.header
     selected = [core.c[c] if c in core.c else header.c[c] for c in columns]
-    query = select(core.c.id, core.c.enterprise_id, core.c.project_id, *selected)
+    query = select(core.c.id, core.c.enterprise_id, core.c.project_id, *selected, core.c.changed_on)
     if any(c not in core.c for c in columns):
         query = query.select_from(core.join(header, header.c.id == core.c.id))
-    return query.where(core.c.kind == kind.code, core.c.period == period, core.c.state.in_(final_states(kind))).order_by(
-        core.c.changed_on, core.c.id
-    )
+    return query.where(core.c.kind == kind.code, core.c.period == period, core.c.state.in_(final_states(kind)))
+
+
+def in_order(rows: list[tuple]) -> list[tuple]:
+    """Rows of ``_approved`` oldest change first (the latest approved record counts), without the time."""
+    return [row[:-1] for row in sorted(rows, key=lambda row: (row[-1], row[0]))]
 
 
 def _result(session: Session, pack: Pack, kind: Kind, models: KindModels, record_id: int, stored: Any) -> ScoreResult | None:
@@ -116,7 +122,8 @@ def _daily(
     rules = kind.scoring
     project_field = rules.get("project_field")
     fields = [rules["entry_field"], rules["count_field"], *([project_field] if project_field else [])]
-    for row in _plain_rows(session, enterprise_filter(_approved(kind, models[kind.code], period, *fields), assessment_table), bulk):
+    query = enterprise_filter(_approved(kind, models[kind.code], period, *fields), assessment_table)
+    for row in in_order(_plain_rows(session, query, bulk)):
         _, enterprise_id, _, entry, count, *project = row
         if entry:
             found[enterprise_id].append(DailyEntry(entry, int(count or 1), project[0] or None if project else None))
@@ -160,12 +167,12 @@ def load(session: Session, pack: Pack, models: dict[str, KindModels], period: st
         if spec["subject"] == "project":
             if enterprise_ids is not None:
                 query = query.where(table.c.project_id.in_(list(projects)))
-            for record_id, _, project_id, stored in _plain_rows(session, query, enterprise_ids is None):
+            for record_id, _, project_id, stored in in_order(_plain_rows(session, query, enterprise_ids is None)):
                 result = _result(session, pack, kind, kind_models, record_id, stored) if project_id in projects else None
                 if result is not None:
                     project_results[project_id].append(result)
         else:
-            rows = _plain_rows(session, by_enterprise(query, table), enterprise_ids is None)
+            rows = in_order(_plain_rows(session, by_enterprise(query, table), enterprise_ids is None))
             for record_id, enterprise_id, _, stored in rows:
                 result = _result(session, pack, kind, kind_models, record_id, stored)
                 if result is not None:

@@ -19,7 +19,7 @@ from models.core import (
 from models.criteria_versions import CriteriaVersion
 from models.dossier import EnterpriseMaterial
 from models.grades import FinalGradeRecord
-from models.login import LoginCaptcha
+from models.login import LoginCaptcha, LoginThrottle, SpentToken
 from models.registration import EnterpriseRegistration
 
 __all__ = [
@@ -38,9 +38,11 @@ __all__ = [
     "KindModels",
     "Layout",
     "LoginCaptcha",
+    "LoginThrottle",
     "Person",
     "Project",
     "ReviewHistory",
+    "SpentToken",
     "assessment_item_table",
     "assessment_table",
     "db",

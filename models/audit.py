@@ -22,7 +22,16 @@ from models.core import AuditLog
 
 # FAB's own bookkeeping (permissions, views) is not audited; accounts are, without login counters.
 AUDITED_SECURITY_TABLES = {"ab_user"}
-NOISE = {"last_login", "login_count", "fail_login_count", "failed_login_since", "changed_on", "created_on", "lock_version"}
+NOISE = {
+    "last_login",
+    "login_count",
+    "fail_login_count",
+    "failed_login_since",
+    "changed_on",
+    "created_on",
+    "lock_version",
+    "session_generation",
+}
 SECRET = {"password", "password_hash"}
 HIDDEN = "（已隐藏）"
 _UNKNOWN = object()

@@ -235,6 +235,9 @@ class AppUser(User):
     locked_until = Column(DateTime)
     # Set when an admin opens or resets the account: the user must choose a password first.
     must_change_password = Column(Boolean, nullable=False, default=False, server_default=false())
+    # Every session and API token carries the generation it was issued under; logging out, a password
+    # change or reset and deactivation move it on, ending them all (accounts.sessions).
+    session_generation = Column(Integer, nullable=False, default=0, server_default="0")
 
 
 class FormVerification(Model):

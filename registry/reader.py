@@ -156,9 +156,33 @@ def _open_csv(path: Path) -> RegistryFile:
     return RegistryFile(path, "csv", max(lines - 1, 0), rows)
 
 
+# An XLSX is a ZIP archive: what it unpacks to is checked before anything is unpacked (a small file
+# whose shared-strings part inflates to gigabytes would otherwise exhaust the memory).
+MAX_UNPACKED = 256 * 1024 * 1024
+MAX_RATIO = 200
+
+
+def _unpacked_problem(path: Path) -> str | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return None  # openpyxl names the damage
+    total = sum(entry.file_size for entry in entries)
+    if total > MAX_UNPACKED:
+        return f"XLSX 文件解压后过大（{total // (1024 * 1024)} MB，上限 {MAX_UNPACKED // (1024 * 1024)} MB），未读取；请拆分后导入"
+    for entry in entries:
+        if entry.compress_size and entry.file_size / entry.compress_size > MAX_RATIO and entry.file_size > 1024 * 1024:
+            return f"XLSX 文件中的“{entry.filename[:60]}”压缩比异常（解压后放大 {entry.file_size // entry.compress_size} 倍），未读取"
+    return None
+
+
 def _workbook(path: Path) -> Any:
     from openpyxl import load_workbook
 
+    problem = _unpacked_problem(path)
+    if problem:
+        raise RegistryFileError(problem)
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:

@@ -18,3 +18,16 @@ def display(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     return value
+
+
+def masked_id_number(value: str | None) -> str:
+    """A 身份证号 with only its first 6 and last 4 characters shown (370202********1234)."""
+    text = (value or "").strip()
+    if len(text) <= 10:
+        return "*" * len(text)
+    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+def is_id_number(column: str) -> bool:
+    """Columns that hold a 身份证号: ``id_number`` and header fields named ``..._id_number``."""
+    return column == "id_number" or column.endswith("_id_number")

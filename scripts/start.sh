@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export FLASK_APP=app
+bash scripts/secret_key.sh   # the key that signs sessions and tokens: random, made once, kept in instance/
 .venv/bin/flask db upgrade
 .venv/bin/flask platform sync
 .venv/bin/flask demo

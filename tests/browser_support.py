@@ -44,6 +44,14 @@ def server(app: Any, backend: Any) -> Iterator[str]:
     httpd.shutdown()
 
 
+def csp_violations(page: Any) -> list[str]:
+    """What the page's content security policy blocked (views.hardening), collected as it happens;
+    a journey ends by asserting there was nothing."""
+    found: list[str] = []
+    page.on("console", lambda message: found.append(message.text) if "Content Security Policy" in message.text else None)
+    return found
+
+
 def login(page: Any, server: str, username: str) -> None:
     # networkidle: a late response of the previous page (a font) may set a session cookie without
     # the CSRF token and overwrite the login page's one

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,16 +51,22 @@ class Backend:
         databases.drop(url)
 
 
+# A random signing key for the run (the suite never reads the developer's instance/secret_key).
+SESSION_KEY = secrets.token_urlsafe(48)
+
+
 def make_app(url: str, **overrides: object) -> Flask:
-    # Tests log in through the form without the image captcha; tests/test_login_security.py turns it
-    # on (app.config["LOGIN_CAPTCHA"] = True) and solves it.
+    # Tests log in through the form without the image captcha and without rate limits;
+    # tests/test_login_security.py and tests/test_security.py turn them on and meet them.
     # Passwords are hashed with a cheap PBKDF2 here: the production scrypt costs ~0.2 s per login,
     # and the suite logs in hundreds of times (the check reads the method from the stored hash).
     return create_app(
         {
+            "SECRET_KEY": SESSION_KEY,
             "SQLALCHEMY_DATABASE_URI": url,
             "TESTING": True,
             "LOGIN_CAPTCHA": False,
+            "RATELIMIT_ENABLED": False,  # the suite logs in hundreds of times from one address
             "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             **overrides,
         }

@@ -132,7 +132,7 @@ ENTRIES: list[tuple[str, str, str]] = [
         "public",
     ),  # 企业注册: the form (a logged-in user goes home)
     (r"^VerifyView\.show$", "verify", "public"),
-    (r"^SecurityApi\.(login|refresh)$", "token", "public"),
+    (r"^TokenApi\.(login|refresh|captcha)$", "token", "public"),  # the token login, its refresh and captcha
     # every logged-in user: own account, menu, the grade dashboard (scoped); the API documentation
     (r"^AppUserView\.userinfo$", "plain_get", "personal"),
     (r"^(ResetMyPasswordView|UserInfoEditView)\.this_form_(get|post)$", "own_form", "personal"),

@@ -13,7 +13,7 @@ from pathlib import Path
 from models import AppUser, Attachment, EnterpriseMaterial, EnterpriseRegistration, Person, db
 from models.credit_code import check_character
 from tests import records
-from tests.browser_support import ARGS, CHROMIUM, fill_registration, login, needs_chromium, playwright_api, server
+from tests.browser_support import ARGS, CHROMIUM, csp_violations, fill_registration, login, needs_chromium, playwright_api, server
 
 pytestmark = needs_chromium
 __all__ = ["server"]  # the fixture is used by name
@@ -92,6 +92,7 @@ def test_confirmations_show_quoting_names_literally_and_run_nothing(app, server,
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+        blocked = csp_violations(page)
         dialogs = Dialogs(page)
 
         # the public form takes the name as it is typed
@@ -127,6 +128,7 @@ def test_confirmations_show_quoting_names_literally_and_run_nothing(app, server,
         page.locator("#items div", has_text=EVIDENCE).locator("button", has_text="删除").click()
         assert dialogs.messages[-1] == f"确定删除“{EVIDENCE}”吗？"
         _no_script_ran(page)
+        assert not blocked, f"blocked by the content security policy: {blocked}"
         browser.close()
 
     assert len(dialogs.messages) == 5

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, login, needs_chromium, playwright_api
+from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, csp_violations, login, needs_chromium, playwright_api
 
 
 @pytest.fixture
@@ -33,6 +33,7 @@ def test_admin_edits_the_guide_in_the_browser(pack_server, pack_copy):
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page()
+        blocked = csp_violations(page)
         try:
             login(page, pack_server, "admin")
             page.goto(f"{pack_server}/", wait_until="networkidle")
@@ -68,4 +69,5 @@ def test_admin_edits_the_guide_in_the_browser(pack_server, pack_copy):
             assert "表头字段（contact_person）更名：“联系人” → “联络人”" in page.inner_text("body")
             page.screenshot(path=str(ARTIFACTS / "criteria-diff.png"), full_page=True)
         finally:
+            assert not blocked, f"blocked by the content security policy: {blocked}"
             browser.close()

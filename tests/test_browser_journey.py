@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from models import District, Enterprise, db
 from tests import records
-from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, login, needs_chromium, playwright_api, server, take_step
+from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, csp_violations, login, needs_chromium, playwright_api, server, take_step
 from tests.workflow_support import PDF
 
 pytestmark = needs_chromium
@@ -26,6 +26,7 @@ def test_general_conditions_journey_in_chromium(app, server, tmp_path):
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        blocked = csp_violations(page)
         page.on("dialog", lambda dialog: dialog.accept())
 
         login(page, server, enterprise_user)
@@ -66,5 +67,6 @@ def test_general_conditions_journey_in_chromium(app, server, tmp_path):
         assert page.locator("#record-state").inner_text() == "审核通过"
         assert page.locator("#history tbody tr").count() == len(kind.items) + 2
         page.screenshot(path=str(ARTIFACTS / "4-reviewer-approved.png"), full_page=True)
+        assert not blocked, f"blocked by the content security policy: {blocked}"
         browser.close()
     assert records.count(app, model, id=pk, state="approved") == 1

@@ -13,6 +13,7 @@ from tests.browser_support import (
     ARGS,
     ARTIFACTS,
     CHROMIUM,
+    csp_violations,
     fill_registration,
     login,
     needs_chromium,
@@ -43,6 +44,7 @@ def test_registration_and_licence_submission_in_chromium(app, server, tmp_path):
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+        blocked = csp_violations(page)
         page.on("dialog", lambda dialog: dialog.accept())  # the confirmations
 
         # 1. the enterprise registers from the login page
@@ -141,5 +143,6 @@ def test_registration_and_licence_submission_in_chromium(app, server, tmp_path):
         take_step(page, "submit", "材料已齐全，请审核")
         assert page.locator("#record-state").inner_text() == "待审核"
         page.screenshot(path=str(ARTIFACTS / "licence-5-submitted.png"), full_page=True)
+        assert not blocked, f"blocked by the content security policy: {blocked}"
         browser.close()
     assert records.count(app, model, id=pk, state="submitted") == 1

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from cli.demo_data import DEMO_PASSWORD
-from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, needs_chromium, playwright_api, server
+from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, csp_violations, needs_chromium, playwright_api, server
 
 pytestmark = needs_chromium
 __all__ = ["server"]  # the fixture is used by name
@@ -17,13 +19,14 @@ def test_captcha_login_in_chromium(app, server, monkeypatch):
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1200, "height": 800}, locale="zh-CN")
+        blocked = csp_violations(page)
         page.goto(f"{server}/login/", wait_until="networkidle")
         image = page.locator("#captcha-image")
         assert image.evaluate("img => img.complete && img.naturalWidth") == 160  # drawn (AAAA)
         first_src = image.get_attribute("src")
         with page.expect_response(lambda r: "/login/captcha" in r.url):
             page.click("#captcha-refresh")  # 换一张 (BBBB)
-        page.wait_for_function("src => document.getElementById('captcha-image').src !== src", arg=first_src)
+        expect(page.locator("#captcha-image")).not_to_have_attribute("src", first_src)
         page.fill("#username", "enterprise_01")
         page.fill("#password", DEMO_PASSWORD)
         page.fill("#captcha", "AAAA")  # the replaced image's answer
@@ -37,4 +40,5 @@ def test_captcha_login_in_chromium(app, server, monkeypatch):
         with page.expect_navigation():
             page.click("input[type=submit]")
         assert "/login" not in page.url and "当前角色" in page.content()
+        assert not blocked, f"blocked by the content security policy: {blocked}"
         browser.close()

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from playwright.sync_api import expect
+
 from models import District, Project, db
 from tests import records
-from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, login, needs_chromium, playwright_api, server, take_step
+from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, csp_violations, login, needs_chromium, playwright_api, server, take_step
 from tests.test_project_assessment import E1, HEADER
 from tests.workflow_support import PDF
 
@@ -35,6 +37,7 @@ def test_project_assessment_journey_in_chromium(app, server, tmp_path):
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+        blocked = csp_violations(page)
         page.on("dialog", lambda dialog: dialog.accept())
 
         def submit(selector: str) -> None:
@@ -54,15 +57,15 @@ def test_project_assessment_journey_in_chromium(app, server, tmp_path):
 
         # the live total follows the typing: incomplete first, then E1's 83.80 / 优良
         page.fill("#result_safety_management", "85")
-        page.wait_for_function("document.getElementById('live-reasons').textContent.includes('尚未填写')")
+        expect(page.locator("#live-reasons")).to_contain_text("尚未填写")
         for code, value in E1.items():
             page.fill(f"#result_{code}", str(value))
-        page.wait_for_function("document.getElementById('live-total').textContent === '83.80'")
+        expect(page.locator("#live-total")).to_have_text("83.80")
         assert page.locator("#live-grade").inner_text() == "优良"
         page.fill("#result_cantilever", "120")
-        page.wait_for_function("document.getElementById('live-reasons').textContent.includes('应在 0 到 100 之间')")
+        expect(page.locator("#live-reasons")).to_contain_text("应在 0 到 100 之间")
         page.fill("#result_cantilever", "78")
-        page.wait_for_function("document.getElementById('live-total').textContent === '83.80'")
+        expect(page.locator("#live-total")).to_have_text("83.80")
         page.screenshot(path=str(ARTIFACTS / "project-1-supervisor-live-total.png"), full_page=True)
         submit("text=保存得分（草稿）")
         assert page.locator("#live-total").inner_text() == "83.80"
@@ -84,6 +87,7 @@ def test_project_assessment_journey_in_chromium(app, server, tmp_path):
         take_step(page, "approve")
         assert page.locator("#record-state").inner_text() == "审核通过"
         page.screenshot(path=str(ARTIFACTS / "project-3-station-approved.png"), full_page=True)
+        assert not blocked, f"blocked by the content security policy: {blocked}"
         browser.close()
     model = records.kind_model(app, "project")
     with app.app_context():

@@ -338,15 +338,15 @@ def test_self_registration_role_and_approvers(tmp_path):
     edit(
         pack,
         "roles.yaml",
-        "registry: read, self_registration: true}",
-        "registry: read, self_registration: true, approves_registrations: true}",
+        "registry: read, self_registration: true, reads_id_numbers: true}",
+        "registry: read, self_registration: true, approves_registrations: true, reads_id_numbers: true}",
     )
     one_problem(
         pack,
         "roles.yaml",
         "roles[4].approves_registrations",
         "only a role with scope district or all approves registrations",
-        "self_registration: true, approves_registrations: true}",
+        "self_registration: true, approves_registrations: true",
     )
 
 

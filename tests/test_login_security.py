@@ -132,74 +132,96 @@ def test_captcha_setting_reads_the_environment(monkeypatch):
         assert default_config()["LOGIN_CAPTCHA"] is expected
 
 
-# --- lockout -----------------------------------------------------------------------------------
+# --- throttling per account name and client ------------------------------------------------------------
 
 
-def fail(client, username: str, times: int) -> str:
+def fail(client, username: str, times: int, clock: Clock) -> str:
+    """``times`` wrong passwords, each a minute after the previous one (the longest wait asked for)."""
     text = ""
     for _ in range(times):
+        clock.advance(1)
         text = visible_text(post_login(client, username, WRONG).get_data(as_text=True))
     return text
 
 
-def test_five_failures_lock_the_account_and_even_the_right_password_is_refused(app, client, monkeypatch):
+def from_address(client, address: str):
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_failures_slow_then_block_one_client_for_one_name(app, client, monkeypatch):
     clock = Clock(monkeypatch)
-    assert "用户名或密码错误" in fail(client, "enterprise_01", 4)
-    fifth = fail(client, "enterprise_01", 1)
-    assert "已被锁定" in fifth and "2026-11-23 09:15" in fifth
+    assert "用户名或密码错误" in fail(client, "enterprise_01", 3, clock)
+    hurried = visible_text(post_login(client, "enterprise_01", DEMO_PASSWORD).get_data(as_text=True))
+    assert "请 1 秒后再试" in hurried and not logged_in(client)  # too soon: not even the right password
+    assert "用户名或密码错误" in fail(client, "enterprise_01", 1, clock)
+    fifth = fail(client, "enterprise_01", 1, clock)
+    assert "连续登录失败次数过多，已暂停登录" in fifth and "2026-11-23 09:20" in fifth
     clock.advance(14)
     refused = post_login(client, "enterprise_01", DEMO_PASSWORD)
     text = visible_text(refused.get_data(as_text=True))
-    assert "已被锁定" in text and "2026-11-23 09:15" in text and "联系系统管理员解锁" in text
+    assert "已暂停登录" in text and "联系系统管理员解除锁定" in text
     assert 'value="enterprise_01"' in refused.get_data(as_text=True)
     assert not logged_in(client)
-    locked = user(app, "enterprise_01")
-    assert locked.fail_login_count == 5 and str(locked.locked_until) == "2026-11-23 09:15:00"
+    assert str(user(app, "enterprise_01").locked_until) == "2026-11-23 09:20:00"
 
 
-def test_the_lock_runs_out_and_a_success_resets_the_count(app, client, monkeypatch):
+def test_the_owner_logs_in_from_another_client_while_one_is_blocked(app, client, monkeypatch):
     clock = Clock(monkeypatch)
-    fail(client, "enterprise_01", 5)
+    attacker = from_address(app.test_client(), "203.0.113.7")
+    assert "已暂停登录" in fail(attacker, "enterprise_01", 5, clock)
+    login(from_address(client, "10.1.2.3"), "enterprise_01")  # the owner, elsewhere, is not locked out
+    assert logged_in(client)
+
+
+def test_the_block_runs_out_and_a_success_clears_the_clients_count(app, client, monkeypatch):
+    clock = Clock(monkeypatch)
+    fail(client, "enterprise_01", 5, clock)
     clock.advance(16)
     login(client, "enterprise_01")
-    after = user(app, "enterprise_01")
-    assert after.fail_login_count == 0 and after.locked_until is None
-
-
-def test_failures_outside_the_window_or_before_a_success_do_not_add_up(app, client, monkeypatch):
-    clock = Clock(monkeypatch)
-    fail(client, "enterprise_02", 4)
-    clock.advance(16)  # the window (15 minutes) has passed: a new run starts
-    assert "已被锁定" not in fail(client, "enterprise_02", 4)
-    login(client, "enterprise_02")
     client.get("/logout/")
-    assert "已被锁定" not in fail(client, "enterprise_02", 4)
-    assert user(app, "enterprise_02").fail_login_count == 4
+    assert "已暂停登录" not in fail(client, "enterprise_01", 4, clock)  # counted from zero again
 
 
-def test_lockout_is_configurable(app, client, monkeypatch):
-    Clock(monkeypatch)
+def test_failures_outside_the_window_do_not_add_up(app, client, monkeypatch):
+    clock = Clock(monkeypatch)
+    fail(client, "enterprise_02", 4, clock)
+    clock.advance(16)  # the window (15 minutes) has passed: a new run starts
+    assert "已暂停登录" not in fail(client, "enterprise_02", 4, clock)
+
+
+def test_throttling_is_configurable(app, client, monkeypatch):
+    clock = Clock(monkeypatch)
     app.config.update(LOGIN_MAX_FAILURES=2, LOGIN_LOCK_MINUTES=60)
-    assert "已被锁定" in fail(client, "enterprise_03", 2)
-    assert str(user(app, "enterprise_03").locked_until) == "2026-11-23 10:00:00"
+    assert "已暂停登录" in fail(client, "enterprise_03", 2, clock)
+    assert str(user(app, "enterprise_03").locked_until) == "2026-11-23 10:02:00"
 
 
-def test_unknown_user_gets_the_same_message_as_a_wrong_password(client):
-    assert "用户名或密码错误" in fail(client, "nobody_here", 1)
+def test_an_unknown_name_is_answered_exactly_like_a_known_one(client, monkeypatch):
+    clock = Clock(monkeypatch)
+    for name in ("nobody_here", "enterprise_05"):
+        assert "用户名或密码错误" in fail(client, name, 1, clock)
+    known, unknown = (re.sub(r"\d{2}:\d{2}", "hh:mm", fail(client, name, 4, clock)) for name in ("enterprise_05", "nobody_here"))
+    assert known.replace("enterprise_05", "X") == unknown.replace("nobody_here", "X")
+    assert "已暂停登录" in unknown
 
 
-def test_the_token_login_of_the_api_honours_the_lock(app, client, monkeypatch):
-    Clock(monkeypatch)
-    fail(client, "enterprise_01", 5)
-    answer = client.post("/api/v1/security/login", json={"username": "enterprise_01", "password": DEMO_PASSWORD, "provider": "db"})
-    assert answer.status_code == 401
+def test_the_token_login_of_the_api_honours_the_wait_and_the_block(app, client, monkeypatch):
+    clock = Clock(monkeypatch)
+    body = {"username": "enterprise_01", "password": DEMO_PASSWORD, "provider": "db"}
+    fail(client, "enterprise_01", 3, clock)
+    waited = client.post("/api/v1/security/login", json=body)
+    assert waited.status_code == 429 and "秒后再试" in waited.get_json()["message"]
+    fail(client, "enterprise_01", 2, clock)
+    blocked = client.post("/api/v1/security/login", json=body)
+    assert blocked.status_code == 401 and "已暂停登录" in blocked.get_json()["message"]
 
 
 def test_admin_unlocks_an_account_from_the_user_list(app, client, monkeypatch):
-    Clock(monkeypatch)
-    fail(client, "enterprise_01", 5)
+    clock = Clock(monkeypatch)
+    fail(client, "enterprise_01", 5, clock)
     locked = user(app, "enterprise_01")
-    admin = app.test_client()
+    admin = from_address(app.test_client(), "10.9.9.9")
     login(admin, "admin")
     listing = visible_text(admin.get("/users/list/").get_data(as_text=True))
     assert "锁定至" in listing and "解除锁定" in listing
@@ -211,13 +233,14 @@ def test_admin_unlocks_an_account_from_the_user_list(app, client, monkeypatch):
 
 
 def test_only_the_admin_may_unlock(app, client, monkeypatch):
-    Clock(monkeypatch)
-    fail(client, "enterprise_01", 5)
+    clock = Clock(monkeypatch)
+    fail(client, "enterprise_01", 5, clock)
     locked = user(app, "enterprise_01")
-    other = app.test_client()
+    other = from_address(app.test_client(), "10.9.9.8")
     login(other, "city_station")
     other.post("/users/action_post", data={"action": "unlock", "rowid": [str(locked.id)]})
     assert user(app, "enterprise_01").locked_until is not None
+    assert "已暂停登录" in visible_text(post_login(client, "enterprise_01", DEMO_PASSWORD).get_data(as_text=True))
 
 
 # --- CSRF --------------------------------------------------------------------------------------

@@ -104,23 +104,28 @@ def test_an_account_opened_by_the_admin_must_change_its_password_first(app, admi
     api = client.get("/api/v1/enterprise/")
     assert api.status_code == 403 and "修改" in api.get_json()["message"]
     token = app.test_client().post("/api/v1/security/login", json={"username": "new_user", "password": NEW, "provider": "db"})
-    assert token.status_code == 401  # no token for an account that still has the admin-set password
+    assert token.status_code == 403 and "修改" in token.get_json()["message"]  # no token until the password is changed
 
     form_token = csrf_token(client, "/resetmypassword/form")
-    same = client.post("/resetmypassword/form", data={"password": NEW, "conf_password": NEW, "csrf_token": form_token})
+    same = client.post(
+        "/resetmypassword/form", data={"current_password": NEW, "password": NEW, "conf_password": NEW, "csrf_token": form_token}
+    )
     assert "新密码不能与当前密码相同" in visible_text(same.get_data(as_text=True))
     weak = client.post(
-        "/resetmypassword/form", data={"password": "nouppercase1!", "conf_password": "nouppercase1!", "csrf_token": form_token}
+        "/resetmypassword/form",
+        data={"current_password": NEW, "password": "nouppercase1!", "conf_password": "nouppercase1!", "csrf_token": form_token},
     )
     assert "缺少大写字母" in visible_text(weak.get_data(as_text=True))
     mismatch = client.post(
-        "/resetmypassword/form", data={"password": "Chosen@2027cd", "conf_password": "Other@2027cd", "csrf_token": form_token}
+        "/resetmypassword/form",
+        data={"current_password": NEW, "password": "Chosen@2027cd", "conf_password": "Other@2027cd", "csrf_token": form_token},
     )
     assert "两次输入的密码不一致" in visible_text(mismatch.get_data(as_text=True))
     assert user(app, "new_user").must_change_password  # nothing stored by the refused attempts
 
     done = client.post(
-        "/resetmypassword/form", data={"password": "Chosen@2027cd", "conf_password": "Chosen@2027cd", "csrf_token": form_token}
+        "/resetmypassword/form",
+        data={"current_password": NEW, "password": "Chosen@2027cd", "conf_password": "Chosen@2027cd", "csrf_token": form_token},
     )
     assert done.status_code == 302
     changed = user(app, "new_user")
@@ -132,9 +137,9 @@ def test_admin_reset_is_checked_forces_a_change_and_unlocks(app, admin, monkeypa
     from tests.login_helpers import Clock
     from tests.test_login_security import fail
 
-    Clock(monkeypatch)
+    clock = Clock(monkeypatch)
     victim = app.test_client()
-    fail(victim, "enterprise_01", 5)
+    fail(victim, "enterprise_01", 5, clock)
     target = user(app, "enterprise_01")
     url = f"/resetpassword/form?pk={target.id}"
     token = csrf_token(admin, url)
@@ -153,10 +158,14 @@ def test_a_user_changes_its_own_password_under_the_policy(app, client):
     login(client, "enterprise_02")
     assert "重置我的密码" in visible_text(client.get("/users/userinfo/").get_data(as_text=True))  # own page
     token = csrf_token(client, "/resetmypassword/form")
-    weak = client.post("/resetmypassword/form", data={"password": "alllowercase", "conf_password": "alllowercase", "csrf_token": token})
+    weak = client.post(
+        "/resetmypassword/form",
+        data={"current_password": DEMO_PASSWORD, "password": "alllowercase", "conf_password": "alllowercase", "csrf_token": token},
+    )
     assert "缺少大写字母、数字、特殊符号" in visible_text(weak.get_data(as_text=True))
     assert check_password_hash(user(app, "enterprise_02").password, DEMO_PASSWORD)
-    assert client.post("/resetmypassword/form", data={"password": NEW, "conf_password": NEW, "csrf_token": token}).status_code == 302
+    changed = {"current_password": DEMO_PASSWORD, "password": NEW, "conf_password": NEW, "csrf_token": token}
+    assert client.post("/resetmypassword/form", data=changed).status_code == 302
     client.get("/logout/")
     login(client, "enterprise_02", NEW)
 

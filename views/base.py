@@ -27,6 +27,7 @@ from models.criteria_versions import VersionUnloadable
 from models.uniqueness import Key, clash, keys_of
 from views.api_fields import StrictSchemaConverter, chinese_messages, plausible_id
 from views.filters import RelatedIdIs, text_filter
+from views.masking import MaskedApi
 from views.scope import ScopeViolation, current_scope, ensure_in_scope, scope_clause
 
 
@@ -363,8 +364,9 @@ class ScopedModelView(GuardedActions, ModelView):
         return self._get_related_views_widgets(item, filters={}, orders=orders, pages=pages, page_sizes=page_sizes, widgets=widgets)
 
 
-class ScopedApi(ModelRestApi):
-    """A ModelRestApi on the scoped interface; refusals answer with a clear Chinese message."""
+class ScopedApi(MaskedApi, ModelRestApi):
+    """A ModelRestApi on the scoped interface; refusals answer with a clear Chinese message; 身份证号
+    masked for roles that do not read them (views.masking)."""
 
     allow_browser_login = True
     page_size = 20

@@ -83,7 +83,7 @@ class DossierView(BaseView):
             else:
                 flash(f"当前状态为“{kind.state_labels.get(record.state, record.state)}”，不能上传该材料", "danger")
             return self._back(kind, record, "materials")
-        data, name, problem = read_pdf(request.files.get("file"))
+        data, name, problem = read_pdf(request.files.get("file"), current_app.config["EVIDENCE_MAX_PAGES"])
         if problem:
             flash(problem, "danger")
             return self._back(kind, record, f"material-{code}")
@@ -192,7 +192,7 @@ class DossierView(BaseView):
         scan = request.files.get("scan")
         data, name, kept = None, "", None
         if scan is not None and scan.filename:
-            data, name, problem = read_pdf(scan)
+            data, name, problem = read_pdf(scan, current_app.config["EVIDENCE_MAX_PAGES"])
             if problem:
                 errors["scan"] = problem
         else:

@@ -13,9 +13,10 @@ from typing import Any
 
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterInFunction
 
-from reports.values import display
+from reports.values import display, is_id_number
 from views.base import ScopedApi, ScopedInterface, ScopedModelView
 from views.checks import ApiCheck, Check, FormCheck
+from views.masking import shown_id_number
 
 # Labels of the columns most tables share; a resource's own labels take precedence.
 COMMON_LABELS = {
@@ -113,7 +114,10 @@ def build_view(resource: Resource) -> type[ScopedModelView]:
         "show_columns": resource.show_columns,
         "search_columns": resource.search_columns,
         "description_columns": dict(resource.descriptions),
-        "formatters_columns": {**{c: display for c in {*resource.list_columns, *resource.show_columns}}, **resource.formatters},
+        "formatters_columns": {
+            **{c: shown_id_number if is_id_number(c) else display for c in {*resource.list_columns, *resource.show_columns}},
+            **resource.formatters,
+        },
         "validators_columns": {c: [FormCheck(*checks)] for c, checks in resource.checks.items()},
         "related_views": resource.related,
         "list_reads": resource.list_reads,

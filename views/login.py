@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, abort, current_app, flash, g, jsonify, make_response, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, g, jsonify, make_response, redirect, request, session, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget
 from flask_appbuilder.forms import DynamicForm
@@ -18,12 +18,12 @@ from flask_appbuilder.security.views import ResetMyPasswordView as FabResetMyPas
 from flask_appbuilder.security.views import ResetPasswordView as FabResetPasswordView
 from flask_appbuilder.utils.base import get_safe_redirect
 from flask_appbuilder.validators import PasswordComplexityValidator
-from flask_login import current_user, login_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import HiddenField, PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, EqualTo
 
-from accounts import captcha, lockout
+from accounts import captcha, lockout, sessions
 from accounts.password_policy import PolicyText
 from views.registration import pending_message
 
@@ -73,17 +73,29 @@ class LoginView(AuthDBView):
         if not captcha_ok:
             flash(CAPTCHA_WRONG, "danger")
             return self._page(form)
-        user, locked = self.appbuilder.sm.authenticate(form.username.data, form.password.data)
-        if locked is not None:
-            flash(lockout.lock_message(locked), "danger")
+        user, refused = self.appbuilder.sm.authenticate(form.username.data, form.password.data)
+        if refused is not None:
+            flash(refused.message, "danger")
             return self._page(form)
         if user is None:
             flash(pending_message(form.username.data, form.password.data) or LOGIN_WRONG, "danger")
             return self._page(form)
         login_user(user, remember=False)
+        sessions.remember(user)
         if user.must_change_password:
             return redirect(url_for("ResetMyPasswordView.this_form_get"))
         return redirect(get_safe_redirect(request.args.get("next", "")))
+
+    @expose("/logout/")
+    def logout(self) -> Any:
+        """Log out: this session and every other session and token of the account end."""
+        if current_user.is_authenticated:
+            user = self.appbuilder.sm.get_user_by_id(current_user.id)
+            sessions.end_all(user)
+            self.appbuilder.sm.update_user(user)
+        logout_user()
+        session.pop(sessions.SESSION_KEY, None)
+        return redirect(current_app.config.get("LOGOUT_REDIRECT_URL", self.appbuilder.get_url_for_index))
 
     @expose("/login/captcha")
     def captcha_refresh(self) -> Any:
@@ -100,14 +112,17 @@ def _no_store(response: Any) -> Any:
     return response
 
 
-class PasswordForm(DynamicForm):
-    password = PasswordField(
+def _new_password() -> PasswordField:
+    return PasswordField(
         "新密码",
         description=PolicyText(),
         validators=[DataRequired(message="请填写新密码"), PasswordComplexityValidator()],
         widget=BS3PasswordFieldWidget(),
     )
-    conf_password = PasswordField(
+
+
+def _confirmation() -> PasswordField:
+    return PasswordField(
         "确认新密码",
         description="请再次输入新密码",
         validators=[EqualTo("password", message="两次输入的密码不一致")],
@@ -115,7 +130,27 @@ class PasswordForm(DynamicForm):
     )
 
 
-class OwnPasswordForm(PasswordForm):
+class PasswordForm(DynamicForm):
+    password = _new_password()
+    conf_password = _confirmation()
+
+
+class OwnPasswordForm(DynamicForm):
+    """A user's own password: the current one first (a session left open is not enough to change it)."""
+
+    current_password = PasswordField(
+        "当前密码",
+        description="为确认是您本人操作，请输入当前使用的密码",
+        validators=[DataRequired(message="请填写当前密码")],
+        widget=BS3PasswordFieldWidget(),
+    )
+    password = _new_password()
+    conf_password = _confirmation()
+
+    def validate_current_password(self, field: Any) -> None:
+        if not (current_user.password and check_password_hash(current_user.password, field.data or "")):
+            raise ValidationError("当前密码不正确，密码未修改")
+
     def validate_password(self, field: Any) -> None:
         if current_user.password and check_password_hash(current_user.password, field.data or ""):
             raise ValidationError("新密码不能与当前密码相同")
@@ -136,7 +171,9 @@ class ResetMyPasswordView(FabResetMyPasswordView):
         user = self.appbuilder.sm.get_user_by_id(g.user.id)
         user.password = _hash(form.password.data)
         user.must_change_password = False
-        self.appbuilder.sm.update_user(user)  # one commit: the new password and the cleared flag
+        sessions.end_all(user)  # every other session and token of the account ends
+        self.appbuilder.sm.update_user(user)  # one commit: the password, the cleared flag, the generation
+        sessions.remember(user)  # this session goes on
         flash(str(self.message), "info")
 
 
@@ -153,8 +190,12 @@ class ResetPasswordView(FabResetPasswordView):
             abort(404)
         user.password = _hash(form.password.data)
         user.must_change_password = user.id != g.user.id
-        lockout.clear(user)
+        lockout.clear(self.appbuilder.sm.session, lockout.account_key(user.username))
+        user.locked_until, user.fail_login_count = None, 0
+        sessions.end_all(user)  # whoever held the old password is logged out everywhere
         self.appbuilder.sm.update_user(user)
+        if user.id == g.user.id:
+            sessions.remember(user)
         flash(self.message if user.must_change_password else "密码已修改。", "info")
 
 

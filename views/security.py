@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from flask import abort, current_app, flash, redirect, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget
@@ -13,15 +13,18 @@ from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.utils import is_null_password
 from flask_appbuilder.security.views import RoleModelView, UserDBModelView, UserGroupModelView
 from flask_appbuilder.validators import PasswordComplexityValidator
+from sqlalchemy import inspect
 from werkzeug.security import check_password_hash
 from wtforms import PasswordField, validators
 
-from accounts import lockout
+from accounts import lockout, sessions
 from accounts.password_policy import PolicyText
 from models import AppUser
+from reports.values import display
 from views.base import GuardedActions
 from views.login import LoginView, ResetMyPasswordView, ResetPasswordView
 from views.permission_cache import PermissionCacheMixin
+from views.security_api import TokenApi
 
 SCOPE_LABELS = {"enterprise": "所属企业", "districts": "负责区（市）"}
 SCOPE_HELP = {
@@ -37,6 +40,14 @@ class AppUserView(GuardedActions, UserDBModelView):
     label_columns: ClassVar[dict] = {**UserDBModelView.label_columns, **SCOPE_LABELS, **LOGIN_LABELS}
     description_columns: ClassVar[dict] = {**UserDBModelView.description_columns, **SCOPE_HELP}
     list_columns: ClassVar[list] = ["first_name", "last_name", "username", "email", "active", "roles", "enterprise", "locked_until"]
+    # 是/否, names and times instead of True, [角色] and None
+    formatters_columns: ClassVar[dict] = {
+        "active": display,
+        "locked_until": display,
+        "enterprise": lambda enterprise: display(enterprise and str(enterprise)),
+        "roles": lambda roles: "、".join(role.name for role in roles or ()),
+        "districts": lambda districts: "、".join(district.name for district in districts or ()),
+    }
     show_fieldsets: ClassVar[list] = [
         *UserDBModelView.show_fieldsets,
         ("数据范围", {"fields": ["enterprise", "districts"], "expanded": True}),
@@ -75,12 +86,19 @@ class AppUserView(GuardedActions, UserDBModelView):
         super().pre_add(item)
         item.must_change_password = True
 
+    def pre_update(self, item: Any) -> None:
+        """Deactivating an account ends its sessions and tokens at once."""
+        super().pre_update(item)
+        if not item.active and inspect(item).attrs.active.history.deleted == [True]:
+            sessions.end_all(item)
+
     @action("unlock", "解除锁定", "确定解除所选账号的登录锁定吗？", "fa-unlock", multiple=True)
     def unlock(self, items: Any) -> Any:
         """Clear the lock and the failure count of the chosen accounts (one transaction)."""
         items = [item for item in (items if isinstance(items, list) else [items]) if item is not None]
         for item in items:
-            lockout.clear(item)
+            lockout.clear(self.datamodel.session, lockout.account_key(item.username))
+            item.locked_until, item.fail_login_count = None, 0
         self.datamodel.session.commit()
         flash(f"已解除 {len(items)} 个账号的登录锁定：" + "、".join(i.username for i in items), "success")
         return redirect(url_for(f"{self.endpoint}.list"))
@@ -119,6 +137,7 @@ class AppSecurityManager(PermissionCacheMixin, SecurityManager):
     rolemodelview = AppRoleView
     groupmodelview = AppGroupView
     authdbview = LoginView
+    security_api = TokenApi
     resetmypasswordview = ResetMyPasswordView
     resetpasswordview = ResetPasswordView
     userstatschartview = None
@@ -132,38 +151,63 @@ class AppSecurityManager(PermissionCacheMixin, SecurityManager):
         pack on every check; the admin role receives every permission FAB registers)."""
         BaseSecurityManager.create_db(self)
 
-    def authenticate(self, username: str, password: str) -> tuple[AppUser | None, Any]:
-        """Check a login against the password and the lockout: ``(user, None)`` on success,
-        ``(None, lock_end)`` when the account is (or just became) locked, ``(None, None)`` otherwise.
+    def authenticate(self, username: str, password: str) -> tuple[AppUser | None, lockout.Refused | None]:
+        """Check a login: ``(user, None)`` on success; ``(None, refusal)`` when this client must wait or
+        is blocked for this name (accounts.lockout); ``(None, None)`` for a wrong name or password.
 
-        The account's row is locked for the check, so concurrent failures are all counted.
-        """
+        A name without an account is counted like any other, and its password is checked against a
+        fake hash, so neither the answer nor its time tells whether the name exists."""
         if not username or is_null_password(password):
             return None, None
-        found = self.find_user(username=username) or self.find_user(email=username)
-        if found is None or not found.is_active:
-            check_password_hash(current_app.config["AUTH_DB_FAKE_PASSWORD_HASH_CHECK"], "password")
+        policy = lockout.LockoutPolicy.from_config(current_app.config)
+        account, client, at = lockout.account_key(username), client_address(), lockout.now()
+        held = lockout.refused(self.session, account, client, policy, at)
+        if held is not None:
             self.session.rollback()
-            return None, None
-        user = self.session.query(AppUser).filter(AppUser.id == found.id).with_for_update().populate_existing().one()
-        at = lockout.now()
-        until = lockout.locked_until(user, at)
-        if until is not None:
-            self.session.rollback()  # a locked account is not even asked for its password
-            return None, until
-        if user.password and check_password_hash(user.password, password):
-            lockout.clear(user)
-            self.update_user_auth_stat(user, True)  # counts the login and commits
-            return user, None
-        until = lockout.record_failure(user, lockout.LockoutPolicy.from_config(current_app.config), at)
-        self.update_user(user)
-        self.on_user_login_failed(user)
-        return None, until
+            return None, held
+        found = self.find_user(username=username) or self.find_user(email=username)
+        if found is None or not found.is_active or not found.password:
+            check_password_hash(current_app.config["AUTH_DB_FAKE_PASSWORD_HASH_CHECK"], password)
+            right = False
+        else:
+            right = check_password_hash(found.password, password)
+        if right:
+            lockout.record_success(self.session, account, client)
+            self.update_user_auth_stat(found, True)  # counts the login and commits
+            return found, None
+        until = lockout.record_failure(self.session, account, client, policy, at)
+        if found is not None:
+            found.fail_login_count = (found.fail_login_count or 0) + 1
+            if until is not None and (found.locked_until is None or found.locked_until < until):
+                found.locked_until = until  # shown to the administrator, who can lift it
+        self.session.commit()
+        return None, (lockout.Refused(until=until) if until is not None else None)
 
     def auth_user_db(self, username: str, password: str) -> AppUser | None:
-        """The token login of the REST API: the same lockout; an account that still has to
-        replace an admin-set password gets no token until it has done so in the browser."""
+        """FAB's own callers: the same checks; an account that still has to replace an admin-set
+        password gets nothing until it has done so in the browser."""
         user, _ = self.authenticate(username, password)
         if user is not None and user.must_change_password:
             return None
         return user
+
+    def load_user(self, pk: Any) -> AppUser | None:
+        """The user of a browser session, while the session belongs to the account's current
+        generation (logging out anywhere, a password change or reset end it)."""
+        user = super().load_user(pk)
+        if user is not None and not sessions.session_current(user):
+            return None
+        return user
+
+    def load_user_jwt(self, _jwt_header: Any, jwt_data: dict[str, Any]) -> AppUser | None:
+        """The user of an API token, while the token belongs to the account's current generation."""
+        user = self.get_user_by_id(jwt_data["sub"])
+        if user is None or not user.is_active or not sessions.token_current(user, jwt_data):
+            return None
+        g.user = user
+        return user
+
+
+def client_address() -> str:
+    """The client's address (behind TRUSTED_PROXIES reverse proxies, the one they report)."""
+    return (request.remote_addr or "unknown")[:64]

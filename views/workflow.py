@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from flask import abort, current_app, flash, g, jsonify, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from criteria.pack import Kind
@@ -45,6 +46,7 @@ from workflow.records import (
     facts_of,
     record_evidence_key,
 )
+from workflow.rules import may_review_items
 
 CONFLICT = "该考核已被他人修改，请刷新页面后重新操作；本次提交未保存。"
 
@@ -84,13 +86,12 @@ def page_state(
     can_fill = active and editable(kind, record.state) and kind.filled_by in actor.roles
     can_rectify = active and kind.state_flag(record.state, "rectification") and kind.filled_by in actor.roles
     steps = choices(kind, actor, facts) if active else []
-    reviewable = [t for t, _ in steps if "all_items_passed" in t["requires"]]
     return {
         "actor": actor,
         "facts": facts,
         "can_fill": can_fill,
         "can_rectify": can_rectify,
-        "can_review": bool(reviewable),
+        "can_review": active and may_review_items(kind, actor, facts),
         "choices": steps,
     }
 
@@ -284,10 +285,15 @@ class AssessmentWorkflowView(BaseView):
         except WorkflowRefused as refused:
             flash(str(refused), "danger")
             return self._render(kind, record, values=dict(request.form))
-        apply_transition(db.session, pack, kind, record, step, actor, opinion, rating)
-        if record.state in final_states(kind):  # the grades it feeds change in the same transaction
-            recompute_enterprise(db.session, active_pack(), current_app.extensions["kind_models"], record.enterprise, record.period)
-        return self._commit(kind, record, f"已{step['label']}，状态：{kind.state_labels[record.state]}")
+        try:
+            apply_transition(db.session, pack, kind, record, step, actor, opinion, rating)
+            if record.state in final_states(kind):  # the grades it feeds change in the same transaction
+                recompute_enterprise(db.session, active_pack(), current_app.extensions["kind_models"], record.enterprise, record.period)
+            return self._commit(kind, record, f"已{step['label']}，状态：{kind.state_labels[record.state]}")
+        except (StaleDataError, IntegrityError):  # another reviewer's step (or its grades) landed first
+            db.session.rollback()
+            flash(CONFLICT, "danger")
+            return redirect(url_for(".page", kind_code=kind.code, pk=pk))
 
     # -- evidence -------------------------------------------------------------------------------
 
@@ -306,7 +312,7 @@ class AssessmentWorkflowView(BaseView):
         if item_code and item_code not in allowed:
             flash(f"上传位置“{item_code[:60]}”不属于本考核的考核项目或材料，未上传", "danger")
             return self._render(kind, record), 400
-        data, name, problem = read_pdf(request.files.get("file"))
+        data, name, problem = read_pdf(request.files.get("file"), current_app.config["EVIDENCE_MAX_PAGES"])
         if problem:
             flash(problem, "danger")
             return self._back(kind, record)

@@ -75,6 +75,26 @@ def rating_refusal(kind: Kind, transition: dict[str, Any], rating: str | None, l
     return None
 
 
+def _own_record(transition: dict[str, Any], actor: Actor, facts: Facts) -> bool:
+    """A review step on a record of the actor's own enterprise or filed by the actor, whatever roles
+    the actor holds (nobody reviews what they filled)."""
+    return not transition["self_review"] and (
+        actor.enterprise_id == facts.enterprise_id or (actor.user_id is not None and actor.user_id == facts.created_by)
+    )
+
+
+def may_review_items(kind: Kind, actor: Actor, facts: Facts) -> bool:
+    """Whether the actor may decide the record's items now: it may take, in this state, a step that
+    needs every item passed, and the record is not its own."""
+    return any(
+        "all_items_passed" in t["requires"]
+        and facts.state in t["from_states"]
+        and actor.roles & _roles_allowed(kind, t, facts)
+        and not _own_record(t, actor, facts)
+        for t in kind.workflow["transitions"]
+    )
+
+
 def refusal(
     kind: Kind, transition: dict[str, Any], actor: Actor, facts: Facts, opinion: str = "", check_opinion: bool = True
 ) -> str | None:
@@ -84,9 +104,7 @@ def refusal(
         return f"当前状态为“{states.get(facts.state, facts.state)}”，不能执行“{transition['label']}”"
     if not actor.roles & _roles_allowed(kind, transition, facts):
         return f"您的角色不能对此记录执行“{transition['label']}”"
-    if not transition["self_review"] and (
-        actor.enterprise_id == facts.enterprise_id or (actor.user_id is not None and actor.user_id == facts.created_by)
-    ):
+    if _own_record(transition, actor, facts):
         return f"不能对本单位或本人填报的记录执行“{transition['label']}”"
     for condition in transition["requires"]:
         if condition == "complete" and facts.missing:
