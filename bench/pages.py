@@ -19,6 +19,7 @@ from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import event
 
+from accounts.sessions import SESSION_KEY
 from bench.figures import Figure, at_most, median_ms
 from models import AppUser, db
 from models.assessments import class_name
@@ -101,11 +102,12 @@ def install_stock_views(app: Flask) -> list[Page]:
 def admin_client(app: Flask) -> FlaskClient:
     """A client with the admin's session (the login form itself is not what is measured)."""
     with app.app_context():
-        admin_id = db.session.query(AppUser.id).filter_by(username="admin").scalar()
+        admin_id, generation = db.session.query(AppUser.id, AppUser.session_generation).filter_by(username="admin").one()
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = str(admin_id)
         session["_fresh"] = True
+        session[SESSION_KEY] = generation  # a session of the account's current generation (accounts.sessions)
     return client
 
 

@@ -43,6 +43,8 @@ def environment(options: Options) -> dict[str, str]:
         "PLATFORM_ENV": "development",  # plain HTTP on 127.0.0.1: the session cookie must not be HTTPS-only
         # Simulated users cannot read the login captcha; the load is about the pages behind the login.
         "LOGIN_CAPTCHA": "0",
+        # Every simulated user comes from 127.0.0.1: per-address login limits would treat them as one client.
+        "RATELIMIT_ENABLED": "0",
         "SECRET_KEY": secrets.token_hex(32),
         "FLASK_APP": "app",
         "PYTHONUNBUFFERED": "1",

@@ -129,11 +129,13 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def pack_copy(tmp_path: Path) -> Path:
-    """An editable copy of the Qingdao pack (its folder name stays the pack code)."""
-    from criteria.loader import DEFAULT_PACK
+    """An editable copy of the pack the suite runs (CRITERIA_PACK, Qingdao by default; its folder name
+    stays the pack code)."""
+    from settings import default_pack
 
-    target = tmp_path / "qingdao"
-    shutil.copytree(DEFAULT_PACK, target)
+    source = Path(default_pack())
+    target = tmp_path / source.name
+    shutil.copytree(source, target)
     return target
 
 

@@ -96,3 +96,17 @@ def test_a_project_outside_its_contractors_district_is_handled_by_the_projects_d
     assert not any(row["id"] == attachment for row in client.get("/api/v1/attachment/").get_json()["result"])
     client.get("/logout/")
     assert "真实有效" in visible_text(text(client.get(f"/verify/{code}")))
+
+
+def test_each_kinds_item_list_holds_that_kinds_rows_only(app, client):
+    """One table holds every kind's item rows; each kind's item screen and API list its own."""
+    login(client, "admin")
+    layout = app.extensions["assessment_layout"]
+    with app.app_context():
+        kinds = {row.id: row.assessment.kind for row in db.session.query(layout.item)}
+    for code in ("general", "director"):
+        listed = client.get(f"/api/v1/assessment_{code}_item/?q=(page_size:100)").get_json()
+        assert listed["count"] == sum(1 for kind in kinds.values() if kind == code)
+        assert {kinds[pk] for pk in listed["ids"]} == {code}
+        other = next(pk for pk, kind in kinds.items() if kind != code)
+        assert client.get(f"/api/v1/assessment_{code}_item/{other}").status_code == 404

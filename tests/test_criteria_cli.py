@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from app import create_app
+from criteria import load_pack
 from criteria.loader import DEFAULT_PACK
-from settings import ROOT
+from settings import ROOT, default_pack
 
 
 @pytest.fixture
@@ -44,7 +45,8 @@ def test_valid_pack_prints_one_summary_line(runner):
     result = runner.invoke(args=["criteria", "check"])
     assert result.exit_code == 0
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("校验通过：考核标准 qingdao（") and "5 个考核类别" in lines[0]
+    kinds = len(load_pack(default_pack()).kinds)
+    assert len(lines) == 1 and lines[0].startswith("校验通过：考核标准 qingdao（") and f"{kinds} 个考核类别" in lines[0]
 
 
 def test_broken_pack_lists_problems_and_fails(runner, broken):

@@ -19,7 +19,10 @@ KIND = "licence"
 @pytest.fixture
 def retired_pack(pack_copy):
     manifest = pack_copy / "pack.yaml"
-    manifest.write_text(re.sub(r", licence\.yaml\]", "]", manifest.read_text(encoding="utf-8")), encoding="utf-8")
+    listed = manifest.read_text(encoding="utf-8")
+    unlisted = re.sub(r",\s*licence\.yaml\b", "", listed)
+    assert unlisted != listed, "the pack lists licence.yaml after another kind"
+    manifest.write_text(unlisted, encoding="utf-8")
     general = pack_copy / "general.yaml"
     general.write_text(general.read_text(encoding="utf-8").replace("dossier_from: licence\n", ""), encoding="utf-8")
     return pack_copy

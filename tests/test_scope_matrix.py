@@ -110,7 +110,8 @@ def build_world(app: Flask) -> World:
             final = final_state(kind)
             template = db.session.query(kind_models.assessment).filter_by(state=final).first()
             for side, enterprise in sides.items():
-                for number, state in enumerate((kind.workflow["initial"], review_states(kind)[0], final)):
+                states = dict.fromkeys((kind.workflow["initial"], *review_states(kind)[:1], final))
+                for number, state in enumerate(states):
                     project_id = projects[side].id if kind.subject == "project" else None
                     key = {"enterprise_id": enterprise.id, "state": state}
                     if kind.subject == "project":

@@ -94,3 +94,27 @@ def test_new_kind_from_yaml_only(toy_app):
     model = records.kind_model(toy_app, "toy_check")
     shown = client.get(f"/toycheckassessmentview/show/{records.ids(toy_app, model)[0]}").get_data(as_text=True)
     assert "物料存放" in shown and "安全标识" in shown and "王五" in shown
+
+
+def test_a_yaml_only_kind_is_served_on_a_fresh_database(backend, toy_pack):
+    """What start.sh does on an empty database (migrate, sync, demo) makes the new kind work: its
+    header table exists, its list, API and 办理 page answer, on SQLite and PostgreSQL."""
+    from tests.conftest import dispose, make_app, prepare
+
+    url = backend.create_empty("toy_fresh")
+    try:
+        prepare(url, CRITERIA_PACK=str(toy_pack))
+        app = make_app(url, CRITERIA_PACK=str(toy_pack))
+        assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+        client = app.test_client()
+        login(client, "enterprise_01")
+        own = records.enterprise_of(app, "enterprise_01")
+        created = client.post("/api/v1/assessment_toy_check/", json={"enterprise": own, "period": "2026", "inspector": "王五"})
+        assert created.status_code == 201, created.get_json()
+        page = visible_text(client.get(f"/assessment/toy_check/{created.get_json()['id']}").get_data(as_text=True))
+        assert "物料存放" in page and "王五" in page
+        assert "玩具检查" in visible_text(client.get("/toycheckassessmentview/list/").get_data(as_text=True))
+        assert app.test_cli_runner().invoke(args=["criteria", "plan"]).output.strip().startswith("数据库结构与考核标准一致")
+        dispose(app)
+    finally:
+        backend.drop(url)

@@ -241,6 +241,8 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
         formatters={"review_status": lambda code: statuses.get(code, code)},
         mixin=type(f"{models.item.__name__}Hooks", (ItemHooks,), {"kind": kind}),
         menu=False,
+        base_order=("id", "asc"),  # an assessment's items together, in the guide's order
+        of_kind=kind.code,
     )
 
     header_codes = list(headers)

@@ -17,12 +17,13 @@ from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from markupsafe import Markup
-from sqlalchemy import Column, func, select
+from sqlalchemy import Column, func, inspect, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import ColumnProperty, Query, selectinload
 from wtforms import StringField
 from wtforms.fields.core import UnboundField
 
+from models.aggregate import assessment_table
 from models.criteria_versions import VersionUnloadable
 from models.uniqueness import Key, clash, keys_of
 from views.api_fields import StrictSchemaConverter, chinese_messages, plausible_id
@@ -56,8 +57,11 @@ class Refused(Exception):
 class ScopedInterface(SQLAInterface):
     """SQLAInterface that reads and writes only inside the current user's data scope."""
 
-    def __init__(self, obj: type, session: Any = None) -> None:
+    def __init__(self, obj: type, session: Any = None, of_kind: str | None = None) -> None:
         super().__init__(obj, session)
+        # The records (or item rows) of one kind: a kind's class, or an item view of that kind. On the
+        # core table it also lets a list sort by the (kind, changed_on) index instead of every record.
+        self.of_kind = of_kind or getattr(obj, "kind_code", None)
         # A SQL expression mapped for loading (the aggregate's discriminator) is no column of a form.
         for key, prop in list(self.list_properties.items()):
             if isinstance(prop, ColumnProperty) and not isinstance(prop.columns[0], Column):
@@ -66,7 +70,12 @@ class ScopedInterface(SQLAInterface):
 
     def _scoped(self, query: Query) -> Query:
         clause = scope_clause(self.obj, current_scope())
-        return query if clause is None else query.filter(clause)
+        query = query if clause is None else query.filter(clause)
+        if self.of_kind is None:
+            return query
+        if assessment_table in inspect(self.obj).tables:
+            return query.filter(assessment_table.c.kind == self.of_kind)
+        return query.filter(self.obj.assessment_id.in_(select(assessment_table.c.id).where(assessment_table.c.kind == self.of_kind)))
 
     def query_count(self, query: Query, filters: Any = None, select_columns: Any = None) -> int:
         return super().query_count(self._scoped(query), filters, select_columns)

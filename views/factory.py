@@ -73,6 +73,7 @@ class Resource:
     deletable: bool = True
     extra_permissions: tuple[str, ...] = ()  # action permissions granted with write access
     list_reads: tuple[str, ...] = ()  # relations a listed property reads: loaded with the page
+    of_kind: str | None = None  # the item rows of this assessment kind only (one table holds every kind's)
 
     @property
     def writes(self) -> list[str]:
@@ -102,7 +103,7 @@ def _bases(resource: Resource, base: type) -> tuple[type, ...]:
 
 
 def build_view(resource: Resource) -> type[ScopedModelView]:
-    datamodel = ScopedInterface(resource.model)
+    datamodel = ScopedInterface(resource.model, of_kind=resource.of_kind)
     attrs: dict[str, Any] = {
         "datamodel": datamodel,
         "list_title": f"{resource.title}列表",
@@ -151,7 +152,7 @@ def all_labels(resource: Resource, datamodel: ScopedInterface) -> dict[str, str]
 
 
 def build_api(resource: Resource) -> type[ScopedApi]:
-    datamodel = ScopedInterface(resource.model)
+    datamodel = ScopedInterface(resource.model, of_kind=resource.of_kind)
     labels = all_labels(resource, datamodel)
     descriptions = {c: f"{label}：{resource.descriptions[c]}" if c in resource.descriptions else label for c, label in labels.items()}
     attrs: dict[str, Any] = {
