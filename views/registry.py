@@ -24,6 +24,17 @@ from workflow.people import PERSON_LABELS
 BASIC = "基础信息"
 RECORDS = "记录查询"
 STAMPS = {"created_on": "创建时间", "changed_on": "修改时间"}
+ENTERPRISE_FIELDS = (
+    "name",
+    "credit_code",
+    "district",
+    "is_local",
+    "licence_no",
+    "legal_representative",
+    "contact_person",
+    "contact_phone",
+    "address",
+)
 
 
 class KeepsAssessments:
@@ -122,41 +133,9 @@ def core_resources(pack: Pack | None = None) -> list[Resource]:
                 "district": "企业在本市登记所在的区（市）",
             },
             list_columns=["name", "credit_code", "district", "is_local", "licence_no", "contact_person"],
-            show_columns=[
-                "name",
-                "credit_code",
-                "district",
-                "is_local",
-                "licence_no",
-                "legal_representative",
-                "contact_person",
-                "contact_phone",
-                "address",
-                "created_on",
-                "changed_on",
-            ],
-            add_columns=[
-                "name",
-                "credit_code",
-                "district",
-                "is_local",
-                "licence_no",
-                "legal_representative",
-                "contact_person",
-                "contact_phone",
-                "address",
-            ],
-            edit_columns=[
-                "name",
-                "credit_code",
-                "district",
-                "is_local",
-                "licence_no",
-                "legal_representative",
-                "contact_person",
-                "contact_phone",
-                "address",
-            ],
+            show_columns=[*ENTERPRISE_FIELDS, "created_on", "changed_on"],
+            add_columns=[*ENTERPRISE_FIELDS],
+            edit_columns=[*ENTERPRISE_FIELDS],
             search_columns=["name", "credit_code", "district", "is_local", "licence_no"],
             checks={"credit_code": [optional_credit_code_problem], "contact_phone": [phone_problem]},
             base_order=("name", "asc"),

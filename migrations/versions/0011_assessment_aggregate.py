@@ -301,6 +301,12 @@ def upgrade():
         for table in ('assessment', 'assessment_item'):
             bind.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                  f"GREATEST((SELECT MAX(id) FROM {table}), 1))"))
+    if bind.dialect.name == 'postgresql' and moved.records:
+        # Planner statistics for the tables just filled, so the first requests after the upgrade do not
+        # plan blind (autovacuum would gather them later, or never where it is turned off). Not on an
+        # empty database: statistics saying "empty" would then outlive the first bulk load.
+        filled = ['assessment', 'assessment_item', *(f"assessment_{code}" for code in kinds if headers[code][1])]
+        bind.execute(sa.text(f"ANALYZE {', '.join(filled)}"))
     log.info("考核记录已迁入 assessment：%s 份，评分项 %s 行", len(moved.records), len(moved.items))
 
 
