@@ -33,6 +33,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import relationship
+from sqlalchemy.sql.expression import false
 
 from models.base import named, stamp_columns
 from models.core import District, Enterprise, Project
@@ -97,6 +98,8 @@ assessment_item_table = Table(
     Column("results", JSON),
     Column("opinion", Text),
     Column("review_status", String(20), nullable=False, default="pending"),
+    # The filler changed the item after the reviewer passed it: it is reviewed again (RULES §3.6).
+    Column("changed_since_review", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("assessment_id", "item_code", name="uq_assessment_item_code"),
     sqlite_autoincrement=True,
 )

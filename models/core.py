@@ -160,6 +160,11 @@ class ReviewHistory(Model):
     from_state = Column(String(40))
     to_state = Column(String(40), nullable=False)
     opinion = Column(Text)
+    # An item decision keeps the round's scores: what the filler claimed, what the reviewer fixed,
+    # and whether the reviewer accepted (√) or overrode (×) the claim.
+    self_score = Column(Numeric(6, 2))
+    assessed_score = Column(Numeric(6, 2))
+    score_decision = Column(String(20))
     user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
     user = relationship("AppUser")
     created_on = Column(DateTime, nullable=False, default=_now)

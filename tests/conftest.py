@@ -100,11 +100,24 @@ def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 
 @pytest.fixture(scope="session")
-def template_url(backend: Backend) -> Iterator[str]:
+def template_evidence(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The evidence folder of the seeded template database; each test works on its own copy."""
+    return tmp_path_factory.mktemp(f"evidence_{backend.name}")
+
+
+def evidence_copy(template: Path, tmp_path: Path) -> str:
+    """A test's own evidence folder: removing a file in one test never touches another test's."""
+    target = tmp_path / "evidence"
+    shutil.copytree(template, target)
+    return str(target)
+
+
+@pytest.fixture(scope="session")
+def template_url(backend: Backend, template_evidence: Path) -> Iterator[str]:
     """Migrated from empty with Alembic, synced (`platform sync`), then seeded with the demo command."""
     url = backend.create_empty("tpl")
-    prepare(url)
-    app = make_app(url)
+    prepare(url, EVIDENCE_DIR=str(template_evidence))
+    app = make_app(url, EVIDENCE_DIR=str(template_evidence))
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     dispose(app)
@@ -113,10 +126,10 @@ def template_url(backend: Backend) -> Iterator[str]:
 
 
 @pytest.fixture
-def app(backend: Backend, template_url: str) -> Iterator[Flask]:
+def app(backend: Backend, template_url: str, template_evidence: Path, tmp_path: Path) -> Iterator[Flask]:
     url = backend.copy(template_url, f"t{os.getpid()}_{next(_counter)}")
     # The template's permissions were synced when it was seeded; the same pack needs no resync.
-    application = make_app(url, FAB_UPDATE_PERMS=False)
+    application = make_app(url, FAB_UPDATE_PERMS=False, EVIDENCE_DIR=evidence_copy(template_evidence, tmp_path))
     yield application
     dispose(application)
     backend.drop(url)
@@ -140,12 +153,12 @@ def pack_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def app_for_pack(backend: Backend, template_url: str, pack_copy: Path) -> Iterator[Flask]:
+def app_for_pack(backend: Backend, template_url: str, template_evidence: Path, tmp_path: Path, pack_copy: Path) -> Iterator[Flask]:
     """An app running the edited ``pack_copy`` on a fresh copy of the seeded database.
 
     Edit ``pack_copy`` before asking for this fixture (list it after the fixture that edits)."""
     url = backend.copy(template_url, f"pack{os.getpid()}_{next(_counter)}")
-    application = make_app(url, CRITERIA_PACK=str(pack_copy))
+    application = make_app(url, CRITERIA_PACK=str(pack_copy), EVIDENCE_DIR=evidence_copy(template_evidence, tmp_path))
     yield application
     dispose(application)
     backend.drop(url)

@@ -119,6 +119,10 @@ ENTRIES: list[tuple[str, str, str]] = [
     (r"^AssessmentWorkflowView\.(scores|preview|review|transition|upload)$", "record_post", "kind"),
     (r"^AssessmentWorkflowView\.file$", "file_get", "kind"),
     (r"^AssessmentWorkflowView\.remove$", "file_delete", "kind"),
+    # the same workflow over REST: the record's state, its writes, deleting an evidence file
+    (r"^WorkflowApi\.record$", "record_get", "kind"),
+    (r"^WorkflowApi\.(entries|review|transition|upload)$", "record_post", "kind"),
+    (r"^WorkflowApi\.remove$", "api_file_delete", "kind"),
     (r"^ReportView\.form$", "record_get", "kind"),
     # materials checklist and personnel lists of the kinds that show them (other kinds: 404)
     (r"^DossierView\.(material|material_remove|person|person_remove)$", "record_post", "kind"),

@@ -132,6 +132,10 @@ def test_the_upgrade_keeps_every_record_file_history_row_and_code(backend, tmp_p
                             row["item_code"],
                             key,
                         )
+                for row in items.values():  # the review columns of later revisions start from what was stored
+                    assert not row.changed_since_review
+                    reviewed = None if row.assessed_score is None else ("accept" if row.assessed_score == row.self_score else "override")
+                    assert row.score_decision == reviewed, (old["kind"], old["id"], row.item_code)
                 district = record.project.district_id if record.project_id else record.enterprise.district_id
                 assert record.district_id == district
             assert len(moved) == len(set(moved.values())) == db.session.query(layout.base).count()
@@ -163,6 +167,7 @@ def test_the_upgrade_keeps_every_record_file_history_row_and_code(backend, tmp_p
                     old["user_id"],
                     old["item_code"],
                 )
+                assert (row.self_score, row.assessed_score, row.score_decision) == (None, None, None)  # not kept before
 
             codes = {row.code: row.assessment_id for row in db.session.query(FormVerification)}
             assert codes == {code: moved[(where["kind"], where["record_id"])] for code, where in EXPECTED["codes"].items()}

@@ -105,13 +105,13 @@ def submitted(app, client, draft):
 @pytest.mark.parametrize(
     ("decision", "assessed", "says"),
     [
-        ("maybe", "", "的审核结论应为“通过”或“不通过”"),
-        ("reject", "NaN", "的核定分应为数字，填写的是“NaN”"),
-        ("reject", "Infinity", "的核定分应为数字，填写的是“Infinity”"),
-        ("reject", "1e999999999", "不通过时须填写核定分（0 到"),
-        ("reject", "-1", "不通过时须填写核定分（0 到"),
-        ("reject", "2.25", "的核定分最多保留 1 位小数"),
-        ("reject", "二", "的核定分应为数字，填写的是“二”"),
+        ("maybe", "", "的审核结论应为“通过”或“驳回”"),
+        ("pass", "NaN", "的考核得分应为数字，填写的是“NaN”"),
+        ("pass", "Infinity", "的考核得分应为数字，填写的是“Infinity”"),
+        ("pass", "1e999999999", "打 × 时须填写考核得分（0 到"),
+        ("reject", "-1", "打 × 时须填写考核得分（0 到"),
+        ("pass", "2.25", "的考核得分最多保留 1 位小数"),
+        ("reject", "二", "的考核得分应为数字，填写的是“二”"),
     ],
 )
 def test_a_bad_review_decision_or_assessed_score_is_refused(app, client, submitted, decision, assessed, says):
@@ -123,7 +123,12 @@ def test_a_bad_review_decision_or_assessed_score_is_refused(app, client, submitt
             KIND,
             submitted,
             "review",
-            {f"decision_{first.code}": decision, f"assessed_{first.code}": assessed, f"opinion_{first.code}": "资料不全"},
+            {
+                f"verdict_{first.code}": "override",
+                f"decision_{first.code}": decision,
+                f"assessed_{first.code}": assessed,
+                f"opinion_{first.code}": "资料不全",
+            },
         )
     )
     assert f"“{first.name}”{says}" in page

@@ -13,11 +13,11 @@ import threading
 from sqlalchemy.orm import Session
 
 from models import AppUser, District, Enterprise, ReviewHistory, db
+from services.errors import CONFLICT
 from tests import records
 from tests.concurrency import run_threads
 from tests.support import login
 from tests.workflow_support import lock_version, post, text
-from views.workflow import CONFLICT
 
 KIND = "general"
 
@@ -63,9 +63,9 @@ def test_two_reviewers_saving_at_once_one_wins_and_the_other_is_told(app, backen
     items = app.extensions["criteria_pack"].kinds[KIND].items
     first = items[0]
     everything_passes = {f"decision_{i.code}": "pass" for i in items}
-    first_rejected = {
+    first_crossed = {  # × with the reviewer's own score, and 通过
         **everything_passes,
-        f"decision_{first.code}": "reject",
+        f"verdict_{first.code}": "override",
         f"assessed_{first.code}": "1",
         f"opinion_{first.code}": "现场资料与自评不符",
     }
@@ -76,7 +76,7 @@ def test_two_reviewers_saving_at_once_one_wins_and_the_other_is_told(app, backen
     assert seen == {"reviewer-a": str(version), "reviewer-b": str(version)}  # both pages show the same version
 
     answers: dict[str, str] = {}
-    forms = {"reviewer-a": everything_passes, "reviewer-b": first_rejected}
+    forms = {"reviewer-a": everything_passes, "reviewer-b": first_crossed}
 
     def save(name: str) -> None:
         answers[name] = text(post(clients[name], KIND, pk, "review", forms[name], version=seen[name]))
@@ -108,4 +108,4 @@ def test_two_reviewers_saving_at_once_one_wins_and_the_other_is_told(app, backen
         )
         # the loser's history rows were rolled back with its save: one decision per item, the winner's
         assert len(decisions) == len(items)
-        assert sum(1 for d in decisions if d.action == "item_reject") == (1 if winner == "reviewer-b" else 0)
+        assert sum(1 for d in decisions if d.score_decision == "override") == (1 if winner == "reviewer-b" else 0)

@@ -280,17 +280,15 @@ def test_return_with_an_opinion_then_resubmit_and_pass(app, client, shinan_draft
     login(client, "city_station")
     assert "不能修改得分" in text(post(client, KIND, pk, "scores", results_form({**E1, "cantilever": 10})))
     no_opinion = post(client, KIND, pk, "review", {"decision_scaffolding": "reject"})
-    assert "不通过时须填写审核意见" in text(no_opinion)
+    assert "驳回时须填写审核意见" in text(no_opinion)
     decisions = {f"decision_{item.code}": "pass" for item in kind(app).items}
     decisions.update(decision_scaffolding="reject", opinion_scaffolding="悬挑式脚手架得分与现场记录不符")
-    post(client, KIND, pk, "review", decisions)
-    assert "还有评分项未审核通过" in text(post(client, KIND, pk, "transition", {"code": "approve", "opinion": ""}))
-    assert "已退回修改" in text(post(client, KIND, pk, "transition", {"code": "return", "opinion": "请核对脚手架"}))
+    assert "1 项驳回，已退回修改" in text(post(client, KIND, pk, "review", decisions))  # a 驳回 returns the record
     client.get("/logout/")
 
     login(client, "supervisor_shinan")
     page = text(client.get(page_url(KIND, pk)))
-    assert "悬挑式脚手架得分与现场记录不符" in page and "请核对脚手架" in page
+    assert "悬挑式脚手架得分与现场记录不符" in page and "已退回" in page
     assert "得分已保存" in text(post(client, KIND, pk, "scores", results_form({**E1, "cantilever": 68})))
     assert "已提交" in text(post(client, KIND, pk, "transition", {"code": "submit", "opinion": "已核对"}))
     client.get("/logout/")

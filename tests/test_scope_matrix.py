@@ -43,6 +43,7 @@ from tests import scope_matrix as matrix
 from tests.support import TOKEN, login
 from tests.workflow_support import PDF, one_page_pdf
 from views.assessments import review_states
+from workflow.rules import editable
 
 ATTACK = "越权修改"
 
@@ -618,6 +619,8 @@ class Walk:
                 if rule.endpoint.startswith("DossierView.") and kind not in self.pack.dossier_kinds and self.role != "anonymous":
                     expect = "missing"  # the kind shows no materials or personnel lists
                 item = self.pack.kinds[kind].items[0].code if self.pack.kinds[kind].items else ""
+                if expect == "ok" and rule.endpoint == "WorkflowApi.upload" and not self._fills(pk):
+                    expect = "refused"  # the API answers 403 to a role that may not change the record now
                 if expect == "ok":  # a stale page: refused by the optimistic lock, nothing saved
                     yield Call("POST", url, "ok", data=self.form(lock_version="-1", code="none"))
                 elif url.endswith("/evidence"):
@@ -690,6 +693,26 @@ class Walk:
                 last=expect == "ok",
                 target=(Attachment, pk),
             )
+
+    def _fills(self, record_id: int) -> bool:
+        """Whether the role fills the record and the record may still change (else the API answers 403)."""
+        with self.app.app_context():
+            record = db.session.get(self.app.extensions["assessment_layout"].base, record_id)
+            kind = self.pack.kinds[record.kind]
+            return matrix.PACK_ROLES.get(self.role) == kind.filled_by and editable(kind, record.state)
+
+    def _record_of(self, attachment: int) -> int:
+        with self.app.app_context():
+            return db.session.get(Attachment, attachment).assessment_id
+
+    def door_api_file_delete(self, rule, res, who):
+        """DELETE over REST: a role that reaches the file but does not fill its record is refused (403)."""
+        for (kind, side), pk in self.world.attachments.items():
+            expect = self.kind_expected(kind, side)
+            if expect == "ok" and not self._fills(self._record_of(pk)):
+                expect = "refused"
+            url = rule.rule.replace("<int:attachment_id>", str(pk))
+            yield Call("DELETE", url, expect, enterprise=self._owner_of(side), last=expect == "ok", target=(Attachment, pk))
 
     def door_intake(self, rule, res, who):
         for kind in self.kind_resources:

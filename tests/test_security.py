@@ -25,6 +25,7 @@ from app import create_app
 from cli.demo_data import DEMO_PASSWORD
 from models import AppUser, Attachment, db
 from models.evidence import path_of, pdf_problem
+from services.errors import CONFLICT
 from settings import ROOT
 from tests import records
 from tests.concurrency import race
@@ -33,7 +34,6 @@ from tests.login_helpers import fix_captcha_answers
 from tests.support import csrf_token, login, visible_text
 from tests.test_upload_safety import laoshan_user
 from tests.workflow_support import PDF, lock_version, one_page_pdf, page_url, post, text, upload
-from views.workflow import CONFLICT
 
 OLD_SOURCE_KEY = "development-only-secret-key-change-me-0123456789"  # the key the source used to carry
 TOKEN_LOGIN = "/api/v1/security/login"

@@ -99,22 +99,21 @@ def test_full_journey_with_return_and_resubmission(app, client, laoshan, kind):
     login(client, "district_authority_laoshan")
     assert "还有评分项未审核通过" in text(post(client, kind, pk, "transition", {"code": "approve", "opinion": ""}))
     first, *rest = items(app, kind)
-    missing_opinion = post(client, kind, pk, "review", {f"decision_{first.code}": "reject", f"assessed_{first.code}": "5"})
-    assert "不通过时须填写审核意见" in text(missing_opinion)
+    missing_opinion = post(client, kind, pk, "review", {f"decision_{first.code}": "reject"})
+    assert "驳回时须填写审核意见" in text(missing_opinion)
     assert history(app, pk, kind)[-1][0] == "submit"  # nothing was saved
     decisions = {f"decision_{i.code}": "pass" for i in rest}
-    decisions.update({f"decision_{first.code}": "reject", f"assessed_{first.code}": "5", f"opinion_{first.code}": "责任制考核记录不全"})
-    assert f"已保存 {len(items(app, kind))} 项审核结果" in text(post(client, kind, pk, "review", decisions))
-    assert "还有评分项未审核通过" in text(post(client, kind, pk, "transition", {"code": "approve", "opinion": ""}))
-    assert "需要填写意见" in text(post(client, kind, pk, "transition", {"code": "return", "opinion": ""}))
-    assert "已退回修改" in text(post(client, kind, pk, "transition", {"code": "return", "opinion": "请补充材料"}))
+    decisions.update({f"decision_{first.code}": "reject", f"opinion_{first.code}": "责任制考核记录不全"})
+    saved = text(post(client, kind, pk, "review", decisions))
+    assert f"已保存 {len(items(app, kind))} 项审核结果；1 项驳回，已退回修改" in saved  # a 驳回 returns the record
     assert _state(app, pk, kind) == "returned"
     client.get("/logout/")
 
-    # the enterprise sees the opinion, corrects and resubmits; the rejected item is pending again
+    # the enterprise sees the opinion, corrects the rejected item and resubmits: it is pending again,
+    # the items already passed and left alone stay passed
     login(client, enterprise_user)
     assert "责任制考核记录不全" in text(client.get(page_url(kind, pk)))
-    fill_scores(app, client, pk, lambda item: item.max - 1, kind=kind)
+    fill_scores(app, client, pk, lambda item: item.max - 1 if item.code == first.code else item.max, kind=kind)
     assert "已提交" in text(post(client, kind, pk, "transition", {"code": "submit", "opinion": "已整改"}))
     with app.app_context():
         rows = {r.item_code: r for r in db.session.get(records.kind_model(app, kind), pk).items}

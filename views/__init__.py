@@ -20,6 +20,7 @@ from views.registry import BASIC, RECORDS, core_resources
 from views.registry_api import RegistryApi
 from views.reports import ReportView, VerifyView
 from views.workflow import AssessmentWorkflowView
+from views.workflow_api import WorkflowApi
 
 MENU_ORDER = [BASIC, CATEGORY, EVALUATION, RECORDS]
 
@@ -50,6 +51,7 @@ def register(appbuilder: AppBuilder, resources: list[Resource]) -> None:
         if resource.api:
             appbuilder.add_api(build_api(resource))
     appbuilder.add_view_no_menu(AssessmentWorkflowView)
+    appbuilder.add_api(WorkflowApi)
     appbuilder.add_view_no_menu(DossierView)
     appbuilder.add_view_no_menu(ProjectIntakeView)
     appbuilder.add_api(RegistryApi)

@@ -24,6 +24,8 @@ from views.factory import Resource
 from views.filters import ASSESSMENT_FILTERS
 from views.scope import current_scope
 from workflow.entries import places_of, self_score_problem
+from workflow.records import reopen_if_changed
+from workflow.rules import editable
 
 CATEGORY = "考核管理"
 
@@ -46,7 +48,7 @@ ITEM_LABELS = {
     "item_name": "考核项目",
     "not_applicable": "不涉及（缺项）",
     "self_score": "自评分",
-    "assessed_score": "核定分",
+    "assessed_score": "考核得分",
     "results": "分项检查评分表得分",
     "opinion": "审核意见",
     "review_status": "审核状态",
@@ -71,10 +73,6 @@ def field_help(kind: Kind) -> dict[str, str]:
         if parts:
             found[field.code] = "；".join(parts)
     return found
-
-
-def editable(kind: Kind, state: str) -> bool:
-    return any(s["code"] == state and s["editable"] for s in kind.workflow["states"])
 
 
 def refuse_unless_editable(kind: Kind, record: Any) -> None:
@@ -192,6 +190,18 @@ class ItemHooks:
             problem = self_score_problem(kind.item(row.item_code), score, places_of(kind))
             if problem:
                 raise FieldProblem("self_score", problem)
+        reopen_if_changed(kind, row, _stored_fill(row))
+
+
+def _stored_fill(row: Any) -> tuple[Any, ...]:
+    """What the item row held before this change (``workflow.records.filled`` of the stored row)."""
+    state = inspect(row)
+
+    def stored(name: str) -> Any:
+        changed = state.attrs[name].history
+        return changed.deleted[0] if changed.deleted else getattr(row, name)
+
+    return (bool(stored("not_applicable")), stored("self_score"), stored("results"))
 
 
 def item_name(row: Any) -> str:

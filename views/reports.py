@@ -11,7 +11,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from models import FormVerification, db
 from models.criteria_versions import kind_for, pack_for
 from services.render_form import file_name, render_record
-from views.workflow import load
+from views.assessment_access import load
 
 
 class ReportView(BaseView):

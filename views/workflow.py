@@ -1,78 +1,37 @@
 """The assessment page (办理): fill in scores and evidence, review item by item, take workflow steps.
 
-Every route loads the record through the scoped data layer (404 outside the user's scope) and asks
-``workflow.rules`` before changing anything; each POST is one transaction with its history rows.
+Every route loads the record through the scoped data layer (404 outside the user's scope); each POST
+hands what was posted to one service of ``services/`` (which decides, writes in one transaction, or
+refuses with a typed error) and shows its answer. The REST door (``views/workflow_api.py``) calls
+the same services.
 """
 
 from __future__ import annotations
 
-import datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from flask import abort, current_app, flash, g, jsonify, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, jsonify, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from criteria.pack import Kind
-from grading import recompute_enterprise
 from models import AppUser, Attachment, ReviewHistory, db
-from models.criteria_versions import active_pack, kind_for, pack_for
-from models.evidence import commit_with_file, digest, path_of, read_pdf
-from models.record_scores import final_states
+from models.criteria_versions import pack_for
+from models.evidence import path_of
+from services.assessment_work import permissions
+from services.errors import Invalid, ServiceError
+from services.evidence import delete_evidence, upload_evidence
+from services.review_items import review_items
+from services.save_entries import save_entries
+from services.take_transition import take_transition
+from views.assessment_access import load, work_of
 from views.assessment_page import dossier_context, header_rows, page_context
-from views.assessments import editable
 from views.base import ScopedInterface
-from views.scope import ensure_in_scope
-from workflow import Actor, WorkflowRefused, check, choices, dossier, item_meaning
-from workflow.entries import (
-    REVIEW_FIELDS,
-    SCORE_FIELDS,
-    assessed_score,
-    is_weighted,
-    places_of,
-    read_form,
-    results_json,
-    unknown_codes,
-    unknown_message,
-)
+from workflow import dossier, item_meaning
+from workflow.entries import SCORE_FIELDS, read_form, unknown_codes, unknown_message
 from workflow.entries import preview as score_preview
-from workflow.records import (
-    actor_of,
-    apply_transition,
-    decide_item,
-    evidence_of,
-    facts_of,
-    record_evidence_key,
-)
-from workflow.rules import may_review_items
-
-CONFLICT = "该考核已被他人修改，请刷新页面后重新操作；本次提交未保存。"
-
-
-def load_record(kind_code: str, pk: int) -> Any:
-    """The record of that kind inside the user's scope (404 otherwise); a record of a kind the running
-    pack no longer declares loads with its core row."""
-    layout = current_app.extensions["assessment_layout"]
-    models = layout.kinds.get(kind_code)
-    record = ScopedInterface(models.assessment if models else layout.base).get(pk)
-    if record is None or record.kind != kind_code:
-        abort(404)
-    return record
-
-
-def load(kind_code: str, pk: int) -> tuple[Kind, Any]:
-    """The record inside the user's scope, and its kind as the criteria version it was filed under
-    defines it: the page, its scores and its steps follow that version, whatever is active now."""
-    record = load_record(kind_code, pk)
-    return kind_for(record), record
-
-
-def in_force(record: Any) -> bool:
-    """Whether the record's kind is one the running pack lists (a retired kind's records are only
-    read, printed and verified)."""
-    return record.kind in current_app.extensions["assessment_layout"].kinds
+from workflow.records import evidence_of
 
 
 def page_state(
@@ -80,19 +39,15 @@ def page_state(
 ) -> dict[str, Any]:
     """What the user may do on the record now: fill, rectify, review, and the workflow steps. A record
     of a kind the running pack no longer lists (retired) is read and printed, never changed."""
-    actor = actor_of(g.user, current_app.extensions["criteria_pack"])  # the roles of this platform
-    facts = facts_of(db.session, kind, record, pack_for(record), evidence, live)
-    active = in_force(record)
-    can_fill = active and editable(kind, record.state) and kind.filled_by in actor.roles
-    can_rectify = active and kind.state_flag(record.state, "rectification") and kind.filled_by in actor.roles
-    steps = choices(kind, actor, facts) if active else []
+    work = work_of(kind, record)
+    allowed = permissions(work, evidence, live)
     return {
-        "actor": actor,
-        "facts": facts,
-        "can_fill": can_fill,
-        "can_rectify": can_rectify,
-        "can_review": active and may_review_items(kind, actor, facts),
-        "choices": steps,
+        "actor": work.actor,
+        "facts": allowed.facts,
+        "can_fill": allowed.can_fill,
+        "can_rectify": allowed.can_rectify,
+        "can_review": allowed.can_review,
+        "choices": allowed.choices,
     }
 
 
@@ -139,9 +94,6 @@ class AssessmentWorkflowView(BaseView):
 
     # -- reading --------------------------------------------------------------------------------
 
-    def _state(self, kind: Kind, record: Any) -> dict[str, Any]:
-        return page_state(kind, record)
-
     def _render(self, kind: Kind, record: Any, errors: dict[str, str] | None = None, values: dict[str, str] | None = None) -> Any:
         return render_page(self, kind, record, errors, values)
 
@@ -151,22 +103,20 @@ class AssessmentWorkflowView(BaseView):
         kind, record = load(kind_code, pk)
         return self._render(kind, record)
 
-    # -- writing --------------------------------------------------------------------------------
+    # -- writing: each POST asks one service and shows its answer -------------------------------
 
     def _back(self, kind: Kind, record: Any) -> Any:
         return redirect(url_for(".page", kind_code=kind.code, pk=record.id))
 
-    def _stale(self, record: Any) -> bool:
-        return request.form.get("lock_version", "") != str(record.lock_version)
-
-    def _commit(self, kind: Kind, record: Any, message: str) -> Any:
-        """Commit the step; the record's version moves even when only its item rows changed."""
-        record.changed_on = datetime.datetime.now()
+    def _act(self, kind: Kind, record: Any, action: Callable[[], str], refused_status: int = 200) -> Any:
+        """Run the service; a refusal is flashed, and wrong input keeps what was typed on the page."""
         try:
-            db.session.commit()
-        except StaleDataError:
-            db.session.rollback()
-            flash(CONFLICT, "danger")
+            message = action()
+        except Invalid as problem:
+            flash(problem.message, "danger")
+            return self._render(kind, record, problem.errors, dict(request.form)), refused_status
+        except ServiceError as problem:
+            flash(problem.message, "danger")
             return self._back(kind, record)
         flash(message, "success")
         return self._back(kind, record)
@@ -177,29 +127,8 @@ class AssessmentWorkflowView(BaseView):
         """The filler saves self scores (or, for weighted categories, sub-table results) and 不涉及 marks;
         any error keeps the input and saves nothing."""
         kind, record = load(kind_code, pk)
-        if not self._state(kind, record)["can_fill"]:
-            flash(f"当前状态为“{kind.state_labels.get(record.state)}”，不能修改得分", "danger")
-            return self._back(kind, record)
-        if self._stale(record):
-            flash(CONFLICT, "danger")
-            return self._back(kind, record)
-        unknown = unknown_codes(kind, request.form, SCORE_FIELDS)
-        if unknown:
-            flash(unknown_message(kind, unknown), "danger")
-            return self._render(kind, record, values=dict(request.form))
-        entries, errors = read_form(kind, request.form)
-        if errors:
-            flash("有得分填写有误，未保存，请按提示修改。", "danger")
-            return self._render(kind, record, errors, dict(request.form))
-        for item in kind.items:
-            row = next(r for r in record.items if r.item_code == item.code)
-            entry = entries[item.code]
-            row.not_applicable = entry.not_applicable
-            if is_weighted(kind):
-                row.results = results_json(entry)
-            else:
-                row.self_score = entry.score
-        return self._commit(kind, record, "得分已保存（草稿）")
+        form = request.form
+        return self._act(kind, record, lambda: save_entries(work_of(kind, record), form, form.get("lock_version")))
 
     @expose("/<kind_code>/<int:pk>/preview", methods=["POST"])
     @has_access
@@ -219,81 +148,22 @@ class AssessmentWorkflowView(BaseView):
     @expose("/<kind_code>/<int:pk>/review", methods=["POST"])
     @has_access
     def review(self, kind_code: str, pk: int) -> Any:
-        """A reviewer's decisions: ✓ takes the self score, ✗ needs an assessed score and an opinion."""
+        """A reviewer's decisions on items: √ or × (the reviewer's own score), then 通过 or 驳回."""
         kind, record = load(kind_code, pk)
-        state = self._state(kind, record)
-        if not state["can_review"]:
-            flash("您不能审核此记录", "danger")
-            return self._back(kind, record)
-        if self._stale(record):
-            flash(CONFLICT, "danger")
-            return self._back(kind, record)
-        unknown = unknown_codes(kind, request.form, REVIEW_FIELDS)
-        if unknown:
-            flash(unknown_message(kind, unknown), "danger")
-            return self._render(kind, record, values=dict(request.form))
-        errors: dict[str, str] = {}
-        decisions = []
-        for item in kind.items:
-            row = next(r for r in record.items if r.item_code == item.code)
-            decision = request.form.get(f"decision_{item.code}", "")
-            if row.not_applicable or not decision:
-                continue
-            if decision not in ("pass", "reject"):
-                errors[item.code] = f"“{item.name}”的审核结论应为“通过”或“不通过”"
-                continue
-            opinion = request.form.get(f"opinion_{item.code}", "").strip()
-            assessed = None
-            if decision == "reject" and is_weighted(kind):  # the filler corrects the sub-table results
-                if not opinion:
-                    errors[item.code] = f"“{item.name}”不通过时须填写审核意见"
-                    continue
-            elif decision == "reject":
-                assessed, problem = assessed_score(item, request.form.get(f"assessed_{item.code}", ""), places_of(kind))
-                if problem:
-                    errors[item.code] = problem
-                    continue
-                if not opinion:
-                    errors[item.code] = f"“{item.name}”不通过时须填写审核意见"
-                    continue
-            decisions.append((row, decision == "pass", assessed, opinion))
-        if errors:
-            flash("有审核项填写不完整，未保存。", "danger")
-            return self._render(kind, record, errors, dict(request.form))
-        for row, passed, assessed, opinion in decisions:
-            decide_item(db.session, kind, record, row, state["actor"], passed, assessed, opinion)
-        return self._commit(kind, record, f"已保存 {len(decisions)} 项审核结果")
+        form = request.form
+        return self._act(kind, record, lambda: review_items(work_of(kind, record), form, form.get("lock_version")))
 
     @expose("/<kind_code>/<int:pk>/transition", methods=["POST"])
     @has_access
     def transition(self, kind_code: str, pk: int) -> Any:
         kind, record = load(kind_code, pk)
-        if self._stale(record):
-            flash(CONFLICT, "danger")
-            return self._back(kind, record)
-        if not in_force(record):
-            flash(f"{kind.short_name}已停用：其记录只能查看、打印和验证，不能再办理", "danger")
-            return self._back(kind, record)
-        pack = pack_for(record)
-        actor: Actor = actor_of(g.user, current_app.extensions["criteria_pack"])  # the roles of this platform
-        opinion = request.form.get("opinion", "").strip()
-        rating = request.form.get("rating", "").strip() or None
-        try:
-            step = check(
-                kind, request.form.get("code", ""), actor, facts_of(db.session, kind, record, pack), opinion, rating, pack.band_labels(kind)
-            )
-        except WorkflowRefused as refused:
-            flash(str(refused), "danger")
-            return self._render(kind, record, values=dict(request.form))
-        try:
-            apply_transition(db.session, pack, kind, record, step, actor, opinion, rating)
-            if record.state in final_states(kind):  # the grades it feeds change in the same transaction
-                recompute_enterprise(db.session, active_pack(), current_app.extensions["kind_models"], record.enterprise, record.period)
-            return self._commit(kind, record, f"已{step['label']}，状态：{kind.state_labels[record.state]}")
-        except (StaleDataError, IntegrityError):  # another reviewer's step (or its grades) landed first
-            db.session.rollback()
-            flash(CONFLICT, "danger")
-            return redirect(url_for(".page", kind_code=kind.code, pk=pk))
+        form = request.form
+
+        def step() -> str:
+            work = work_of(kind, record)
+            return take_transition(work, form.get("code", ""), form.get("opinion", ""), form.get("rating"), form.get("lock_version"))
+
+        return self._act(kind, record, step)
 
     # -- evidence -------------------------------------------------------------------------------
 
@@ -304,31 +174,16 @@ class AssessmentWorkflowView(BaseView):
     @has_access
     def upload(self, kind_code: str, pk: int) -> Any:
         kind, record = load(kind_code, pk)
-        if not self._state(kind, record)["can_fill"]:
-            flash("当前状态不能上传证明材料", "danger")
-            return self._back(kind, record)
-        item_code = request.form.get("item_code", "")
-        allowed = {i.code for i in kind.items} | {record_evidence_key(e.code) for e in kind.record_evidence}
-        if item_code and item_code not in allowed:
-            flash(f"上传位置“{item_code[:60]}”不属于本考核的考核项目或材料，未上传", "danger")
-            return self._render(kind, record), 400
-        data, name, problem = read_pdf(request.files.get("file"), current_app.config["EVIDENCE_MAX_PAGES"])
-        if problem:
-            flash(problem, "danger")
-            return self._back(kind, record)
-        attachment = Attachment(
-            assessment_id=record.id,
-            item_code=item_code or None,
-            file_name=name,
-            content_hash=digest(data),
-            size=len(data),
-            media_type="application/pdf",
-        )
-        db.session.add(attachment)
-        ensure_in_scope(db.session, attachment)
-        commit_with_file(db.session, self._evidence_dir(), data)
-        flash(f"已上传“{name}”", "success")
-        return self._back(kind, record)
+        config = current_app.config
+
+        def store() -> str:
+            work = work_of(kind, record)
+            attachment = upload_evidence(
+                work, request.form.get("item_code", ""), request.files.get("file"), self._evidence_dir(), config["EVIDENCE_MAX_PAGES"]
+            )
+            return f"已上传“{attachment.file_name}”"
+
+        return self._act(kind, record, store, refused_status=400)
 
     def _attachment(self, attachment_id: int) -> tuple[Kind, Any, Attachment]:
         attachment = ScopedInterface(Attachment).get(attachment_id)
@@ -353,11 +208,4 @@ class AssessmentWorkflowView(BaseView):
     @has_access
     def remove(self, attachment_id: int) -> Any:
         kind, record, attachment = self._attachment(attachment_id)
-        if not self._state(kind, record)["can_fill"]:
-            flash("当前状态不能删除证明材料", "danger")
-            return self._back(kind, record)
-        name = attachment.file_name
-        db.session.delete(attachment)
-        db.session.commit()
-        flash(f"已删除“{name}”", "success")
-        return self._back(kind, record)
+        return self._act(kind, record, lambda: f"已删除“{delete_evidence(work_of(kind, record), attachment)}”")

@@ -126,21 +126,21 @@ def _read_weighted(kind: Kind, item: Item, form: Mapping[str, str], not_applicab
 
 
 def assessed_score(item: Item, text: str | None, places: int) -> tuple[Decimal | None, str | None]:
-    """The reviewer's assessed score of a rejected item (0..max, declared decimals), or why not."""
+    """The reviewer's own score (考核得分) of an item marked ×  (0..max, declared decimals), or why not."""
     try:
         value = _decimal(text)
     except ValueError as bad:
-        return None, f"“{item.name}”的核定分应为数字，填写的是“{typed(str(bad))}”"
+        return None, f"“{item.name}”的考核得分应为数字，填写的是“{typed(str(bad))}”"
     if value is None or not 0 <= value <= item.max:
-        return None, f"“{item.name}”不通过时须填写核定分（0 到 {item.max}）"
+        return None, f"“{item.name}”打 × 时须填写考核得分（0 到 {item.max}）"
     if _too_precise(value, places):
-        return None, f"“{item.name}”的核定分最多保留 {places} 位小数"
+        return None, f"“{item.name}”的考核得分最多保留 {places} 位小数"
     return value, None
 
 
 # Fields of the 办理 page's forms that carry an item (or, for results, a sub-table) code.
 SCORE_FIELDS = ("score_", "na_")
-REVIEW_FIELDS = ("decision_", "assessed_", "opinion_")
+REVIEW_FIELDS = ("verdict_", "decision_", "assessed_", "opinion_")
 
 
 def unknown_codes(kind: Kind, form: Mapping[str, str], prefixes: tuple[str, ...]) -> list[str]:

@@ -90,7 +90,10 @@ def facts_of(
         created_by=record.created_by_fk,
         city_reviewed=bool(record.district.city_reviewed),  # the district it is scoped by routes its review
         missing=tuple(missing),
-        item_meanings=tuple(item_meaning(kind, row.review_status) for row in record.items if not row.not_applicable),
+        # a 不涉及 item is not reviewed, unless the filler marked it so after it was passed
+        item_meanings=tuple(
+            item_meaning(kind, row.review_status) for row in record.items if not row.not_applicable or row.changed_since_review
+        ),
     )
 
 
@@ -104,7 +107,12 @@ def history(
     opinion: str | None = None,
     item_code: str | None = None,
     from_state: str | None = None,
+    row: Any = None,
 ) -> None:
+    """One history row; ``row``: the item a decision was taken on (its scores are kept with it)."""
+    scores = {}
+    if row is not None:
+        scores = {"self_score": row.self_score, "assessed_score": row.assessed_score, "score_decision": row.score_decision}
     session.add(
         ReviewHistory(
             assessment_id=record.id,
@@ -114,6 +122,7 @@ def history(
             to_state=to_state,
             opinion=opinion or None,
             user_id=actor.user_id,
+            **scores,
         )
     )
 
@@ -152,16 +161,34 @@ def apply_transition(
     history(session, kind, record, actor, transition["code"], record.state, opinion, from_state=before)
 
 
+ACCEPT, OVERRIDE = "accept", "override"  # the score decision: √ takes the claim, × sets the reviewer's own
+
+
 def decide_item(
     session: Session, kind: Kind, record: Any, row: Any, actor: Actor, passed: bool, assessed: Decimal | None, opinion: str
 ) -> None:
-    """A reviewer's decision on one item: pass takes the self score, reject keeps the given score."""
-    if passed:
-        row.assessed_score = row.self_score
-        row.review_status = status_for(kind, "pass")
-        row.opinion = opinion or None
-    else:
-        row.assessed_score = assessed
-        row.review_status = status_for(kind, "reject")
-        row.opinion = opinion
-    history(session, kind, record, actor, "item_pass" if passed else "item_reject", record.state, opinion, item_code=row.item_code)
+    """A reviewer's two decisions on one item (RULES §3.6): the score (√ when ``assessed`` is None: the
+    self score stands; × otherwise: the reviewer's score stands) and the item's status (通过 when
+    ``passed``, else 驳回)."""
+    row.score_decision = ACCEPT if assessed is None else OVERRIDE
+    row.assessed_score = row.self_score if assessed is None else assessed
+    row.review_status = status_for(kind, "pass" if passed else "reject")
+    row.opinion = opinion or None
+    row.changed_since_review = False
+    action = "item_pass" if passed else "item_reject"
+    history(session, kind, record, actor, action, record.state, opinion, item_code=row.item_code, row=row)
+
+
+def filled(row: Any) -> tuple[Any, ...]:
+    """What the filler entered on an item row: 不涉及, the self score, the sub-table results."""
+    return (bool(row.not_applicable), row.self_score, row.results)
+
+
+def reopen_if_changed(kind: Kind, row: Any, before: tuple[Any, ...]) -> bool:
+    """An item the filler changed after it was passed goes back to 待审核, marked as changed: the
+    reviewer's acceptance covered what was there, not what is there now."""
+    if before == filled(row) or item_meaning(kind, row.review_status) != "pass":
+        return False
+    row.review_status = status_for(kind, "pending")
+    row.changed_since_review = True
+    return True

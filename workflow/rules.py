@@ -34,6 +34,11 @@ class Facts:
     item_meanings: tuple[str, ...] = field(default=())  # pending | pass | reject of each applicable item
 
 
+def editable(kind: Kind, state: str) -> bool:
+    """Whether the filler may change a record in ``state`` (draft, returned)."""
+    return any(s["code"] == state and s["editable"] for s in kind.workflow["states"])
+
+
 def item_meaning(kind: Kind, status: str) -> str:
     return next(s["means"] for s in kind.workflow["item_statuses"] if s["code"] == status)
 

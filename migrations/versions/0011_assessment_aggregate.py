@@ -182,8 +182,9 @@ def _move_kind(bind, code: str, assessment: sa.Table, item: sa.Table, moved: Mov
         parent = moved.records.get((code, row['assessment_id']))
         if parent is None:
             continue
-        status = row['review_status']
-        decision = {'pass': 'accept', 'reject': 'override'}.get(status)
+        # √ when the reviewer's score is the claim, × when it is the reviewer's own (none before review)
+        assessed = row['assessed_score']
+        decision = None if assessed is None else ('accept' if assessed == row.get('self_score') else 'override')
         rows.append({'id': moved.item_id(code, row['id']), 'assessment_id': parent, 'score_decision': decision,
                      **{c: row[c] for c in ITEM_COLUMNS if c in old_items.c}})
     if rows:

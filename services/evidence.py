@@ -1,0 +1,51 @@
+"""Evidence files of an assessment: upload one (to an item, to a record-level entry of the kind, or to
+the whole record) and delete one, while the filler may still change the record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from models import Attachment
+from models.evidence import commit_with_file, digest, read_pdf
+from services.assessment_work import Work, permissions
+from services.errors import Invalid, Refused
+from workflow.records import record_evidence_key
+
+
+def upload_evidence(work: Work, item_code: str, upload: Any, evidence_dir: Path, max_pages: int) -> Attachment:
+    """``upload``: the posted file (werkzeug FileStorage); ``item_code``: an item of the kind,
+    ``record:<code>`` for a record-level entry, or '' for the whole record."""
+    kind, record = work.kind, work.record
+    if not permissions(work).can_fill:
+        raise Refused("当前状态不能上传证明材料")
+    allowed = {i.code for i in kind.items} | {record_evidence_key(e.code) for e in kind.record_evidence}
+    if item_code and item_code not in allowed:
+        raise Invalid(f"上传位置“{item_code[:60]}”不属于本考核的考核项目或材料，未上传", {"item_code": "未知的上传位置"})
+    data, name, problem = read_pdf(upload, max_pages)
+    if problem:
+        raise Invalid(problem, {"file": problem})
+    attachment = Attachment(
+        assessment_id=record.id,
+        item_code=item_code or None,
+        file_name=name,
+        content_hash=digest(data),
+        size=len(data),
+        media_type="application/pdf",
+    )
+    work.session.add(attachment)
+    work.guard(attachment)
+    commit_with_file(work.session, evidence_dir, data)
+    return attachment
+
+
+def delete_evidence(work: Work, attachment: Attachment) -> str:
+    """Returns the deleted file's name; the stored file goes once no row names it."""
+    if attachment.assessment_id != work.record.id:
+        raise Invalid("该文件不属于此考核")
+    if not permissions(work).can_fill:
+        raise Refused("当前状态不能删除证明材料")
+    name = attachment.file_name
+    work.session.delete(attachment)
+    work.session.commit()
+    return name

@@ -1,0 +1,42 @@
+"""Take one step of a kind's workflow (submit, approve, return, rate, ...): check that the user may
+take it now, move the record with its history row and, when the record reaches a final state, the
+grades it feeds, all in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from grading import recompute_enterprise
+from models.criteria_versions import active_pack
+from models.record_scores import final_states
+from services.assessment_work import Work, commit, require_current
+from services.errors import CONFLICT, Conflict, Invalid, Refused
+from workflow import WorkflowRefused, check
+from workflow.records import apply_transition, facts_of
+
+
+def take_transition(work: Work, code: str, opinion: str, rating: str | None, lock_version: Any) -> str:
+    """Returns the message for the user; WorkflowRefused reasons become ``Invalid`` (the message says
+    what is missing or who may take the step)."""
+    kind, record, pack = work.kind, work.record, work.pack
+    require_current(work, lock_version)
+    if not work.in_force:
+        raise Refused(f"{kind.short_name}已停用：其记录只能查看、打印和验证，不能再办理")
+    opinion = (opinion or "").strip()
+    rating = (rating or "").strip() or None
+    try:
+        step = check(kind, code or "", work.actor, facts_of(work.session, kind, record, pack), opinion, rating, pack.band_labels(kind))
+    except WorkflowRefused as refused:
+        raise Invalid(str(refused)) from None
+    try:
+        apply_transition(work.session, pack, kind, record, step, work.actor, opinion, rating)
+        if record.state in final_states(kind):  # the grades it feeds change in the same transaction
+            recompute_enterprise(work.session, active_pack(), work.kind_models, record.enterprise, record.period)
+        commit(work)
+    except (StaleDataError, IntegrityError):  # another reviewer's step (or its grades) landed first
+        work.session.rollback()
+        raise Conflict(CONFLICT) from None
+    return f"已{step['label']}，状态：{kind.state_labels[record.state]}"
