@@ -3,28 +3,43 @@ the whole record) and delete one, while the filler may still change the record."
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm.exc import StaleDataError
+
 from models import Attachment
 from models.evidence import commit_with_file, digest, read_pdf
-from services.assessment_work import Work, permissions
-from services.errors import Invalid, Refused
+from services.assessment_work import Work, permissions, require_current
+from services.errors import CONFLICT, Conflict, Invalid, Refused
+from services.save_entries import ALSO_SAVED, apply_entries, carries_entries, reopened_note
 from workflow.records import record_evidence_key
 
 
-def upload_evidence(work: Work, item_code: str, upload: Any, evidence_dir: Path, max_pages: int) -> Attachment:
+def upload_evidence(
+    work: Work, item_code: str, upload: Any, evidence_dir: Path, max_pages: int, table: Mapping[str, str] | None = None
+) -> str:
     """``upload``: the posted file (werkzeug FileStorage); ``item_code``: an item of the kind,
-    ``record:<code>`` for a record-level entry, or '' for the whole record."""
+    ``record:<code>`` for a record-level entry, or '' for the whole record. ``table``: the fill-in table
+    as typed on the page, saved with the file (one save), or None. Returns the message for the user."""
     kind, record = work.kind, work.record
     if not permissions(work).can_fill:
         raise Refused("当前状态不能上传证明材料")
+    saves_table = table is not None and carries_entries(table)
+    if saves_table:
+        require_current(work, table.get("lock_version"))
     allowed = {i.code for i in kind.items} | {record_evidence_key(e.code) for e in kind.record_evidence}
     if item_code and item_code not in allowed:
         raise Invalid(f"上传位置“{item_code[:60]}”不属于本考核的考核项目或材料，未上传", {"item_code": "未知的上传位置"})
     data, name, problem = read_pdf(upload, max_pages)
     if problem:
         raise Invalid(problem, {"file": problem})
+    try:
+        reopened = apply_entries(work, table) if saves_table else 0
+    except Invalid as problem:
+        raise Invalid(f"文件“{name}”未上传：{problem.message}", problem.errors) from None
     attachment = Attachment(
         assessment_id=record.id,
         item_code=item_code or None,
@@ -35,8 +50,14 @@ def upload_evidence(work: Work, item_code: str, upload: Any, evidence_dir: Path,
     )
     work.session.add(attachment)
     work.guard(attachment)
-    commit_with_file(work.session, evidence_dir, data)
-    return attachment
+    if saves_table:
+        record.changed_on = datetime.datetime.now()  # the record's version moves with its items
+    try:
+        commit_with_file(work.session, evidence_dir, data)
+    except StaleDataError:
+        raise Conflict(CONFLICT) from None
+    also = f"，{ALSO_SAVED}{reopened_note(reopened)}" if saves_table else ""
+    return f"已上传“{name}”{also}"
 
 
 def delete_evidence(work: Work, attachment: Attachment) -> str:

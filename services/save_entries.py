@@ -1,6 +1,9 @@
 """Save what the filler typed in the fill-in table: self scores (or, for weighted categories, the
 sub-table results) and 不涉及 marks, all in one transaction; any problem saves nothing. An item the
-reviewer had passed and the filler changes goes back to 待审核, marked as changed."""
+reviewer had passed and the filler changes goes back to 待审核, marked as changed.
+
+``apply_entries`` is the same change without the commit: uploading a file and taking a step from the
+办理 page carry the table as typed, so nothing typed is lost to a reload (one save)."""
 
 from __future__ import annotations
 
@@ -12,14 +15,18 @@ from services.errors import Invalid, Refused
 from workflow.entries import SCORE_FIELDS, is_weighted, read_form, results_json, unknown_codes, unknown_message
 from workflow.records import filled, reopen_if_changed
 
+ALSO_SAVED = "得分已一并保存"
 
-def save_entries(work: Work, fields: Mapping[str, str], lock_version: Any) -> str:
-    """``fields``: the fill-in table's fields (``score_<item>``, ``na_<item>``, ``result_<sub-table>``).
-    Returns the message for the user."""
+
+def carries_entries(fields: Mapping[str, str]) -> bool:
+    """Whether a posted form holds the fill-in table (its score, 不涉及 or sub-table fields)."""
+    return any(name.startswith((*SCORE_FIELDS, "result_")) for name in fields)
+
+
+def apply_entries(work: Work, fields: Mapping[str, str]) -> int:
+    """Check and apply the table to the record's items (the caller commits); returns how many passed
+    items went back to 待审核. Invalid, with the problems by item, when anything cannot be stored."""
     kind, record = work.kind, work.record
-    if not permissions(work).can_fill:
-        raise Refused(f"当前状态为“{kind.state_labels.get(record.state, record.state)}”，不能修改得分")
-    require_current(work, lock_version)
     unknown = unknown_codes(kind, fields, SCORE_FIELDS)
     if unknown:
         raise Invalid(unknown_message(kind, unknown))
@@ -37,6 +44,20 @@ def save_entries(work: Work, fields: Mapping[str, str], lock_version: Any) -> st
         else:
             row.self_score = entry.score
         reopened += reopen_if_changed(kind, row, before)
+    return reopened
+
+
+def reopened_note(reopened: int) -> str:
+    return f"；{reopened} 项审核已通过的内容有改动，将重新审核" if reopened else ""
+
+
+def save_entries(work: Work, fields: Mapping[str, str], lock_version: Any) -> str:
+    """``fields``: the fill-in table's fields (``score_<item>``, ``na_<item>``, ``result_<sub-table>``).
+    Returns the message for the user."""
+    kind, record = work.kind, work.record
+    if not permissions(work).can_fill:
+        raise Refused(f"当前状态为“{kind.state_labels.get(record.state, record.state)}”，不能修改得分")
+    require_current(work, lock_version)
+    reopened = apply_entries(work, fields)
     commit(work)
-    again = f"；{reopened} 项审核已通过的内容有改动，将重新审核" if reopened else ""
-    return f"得分已保存（草稿）{again}"
+    return f"得分已保存（草稿）{reopened_note(reopened)}"

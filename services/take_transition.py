@@ -4,6 +4,7 @@ grades it feeds, all in one transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -12,19 +13,26 @@ from sqlalchemy.orm.exc import StaleDataError
 from grading import recompute_enterprise
 from models.criteria_versions import active_pack
 from models.record_scores import final_states
-from services.assessment_work import Work, commit, require_current
+from services.assessment_work import Work, commit, permissions, require_current
 from services.errors import CONFLICT, Conflict, Invalid, Refused
+from services.save_entries import ALSO_SAVED, apply_entries, carries_entries
 from workflow import WorkflowRefused, check
 from workflow.records import apply_transition, facts_of
 
 
-def take_transition(work: Work, code: str, opinion: str, rating: str | None, lock_version: Any) -> str:
+def take_transition(
+    work: Work, code: str, opinion: str, rating: str | None, lock_version: Any, table: Mapping[str, str] | None = None
+) -> str:
     """Returns the message for the user; WorkflowRefused reasons become ``Invalid`` (the message says
-    what is missing or who may take the step)."""
+    what is missing or who may take the step). ``table``: the fill-in table as typed on the page; the
+    filler's step saves it first, in the same transaction (one save: 提交 submits what is on screen)."""
     kind, record, pack = work.kind, work.record, work.pack
     require_current(work, lock_version)
     if not work.in_force:
         raise Refused(f"{kind.short_name}已停用：其记录只能查看、打印和验证，不能再办理")
+    saves_table = table is not None and carries_entries(table) and permissions(work).can_fill
+    if saves_table:
+        apply_entries(work, table)
     opinion = (opinion or "").strip()
     rating = (rating or "").strip() or None
     try:
@@ -39,4 +47,5 @@ def take_transition(work: Work, code: str, opinion: str, rating: str | None, loc
     except (StaleDataError, IntegrityError):  # another reviewer's step (or its grades) landed first
         work.session.rollback()
         raise Conflict(CONFLICT) from None
-    return f"已{step['label']}，状态：{kind.state_labels[record.state]}"
+    also = f"；{ALSO_SAVED}" if saves_table else ""
+    return f"已{step['label']}，状态：{kind.state_labels[record.state]}{also}"

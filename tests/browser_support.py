@@ -88,3 +88,25 @@ def fill_registration(page: Any, enterprise_name: str, credit_code: str, usernam
     page.fill("#username", username)
     page.fill("#password", password)
     page.fill("#conf_password", password)
+
+
+def laoshan_company(app: Any) -> tuple[int, str]:
+    """(id, a user's name) of the first demo enterprise of 崂山区, a district the city station does not review."""
+    from models import AppUser, District, Enterprise, db
+
+    with app.app_context():
+        company = db.session.query(Enterprise).join(District).filter(District.code == "laoshan").order_by(Enterprise.id).first()
+        return company.id, db.session.query(AppUser).filter_by(enterprise_id=company.id).order_by(AppUser.id).first().username
+
+
+def new_general_draft(page: Any, server: str, app: Any, company_id: int) -> int:
+    """A 一般条件考核 draft for 2027 made through the add form by the logged-in enterprise user; its id."""
+    from tests import records
+
+    page.goto(f"{server}/generalassessmentview/add")
+    page.fill("#period", "2027")
+    page.fill("#contact_person", "张三")
+    page.fill("#contact_phone", "13912345678")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return max(records.ids(app, records.kind_model(app, "general"), enterprise_id=company_id, period="2027"))

@@ -8,9 +8,21 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from models import AppUser, District, Enterprise, db
+from models import db
 from tests import records
-from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, csp_violations, login, needs_chromium, playwright_api, server, take_step
+from tests.browser_support import (
+    ARGS,
+    ARTIFACTS,
+    CHROMIUM,
+    csp_violations,
+    laoshan_company,
+    login,
+    needs_chromium,
+    new_general_draft,
+    playwright_api,
+    server,
+    take_step,
+)
 from tests.workflow_support import PDF
 
 pytestmark = needs_chromium
@@ -22,9 +34,7 @@ def _flash(page) -> str:
 
 
 def test_reject_correct_cross_and_approve_in_chromium(app, server, tmp_path):
-    with app.app_context():
-        company = db.session.query(Enterprise).join(District).filter(District.code == "laoshan").order_by(Enterprise.id).first()
-        enterprise_user = db.session.query(AppUser).filter_by(enterprise_id=company.id).first().username
+    company_id, enterprise_user = laoshan_company(app)
     kind = app.extensions["criteria_pack"].kinds["general"]
     first, second, *_ = kind.items
     evidence = tmp_path / "证明材料.pdf"
@@ -37,14 +47,7 @@ def test_reject_correct_cross_and_approve_in_chromium(app, server, tmp_path):
         page.on("dialog", lambda dialog: dialog.accept())
 
         login(page, server, enterprise_user)
-        page.goto(f"{server}/generalassessmentview/add")
-        page.fill("#period", "2027")
-        page.fill("#contact_person", "张三")
-        page.fill("#contact_phone", "13912345678")
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
-        model = records.kind_model(app, "general")
-        pk = max(records.ids(app, model, enterprise_id=company.id, period="2027"))
+        pk = new_general_draft(page, server, app, company_id)
         url = f"{server}/assessment/general/{pk}"
         page.goto(url)
         for item in kind.items:
@@ -108,7 +111,7 @@ def test_reject_correct_cross_and_approve_in_chromium(app, server, tmp_path):
         browser.close()
 
     with app.app_context():
-        record = db.session.get(model, pk)
+        record = db.session.get(records.kind_model(app, "general"), pk)
         rows = {row.item_code: row for row in record.items}
         assert rows[second.code].assessed_score == Decimal(assessed) and rows[second.code].score_decision == "override"
         assert record.state == "approved" and record.total == sum(row.assessed_score for row in rows.values())

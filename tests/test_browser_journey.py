@@ -4,9 +4,20 @@ and approves. Screenshots are kept in var/test-artifacts/ for people to look at.
 
 from __future__ import annotations
 
-from models import District, Enterprise, db
 from tests import records
-from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, csp_violations, login, needs_chromium, playwright_api, server, take_step
+from tests.browser_support import (
+    ARGS,
+    ARTIFACTS,
+    CHROMIUM,
+    csp_violations,
+    laoshan_company,
+    login,
+    needs_chromium,
+    new_general_draft,
+    playwright_api,
+    server,
+    take_step,
+)
 from tests.workflow_support import PDF
 
 pytestmark = needs_chromium
@@ -14,11 +25,7 @@ __all__ = ["server"]  # the fixture is used by name
 
 
 def test_general_conditions_journey_in_chromium(app, server, tmp_path):
-    with app.app_context():
-        company = db.session.query(Enterprise).join(District).filter(District.code == "laoshan").order_by(Enterprise.id).first()
-        from models import AppUser
-
-        enterprise_user = db.session.query(AppUser).filter_by(enterprise_id=company.id).first().username
+    company_id, enterprise_user = laoshan_company(app)
     kind = app.extensions["criteria_pack"].kinds["general"]
     evidence = tmp_path / "证明材料.pdf"
     evidence.write_bytes(PDF)
@@ -30,14 +37,7 @@ def test_general_conditions_journey_in_chromium(app, server, tmp_path):
         page.on("dialog", lambda dialog: dialog.accept())
 
         login(page, server, enterprise_user)
-        page.goto(f"{server}/generalassessmentview/add")
-        page.fill("#period", "2027")
-        page.fill("#contact_person", "张三")
-        page.fill("#contact_phone", "13912345678")
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
-        model = records.kind_model(app, "general")
-        pk = max(records.ids(app, model, enterprise_id=company.id, period="2027"))
+        pk = new_general_draft(page, server, app, company_id)
 
         page.goto(f"{server}/assessment/general/{pk}")
         for item in kind.items:
@@ -69,4 +69,4 @@ def test_general_conditions_journey_in_chromium(app, server, tmp_path):
         page.screenshot(path=str(ARTIFACTS / "4-reviewer-approved.png"), full_page=True)
         assert not blocked, f"blocked by the content security policy: {blocked}"
         browser.close()
-    assert records.count(app, model, id=pk, state="approved") == 1
+    assert records.count(app, records.kind_model(app, "general"), id=pk, state="approved") == 1

@@ -243,3 +243,32 @@ def test_the_workflow_endpoints_are_documented(app):
     } <= paths
     post = spec["paths"]["/api/v1/workflow/{kind_code}/{pk}/review"]["post"]
     assert "逐项审核" in post["summary"] and {"403", "409", "422"} <= set(post["responses"])
+    assert {parameter["name"] for parameter in post["parameters"]} == {"kind_code", "pk"}
+    assert (
+        "verdict"
+        in post["requestBody"]["content"]["application/json"]["schema"]["properties"]["items"]["additionalProperties"]["properties"]
+    )
+
+
+def test_a_daily_entry_is_declared_returned_resubmitted_and_approved_over_rest(app):
+    daily = app.extensions["criteria_pack"].catalogue_kind
+    assert daily is not None
+    entry = next(e["code"] for e in daily.catalogue if "enterprise" in e.get("applies_to", ["enterprise"]))
+    with app.app_context():
+        enterprise = db.session.query(Enterprise).join(District).filter(District.code == "laoshan").order_by(Enterprise.id).first().id
+        username = db.session.query(AppUser).filter_by(enterprise_id=enterprise).order_by(AppUser.id).first().username
+    filler = Caller(app, username)
+    body = {"enterprise": enterprise, "period": "2027", "entry": entry, "occurred_on": "2027-03-01", "quantity": 1}
+    created = filler.post(f"/api/v1/assessment_{daily.code}/", json=body)
+    assert created.status_code == 201, created.get_json()
+    pk = created.get_json()["id"]
+    _file_evidence(filler, daily, pk)
+    assert filler.write(daily.code, pk, "transition", {"code": "submit", "opinion": "申报"})["record"]["state"] == "submitted"
+    reviewer = _reviewer(app, daily, pk)
+    refused = reviewer.write(daily.code, pk, "transition", {"code": "return"}, status=422)
+    assert "需要填写意见" in refused["message"]
+    returned = reviewer.write(daily.code, pk, "transition", {"code": "return", "opinion": "文书编号缺失"})["record"]
+    assert returned["state"] == "returned"
+    assert filler.write(daily.code, pk, "transition", {"code": "submit", "opinion": "已补充"})["record"]["state"] == "submitted"
+    approved = reviewer.write(daily.code, pk, "transition", {"code": "approve", "opinion": "同意"})["record"]
+    assert approved["state"] == "approved" and not approved["transitions"]

@@ -31,7 +31,7 @@ from views.base import ScopedInterface
 from workflow import dossier, item_meaning
 from workflow.entries import SCORE_FIELDS, read_form, unknown_codes, unknown_message
 from workflow.entries import preview as score_preview
-from workflow.records import evidence_of
+from workflow.records import RECORD_EVIDENCE, evidence_of
 
 
 def page_state(
@@ -105,21 +105,23 @@ class AssessmentWorkflowView(BaseView):
 
     # -- writing: each POST asks one service and shows its answer -------------------------------
 
-    def _back(self, kind: Kind, record: Any) -> Any:
-        return redirect(url_for(".page", kind_code=kind.code, pk=record.id))
+    def _back(self, kind: Kind, record: Any, anchor: str = "") -> Any:
+        return redirect(url_for(".page", kind_code=kind.code, pk=record.id) + (f"#{anchor}" if anchor else ""))
 
-    def _act(self, kind: Kind, record: Any, action: Callable[[], str], refused_status: int = 200) -> Any:
-        """Run the service; a refusal is flashed, and wrong input keeps what was typed on the page."""
+    def _act(self, kind: Kind, record: Any, action: Callable[[], str], refused_status: int = 200, anchor: str = "") -> Any:
+        """Run the service; a refusal is flashed, and wrong input keeps what was typed on the page.
+        ``anchor``: the part of the page to come back to (the row a file was uploaded in)."""
         try:
             message = action()
         except Invalid as problem:
+            db.session.rollback()  # the page shows what is stored, and in its fields what was typed
             flash(problem.message, "danger")
             return self._render(kind, record, problem.errors, dict(request.form)), refused_status
         except ServiceError as problem:
             flash(problem.message, "danger")
             return self._back(kind, record)
         flash(message, "success")
-        return self._back(kind, record)
+        return self._back(kind, record, anchor)
 
     @expose("/<kind_code>/<int:pk>/scores", methods=["POST"])
     @has_access
@@ -161,7 +163,8 @@ class AssessmentWorkflowView(BaseView):
 
         def step() -> str:
             work = work_of(kind, record)
-            return take_transition(work, form.get("code", ""), form.get("opinion", ""), form.get("rating"), form.get("lock_version"))
+            code, opinion = form.get("code", ""), form.get("opinion", "")
+            return take_transition(work, code, opinion, form.get("rating"), form.get("lock_version"), table=form)
 
         return self._act(kind, record, step)
 
@@ -177,13 +180,15 @@ class AssessmentWorkflowView(BaseView):
         config = current_app.config
 
         def store() -> str:
+            where = request.form.get("item_code", "")
+            # the page posts each row's file under its own name, with the fill-in table as typed
+            posted = request.files.get(f"file_{where}") or request.files.get("file")
             work = work_of(kind, record)
-            attachment = upload_evidence(
-                work, request.form.get("item_code", ""), request.files.get("file"), self._evidence_dir(), config["EVIDENCE_MAX_PAGES"]
-            )
-            return f"已上传“{attachment.file_name}”"
+            return upload_evidence(work, where, posted, self._evidence_dir(), config["EVIDENCE_MAX_PAGES"], table=request.form)
 
-        return self._act(kind, record, store, refused_status=400)
+        where = request.form.get("item_code", "")
+        row = f"record-evidence-{where.removeprefix(RECORD_EVIDENCE)}" if where.startswith(RECORD_EVIDENCE) else f"item-{where}"
+        return self._act(kind, record, store, refused_status=400, anchor=row if where else "")
 
     def _attachment(self, attachment_id: int) -> tuple[Kind, Any, Attachment]:
         attachment = ScopedInterface(Attachment).get(attachment_id)

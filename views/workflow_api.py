@@ -51,10 +51,23 @@ WRITE_RESPONSES = """
 """
 
 
-def writes(function: Callable[..., Response]) -> Callable[..., Response]:
-    """Append the answers every write gives to the endpoint's OpenAPI text."""
-    function.__doc__ = (function.__doc__ or "").rstrip() + WRITE_RESPONSES
-    return function
+RECORD_PARAMETERS = """
+          parameters:
+          - {in: path, name: kind_code, required: true, schema: {type: string}, description: 考核类型代码}
+          - {in: path, name: pk, required: true, schema: {type: integer}, description: 考核记录编号}
+"""
+
+
+def writes(on_record: bool = True) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """Append what every write shares to the endpoint's OpenAPI text: the record's path parameters
+    (``on_record``) and the answers."""
+
+    def document(function: Callable[..., Response]) -> Callable[..., Response]:
+        shared = RECORD_PARAMETERS.rstrip() if on_record else ""
+        function.__doc__ = (function.__doc__ or "").rstrip() + shared + WRITE_RESPONSES
+        return function
+
+    return document
 
 
 def _body() -> dict[str, Any]:
@@ -205,7 +218,7 @@ class WorkflowApi(BaseApi):
 
     @expose("/<kind_code>/<int:pk>/entries", methods=["POST"])
     @protect()
-    @writes
+    @writes()
     def entries(self, kind_code: str, pk: int) -> Response:
         """Save the fill-in table
         ---
@@ -214,9 +227,6 @@ class WorkflowApi(BaseApi):
           description: >-
             items 的键为考核项目代码；score 为自评分，not_applicable 为 true 表示不涉及；按分项检查评分表评分的考核，
             results 为 {分项表代码: 得分}，未列出的分项表表示现场没有。未列出的考核项目清空为未填写。
-          parameters:
-          - {in: path, name: kind_code, required: true, schema: {type: string}}
-          - {in: path, name: pk, required: true, schema: {type: integer}}
           requestBody:
             required: true
             content:
@@ -244,7 +254,7 @@ class WorkflowApi(BaseApi):
 
     @expose("/<kind_code>/<int:pk>/review", methods=["POST"])
     @protect()
-    @writes
+    @writes()
     def review(self, kind_code: str, pk: int) -> Response:
         """Decide items of a submitted record
         ---
@@ -254,9 +264,6 @@ class WorkflowApi(BaseApi):
             verdict 为 accept（√，默认）或 override（×，须填写考核得分 assessed 和审核意见 opinion，考核得分即为主管部门的分数）；
             decision 为 pass（通过）或 reject（驳回，须填写审核意见）。保存时有任一项驳回，记录即退回企业修改；
             各项均通过后可“审核通过”，总分按考核得分计算。未给出 decision 的项目保持原状。
-          parameters:
-          - {in: path, name: kind_code, required: true, schema: {type: string}}
-          - {in: path, name: pk, required: true, schema: {type: integer}}
           requestBody:
             required: true
             content:
@@ -285,16 +292,13 @@ class WorkflowApi(BaseApi):
 
     @expose("/<kind_code>/<int:pk>/transition", methods=["POST"])
     @protect()
-    @writes
+    @writes()
     def transition(self, kind_code: str, pk: int) -> Response:
         """Take a workflow step
         ---
         post:
           summary: 办理一步（提交、审核通过、退回、评定等）
           description: code 为 GET 返回的 transitions 中的代码；需要时填写意见 opinion，评定时选择 rating
-          parameters:
-          - {in: path, name: kind_code, required: true, schema: {type: string}}
-          - {in: path, name: pk, required: true, schema: {type: integer}}
           requestBody:
             required: true
             content:
@@ -318,15 +322,12 @@ class WorkflowApi(BaseApi):
 
     @expose("/<kind_code>/<int:pk>/evidence", methods=["POST"])
     @protect()
-    @writes
+    @writes()
     def upload(self, kind_code: str, pk: int) -> Response:
         """Upload an evidence file
         ---
         post:
           summary: 上传证明材料（PDF）：item_code 为考核项目代码、record:<材料代码>，或留空表示整条记录
-          parameters:
-          - {in: path, name: kind_code, required: true, schema: {type: string}}
-          - {in: path, name: pk, required: true, schema: {type: integer}}
           requestBody:
             required: true
             content:
@@ -343,14 +344,13 @@ class WorkflowApi(BaseApi):
             config = current_app.config
             directory, pages = Path(config["EVIDENCE_DIR"]), config["EVIDENCE_MAX_PAGES"]
             posted, where = request.files.get("file"), request.form.get("item_code", "")
-            attachment = upload_evidence(work_of(kind, record), where, posted, directory, pages)
-            return f"已上传“{attachment.file_name}”"
+            return upload_evidence(work_of(kind, record), where, posted, directory, pages)
 
         return self._act(kind_code, pk, store)
 
     @expose("/evidence/<int:attachment_id>", methods=["DELETE"])
     @protect()
-    @writes
+    @writes(on_record=False)
     def remove(self, attachment_id: int) -> Response:
         """Delete an evidence file
         ---
