@@ -1,15 +1,19 @@
-"""统一社会信用代码 (unified social credit code), GB 32100-2015: format and check character."""
+"""统一社会信用代码 (unified social credit code), GB 32100-2015: format and check character.
+
+The check character comes from python-stdnum (``stdnum.cn.uscc``). Its ``validate`` is not used: it
+requires the first eight characters to be digits, while GB 32100 lets the registration department
+and the organisation category (characters 1 and 2) be letters (Y: other departments, for one)."""
 
 from __future__ import annotations
 
+from stdnum.cn import uscc
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
-WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
 def check_character(first17: str) -> str:
     """The 18th character that GB 32100 computes from the first 17."""
-    total = sum(ALPHABET.index(ch) * w for ch, w in zip(first17, WEIGHTS, strict=True))
-    return ALPHABET[(31 - total % 31) % 31]
+    return uscc.calc_check_digit(first17)
 
 
 def credit_code_problem(code: str | None) -> str | None:
