@@ -135,7 +135,7 @@ def test_a_search_on_a_header_field_counts_through_the_header_table(app):
     the total still matches the rows found."""
     from flask_appbuilder.models.sqla.filters import FilterEqual
 
-    from views.base import ScopedInterface
+    from views.scoped_data import ScopedInterface
 
     model = records.kind_model(app, "general")
     with app.app_context():

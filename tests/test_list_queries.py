@@ -12,7 +12,8 @@ from cli import demo_city, demo_data
 from models import db
 from models.criteria_versions import active_version
 from tests.support import login
-from views.base import ScopedApi, ScopedModelView
+from views.scoped_api import ScopedApi
+from views.scoped_views import ScopedModelView
 
 # More rows than the smaller page size in every list, without the full city scale.
 SMALL_CITY = demo_city.Scale(enterprises=130, local=100, projects=150, project_assessments=150, daily_entries=150)

@@ -12,8 +12,8 @@ from criteria.pack import Kind
 from models import db
 from models.criteria_versions import kind_for, pack_for
 from services.assessment_work import Work
-from views.base import ScopedInterface
 from views.scope import ensure_in_scope
+from views.scoped_data import ScopedInterface
 from workflow.records import actor_of
 
 

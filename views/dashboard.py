@@ -12,7 +12,7 @@ from sqlalchemy import func
 
 from models import District, FinalGradeRecord, db
 from models.criteria_versions import active_pack
-from views.base import ScopedInterface
+from views.scoped_data import ScopedInterface
 
 COLOURS = {"green": "#5cb85c", "blue": "#337ab7", "yellow": "#f0ad4e", "red": "#d9534f"}
 

@@ -24,8 +24,8 @@ from models.criteria_versions import pack_for
 from models.evidence import commit_with_file, digest, path_of, read_pdf, safe_name, store
 from models.uniqueness import clash, keys_for
 from views.assessment_access import in_force, load
-from views.base import ScopedInterface
 from views.scope import ScopeViolation, ensure_in_scope
+from views.scoped_data import ScopedInterface
 from views.workflow import render_page
 from workflow import dossier
 from workflow.people import PersonEntry, read_person

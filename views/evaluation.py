@@ -16,10 +16,10 @@ from grading import recompute_enterprise
 from models import Enterprise, FinalGradeRecord, GradeAdjustment, db
 from models.criteria_versions import active_pack
 from scoring import adjust
-from views.base import Refused
 from views.checks import year_problem
 from views.factory import Resource
 from views.filters import ASSESSMENT_FILTERS
+from views.scoped_data import Refused
 
 CATEGORY = "考核评价"
 GRADE_LABELS = {

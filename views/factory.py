@@ -14,9 +14,11 @@ from typing import Any
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterInFunction
 
 from reports.values import display, is_id_number
-from views.base import ScopedApi, ScopedInterface, ScopedModelView
 from views.checks import ApiCheck, Check, FormCheck
 from views.masking import shown_id_number
+from views.scoped_api import ScopedApi
+from views.scoped_data import ScopedInterface
+from views.scoped_views import ScopedModelView
 
 # Labels of the columns most tables share; a resource's own labels take precedence.
 COMMON_LABELS = {

@@ -17,7 +17,7 @@ from flask_appbuilder.widgets import ListWidget
 
 from criteria.pack import Kind, Pack
 from models import Project
-from views.base import ScopedInterface
+from views.scoped_data import ScopedInterface
 from workflow.records import actor_of
 
 

@@ -24,11 +24,11 @@ from sqlalchemy.exc import IntegrityError
 from criteria.pack import Pack
 from models import AppUser, Enterprise, EnterpriseRegistration, db
 from models.registration import APPROVED, PENDING, REJECTED, STATE_LABELS
-from views.base import ScopedInterface
 from views.factory import Resource
 from views.registration import duplicate_problems
 from views.registry import BASIC
 from views.scope import ScopeViolation, ensure_in_scope
+from views.scoped_data import ScopedInterface
 
 
 def registration_resource() -> Resource:

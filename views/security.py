@@ -21,9 +21,9 @@ from accounts import lockout, sessions
 from accounts.password_policy import PolicyText
 from models import AppUser
 from reports.values import display
-from views.base import GuardedActions
 from views.login import LoginView, ResetMyPasswordView, ResetPasswordView
 from views.permission_cache import PermissionCacheMixin
+from views.scoped_views import GuardedActions
 from views.security_api import TokenApi
 
 SCOPE_LABELS = {"enterprise": "所属企业", "districts": "负责区（市）"}

@@ -27,7 +27,7 @@ from services.save_entries import save_entries
 from services.take_transition import take_transition
 from views.assessment_access import load, work_of
 from views.assessment_page import dossier_context, header_rows, page_context
-from views.base import ScopedInterface
+from views.scoped_data import ScopedInterface
 from workflow import dossier, item_meaning
 from workflow.entries import SCORE_FIELDS, read_form, unknown_codes, unknown_message
 from workflow.entries import preview as score_preview

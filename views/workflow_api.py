@@ -27,7 +27,7 @@ from services.review_items import review_items
 from services.save_entries import save_entries
 from services.take_transition import take_transition
 from views.assessment_access import load, work_of
-from views.base import ScopedInterface
+from views.scoped_data import ScopedInterface
 from workflow.entries import is_weighted
 from workflow.records import evidence_of
 

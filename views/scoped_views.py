@@ -1,7 +1,5 @@
-"""Base classes of every generated view and API: scoped data access, safe writes.
-
-``ScopedInterface`` is the single data layer both the HTML views and the REST APIs use, so
-the scope in ``views.scope`` and the uniqueness checks apply to every door alike.
+"""The base of every generated screen: scoped lists that export what was searched, forms that keep the
+user's input on a refused save, and action routes that answer like every other route.
 """
 
 from __future__ import annotations
@@ -12,153 +10,15 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Response, abort, flash, g, redirect, request, url_for
-from flask_appbuilder import ModelRestApi, ModelView, expose, has_access, permission_name
+from flask_appbuilder import ModelView, expose, has_access, permission_name
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
-from markupsafe import Markup
-from sqlalchemy import Column, func, inspect, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import ColumnProperty, Query, selectinload
 from wtforms import StringField
 from wtforms.fields.core import UnboundField
 
-from models.aggregate import assessment_table
-from models.criteria_versions import VersionUnloadable
-from models.uniqueness import Key, clash, keys_of
-from views.api_fields import StrictSchemaConverter, chinese_messages, plausible_id
 from views.filters import RelatedIdIs, text_filter
-from views.masking import MaskedApi
-from views.scope import ScopeViolation, current_scope, ensure_in_scope, scope_clause
-
-
-def _plain_cell(value: Any) -> Any:
-    """A cell as text or number: links (Markup) become their text, objects their name."""
-    if isinstance(value, Markup):
-        return value.striptags()
-    if value is None or isinstance(value, (int, float, str)):
-        return value
-    return str(value)
-
-
-class FieldProblem(Exception):
-    """A value of one field cannot be stored (for example it duplicates another record)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-class Refused(Exception):
-    """The record may not be changed now (for example it is no longer a draft)."""
-
-
-class ScopedInterface(SQLAInterface):
-    """SQLAInterface that reads and writes only inside the current user's data scope."""
-
-    def __init__(self, obj: type, session: Any = None, of_kind: str | None = None) -> None:
-        super().__init__(obj, session)
-        # The records (or item rows) of one kind: a kind's class, or an item view of that kind. On the
-        # core table it also lets a list sort by the (kind, changed_on) index instead of every record.
-        self.of_kind = of_kind or getattr(obj, "kind_code", None)
-        # A SQL expression mapped for loading (the aggregate's discriminator) is no column of a form.
-        for key, prop in list(self.list_properties.items()):
-            if isinstance(prop, ColumnProperty) and not isinstance(prop.columns[0], Column):
-                del self.list_properties[key]
-                self.list_columns.pop(key, None)
-
-    def _scoped(self, query: Query) -> Query:
-        clause = scope_clause(self.obj, current_scope())
-        query = query if clause is None else query.filter(clause)
-        if self.of_kind is None:
-            return query
-        if assessment_table in inspect(self.obj).tables:
-            return query.filter(assessment_table.c.kind == self.of_kind)
-        return query.filter(self.obj.assessment_id.in_(select(assessment_table.c.id).where(assessment_table.c.kind == self.of_kind)))
-
-    def query_count(self, query: Query, filters: Any = None, select_columns: Any = None) -> int:
-        """The number of rows the list pages through. For a kind's records it is counted on the core
-        table alone when every filter is on core columns: joining each header row only to count it
-        costs a walk of the whole core table's key (PostgreSQL), many times the count itself."""
-        query = self._apply_inner_all(self._scoped(query), filters, select_columns=select_columns, aliases_mapping={})
-        if self.of_kind is not None and assessment_table in inspect(self.obj).tables:
-            core_only = query.with_entities(func.count(assessment_table.c.id))
-            if core_only.statement.get_final_froms() == [assessment_table]:
-                return core_only.scalar()
-        return query.count()
-
-    eager: tuple[str, ...] = ()  # relations a list shows: loaded with the page, not row by row
-
-    def apply_all(self, query: Query, *args: Any, **kwargs: Any) -> Query:
-        query = super().apply_all(self._scoped(query), *args, **kwargs)
-        return query.options(*(selectinload(getattr(self.obj, name)) for name in self.eager))
-
-    def get(self, id: Any, filters: Any = None, select_columns: Any = None, outer_default_load: bool = False) -> Any:
-        """The record with this id inside the scope; None (404) also for an id no key can hold
-        (a number past BIGINT would otherwise fail in the database driver)."""
-        if not plausible_id(id):
-            return None
-        return super().get(id, filters, select_columns, outer_default_load)
-
-    def label_of(self, column: str) -> str:
-        info = self.list_columns[column].info if column in self.list_columns else {}
-        return str(info.get("label", column))
-
-    def check_unique(self, item: Any, keys: list[Key]) -> None:
-        """Unique columns and keys are checked across all records, not only the visible ones."""
-        table = self.obj.__table__
-        found = clash(self.session, keys, item.id)
-        if found:
-            raise FieldProblem(*found)
-        for column in table.columns:
-            if not column.unique or column.primary_key:
-                continue
-            value = getattr(item, column.key, None)
-            if value is None:
-                continue
-            query = select(func.count()).select_from(table).where(column == value)
-            if item.id is not None:
-                query = query.where(table.c.id != item.id)
-            if self.session.execute(query).scalar_one():
-                raise FieldProblem(column.key, f"“{value}”已被其他记录使用，{self.label_of(column.key)}不能重复")
-
-    def _write(self, item: Any, commit: bool) -> None:
-        with self.session.no_autoflush:
-            keys, own_id = keys_of(item), item.id  # kept: a failed commit expires the item
-        try:
-            with self.session.no_autoflush:
-                self.check_unique(item, keys)
-            self.session.add(item)
-            ensure_in_scope(self.session, item)
-            if commit:
-                self.session.commit()
-        except (ScopeViolation, FieldProblem):
-            self.session.rollback()
-            raise
-        except IntegrityError as exc:  # a write at the same moment took the key after the check
-            self.session.rollback()
-            found = clash(self.session, keys, own_id)
-            if found:
-                raise FieldProblem(*found) from exc
-            raise FieldProblem("", f"保存失败，数据库拒绝了该记录：{exc.orig}") from exc
-        except SQLAlchemyError as exc:
-            self.session.rollback()
-            raise FieldProblem("", f"保存失败，数据库拒绝了该记录：{exc.orig if hasattr(exc, 'orig') else exc}") from exc
-
-    def add(self, item: Any, commit: bool = True) -> None:
-        self._write(item, commit)
-
-    def edit(self, item: Any, commit: bool = True) -> None:
-        self._write(item, commit)
-
-
-def listed_relations(view: Any) -> tuple[str, ...]:
-    """The many-to-one relations a list reads for each row: the listed ones, and the ones its
-    listed properties read (``list_reads``, e.g. an item row's name comes from its assessment's
-    criteria version)."""
-    listed = [c for c in view.list_columns if view.datamodel.is_relation_many_to_one(c)]
-    return tuple(dict.fromkeys([*listed, *view.list_reads]))
+from views.scope import ScopeViolation
+from views.scoped_data import FieldProblem, Refused, listed_relations, plain_cell
 
 
 class GuardedActions:
@@ -270,7 +130,7 @@ class ScopedModelView(GuardedActions, ModelView):
         order_column, order_direction = self.base_order or ("", "")
         _, rows = self.datamodel.query(self._filters, order_column, order_direction)
         headings = [str(self.label_columns.get(c, c)) for c in self.list_columns]
-        return headings, [[_plain_cell(self._cell(row, c)) for c in self.list_columns] for row in rows]
+        return headings, [[plain_cell(self._cell(row, c)) for c in self.list_columns] for row in rows]
 
     def _download(self, body: bytes | str, mimetype: str, suffix: str) -> Response:
         name = quote(f"{self.list_title}.{suffix}")
@@ -379,62 +239,3 @@ class ScopedModelView(GuardedActions, ModelView):
             self.update_redirect()
         widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
         return self._get_related_views_widgets(item, filters={}, orders=orders, pages=pages, page_sizes=page_sizes, widgets=widgets)
-
-
-class ScopedApi(MaskedApi, ModelRestApi):
-    """A ModelRestApi on the scoped interface; refusals answer with a clear Chinese message; 身份证号
-    masked for roles that do not read them (views.masking)."""
-
-    allow_browser_login = True
-    page_size = 20
-    list_reads: tuple[str, ...] = ()  # relations the listed properties read (see listed_relations)
-    model2schemaconverter = StrictSchemaConverter
-
-    def _init_properties(self) -> None:
-        """A list reads its page in a fixed number of queries, not one or two per row.
-
-        FAB selects only the listed columns. A listed relation also needs its key column (else
-        every row reads its key, then its related record, on its own), and a listed Python
-        property may read any column (``item_name`` reads ``item_code``), so it selects them all.
-        """
-        super()._init_properties()
-        related = listed_relations(self)
-        self.datamodel.eager = related
-        mapper = self.datamodel.obj.__mapper__
-        if any(self.datamodel.is_property_or_function(c) for c in self.list_columns):
-            needed = [attribute.key for attribute in mapper.column_attrs]
-        else:
-            needed = [key.key for column in related for key in mapper.relationships[column].local_columns]
-        self.list_select_columns = list(dict.fromkeys([*self.list_select_columns, *needed]))
-
-    def _init_model_schemas(self) -> None:
-        super()._init_model_schemas()
-        for schema in (self.add_model_schema, self.edit_model_schema):
-            chinese_messages(schema, self.label_columns)
-
-    def _guarded(self, call: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return call(*args, **kwargs)
-        except (ScopeViolation, Refused) as refused:
-            self.datamodel.session.rollback()
-            return self.response(403, message=str(refused))
-        except FieldProblem as problem:
-            return self.response_422(message={problem.field or "_schema": [problem.message]})
-        except VersionUnloadable as unloadable:  # a record's stored criteria version no longer loads
-            self.datamodel.session.rollback()
-            return self.response(500, message=str(unloadable))
-
-    def get_headless(self, pk: Any, **kwargs: Any) -> Any:
-        return self._guarded(super().get_headless, pk, **kwargs)
-
-    def get_list_headless(self, **kwargs: Any) -> Any:
-        return self._guarded(super().get_list_headless, **kwargs)
-
-    def post_headless(self) -> Any:
-        return self._guarded(super().post_headless)
-
-    def put_headless(self, pk: Any) -> Any:
-        return self._guarded(super().put_headless, pk)
-
-    def delete_headless(self, pk: Any) -> Any:
-        return self._guarded(super().delete_headless, pk)

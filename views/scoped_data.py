@@ -1,0 +1,149 @@
+"""The data layer of every generated view and API: reads and writes only inside the user's scope.
+
+``ScopedInterface`` is the single data layer both the HTML views and the REST APIs use, so the scope
+in ``views.scope`` and the uniqueness checks apply to every door alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from markupsafe import Markup
+from sqlalchemy import Column, func, inspect, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import ColumnProperty, Query, selectinload
+
+from models.aggregate import assessment_table
+from models.uniqueness import Key, clash, keys_of
+from views.api_fields import plausible_id
+from views.scope import ScopeViolation, current_scope, ensure_in_scope, scope_clause
+
+
+def plain_cell(value: Any) -> Any:
+    """A cell as text or number: links (Markup) become their text, objects their name."""
+    if isinstance(value, Markup):
+        return value.striptags()
+    if value is None or isinstance(value, (int, float, str)):
+        return value
+    return str(value)
+
+
+class FieldProblem(Exception):
+    """A value of one field cannot be stored (for example it duplicates another record)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class Refused(Exception):
+    """The record may not be changed now (for example it is no longer a draft)."""
+
+
+class ScopedInterface(SQLAInterface):
+    """SQLAInterface that reads and writes only inside the current user's data scope."""
+
+    def __init__(self, obj: type, session: Any = None, of_kind: str | None = None) -> None:
+        super().__init__(obj, session)
+        # The records (or item rows) of one kind: a kind's class, or an item view of that kind. On the
+        # core table it also lets a list sort by the (kind, changed_on) index instead of every record.
+        self.of_kind = of_kind or getattr(obj, "kind_code", None)
+        # A SQL expression mapped for loading (the aggregate's discriminator) is no column of a form.
+        for key, prop in list(self.list_properties.items()):
+            if isinstance(prop, ColumnProperty) and not isinstance(prop.columns[0], Column):
+                del self.list_properties[key]
+                self.list_columns.pop(key, None)
+
+    def _scoped(self, query: Query) -> Query:
+        clause = scope_clause(self.obj, current_scope())
+        query = query if clause is None else query.filter(clause)
+        if self.of_kind is None:
+            return query
+        if assessment_table in inspect(self.obj).tables:
+            return query.filter(assessment_table.c.kind == self.of_kind)
+        return query.filter(self.obj.assessment_id.in_(select(assessment_table.c.id).where(assessment_table.c.kind == self.of_kind)))
+
+    def query_count(self, query: Query, filters: Any = None, select_columns: Any = None) -> int:
+        """The number of rows the list pages through. For a kind's records it is counted on the core
+        table alone when every filter is on core columns: joining each header row only to count it
+        costs a walk of the whole core table's key (PostgreSQL), many times the count itself."""
+        query = self._apply_inner_all(self._scoped(query), filters, select_columns=select_columns, aliases_mapping={})
+        if self.of_kind is not None and assessment_table in inspect(self.obj).tables:
+            core_only = query.with_entities(func.count(assessment_table.c.id))
+            if core_only.statement.get_final_froms() == [assessment_table]:
+                return core_only.scalar()
+        return query.count()
+
+    eager: tuple[str, ...] = ()  # relations a list shows: loaded with the page, not row by row
+
+    def apply_all(self, query: Query, *args: Any, **kwargs: Any) -> Query:
+        query = super().apply_all(self._scoped(query), *args, **kwargs)
+        return query.options(*(selectinload(getattr(self.obj, name)) for name in self.eager))
+
+    def get(self, id: Any, filters: Any = None, select_columns: Any = None, outer_default_load: bool = False) -> Any:
+        """The record with this id inside the scope; None (404) also for an id no key can hold
+        (a number past BIGINT would otherwise fail in the database driver)."""
+        if not plausible_id(id):
+            return None
+        return super().get(id, filters, select_columns, outer_default_load)
+
+    def label_of(self, column: str) -> str:
+        info = self.list_columns[column].info if column in self.list_columns else {}
+        return str(info.get("label", column))
+
+    def check_unique(self, item: Any, keys: list[Key]) -> None:
+        """Unique columns and keys are checked across all records, not only the visible ones."""
+        table = self.obj.__table__
+        found = clash(self.session, keys, item.id)
+        if found:
+            raise FieldProblem(*found)
+        for column in table.columns:
+            if not column.unique or column.primary_key:
+                continue
+            value = getattr(item, column.key, None)
+            if value is None:
+                continue
+            query = select(func.count()).select_from(table).where(column == value)
+            if item.id is not None:
+                query = query.where(table.c.id != item.id)
+            if self.session.execute(query).scalar_one():
+                raise FieldProblem(column.key, f"“{value}”已被其他记录使用，{self.label_of(column.key)}不能重复")
+
+    def _write(self, item: Any, commit: bool) -> None:
+        with self.session.no_autoflush:
+            keys, own_id = keys_of(item), item.id  # kept: a failed commit expires the item
+        try:
+            with self.session.no_autoflush:
+                self.check_unique(item, keys)
+            self.session.add(item)
+            ensure_in_scope(self.session, item)
+            if commit:
+                self.session.commit()
+        except (ScopeViolation, FieldProblem):
+            self.session.rollback()
+            raise
+        except IntegrityError as exc:  # a write at the same moment took the key after the check
+            self.session.rollback()
+            found = clash(self.session, keys, own_id)
+            if found:
+                raise FieldProblem(*found) from exc
+            raise FieldProblem("", f"保存失败，数据库拒绝了该记录：{exc.orig}") from exc
+        except SQLAlchemyError as exc:
+            self.session.rollback()
+            raise FieldProblem("", f"保存失败，数据库拒绝了该记录：{exc.orig if hasattr(exc, 'orig') else exc}") from exc
+
+    def add(self, item: Any, commit: bool = True) -> None:
+        self._write(item, commit)
+
+    def edit(self, item: Any, commit: bool = True) -> None:
+        self._write(item, commit)
+
+
+def listed_relations(view: Any) -> tuple[str, ...]:
+    """The many-to-one relations a list reads for each row: the listed ones, and the ones its
+    listed properties read (``list_reads``, e.g. an item row's name comes from its assessment's
+    criteria version)."""
+    listed = [c for c in view.list_columns if view.datamodel.is_relation_many_to_one(c)]
+    return tuple(dict.fromkeys([*listed, *view.list_reads]))
