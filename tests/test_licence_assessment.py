@@ -241,7 +241,7 @@ def test_a_round_left_unanswered_can_be_ended_keeping_the_rating(app, client):
 def test_a_material_or_person_the_scope_refuses_is_told_not_a_server_error(app, client, monkeypatch):
     """The 办理 page reaches the record inside the scope, so its writes stay inside; should the scope
     still refuse one (the one rule every door checks), the filler is told and nothing is stored."""
-    import views.dossier
+    import views.assessment_access
     from views.scope import ScopeViolation
 
     def refuse(session, item, scope=None):
@@ -251,7 +251,7 @@ def test_a_material_or_person_the_scope_refuses_is_told_not_a_server_error(app, 
     enterprise_id, username = enterprise_in(app, "laoshan")
     login(client, username)
     pk = new_draft(client, enterprise_id)
-    monkeypatch.setattr(views.dossier, "ensure_in_scope", refuse)
+    monkeypatch.setattr(views.assessment_access, "ensure_in_scope", refuse)  # the guard every door hands the services
     material = upload_material(client, KIND, pk, "business_licence")
     person = add_person(client, KIND, pk, "principal", "孙负责", 1)
     for answer in (material, person):

@@ -1,0 +1,66 @@
+"""The materials checklist of an assessment: upload a material (PDF) and remove one, while the filler
+may: every entry in an editable state, only 整改材料 in a rectification state. Materials are kept per
+enterprise, period and code, so every kind that shows the checklist for that period sees them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from models import EnterpriseMaterial
+from models.evidence import commit_with_file, digest, read_pdf
+from services.assessment_work import Work
+from services.errors import Invalid, Refused
+from workflow import dossier
+
+
+def fills(work: Work) -> bool:
+    """The user fills the record's kind, and the kind is in force (a retired kind's records are read only)."""
+    return work.in_force and work.kind.filled_by in work.actor.roles
+
+
+def _state_refusal(work: Work, what: str) -> Refused:
+    state = work.record.state
+    return Refused(f"当前状态为“{work.kind.state_labels.get(state, state)}”，不能{what}")
+
+
+def upload_material(work: Work, code: str, upload: Any, evidence_dir: Path, max_pages: int) -> str:
+    """Store ``upload`` (werkzeug FileStorage) as the record's material ``code``; returns the message."""
+    kind, record, pack = work.kind, work.record, work.pack
+    names = {m.code: m.name for m in dossier.shown_materials(pack, kind, record)}
+    if not fills(work) or code not in dossier.fillable_materials(pack, kind, record):
+        later = {m.code: m.name for m in pack.dossier_kind(kind).materials if m.rectification}
+        if code in later and code not in names:
+            raise Refused(f"“{later[code]}”在记录被退回或评定为需整改后才能上传，未上传")
+        if code not in names:
+            raise Invalid(f"材料“{code[:60]}”不在本考核的申报材料清单中，未上传")
+        raise _state_refusal(work, "上传该材料")
+    data, name, problem = read_pdf(upload, max_pages)
+    if problem:
+        raise Invalid(problem, {"file": problem})
+    row = EnterpriseMaterial(
+        enterprise_id=record.enterprise_id,
+        period=record.period,
+        material_code=code,
+        file_name=name,
+        content_hash=digest(data),
+        size=len(data),
+        media_type="application/pdf",
+    )
+    work.session.add(row)
+    work.guard(row)
+    commit_with_file(work.session, evidence_dir, data)
+    return f"已上传“{name}”（{names[code]}）"
+
+
+def remove_material(work: Work, row: EnterpriseMaterial | None) -> str:
+    """Remove a material file of the record's enterprise and period; returns the message."""
+    record = work.record
+    if row is None or row.enterprise_id != record.enterprise_id or row.period != record.period:
+        raise Invalid("要删除的材料文件不存在或不属于本考核")
+    if not fills(work) or row.material_code not in dossier.fillable_materials(work.pack, work.kind, record):
+        raise _state_refusal(work, "删除该材料")
+    name = row.file_name
+    work.session.delete(row)
+    work.session.commit()
+    return f"已删除“{name}”"
