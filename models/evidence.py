@@ -163,6 +163,12 @@ class UploadedFile(Protocol):
     def read(self) -> bytes: ...
 
 
+def pdf_columns(data: bytes, name: str) -> dict[str, Any]:
+    """The columns of a row that names an uploaded PDF (evidence, a material): shown name, content
+    hash, size and media type."""
+    return {"file_name": name, "content_hash": digest(data), "size": len(data), "media_type": "application/pdf"}
+
+
 def read_pdf(upload: UploadedFile | None, max_pages: int = DEFAULT_MAX_PAGES) -> tuple[bytes | None, str, str | None]:
     """An upload's content, the name it is shown under, and why it is refused (None: accepted)."""
     if upload is None or not upload.filename:

@@ -48,15 +48,25 @@ class Permissions:
     choices: list[tuple[dict[str, Any], str | None]]  # transitions, each with why it is blocked (or None)
 
 
+def fills(work: Work) -> bool:
+    """The user fills the record's kind, and the kind is in force (a retired kind's records are read only)."""
+    return work.in_force and work.kind.filled_by in work.actor.roles
+
+
+def may_fill(work: Work) -> bool:
+    """The filler may change the record's scores, evidence and header now (an editable state). Needs no
+    query, unlike ``permissions``: the write paths ask this alone."""
+    return fills(work) and editable(work.kind, work.record.state)
+
+
 def permissions(work: Work, evidence: dict[str, list[Attachment]] | None = None, live: dossier.Live | None = None) -> Permissions:
     """``evidence`` and ``live``: what a page already read for the record."""
     kind, record, actor = work.kind, work.record, work.actor
     facts = facts_of(work.session, kind, record, work.pack, evidence, live)
-    fills = kind.filled_by in actor.roles
     return Permissions(
         facts=facts,
-        can_fill=work.in_force and editable(kind, record.state) and fills,
-        can_rectify=work.in_force and kind.state_flag(record.state, "rectification") and fills,
+        can_fill=may_fill(work),
+        can_rectify=fills(work) and kind.state_flag(record.state, "rectification"),
         can_review=work.in_force and may_review_items(kind, actor, facts),
         choices=choices(kind, actor, facts) if work.in_force else [],
     )

@@ -8,15 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from models import EnterpriseMaterial
-from models.evidence import commit_with_file, digest, read_pdf
-from services.assessment_work import Work
+from models.evidence import commit_with_file, pdf_columns, read_pdf
+from services.assessment_work import Work, fills
 from services.errors import Invalid, Refused
 from workflow import dossier
-
-
-def fills(work: Work) -> bool:
-    """The user fills the record's kind, and the kind is in force (a retired kind's records are read only)."""
-    return work.in_force and work.kind.filled_by in work.actor.roles
 
 
 def _state_refusal(work: Work, what: str) -> Refused:
@@ -38,15 +33,7 @@ def upload_material(work: Work, code: str, upload: Any, evidence_dir: Path, max_
     data, name, problem = read_pdf(upload, max_pages)
     if problem:
         raise Invalid(problem, {"file": problem})
-    row = EnterpriseMaterial(
-        enterprise_id=record.enterprise_id,
-        period=record.period,
-        material_code=code,
-        file_name=name,
-        content_hash=digest(data),
-        size=len(data),
-        media_type="application/pdf",
-    )
+    row = EnterpriseMaterial(enterprise_id=record.enterprise_id, period=record.period, material_code=code, **pdf_columns(data, name))
     work.session.add(row)
     work.guard(row)
     commit_with_file(work.session, evidence_dir, data)

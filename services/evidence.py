@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import Attachment
-from models.evidence import commit_with_file, digest, read_pdf
-from services.assessment_work import Work, permissions, require_current
+from models.evidence import commit_with_file, pdf_columns, read_pdf
+from services.assessment_work import Work, may_fill, require_current
 from services.errors import CONFLICT, Conflict, Invalid, Refused
 from services.save_entries import ALSO_SAVED, apply_entries, carries_entries, reopened_note
 from workflow.records import record_evidence_key
@@ -25,7 +25,7 @@ def upload_evidence(
     ``record:<code>`` for a record-level entry, or '' for the whole record. ``table``: the fill-in table
     as typed on the page, saved with the file (one save), or None. Returns the message for the user."""
     kind, record = work.kind, work.record
-    if not permissions(work).can_fill:
+    if not may_fill(work):
         raise Refused("当前状态不能上传证明材料")
     saves_table = table is not None and carries_entries(table)
     if saves_table:
@@ -40,14 +40,7 @@ def upload_evidence(
         reopened = apply_entries(work, table) if saves_table else 0
     except Invalid as problem:
         raise Invalid(f"文件“{name}”未上传：{problem.message}", problem.errors) from None
-    attachment = Attachment(
-        assessment_id=record.id,
-        item_code=item_code or None,
-        file_name=name,
-        content_hash=digest(data),
-        size=len(data),
-        media_type="application/pdf",
-    )
+    attachment = Attachment(assessment_id=record.id, item_code=item_code or None, **pdf_columns(data, name))
     work.session.add(attachment)
     work.guard(attachment)
     if saves_table:
@@ -64,7 +57,7 @@ def delete_evidence(work: Work, attachment: Attachment) -> str:
     """Returns the deleted file's name; the stored file goes once no row names it."""
     if attachment.assessment_id != work.record.id:
         raise Invalid("该文件不属于此考核")
-    if not permissions(work).can_fill:
+    if not may_fill(work):
         raise Refused("当前状态不能删除证明材料")
     name = attachment.file_name
     work.session.delete(attachment)

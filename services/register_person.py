@@ -13,8 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from models import Person
 from models.evidence import commit_with_file, digest
 from models.uniqueness import clash, keys_for
-from services.assessment_work import Work
-from services.dossier_materials import fills
+from services.assessment_work import Work, fills
 from services.errors import Invalid, Refused
 from workflow.people import PersonEntry, read_person
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from services.assessment_work import Work, commit, permissions, require_current
+from services.assessment_work import Work, commit, may_fill, require_current
 from services.errors import Invalid, Refused
 from workflow.entries import SCORE_FIELDS, is_weighted, read_form, results_json, unknown_codes, unknown_message
 from workflow.records import filled, reopen_if_changed
@@ -55,7 +55,7 @@ def save_entries(work: Work, fields: Mapping[str, str], lock_version: Any) -> st
     """``fields``: the fill-in table's fields (``score_<item>``, ``na_<item>``, ``result_<sub-table>``).
     Returns the message for the user."""
     kind, record = work.kind, work.record
-    if not permissions(work).can_fill:
+    if not may_fill(work):
         raise Refused(f"当前状态为“{kind.state_labels.get(record.state, record.state)}”，不能修改得分")
     require_current(work, lock_version)
     reopened = apply_entries(work, fields)

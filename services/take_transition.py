@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from grading import recompute_enterprise
 from models.criteria_versions import active_pack
 from models.record_scores import final_states
-from services.assessment_work import Work, commit, permissions, require_current
+from services.assessment_work import Work, commit, may_fill, require_current
 from services.errors import CONFLICT, Conflict, Invalid, Refused
 from services.save_entries import ALSO_SAVED, apply_entries, carries_entries
 from workflow import WorkflowRefused, check
@@ -30,7 +30,7 @@ def take_transition(
     require_current(work, lock_version)
     if not work.in_force:
         raise Refused(f"{kind.short_name}已停用：其记录只能查看、打印和验证，不能再办理")
-    saves_table = table is not None and carries_entries(table) and permissions(work).can_fill
+    saves_table = table is not None and carries_entries(table) and may_fill(work)
     if saves_table:
         apply_entries(work, table)
     opinion = (opinion or "").strip()

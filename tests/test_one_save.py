@@ -19,7 +19,7 @@ __all__ = ["laoshan"]  # the fixture is used by name
 def _upload_with_table(client, pk: int, item: str, table: dict[str, str]):
     form = {"csrf_token": csrf_token(client, page_url(KIND, pk)), "lock_version": lock_version(client, KIND, pk), "item_code": item}
     form.update(table)
-    form[f"file_{item}"] = (io.BytesIO(PDF), "证明.pdf")
+    form["file"] = (io.BytesIO(PDF), "证明.pdf")
     return client.post(f"{page_url(KIND, pk)}/evidence", data=form, content_type="multipart/form-data", follow_redirects=True)
 
 

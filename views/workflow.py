@@ -177,16 +177,13 @@ class AssessmentWorkflowView(BaseView):
     @has_access
     def upload(self, kind_code: str, pk: int) -> Any:
         kind, record = load(kind_code, pk)
-        config = current_app.config
+        config, where = current_app.config, request.form.get("item_code", "")
 
-        def store() -> str:
-            where = request.form.get("item_code", "")
-            # the page posts each row's file under its own name, with the fill-in table as typed
-            posted = request.files.get(f"file_{where}") or request.files.get("file")
+        def store() -> str:  # the page's script adds the fill-in table as typed to the upload's form
+            posted = request.files.get("file")
             work = work_of(kind, record)
             return upload_evidence(work, where, posted, self._evidence_dir(), config["EVIDENCE_MAX_PAGES"], table=request.form)
 
-        where = request.form.get("item_code", "")
         row = f"record-evidence-{where.removeprefix(RECORD_EVIDENCE)}" if where.startswith(RECORD_EVIDENCE) else f"item-{where}"
         return self._act(kind, record, store, refused_status=400, anchor=row if where else "")
 

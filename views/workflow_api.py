@@ -28,7 +28,7 @@ from services.save_entries import save_entries
 from services.take_transition import take_transition
 from views.assessment_access import load, work_of
 from views.scoped_data import ScopedInterface
-from workflow.entries import is_weighted
+from workflow.entries import is_weighted, shown
 from workflow.records import evidence_of
 
 NOT_FOUND = "考核记录不存在，或不在您的数据范围内"
@@ -113,7 +113,7 @@ def _review_fields(code: str, values: dict[str, Any]) -> dict[str, str]:
 
 
 def _number(value: Any) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
+    return None if value is None else shown(value)
 
 
 def record_json(kind: Kind, record: Any) -> dict[str, Any]:
