@@ -199,17 +199,17 @@ def generate(
     projects = _projects(session, scale, rng, districts, enterprises)
     for kind in pack.kinds.values():
         kind_models = models[kind.code]
-        if kind.scoring["method"] == "catalogue":
+        if kind.scoring.catalogued:
             have = _filed_count(session, kind)
             chosen = [rng.choice(projects) for _ in range(max(0, scale.daily_entries - have))]
             subjects = [{"enterprise_id": owner, "project_id": None} for _, owner, _ in chosen]
             names = iter(name for _, _, name in chosen)
             rules = kind.scoring
 
-            def daily(record: dict[str, Any], names: Iterator[str] = names, rules: dict = rules) -> dict[str, Any]:
-                values = {rules["count_field"]: 1}
-                if rules.get("project_field"):
-                    values[rules["project_field"]] = next(names)
+            def daily(record: dict[str, Any], names: Iterator[str] = names, rules: Any = rules) -> dict[str, Any]:
+                values = {rules.count_field: 1}
+                if rules.project_field:
+                    values[rules.project_field] = next(names)
                 return values
 
             count = _records(session, version, kind, kind_models, subjects, rng, daily)

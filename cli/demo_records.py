@@ -45,7 +45,7 @@ def header(kind: Kind, pack: Pack, rng: random.Random) -> dict[str, Any]:
 
 def items(kind: Kind, rng: random.Random, reviewed: bool) -> list[dict[str, Any]]:
     """One row per item: sub-table results (0-100) for a weighted category, else a self score."""
-    places = kind.scoring.get("score_places", 1)
+    places = kind.scoring.places
     rows = []
     for item in kind.items:
         row: dict[str, Any] = {

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-Found = tuple[str, str, str]  # (file key, path, message)
+from criteria.methods import Found, scoring_methods
 
 # Columns every generated assessment table has; header fields may not reuse these names.
 BUILT_IN_COLUMNS = frozenset(
@@ -74,21 +74,33 @@ def check_scale(file: str, path: str, scale: dict) -> Iterator[Found]:
 
 
 def check_kind(file: str, kind: dict, roles: set[str], scales: dict[str, dict]) -> Iterator[Found]:
-    items, scoring = kind["items"], kind["scoring"]
-    yield from duplicates(file, "items", items)
-    yield from duplicates(file, "header_fields", kind["header_fields"])
-    yield from duplicates(file, "vetoes", kind["vetoes"])
-    yield from duplicates(file, "subtables", kind["subtables"])
-    yield from duplicates(file, "catalogue", kind["catalogue"])
-    yield from duplicates(file, "record_evidence", kind["record_evidence"])
-
-    for key in ("filled_by",):
-        if kind[key] not in roles:
-            yield file, key, f"unknown role '{kind[key]}'"
+    for key in ("items", "header_fields", "vetoes", "subtables", "catalogue", "record_evidence", "materials", "personnel"):
+        yield from duplicates(file, key, kind[key])
+    if kind["filled_by"] not in roles:
+        yield file, "filled_by", f"unknown role '{kind['filled_by']}'"
     for index, role in enumerate(kind["reviewed_by"]):
         if role not in roles:
             yield file, f"reviewed_by[{index}]", f"unknown role '{role}'"
+    yield from check_header_fields(file, kind)
+    scale = scales.get(kind.get("grade_scale", ""))
+    if "grade_scale" in kind and scale is None:
+        yield file, "grade_scale", f"unknown scale '{kind['grade_scale']}' (not in grading.yaml)"
+    bands = {b["code"] for b in scale["bands"]} if scale else None
+    yield from check_items(file, kind, bands)
+    method = scoring_methods()[kind["scoring"]["method"]]
+    yield from method.check(file, kind, bands)
+    if kind["subtables"] and not method.uses_subtables:
+        yield file, "subtables", "only weighted_categories scoring uses sub-tables"
+    if kind["catalogue"] and not kind["items"] and not method.catalogued:
+        yield file, "scoring.method", "a kind with a catalogue must use catalogue scoring"
+    if method.scores_items and not kind["items"]:
+        yield file, "items", "must list at least one item"
+    yield from check_workflow(file, kind["workflow"], roles)
+    yield from check_rectification(file, kind)
+    yield from check_dossier_lists(file, kind)
 
+
+def check_header_fields(file: str, kind: dict) -> Iterator[Found]:
     for index, field in enumerate(kind["header_fields"]):
         if field["code"] in BUILT_IN_COLUMNS:
             yield file, f"header_fields[{index}].code", f"'{field['code']}' is a built-in column name"
@@ -97,78 +109,25 @@ def check_kind(file: str, kind: dict, roles: set[str], scales: dict[str, dict]) 
         if field.get("choices"):
             yield from duplicates(file, f"header_fields[{index}].choices", field["choices"])
 
-    scale = scales.get(kind.get("grade_scale", ""))
-    if "grade_scale" in kind and scale is None:
-        yield file, "grade_scale", f"unknown scale '{kind['grade_scale']}' (not in grading.yaml)"
-    if items:
-        if "grade_scale" not in kind:
-            yield file, "grade_scale", "is required when the kind has items"
-        if "total" not in kind:
-            yield file, "total", "is required when the kind has items"
-        else:
-            declared = kind["total"]
-            actual = sum((item["max"] for item in items), Decimal(0))
-            if actual != declared:
-                yield file, "items", f"max scores add up to {actual}, but total is {declared}"
-    band_codes = {b["code"] for b in scale["bands"]} if scale else set()
+
+def check_items(file: str, kind: dict, bands: set[str] | None) -> Iterator[Found]:
+    """A scored kind names its scale and total, and its items' max scores add up to that total;
+    vetoes force bands of the scale."""
+    items = kind["items"]
+    if items and "grade_scale" not in kind:
+        yield file, "grade_scale", "is required when the kind has items"
+    if items and "total" not in kind:
+        yield file, "total", "is required when the kind has items"
+    elif items:
+        actual = sum((item["max"] for item in items), Decimal(0))
+        if actual != kind["total"]:
+            yield file, "items", f"max scores add up to {actual}, but total is {kind['total']}"
     for index, veto in enumerate(kind["vetoes"]):
-        if scale and veto["grade"] not in band_codes:
+        if bands is not None and veto["grade"] not in bands:
             yield file, f"vetoes[{index}].grade", f"unknown band '{veto['grade']}' of scale '{kind['grade_scale']}'"
 
-    method = scoring["method"]
-    subtables = {s["code"]: s for s in kind["subtables"]}
-    if method == "weighted_categories":
-        if scale and scoring["zero_subtable_grade"] not in band_codes:
-            yield file, "scoring.zero_subtable_grade", f"unknown band '{scoring['zero_subtable_grade']}'"
-        used: dict[str, int] = {}
-        for index, item in enumerate(items):
-            refs = item.get("subtables")
-            if not refs:
-                yield file, f"items[{index}].subtables", "is required for weighted categories"
-                continue
-            for ref_index, ref in enumerate(refs):
-                if ref not in subtables:
-                    yield file, f"items[{index}].subtables[{ref_index}]", f"unknown sub-table '{ref}'"
-                elif ref in used:
-                    yield file, f"items[{index}].subtables[{ref_index}]", f"sub-table '{ref}' already feeds items[{used[ref]}]"
-                else:
-                    used[ref] = index
-            if len(refs) > 1 and "combine" not in item:
-                yield file, f"items[{index}].combine", "is required when several sub-tables feed a category"
-        for index, table in enumerate(kind["subtables"]):
-            if table["code"] not in used:
-                yield file, f"subtables[{index}]", f"sub-table '{table['code']}' feeds no item"
-            if table["lines"]:
-                total = sum((line["max"] for line in table["lines"]), Decimal(0))
-                if total != scoring["result_max"]:
-                    yield file, f"subtables[{index}].lines", f"line max scores add up to {total}, not {scoring['result_max']}"
-    elif kind["subtables"]:
-        yield file, "subtables", "only weighted_categories scoring uses sub-tables"
 
-    if method == "catalogue":
-        fields = {f["code"] for f in kind["header_fields"]}
-        for key in ("entry_field", "count_field", "project_field"):
-            if key in scoring and scoring[key] not in fields:
-                yield file, f"scoring.{key}", f"unknown header field '{scoring[key]}'"
-        groups = {e.get("group") for e in kind["catalogue"]}
-        for index, cap in enumerate(scoring["caps"]):
-            if cap["group"] not in groups:
-                yield file, f"scoring.caps[{index}].group", f"no catalogue entry is in group '{cap['group']}'"
-        for index, group in enumerate(scoring["highest_only_groups"]):
-            if group not in groups:
-                yield file, f"scoring.highest_only_groups[{index}]", f"no catalogue entry is in group '{group}'"
-        if not kind["catalogue"]:
-            yield file, "catalogue", "is required for catalogue scoring"
-    elif kind["catalogue"] and not items:
-        yield file, "scoring.method", "a kind with a catalogue must use catalogue scoring"
-    if method == "rating":
-        yield from check_rating(file, kind, band_codes if scale else None)
-    elif method != "catalogue" and not items:
-        yield file, "items", "must list at least one item"
-    yield from check_workflow(file, kind["workflow"], roles)
-    yield from check_rectification(file, kind)
-    yield from duplicates(file, "materials", kind["materials"])
-    yield from duplicates(file, "personnel", kind["personnel"])
+def check_dossier_lists(file: str, kind: dict) -> Iterator[Found]:
     if (kind["materials"] or kind["personnel"]) and kind["subject"] != "enterprise":
         yield (
             file,
@@ -195,28 +154,12 @@ def check_roles(file: str, roles: list[dict]) -> Iterator[Found]:
             yield file, f"roles[{index}].approves_registrations", "only a role with scope district or all approves registrations"
 
 
-def check_rating(file: str, kind: dict, band_codes: set[str] | None) -> Iterator[Found]:
-    """A rated kind: no items, a scale, bands of that scale, a transition that rates."""
-    if kind["items"]:
-        yield file, "items", "a kind rated by the reviewer (scoring.method rating) has no scored items"
-    if "grade_scale" not in kind:
-        yield file, "grade_scale", "is required when the reviewer rates the kind (scoring.method rating)"
-    bands = kind["scoring"]["bands"]
-    for index, band in enumerate(bands):
-        if band_codes is not None and band not in band_codes:
-            yield file, f"scoring.bands[{index}]", f"unknown band '{band}' of scale '{kind['grade_scale']}'"
-        if band in bands[:index]:
-            yield file, f"scoring.bands[{index}]", f"band '{band}' is listed twice"
-    if not any(t["rates"] for t in kind["workflow"]["transitions"]):
-        yield file, "workflow.transitions", "no transition rates the record (rates: true), but scoring.method is rating"
-
-
 def check_rectification(file: str, kind: dict) -> Iterator[Found]:
     """整改 rounds: what opens them, where a rating sends the record, and what only they show."""
     rectification = kind.get("rectification")
     workflow = kind["workflow"]
     states = {s["code"]: s for s in workflow["states"]}
-    rated = kind["scoring"]["method"] == "rating"
+    rated = scoring_methods()[kind["scoring"]["method"]].rates
     for index, transition in enumerate(workflow["transitions"]):
         path = f"workflow.transitions[{index}]"
         if transition["rates"] and not rated:
@@ -330,7 +273,7 @@ def check_grading(file: str, grading: dict, kinds: dict[str, dict], catalogue_ve
         source = final.get("source")
         if source and source["kind"] not in kinds:
             yield file, f"{path}.source.kind", f"unknown kind '{source['kind']}'"
-        elif source and kinds[source["kind"]]["scoring"]["method"] == "rating":
+        elif source and scoring_methods()[kinds[source["kind"]]["scoring"]["method"]].rates:
             yield file, f"{path}.source.kind", f"kind '{source['kind']}' is rated by the reviewer and has no score to grade"
         composite = final.get("composite")
         if composite:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -113,7 +113,7 @@ def _entries(
 
 
 def _items(old: Kind, new: Kind) -> Iterator[str]:
-    weight = "权重" if new.scoring.get("method") == "weighted_categories" else "满分"
+    weight = new.scoring.item_max_label
     yield from _entries(
         old.items,
         new.items,
@@ -189,7 +189,7 @@ def _kind(old: Kind, new: Kind) -> Iterator[tuple[str, bool]]:
     )
     yield from ((line, False) for line in _entries(old.record_evidence, new.record_evidence, "整份考核材料", {"required": "必须上传"}))
     yield from ((line, False) for line in _entries(old.vetoes, new.vetoes, "否决项", {"grade": "判定等次"}))
-    yield from ((line, line.startswith("评分规则.method")) for line in _params("评分规则", old.scoring, new.scoring))
+    yield from ((line, line.startswith("评分规则.method")) for line in _params("评分规则", old.scoring.params(), new.scoring.params()))
     checklist = bool(old.materials) != bool(new.materials)  # whether the kind has a checklist at all is bound
     yield from (
         (line, checklist)
@@ -325,7 +325,7 @@ def _pack_level(old: Pack, new: Pack) -> Iterator[Change]:
     for attribute, label in (("name", "名称"), ("region", "地区"), ("version", "考核标准版本号")):
         if getattr(old, attribute) != getattr(new, attribute):
             yield Change("考核标准", f"{label}：{shown(getattr(old, attribute))} → {shown(getattr(new, attribute))}")
-    for line in _params("最终得分舍入", old.grading_rounding, new.grading_rounding):
+    for line in _params("最终得分舍入", asdict(old.grading_rounding), asdict(new.grading_rounding)):
         yield Change("等次", line)
     yield from (Change("等次", line) for line in _scales(old, new))
     yield from (Change("最终等次", line, structural) for line, structural in _final_grades(old, new))

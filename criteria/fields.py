@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -138,15 +139,16 @@ class OneOfSchemas(fields.Field):
 
     default_error_messages = _messages(invalid="must be a mapping")
 
-    def __init__(self, key: str, schemas: dict[str, type[Schema]], **kwargs: Any):
+    def __init__(self, key: str, schemas: Callable[[], dict[str, type[Schema]]], **kwargs: Any):
         super().__init__(**kwargs)
         self.key = key
-        self.schemas = schemas
+        self.schemas = schemas  # called when a value is loaded: the choices may be plugins
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dict:
         if not isinstance(value, dict):
             raise self.make_error("invalid")
+        schemas = self.schemas()
         choice = value.get(self.key)
-        if choice not in self.schemas:
-            raise ValidationError({self.key: ["must be one of: " + ", ".join(self.schemas)]})
-        return self.schemas[choice]().load(value)
+        if choice not in schemas:
+            raise ValidationError({self.key: ["must be one of: " + ", ".join(schemas)]})
+        return schemas[choice]().load(value)

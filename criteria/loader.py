@@ -12,7 +12,9 @@ from marshmallow import Schema, ValidationError
 
 from criteria import checks
 from criteria.errors import CriteriaError, Problem
+from criteria.methods import scoring_methods
 from criteria.pack import District, HeaderField, Item, Kind, Material, Pack, PersonnelList, RecordEvidence, Role
+from criteria.rules import Rounding
 from criteria.schema import DistrictsSchema, GradingSchema, KindSchema, PackSchema, RolesSchema
 from criteria.yaml_source import YamlFile, join_path, parse_yaml, read_yaml
 
@@ -246,7 +248,7 @@ def _build(
             grade_scale=data.get("grade_scale"),
             total=data.get("total"),
             vetoes=tuple(data["vetoes"]),
-            scoring=data["scoring"],
+            scoring=scoring_methods()[data["scoring"]["method"]].of(data["scoring"]),
             subtables=tuple(data["subtables"]),
             catalogue=tuple(data["catalogue"]),
             workflow=data["workflow"],
@@ -287,6 +289,6 @@ def _build(
         scales={s["code"]: s for s in grading["scales"]},
         final_grades=tuple(grading["final_grades"]),
         adjustments=grading["adjustments"],
-        grading_rounding=grading["rounding"],
+        grading_rounding=Rounding.of(grading["rounding"]),
         files={name: sources[name].text for name in sorted(sources)},
     )

@@ -7,6 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from criteria.methods import ScoringBlock
+from criteria.rules import Rounding
+
 
 @dataclass(frozen=True)
 class District:
@@ -98,7 +101,7 @@ class Kind:
     grade_scale: str | None = None
     total: Decimal | None = None
     vetoes: tuple[dict[str, Any], ...] = ()
-    scoring: dict[str, Any] = field(default_factory=dict)
+    scoring: ScoringBlock = None  # type: ignore[assignment]  # the block loaded into its method's class
     subtables: tuple[dict[str, Any], ...] = ()
     catalogue: tuple[dict[str, Any], ...] = ()
     workflow: dict[str, Any] = field(default_factory=dict)
@@ -127,12 +130,13 @@ class Kind:
 
     @property
     def rated(self) -> bool:
-        """The reviewer rates the record with a band (scoring method ``rating``); nothing is scored."""
-        return self.scoring.get("method") == "rating"
+        """The reviewer rates the record with a band; nothing is scored."""
+        return self.scoring.rates
 
     @property
     def rating_bands(self) -> tuple[str, ...]:
-        return tuple(self.scoring.get("bands", ())) if self.rated else ()
+        """The bands the reviewer of a rated kind may choose."""
+        return tuple(getattr(self.scoring, "bands", ())) if self.rated else ()
 
     @property
     def rectification_bands(self) -> tuple[str, ...]:
@@ -156,7 +160,7 @@ class Pack:
     scales: dict[str, dict[str, Any]]
     final_grades: tuple[dict[str, Any], ...]
     adjustments: dict[str, Any]
-    grading_rounding: dict[str, Any] = field(default_factory=dict)
+    grading_rounding: Rounding | None = None
     files: dict[str, str] = field(default_factory=dict)  # the text of every file read, by file name
 
     def role(self, code: str) -> Role:
@@ -205,4 +209,4 @@ class Pack:
     @property
     def catalogue_kind(self) -> Kind | None:
         """The kind whose records are catalogue entries (日常考核), if the pack has one."""
-        return next((k for k in self.kinds.values() if k.scoring["method"] == "catalogue"), None)
+        return next((k for k in self.kinds.values() if k.scoring.catalogued), None)

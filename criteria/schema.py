@@ -24,6 +24,7 @@ from criteria.fields import (
     not_empty_list,
     one_of,
 )
+from criteria.methods import method_schemas
 from criteria.schema_workflow import RectificationSchema, WorkflowSchema
 
 FIELD_TYPES = ("string", "text", "integer", "decimal", "date", "boolean", "phone", "choice")
@@ -291,59 +292,6 @@ class EntrySchema(Strict):
             raise ValidationError("a deduction must be less than 0", field_name="points")
 
 
-class SumScoringSchema(Strict):
-    method = Text(required=True)
-    zero_item_forces_total_zero = Flag(required=True)
-    missing_items = Text(required=True, validate=one_of("rescale_to_100", "ignore"))
-    score_places = Integer(required=True, validate=between(0, 4))
-    rounding = Nested(RoundingSchema, required=True)
-    subtable_major_line_min_points = Number(validate=greater_than(0))
-    subtable_zero_if_major_zero_count = Integer(validate=at_least(1))
-    subtable_zero_if_general_zero_count = Integer(validate=at_least(1))
-
-
-class WeightedScoringSchema(Strict):
-    method = Text(required=True)
-    result_max = Number(required=True, validate=greater_than(0))
-    guaranteed_zero_if_any_item_zero = Flag(required=True)
-    guaranteed_min_subtotal = Number(required=True, validate=at_least(0))
-    guaranteed_missing_mode = Text(required=True, validate=one_of("prorate", "literal"))
-    missing_items = Text(required=True, validate=one_of("rescale_to_100", "ignore"))
-    score_places = Integer(load_default=1, validate=between(0, 4))
-    rounding = Nested(RoundingSchema, required=True)
-    zero_subtable_grade = Code(required=True)
-
-
-class CapRuleSchema(Strict):
-    group = Code(required=True)
-    subject = Text(required=True, validate=one_of(*SUBJECTS))
-    max = Number(required=True, validate=greater_than(0))
-
-
-class CatalogueScoringSchema(Strict):
-    method = Text(required=True)
-    entry_field = Code(required=True)  # header field holding the catalogue entry code
-    count_field = Code(required=True)  # header field holding how many times it happened
-    project_field = Code()  # header field naming the project concerned (name or 施工许可证号)
-    caps = Items(Nested(CapRuleSchema), load_default=list)
-    highest_only_groups = Items(Code(), load_default=list)
-
-
-class RatingScoringSchema(Strict):
-    """No scores: the reviewer rates the submission with one band of the kind's grade scale."""
-
-    method = Text(required=True)
-    bands = Items(Code(), required=True, validate=not_empty_list())  # the bands the reviewer may choose
-
-
-SCORING_METHODS = {
-    "sum": SumScoringSchema,
-    "weighted_categories": WeightedScoringSchema,
-    "catalogue": CatalogueScoringSchema,
-    "rating": RatingScoringSchema,
-}
-
-
 class MaterialSchema(Strict):
     """One PDF of the materials checklist, kept per enterprise and period."""
 
@@ -378,7 +326,7 @@ class KindSchema(Versioned):
     items = Items(Nested(ItemSchema), load_default=list)
     record_evidence = Items(Nested(RecordEvidenceSchema), load_default=list)
     vetoes = Items(Nested(VetoSchema), load_default=list)
-    scoring = OneOfSchemas("method", SCORING_METHODS, required=True)
+    scoring = OneOfSchemas("method", method_schemas, required=True)  # each method's block: scoring/methods
     subtables = Items(Nested(SubtableSchema), load_default=list)
     catalogue = Items(Nested(EntrySchema), load_default=list)
     materials = Items(Nested(MaterialSchema), load_default=list)

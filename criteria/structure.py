@@ -27,7 +27,7 @@ def _kind_key(kind: Kind) -> tuple[Any, ...]:
         _frozen(kind.workflow),
         tuple((entry["code"], entry["name"]) for entry in kind.catalogue),  # choices of header fields
         bool(kind.items),  # the item-row screen and API exist only for kinds with items
-        kind.scoring.get("method"),  # a rated kind lists its rating instead of a total
+        kind.scoring.code,  # a rated kind lists its rating instead of a total
         kind.one_per_period,  # a unique index of the kind's table
         # who reaches the materials and people (the data scope), and the registry's list choices
         bool(kind.materials),

@@ -20,8 +20,8 @@ from models import Enterprise, FinalGradeRecord, GradeAdjustment, KindModels, Pr
 from models.criteria_versions import kind_for, pack_for
 from models.record_scores import final_states, settle
 from scoring import ScoreResult, adjust
-from scoring.catalogue import DailyEntry
 from scoring.final import EnterpriseInput, ProjectInput
+from scoring.methods.catalogue import DailyEntry
 
 
 @dataclass(frozen=True)
@@ -120,8 +120,8 @@ def _daily(
     if kind is None:
         return found
     rules = kind.scoring
-    project_field = rules.get("project_field")
-    fields = [rules["entry_field"], rules["count_field"], *([project_field] if project_field else [])]
+    project_field = rules.project_field
+    fields = [rules.entry_field, rules.count_field, *([project_field] if project_field else [])]
     query = enterprise_filter(_approved(kind, models[kind.code], period, *fields), assessment_table)
     for row in in_order(_plain_rows(session, query, bulk)):
         _, enterprise_id, _, entry, count, *project = row

@@ -11,23 +11,19 @@ from scoring import ScoreInputError, ScoreResult, score_kind
 def payload_of(kind: Kind, record: Any, which: str = "assessed") -> dict[str, Any]:
     """``which`` = 'assessed' (the reviewed scores) or 'self' (the enterprise's own).
 
-    A weighted category gives the results of its sub-tables present on site (``results``, in the
-    order the criteria list them); a category with none yet is left out, so the record has no
-    total until it is complete (it is not silently treated as 不涉及).
+    Each row gives what its kind's scoring method reads of it (a self or assessed score, the results
+    of the sub-tables present on site); a row with nothing entered yet is left out, so the record has
+    no total until it is complete (it is not silently treated as 不涉及).
     """
     items: dict[str, Any] = {}
-    subtables = {item.code: item.subtables for item in kind.items}
+    by_code = {item.code: item for item in kind.items}
     for row in record.items:
-        if row.not_applicable:
-            items[row.item_code] = None
-        elif kind.scoring["method"] == "weighted_categories":
-            saved = row.results or {}
-            values = [float(saved[code]) for code in subtables.get(row.item_code, tuple(saved)) if saved.get(code) is not None]
-            if values:
-                items[row.item_code] = values
-        else:
-            value = row.assessed_score if which == "assessed" else row.self_score
-            items[row.item_code] = None if value is None else float(value)
+        item = by_code.get(row.item_code)
+        if item is None:
+            continue
+        value = None if row.not_applicable else kind.scoring.row_payload(item, row, which)
+        if row.not_applicable or value is not None:
+            items[row.item_code] = value
     return {"items": items}
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from criteria.pack import Pack
 from scoring.bands import band_by_code, band_for, rank
-from scoring.catalogue import DailyEntry, daily_net
+from scoring.methods.catalogue import DailyEntry, daily_net
 from scoring.numbers import ZERO, compared, mean, rounded
 from scoring.result import ScoreResult
 
@@ -54,7 +54,7 @@ class _Grader:
         self.pack = pack
         self.data = data
         self.rounding = pack.grading_rounding
-        self.daily_kind = next((k for k in pack.kinds.values() if k.scoring["method"] == "catalogue"), None)
+        self.daily_kind = pack.catalogue_kind
         self.done: dict[str, FinalGrade] = {}
         self.projects: dict[str, FinalGrade] = {}
         self.daily_done: dict[tuple[int, str], ScoreResult] = {}

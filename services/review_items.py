@@ -16,7 +16,7 @@ from typing import Any
 from criteria.pack import Item, Kind
 from services.assessment_work import Work, commit, permissions, require_current
 from services.errors import Invalid, Refused
-from workflow.entries import REVIEW_FIELDS, assessed_score, is_weighted, places_of, unknown_codes, unknown_message
+from workflow.entries import REVIEW_FIELDS, assessed_score, unknown_codes, unknown_message
 from workflow.records import ACCEPT, OVERRIDE, apply_transition, decide_item, facts_of
 from workflow.rules import editable, refusal
 
@@ -30,13 +30,13 @@ def _decision(kind: Kind, item: Item, fields: Mapping[str, str]) -> tuple[bool, 
     opinion = (fields.get(f"opinion_{item.code}") or "").strip()
     if decision not in DECISIONS:
         raise ValueError(f"“{item.name}”的审核结论应为“通过”或“驳回”")
-    if verdict not in (ACCEPT, OVERRIDE) or (verdict == OVERRIDE and is_weighted(kind)):
+    if verdict not in (ACCEPT, OVERRIDE) or (verdict == OVERRIDE and not kind.scoring.overridable):
         raise ValueError(f"“{item.name}”的得分审核应为 √（采用自评分）或 ×（填写考核得分）")
     if verdict == ACCEPT and (fields.get(f"assessed_{item.code}") or "").strip():
         raise ValueError(f"“{item.name}”填写了考核得分，但得分审核为 √（采用自评分）；要采用考核得分请选 ×")
     assessed = None
     if verdict == OVERRIDE:
-        assessed, problem = assessed_score(item, fields.get(f"assessed_{item.code}") or "", places_of(kind))
+        assessed, problem = assessed_score(item, fields.get(f"assessed_{item.code}") or "", kind.scoring.places)
         if problem:
             raise ValueError(problem)
         if not opinion:

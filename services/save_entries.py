@@ -12,7 +12,7 @@ from typing import Any
 
 from services.assessment_work import Work, commit, may_fill, require_current
 from services.errors import Invalid, Refused
-from workflow.entries import SCORE_FIELDS, is_weighted, read_form, results_json, unknown_codes, unknown_message
+from workflow.entries import SCORE_FIELDS, read_form, unknown_codes, unknown_message
 from workflow.records import filled, reopen_if_changed
 
 ALSO_SAVED = "得分已一并保存"
@@ -39,10 +39,8 @@ def apply_entries(work: Work, fields: Mapping[str, str]) -> int:
         row, entry = rows[item.code], entries[item.code]
         before = filled(row)
         row.not_applicable = entry.not_applicable
-        if is_weighted(kind):
-            row.results = results_json(entry)
-        else:
-            row.self_score = entry.score
+        for column, value in kind.scoring.entry_columns(entry).items():
+            setattr(row, column, value)
         reopened += reopen_if_changed(kind, row, before)
     return reopened
 

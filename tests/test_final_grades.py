@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from criteria import load_pack
 from scoring import score_kind
-from scoring.catalogue import DailyEntry
 from scoring.final import EnterpriseInput, ProjectInput, enterprise_grades
+from scoring.methods.catalogue import DailyEntry
 from tests.test_scoring_examples import E1, E7_PERCENT, general_points
 
 PACK = load_pack()

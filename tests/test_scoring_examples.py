@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -9,8 +10,8 @@ import pytest
 from criteria import load_pack
 from scoring import ScoreInputError, score_kind
 from scoring.bands import band_for
-from scoring.catalogue import DailyEntry, daily_net
-from scoring.jgj59 import subtable_result
+from scoring.methods.catalogue import DailyEntry, daily_net
+from scoring.methods.weighted import subtable_result
 
 PACK = load_pack()
 PROJECT = PACK.kinds["project"]
@@ -155,7 +156,7 @@ def test_e5_missing_guaranteed_item_prorated_or_literal():
     )
     prorated, _ = subtable_result(subtable("tower_crane"), crane, PROJECT.scoring)
     assert round(prorated, 2) == Decimal("77.78")
-    literal, _ = subtable_result(subtable("tower_crane"), crane, {**PROJECT.scoring, "guaranteed_missing_mode": "literal"})
+    literal, _ = subtable_result(subtable("tower_crane"), crane, replace(PROJECT.scoring, guaranteed_missing_mode="literal"))
     assert literal == 0
 
 

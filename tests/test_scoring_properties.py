@@ -79,4 +79,4 @@ def test_not_applicable_items_rescale_the_rest(items):
 def test_any_zero_subtable_fails_the_project(items):
     result = score_kind(PACK, "project", {"items": items})
     has_zero = any(0 in (v or []) for v in items.values())
-    assert (result.grade == PROJECT.scoring["zero_subtable_grade"]) if has_zero else (result.forced is False)
+    assert (result.grade == PROJECT.scoring.zero_subtable_grade) if has_zero else (result.forced is False)

@@ -10,6 +10,7 @@ import pytest
 from criteria import load_pack
 from criteria.pack import Material, Pack
 from criteria.structure import fits
+from scoring.methods.rating import Rating
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def test_a_change_the_platform_binds_at_start_waits_for_a_restart(pack, change):
         "materials": lambda: revised(pack, "director", materials=(Material("plan", "安全生产管理制度"),)),
         "personnel_code": lambda: revised(pack, "licence", personnel=first_list_as(pack, code="chief")),
         "personnel_name": lambda: revised(pack, "licence", personnel=first_list_as(pack, name="主要负责人")),
-        "rated": lambda: revised(pack, "director", scoring={**pack.kinds["director"].scoring, "method": "rating"}),
+        "rated": lambda: revised(pack, "director", scoring=Rating(("qualified",))),
         "items": lambda: revised(pack, "general", items=()),
     }[change]()
     assert not fits(pack, other)

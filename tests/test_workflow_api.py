@@ -88,8 +88,8 @@ def _draft(app: Flask, kind_code: str) -> tuple[Caller, int]:
 
 def _entries(kind: Any, share: int = 8) -> dict[str, Any]:
     """Every item at ``share``/10 of its maximum (for sub-tables: ``share``/10 of the result scale)."""
-    if kind.scoring["method"] == "weighted_categories":
-        full = kind.scoring["result_max"]
+    if kind.scoring.uses_subtables:
+        full = kind.scoring.result_max
         return {i.code: {"results": {table: full * share // 10 for table in i.subtables}} for i in kind.items}
     return {i.code: {"score": i.max * share // 10} for i in kind.items}
 
@@ -105,7 +105,7 @@ def _file_evidence(caller: Caller, kind: Any, pk: int) -> None:
 
 def _item_scored(app: Flask) -> list[Any]:
     pack = app.extensions["criteria_pack"]
-    return [kind for kind in pack.kinds.values() if kind.items and kind.scoring["method"] in ("sum", "weighted_categories")]
+    return [kind for kind in pack.kinds.values() if kind.items and kind.scoring.scores_items]
 
 
 def _submitted(app: Flask, kind: Any) -> tuple[Caller, int]:
@@ -146,14 +146,14 @@ def test_a_crossed_score_is_approved_with_the_authoritys_score(app):
         assert waiting["can_review"] and not waiting["can_fill"]
         first, *rest = kind.items
         decisions: dict[str, Any] = {i.code: {"decision": "pass"} for i in kind.items}
-        if kind.scoring["method"] == "sum":
+        if kind.scoring.overridable:
             decisions[first.code] = {"verdict": "override", "assessed": first.max // 2, "opinion": "台账与现场不符", "decision": "pass"}
         reviewed = reviewer.write(kind.code, pk, "review", {"items": decisions})
         assert reviewed["message"] == f"已保存 {len(kind.items)} 项审核结果" and reviewed["record"]["state"] == "submitted"
         approved = reviewer.write(kind.code, pk, "transition", {"code": "approve", "opinion": "同意"})["record"]
         assert approved["state"] == "approved" and approved["grade"], (kind.code, approved)
         assert approved["transitions"] == [] and not approved["can_fill"]
-        if kind.scoring["method"] == "sum":
+        if kind.scoring.overridable:
             rows = {row["code"]: row for row in approved["items"]}
             assert rows[first.code]["score_decision"] == "override" and Decimal(rows[first.code]["assessed_score"]) == first.max // 2
             assert Decimal(rows[rest[0].code]["assessed_score"]) == Decimal(rows[rest[0].code]["self_score"])
@@ -190,7 +190,7 @@ def test_a_rejected_item_returns_the_record_and_a_changed_accepted_item_is_revie
 
 
 def test_the_api_refuses_what_the_page_refuses_and_stores_nothing(app):
-    kind = next(k for k in _item_scored(app) if k.scoring["method"] == "sum")
+    kind = next(k for k in _item_scored(app) if k.scoring.overridable)
     filler, pk = _draft(app, kind.code)
     first = kind.items[0]
     filler.write(kind.code, pk, "entries", {"items": {first.code: {"score": 1}}})

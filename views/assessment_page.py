@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from criteria.pack import Kind, Pack
 from models import Attachment
 from models.assessments import header_values
+from scoring.inputs import Entry
 from views.assessments import field_choices
 from workflow import dossier
-from workflow.entries import Entry, is_weighted, preview, stored_entries, subtable_names
+from workflow.entries import preview, stored_entries, subtable_names
 from workflow.people import PERSON_LABELS
 from workflow.records import record_evidence_key
 from workflow.rules import Actor
@@ -44,7 +45,7 @@ def _text(value: Decimal) -> str:
 def page_context(pack: Pack, kind: Kind, record: Any, evidence: dict[str, list[Attachment]]) -> dict[str, Any]:
     """Template values of the 办理 page that depend on the scoring method and the kind's evidence."""
     entries: dict[str, Entry] = stored_entries(kind, record.items)
-    weighted = is_weighted(kind)
+    weighted = kind.scoring.uses_subtables
     live = preview(pack, kind, entries) if weighted and kind.items else None
     points = {}
     if live and live.get("ok"):
@@ -52,7 +53,7 @@ def page_context(pack: Pack, kind: Kind, record: Any, evidence: dict[str, list[A
     return {
         "weighted": weighted,
         "subtable_names": subtable_names(kind),
-        "result_max": kind.scoring.get("result_max"),
+        "result_max": kind.scoring.result_max if weighted else None,
         "saved_results": {code: {sub: _text(value) for sub, value in entry.results} for code, entry in entries.items()},
         "live": live,
         "points": points,

@@ -17,13 +17,13 @@ from criteria.pack import HeaderField, Kind, Pack
 from models import KindModels
 from models.criteria_versions import active_version, kind_for, pin
 from models.record_scores import final_states
+from scoring.inputs import self_score_problem
 from views.assessment_list import AssessmentListHooks
 from views.checks import choice_check, phone_problem, year_problem
 from views.factory import Resource
 from views.filters import ASSESSMENT_FILTERS
 from views.scope import current_scope
 from views.scoped_data import FieldProblem, Refused
-from workflow.entries import places_of, self_score_problem
 from workflow.records import reopen_if_changed
 from workflow.rules import editable
 
@@ -187,7 +187,7 @@ class ItemHooks:
         refuse_unless_editable(kind, row.assessment)
         if row.self_score is not None:
             score = Decimal(str(row.self_score))
-            problem = self_score_problem(kind.item(row.item_code), score, places_of(kind))
+            problem = self_score_problem(kind.item(row.item_code), score, kind.scoring.places)
             if problem:
                 raise FieldProblem("self_score", problem)
         reopen_if_changed(kind, row, _stored_fill(row))

@@ -20,6 +20,7 @@ from werkzeug.exceptions import NotFound
 
 from criteria.pack import Kind
 from models import Attachment, db
+from scoring.inputs import shown
 from services.assessment_work import permissions
 from services.errors import Invalid, ServiceError
 from services.evidence import delete_evidence, upload_evidence
@@ -28,7 +29,6 @@ from services.save_entries import save_entries
 from services.take_transition import take_transition
 from views.assessment_access import load, work_of
 from views.scoped_data import ScopedInterface
-from workflow.entries import is_weighted, shown
 from workflow.records import evidence_of
 
 NOT_FOUND = "考核记录不存在，或不在您的数据范围内"
@@ -121,7 +121,7 @@ def record_json(kind: Kind, record: Any) -> dict[str, Any]:
     evidence = evidence_of(db.session, kind, record)
     allowed = permissions(work_of(kind, record), evidence)
     statuses = kind.item_status_labels
-    weighted = is_weighted(kind)
+    weighted = kind.scoring.uses_subtables
     return {
         "id": record.id,
         "kind": kind.code,

@@ -43,12 +43,6 @@ def evidence_of(session: Session, kind: Kind, record: Any) -> dict[str, list[Att
     return found
 
 
-def _entered(kind: Kind, row: Any) -> bool:
-    if kind.scoring["method"] == "weighted_categories":
-        return bool(row.results)
-    return row.self_score is not None
-
-
 def missing_parts(kind: Kind, record: Any, evidence: dict[str, list[Attachment]]) -> list[str]:
     """What 'complete' still lacks: required header fields, record-level files, item scores, evidence."""
     # A field of the record's version that the database no longer has (dropped by a later revision)
@@ -62,9 +56,8 @@ def missing_parts(kind: Kind, record: Any, evidence: dict[str, list[Attachment]]
         row = rows.get(item.code)
         if row is None or row.not_applicable:
             continue
-        if not _entered(kind, row):
-            weighted = kind.scoring["method"] == "weighted_categories"
-            missing.append(f"{item.name}的{'分项检查评分表得分' if weighted else '得分'}")
+        if not kind.scoring.entered(kind.scoring.stored_entry(item, row)):
+            missing.append(f"{item.name}的{kind.scoring.entry_label}")
         if item.evidence and not evidence.get(item.code):
             missing.append(f"{item.name}的证明材料（{'、'.join(item.evidence)}）")
     return missing

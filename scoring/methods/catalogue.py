@@ -1,0 +1,181 @@
+"""``catalogue``: daily assessment points (日常考核) from catalogue entries: bonuses, deductions
+and vetoes.
+
+A record is one entry of the kind's catalogue (its header fields name the entry, how often it
+happened and the project concerned). Within a ``highest_only`` group (awards) only the highest entry
+of each project counts; a group's bonus is capped per subject as the criteria declare; deductions
+add up without a cap.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from criteria.fields import Code, Items, Nested, Number, Strict, Text, greater_than, one_of
+from criteria.methods import Found
+from criteria.pack import Kind, Pack
+from criteria.schema import SUBJECTS
+from scoring.inputs import ScoreInputError
+from scoring.methods.base import ScoringMethod
+from scoring.numbers import ZERO
+from scoring.result import ItemPoints, ScoreResult
+
+
+class CapRuleSchema(Strict):
+    group = Code(required=True)
+    subject = Text(required=True, validate=one_of(*SUBJECTS))
+    max = Number(required=True, validate=greater_than(0))
+
+
+class CatalogueScoringSchema(Strict):
+    method = Text(required=True)
+    entry_field = Code(required=True)  # header field holding the catalogue entry code
+    count_field = Code(required=True)  # header field holding how many times it happened
+    project_field = Code()  # header field naming the project concerned (name or 施工许可证号)
+    caps = Items(Nested(CapRuleSchema), load_default=list)
+    highest_only_groups = Items(Code(), load_default=list)
+
+
+@dataclass(frozen=True)
+class Cap:
+    group: str
+    subject: str  # enterprise | project
+    max: Decimal
+
+
+@dataclass(frozen=True)
+class Catalogue(ScoringMethod):
+    code: ClassVar[str] = "catalogue"
+    schema: ClassVar[type[Strict]] = CatalogueScoringSchema
+    scores_items: ClassVar[bool] = False
+    catalogued: ClassVar[bool] = True
+
+    entry_field: str
+    count_field: str
+    project_field: str | None = None
+    caps: tuple[Cap, ...] = ()
+    highest_only_groups: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Catalogue:
+        return cls(
+            data["entry_field"],
+            data["count_field"],
+            data.get("project_field"),
+            tuple(Cap(c["group"], c["subject"], c["max"]) for c in data["caps"]),
+            tuple(data["highest_only_groups"]),
+        )
+
+    @classmethod
+    def check(cls, file: str, kind: dict[str, Any], bands: set[str] | None) -> Iterator[Found]:
+        scoring = kind["scoring"]
+        fields = {f["code"] for f in kind["header_fields"]}
+        for key in ("entry_field", "count_field", "project_field"):
+            if key in scoring and scoring[key] not in fields:
+                yield file, f"scoring.{key}", f"unknown header field '{scoring[key]}'"
+        groups = {e.get("group") for e in kind["catalogue"]}
+        for index, cap in enumerate(scoring["caps"]):
+            if cap["group"] not in groups:
+                yield file, f"scoring.caps[{index}].group", f"no catalogue entry is in group '{cap['group']}'"
+        for index, group in enumerate(scoring["highest_only_groups"]):
+            if group not in groups:
+                yield file, f"scoring.highest_only_groups[{index}]", f"no catalogue entry is in group '{group}'"
+        if not kind["catalogue"]:
+            yield file, "catalogue", "is required for catalogue scoring"
+
+    def parse(self, pack: Pack, kind: Kind, payload: dict[str, Any]) -> tuple[list[DailyEntry], str]:
+        """``{"items": {"<entry code>": <count>}}`` and/or ``{"entries": [{"code", "count", "project"}]}``."""
+        catalogue = _catalogue(kind)
+        listed = payload.get("entries", [])
+        if not isinstance(listed, list):
+            raise ScoreInputError("entries 应为列表")
+        pairs = [(code, {"code": code, "count": count}) for code, count in payload.get("items", {}).items()]
+        pairs += [(entry.get("code") if isinstance(entry, dict) else None, entry) for entry in listed]
+        entries: list[DailyEntry] = []
+        for code, entry in pairs:
+            if code not in catalogue:
+                raise ScoreInputError(f"未知的日常考核事项代码：{code}")
+            count = entry.get("count", 1)
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                raise ScoreInputError(f"{catalogue[code]['name']}（{code}）：次数应为非负整数，收到 {count!r}")
+            entries.append(DailyEntry(code, count, entry.get("project")))
+        return entries, payload.get("subject", "enterprise")
+
+    def score(self, pack: Pack, kind: Kind, parsed: tuple[list[DailyEntry], str]) -> ScoreResult:
+        entries, subject = parsed
+        return daily_net(kind, entries, subject)
+
+
+@dataclass(frozen=True)
+class DailyEntry:
+    code: str
+    count: int = 1
+    project: str | None = None  # entries of one project share the highest-only rule
+
+
+def _catalogue(kind: Kind) -> dict[str, dict]:
+    """The kind's catalogue by entry code (kinds are immutable: built once per kind)."""
+    found = _CATALOGUES.get(id(kind))
+    if found is None or found[0] is not kind:
+        found = _CATALOGUES[id(kind)] = (kind, {e["code"]: e for e in kind.catalogue})
+    return found[1]
+
+
+_CATALOGUES: dict[int, tuple[Kind, dict[str, dict]]] = {}
+
+
+def daily_net(kind: Kind, entries: list[DailyEntry], subject: str = "enterprise", itemized: bool = True) -> ScoreResult:
+    """The net points of ``entries``; ``itemized=False`` leaves out the per-entry points (final
+    grades need only the total, reasons and vetoes)."""
+    catalogue = _catalogue(kind)
+    rules: Catalogue = kind.scoring
+    reasons: list[str] = []
+    highest: dict[tuple[str, str | None], Decimal] = {}
+    group_bonus: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    deductions = ZERO
+    vetoes: list[str] = []  # codes
+    for entry in entries:
+        row = catalogue[entry.code]
+        if row["kind"] == "veto":
+            if entry.count:
+                vetoes.append(row["code"])
+            continue
+        points = row["points"] * entry.count
+        group = row.get("group")
+        if row["kind"] == "bonus" and group in rules.highest_only_groups:
+            key = (group, entry.project)
+            highest[key] = max(highest.get(key, ZERO), row["points"] if entry.count else ZERO)
+        elif row["kind"] == "bonus":
+            group_bonus[group or row["code"]] += points
+        else:
+            deductions += points
+    for (group, _project), points in highest.items():
+        group_bonus[group] += points
+    for cap in rules.caps:
+        if cap.subject == subject and group_bonus.get(cap.group, ZERO) > cap.max:
+            reasons.append(f"{cap.group} 加分 {group_bonus[cap.group]} 超过上限，按 {cap.max} 计")
+            group_bonus[cap.group] = cap.max
+    bonus = sum(group_bonus.values(), ZERO)
+    net = bonus + deductions
+    reasons.append(f"加分 {bonus}，扣分 {-deductions}，合计 {net}")
+    reasons += [f"否决事项：{catalogue[code]['name']}" for code in vetoes]
+    if not itemized:
+        return ScoreResult(kind.code, net, net, None, None, [], reasons, forced=bool(vetoes), vetoes=vetoes)
+    counted = defaultdict(int)
+    for entry in entries:
+        counted[entry.code] += entry.count
+    items = [
+        ItemPoints(
+            code,
+            catalogue[code]["name"],
+            Decimal(0),
+            True,
+            None if catalogue[code].get("points") is None else catalogue[code]["points"] * count,
+        )
+        for code, count in counted.items()
+    ]
+    return ScoreResult(kind.code, net, net, None, None, items, reasons, forced=bool(vetoes), vetoes=vetoes)
