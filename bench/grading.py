@@ -46,19 +46,19 @@ def approval_figures(app: Flask, runs: int) -> list[Figure]:
     kind = next(k for k in pack.kinds.values() if k.subject == "enterprise" and k.items)
     model = models[kind.code].assessment
     approved = demo_records.final_state(kind)
-    step = next(t for t in kind.workflow["transitions"] if t["to"] == approved)
+    step = next(t for t in kind.workflow.transitions if t.to == approved)
     times = []
     with app.app_context():
         admin = db.session.query(AppUser).filter_by(username="admin").one()
-        actor = Actor(user_id=admin.id, roles=frozenset(step["roles"]), enterprise_id=None)
+        actor = Actor(user_id=admin.id, roles=frozenset(step.roles), enterprise_id=None)
         ids = db.session.execute(select(model.id).where(model.state.in_(final_states(kind))).order_by(model.id).limit(runs)).scalars().all()
         for record_id in ids:
-            db.session.execute(update(assessment_table).where(assessment_table.c.id == record_id).values(state=step["from_states"][0]))
+            db.session.execute(update(assessment_table).where(assessment_table.c.id == record_id).values(state=step.from_states[0]))
             db.session.commit()
             db.session.expunge_all()
             started = time.perf_counter()
             record = db.session.get(model, record_id)
-            chosen = check(kind, step["code"], actor, facts_of(db.session, kind, record), "同意")
+            chosen = check(kind, step.code, actor, facts_of(db.session, kind, record), "同意")
             apply_transition(db.session, pack, kind, record, chosen, actor, "同意")
             recompute_enterprise(db.session, pack, models, record.enterprise, record.period)
             db.session.commit()

@@ -56,7 +56,7 @@ def _assessments(version: Pinned, companies: list[Enterprise], projects: list[Pr
     for kind in pack.kinds.values():
         assessment_model = models[kind.code].assessment
         subjects = projects[:5] if kind.subject == "project" else companies[:5]
-        states = [s["code"] for s in kind.workflow["states"]]
+        states = [s.code for s in kind.workflow.states]
         for index, subject in enumerate(subjects):
             key = {"project_id": subject.id} if kind.subject == "project" else {"enterprise_id": subject.id}
             if db.session.query(assessment_model).filter_by(period=demo_data.PERIOD, **key).first():

@@ -73,20 +73,20 @@ def score_rows(pack: Pack, kind: Kind, rows: list[dict[str, Any]]) -> ScoreResul
 def final_state(kind: Kind) -> str:
     """The first final state in the order the workflow lists them (the approved one)."""
     finals = final_states(kind)
-    return next(s["code"] for s in kind.workflow["states"] if s["code"] in finals)
+    return next(s.code for s in kind.workflow.states if s.code in finals)
 
 
 def verdict(pack: Pack, kind: Kind, state: str, opened: datetime.datetime) -> dict[str, Any]:
     """A record's sample verdict in ``state``: an open round (with its deadline) when a return led
     there; for a rated kind, the first band once rated, and in the rectification state the first
     band that opens a round."""
-    returned = {t["to"] for t in kind.workflow["transitions"] if t["opens_rectification"]}
+    returned = {t.to for t in kind.workflow.transitions if t.opens_rectification}
     if kind.rectification and state in returned:  # a return opened a round
         return {"rectification_opened": opened, "rectification_due": rectification_due(kind.rectification, opened.date())}
     if not kind.rated:
         return {}
     labels = pack.band_labels(kind)
-    if kind.rectification and state == kind.rectification.get("state") and kind.rectification_bands:
+    if kind.rectification and state == kind.rectification.state and kind.rectification_bands:
         band = kind.rectification_bands[0]
         return {
             "rating": band,

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from criteria.pack import Kind, Pack
+from criteria.rules import Workflow
 from criteria.structure import fits
 
 
@@ -70,6 +71,11 @@ def _params(prefix: str, old: Any, new: Any) -> Iterator[str]:
             yield from _params(f"{prefix}.{key}" if prefix else str(key), old.get(key), new.get(key))
     elif old != new:
         yield f"{prefix}：{shown(old)} → {shown(new)}"
+
+
+def _plain(block: Any) -> dict[str, Any]:
+    """A typed rule block as the mapping its YAML wrote (empty when the pack has none)."""
+    return asdict(block) if block is not None else {}
 
 
 def _by_code(entries: Iterable[Any], key: str = "code") -> dict[str, Any]:
@@ -129,13 +135,13 @@ def _items(old: Kind, new: Kind) -> Iterator[str]:
         yield "考核项目的顺序已调整"
 
 
-def _workflow(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
-    if old.get("initial") != new.get("initial"):
-        yield f"初始状态：{shown(old.get('initial'))} → {shown(new.get('initial'))}"
-    yield from _entries(old.get("states", []), new.get("states", []), "状态", {"editable": "可修改"}, name="label")
+def _workflow(old: Workflow, new: Workflow) -> Iterator[str]:
+    if old.initial != new.initial:
+        yield f"初始状态：{shown(old.initial)} → {shown(new.initial)}"
+    yield from _entries(old.states, new.states, "状态", {"editable": "可修改"}, name="label")
     yield from _entries(
-        old.get("transitions", []),
-        new.get("transitions", []),
+        old.transitions,
+        new.transitions,
         "办理步骤",
         {
             "from_states": "的起始状态",
@@ -148,8 +154,8 @@ def _workflow(old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
         },
         name="label",
     )
-    yield from _entries(old.get("item_statuses", []), new.get("item_statuses", []), "审核结论", {"means": "的含义"}, name="label")
-    yield from _params("审核分派", old.get("review_routing") or {}, new.get("review_routing") or {})
+    yield from _entries(old.item_statuses, new.item_statuses, "审核结论", {"means": "的含义"}, name="label")
+    yield from _params("审核分派", _plain(old.review_routing), _plain(new.review_routing))
 
 
 def _kind(old: Kind, new: Kind) -> Iterator[tuple[str, bool]]:
@@ -203,7 +209,7 @@ def _kind(old: Kind, new: Kind) -> Iterator[tuple[str, bool]]:
             old.personnel, new.personnel, "人员名单", {"certificate": "的证书", "position_label": "的职务栏名称", "min_count": "的最少人数"}
         )
     )
-    yield from ((line, False) for line in _params("整改", old.rectification or {}, new.rectification or {}))
+    yield from ((line, False) for line in _params("整改", _plain(old.rectification), _plain(new.rectification)))
     yield from ((line, False) for line in _entries(old.subtables, new.subtables, "分项检查评分表", {"lines": "的检查项"}))
     catalogue = list(
         _entries(
@@ -325,7 +331,7 @@ def _pack_level(old: Pack, new: Pack) -> Iterator[Change]:
     for attribute, label in (("name", "名称"), ("region", "地区"), ("version", "考核标准版本号")):
         if getattr(old, attribute) != getattr(new, attribute):
             yield Change("考核标准", f"{label}：{shown(getattr(old, attribute))} → {shown(getattr(new, attribute))}")
-    for line in _params("最终得分舍入", asdict(old.grading_rounding), asdict(new.grading_rounding)):
+    for line in _params("最终得分舍入", _plain(old.grading_rounding), _plain(new.grading_rounding)):
         yield Change("等次", line)
     yield from (Change("等次", line) for line in _scales(old, new))
     yield from (Change("最终等次", line, structural) for line, structural in _final_grades(old, new))

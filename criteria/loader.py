@@ -14,7 +14,7 @@ from criteria import checks
 from criteria.errors import CriteriaError, Problem
 from criteria.methods import scoring_methods
 from criteria.pack import District, HeaderField, Item, Kind, Material, Pack, PersonnelList, RecordEvidence, Role
-from criteria.rules import Rounding
+from criteria.rules import Rectification, Rounding, Workflow
 from criteria.schema import DistrictsSchema, GradingSchema, KindSchema, PackSchema, RolesSchema
 from criteria.yaml_source import YamlFile, join_path, parse_yaml, read_yaml
 
@@ -251,14 +251,14 @@ def _build(
             scoring=scoring_methods()[data["scoring"]["method"]].of(data["scoring"]),
             subtables=tuple(data["subtables"]),
             catalogue=tuple(data["catalogue"]),
-            workflow=data["workflow"],
+            workflow=Workflow.of(data["workflow"]),
             record_evidence=tuple(RecordEvidence(code=e["code"], name=e["name"], required=e["required"]) for e in data["record_evidence"]),
             materials=tuple(Material(m["code"], m["name"], m["required"], m["rectification"], m.get("help")) for m in data["materials"]),
             personnel=tuple(
                 PersonnelList(p["code"], p["name"], p["certificate"], p["position_label"], p["min_count"]) for p in data["personnel"]
             ),
             dossier_from=data.get("dossier_from"),
-            rectification=data.get("rectification"),
+            rectification=Rectification.of(data["rectification"]) if "rectification" in data else None,
             one_per_period=data["one_per_period"],
         )
         for code, data in kinds.items()

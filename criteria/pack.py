@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from criteria.methods import ScoringBlock
-from criteria.rules import Rounding
+from criteria.rules import Rectification, Rounding, Workflow
 
 
 @dataclass(frozen=True)
@@ -104,12 +104,12 @@ class Kind:
     scoring: ScoringBlock = None  # type: ignore[assignment]  # the block loaded into its method's class
     subtables: tuple[dict[str, Any], ...] = ()
     catalogue: tuple[dict[str, Any], ...] = ()
-    workflow: dict[str, Any] = field(default_factory=dict)
+    workflow: Workflow = None  # type: ignore[assignment]
     record_evidence: tuple[RecordEvidence, ...] = ()  # files about the whole record (signed form, ...)
     materials: tuple[Material, ...] = ()  # the materials checklist (declared by at most one kind)
     personnel: tuple[PersonnelList, ...] = ()  # personnel lists (declared by the same kind)
     dossier_from: str | None = None  # shows the materials and personnel lists of that kind
-    rectification: dict[str, Any] | None = None  # 整改 rounds: bands, state, working days, calendar
+    rectification: Rectification | None = None  # 整改 rounds: bands, state, working days, calendar
     one_per_period: bool = False
 
     @property
@@ -122,11 +122,11 @@ class Kind:
 
     @property
     def state_labels(self) -> dict[str, str]:
-        return {s["code"]: s["label"] for s in self.workflow["states"]}
+        return {s.code: s.label for s in self.workflow.states}
 
     @property
     def item_status_labels(self) -> dict[str, str]:
-        return {s["code"]: s["label"] for s in self.workflow["item_statuses"]}
+        return {s.code: s.label for s in self.workflow.item_statuses}
 
     @property
     def rated(self) -> bool:
@@ -140,10 +140,10 @@ class Kind:
 
     @property
     def rectification_bands(self) -> tuple[str, ...]:
-        return tuple(self.rectification["bands"]) if self.rectification else ()
+        return self.rectification.bands if self.rectification else ()
 
     def state_flag(self, state: str, flag: str) -> bool:
-        return any(s["code"] == state and s.get(flag) for s in self.workflow["states"])
+        return any(s.code == state and getattr(s, flag) for s in self.workflow.states)
 
 
 @dataclass(frozen=True, eq=False)

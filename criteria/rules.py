@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,3 +18,100 @@ class Rounding:
     @classmethod
     def of(cls, data: dict[str, Any]) -> Rounding:
         return cls(int(data["places"]), data["mode"], data["compare_on"])
+
+
+@dataclass(frozen=True)
+class State:
+    code: str
+    label: str
+    editable: bool = False  # the filler may still change (and delete) the record
+    rectification: bool = False  # the filler may hand in 整改材料 (only that) and resubmit
+
+
+@dataclass(frozen=True)
+class Transition:
+    code: str
+    label: str
+    from_states: tuple[str, ...]
+    to: str
+    roles: tuple[str, ...]
+    opinion_required: bool = False
+    self_review: bool = True  # false: not by the record's own enterprise or creator
+    requires: tuple[str, ...] = ()  # complete | all_items_passed
+    reopens_rejected_items: bool = False
+    rates: bool = False  # the reviewer chooses a band of the kind's rating bands
+    opens_rectification: bool = False
+
+
+@dataclass(frozen=True)
+class ItemStatus:
+    code: str
+    label: str
+    means: str  # pending | pass | reject
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Which reviewer roles take a record, by whether its district is reviewed by the city itself."""
+
+    city_reviewed: tuple[str, ...]
+    other: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Workflow:
+    initial: str
+    states: tuple[State, ...]
+    transitions: tuple[Transition, ...]
+    item_statuses: tuple[ItemStatus, ...]
+    review_routing: Routing | None = None
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Workflow:
+        routing = data.get("review_routing")
+        return cls(
+            data["initial"],
+            tuple(State(s["code"], s["label"], s["editable"], s["rectification"]) for s in data["states"]),
+            tuple(
+                Transition(
+                    t["code"],
+                    t["label"],
+                    tuple(t["from_states"]),
+                    t["to"],
+                    tuple(t["roles"]),
+                    t["opinion_required"],
+                    t["self_review"],
+                    tuple(t["requires"]),
+                    t["reopens_rejected_items"],
+                    t["rates"],
+                    t["opens_rectification"],
+                )
+                for t in data["transitions"]
+            ),
+            tuple(ItemStatus(s["code"], s["label"], s["means"]) for s in data["item_statuses"]),
+            Routing(tuple(routing["city_reviewed"]), tuple(routing["other"])) if routing else None,
+        )
+
+    def transition(self, code: str) -> Transition | None:
+        return next((t for t in self.transitions if t.code == code), None)
+
+
+@dataclass(frozen=True)
+class Rectification:
+    """整改 rounds: which ratings open one and where they send the record, and the deadline."""
+
+    bands: tuple[str, ...]
+    state: str | None
+    working_days: int
+    non_working_days: tuple[datetime.date, ...] = ()  # weekdays that are holidays (法定节假日)
+    extra_working_days: tuple[datetime.date, ...] = ()  # weekend days that are worked (调休上班)
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Rectification:
+        return cls(
+            tuple(data["bands"]),
+            data.get("state"),
+            data["working_days"],
+            tuple(data["non_working_days"]),
+            tuple(data["extra_working_days"]),
+        )

@@ -11,6 +11,7 @@ restarted first.
 
 from __future__ import annotations
 
+from dataclasses import asdict, is_dataclass
 from typing import Any
 
 from criteria.pack import Kind, Pack
@@ -38,6 +39,8 @@ def _kind_key(kind: Kind) -> tuple[Any, ...]:
 
 def _frozen(value: Any) -> Any:
     """Plain data as nested tuples, comparable and hashable."""
+    if is_dataclass(value):
+        return _frozen(asdict(value))
     if isinstance(value, dict):
         return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
     if isinstance(value, (list, tuple)):

@@ -47,5 +47,5 @@ def settle(pack: Pack, kind: Kind, record: Any) -> ScoreResult | None:
 
 def final_states(kind: Kind) -> set[str]:
     """States no transition leaves: the assessment's result stands."""
-    leaving = {s for t in kind.workflow["transitions"] for s in t["from_states"]}
-    return {s["code"] for s in kind.workflow["states"]} - leaving
+    leaving = {s for t in kind.workflow.transitions for s in t.from_states}
+    return {s.code for s in kind.workflow.states} - leaving

@@ -96,7 +96,7 @@ def form_data(session: Session, pack: Pack, kind: Kind, record: Any, code: str |
                 "不涉及" if row is not None and row.not_applicable else (row.opinion or "") if row else "",
             )
         )
-    steps = {t["code"]: t["label"] for t in kind.workflow["transitions"]}
+    steps = {t.code: t.label for t in kind.workflow.transitions}
     history = (
         session.query(ReviewHistory)
         .filter_by(assessment_id=record.id, item_code=None)

@@ -49,8 +49,8 @@ def _decision(kind: Kind, item: Item, fields: Mapping[str, str]) -> tuple[bool, 
 def _return_step(work: Work) -> dict[str, Any] | None:
     """The step that hands the record back to the filler, if the reviewer may take it now."""
     facts = facts_of(work.session, work.kind, work.record, work.pack)
-    for step in work.kind.workflow["transitions"]:
-        if editable(work.kind, step["to"]) and refusal(work.kind, step, work.actor, facts, check_opinion=False) is None:
+    for step in work.kind.workflow.transitions:
+        if editable(work.kind, step.to) and refusal(work.kind, step, work.actor, facts, check_opinion=False) is None:
             return step
     return None
 
@@ -90,6 +90,6 @@ def review_items(work: Work, fields: Mapping[str, str], lock_version: Any) -> st
         names = {item.code: item.name for item in kind.items}
         opinion = "；".join(f"{names[row.item_code]}：{said}" for row, said in rejected)
         apply_transition(work.session, work.pack, kind, record, step, work.actor, f"驳回 {len(rejected)} 项。{opinion}")
-        message += f"；{len(rejected)} 项驳回，已{step['label']}，状态：{kind.state_labels[record.state]}"
+        message += f"；{len(rejected)} 项驳回，已{step.label}，状态：{kind.state_labels[record.state]}"
     commit(work)
     return message

@@ -48,4 +48,4 @@ def take_transition(
         work.session.rollback()
         raise Conflict(CONFLICT) from None
     also = f"；{ALSO_SAVED}" if saves_table else ""
-    return f"已{step['label']}，状态：{kind.state_labels[record.state]}{also}"
+    return f"已{step.label}，状态：{kind.state_labels[record.state]}{also}"

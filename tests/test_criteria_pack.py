@@ -30,7 +30,7 @@ def test_licence_assessment_materials_personnel_and_rating(pack):
     labels = {b["code"]: b["label"] for b in pack.scales[licence.grade_scale]["bands"]}
     assert [labels[b] for b in licence.rating_bands] == ["合格", "基本合格", "不合格"]
     assert [labels[b] for b in licence.rectification_bands] == ["基本合格", "不合格"]
-    assert licence.rectification["working_days"] == 15
+    assert licence.rectification.working_days == 15
     assert pack.dossier_kind(pack.kinds["general"]) is licence
     assert {f.label for f in licence.header_fields if f.required} >= {"安全生产许可证编号", "联系人", "联系电话"}
 

@@ -4,6 +4,7 @@ sends a record, what a person form must hold."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 import pytest
 
@@ -29,14 +30,14 @@ def test_working_days_skip_weekends_holidays_and_count_worked_weekends():
 
 
 def test_the_deadline_reads_the_kinds_rectification_block(licence):
-    rules = {**licence.rectification, "working_days": 2, "non_working_days": [D(2026, 12, 1)]}
+    rules = replace(licence.rectification, working_days=2, non_working_days=(D(2026, 12, 1),))
     assert rectification_due(rules, D(2026, 11, 30)) == D(2026, 12, 3)
     assert rectification_due(licence.rectification, D(2026, 11, 27)) == D(2026, 12, 18)
 
 
 def test_a_rating_that_opens_a_round_goes_to_the_rectification_state(licence):
-    rate = next(t for t in licence.workflow["transitions"] if t["rates"])
-    back = next(t for t in licence.workflow["transitions"] if t["code"] == "return")
+    rate = next(t for t in licence.workflow.transitions if t.rates)
+    back = licence.workflow.transition("return")
     assert destination(licence, rate, "pass") == "rated" and not opens_round(licence, rate, "pass")
     for band in ("basic_pass", "fail"):
         assert destination(licence, rate, band) == "rectifying" and opens_round(licence, rate, band)

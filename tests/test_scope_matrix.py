@@ -111,7 +111,7 @@ def build_world(app: Flask) -> World:
             final = final_state(kind)
             template = db.session.query(kind_models.assessment).filter_by(state=final).first()
             for side, enterprise in sides.items():
-                states = dict.fromkeys((kind.workflow["initial"], *review_states(kind)[:1], final))
+                states = dict.fromkeys((kind.workflow.initial, *review_states(kind)[:1], final))
                 for number, state in enumerate(states):
                     project_id = projects[side].id if kind.subject == "project" else None
                     key = {"enterprise_id": enterprise.id, "state": state}
@@ -173,7 +173,7 @@ def build_world(app: Flask) -> World:
             for code in sorted(pack.dossier_kinds):
                 record = (
                     db.session.query(models[code].assessment)
-                    .filter_by(enterprise_id=enterprise.id, state=pack.kinds[code].workflow["initial"])
+                    .filter_by(enterprise_id=enterprise.id, state=pack.kinds[code].workflow.initial)
                     .first()
                 )
                 content = one_page_pdf(f"material {side}")
@@ -221,7 +221,7 @@ def build_world(app: Flask) -> World:
             kind = pack.kinds[code]
             if kind.subject != "project":
                 continue
-            template = db.session.query(kind_models.assessment).filter_by(state=kind.workflow["initial"]).first()
+            template = db.session.query(kind_models.assessment).filter_by(state=kind.workflow.initial).first()
             record = _clone(
                 kind_models.assessment,
                 kind_models.item,

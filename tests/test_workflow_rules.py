@@ -19,7 +19,7 @@ def facts(state="submitted", city_reviewed=False, missing=(), items=("pass",) * 
 
 
 def test_the_enterprise_submits_with_an_opinion_once_complete():
-    assert check(GENERAL, "submit", ENTERPRISE, facts("draft"), "请审核")["to"] == "submitted"
+    assert check(GENERAL, "submit", ENTERPRISE, facts("draft"), "请审核").to == "submitted"
     with pytest.raises(WorkflowRefused, match="需要填写意见"):
         check(GENERAL, "submit", ENTERPRISE, facts("draft"), "")
     with pytest.raises(WorkflowRefused, match="以下内容未填写或未上传：安全教育培训的得分"):
@@ -36,10 +36,10 @@ def test_an_enterprise_never_approves_its_own_submission():
 
 
 def test_routing_sends_city_reviewed_districts_to_the_city_station():
-    assert check(GENERAL, "approve", DISTRICT, facts(city_reviewed=False), "")["to"] == "approved"
+    assert check(GENERAL, "approve", DISTRICT, facts(city_reviewed=False), "").to == "approved"
     with pytest.raises(WorkflowRefused, match="您的角色不能"):
         check(GENERAL, "approve", CITY, facts(city_reviewed=False), "")
-    assert check(GENERAL, "approve", CITY, facts(city_reviewed=True), "")["to"] == "approved"
+    assert check(GENERAL, "approve", CITY, facts(city_reviewed=True), "").to == "approved"
     with pytest.raises(WorkflowRefused, match="您的角色不能"):
         check(GENERAL, "approve", DISTRICT, facts(city_reviewed=True), "")
 
@@ -49,13 +49,13 @@ def test_approval_needs_every_item_passed_and_a_return_needs_an_opinion():
         check(GENERAL, "approve", DISTRICT, facts(items=("pass",) * 10 + ("reject",)), "")
     with pytest.raises(WorkflowRefused, match="需要填写意见"):
         check(GENERAL, "return", DISTRICT, facts(), "  ")
-    assert check(GENERAL, "return", DISTRICT, facts(), "材料不全")["to"] == "returned"
+    assert check(GENERAL, "return", DISTRICT, facts(), "材料不全").to == "returned"
 
 
 def test_only_transitions_out_of_the_current_state_are_offered():
-    assert [t["code"] for t, _ in choices(GENERAL, ENTERPRISE, facts("draft"))] == ["submit"]
+    assert [t.code for t, _ in choices(GENERAL, ENTERPRISE, facts("draft"))] == ["submit"]
     assert choices(GENERAL, ENTERPRISE, facts("approved")) == []
     offered = choices(GENERAL, DISTRICT, facts(items=("pending",) * 11))
-    assert {t["code"]: reason is None for t, reason in offered} == {"return": True, "approve": False}
+    assert {t.code: reason is None for t, reason in offered} == {"return": True, "approve": False}
     with pytest.raises(WorkflowRefused, match="当前状态为“审核通过”"):
         check(GENERAL, "return", DISTRICT, facts("approved"), "x")

@@ -23,7 +23,7 @@ DELETE_CONFIRMATION = "确定删除所选记录吗？只有草稿和已退回的
 
 
 def editable_states(kind: Kind) -> tuple[str, ...]:
-    return tuple(s["code"] for s in kind.workflow["states"] if s["editable"])
+    return tuple(s.code for s in kind.workflow.states if s.editable)
 
 
 class AssessmentListWidget(ListWidget):

@@ -93,7 +93,7 @@ def dossier_context(
         "round_open": dossier.round_opened(record),
         "rectification_materials": [m.name for m in (source.materials if source else ()) if m.rectification],
         # a step back to the filler (its target state is editable again) is shown as a warning
-        "sends_back": lambda step: kind.state_flag(step["to"], "editable"),
+        "sends_back": lambda step: kind.state_flag(step.to, "editable"),
         "expired_people": [
             f"{person['name']}（{entry.name}）"
             for entry in (pack.personnel_lists if source else ())

@@ -151,10 +151,10 @@ class AssessmentHooks(AssessmentListHooks):
         kind = version.pack.kinds[self.kind.code]
         self._complete(item)
         prefill_from_project(kind, item)
-        item.state = kind.workflow["initial"]
+        item.state = kind.workflow.initial
         pin(item, version, kind)
         item_model = type(item).items.property.mapper.class_
-        item.items = [item_model(item_code=i.code, review_status=kind.workflow["item_statuses"][0]["code"]) for i in kind.items]
+        item.items = [item_model(item_code=i.code, review_status=kind.workflow.item_statuses[0].code) for i in kind.items]
 
     def pre_update(self, item: Any) -> None:
         refuse_unless_editable(kind_for(item), item)
@@ -301,7 +301,7 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
 
 def review_states(kind: Kind) -> tuple[str, ...]:
     """States in which a reviewer acts: the sources of transitions that need a review."""
-    return tuple(dict.fromkeys(s for t in kind.workflow["transitions"] if not t["self_review"] for s in t["from_states"]))
+    return tuple(dict.fromkeys(s for t in kind.workflow.transitions if not t.self_review for s in t.from_states))
 
 
 def queue(base: Resource, suffix: str, title: str, states: tuple[str, ...]) -> Resource:

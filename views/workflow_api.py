@@ -138,10 +138,10 @@ def record_json(kind: Kind, record: Any) -> dict[str, Any]:
         "missing": list(allowed.facts.missing),
         "transitions": [
             {
-                "code": step["code"],
-                "label": step["label"],
-                "opinion_required": step["opinion_required"],
-                "rates": step["rates"],
+                "code": step.code,
+                "label": step.label,
+                "opinion_required": step.opinion_required,
+                "rates": step.rates,
                 "blocked": reason,
             }
             for step, reason in allowed.choices

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+
+from criteria.rules import Rectification
 
 
 def is_working_day(day: datetime.date, non_working: Iterable[datetime.date] = (), extra_working: Iterable[datetime.date] = ()) -> bool:
@@ -27,6 +28,6 @@ def add_working_days(
     return day
 
 
-def rectification_due(rules: dict[str, Any], opened: datetime.date) -> datetime.date:
+def rectification_due(rules: Rectification, opened: datetime.date) -> datetime.date:
     """The deadline of a round opened on ``opened`` under a kind's ``rectification`` block."""
-    return add_working_days(opened, int(rules["working_days"]), rules.get("non_working_days", ()), rules.get("extra_working_days", ()))
+    return add_working_days(opened, rules.working_days, rules.non_working_days, rules.extra_working_days)

@@ -133,7 +133,7 @@ def apply_transition(
         record.dossier = dossier.snapshot(session, pack, kind, record)
     record.state = destination(kind, transition, rating)
     notes = []
-    if transition["rates"]:
+    if transition.rates:
         record.rating = rating
         record.grade = pack.band_labels(kind).get(rating, rating)
         notes.append(f"评定结果：{record.grade}")
@@ -141,17 +141,17 @@ def apply_transition(
         now = datetime.datetime.now()
         record.rectification_opened = now
         record.rectification_due = rectification_due(kind.rectification, now.date())
-        notes.append(f"整改期限：{record.rectification_due.isoformat()}（{kind.rectification['working_days']} 个工作日）")
+        notes.append(f"整改期限：{record.rectification_due.isoformat()}（{kind.rectification.working_days} 个工作日）")
     if notes:
         opinion = "；".join(notes) + (f"。{opinion}" if opinion else "")
     if record.state in final_states(kind) and kind.items:
         settle(pack, kind, record)
-    if transition["reopens_rejected_items"]:
+    if transition.reopens_rejected_items:
         pending = status_for(kind, "pending")
         for row in record.items:
             if item_meaning(kind, row.review_status) == "reject":
                 row.review_status = pending
-    history(session, kind, record, actor, transition["code"], record.state, opinion, from_state=before)
+    history(session, kind, record, actor, transition.code, record.state, opinion, from_state=before)
 
 
 ACCEPT, OVERRIDE = "accept", "override"  # the score decision: √ takes the claim, × sets the reviewer's own

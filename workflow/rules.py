@@ -8,9 +8,9 @@ completeness) and ask ``check`` before changing anything.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from criteria.pack import Kind
+from criteria.rules import Transition
 
 
 class WorkflowRefused(Exception):
@@ -36,54 +36,54 @@ class Facts:
 
 def editable(kind: Kind, state: str) -> bool:
     """Whether the filler may change a record in ``state`` (draft, returned)."""
-    return any(s["code"] == state and s["editable"] for s in kind.workflow["states"])
+    return any(s.code == state and s.editable for s in kind.workflow.states)
 
 
 def item_meaning(kind: Kind, status: str) -> str:
-    return next(s["means"] for s in kind.workflow["item_statuses"] if s["code"] == status)
+    return next(s.means for s in kind.workflow.item_statuses if s.code == status)
 
 
 def status_for(kind: Kind, meaning: str) -> str:
-    return next(s["code"] for s in kind.workflow["item_statuses"] if s["means"] == meaning)
+    return next(s.code for s in kind.workflow.item_statuses if s.means == meaning)
 
 
-def _roles_allowed(kind: Kind, transition: dict[str, Any], facts: Facts) -> set[str]:
-    allowed = set(transition["roles"])
-    routing = kind.workflow.get("review_routing")
+def _roles_allowed(kind: Kind, transition: Transition, facts: Facts) -> set[str]:
+    allowed = set(transition.roles)
+    routing = kind.workflow.review_routing
     if routing:
-        routed = set(routing["city_reviewed"]) | set(routing["other"])
-        chosen = set(routing["city_reviewed"] if facts.city_reviewed else routing["other"])
+        routed = set(routing.city_reviewed) | set(routing.other)
+        chosen = set(routing.city_reviewed if facts.city_reviewed else routing.other)
         allowed = {role for role in allowed if role not in routed or role in chosen}
     return allowed
 
 
-def destination(kind: Kind, transition: dict[str, Any], rating: str | None = None) -> str:
+def destination(kind: Kind, transition: Transition, rating: str | None = None) -> str:
     """The state a transition leads to: a rating that opens a rectification round sends the record
     to the kind's rectification state instead of the transition's ``to``."""
-    if transition["rates"] and rating in kind.rectification_bands:
-        return kind.rectification["state"]
-    return transition["to"]
+    if transition.rates and rating in kind.rectification_bands:
+        return kind.rectification.state
+    return transition.to
 
 
-def opens_round(kind: Kind, transition: dict[str, Any], rating: str | None = None) -> bool:
+def opens_round(kind: Kind, transition: Transition, rating: str | None = None) -> bool:
     """Whether taking the transition (with this rating) opens a rectification round."""
-    return transition["opens_rectification"] or (transition["rates"] and rating in kind.rectification_bands)
+    return transition.opens_rectification or (transition.rates and rating in kind.rectification_bands)
 
 
-def rating_refusal(kind: Kind, transition: dict[str, Any], rating: str | None, labels: dict[str, str]) -> str | None:
+def rating_refusal(kind: Kind, transition: Transition, rating: str | None, labels: dict[str, str]) -> str | None:
     """Why ``rating`` cannot go with ``transition`` (a rating transition needs one of the kind's
     bands; others take none), or None."""
-    if not transition["rates"]:
-        return None if not rating else f"“{transition['label']}”不需要选择评定结果"
+    if not transition.rates:
+        return None if not rating else f"“{transition.label}”不需要选择评定结果"
     if rating not in kind.rating_bands:
         return "请选择评定结果：" + "、".join(labels.get(band, band) for band in kind.rating_bands)
     return None
 
 
-def _own_record(transition: dict[str, Any], actor: Actor, facts: Facts) -> bool:
+def _own_record(transition: Transition, actor: Actor, facts: Facts) -> bool:
     """A review step on a record of the actor's own enterprise or filed by the actor, whatever roles
     the actor holds (nobody reviews what they filled)."""
-    return not transition["self_review"] and (
+    return not transition.self_review and (
         actor.enterprise_id == facts.enterprise_id or (actor.user_id is not None and actor.user_id == facts.created_by)
     )
 
@@ -92,51 +92,49 @@ def may_review_items(kind: Kind, actor: Actor, facts: Facts) -> bool:
     """Whether the actor may decide the record's items now: it may take, in this state, a step that
     needs every item passed, and the record is not its own."""
     return any(
-        "all_items_passed" in t["requires"]
-        and facts.state in t["from_states"]
+        "all_items_passed" in t.requires
+        and facts.state in t.from_states
         and actor.roles & _roles_allowed(kind, t, facts)
         and not _own_record(t, actor, facts)
-        for t in kind.workflow["transitions"]
+        for t in kind.workflow.transitions
     )
 
 
-def refusal(
-    kind: Kind, transition: dict[str, Any], actor: Actor, facts: Facts, opinion: str = "", check_opinion: bool = True
-) -> str | None:
+def refusal(kind: Kind, transition: Transition, actor: Actor, facts: Facts, opinion: str = "", check_opinion: bool = True) -> str | None:
     """Why ``actor`` may not take ``transition`` now, or None when it may."""
     states = kind.state_labels
-    if facts.state not in transition["from_states"]:
-        return f"当前状态为“{states.get(facts.state, facts.state)}”，不能执行“{transition['label']}”"
+    if facts.state not in transition.from_states:
+        return f"当前状态为“{states.get(facts.state, facts.state)}”，不能执行“{transition.label}”"
     if not actor.roles & _roles_allowed(kind, transition, facts):
-        return f"您的角色不能对此记录执行“{transition['label']}”"
+        return f"您的角色不能对此记录执行“{transition.label}”"
     if _own_record(transition, actor, facts):
-        return f"不能对本单位或本人填报的记录执行“{transition['label']}”"
-    for condition in transition["requires"]:
+        return f"不能对本单位或本人填报的记录执行“{transition.label}”"
+    for condition in transition.requires:
         if condition == "complete" and facts.missing:
             return "尚不能提交，以下内容未填写或未上传：" + "；".join(facts.missing)
         if condition == "all_items_passed" and any(m != "pass" for m in facts.item_meanings):
             return "还有评分项未审核通过，不能审核通过；请逐项审核，或退回修改"
-    if check_opinion and transition["opinion_required"] and not opinion.strip():
-        return f"“{transition['label']}”需要填写意见"
+    if check_opinion and transition.opinion_required and not opinion.strip():
+        return f"“{transition.label}”需要填写意见"
     return None
 
 
-def choices(kind: Kind, actor: Actor, facts: Facts) -> list[tuple[dict[str, Any], str | None]]:
+def choices(kind: Kind, actor: Actor, facts: Facts) -> list[tuple[Transition, str | None]]:
     """Every transition out of the record's state that the actor's roles could take, with the reason
     it is blocked (None when it can be taken); the opinion is asked for when it is taken."""
     found = []
-    for transition in kind.workflow["transitions"]:
-        if facts.state in transition["from_states"] and actor.roles & _roles_allowed(kind, transition, facts):
+    for transition in kind.workflow.transitions:
+        if facts.state in transition.from_states and actor.roles & _roles_allowed(kind, transition, facts):
             found.append((transition, refusal(kind, transition, actor, facts, check_opinion=False)))
     return found
 
 
 def check(
     kind: Kind, code: str, actor: Actor, facts: Facts, opinion: str, rating: str | None = None, band_labels: dict[str, str] | None = None
-) -> dict[str, Any]:
+) -> Transition:
     """The transition ``code`` if the actor may take it now with ``opinion`` (and, for a rating
     transition, ``rating``: a band code of the kind's scale); else WorkflowRefused."""
-    transition = next((t for t in kind.workflow["transitions"] if t["code"] == code), None)
+    transition = next((t for t in kind.workflow.transitions if t.code == code), None)
     if transition is None:
         raise WorkflowRefused(f"未知的操作：{code}")
     reason = refusal(kind, transition, actor, facts, opinion) or rating_refusal(kind, transition, rating or None, band_labels or {})
