@@ -23,7 +23,9 @@ def upload_material(work: Work, code: str, upload: Any, evidence_dir: Path, max_
     """Store ``upload`` (werkzeug FileStorage) as the record's material ``code``; returns the message."""
     kind, record, pack = work.kind, work.record, work.pack
     names = {m.code: m.name for m in dossier.shown_materials(pack, kind, record)}
-    if not fills(work) or code not in dossier.fillable_materials(pack, kind, record):
+    if not fills(work):
+        raise _state_refusal(work, "上传申报材料")
+    if code not in dossier.fillable_materials(pack, kind, record):
         later = {m.code: m.name for m in pack.dossier_kind(kind).materials if m.rectification}
         if code in later and code not in names:
             raise Refused(f"“{later[code]}”在记录被退回或评定为需整改后才能上传，未上传")
@@ -43,9 +45,11 @@ def upload_material(work: Work, code: str, upload: Any, evidence_dir: Path, max_
 def remove_material(work: Work, row: EnterpriseMaterial | None) -> str:
     """Remove a material file of the record's enterprise and period; returns the message."""
     record = work.record
+    if not fills(work):
+        raise _state_refusal(work, "删除申报材料")
     if row is None or row.enterprise_id != record.enterprise_id or row.period != record.period:
         raise Invalid("要删除的材料文件不存在或不属于本考核")
-    if not fills(work) or row.material_code not in dossier.fillable_materials(work.pack, work.kind, record):
+    if row.material_code not in dossier.fillable_materials(work.pack, work.kind, record):
         raise _state_refusal(work, "删除该材料")
     name = row.file_name
     work.session.delete(row)

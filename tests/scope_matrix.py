@@ -126,6 +126,7 @@ ENTRIES: list[tuple[str, str, str]] = [
     (r"^ReportView\.form$", "record_get", "kind"),
     # materials checklist and personnel lists of the kinds that show them (other kinds: 404)
     (r"^DossierView\.(material|material_remove|person|person_remove)$", "record_post", "kind"),
+    (r"^DossierApi\.(material|material_remove|person|person_remove)$", "record_post", "kind"),  # the same over REST
     (r"^DossierView\.file$", "dossier_file", "kind"),
     (r"^ProjectIntakeView\.open$", "intake", "kind"),
     # public pages: login, language, back link, the verification of printed forms

@@ -616,10 +616,14 @@ class Walk:
             for side, pk in self._records(kind):
                 url = rule.rule.replace("<kind_code>", kind).replace("<int:pk>", str(pk))
                 expect = self.kind_expected(kind, side)
-                if rule.endpoint.startswith("DossierView.") and kind not in self.pack.dossier_kinds and self.role != "anonymous":
+                if (
+                    rule.endpoint.startswith(("DossierView.", "DossierApi."))
+                    and kind not in self.pack.dossier_kinds
+                    and self.role != "anonymous"
+                ):
                     expect = "missing"  # the kind shows no materials or personnel lists
                 item = self.pack.kinds[kind].items[0].code if self.pack.kinds[kind].items else ""
-                if expect == "ok" and rule.endpoint == "WorkflowApi.upload" and not self._fills(pk):
+                if expect == "ok" and rule.endpoint.startswith(("WorkflowApi.upload", "DossierApi.")) and not self._fills(pk):
                     expect = "refused"  # the API answers 403 to a role that may not change the record now
                 if expect == "ok":  # a stale page: refused by the optimistic lock, nothing saved
                     yield Call("POST", url, "ok", data=self.form(lock_version="-1", code="none"))

@@ -10,6 +10,7 @@ from models import KindModels
 from views.assessments import CATEGORY, kind_resources
 from views.dashboard import GradeDashboardView
 from views.dossier import DossierView
+from views.dossier_api import DossierApi
 from views.evaluation import CATEGORY as EVALUATION
 from views.evaluation import adjustment_resource, grade_resources
 from views.factory import Resource, build_api, build_view
@@ -52,6 +53,7 @@ def register(appbuilder: AppBuilder, resources: list[Resource]) -> None:
             appbuilder.add_api(build_api(resource))
     appbuilder.add_view_no_menu(AssessmentWorkflowView)
     appbuilder.add_api(WorkflowApi)
+    appbuilder.add_api(DossierApi)
     appbuilder.add_view_no_menu(DossierView)
     appbuilder.add_view_no_menu(ProjectIntakeView)
     appbuilder.add_api(RegistryApi)

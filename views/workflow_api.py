@@ -28,6 +28,7 @@ from services.review_items import review_items
 from services.save_entries import save_entries
 from services.take_transition import take_transition
 from views.assessment_access import load, work_of
+from views.scope import ScopeViolation
 from views.scoped_data import ScopedInterface
 from workflow.records import evidence_of
 
@@ -167,30 +168,44 @@ def record_json(kind: Kind, record: Any) -> dict[str, Any]:
     }
 
 
-class WorkflowApi(BaseApi):
-    resource_name = "workflow"
-    allow_browser_login = True  # a session works too (its writes then need the X-CSRFToken header)
-    class_permission_name = "AssessmentWorkflow"  # every role; the services decide per record
-    method_permission_name: ClassVar[dict[str, str]] = {
-        name: "access" for name in ("record", "entries", "review", "transition", "upload", "remove")
-    }
-    openapi_spec_tag = "考核办理"
+class RecordApi(BaseApi):
+    """What the record APIs share: a session works as well as a token (its writes then need the
+    X-CSRFToken header), every role reaches them (the services decide per record), and a write
+    answers with the record as it is now."""
+
+    allow_browser_login = True
+    class_permission_name = "AssessmentWorkflow"
 
     def response_401(self) -> Response:
         return self.response(401, message="请先登录（会话或 JWT 令牌）")
 
+    def _load(self, kind_code: str, pk: int) -> tuple[Kind, Any]:
+        return load(kind_code, pk)
+
+    def _answer(self, kind: Kind, record: Any) -> dict[str, Any]:
+        return {"record": record_json(kind, record)}
+
     def _act(self, kind_code: str, pk: int, action: Callable[[Kind, Any], str]) -> Response:
         """Load the record in scope, run the service, answer with the record as it is now."""
         try:
-            kind, record = load(kind_code, pk)
+            kind, record = self._load(kind_code, pk)
         except NotFound:
             return self.response(404, message=NOT_FOUND)
         try:
             message = action(kind, record)
-        except ServiceError as problem:
+        except (ServiceError, ScopeViolation) as problem:
             db.session.rollback()
-            return self.response(problem.status, message=problem.message, errors=problem.errors)
-        return self.response(200, message=message, record=record_json(kind, record))
+            status, errors = (problem.status, problem.errors) if isinstance(problem, ServiceError) else (403, {})
+            return self.response(status, message=getattr(problem, "message", str(problem)), errors=errors)
+        return self.response(200, message=message, **self._answer(kind, record))
+
+
+class WorkflowApi(RecordApi):
+    resource_name = "workflow"
+    method_permission_name: ClassVar[dict[str, str]] = {
+        name: "access" for name in ("record", "entries", "review", "transition", "upload", "remove")
+    }
+    openapi_spec_tag = "考核办理"
 
     @expose("/<kind_code>/<int:pk>", methods=["GET"])
     @protect()
