@@ -19,12 +19,18 @@ def _state_refusal(work: Work, what: str) -> Refused:
     return Refused(f"当前状态为“{work.kind.state_labels.get(state, state)}”，不能{what}")
 
 
+def _not_filler(work: Work) -> Refused:
+    if not work.in_force:
+        return Refused(f"{work.kind.short_name}已停用：其记录只能查看、打印和验证，不能再办理")
+    return Refused(f"申报材料只能由{work.pack.role(work.kind.filled_by).label}上传和删除")
+
+
 def upload_material(work: Work, code: str, upload: Any, evidence_dir: Path, max_pages: int) -> str:
     """Store ``upload`` (werkzeug FileStorage) as the record's material ``code``; returns the message."""
     kind, record, pack = work.kind, work.record, work.pack
     names = {m.code: m.name for m in dossier.shown_materials(pack, kind, record)}
     if not fills(work):
-        raise _state_refusal(work, "上传申报材料")
+        raise _not_filler(work)
     if code not in dossier.fillable_materials(pack, kind, record):
         later = {m.code: m.name for m in pack.dossier_kind(kind).materials if m.rectification}
         if code in later and code not in names:
@@ -46,7 +52,7 @@ def remove_material(work: Work, row: EnterpriseMaterial | None) -> str:
     """Remove a material file of the record's enterprise and period; returns the message."""
     record = work.record
     if not fills(work):
-        raise _state_refusal(work, "删除申报材料")
+        raise _not_filler(work)
     if row is None or row.enterprise_id != record.enterprise_id or row.period != record.period:
         raise Invalid("要删除的材料文件不存在或不属于本考核")
     if row.material_code not in dossier.fillable_materials(work.pack, work.kind, record):

@@ -3,8 +3,9 @@ and the red * on the header fields that submitting requires.
 
 Drafts and returned records (the kind's ``editable`` states) may be edited and deleted; every other
 record is refused through each door: the row shows no edit or delete button and no selection box,
-the edit form is not opened, the bulk action deletes nothing when one selected record is kept, and
-``refuse_unless_editable`` guards the saves of the screens and the REST API.
+the edit form is not opened, the bulk action (``services.delete_drafts``) deletes nothing when one
+selected record is kept, and ``refuse_unless_editable`` guards the saves and single deletes of the
+screens and the REST API.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from wtforms.fields.core import UnboundField
 
 from criteria.pack import Kind
 from models.criteria_versions import kind_for
+from services.delete_drafts import delete_drafts
+from services.errors import ServiceError
 
 DELETE_CONFIRMATION = "确定删除所选记录吗？只有草稿和已退回的记录可以删除，删除后不能恢复。"
 
@@ -72,15 +75,8 @@ class AssessmentListHooks:
     @action("delete_selected", "删除所选", DELETE_CONFIRMATION, "fa-trash", multiple=True, single=False)
     def delete_selected(self, items: Any) -> Any:
         """Delete the selected drafts and returned records in one transaction, or none of them."""
-        items = items if isinstance(items, list) else [items]
-        kept = [item for item in items if item.state not in editable_states(kind_for(item))]
-        if kept:
-            shown = "、".join(f"{item}（{kind_for(item).state_labels.get(item.state, item.state)}）" for item in kept[:5])
-            flash(f"未删除任何记录：{shown} 不是草稿或已退回状态，不能删除", "danger")
-            return redirect(url_for(f"{type(self).__name__}.list"))
-        session = self.datamodel.session
-        for item in items:
-            session.delete(item)
-        session.commit()
-        flash(f"已删除 {len(items)} 条记录", "success")
+        try:
+            flash(delete_drafts(self.datamodel.session, items if isinstance(items, list) else [items]), "success")
+        except ServiceError as refused:
+            flash(refused.message, "danger")
         return redirect(url_for(f"{type(self).__name__}.list"))
