@@ -134,6 +134,12 @@ class Kind:
         return self.scoring.rates
 
     @property
+    def reviews_items(self) -> bool:
+        """Items are decided one by one (通过 / 驳回): a step needs every item passed. Otherwise the
+        record is reviewed as a whole (RULES.md §3.6: project and daily records)."""
+        return any("all_items_passed" in t.requires for t in self.workflow.transitions)
+
+    @property
     def rating_bands(self) -> tuple[str, ...]:
         """The bands the reviewer of a rated kind may choose."""
         return tuple(getattr(self.scoring, "bands", ())) if self.rated else ()

@@ -204,11 +204,10 @@ def test_e1_journey_from_results_to_approval(app, client, shinan_draft):
     assert "不能修改得分" in text(post(client, KIND, pk, "scores", results_form({**E1, "cantilever": 10})))
     client.get("/logout/")
 
-    # the city station passes every category and approves; the record keeps total and grade
+    # the city station approves the record as a whole, with an opinion; it keeps total and grade
     login(client, "city_station")
     assert "83.80" in visible_text(text(client.get(page_url(KIND, pk))))
-    decisions = {f"decision_{item.code}": "pass" for item in kind(app).items}
-    assert f"已保存 {len(kind(app).items)} 项审核结果" in text(post(client, KIND, pk, "review", decisions))
+    assert "需要填写意见" in text(post(client, KIND, pk, "transition", {"code": "approve", "opinion": ""}))
     assert "已审核通过" in text(post(client, KIND, pk, "transition", {"code": "approve", "opinion": "同意"}))
     state, total, grade, _ = stored(app, pk)
     assert (state, total, grade) == ("approved", Decimal("83.80"), "优良")
@@ -279,11 +278,11 @@ def test_return_with_an_opinion_then_resubmit_and_pass(app, client, shinan_draft
 
     login(client, "city_station")
     assert "不能修改得分" in text(post(client, KIND, pk, "scores", results_form({**E1, "cantilever": 10})))
-    no_opinion = post(client, KIND, pk, "review", {"decision_scaffolding": "reject"})
-    assert "驳回时须填写审核意见" in text(no_opinion)
-    decisions = {f"decision_{item.code}": "pass" for item in kind(app).items}
-    decisions.update(decision_scaffolding="reject", opinion_scaffolding="悬挑式脚手架得分与现场记录不符")
-    assert "1 项驳回，已退回修改" in text(post(client, KIND, pk, "review", decisions))  # a 驳回 returns the record
+    # reviewed as a whole (RULES §3.6): 退回 needs an opinion; no item is decided one by one
+    assert "需要填写意见" in text(post(client, KIND, pk, "transition", {"code": "return", "opinion": ""}))
+    assert "逐项审核" not in visible_text(text(client.get(page_url(KIND, pk))))
+    returned = post(client, KIND, pk, "transition", {"code": "return", "opinion": "悬挑式脚手架得分与现场记录不符"})
+    assert "已退回修改" in text(returned)
     client.get("/logout/")
 
     login(client, "supervisor_shinan")
@@ -294,8 +293,7 @@ def test_return_with_an_opinion_then_resubmit_and_pass(app, client, shinan_draft
     client.get("/logout/")
 
     login(client, "city_station")
-    post(client, KIND, pk, "review", {"decision_scaffolding": "pass"})
-    assert "已审核通过" in text(post(client, KIND, pk, "transition", {"code": "approve", "opinion": ""}))
+    assert "已审核通过" in text(post(client, KIND, pk, "transition", {"code": "approve", "opinion": "同意"}))
     state, total, grade, rows = stored(app, pk)
     # scaffolding (82 + 68) / 2 = 75 → 7.5 instead of 8.0: 83.80 − 0.50
     assert (state, total, grade) == ("approved", Decimal("83.30"), "优良")

@@ -103,9 +103,17 @@ def _file_evidence(caller: Caller, kind: Any, pk: int) -> None:
             caller.upload(kind.code, pk, f"record:{entry.code}")
 
 
-def _item_scored(app: Flask) -> list[Any]:
+def _item_scored(app: Flask, item_by_item: bool = True) -> list[Any]:
+    """Kinds whose items carry scores, reviewed item by item (a step needs every item 通过) or as a
+    whole (RULES §3.6: project records, 通过 or 退回 with an opinion)."""
     pack = app.extensions["criteria_pack"]
-    return [kind for kind in pack.kinds.values() if kind.items and kind.scoring.scores_items]
+    return [
+        kind
+        for kind in pack.kinds.values()
+        if kind.items
+        and kind.scoring.scores_items
+        and any("all_items_passed" in t.requires for t in kind.workflow.transitions) == item_by_item
+    ]
 
 
 def _submitted(app: Flask, kind: Any) -> tuple[Caller, int]:
@@ -127,7 +135,10 @@ def _reviewer(app: Flask, kind: Any, pk: int) -> Caller:
     """Whoever reviews the record: the city station, or the authority of a district it does not review."""
     for username in ("city_station", "district_authority_laoshan"):
         caller = Caller(app, username)
-        if caller.record(kind.code, pk)["can_review"]:
+        answer = caller.get(f"{API}/{kind.code}/{pk}")
+        if answer.status_code == 200 and (
+            answer.get_json()["can_review"] or any(t["blocked"] is None for t in answer.get_json()["transitions"])
+        ):
             return caller
     raise AssertionError(f"nobody reviews {kind.code} {pk}")
 
@@ -187,6 +198,25 @@ def test_a_rejected_item_returns_the_record_and_a_changed_accepted_item_is_revie
         approved = reviewer.write(kind.code, pk, "transition", {"code": "approve", "opinion": "同意"})["record"]
         assert approved["state"] == "approved", (kind.code, approved)
         assert not any(row["changed_since_review"] for row in approved["items"])
+
+
+def test_a_record_reviewed_as_a_whole_is_returned_and_approved_with_an_opinion(app):
+    """Project records (RULES §3.6): no item-by-item review; 退回 and 通过 each need an opinion, and the
+    approved total is built from the results the filler entered."""
+    kinds = _item_scored(app, item_by_item=False)
+    assert kinds or app.extensions["criteria_pack"].code != "qingdao"
+    for kind in kinds:
+        filler, pk = _submitted(app, kind)
+        reviewer = _reviewer(app, kind, pk)
+        waiting = reviewer.record(kind.code, pk)
+        assert not waiting["can_review"] and {t["code"] for t in waiting["transitions"] if t["blocked"] is None} >= {"approve", "return"}
+        assert "需要填写意见" in reviewer.write(kind.code, pk, "transition", {"code": "return"}, status=422)["message"]
+        returned = reviewer.write(kind.code, pk, "transition", {"code": "return", "opinion": "起重机械检测报告缺失"})["record"]
+        assert returned["state"] == "returned"
+        assert filler.write(kind.code, pk, "transition", {"code": "submit", "opinion": "已补充"})["record"]["state"] == "submitted"
+        assert "需要填写意见" in reviewer.write(kind.code, pk, "transition", {"code": "approve"}, status=422)["message"]
+        approved = reviewer.write(kind.code, pk, "transition", {"code": "approve", "opinion": "同意"})["record"]
+        assert approved["state"] == "approved" and approved["total"] is not None and approved["grade"], approved
 
 
 def test_the_api_refuses_what_the_page_refuses_and_stores_nothing(app):
