@@ -4,13 +4,17 @@ enterprise, period and code, so every kind that shows the checklist for that per
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.orm.exc import StaleDataError
 
 from models import EnterpriseMaterial
 from models.evidence import commit_with_file, pdf_columns, read_pdf
 from services.assessment_work import Work, fills
-from services.errors import Invalid, Refused
+from services.errors import CONFLICT, Conflict, Invalid, Refused
+from services.save_entries import apply_carried, carries_table
 from workflow import dossier
 
 
@@ -25,8 +29,9 @@ def _not_filler(work: Work) -> Refused:
     return Refused(f"申报材料只能由{work.pack.role(work.kind.filled_by).label}上传和删除")
 
 
-def upload_material(work: Work, code: str, upload: Any, evidence_dir: Path, max_pages: int) -> str:
-    """Store ``upload`` (werkzeug FileStorage) as the record's material ``code``; returns the message."""
+def upload_material(work: Work, code: str, upload: Any, evidence_dir: Path, max_pages: int, table: Mapping[str, str] | None = None) -> str:
+    """Store ``upload`` (werkzeug FileStorage) as the record's material ``code``; returns the message.
+    ``table``: the page's header and fill-in table as typed, saved with the file (one save), or None."""
     kind, record, pack = work.kind, work.record, work.pack
     names = {m.code: m.name for m in dossier.shown_materials(pack, kind, record)}
     if not fills(work):
@@ -38,14 +43,19 @@ def upload_material(work: Work, code: str, upload: Any, evidence_dir: Path, max_
         if code not in names:
             raise Invalid(f"材料“{code[:60]}”不在本考核的申报材料清单中，未上传")
         raise _state_refusal(work, "上传该材料")
+    saves_table = carries_table(work, table)
     data, name, problem = read_pdf(upload, max_pages)
     if problem:
         raise Invalid(problem, {"file": problem})
+    also = apply_carried(work, table, name) if saves_table else ""
     row = EnterpriseMaterial(enterprise_id=record.enterprise_id, period=record.period, material_code=code, **pdf_columns(data, name))
     work.session.add(row)
     work.guard(row)
-    commit_with_file(work.session, evidence_dir, data)
-    return f"已上传“{name}”（{names[code]}）"
+    try:
+        commit_with_file(work.session, evidence_dir, data)
+    except StaleDataError:
+        raise Conflict(CONFLICT) from None
+    return f"已上传“{name}”（{names[code]}）{also}"
 
 
 def remove_material(work: Work, row: EnterpriseMaterial | None) -> str:

@@ -3,7 +3,6 @@ the whole record) and delete one, while the filler may still change the record."
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,9 +11,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models import Attachment
 from models.evidence import commit_with_file, pdf_columns, read_pdf
-from services.assessment_work import Work, may_fill, require_current
+from services.assessment_work import Work, may_fill
 from services.errors import CONFLICT, Conflict, Invalid, Refused
-from services.save_entries import ALSO_SAVED, apply_entries, carries_entries, reopened_note
+from services.save_entries import apply_carried, carries_table
 from workflow.records import record_evidence_key
 
 
@@ -27,29 +26,21 @@ def upload_evidence(
     kind, record = work.kind, work.record
     if not may_fill(work):
         raise Refused("当前状态不能上传证明材料")
-    saves_table = table is not None and carries_entries(table)
-    if saves_table:
-        require_current(work, table.get("lock_version"))
+    saves_table = carries_table(work, table)
     allowed = {i.code for i in kind.items} | {record_evidence_key(e.code) for e in kind.record_evidence}
     if item_code and item_code not in allowed:
         raise Invalid(f"上传位置“{item_code[:60]}”不属于本考核的考核项目或材料，未上传", {"item_code": "未知的上传位置"})
     data, name, problem = read_pdf(upload, max_pages)
     if problem:
         raise Invalid(problem, {"file": problem})
-    try:
-        reopened = apply_entries(work, table) if saves_table else 0
-    except Invalid as problem:
-        raise Invalid(f"文件“{name}”未上传：{problem.message}", problem.errors) from None
+    also = apply_carried(work, table, name) if saves_table else ""
     attachment = Attachment(assessment_id=record.id, item_code=item_code or None, **pdf_columns(data, name))
     work.session.add(attachment)
     work.guard(attachment)
-    if saves_table:
-        record.changed_on = datetime.datetime.now()  # the record's version moves with its items
     try:
         commit_with_file(work.session, evidence_dir, data)
     except StaleDataError:
         raise Conflict(CONFLICT) from None
-    also = f"，{ALSO_SAVED}{reopened_note(reopened)}" if saves_table else ""
     return f"已上传“{name}”{also}"
 
 

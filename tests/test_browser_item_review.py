@@ -52,7 +52,7 @@ def test_reject_correct_cross_and_approve_in_chromium(app, server, tmp_path):
         page.goto(url)
         for item in kind.items:
             page.fill(f"input[name=score_{item.code}]", str(item.max - 1))
-        page.click("text=保存得分（草稿）")
+        page.click("text=保存（草稿）")
         page.wait_for_load_state()
         for item in kind.items:
             if item.evidence:
@@ -82,7 +82,7 @@ def test_reject_correct_cross_and_approve_in_chromium(app, server, tmp_path):
         assert "缺少安全生产责任制考核记录" in page.locator(f"#item-{first.code}").inner_text()
         page.fill(f"input[name=score_{first.code}]", str(first.max))
         page.fill(f"input[name=score_{second.code}]", str(second.max))
-        page.click("text=保存得分（草稿）")
+        page.click("text=保存（草稿）")
         page.wait_for_load_state()
         assert "1 项审核已通过的内容有改动，将重新审核" in _flash(page)
         take_step(page, "submit", "已补充考核记录")

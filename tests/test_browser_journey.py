@@ -42,7 +42,7 @@ def test_general_conditions_journey_in_chromium(app, server, tmp_path):
         page.goto(f"{server}/assessment/general/{pk}")
         for item in kind.items:
             page.fill(f"input[name=score_{item.code}]", str(item.max))
-        page.click("text=保存得分（草稿）")
+        page.click("text=保存（草稿）")
         page.wait_for_load_state()
         assert page.locator(".alert-success").first.inner_text().strip().endswith("得分已保存（草稿）")
         for item in kind.items:

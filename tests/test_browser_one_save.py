@@ -1,5 +1,6 @@
-"""Nothing typed on the 办理 page is lost (one save), in Chromium: a score typed and not saved survives
-an upload in the same row, and a score typed just before 提交 is the one submitted. Screenshots in
+"""Nothing typed on the 办理 page is lost (one save), in Chromium: a header field and a score typed
+and not saved survive an upload in the score's row, and a score typed just before 提交 is the one
+submitted. Screenshots in
 var/test-artifacts/one-save-*.png."""
 
 from __future__ import annotations
@@ -47,17 +48,20 @@ def test_typed_scores_survive_an_upload_and_are_what_is_submitted(app, server, t
         page.goto(f"{server}/assessment/general/{pk}")
         for item in kind.items:
             page.fill(f"input[name=score_{item.code}]", str(item.max))
-        page.click("text=保存得分（草稿）")
+        page.click("text=保存（草稿）")
         page.wait_for_load_state()
 
-        # type a score, do not save, upload a file in the same row
+        # type a header field and a score, do not save, upload a file in the score's row
+        page.fill("input[name=header_contact_person]", "赵新联系人")
+        page.screenshot(path=str(ARTIFACTS / "one-save-0-header-and-scores-typed.png"))
         page.fill(f"input[name=score_{first.code}]", str(typed_first))
         row = page.locator(f"#item-{first.code}")
         row.locator("input[type=file]").set_input_files(str(evidence))
         row.locator("text=上传 PDF").click()
         page.wait_for_load_state()
-        assert "得分已一并保存" in page.locator(".alert-success").first.inner_text()
+        assert "填写内容已一并保存" in page.locator(".alert-success").first.inner_text()
         assert page.input_value(f"input[name=score_{first.code}]") == str(typed_first)
+        assert page.input_value("input[name=header_contact_person]") == "赵新联系人"
         page.screenshot(path=str(ARTIFACTS / "one-save-1-upload-kept-the-typed-score.png"))  # what the user sees: the row
         for item in with_evidence[1:]:
             other = page.locator(f"#item-{item.code}")
@@ -69,7 +73,7 @@ def test_typed_scores_survive_an_upload_and_are_what_is_submitted(app, server, t
         page.fill(f"input[name=score_{last.code}]", str(typed_last))
         take_step(page, "submit", "自评完成，请审核")
         assert page.locator("#record-state").inner_text() == "待审核"
-        assert "得分已一并保存" in page.locator(".alert-success").first.inner_text()
+        assert "填写内容已一并保存" in page.locator(".alert-success").first.inner_text()
         page.screenshot(path=str(ARTIFACTS / "one-save-2-submitted-what-was-typed.png"), full_page=True)
         assert not blocked, f"blocked by the content security policy: {blocked}"
         browser.close()
@@ -77,3 +81,5 @@ def test_typed_scores_survive_an_upload_and_are_what_is_submitted(app, server, t
     with app.app_context():
         rows = {row.item_code: row.self_score for row in db.session.get(records.kind_model(app, "general"), pk).items}
     assert rows[first.code] == typed_first and rows[last.code] == typed_last
+    with app.app_context():
+        assert db.session.get(records.kind_model(app, "general"), pk).contact_person == "赵新联系人"

@@ -67,7 +67,7 @@ def test_project_assessment_journey_in_chromium(app, server, tmp_path):
         page.fill("#result_cantilever", "78")
         expect(page.locator("#live-total")).to_have_text("83.80")
         page.screenshot(path=str(ARTIFACTS / "project-1-supervisor-live-total.png"), full_page=True)
-        submit("text=保存得分（草稿）")
+        submit("text=保存（草稿）")
         assert page.locator("#live-total").inner_text() == "83.80"
 
         row = page.locator(f"#record-evidence-{signed.code}")

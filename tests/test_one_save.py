@@ -36,7 +36,7 @@ def test_an_upload_saves_the_typed_table_with_the_file_or_neither(app, client, l
     first, second, *_ = items(app, KIND)
 
     saved = _upload_with_table(client, pk, first.code, {f"score_{first.code}": "7.5", f"score_{second.code}": "3"})
-    assert "已上传“证明.pdf”，得分已一并保存" in text(saved)
+    assert "已上传“证明.pdf”，填写内容已一并保存" in text(saved)
     scores, files = _stored(app, pk)
     assert (scores[first.code], scores[second.code], files) == (Decimal("7.5"), Decimal(3), 1)
 
@@ -54,3 +54,91 @@ def test_a_step_saves_the_typed_table_first(app, client, laoshan):
     refused = text(post(client, KIND, pk, "transition", {"code": "submit", "opinion": "请审核", **table}))
     assert "尚不能提交" in refused  # evidence is missing: nothing is stored, not even the table
     assert all(score is None for score in _stored(app, pk)[0].values())
+
+
+def _header(app, pk: int) -> tuple[str | None, str | None]:
+    with app.app_context():
+        record = db.session.get(records.kind_model(app, KIND), pk)
+        return record.contact_person, record.contact_phone
+
+
+def test_the_header_is_saved_with_the_scores_in_one_save_or_not_at_all(app, client, laoshan):
+    """The header fields are inputs of the same table: a bad phone number keeps everything typed,
+    names the field, and stores neither the header nor the scores."""
+    enterprise_id, enterprise_user = laoshan
+    login(client, enterprise_user)
+    pk = new_draft(app, client, enterprise_id)
+    before = _header(app, pk)
+    first = items(app, KIND)[0]
+    typed = {"header_contact_person": "周新联系人", "header_contact_phone": "12345", f"score_{first.code}": "6"}
+    refused = text(post(client, KIND, pk, "scores", typed))
+    assert "有表头信息填写有误，未保存" in refused and "电话号码格式不正确" in refused
+    assert 'value="周新联系人"' in refused and 'value="12345"' in refused  # nothing typed is lost
+    assert _header(app, pk) == before and _stored(app, pk)[0][first.code] is None
+
+    saved = text(post(client, KIND, pk, "scores", {**typed, "header_contact_phone": "0532-88886666"}))
+    assert "得分已保存（草稿）" in saved
+    assert _header(app, pk) == ("周新联系人", "0532-88886666") and _stored(app, pk)[0][first.code] == Decimal(6)
+
+    unknown = text(post(client, KIND, pk, "scores", {"header_no_such_field": "x"}))
+    assert "不是" in unknown and _header(app, pk) == ("周新联系人", "0532-88886666")
+
+
+def test_the_workflow_api_saves_the_header_alone_without_touching_the_items(app, laoshan):
+    from tests.test_workflow_api import Caller
+
+    enterprise_id, enterprise_user = laoshan
+    caller = Caller(app, enterprise_user)
+    created = caller.post(f"/api/v1/assessment_{KIND}/", json={"enterprise": enterprise_id, "period": "2026"})
+    assert created.status_code == 201, created.get_json()
+    pk = created.get_json()["id"]
+    first = items(app, KIND)[0]
+    caller.write(KIND, pk, "entries", {"items": {first.code: {"score": 5}}})
+    wrong = caller.write(KIND, pk, "entries", {"header": {"contact_phone": "电话"}}, status=422)
+    assert "header_contact_phone" in wrong["errors"] and "未保存" in wrong["message"]
+    caller.write(KIND, pk, "entries", {"header": {"contact_person": "吴接口", "contact_phone": "13912345678"}})
+    assert _header(app, pk) == ("吴接口", "13912345678") and _stored(app, pk)[0][first.code] == Decimal(5)
+
+
+def test_a_material_upload_carries_the_typed_header(app, client):
+    """The licence page: a header field typed and not saved is stored with a material's file; a bad
+    one stops the upload and stays in its field."""
+    from tests.licence_support import KIND as LICENCE
+    from tests.licence_support import enterprise_in, new_draft, upload_material
+
+    enterprise_id, username = enterprise_in(app, "laoshan")
+    login(client, username)
+    pk = new_draft(client, enterprise_id, kind=LICENCE)
+    version = lock_version(client, LICENCE, pk)
+    refused = text(
+        client.post(
+            f"{page_url(LICENCE, pk)}/material",
+            data={
+                "csrf_token": csrf_token(client, page_url(LICENCE, pk)),
+                "lock_version": version,
+                "header_contact_phone": "电话",
+                "material_code": "business_licence",
+                "file": (io.BytesIO(PDF), "执照.pdf"),
+            },
+            content_type="multipart/form-data",
+        )
+    )
+    assert "文件“执照.pdf”未上传：有表头信息填写有误" in refused and 'value="电话"' in refused
+    saved = text(
+        client.post(
+            f"{page_url(LICENCE, pk)}/material",
+            data={
+                "csrf_token": csrf_token(client, page_url(LICENCE, pk)),
+                "lock_version": version,
+                "header_contact_person": "孙新联系人",
+                "material_code": "business_licence",
+                "file": (io.BytesIO(PDF), "执照.pdf"),
+            },
+            content_type="multipart/form-data",
+            follow_redirects=True,
+        )
+    )
+    assert "已上传“执照.pdf”" in saved and "填写内容已一并保存" in saved
+    with app.app_context():
+        assert db.session.get(records.kind_model(app, LICENCE), pk).contact_person == "孙新联系人"
+    assert "已上传" in text(upload_material(client, LICENCE, pk, "business_licence"))  # a plain upload still works

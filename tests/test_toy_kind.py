@@ -111,8 +111,8 @@ def test_a_yaml_only_kind_is_served_on_a_fresh_database(backend, toy_pack):
         own = records.enterprise_of(app, "enterprise_01")
         created = client.post("/api/v1/assessment_toy_check/", json={"enterprise": own, "period": "2026", "inspector": "王五"})
         assert created.status_code == 201, created.get_json()
-        page = visible_text(client.get(f"/assessment/toy_check/{created.get_json()['id']}").get_data(as_text=True))
-        assert "物料存放" in page and "王五" in page
+        html = client.get(f"/assessment/toy_check/{created.get_json()['id']}").get_data(as_text=True)
+        assert "物料存放" in visible_text(html) and 'name="header_inspector"' in html and 'value="王五"' in html  # editable in place
         assert "玩具检查" in visible_text(client.get("/toycheckassessmentview/list/").get_data(as_text=True))
         assert app.test_cli_runner().invoke(args=["criteria", "plan"]).output.strip().startswith("数据库结构与考核标准一致")
         dispose(app)

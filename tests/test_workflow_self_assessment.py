@@ -60,7 +60,7 @@ def test_full_journey_with_return_and_resubmission(app, client, laoshan, kind):
     enterprise_id, enterprise_user = laoshan
     login(client, enterprise_user)
     pk = new_draft(app, client, enterprise_id, kind)
-    assert "保存得分（草稿）" in text(client.get(page_url(kind, pk)))
+    assert "保存（草稿）" in text(client.get(page_url(kind, pk)))
 
     # scores saved as draft; submitting without evidence lists what is missing and changes nothing
     assert "得分已保存" in text(fill_scores(app, client, pk, kind=kind))

@@ -5,36 +5,48 @@ record-level evidence. Everything comes from the kind (the YAML); nothing here i
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app, url_for
 from sqlalchemy.orm import Session
 
-from criteria.pack import Kind, Pack
+from criteria.pack import HeaderField, Kind, Pack
 from models import Attachment
 from models.assessments import header_values
 from scoring.inputs import Entry
-from views.assessments import field_choices
 from workflow import dossier
 from workflow.entries import preview, stored_entries, subtable_names
+from workflow.header import field_choices
 from workflow.people import PERSON_LABELS
 from workflow.records import record_evidence_key
 from workflow.rules import Actor
 
 
-def header_rows(session: Session, pack: Pack, kind: Kind, record: Any) -> list[tuple[str, Any, bool]]:
-    """(label, shown value, required) of every header field of the record's version; a choice shows
-    its label, not its code."""
+@dataclass(frozen=True)
+class HeaderRow:
+    """A header field of the record's version as the page shows it: ``shown`` reads as a person would
+    (a choice's label, not its code), ``text`` is what its input holds, ``choices`` a choice's options."""
+
+    field: HeaderField
+    shown: Any
+    text: str
+    choices: dict[str, str]
+    editable: bool  # the record's class maps the field (a field a later version dropped is read only)
+
+
+def header_rows(session: Session, pack: Pack, kind: Kind, record: Any) -> list[HeaderRow]:
     rows = []
     values = header_values(session, kind, record)
+    mapped = type(record)
     for field in kind.header_fields:
         value = values[field.code]
-        if field.type == "choice" and value:
-            value = field_choices(field, kind, pack).get(value, value)
-        elif isinstance(value, Decimal):
+        choices = field_choices(field, kind, pack) if field.type == "choice" else {}
+        if isinstance(value, Decimal):
             value = format(value.normalize(), "f")
-        rows.append((field.label, value, field.required))
+        text = "" if value is None else ("1" if value is True else "0" if value is False else str(value))
+        shown = choices.get(value, value) if choices and value else ("是" if value is True else "否" if value is False else value)
+        rows.append(HeaderRow(field, shown, text, choices, hasattr(mapped, field.code)))
     return rows
 
 
@@ -58,14 +70,7 @@ def page_context(pack: Pack, kind: Kind, record: Any, evidence: dict[str, list[A
         "live": live,
         "points": points,
         "record_evidence": [(entry, evidence.get(record_evidence_key(entry.code), [])) for entry in kind.record_evidence],
-        "edit_url": _edit_url(record),
     }
-
-
-def _edit_url(record: Any) -> str | None:
-    """The header form of the record's kind (a retired kind has none)."""
-    endpoint = f"{type(record).__name__}View.edit"
-    return url_for(endpoint, pk=record.id) if endpoint in current_app.view_functions else None
 
 
 def dossier_context(

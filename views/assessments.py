@@ -13,7 +13,7 @@ from sqlalchemy import inspect
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from criteria.pack import HeaderField, Kind, Pack
+from criteria.pack import Kind, Pack
 from models import KindModels
 from models.criteria_versions import active_version, kind_for, pin
 from models.record_scores import final_states
@@ -24,6 +24,7 @@ from views.factory import Resource
 from views.filters import ASSESSMENT_FILTERS
 from views.scope import current_scope
 from views.scoped_data import FieldProblem, Refused
+from workflow.header import field_choices
 from workflow.records import reopen_if_changed
 from workflow.rules import editable
 
@@ -53,14 +54,6 @@ ITEM_LABELS = {
     "opinion": "审核意见",
     "review_status": "审核状态",
 }
-
-
-def field_choices(field: HeaderField, kind: Kind, pack: Pack) -> dict[str, str]:
-    if field.choices_from == "districts":
-        return {d.code: d.name for d in pack.districts}
-    if field.choices_from == "catalogue":
-        return {e["code"]: e["name"] for e in kind.catalogue}
-    return dict(field.choices)
 
 
 def field_help(kind: Kind) -> dict[str, str]:

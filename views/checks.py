@@ -9,19 +9,10 @@ import marshmallow
 import wtforms
 
 from models.credit_code import credit_code_problem
-
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+from workflow.header import phone_problem
 
 Check = Callable[[object], "str | None"]
-
-
-def phone_problem(value: object) -> str | None:
-    """A mobile (11 digits, 1[3-9]…) or a landline with area code (0532-88888888)."""
-    text = str(value or "").strip().replace(" ", "")
-    if not text or MOBILE.match(text) or LANDLINE.match(text):
-        return None
-    return "电话号码格式不正确：手机号为11位数字（如13912345678），固定电话需带区号（如0532-88886666）"
+__all__ = ["ApiCheck", "FormCheck", "choice_check", "phone_problem", "year_problem"]
 
 
 def choice_check(choices: dict[str, str], label: str) -> Check:

@@ -73,12 +73,21 @@ class DossierView(BaseView):
         code = request.form.get("material_code", "")
         config = current_app.config
 
-        def store_material() -> str:
-            work = work_of(kind, record)
-            return upload_material(work, code, request.files.get("file"), Path(config["EVIDENCE_DIR"]), config["EVIDENCE_MAX_PAGES"])
-
+        posted = request.files.get("file")
         known = code in {m.code for m in dossier.shown_materials(pack_for(record), kind, record)}
-        return self._act(kind, record, f"material-{code}" if known else "materials", store_material)
+        try:
+            work = work_of(kind, record)
+            message = upload_material(work, code, posted, Path(config["EVIDENCE_DIR"]), config["EVIDENCE_MAX_PAGES"], request.form)
+        except Invalid as refused:  # the page again, with what was typed in its fields
+            db.session.rollback()
+            flash(refused.message, "danger")
+            return render_page(self, kind, record, refused.errors, dict(request.form)), 422
+        except (ServiceError, ScopeViolation) as refused:
+            db.session.rollback()
+            flash(getattr(refused, "message", str(refused)), "danger")
+            return self._back(kind, record, "materials")
+        flash(message, "success")
+        return self._back(kind, record, f"material-{code}" if known else "materials")
 
     @expose("/<kind_code>/<int:pk>/material/remove", methods=["POST"])
     @has_access

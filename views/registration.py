@@ -24,7 +24,7 @@ from models import AppUser, District, Enterprise, EnterpriseRegistration, db
 from models.credit_code import credit_code_problem
 from models.field_limits import length_problems
 from models.registration import PENDING, REJECTED
-from views.checks import MOBILE
+from workflow.header import MOBILE
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{2,63}$")
 FIELDS = ("enterprise_name", "credit_code", "district", "contact_person", "mobile", "username", "password", "conf_password")

@@ -98,6 +98,14 @@ def _item_fields(data: dict[str, Any], read: Callable[[str, dict[str, Any]], dic
     return fields
 
 
+def _header_fields(data: dict[str, Any]) -> dict[str, str]:
+    """``{"header": {"<field code>": value}}`` as the page's ``header_<field>`` fields (true/false for yes/no)."""
+    header = data.get("header", {})
+    if not isinstance(header, dict):
+        raise Invalid('header 应为对象：{"表头项目代码": 值, ...}')
+    return {f"header_{code}": ("1" if value else "0") if isinstance(value, bool) else _text(value) for code, value in header.items()}
+
+
 def _entry_fields(code: str, values: dict[str, Any]) -> dict[str, str]:
     fields = {f"score_{code}": _text(values.get("score"))}
     if values.get("not_applicable"):
@@ -238,19 +246,21 @@ class WorkflowApi(RecordApi):
         """Save the fill-in table
         ---
         post:
-          summary: 保存填报（草稿）：各项自评分（分项检查评分表得分）与“不涉及”，一次保存，有任何错误则都不保存
+          summary: 保存填报（草稿）：表头信息、各项自评分（分项检查评分表得分）与“不涉及”，一次保存，有任何错误则都不保存
           description: >-
-            items 的键为考核项目代码；score 为自评分，not_applicable 为 true 表示不涉及；按分项检查评分表评分的考核，
-            results 为 {分项表代码: 得分}，未列出的分项表表示现场没有。未列出的考核项目清空为未填写。
+            header 的键为表头项目代码，只修改给出的项目（空值表示清空）；items 的键为考核项目代码；score 为自评分，
+            not_applicable 为 true 表示不涉及；按分项检查评分表评分的考核，results 为 {分项表代码: 得分}，
+            未列出的分项表表示现场没有。给出 items 时，未列出的考核项目清空为未填写。
           requestBody:
             required: true
             content:
               application/json:
                 schema:
                   type: object
-                  required: [lock_version, items]
+                  required: [lock_version]
                   properties:
                     lock_version: {type: integer}
+                    header: {type: object, additionalProperties: true}
                     items:
                       type: object
                       additionalProperties:
@@ -263,7 +273,8 @@ class WorkflowApi(RecordApi):
 
         def save(kind: Kind, record: Any) -> str:
             data = _body()
-            return save_entries(work_of(kind, record), _item_fields(data, _entry_fields), data.get("lock_version"))
+            fields = {**_header_fields(data), **_item_fields(data, _entry_fields)}
+            return save_entries(work_of(kind, record), fields, data.get("lock_version"))
 
         return self._act(kind_code, pk, save)
 
