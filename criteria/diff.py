@@ -249,37 +249,37 @@ def _kinds(old: Pack, new: Pack) -> Iterator[Change]:
 def _scales(old: Pack, new: Pack) -> Iterator[str]:
     for code, scale in new.scales.items():
         if code not in old.scales:
-            bands = "、".join(f"{b['label']} [{shown(b['min'])}, {shown(b['max'])}]" for b in scale["bands"])
-            yield f"新增等次标准“{scale['name']}”（{code}）：{bands}"
+            bands = "、".join(f"{b.label} [{shown(b.min)}, {shown(b.max)}]" for b in scale.bands)
+            yield f"新增等次标准“{scale.name}”（{code}）：{bands}"
     for code, scale in old.scales.items():
         if code not in new.scales:
-            yield f"删除等次标准“{scale['name']}”（{code}）"
+            yield f"删除等次标准“{scale.name}”（{code}）"
     for code, scale in new.scales.items():
         was = old.scales.get(code)
         if was is None:
             continue
         for key, label in (("name", "名称"), ("min", "最低分"), ("max", "最高分")):
-            if was[key] != scale[key]:
-                yield f"等次标准“{scale['name']}”{label}：{shown(was[key])} → {shown(scale[key])}"
-        before = _by_code(was["bands"])
-        for band in scale["bands"]:
-            prior = before.get(band["code"])
+            if getattr(was, key) != getattr(scale, key):
+                yield f"等次标准“{scale.name}”{label}：{shown(getattr(was, key))} → {shown(getattr(scale, key))}"
+        before = _by_code(was.bands)
+        for band in scale.bands:
+            prior = before.get(band.code)
             if prior is None:
-                yield f"“{scale['name']}”新增等次“{band['label']}”（{band['code']}）[{shown(band['min'])}, {shown(band['max'])}]"
+                yield f"“{scale.name}”新增等次“{band.label}”（{band.code}）[{shown(band.min)}, {shown(band.max)}]"
                 continue
-            if prior["label"] != band["label"]:
-                yield f"“{scale['name']}”等次（{band['code']}）更名：“{prior['label']}” → “{band['label']}”"
-            if (prior["min"], prior["max"]) != (band["min"], band["max"]):
+            if prior.label != band.label:
+                yield f"“{scale.name}”等次（{band.code}）更名：“{prior.label}” → “{band.label}”"
+            if (prior.min, prior.max) != (band.min, band.max):
                 yield (
-                    f"“{scale['name']}”等次“{band['label']}”分数区间：[{shown(prior['min'])}, {shown(prior['max'])}]"
-                    f" → [{shown(band['min'])}, {shown(band['max'])}]"
+                    f"“{scale.name}”等次“{band.label}”分数区间：[{shown(prior.min)}, {shown(prior.max)}]"
+                    f" → [{shown(band.min)}, {shown(band.max)}]"
                 )
-            if prior.get("colour") != band.get("colour"):
-                yield f"“{scale['name']}”等次“{band['label']}”颜色：{shown(prior.get('colour'))} → {shown(band.get('colour'))}"
-        after = _by_code(scale["bands"])
-        for band in was["bands"]:
-            if band["code"] not in after:
-                yield f"“{scale['name']}”删除等次“{band['label']}”（{band['code']}）"
+            if prior.colour != band.colour:
+                yield f"“{scale.name}”等次“{band.label}”颜色：{shown(prior.colour)} → {shown(band.colour)}"
+        after = _by_code(scale.bands)
+        for band in was.bands:
+            if band.code not in after:
+                yield f"“{scale.name}”删除等次“{band.label}”（{band.code}）"
 
 
 def _final_grades(old: Pack, new: Pack) -> Iterator[tuple[str, bool]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from criteria.methods import ScoringBlock
-from criteria.rules import Rectification, Rounding, Workflow
+from criteria.rules import Rectification, Rounding, Scale, Workflow
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ class Pack:
     districts: tuple[District, ...]
     roles: tuple[Role, ...]
     kinds: dict[str, Kind]
-    scales: dict[str, dict[str, Any]]
+    scales: dict[str, Scale]
     final_grades: tuple[dict[str, Any], ...]
     adjustments: dict[str, Any]
     grading_rounding: Rounding | None = None
@@ -185,7 +185,7 @@ class Pack:
     def band_labels(self, kind: Kind) -> dict[str, str]:
         """Band code -> label of the kind's grade scale (a rated kind's choices, a record's grade)."""
         scale = self.scales.get(kind.grade_scale or "")
-        return {band["code"]: band["label"] for band in scale["bands"]} if scale else {}
+        return {band.code: band.label for band in scale.bands} if scale else {}
 
     def final_grade(self, code: str) -> dict[str, Any]:
         return next(f for f in self.final_grades if f["code"] == code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 
@@ -115,3 +116,33 @@ class Rectification:
             tuple(data["non_working_days"]),
             tuple(data["extra_working_days"]),
         )
+
+
+@dataclass(frozen=True)
+class Band:
+    """A grade of a scale: it holds ``min <= score < max`` (the top band also its ``max``)."""
+
+    code: str
+    label: str
+    min: Decimal
+    max: Decimal
+    colour: str | None = None
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Grade bands covering ``min``..``max``, listed best first."""
+
+    code: str
+    name: str
+    min: Decimal
+    max: Decimal
+    bands: tuple[Band, ...]
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Scale:
+        bands = tuple(Band(b["code"], b["label"], b["min"], b["max"], b.get("colour")) for b in data["bands"])
+        return cls(data["code"], data["name"], data["min"], data["max"], bands)
+
+    def band(self, code: str) -> Band:
+        return next(band for band in self.bands if band.code == code)

@@ -40,7 +40,7 @@ def _row(pack: Pack, loaded: Loaded, grade: FinalGrade, enterprise_id: int, proj
     if band is not None and active:
         scale = pack.scales[pack.final_grade(grade.code)["scale"]]
         band, extra = adjust.apply(pack.adjustments, scale, band, grade.forced, active)
-        label = next((b["label"] for b in scale["bands"] if b["code"] == band), None)
+        label = next((b.label for b in scale.bands if b.code == band), None)
     enterprise = loaded.enterprises[enterprise_id]
     return {
         "period": period,

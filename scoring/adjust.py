@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from criteria.rules import Scale
 from scoring.bands import band_by_code, rank
 
 
@@ -41,16 +42,16 @@ def check_new(adjustments: dict[str, Any], direction: str, reason: str, existing
             raise AdjustmentRefused("该等次由否决项或得零规则确定，不能升档")
 
 
-def apply(adjustments: dict[str, Any], scale: dict[str, Any], band: str, forced: bool, active: list[Adjustment]) -> tuple[str, list[str]]:
+def apply(adjustments: dict[str, Any], scale: Scale, band: str, forced: bool, active: list[Adjustment]) -> tuple[str, list[str]]:
     """The band shown after the active adjustments, and why."""
     reasons = []
-    worst = scale["bands"][-1]["code"]
+    worst = scale.bands[-1].code
     for item in active:
         if item.direction == "direct_fail":
             band = worst
             reasons.append(
                 f"{adjustments['direct_fail']['label']}（{reason_label(adjustments, 'direct_fail', item.reason_code)}）"
-                f" → {band_by_code(band, scale)['label']}"
+                f" → {band_by_code(band, scale).label}"
             )
     judged = any(a.direction == "direct_fail" for a in active)
     for item in [a for a in active if a.direction == "promote"][:1]:
@@ -59,9 +60,9 @@ def apply(adjustments: dict[str, Any], scale: dict[str, Any], band: str, forced:
             continue
         position = rank(band, scale)
         if position > 0:
-            band = scale["bands"][position - 1]["code"]
+            band = scale.bands[position - 1].code
         reasons.append(
             f"{adjustments['promote']['label']}（{reason_label(adjustments, 'promote', item.reason_code)}）"
-            f" → {band_by_code(band, scale)['label']}"
+            f" → {band_by_code(band, scale).label}"
         )
     return band, reasons

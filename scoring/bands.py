@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+
+from criteria.rules import Band, Scale
 
 
-def band_for(score: Decimal, scale: dict[str, Any]) -> dict[str, Any]:
-    top = max(band["max"] for band in scale["bands"])
-    for band in scale["bands"]:
-        if band["min"] <= score < band["max"] or (score == band["max"] == top):
+def band_for(score: Decimal, scale: Scale) -> Band:
+    top = max(band.max for band in scale.bands)
+    for band in scale.bands:
+        if band.min <= score < band.max or (score == band.max == top):
             return band
-    raise ValueError(f"score {score} is outside scale {scale['code']} ({scale['min']}..{scale['max']})")
+    raise ValueError(f"score {score} is outside scale {scale.code} ({scale.min}..{scale.max})")
 
 
-def band_by_code(code: str, scale: dict[str, Any]) -> dict[str, Any]:
-    return next(band for band in scale["bands"] if band["code"] == code)
+def band_by_code(code: str, scale: Scale) -> Band:
+    return scale.band(code)
 
 
-def rank(code: str, scale: dict[str, Any]) -> int:
+def rank(code: str, scale: Scale) -> int:
     """0 for the best band; bands are listed best first."""
-    return [band["code"] for band in scale["bands"]].index(code)
+    return [band.code for band in scale.bands].index(code)

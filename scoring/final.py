@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from criteria.pack import Pack
+from criteria.rules import Band, Scale
 from scoring.bands import band_by_code, band_for, rank
 from scoring.methods.catalogue import DailyEntry, daily_net
 from scoring.numbers import ZERO, compared, mean, rounded
@@ -87,17 +88,17 @@ class _Grader:
             raw = min(max(raw, spec["clamp"]["min"]), spec["clamp"]["max"])
         shown = rounded(raw, self.rounding)
         band = band_for(compared(raw, shown, self.rounding), scale)
-        reasons.append(f"得分 {shown} → {band['label']}")
+        reasons.append(f"得分 {shown} → {band.label}")
         forced = False
         if forced_band:
             band, forced = band_by_code(forced_band, scale), True
         vetoes = self._vetoes(spec, daily, subject_results)
         if vetoes:
-            band = band_by_code(spec.get("veto_band") or scale["bands"][-1]["code"], scale)
+            band = band_by_code(spec.get("veto_band") or scale.bands[-1].code, scale)
             forced = True
-            reasons.append(f"否决：{'、'.join(vetoes)} → {band['label']}")
+            reasons.append(f"否决：{'、'.join(vetoes)} → {band.label}")
         band = self._caps(spec, band, scale, reasons)
-        return FinalGrade(spec["code"], spec["name"], shown, band["code"], band["label"], reasons, forced)
+        return FinalGrade(spec["code"], spec["name"], shown, band.code, band.label, reasons, forced)
 
     def _vetoes(self, spec: dict[str, Any], daily: ScoreResult | None, results: list[ScoreResult]) -> list[str]:
         found = []
@@ -108,7 +109,7 @@ class _Grader:
             found += [code for code in daily.vetoes if code in spec["vetoes"].get("catalogue", [])]
         return found
 
-    def _caps(self, spec: dict[str, Any], band: dict, scale: dict, reasons: list[str]) -> dict:
+    def _caps(self, spec: dict[str, Any], band: Band, scale: Scale, reasons: list[str]) -> Band:
         for cap in spec["caps"]:
             if cap["condition"] == "grade_in_band":
                 other = self.done.get(cap["final_grade"])
@@ -117,11 +118,11 @@ class _Grader:
             else:
                 count = sum(1 for p in self.projects.values() if p.grade == cap["band"])
                 hit = count >= cap["count"]
-                label = band_by_code(cap["band"], self.pack.scales[self._spec(cap["final_grade"])["scale"]])["label"]
+                label = band_by_code(cap["band"], self.pack.scales[self._spec(cap["final_grade"])["scale"]]).label
                 what = f"{count} 个项目{label}"
-            if hit and rank(band["code"], scale) < rank(cap["at_most"], scale):
+            if hit and rank(band.code, scale) < rank(cap["at_most"], scale):
                 band = band_by_code(cap["at_most"], scale)
-                reasons.append(f"{what}，最高为 {band['label']}")
+                reasons.append(f"{what}，最高为 {band.label}")
         return band
 
     def _spec(self, code: str) -> dict[str, Any]:

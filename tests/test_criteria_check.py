@@ -367,7 +367,7 @@ def test_the_jinan_pack_is_valid():
 
     pack = load_pack(CRITERIA_ROOT / "jinan")
     assert pack.region == "济南市" and set(pack.kinds) == {"licence", "general"}
-    licence = {b["code"]: (b["min"], b["max"]) for b in pack.scales["licence"]["bands"]}
+    licence = {b.code: (b.min, b.max) for b in pack.scales["licence"].bands}
     assert licence == {"pass": (85, 100), "basic_pass": (70, 85), "fail": (0, 70)}
     assert [d.name for d in pack.districts][:3] == ["历下区", "市中区", "槐荫区"]
 

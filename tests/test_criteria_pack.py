@@ -27,7 +27,7 @@ def test_licence_assessment_materials_personnel_and_rating(pack):
     assert len([m for m in licence.materials if not m.rectification]) == 19
     assert [m.name for m in licence.materials if m.rectification] == ["整改材料"]
     assert [p.name for p in licence.personnel] == ["企业主要负责人", "项目负责人", "特种作业人员", "专职安全生产管理人员"]
-    labels = {b["code"]: b["label"] for b in pack.scales[licence.grade_scale]["bands"]}
+    labels = {b.code: b.label for b in pack.scales[licence.grade_scale].bands}
     assert [labels[b] for b in licence.rating_bands] == ["合格", "基本合格", "不合格"]
     assert [labels[b] for b in licence.rectification_bands] == ["基本合格", "不合格"]
     assert licence.rectification.working_days == 15
@@ -67,7 +67,7 @@ def test_districts_and_city_reviewed(pack):
 
 
 def test_grade_thresholds_are_data(pack):
-    licence = {b["label"]: (b["min"], b["max"]) for b in pack.scales["licence"]["bands"]}
+    licence = {b.label: (b.min, b.max) for b in pack.scales["licence"].bands}
     assert licence["合格"] == (85, 100) and licence["基本合格"] == (70, 85)
     assert [f["code"] for f in pack.final_grades] == ["director", "licence", "project", "enterprise"]
 

@@ -63,7 +63,7 @@ def test_demo_approvals_produce_stored_grades_with_reasons(app, client):
 def test_promotion_once_per_period_direct_fail_and_revocation(app, client):
     enterprise_id = graded_enterprise(app)
     before, computed, score = grade(app, enterprise_id, "enterprise")
-    scale = [b["label"] for b in app.extensions["criteria_pack"].scales["supervision"]["bands"]]
+    scale = [b.label for b in app.extensions["criteria_pack"].scales["supervision"].bands]
     login(client, "city_station")
     assert "新增成功" in add_adjustment(client, enterprise_id, "promote", "national_award").get_data(as_text=True)
     promoted, still_computed, same_score = grade(app, enterprise_id, "enterprise")

@@ -181,7 +181,7 @@ def test_e6_zero_subtable_fails_whatever_the_total():
     [("85.00", "合格"), ("84.99", "基本合格"), ("70.00", "基本合格"), ("69.99", "不合格"), ("100", "合格"), ("0", "不合格")],
 )
 def test_e6_licence_boundaries(total, grade):
-    assert band_for(Decimal(total), PACK.scales["licence"])["label"] == grade
+    assert band_for(Decimal(total), PACK.scales["licence"]).label == grade
 
 
 @pytest.mark.parametrize(("investment", "grade"), [(15, "合格"), (14.9, "基本合格")])

@@ -94,16 +94,16 @@ class Sum(ScoringMethod):
             reasons.append(f"{'、'.join(p.name for p in zeros)} 得0分，实际总分按0分计")
         shown = rounded(raw, self.rounding)
         band = band_for(compared(raw, shown, self.rounding), scale)
-        reasons.append(f"总分 {shown}，对应等次：{band['label']}")
+        reasons.append(f"总分 {shown}，对应等次：{band.label}")
         declared = {v["code"]: v for v in kind.vetoes}
         forced = None
         for code in vetoes:
             veto = declared[code]
             forced = band_by_code(veto["grade"], scale)
-            reasons.append(f"否决项：{veto['name']} → {forced['label']}")
+            reasons.append(f"否决项：{veto['name']} → {forced.label}")
         band = forced or band
         forced_any = forced is not None or bool(zeros)
-        return ScoreResult(kind.code, shown, raw, band["code"], band["label"], points, reasons, forced=forced_any, vetoes=list(vetoes))
+        return ScoreResult(kind.code, shown, raw, band.code, band.label, points, reasons, forced=forced_any, vetoes=list(vetoes))
 
     def read_entry(self, kind: Kind, item: Item, form: Mapping[str, str], not_applicable: bool) -> tuple[Entry, str | None]:
         try:

@@ -119,11 +119,11 @@ class WeightedCategories(ScoringMethod):
             reasons.append(f"缺项：{'、'.join(missing)}；按 实得分 {rounded(earned, self.rounding)} ÷ 应得分 {weights} × {kind.total} 折算")
         total = rounded(raw, self.rounding)
         band = band_for(compared(raw, total, self.rounding), scale)
-        reasons.append(f"汇总得分 {total}，对应等次：{band['label']}")
+        reasons.append(f"汇总得分 {total}，对应等次：{band.label}")
         if zero_names:
             band = band_by_code(self.zero_subtable_grade, scale)
-            reasons.append(f"{'、'.join(zero_names)} 有分项检查评分表得0分 → {band['label']}")
-        return ScoreResult(kind.code, total, raw, band["code"], band["label"], points, reasons, forced=bool(zero_names))
+            reasons.append(f"{'、'.join(zero_names)} 有分项检查评分表得0分 → {band.label}")
+        return ScoreResult(kind.code, total, raw, band.code, band.label, points, reasons, forced=bool(zero_names))
 
     def read_entry(self, kind: Kind, item: Item, form: Mapping[str, str], not_applicable: bool) -> tuple[Entry, str | None]:
         if not_applicable:  # 不涉及 clears whatever was typed for the category
