@@ -82,11 +82,11 @@ def _stock_view(ours: Any, name: str) -> type[ModelView]:
 def install_stock_views(app: Flask) -> list[Page]:
     """Add the stock views (before the app serves anything) and return the pages to compare."""
     pack = app.extensions["criteria_pack"]
-    composite = next(spec for spec in pack.final_grades if "composite" in spec)
+    composite = next(spec for spec in pack.final_grades if spec.composite)
     kind = next(k for k in pack.kinds.values() if k.subject == "enterprise" and k.items)
     pages = []
     for label, view_name in (
-        ("evaluation", f"FinalGrade{composite['code'].title().replace('_', '')}View"),
+        ("evaluation", f"FinalGrade{composite.code.title().replace('_', '')}View"),
         ("assessment", f"{class_name(kind.code)}AssessmentView"),
     ):
         ours = _view(app, view_name)

@@ -283,7 +283,7 @@ def _scales(old: Pack, new: Pack) -> Iterator[str]:
 
 
 def _final_grades(old: Pack, new: Pack) -> Iterator[tuple[str, bool]]:
-    before, after = _by_code(old.final_grades), _by_code(new.final_grades)
+    before, after = _by_code(map(asdict, old.final_grades)), _by_code(map(asdict, new.final_grades))
     names = {**{c: f["name"] for c, f in before.items()}, **{c: f["name"] for c, f in after.items()}}
     for code, spec in after.items():
         if code not in before:
@@ -310,7 +310,7 @@ def _final_grades(old: Pack, new: Pack) -> Iterator[tuple[str, bool]]:
         rest_before = {k: v for k, v in was.items() if k not in ("code", "name")}
         rest_after = {k: v for k, v in spec.items() if k not in ("code", "name")}
         for section in (rest_before, rest_after):
-            if "composite" in section:
+            if section.get("composite"):
                 section["composite"] = {k: v for k, v in section["composite"].items() if k != "parts"}
         for line in _params(f"“{spec['name']}”", rest_before, rest_after):
             yield line, False

@@ -14,7 +14,7 @@ from criteria import checks
 from criteria.errors import CriteriaError, Problem
 from criteria.methods import scoring_methods
 from criteria.pack import District, HeaderField, Item, Kind, Material, Pack, PersonnelList, RecordEvidence, Role
-from criteria.rules import Rectification, Rounding, Scale, Workflow
+from criteria.rules import FinalGradeRule, Rectification, Rounding, Scale, Workflow
 from criteria.schema import DistrictsSchema, GradingSchema, KindSchema, PackSchema, RolesSchema
 from criteria.yaml_source import YamlFile, join_path, parse_yaml, read_yaml
 
@@ -287,7 +287,7 @@ def _build(
         ),
         kinds=built_kinds,
         scales={s["code"]: Scale.of(s) for s in grading["scales"]},
-        final_grades=tuple(grading["final_grades"]),
+        final_grades=tuple(FinalGradeRule.of(f) for f in grading["final_grades"]),
         adjustments=grading["adjustments"],
         grading_rounding=Rounding.of(grading["rounding"]),
         files={name: sources[name].text for name in sorted(sources)},

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from criteria.methods import ScoringBlock
-from criteria.rules import Rectification, Rounding, Scale, Workflow
+from criteria.rules import FinalGradeRule, Rectification, Rounding, Scale, Workflow
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ class Pack:
     roles: tuple[Role, ...]
     kinds: dict[str, Kind]
     scales: dict[str, Scale]
-    final_grades: tuple[dict[str, Any], ...]
+    final_grades: tuple[FinalGradeRule, ...]
     adjustments: dict[str, Any]
     grading_rounding: Rounding | None = None
     files: dict[str, str] = field(default_factory=dict)  # the text of every file read, by file name
@@ -187,8 +187,8 @@ class Pack:
         scale = self.scales.get(kind.grade_scale or "")
         return {band.code: band.label for band in scale.bands} if scale else {}
 
-    def final_grade(self, code: str) -> dict[str, Any]:
-        return next(f for f in self.final_grades if f["code"] == code)
+    def final_grade(self, code: str) -> FinalGradeRule:
+        return next(f for f in self.final_grades if f.code == code)
 
     def dossier_kind(self, kind: Kind) -> Kind | None:
         """The kind whose materials checklist and personnel lists ``kind`` shows (itself or the one

@@ -146,3 +146,101 @@ class Scale:
 
     def band(self, code: str) -> Band:
         return next(band for band in self.bands if band.code == code)
+
+
+@dataclass(frozen=True)
+class Clamp:
+    min: Decimal
+    max: Decimal
+
+
+@dataclass(frozen=True)
+class Part:
+    """A final grade weighted into a composite one (``aggregate: mean`` averages every project's)."""
+
+    final_grade: str
+    weight: Decimal
+    aggregate: str | None = None
+
+
+@dataclass(frozen=True)
+class Composite:
+    parts: tuple[Part, ...]
+    weights_total: Decimal
+    when_part_missing: str = "reweight"  # reweight | zero
+    add_daily_net: bool = False
+    clamp: Clamp | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """The kind whose reviewed result a final grade is graded from."""
+
+    kind: str
+    pick: str = "latest"  # latest | mean
+
+
+@dataclass(frozen=True)
+class VetoSources:
+    kind_vetoes: bool = False  # the vetoes of the graded results
+    catalogue: tuple[str, ...] = ()  # daily catalogue vetoes that force the veto band
+
+
+@dataclass(frozen=True)
+class Cap:
+    """The grade is at most ``at_most`` when another final grade is in ``band`` (grade_in_band), or
+    when at least ``count`` projects are (projects_in_band_at_least)."""
+
+    condition: str
+    final_grade: str
+    band: str
+    at_most: str
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class FinalGradeRule:
+    """One final grade of grading.yaml: graded from one kind's results (``source``) or weighted from
+    other final grades (``composite``), with its daily points, clamp, vetoes and caps."""
+
+    code: str
+    name: str
+    scale: str
+    subject: str = "enterprise"  # enterprise | project
+    source: Source | None = None
+    composite: Composite | None = None
+    add_daily_net: bool = False
+    clamp: Clamp | None = None
+    zero_subtable_band: str | None = None
+    vetoes: VetoSources = VetoSources()
+    veto_band: str | None = None
+    caps: tuple[Cap, ...] = ()
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> FinalGradeRule:
+        def clamp(block: dict[str, Any] | None) -> Clamp | None:
+            return Clamp(block["min"], block["max"]) if block else None
+
+        source, composite, vetoes = data.get("source"), data.get("composite"), data.get("vetoes") or {}
+        return cls(
+            data["code"],
+            data["name"],
+            data["scale"],
+            data["subject"],
+            Source(source["kind"], source["pick"]) if source else None,
+            Composite(
+                tuple(Part(p["final_grade"], p["weight"], p.get("aggregate")) for p in composite["parts"]),
+                composite["weights_total"],
+                composite["when_part_missing"],
+                composite["add_daily_net"],
+                clamp(composite.get("clamp")),
+            )
+            if composite
+            else None,
+            data["add_daily_net"],
+            clamp(data.get("clamp")),
+            data.get("zero_subtable_band"),
+            VetoSources(vetoes.get("kind_vetoes", False), tuple(vetoes.get("catalogue", ()))),
+            data.get("veto_band"),
+            tuple(Cap(c["condition"], c["final_grade"], c["band"], c["at_most"], c.get("count")) for c in data["caps"]),
+        )

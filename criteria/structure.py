@@ -55,7 +55,7 @@ def structure_key(pack: Pack) -> tuple[Any, ...]:
         pack.districts,
         pack.roles,
         tuple(_kind_key(kind) for kind in pack.kinds.values()),
-        tuple((f["code"], f["name"], f["subject"]) for f in pack.final_grades),
+        tuple((f.code, f.name, f.subject) for f in pack.final_grades),
         _frozen(pack.adjustments),
     )
 

@@ -157,14 +157,13 @@ def load(session: Session, pack: Pack, models: dict[str, KindModels], period: st
     results: dict[int, dict[str, ScoreResult]] = defaultdict(dict)
     project_results: dict[int, list[ScoreResult]] = defaultdict(list)
     for spec in pack.final_grades:
-        source = spec.get("source")
-        if not source:
+        if spec.source is None:
             continue
-        kind = pack.kinds[source["kind"]]
+        kind = pack.kinds[spec.source.kind]
         kind_models = models[kind.code]
         table = assessment_table
         query = _approved(kind, kind_models, period, "result")
-        if spec["subject"] == "project":
+        if spec.subject == "project":
             if enterprise_ids is not None:
                 query = query.where(table.c.project_id.in_(list(projects)))
             for record_id, _, project_id, stored in in_order(_plain_rows(session, query, enterprise_ids is None)):

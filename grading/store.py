@@ -38,7 +38,7 @@ def _row(pack: Pack, loaded: Loaded, grade: FinalGrade, enterprise_id: int, proj
     band, label, extra = grade.grade, grade.label, []
     active = loaded.adjustments.get((enterprise_id, project_id, grade.code))
     if band is not None and active:
-        scale = pack.scales[pack.final_grade(grade.code)["scale"]]
+        scale = pack.scales[pack.final_grade(grade.code).scale]
         band, extra = adjust.apply(pack.adjustments, scale, band, grade.forced, active)
         label = next((b.label for b in scale.bands if b.code == band), None)
     enterprise = loaded.enterprises[enterprise_id]

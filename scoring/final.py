@@ -7,12 +7,11 @@ cap, linkage and veto comes from ``grading.yaml``; the result of each grade carr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
 
 from criteria.pack import Pack
-from criteria.rules import Band, Scale
+from criteria.rules import Band, FinalGradeRule, Scale
 from scoring.bands import band_by_code, band_for, rank
 from scoring.methods.catalogue import DailyEntry, daily_net
 from scoring.numbers import ZERO, compared, mean, rounded
@@ -71,21 +70,21 @@ class _Grader:
 
     def _finish(
         self,
-        spec: dict[str, Any],
+        spec: FinalGradeRule,
         raw: Decimal | None,
         reasons: list[str],
         forced_band: str | None,
         daily: ScoreResult | None,
         subject_results: list[ScoreResult],
     ) -> FinalGrade:
-        scale = self.pack.scales[spec["scale"]]
+        scale = self.pack.scales[spec.scale]
         if raw is None:
-            return FinalGrade(spec["code"], spec["name"], None, None, None, [*reasons, "无已审核的考核结果，不评定"])
-        if spec.get("add_daily_net") and daily is not None:
+            return FinalGrade(spec.code, spec.name, None, None, None, [*reasons, "无已审核的考核结果，不评定"])
+        if spec.add_daily_net and daily is not None:
             raw += daily.total
             reasons.append(f"日常考核 {daily.total:+}")
-        if "clamp" in spec:
-            raw = min(max(raw, spec["clamp"]["min"]), spec["clamp"]["max"])
+        if spec.clamp:
+            raw = min(max(raw, spec.clamp.min), spec.clamp.max)
         shown = rounded(raw, self.rounding)
         band = band_for(compared(raw, shown, self.rounding), scale)
         reasons.append(f"得分 {shown} → {band.label}")
@@ -94,87 +93,87 @@ class _Grader:
             band, forced = band_by_code(forced_band, scale), True
         vetoes = self._vetoes(spec, daily, subject_results)
         if vetoes:
-            band = band_by_code(spec.get("veto_band") or scale.bands[-1].code, scale)
+            band = band_by_code(spec.veto_band or scale.bands[-1].code, scale)
             forced = True
             reasons.append(f"否决：{'、'.join(vetoes)} → {band.label}")
         band = self._caps(spec, band, scale, reasons)
-        return FinalGrade(spec["code"], spec["name"], shown, band.code, band.label, reasons, forced)
+        return FinalGrade(spec.code, spec.name, shown, band.code, band.label, reasons, forced)
 
-    def _vetoes(self, spec: dict[str, Any], daily: ScoreResult | None, results: list[ScoreResult]) -> list[str]:
+    def _vetoes(self, spec: FinalGradeRule, daily: ScoreResult | None, results: list[ScoreResult]) -> list[str]:
         found = []
-        if spec["vetoes"].get("kind_vetoes"):
+        if spec.vetoes.kind_vetoes:
             for result in results:
                 found += result.vetoes
         if daily is not None:
-            found += [code for code in daily.vetoes if code in spec["vetoes"].get("catalogue", [])]
+            found += [code for code in daily.vetoes if code in spec.vetoes.catalogue]
         return found
 
-    def _caps(self, spec: dict[str, Any], band: Band, scale: Scale, reasons: list[str]) -> Band:
-        for cap in spec["caps"]:
-            if cap["condition"] == "grade_in_band":
-                other = self.done.get(cap["final_grade"])
-                hit = other is not None and other.grade == cap["band"]
+    def _caps(self, spec: FinalGradeRule, band: Band, scale: Scale, reasons: list[str]) -> Band:
+        for cap in spec.caps:
+            if cap.condition == "grade_in_band":
+                other = self.done.get(cap.final_grade)
+                hit = other is not None and other.grade == cap.band
                 what = f"{other.name if other else cap['final_grade']}为{other.label if other else ''}"
             else:
-                count = sum(1 for p in self.projects.values() if p.grade == cap["band"])
-                hit = count >= cap["count"]
-                label = band_by_code(cap["band"], self.pack.scales[self._spec(cap["final_grade"])["scale"]]).label
+                count = sum(1 for p in self.projects.values() if p.grade == cap.band)
+                hit = count >= cap.count
+                label = band_by_code(cap.band, self.pack.scales[self._spec(cap.final_grade).scale]).label
                 what = f"{count} 个项目{label}"
-            if hit and rank(band.code, scale) < rank(cap["at_most"], scale):
-                band = band_by_code(cap["at_most"], scale)
+            if hit and rank(band.code, scale) < rank(cap.at_most, scale):
+                band = band_by_code(cap.at_most, scale)
                 reasons.append(f"{what}，最高为 {band.label}")
         return band
 
-    def _spec(self, code: str) -> dict[str, Any]:
-        return next(f for f in self.pack.final_grades if f["code"] == code)
+    def _spec(self, code: str) -> FinalGradeRule:
+        return self.pack.final_grade(code)
 
-    def kind_grade(self, spec: dict[str, Any]) -> FinalGrade:
-        result = self.data.results.get(spec["source"]["kind"])
+    def kind_grade(self, spec: FinalGradeRule) -> FinalGrade:
+        result = self.data.results.get(spec.source.kind)
         reasons = [] if result is None else [f"{self.pack.kinds[result.kind].name}：{result.total}（{result.grade_label}）"]
         forced = result.grade if result is not None and result.forced else None
         daily = self._daily(self.data.daily, "enterprise")
         return self._finish(spec, None if result is None else result.raw_total, reasons, forced, daily, [] if result is None else [result])
 
-    def project_grade(self, spec: dict[str, Any], project: ProjectInput) -> FinalGrade:
+    def project_grade(self, spec: FinalGradeRule, project: ProjectInput) -> FinalGrade:
         results = project.assessments
         if not results:
             return self._finish(spec, None, [], None, None, [])
-        if spec["source"]["pick"] == "latest":
+        if spec.source.pick == "latest":
             used = [results[-1]]
             raw = used[0].raw_total
         else:
             used = results
             raw = mean([r.raw_total for r in results])
         reasons = [f"项目考核 {', '.join(str(r.total) for r in used)}（取{'最近一次' if len(used) == 1 else '平均'}）"]
-        zero = spec.get("zero_subtable_band")
+        zero = spec.zero_subtable_band
         forced = zero if zero and any(r.forced for r in used) else None
         if forced:
             reasons.append("有分项检查评分表得0分")
         daily = self._daily(project.daily, "project")
         return self._finish(spec, raw, reasons, forced, daily, used)
 
-    def composite_grade(self, spec: dict[str, Any]) -> FinalGrade:
-        composite = spec["composite"]
+    def composite_grade(self, spec: FinalGradeRule) -> FinalGrade:
+        composite = spec.composite
         total, weights, reasons = ZERO, ZERO, []
-        for part in composite["parts"]:
-            if part.get("aggregate") == "mean":
+        for part in composite.parts:
+            if part.aggregate == "mean":
                 scores = [g.score for g in self.projects.values() if g.score is not None]
                 score = mean(scores) if scores else None
             else:
-                score = self.done[part["final_grade"]].score
-            name = self._spec(part["final_grade"])["name"]
+                score = self.done[part.final_grade].score
+            name = self._spec(part.final_grade).name
             if score is None:
                 reasons.append(f"{name}：无")
                 continue
-            total += part["weight"] * score
-            weights += part["weight"]
-            reasons.append(f"{name} {rounded(score, self.rounding)} × {part['weight']}")
+            total += part.weight * score
+            weights += part.weight
+            reasons.append(f"{name} {rounded(score, self.rounding)} × {part.weight}")
         if not weights:
             return self._finish(spec, None, reasons, None, None, [])
-        if weights != composite["weights_total"] and composite["when_part_missing"] == "reweight":
-            total = total / weights * composite["weights_total"]
+        if weights != composite.weights_total and composite.when_part_missing == "reweight":
+            total = total / weights * composite.weights_total
             reasons.append(f"缺少部分按权重 {weights} 折算")
-        merged = {**spec, "add_daily_net": composite["add_daily_net"], **({"clamp": composite["clamp"]} if "clamp" in composite else {})}
+        merged = replace(spec, add_daily_net=composite.add_daily_net, clamp=composite.clamp or spec.clamp)
         return self._finish(merged, total, reasons, None, self._daily(self.data.daily, "enterprise"), [])
 
 
@@ -182,12 +181,12 @@ def enterprise_grades(pack: Pack, data: EnterpriseInput) -> EnterpriseGrades:
     """Every final grade of one enterprise, in the order grading.yaml lists them."""
     grader = _Grader(pack, data)
     for spec in pack.final_grades:
-        if spec["subject"] == "project":
+        if spec.subject == "project":
             for project in data.projects:
                 grader.projects[project.key] = grader.project_grade(spec, project)
     for spec in pack.final_grades:
-        if spec["subject"] == "project":
+        if spec.subject == "project":
             continue
-        grade = grader.composite_grade(spec) if "composite" in spec else grader.kind_grade(spec)
-        grader.done[spec["code"]] = grade
+        grade = grader.composite_grade(spec) if spec.composite else grader.kind_grade(spec)
+        grader.done[spec.code] = grade
     return EnterpriseGrades(grader.done, grader.projects)

@@ -69,7 +69,7 @@ def test_districts_and_city_reviewed(pack):
 def test_grade_thresholds_are_data(pack):
     licence = {b.label: (b.min, b.max) for b in pack.scales["licence"].bands}
     assert licence["合格"] == (85, 100) and licence["基本合格"] == (70, 85)
-    assert [f["code"] for f in pack.final_grades] == ["director", "licence", "project", "enterprise"]
+    assert [f.code for f in pack.final_grades] == ["director", "licence", "project", "enterprise"]
 
 
 def test_every_item_has_standard_and_each_file_a_version(pack):

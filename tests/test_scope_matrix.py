@@ -253,7 +253,7 @@ def build_world(app: Flask) -> World:
                 GradeAdjustment(
                     enterprise_id=enterprise.id,
                     period=str(template.period),
-                    final_grade=pack.final_grades[0]["code"],
+                    final_grade=pack.final_grades[0].code,
                     direction="promote",
                     reason_code=adjustment,
                     note="矩阵测试",

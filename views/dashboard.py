@@ -42,11 +42,11 @@ class GradeDashboardView(BaseView):
     def dashboard(self) -> Any:
         pack = active_pack()
         finals = pack.final_grades
-        code = request.args.get("grade", finals[-1]["code"])
-        spec = next((f for f in finals if f["code"] == code), finals[-1])
+        code = request.args.get("grade", finals[-1].code)
+        spec = next((f for f in finals if f.code == code), finals[-1])
         period = request.args.get("period", str(datetime.date.today().year))
-        bands = pack.scales[spec["scale"]].bands
-        data = distribution(spec["code"], period)
+        bands = pack.scales[spec.scale].bands
+        data = distribution(spec.code, period)
         districts = [d.name for d in pack.districts if d.name in data]
         largest = max([sum(v.values()) for v in data.values()] or [1])
         return self.render_template(

@@ -46,13 +46,13 @@ def _reasons(lines: Any) -> Markup:
 def grade_resources(pack: Pack) -> list[Resource]:
     found = []
     for spec in pack.final_grades:
-        project = spec["subject"] == "project"
+        project = spec.subject == "project"
         subject = ["enterprise", "project"] if project else ["enterprise"]
         found.append(
             Resource(
-                name=f"FinalGrade{spec['code'].title().replace('_', '')}",
+                name=f"FinalGrade{spec.code.title().replace('_', '')}",
                 model=FinalGradeRecord,
-                title=f"{spec['name']}评价",
+                title=f"{spec.name}评价",
                 category=CATEGORY,
                 access=("records",),
                 api=False,
@@ -74,7 +74,7 @@ def grade_resources(pack: Pack) -> list[Resource]:
                 search_filters=ASSESSMENT_FILTERS,
                 formatters={"reasons": _reasons},
                 base_order=("score", "desc"),
-                fixed_filters=(("grade_code", spec["code"]),),
+                fixed_filters=(("grade_code", spec.code),),
                 local_tabs=True,
             )
         )
@@ -145,7 +145,7 @@ class AdjustmentHooks:
 
 def adjustment_resource(pack: Pack) -> Resource:
     adjustments = pack.adjustments
-    finals = {f["code"]: f["name"] for f in pack.final_grades}
+    finals = {f.code: f.name for f in pack.final_grades}
     directions = {key: adjustments[key]["label"] for key in ("promote", "direct_fail")}
     reasons = {r["code"]: f"{adjustments[key]['label']}：{r['label']}" for key in directions for r in adjustments[key]["reasons"]}
 
