@@ -26,7 +26,7 @@ def sample_value(field: HeaderField, kind: Kind, pack: Pack, rng: random.Random)
         if field.choices_from == "districts":
             return pack.districts[0].code
         if field.choices_from == "catalogue":
-            return rng.choice([e["code"] for e in kind.catalogue])
+            return rng.choice([e.code for e in kind.catalogue])
         return field.choices[0][0]
     return {
         "string": f"{field.label}示例"[: field.max_length or 200],

@@ -14,7 +14,7 @@ from criteria import checks
 from criteria.errors import CriteriaError, Problem
 from criteria.methods import scoring_methods
 from criteria.pack import District, HeaderField, Item, Kind, Material, Pack, PersonnelList, RecordEvidence, Role
-from criteria.rules import FinalGradeRule, Rectification, Rounding, Scale, Workflow
+from criteria.rules import CatalogueEntry, FinalGradeRule, Rectification, Rounding, Scale, Veto, Workflow
 from criteria.schema import DistrictsSchema, GradingSchema, KindSchema, PackSchema, RolesSchema
 from criteria.yaml_source import YamlFile, join_path, parse_yaml, read_yaml
 
@@ -247,10 +247,10 @@ def _build(
             basis=tuple(data["basis"]),
             grade_scale=data.get("grade_scale"),
             total=data.get("total"),
-            vetoes=tuple(data["vetoes"]),
+            vetoes=tuple(Veto(v["code"], v["name"], v["grade"]) for v in data["vetoes"]),
             scoring=scoring_methods()[data["scoring"]["method"]].of(data["scoring"]),
             subtables=tuple(data["subtables"]),
-            catalogue=tuple(data["catalogue"]),
+            catalogue=tuple(CatalogueEntry.of(e) for e in data["catalogue"]),
             workflow=Workflow.of(data["workflow"]),
             record_evidence=tuple(RecordEvidence(code=e["code"], name=e["name"], required=e["required"]) for e in data["record_evidence"]),
             materials=tuple(Material(m["code"], m["name"], m["required"], m["rectification"], m.get("help")) for m in data["materials"]),

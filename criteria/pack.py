@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from criteria.methods import ScoringBlock
-from criteria.rules import FinalGradeRule, Rectification, Rounding, Scale, Workflow
+from criteria.rules import CatalogueEntry, FinalGradeRule, Rectification, Rounding, Scale, Veto, Workflow
 
 
 @dataclass(frozen=True)
@@ -100,10 +100,10 @@ class Kind:
     basis: tuple[str, ...] = ()
     grade_scale: str | None = None
     total: Decimal | None = None
-    vetoes: tuple[dict[str, Any], ...] = ()
+    vetoes: tuple[Veto, ...] = ()
     scoring: ScoringBlock = None  # type: ignore[assignment]  # the block loaded into its method's class
     subtables: tuple[dict[str, Any], ...] = ()
-    catalogue: tuple[dict[str, Any], ...] = ()
+    catalogue: tuple[CatalogueEntry, ...] = ()
     workflow: Workflow = None  # type: ignore[assignment]
     record_evidence: tuple[RecordEvidence, ...] = ()  # files about the whole record (signed form, ...)
     materials: tuple[Material, ...] = ()  # the materials checklist (declared by at most one kind)

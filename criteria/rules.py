@@ -244,3 +244,40 @@ class FinalGradeRule:
             data.get("veto_band"),
             tuple(Cap(c["condition"], c["final_grade"], c["band"], c["at_most"], c.get("count")) for c in data["caps"]),
         )
+
+
+@dataclass(frozen=True)
+class Veto:
+    """A kind's 否决项: declared on a record, it forces ``grade`` of the kind's scale."""
+
+    code: str
+    name: str
+    grade: str
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """One entry of a daily catalogue (日常考核): a bonus or a deduction of ``points``, or a veto that
+    forces ``grade``; ``group`` ties bonuses capped or counted together."""
+
+    code: str
+    kind: str  # bonus | deduction | veto
+    name: str
+    applies_to: tuple[str, ...]  # enterprise, project
+    points: Decimal | None = None
+    group: str | None = None
+    grade: str | None = None
+    description: str | None = None
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> CatalogueEntry:
+        return cls(
+            data["code"],
+            data["kind"],
+            data["name"],
+            tuple(data["applies_to"]),
+            data.get("points"),
+            data.get("group"),
+            data.get("grade"),
+            data.get("description"),
+        )

@@ -26,7 +26,7 @@ def _kind_key(kind: Kind) -> tuple[Any, ...]:
         kind.reviewed_by,
         kind.header_fields,
         _frozen(kind.workflow),
-        tuple((entry["code"], entry["name"]) for entry in kind.catalogue),  # choices of header fields
+        tuple((entry.code, entry.name) for entry in kind.catalogue),  # choices of header fields
         bool(kind.items),  # the item-row screen and API exist only for kinds with items
         kind.scoring.code,  # a rated kind lists its rating instead of a total
         kind.one_per_period,  # a unique index of the kind's table

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +78,13 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
+def _among(column: Any, values: Iterable[Any]) -> Any:
+    """``column IN values``; ``=`` for one value, which the one-enterprise recompute of every approval
+    asks (an expanding IN is compiled again on each execution)."""
+    values = list(values)
+    return column == values[0] if len(values) == 1 else column.in_(values)
+
+
 def _approved(kind: Kind, models: KindModels, period: str, *columns: Any) -> Select:
     """The kind's records of the period in a final state: id, enterprise, project, ``columns`` (core
     columns, or header fields of the kind's table) and the time of the last change.
@@ -88,7 +96,7 @@ def _approved(kind: Kind, models: KindModels, period: str, *columns: Any) -> Sel
     query = select(core.c.id, core.c.enterprise_id, core.c.project_id, *selected, core.c.changed_on)
     if any(c not in core.c for c in columns):
         query = query.select_from(core.join(header, header.c.id == core.c.id))
-    return query.where(core.c.kind == kind.code, core.c.period == period, core.c.state.in_(final_states(kind)))
+    return query.where(core.c.kind == kind.code, core.c.period == period, _among(core.c.state, final_states(kind)))
 
 
 def in_order(rows: list[tuple]) -> list[tuple]:
@@ -134,7 +142,7 @@ def load(session: Session, pack: Pack, models: dict[str, KindModels], period: st
     """What the grades of ``period`` need, for ``enterprise_ids`` (every enterprise when None)."""
 
     def by_enterprise(query: Select, table: Any) -> Select:
-        return query if enterprise_ids is None else query.where(table.c.enterprise_id.in_(enterprise_ids))
+        return query if enterprise_ids is None else query.where(_among(table.c.enterprise_id, enterprise_ids))
 
     project_table = Project.__table__
     projects = {
@@ -199,7 +207,7 @@ def load(session: Session, pack: Pack, models: dict[str, KindModels], period: st
     wanted = {*inputs, *(key[1] for key in stored)}
     enterprise_query = select(enterprise_table.c.id, enterprise_table.c.name, enterprise_table.c.district_id, enterprise_table.c.is_local)
     if enterprise_ids is not None:
-        enterprise_query = enterprise_query.where(enterprise_table.c.id.in_(wanted))
+        enterprise_query = enterprise_query.where(_among(enterprise_table.c.id, wanted))
     enterprises = {row.id: EnterpriseRow(*row) for row in _rows(session, enterprise_query) if row.id in wanted}
 
     adjustment_table = GradeAdjustment.__table__

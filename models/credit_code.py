@@ -6,6 +6,8 @@ and the organisation category (characters 1 and 2) be letters (Y: other departme
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from stdnum.cn import uscc
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
@@ -16,6 +18,7 @@ def check_character(first17: str) -> str:
     return uscc.calc_check_digit(first17)
 
 
+@lru_cache(maxsize=4096)  # a registry import checks each enterprise's code once per project row
 def credit_code_problem(code: str | None) -> str | None:
     """None when ``code`` is a valid code, otherwise what is wrong with it (Chinese, for users)."""
     if not code:

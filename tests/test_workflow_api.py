@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from cli.demo_data import DEMO_PASSWORD
-from models import AppUser, District, Enterprise, Project, db
+from models import AppUser, District, Enterprise, Person, Project, db
 from tests.workflow_support import PDF
 from workflow.rules import status_for
 
@@ -60,28 +60,51 @@ def _pdf(content: bytes = PDF) -> io.BytesIO:
     return io.BytesIO(content)
 
 
-def _draft(app: Flask, kind_code: str) -> tuple[Caller, int]:
-    """(the filler, the new record's id)."""
-    """A new draft of the kind made through the generated REST API by the user who fills it."""
-    kind = app.extensions["criteria_pack"].kinds[kind_code]
+SAMPLE = {
+    "string": "测试填写",
+    "text": "情况说明",
+    "phone": "13912345678",
+    "date": "2027-05-31",
+    "integer": 12,
+    "decimal": 1.5,
+    "boolean": True,
+}
+
+
+def sample_header(kind: Any) -> dict[str, Any]:
+    """A value of the right type for every required header field of the kind (the first choice of a choice)."""
+    return {f.code: f.choices[0][0] if f.type == "choice" else SAMPLE.get(f.type, True) for f in kind.header_fields if f.required}
+
+
+def reviewed_enterprise(app: Flask, without_people: bool = False) -> tuple[int, str]:
+    """The first enterprise with a login in a district its own authority reviews, and that login
+    (``without_people``: one the demo data registered no people for)."""
+    pack = app.extensions["criteria_pack"]
+    local = [d.code for d in pack.districts if not d.city_reviewed]
     with app.app_context():
-        if kind.subject == "project":
+        for code in local:
+            for company in db.session.query(Enterprise).join(District).filter(District.code == code).order_by(Enterprise.id):
+                user = db.session.query(AppUser).filter_by(enterprise_id=company.id).order_by(AppUser.id).first()
+                listed = without_people and db.session.query(Person.id).filter_by(enterprise_id=company.id).first() is not None
+                if user is not None and not listed:
+                    return company.id, user.username
+    raise AssertionError("no enterprise with a login")
+
+
+def _draft(app: Flask, kind_code: str) -> tuple[Caller, int]:
+    """A new draft of the kind made through the generated REST API by the user who fills it:
+    (the filler, the new record's id)."""
+    kind = app.extensions["criteria_pack"].kinds[kind_code]
+    if kind.subject == "project":
+        with app.app_context():
             project = db.session.query(Project).join(District, Project.district_id == District.id).filter(District.code == "shinan")
-            body: dict[str, Any] = {
-                "project": project.order_by(Project.id).first().id,
-                "inspection_unit": "青岛市建筑工程管理服务中心",
-                "inspection_leader": "王检查",
-                "inspection_leader_phone": "0532-85912345",
-            }
-            filler = "supervisor_shinan"
-        else:
-            enterprise = db.session.query(Enterprise).join(District).filter(District.code == "laoshan").order_by(Enterprise.id).first()
-            body = {"enterprise": enterprise.id, "contact_person": "张三", "director_name": "李四", "contact_phone": "13912345678"}
-            filler = db.session.query(AppUser).filter_by(enterprise_id=enterprise.id).order_by(AppUser.id).first().username
-    fields = {f.code for f in kind.header_fields} | {"enterprise", "project", "period"}
-    body = {name: value for name, value in {**body, "period": "2027"}.items() if name in fields}
+            body: dict[str, Any] = {"project": project.order_by(Project.id).first().id}
+        filler = "supervisor_shinan"
+    else:
+        enterprise_id, filler = reviewed_enterprise(app)
+        body = {"enterprise": enterprise_id}
     caller = Caller(app, filler)
-    answer = caller.post(f"/api/v1/assessment_{kind_code}/", json=body)
+    answer = caller.post(f"/api/v1/assessment_{kind_code}/", json={**body, **sample_header(kind), "period": "2027"})
     assert answer.status_code == 201, answer.get_json()
     return caller, answer.get_json()["id"]
 
@@ -133,7 +156,8 @@ def _submitted(app: Flask, kind: Any) -> tuple[Caller, int]:
 
 def _reviewer(app: Flask, kind: Any, pk: int) -> Caller:
     """Whoever reviews the record: the city station, or the authority of a district it does not review."""
-    for username in ("city_station", "district_authority_laoshan"):
+    pack = app.extensions["criteria_pack"]
+    for username in ("city_station", *(f"district_authority_{d.code}" for d in pack.districts if not d.city_reviewed)):
         caller = Caller(app, username)
         answer = caller.get(f"{API}/{kind.code}/{pk}")
         if answer.status_code == 200 and (
@@ -151,53 +175,61 @@ def test_a_crossed_score_is_approved_with_the_authoritys_score(app):
     """× sets the authority's 考核得分; with every item 通过 the record is approved, and its total is
     built from the authority's scores (RULES §3.6)."""
     for kind in _item_scored(app):
-        _, pk = _submitted(app, kind)
-        reviewer = _reviewer(app, kind, pk)
-        waiting = reviewer.record(kind.code, pk)
-        assert waiting["can_review"] and not waiting["can_fill"]
-        first, *rest = kind.items
-        decisions: dict[str, Any] = {i.code: {"decision": "pass"} for i in kind.items}
-        if kind.scoring.overridable:
-            decisions[first.code] = {"verdict": "override", "assessed": first.max // 2, "opinion": "台账与现场不符", "decision": "pass"}
-        reviewed = reviewer.write(kind.code, pk, "review", {"items": decisions})
-        assert reviewed["message"] == f"已保存 {len(kind.items)} 项审核结果" and reviewed["record"]["state"] == "submitted"
-        approved = reviewer.write(kind.code, pk, "transition", {"code": "approve", "opinion": "同意"})["record"]
-        assert approved["state"] == "approved" and approved["grade"], (kind.code, approved)
-        assert approved["transitions"] == [] and not approved["can_fill"]
-        if kind.scoring.overridable:
-            rows = {row["code"]: row for row in approved["items"]}
-            assert rows[first.code]["score_decision"] == "override" and Decimal(rows[first.code]["assessed_score"]) == first.max // 2
-            assert Decimal(rows[rest[0].code]["assessed_score"]) == Decimal(rows[rest[0].code]["self_score"])
-            assert Decimal(approved["total"]) == sum(Decimal(row["assessed_score"]) for row in rows.values())
+        crossed_score_journey(app, kind)
 
 
 def test_a_rejected_item_returns_the_record_and_a_changed_accepted_item_is_reviewed_again(app):
     for kind in _item_scored(app):
-        filler, pk = _submitted(app, kind)
-        reviewer = _reviewer(app, kind, pk)
-        first, second, *rest = kind.items
-        decisions = {i.code: {"decision": "pass"} for i in kind.items}
-        decisions[first.code] = {"decision": "reject", "opinion": "缺少安全生产责任制考核记录"}
-        rejected = reviewer.write(kind.code, pk, "review", {"items": decisions})
-        assert "1 项驳回，已退回修改" in rejected["message"] and rejected["record"]["state"] == "returned"
+        rejected_item_journey(app, kind)
 
-        entries = _entries(kind)
-        entries[second.code] = _entries(kind, share=9)[second.code]  # an item the reviewer had passed
-        changed = filler.write(kind.code, pk, "entries", {"items": entries})
-        assert "1 项审核已通过的内容有改动，将重新审核" in changed["message"]
-        assert filler.write(kind.code, pk, "transition", {"code": "submit", "opinion": "已补充"})["record"]["state"] == "submitted"
-        rows = _items(reviewer, kind, pk)
-        assert rows[second.code]["review_status"] == status_for(kind, "pending") and rows[second.code]["changed_since_review"]
-        assert rows[first.code]["review_status"] == status_for(kind, "pending")  # the rejected item is reviewed again
-        assert all(rows[i.code]["review_status"] == status_for(kind, "pass") for i in rest)
-        refused = reviewer.write(kind.code, pk, "transition", {"code": "approve", "opinion": "同意"}, status=422)
-        assert "还有评分项未审核通过" in refused["message"]
 
-        again = {code: {"decision": "pass"} for code in (first.code, second.code)}
-        assert reviewer.write(kind.code, pk, "review", {"items": again})["message"] == "已保存 2 项审核结果"
-        approved = reviewer.write(kind.code, pk, "transition", {"code": "approve", "opinion": "同意"})["record"]
-        assert approved["state"] == "approved", (kind.code, approved)
-        assert not any(row["changed_since_review"] for row in approved["items"])
+def crossed_score_journey(app: Flask, kind: Any) -> None:
+    _, pk = _submitted(app, kind)
+    reviewer = _reviewer(app, kind, pk)
+    waiting = reviewer.record(kind.code, pk)
+    assert waiting["can_review"] and not waiting["can_fill"]
+    first, *rest = kind.items
+    decisions: dict[str, Any] = {i.code: {"decision": "pass"} for i in kind.items}
+    if kind.scoring.overridable:
+        decisions[first.code] = {"verdict": "override", "assessed": first.max // 2, "opinion": "台账与现场不符", "decision": "pass"}
+    reviewed = reviewer.write(kind.code, pk, "review", {"items": decisions})
+    assert reviewed["message"] == f"已保存 {len(kind.items)} 项审核结果" and reviewed["record"]["state"] == "submitted"
+    approved = reviewer.write(kind.code, pk, "transition", {"code": "approve", "opinion": "同意"})["record"]
+    assert approved["state"] == "approved" and approved["grade"], (kind.code, approved)
+    assert approved["transitions"] == [] and not approved["can_fill"]
+    if kind.scoring.overridable:
+        rows = {row["code"]: row for row in approved["items"]}
+        assert rows[first.code]["score_decision"] == "override" and Decimal(rows[first.code]["assessed_score"]) == first.max // 2
+        assert Decimal(rows[rest[0].code]["assessed_score"]) == Decimal(rows[rest[0].code]["self_score"])
+        assert Decimal(approved["total"]) == sum(Decimal(row["assessed_score"]) for row in rows.values())
+
+
+def rejected_item_journey(app: Flask, kind: Any) -> None:
+    filler, pk = _submitted(app, kind)
+    reviewer = _reviewer(app, kind, pk)
+    first, second, *rest = kind.items
+    decisions = {i.code: {"decision": "pass"} for i in kind.items}
+    decisions[first.code] = {"decision": "reject", "opinion": "缺少安全生产责任制考核记录"}
+    rejected = reviewer.write(kind.code, pk, "review", {"items": decisions})
+    assert "1 项驳回，已退回修改" in rejected["message"] and rejected["record"]["state"] == "returned"
+
+    entries = _entries(kind)
+    entries[second.code] = _entries(kind, share=9)[second.code]  # an item the reviewer had passed
+    changed = filler.write(kind.code, pk, "entries", {"items": entries})
+    assert "1 项审核已通过的内容有改动，将重新审核" in changed["message"]
+    assert filler.write(kind.code, pk, "transition", {"code": "submit", "opinion": "已补充"})["record"]["state"] == "submitted"
+    rows = _items(reviewer, kind, pk)
+    assert rows[second.code]["review_status"] == status_for(kind, "pending") and rows[second.code]["changed_since_review"]
+    assert rows[first.code]["review_status"] == status_for(kind, "pending")  # the rejected item is reviewed again
+    assert all(rows[i.code]["review_status"] == status_for(kind, "pass") for i in rest)
+    refused = reviewer.write(kind.code, pk, "transition", {"code": "approve", "opinion": "同意"}, status=422)
+    assert "还有评分项未审核通过" in refused["message"]
+
+    again = {code: {"decision": "pass"} for code in (first.code, second.code)}
+    assert reviewer.write(kind.code, pk, "review", {"items": again})["message"] == "已保存 2 项审核结果"
+    approved = reviewer.write(kind.code, pk, "transition", {"code": "approve", "opinion": "同意"})["record"]
+    assert approved["state"] == "approved", (kind.code, approved)
+    assert not any(row["changed_since_review"] for row in approved["items"])
 
 
 def test_a_record_reviewed_as_a_whole_is_returned_and_approved_with_an_opinion(app):
@@ -283,7 +315,7 @@ def test_the_workflow_endpoints_are_documented(app):
 def test_a_daily_entry_is_declared_returned_resubmitted_and_approved_over_rest(app):
     daily = app.extensions["criteria_pack"].catalogue_kind
     assert daily is not None
-    entry = next(e["code"] for e in daily.catalogue if "enterprise" in e.get("applies_to", ["enterprise"]))
+    entry = next(e.code for e in daily.catalogue if "enterprise" in e.applies_to)
     with app.app_context():
         enterprise = db.session.query(Enterprise).join(District).filter(District.code == "laoshan").order_by(Enterprise.id).first().id
         username = db.session.query(AppUser).filter_by(enterprise_id=enterprise).order_by(AppUser.id).first().username

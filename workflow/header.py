@@ -38,7 +38,7 @@ def field_choices(field: HeaderField, kind: Kind, pack: Pack) -> dict[str, str]:
     if field.choices_from == "districts":
         return {d.code: d.name for d in pack.districts}
     if field.choices_from == "catalogue":
-        return {e["code"]: e["name"] for e in kind.catalogue}
+        return {e.code: e.name for e in kind.catalogue}
     return dict(field.choices)
 
 

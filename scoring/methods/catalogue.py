@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from criteria.fields import Code, Items, Nested, Number, Strict, Text, greater_than, one_of
 from criteria.methods import Found
 from criteria.pack import Kind, Pack
+from criteria.rules import CatalogueEntry
 from criteria.schema import SUBJECTS
 from scoring.inputs import ScoreInputError
 from scoring.methods.base import ScoringMethod
@@ -41,7 +42,7 @@ class CatalogueScoringSchema(Strict):
 
 
 @dataclass(frozen=True)
-class Cap:
+class GroupCap:
     group: str
     subject: str  # enterprise | project
     max: Decimal
@@ -57,7 +58,7 @@ class Catalogue(ScoringMethod):
     entry_field: str
     count_field: str
     project_field: str | None = None
-    caps: tuple[Cap, ...] = ()
+    caps: tuple[GroupCap, ...] = ()
     highest_only_groups: tuple[str, ...] = field(default=())
 
     @classmethod
@@ -66,7 +67,7 @@ class Catalogue(ScoringMethod):
             data["entry_field"],
             data["count_field"],
             data.get("project_field"),
-            tuple(Cap(c["group"], c["subject"], c["max"]) for c in data["caps"]),
+            tuple(GroupCap(c["group"], c["subject"], c["max"]) for c in data["caps"]),
             tuple(data["highest_only_groups"]),
         )
 
@@ -101,7 +102,7 @@ class Catalogue(ScoringMethod):
                 raise ScoreInputError(f"未知的日常考核事项代码：{code}")
             count = entry.get("count", 1)
             if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-                raise ScoreInputError(f"{catalogue[code]['name']}（{code}）：次数应为非负整数，收到 {count!r}")
+                raise ScoreInputError(f"{catalogue[code].name}（{code}）：次数应为非负整数，收到 {count!r}")
             entries.append(DailyEntry(code, count, entry.get("project")))
         return entries, payload.get("subject", "enterprise")
 
@@ -117,15 +118,15 @@ class DailyEntry:
     project: str | None = None  # entries of one project share the highest-only rule
 
 
-def _catalogue(kind: Kind) -> dict[str, dict]:
+def _catalogue(kind: Kind) -> dict[str, CatalogueEntry]:
     """The kind's catalogue by entry code (kinds are immutable: built once per kind)."""
     found = _CATALOGUES.get(id(kind))
     if found is None or found[0] is not kind:
-        found = _CATALOGUES[id(kind)] = (kind, {e["code"]: e for e in kind.catalogue})
+        found = _CATALOGUES[id(kind)] = (kind, {e.code: e for e in kind.catalogue})
     return found[1]
 
 
-_CATALOGUES: dict[int, tuple[Kind, dict[str, dict]]] = {}
+_CATALOGUES: dict[int, tuple[Kind, dict[str, CatalogueEntry]]] = {}
 
 
 def daily_net(kind: Kind, entries: list[DailyEntry], subject: str = "enterprise", itemized: bool = True) -> ScoreResult:
@@ -140,17 +141,17 @@ def daily_net(kind: Kind, entries: list[DailyEntry], subject: str = "enterprise"
     vetoes: list[str] = []  # codes
     for entry in entries:
         row = catalogue[entry.code]
-        if row["kind"] == "veto":
+        if row.kind == "veto":
             if entry.count:
-                vetoes.append(row["code"])
+                vetoes.append(row.code)
             continue
-        points = row["points"] * entry.count
-        group = row.get("group")
-        if row["kind"] == "bonus" and group in rules.highest_only_groups:
+        points = row.points * entry.count
+        group = row.group
+        if row.kind == "bonus" and group in rules.highest_only_groups:
             key = (group, entry.project)
-            highest[key] = max(highest.get(key, ZERO), row["points"] if entry.count else ZERO)
-        elif row["kind"] == "bonus":
-            group_bonus[group or row["code"]] += points
+            highest[key] = max(highest.get(key, ZERO), row.points if entry.count else ZERO)
+        elif row.kind == "bonus":
+            group_bonus[group or row.code] += points
         else:
             deductions += points
     for (group, _project), points in highest.items():
@@ -162,7 +163,7 @@ def daily_net(kind: Kind, entries: list[DailyEntry], subject: str = "enterprise"
     bonus = sum(group_bonus.values(), ZERO)
     net = bonus + deductions
     reasons.append(f"加分 {bonus}，扣分 {-deductions}，合计 {net}")
-    reasons += [f"否决事项：{catalogue[code]['name']}" for code in vetoes]
+    reasons += [f"否决事项：{catalogue[code].name}" for code in vetoes]
     if not itemized:
         return ScoreResult(kind.code, net, net, None, None, [], reasons, forced=bool(vetoes), vetoes=vetoes)
     counted = defaultdict(int)
@@ -171,10 +172,10 @@ def daily_net(kind: Kind, entries: list[DailyEntry], subject: str = "enterprise"
     items = [
         ItemPoints(
             code,
-            catalogue[code]["name"],
+            catalogue[code].name,
             Decimal(0),
             True,
-            None if catalogue[code].get("points") is None else catalogue[code]["points"] * count,
+            None if catalogue[code].points is None else catalogue[code].points * count,
         )
         for code, count in counted.items()
     ]

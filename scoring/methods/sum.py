@@ -95,12 +95,12 @@ class Sum(ScoringMethod):
         shown = rounded(raw, self.rounding)
         band = band_for(compared(raw, shown, self.rounding), scale)
         reasons.append(f"总分 {shown}，对应等次：{band.label}")
-        declared = {v["code"]: v for v in kind.vetoes}
+        declared = {v.code: v for v in kind.vetoes}
         forced = None
         for code in vetoes:
             veto = declared[code]
-            forced = band_by_code(veto["grade"], scale)
-            reasons.append(f"否决项：{veto['name']} → {forced.label}")
+            forced = band_by_code(veto.grade, scale)
+            reasons.append(f"否决项：{veto.name} → {forced.label}")
         band = forced or band
         forced_any = forced is not None or bool(zeros)
         return ScoreResult(kind.code, shown, raw, band.code, band.label, points, reasons, forced=forced_any, vetoes=list(vetoes))
@@ -151,7 +151,7 @@ def every_item(kind: Kind, items: dict[str, Any]) -> dict[str, Any]:
 
 def declared_vetoes(kind: Kind, payload: dict[str, Any]) -> list[str]:
     vetoes = payload.get("vetoes", [])
-    declared = {v["code"] for v in kind.vetoes}
+    declared = {v.code for v in kind.vetoes}
     if not isinstance(vetoes, list) or any(v not in declared for v in vetoes):
         raise ScoreInputError(f"vetoes 应为否决项代码列表，可选：{'、'.join(sorted(declared)) or '（本类考核无否决项）'}")
     return vetoes
