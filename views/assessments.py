@@ -19,12 +19,12 @@ from models.criteria_versions import active_version, kind_for, pin
 from models.record_scores import final_states
 from scoring.inputs import self_score_problem
 from views.assessment_list import AssessmentListHooks
-from views.checks import choice_check, phone_problem, year_problem
+from views.checks import choice_check, year_problem
 from views.factory import Resource
 from views.filters import ASSESSMENT_FILTERS
 from views.scope import current_scope
 from views.scoped_data import FieldProblem, Refused
-from workflow.header import field_choices
+from workflow.header import field_choices, phone_problem
 from workflow.records import reopen_if_changed
 from workflow.rules import editable
 

@@ -9,10 +9,8 @@ import marshmallow
 import wtforms
 
 from models.credit_code import credit_code_problem
-from workflow.header import phone_problem
 
 Check = Callable[[object], "str | None"]
-__all__ = ["ApiCheck", "FormCheck", "choice_check", "phone_problem", "year_problem"]
 
 
 def choice_check(choices: dict[str, str], label: str) -> Check:

@@ -15,10 +15,11 @@ from criteria.pack import Pack
 from models import Attachment, District, Enterprise, Person, Project, ReviewHistory, assessment_table, db
 from models.id_number import id_number_problem
 from views.audit_view import audit_resource
-from views.checks import choice_check, optional_credit_code_problem, phone_problem
+from views.checks import choice_check, optional_credit_code_problem
 from views.factory import Resource
 from views.intake import ProjectRowLinks
 from views.scoped_data import Refused
+from workflow.header import phone_problem
 from workflow.people import PERSON_LABELS
 
 BASIC = "基础信息"
