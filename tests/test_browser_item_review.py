@@ -79,6 +79,8 @@ def test_reject_correct_cross_and_approve_in_chromium(app, server, tmp_path):
         # the enterprise corrects the rejected item and changes one that had been passed
         login(page, server, enterprise_user)
         page.goto(url)
+        assert "请修改后重新提交" in page.locator("#return-reason").inner_text()  # why it came back, at the top
+        page.screenshot(path=str(ARTIFACTS / "review-2b-enterprise-sees-why.png"))
         assert "缺少安全生产责任制考核记录" in page.locator(f"#item-{first.code}").inner_text()
         page.fill(f"input[name=score_{first.code}]", str(first.max))
         page.fill(f"input[name=score_{second.code}]", str(second.max))

@@ -288,6 +288,8 @@ def test_return_with_an_opinion_then_resubmit_and_pass(app, client, shinan_draft
     login(client, "supervisor_shinan")
     page = text(client.get(page_url(KIND, pk)))
     assert "悬挑式脚手架得分与现场记录不符" in page and "已退回" in page
+    reason = page.index('id="return-reason"')  # the reason stands at the top, above the header table
+    assert reason < page.index("悬挑式脚手架得分与现场记录不符") < page.index("考核标准版本")
     assert "得分已保存" in text(post(client, KIND, pk, "scores", results_form({**E1, "cantilever": 68})))
     assert "已提交" in text(post(client, KIND, pk, "transition", {"code": "submit", "opinion": "已核对"}))
     client.get("/logout/")

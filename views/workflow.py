@@ -77,11 +77,21 @@ def render_page(
         states=kind.state_labels,
         meaning=lambda s: item_meaning(kind, s),
         headers=header_rows(db.session, pack, kind, record),
+        returned=_return_step(kind, record, history),
         **page_context(pack, kind, record, evidence),
         **dossier_context(db.session, pack, kind, record, state["actor"], live),
         **state,
         **{"person_entry": None, **extra},
     )
+
+
+def _return_step(kind: Kind, record: Any, history: list[ReviewHistory]) -> ReviewHistory | None:
+    """The step that sent the record back to its filler, while it is back (shown at the top of the
+    page with its opinion): the latest step into the record's state, when that state is editable and
+    not the initial draft."""
+    if record.state == kind.workflow.initial or not kind.state_flag(record.state, "editable"):
+        return None
+    return next((h for h in reversed(history) if h.item_code is None and h.to_state == record.state), None)
 
 
 class AssessmentWorkflowView(BaseView):
