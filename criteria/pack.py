@@ -32,6 +32,9 @@ class Role:
     reads_id_numbers: bool = False  # sees whole 身份证号; every other role sees the first 6 and last 4 digits
 
 
+DEFAULT_STRING_LENGTH = 200  # a string header field without its own max_length
+
+
 @dataclass(frozen=True)
 class HeaderField:
     code: str
@@ -42,6 +45,11 @@ class HeaderField:
     choices: tuple[tuple[str, str], ...] = ()
     choices_from: str | None = None
     help: str | None = None
+
+    @property
+    def length(self) -> int:
+        """The longest value a string field holds (its column's length)."""
+        return self.max_length or DEFAULT_STRING_LENGTH
 
 
 @dataclass(frozen=True)

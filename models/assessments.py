@@ -45,14 +45,13 @@ from models.core import District, Enterprise, Project
 
 PHONE_LENGTH = 30
 CHOICE_LENGTH = 64
-DEFAULT_STRING_LENGTH = 200
 RETIRED = "__retired__"  # the class a record of a kind outside the layout loads as
 
 
 def column_type(field: HeaderField) -> Any:
     """The SQL type of a header field (every header column is nullable: drafts may be partial)."""
     return {
-        "string": lambda: String(field.max_length or DEFAULT_STRING_LENGTH),
+        "string": lambda: String(field.length),
         "text": Text,
         "integer": Integer,
         "decimal": lambda: Numeric(14, 2),

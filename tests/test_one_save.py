@@ -8,7 +8,11 @@ from decimal import Decimal
 
 from models import Attachment, db
 from tests import records
+from tests.licence_support import KIND as LICENCE
+from tests.licence_support import enterprise_in, upload_material
+from tests.licence_support import new_draft as new_licence_draft
 from tests.support import csrf_token, login
+from tests.test_workflow_api import Caller
 from tests.test_workflow_self_assessment import items, laoshan, new_draft
 from tests.workflow_support import PDF, lock_version, page_url, post, text
 
@@ -85,8 +89,6 @@ def test_the_header_is_saved_with_the_scores_in_one_save_or_not_at_all(app, clie
 
 
 def test_the_workflow_api_saves_the_header_alone_without_touching_the_items(app, laoshan):
-    from tests.test_workflow_api import Caller
-
     enterprise_id, enterprise_user = laoshan
     caller = Caller(app, enterprise_user)
     created = caller.post(f"/api/v1/assessment_{KIND}/", json={"enterprise": enterprise_id, "period": "2026"})
@@ -100,44 +102,23 @@ def test_the_workflow_api_saves_the_header_alone_without_touching_the_items(app,
     assert _header(app, pk) == ("吴接口", "13912345678") and _stored(app, pk)[0][first.code] == Decimal(5)
 
 
+def _material_with_table(client, pk: int, version: str, header: dict[str, str]):
+    """A material upload from the licence page, carrying the typed header fields."""
+    form = {"csrf_token": csrf_token(client, page_url(LICENCE, pk)), "lock_version": version, **header}
+    form.update(material_code="business_licence", file=(io.BytesIO(PDF), "执照.pdf"))
+    return client.post(f"{page_url(LICENCE, pk)}/material", data=form, content_type="multipart/form-data", follow_redirects=True)
+
+
 def test_a_material_upload_carries_the_typed_header(app, client):
     """The licence page: a header field typed and not saved is stored with a material's file; a bad
     one stops the upload and stays in its field."""
-    from tests.licence_support import KIND as LICENCE
-    from tests.licence_support import enterprise_in, new_draft, upload_material
-
     enterprise_id, username = enterprise_in(app, "laoshan")
     login(client, username)
-    pk = new_draft(client, enterprise_id, kind=LICENCE)
+    pk = new_licence_draft(client, enterprise_id, kind=LICENCE)
     version = lock_version(client, LICENCE, pk)
-    refused = text(
-        client.post(
-            f"{page_url(LICENCE, pk)}/material",
-            data={
-                "csrf_token": csrf_token(client, page_url(LICENCE, pk)),
-                "lock_version": version,
-                "header_contact_phone": "电话",
-                "material_code": "business_licence",
-                "file": (io.BytesIO(PDF), "执照.pdf"),
-            },
-            content_type="multipart/form-data",
-        )
-    )
+    refused = text(_material_with_table(client, pk, version, {"header_contact_phone": "电话"}))
     assert "文件“执照.pdf”未上传：有表头信息填写有误" in refused and 'value="电话"' in refused
-    saved = text(
-        client.post(
-            f"{page_url(LICENCE, pk)}/material",
-            data={
-                "csrf_token": csrf_token(client, page_url(LICENCE, pk)),
-                "lock_version": version,
-                "header_contact_person": "孙新联系人",
-                "material_code": "business_licence",
-                "file": (io.BytesIO(PDF), "执照.pdf"),
-            },
-            content_type="multipart/form-data",
-            follow_redirects=True,
-        )
-    )
+    saved = text(_material_with_table(client, pk, version, {"header_contact_person": "孙新联系人"}))
     assert "已上传“执照.pdf”" in saved and "填写内容已一并保存" in saved
     with app.app_context():
         assert db.session.get(records.kind_model(app, LICENCE), pk).contact_person == "孙新联系人"

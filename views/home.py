@@ -27,12 +27,9 @@ class HomeView(IndexView):
         codes = frozenset(role.code for role in roles if role is not None)
         scope = current_scope()
         sections = worklist(db.session, pack, codes, scope, datetime.date.today()) if signed_in else []
-        lists = [
-            (kind, url_for(f"{class_name(kind.code)}AssessmentView.list"))
-            for kind in pack.kinds.values()
-            if (scope.kinds is None or kind.code in scope.kinds)
-            and f"{class_name(kind.code)}AssessmentView.list" in current_app.view_functions
-        ]
+        endpoints = {kind.code: f"{class_name(kind.code)}AssessmentView.list" for kind in pack.kinds.values()}
+        reached = [kind for kind in pack.kinds.values() if scope.kinds is None or kind.code in scope.kinds]
+        lists = [(kind, url_for(endpoints[kind.code])) for kind in reached if endpoints[kind.code] in current_app.view_functions]
         return self.render_template(
             self.index_template,
             appbuilder=self.appbuilder,

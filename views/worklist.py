@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from criteria.pack import Kind, Pack
@@ -72,10 +72,12 @@ def _fill_clause(kind: Kind, roles: frozenset[str], flag: str) -> Any:
 
 
 def _section(session: Session, title: str, query: Any, pack: Pack) -> Section:
-    ordered = query.options(joinedload(AssessmentRecord.district)).order_by(AssessmentRecord.changed_on.desc(), AssessmentRecord.id.desc())
-    records = session.execute(ordered).scalars().unique().all()
-    rows = [Row(pack.kinds[r.kind], r, r.district.name if r.district else "") for r in records[:SHOWN] if r.kind in pack.kinds]
-    return Section(title, rows, len(records))
+    """The section's count, and its most recently updated records (only those are loaded)."""
+    count = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    newest = query.order_by(AssessmentRecord.changed_on.desc(), AssessmentRecord.id.desc()).limit(SHOWN)
+    records = session.execute(newest.options(joinedload(AssessmentRecord.district))).scalars().unique().all()
+    rows = [Row(pack.kinds[r.kind], r, r.district.name if r.district else "") for r in records if r.kind in pack.kinds]
+    return Section(title, rows, count)
 
 
 def _reasons(session: Session, section: Section) -> None:

@@ -18,7 +18,6 @@ from criteria.pack import HeaderField, Kind, Pack
 
 PREFIX = "header_"
 TEXT_LIMIT = 4000  # a text field's longest value
-STRING_LIMIT = 200  # a string field without its own max_length (models.assessments: DEFAULT_STRING_LENGTH)
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 PHONE_PROBLEM = "电话号码格式不正确：手机号为11位数字（如13912345678），固定电话需带区号（如0532-88886666）"
@@ -100,7 +99,7 @@ def _reader(field: HeaderField, kind: Kind, pack: Pack) -> Callable[[str], Any]:
 
         return choice
     return {
-        "string": _text(field.max_length or STRING_LIMIT),
+        "string": _text(field.length),
         "text": _text(TEXT_LIMIT),
         "integer": _integer,
         "decimal": _decimal,

@@ -1,5 +1,5 @@
 """``rating``: nothing is scored; the reviewer rates the submission with one band of the kind's
-grade scale (安许证动态考核: 合格, 基本合格, 不合格). The bands offered are the block's ``bands``."""
+grade scale. The bands offered are the block's ``bands``."""
 
 from __future__ import annotations
 
