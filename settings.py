@@ -54,6 +54,8 @@ def default_config() -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024 + 64 * 1024,
         # Pages an evidence PDF may have (a larger one is refused before it is parsed in full).
         "EVIDENCE_MAX_PAGES": _int("EVIDENCE_MAX_PAGES", 500),
+        # How long the 办理 page waits after the last keystroke before it saves the fill-in table.
+        "AUTOSAVE_DELAY_MS": _int("AUTOSAVE_DELAY_MS", 1500),
         # Where printed verification codes point (the address people reach the platform at).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000",
         "CRITERIA_PACK": default_pack(),

@@ -36,9 +36,10 @@ def _users(pack: Pack, companies: list[Enterprise]) -> list[tuple[str, str, str]
             for index, company in enumerate(companies):
                 wanted.append((f"{role.code}_{index + 1:02d}", role.label, company.name, {"enterprise": company}))
     rows = []
-    for username, label, scope, attach in wanted:
+    for index, (username, label, scope, attach) in enumerate(wanted):
         if sm.find_user(username=username) is None:
-            user = sm.add_user(username, username, "演示", f"{username}@demo.invalid", [sm.find_role(label)], demo_data.DEMO_PASSWORD)
+            surname, given = demo_data.person_name(index)
+            user = sm.add_user(username, given, surname, f"{username}@demo.invalid", [sm.find_role(label)], demo_data.DEMO_PASSWORD)
             if user is None:
                 raise click.ClickException(f"无法创建用户 {username}")
             for key, value in attach.items():

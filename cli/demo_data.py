@@ -45,6 +45,9 @@ TRADE_NAMES = [
 ]
 OUT_OF_TOWN = ["济南", "潍坊", "烟台", "江苏", "浙江", "北京", "河北", "安徽"]
 PROJECT_TYPES = ["住宅小区", "商业综合体", "学校教学楼", "医院门诊楼", "安置房", "产业园厂房", "办公楼", "地下车库"]
+# demo accounts' people: surname and given name, combined in turn (no two accounts share a name)
+SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗"]
+GIVEN_NAMES = ["建国", "海燕", "志强", "秀兰", "明辉", "丽娜", "文博", "晓东", "春梅", "国庆", "雪松", "佳怡", "立新"]
 MANAGERS = ["张伟", "王磊", "李强", "刘洋", "陈杰", "杨帆", "赵勇", "黄涛", "周鹏", "吴斌"]
 
 
@@ -118,3 +121,8 @@ def projects(companies: list[DemoEnterprise], district_codes: list[str], per_ent
 def sample_score(maximum: float, rng: random.Random, places: int = 1) -> float:
     """A plausible self score: 70-100 % of the item's max."""
     return round(maximum * rng.uniform(0.7, 1.0), places)
+
+
+def person_name(index: int) -> tuple[str, str]:
+    """(surname, given name) of the ``index``-th demo account."""
+    return SURNAMES[index % len(SURNAMES)], GIVEN_NAMES[index % len(GIVEN_NAMES)]

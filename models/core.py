@@ -7,6 +7,8 @@ A dotted value (``enterprise.district_id``) goes through a relationship.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import (
@@ -214,6 +216,11 @@ class AuditLog(Model):
     detail = Column(JSON)
     created_on = Column(DateTime, nullable=False, default=_now, index=True)
 
+    @property
+    def change(self) -> tuple[str, Any]:
+        """The table and the detail together: the audit screen names each column by its table's labels."""
+        return self.table_name, self.detail
+
 
 user_district = Table(
     "ab_user_district",
@@ -243,6 +250,14 @@ class AppUser(User):
     # Every session and API token carries the generation it was issued under; logging out, a password
     # change or reset and deactivation move it on, ending them all (accounts.sessions).
     session_generation = Column(Integer, nullable=False, default=0, server_default="0")
+
+    def get_full_name(self) -> str:
+        """The person's name as it is written: a Chinese name surname first, without a space (FAB
+        writes first and last name with one); the login name when no name is given."""
+        first, last = (self.first_name or "").strip(), (self.last_name or "").strip()
+        if any("\u4e00" <= ch <= "\u9fff" for ch in first + last):
+            return f"{last}{first}"
+        return f"{first} {last}".strip() or self.username
 
 
 class FormVerification(Model):

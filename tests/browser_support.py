@@ -22,6 +22,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--lang=zh-CN",  # the browser of a Chinese user: its own widgets (native date inputs) in Chinese
 ]
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -110,3 +111,15 @@ def new_general_draft(page: Any, server: str, app: Any, company_id: int) -> int:
     page.click("button[type=submit]")
     page.wait_for_load_state()
     return max(records.ids(app, records.kind_model(app, "general"), enterprise_id=company_id, period="2027"))
+
+
+def settle(page: Any) -> None:
+    """Wait until everything the 办理 page sent in place (uploads, deletes, autosaves) is answered."""
+    page.wait_for_function("() => document.getElementById('work-page').dataset.busy === '0'")
+
+
+def upload_in(page: Any, row: Any, path: Any) -> None:
+    """A PDF chosen and uploaded in one row of the 办理 page (sent in place, no reload)."""
+    row.locator("input[type=file]").set_input_files(str(path))
+    row.locator("text=上传 PDF").click()
+    settle(page)

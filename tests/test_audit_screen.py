@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from models import AuditLog, Enterprise, db
+from models import AppUser, AuditLog, Enterprise, db
 from tests import records
 from tests.support import csrf_token, login, visible_text
 
@@ -43,10 +43,12 @@ def page(client, **filters) -> str:
 def test_admin_filters_by_user_table_record_and_action(app, client, renamed):
     pk, old, new = renamed
     login(client, "admin")
-    change = f"name：{old} → {new}"
+    change = f"企业名称：{old} → {new}"
     shown = page(client, **{BY_USERNAME: "city_station", BY_TABLE: "enterprise", BY_RECORD: pk})
     assert change in shown and "施工企业（enterprise）" in shown and "修改" in shown
-    assert "city_station" in shown or "市安监站" in shown
+    with app.app_context():  # the user by the person's name, not the login name
+        station = db.session.query(AppUser).filter_by(username="city_station").one().get_full_name()
+    assert station in shown
     assert change in page(client, **{BY_ACTION: "修改", BY_RECORD: pk, BY_TABLE: "enterprise"})
     assert "暂无记录" in page(client, **{BY_ACTION: "新增", BY_RECORD: pk, BY_TABLE: "enterprise", BY_USERNAME: "city_station"})
     assert change not in page(client, **{BY_USERNAME: "enterprise_01", BY_TABLE: "enterprise"})
@@ -58,7 +60,7 @@ def test_admin_filters_by_date_range_inclusive_of_both_days(app, client, renamed
     pk, old, new = renamed
     login(client, "admin")
     today = datetime.date.today()
-    change = f"name：{old} → {new}"
+    change = f"企业名称：{old} → {new}"
     same_day = {BY_RECORD: pk, BY_TABLE: "enterprise", DATE_FROM: today.isoformat(), DATE_TO: today.isoformat()}
     assert change in page(client, **same_day)
     earlier = today - datetime.timedelta(days=30)
@@ -75,7 +77,7 @@ def test_admin_exports_the_filtered_log(app, client, renamed):
     csv_text = client.get(f"/auditlogview/export/?{query}").get_data().decode("utf-8-sig")
     lines = csv_text.strip().splitlines()
     assert lines[0].split(",")[:5] == ["时间", "用户", "操作", "数据表", "记录编号"]
-    assert any(f"name：{old} → {new}" in line and "修改" in line for line in lines[1:])
+    assert any(f"企业名称：{old} → {new}" in line and "修改" in line for line in lines[1:])
     assert all("enterprise" in line for line in lines[1:])
     workbook = client.get(f"/auditlogview/export.xlsx?{query}")
     assert workbook.status_code == 200 and workbook.data[:2] == b"PK"

@@ -22,6 +22,7 @@ from tests.browser_support import (
     playwright_api,
     server,
     take_step,
+    upload_in,
 )
 from tests.workflow_support import PDF
 
@@ -56,10 +57,7 @@ def test_reject_correct_cross_and_approve_in_chromium(app, server, tmp_path):
         page.wait_for_load_state()
         for item in kind.items:
             if item.evidence:
-                row = page.locator(f"#item-{item.code}")
-                row.locator("input[type=file]").set_input_files(str(evidence))
-                row.locator("text=上传 PDF").click()
-                page.wait_for_load_state()
+                upload_in(page, page.locator(f"#item-{item.code}"), evidence)
         take_step(page, "submit", "自评完成，请审核")
         assert page.locator("#record-state").inner_text() == "待审核"
 

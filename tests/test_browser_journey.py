@@ -17,6 +17,7 @@ from tests.browser_support import (
     playwright_api,
     server,
     take_step,
+    upload_in,
 )
 from tests.workflow_support import PDF
 
@@ -47,10 +48,7 @@ def test_general_conditions_journey_in_chromium(app, server, tmp_path):
         assert page.locator(".alert-success").first.inner_text().strip().endswith("得分已保存（草稿）")
         for item in kind.items:
             if item.evidence:
-                row = page.locator(f"#item-{item.code}")
-                row.locator("input[type=file]").set_input_files(str(evidence))
-                row.locator("text=上传 PDF").click()
-                page.wait_for_load_state()
+                upload_in(page, page.locator(f"#item-{item.code}"), evidence)
         page.screenshot(path=str(ARTIFACTS / "1-enterprise-filled.png"), full_page=True)
         take_step(page, "submit", "自评完成，请审核")
         assert page.locator("#record-state").inner_text() == "待审核"

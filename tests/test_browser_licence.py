@@ -20,6 +20,7 @@ from tests.browser_support import (
     playwright_api,
     server,
     take_step,
+    upload_in,
 )
 from tests.licence_support import HEADER, id_number
 from tests.workflow_support import one_page_pdf
@@ -111,10 +112,7 @@ def test_registration_and_licence_submission_in_chromium(app, server, tmp_path):
         for material in licence.materials:
             if material.rectification:
                 continue
-            row = page.locator(f"#material-{material.code}")
-            row.locator("input[type=file]").set_input_files(str(files[material.code]))
-            with page.expect_navigation():
-                row.locator("text=上传 PDF").click()
+            upload_in(page, page.locator(f"#material-{material.code}"), files[material.code])
             assert f"{material.code}.pdf" in page.locator(f"#material-{material.code}").inner_text()
         for number, entry in enumerate(licence.personnel):
             for extra in range(max(entry.min_count, 1 if entry.code == "special_operations" else 0)):

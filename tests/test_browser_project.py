@@ -11,7 +11,18 @@ from playwright.sync_api import expect
 
 from models import District, Project, db
 from tests import records
-from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, csp_violations, login, needs_chromium, playwright_api, server, take_step
+from tests.browser_support import (
+    ARGS,
+    ARTIFACTS,
+    CHROMIUM,
+    csp_violations,
+    login,
+    needs_chromium,
+    playwright_api,
+    server,
+    take_step,
+    upload_in,
+)
 from tests.test_project_assessment import E1, HEADER
 from tests.workflow_support import PDF
 
@@ -70,10 +81,7 @@ def test_project_assessment_journey_in_chromium(app, server, tmp_path):
         submit("text=保存（草稿）")
         assert page.locator("#live-total").inner_text() == "83.80"
 
-        row = page.locator(f"#record-evidence-{signed.code}")
-        row.locator("input[type=file]").set_input_files(str(scan))
-        with page.expect_navigation():
-            row.locator("text=上传 PDF").click()
+        upload_in(page, page.locator(f"#record-evidence-{signed.code}"), scan)
         assert "考核表签字版.pdf" in page.locator(f"#record-evidence-{signed.code}").inner_text()
         take_step(page, "submit", "现场检查完成，请审核")
         assert page.locator("#record-state").inner_text() == "待审核"

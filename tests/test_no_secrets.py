@@ -111,7 +111,7 @@ def test_history_names_the_user_by_display_name(app: Flask) -> None:
         row = db.session.query(ReviewHistory).first()
         row.user_id = station.id
         db.session.commit()
-        row_id, shown = row.id, f"{station.first_name} {station.last_name}".strip()
+        row_id, shown = row.id, station.get_full_name()
     client = app.test_client()
     login(client, "city_station")
     listed = client.get("/api/v1/review_history/").get_json()

@@ -56,7 +56,7 @@ def shown_name(record: Any) -> str:
     """How a related record reads in an answer: a user by its display name (never its account
     columns), anything else by its own ``__str__``."""
     if isinstance(record, User):
-        return " ".join(part for part in (record.first_name, record.last_name) if part) or record.username
+        return record.get_full_name()
     return str(record)
 
 

@@ -58,7 +58,7 @@ def page_context(pack: Pack, kind: Kind, record: Any, evidence: dict[str, list[A
     """Template values of the 办理 page that depend on the scoring method and the kind's evidence."""
     entries: dict[str, Entry] = stored_entries(kind, record.items)
     weighted = kind.scoring.uses_subtables
-    live = preview(pack, kind, entries) if weighted and kind.items else None
+    live = preview(pack, kind, entries) if kind.items else None
     points = {}
     if live and live.get("ok"):
         points = {item["code"]: f"{item['points']:.2f}" for item in live["items"] if item["points"] is not None}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from flask import g, redirect, url_for
@@ -17,6 +18,7 @@ from criteria.pack import Kind, Pack
 from models import KindModels
 from models.criteria_versions import active_version, kind_for, pin
 from models.record_scores import final_states
+from reports.values import display
 from scoring.inputs import self_score_problem
 from views.assessment_list import AssessmentListHooks
 from views.checks import choice_check, year_problem
@@ -24,6 +26,7 @@ from views.factory import Resource
 from views.filters import ASSESSMENT_FILTERS
 from views.scope import current_scope
 from views.scoped_data import FieldProblem, Refused
+from workflow.entries import subtable_names
 from workflow.header import field_choices, phone_problem
 from workflow.records import reopen_if_changed
 from workflow.rules import editable
@@ -203,6 +206,12 @@ def item_name(row: Any) -> str:
     return next((i.name for i in kind.items if i.code == row.item_code), row.item_code)
 
 
+def results_shown(names: dict[str, str], results: Any) -> str:
+    """Sub-table results by the sub-table's name: ``安全管理：85；文明施工：90``."""
+    pairs = results.items() if isinstance(results, dict) else (results or ())
+    return "；".join(f"{names.get(code, code)}：{display(value)}" for code, value in pairs)
+
+
 def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]:
     """The item-row resource (for kinds with items) and the assessment resource of one kind."""
     headers = {f.code: f.label for f in kind.header_fields}
@@ -241,7 +250,7 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
         show_columns=["assessment", "item_name", "not_applicable", "self_score", "assessed_score", "results", "opinion", "review_status"],
         edit_columns=["not_applicable", "self_score"],  # assessed scores and opinions belong to the review
         search_columns=["assessment", "item_code", "review_status"],
-        formatters={"review_status": lambda code: statuses.get(code, code)},
+        formatters={"review_status": lambda code: statuses.get(code, code), "results": partial(results_shown, subtable_names(kind))},
         mixin=type(f"{models.item.__name__}Hooks", (ItemHooks,), {"kind": kind}),
         menu=False,
         base_order=("id", "asc"),  # an assessment's items together, in the guide's order

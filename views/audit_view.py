@@ -15,6 +15,7 @@ from sqlalchemy import false
 from sqlalchemy.orm import Query
 
 from models import AppUser, AuditLog
+from views.audit_labels import column_label, table_labels, value_label
 from views.factory import Resource
 from views.filters import _text
 
@@ -36,20 +37,33 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def describe(detail: Any) -> str:
-    """``{"state": {"from": "draft", "to": "submitted"}}`` -> ``state：draft → submitted``."""
+def describe(detail: Any, table: str | None = None) -> str:
+    """``{"state": {"from": "draft", "to": "submitted"}}`` of an assessment table -> ``状态：草稿 → 待审核``
+    (each column and coded value by its label, ``views.audit_labels``)."""
     if not isinstance(detail, dict):
         return "" if detail is None else str(detail)
+    labels = table_labels(table) if table else None
+
+    def shown(column: str, value: Any) -> str:
+        return _value(value_label(labels, column, value))
+
     parts = []
     for column, change in detail.items():
+        name = column_label(labels, column)
         if isinstance(change, dict) and ("from" in change or "to" in change):
             if "from" in change and "to" in change:
-                parts.append(f"{column}：{_value(change['from'])} → {_value(change['to'])}")
+                parts.append(f"{name}：{shown(column, change['from'])} → {shown(column, change['to'])}")
             else:
-                parts.append(f"{column}：{_value(change.get('from', change.get('to')))}")
+                parts.append(f"{name}：{shown(column, change.get('from', change.get('to')))}")
         else:  # rows written before changes carried their old value
-            parts.append(f"{column}：{_value(change)}")
+            parts.append(f"{name}：{shown(column, change)}")
     return "；".join(parts)
+
+
+def describe_change(change: tuple[str, Any]) -> str:
+    """The screen's column: ``AuditLog.change`` is (table, detail)."""
+    table, detail = change
+    return describe(detail, table)
 
 
 def table_title(table: str) -> str:
@@ -120,6 +134,11 @@ class AuditLogScreen:
     ours past the single-digit filter index its URLs allow."""
 
     def _init_properties(self) -> None:
+        if hasattr(self, "list_template"):  # the screen (not the API) shows the detail with labels
+            self.list_columns = ["change" if c == "detail" else c for c in self.list_columns]
+            self.show_columns = ["change" if c == "detail" else c for c in self.show_columns]
+            self.label_columns = {**self.label_columns, "change": self.label_columns.get("detail", "变更内容")}
+            self.formatters_columns = {**self.formatters_columns, "change": describe_change}
         super()._init_properties()
         filters = getattr(self, "_filters", None)
         if filters is not None and hasattr(filters, "_all_filters"):

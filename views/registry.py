@@ -105,7 +105,7 @@ def core_resources(pack: Pack | None = None) -> list[Resource]:
             api_resource="district",
             labels={"code": "代码", "name": "名称", "division_code": "行政区划代码", "city_reviewed": "市站直接审核", "sort_order": "排序"},
             list_columns=["name", "division_code", "city_reviewed"],
-            show_columns=["code", "name", "division_code", "city_reviewed"],
+            show_columns=["name", "division_code", "city_reviewed"],  # the code is the pack's, not a person's
             search_columns=["name", "division_code"],
             base_order=("sort_order", "asc"),
         ),

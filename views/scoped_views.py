@@ -66,7 +66,19 @@ class GuardedActions:
         return found.func(items)
 
 
-class ScopedModelView(GuardedActions, ModelView):
+class ReadableBlanks:
+    """Optional pickers offer a readable empty choice (FAB leaves it blank, select2 shows '__None')."""
+
+    def _init_forms(self) -> None:
+        super()._init_forms()
+        for form in (self.add_form, self.edit_form):
+            for name in dir(form):
+                unbound = getattr(form, name, None)
+                if isinstance(unbound, UnboundField) and unbound.kwargs.get("allow_blank"):
+                    unbound.kwargs["blank_text"] = "（不选）"
+
+
+class ScopedModelView(ReadableBlanks, GuardedActions, ModelView):
     """A ModelView whose failed saves keep the form and the user's input, with the reason shown,
     and whose list (as searched) can be exported."""
 
@@ -74,15 +86,6 @@ class ScopedModelView(GuardedActions, ModelView):
     list_reads: tuple[str, ...] = ()  # relations the listed properties read (see listed_relations)
     list_template = "scoped_list.html"
     search_filters: dict[str, list] | None = None  # extra filters by column (FAB's API has these; views do not)
-
-    def _init_forms(self) -> None:
-        """Optional pickers offer a readable empty choice (FAB leaves it blank, select2 shows '__None')."""
-        super()._init_forms()
-        for form in (self.add_form, self.edit_form):
-            for name in dir(form):
-                unbound = getattr(form, name, None)
-                if isinstance(unbound, UnboundField) and unbound.kwargs.get("allow_blank"):
-                    unbound.kwargs["blank_text"] = "（不选）"
 
     def _text_searched(self) -> dict[str, type]:
         """Search columns that relate to a large table, with their text filter: searched by typing,

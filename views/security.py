@@ -23,7 +23,7 @@ from models import AppUser
 from reports.values import display
 from views.login import LoginView, ResetMyPasswordView, ResetPasswordView
 from views.permission_cache import PermissionCacheMixin
-from views.scoped_views import GuardedActions
+from views.scoped_views import GuardedActions, ReadableBlanks
 from views.security_api import TokenApi
 
 SCOPE_LABELS = {"enterprise": "所属企业", "districts": "负责区（市）"}
@@ -34,7 +34,7 @@ SCOPE_HELP = {
 LOGIN_LABELS = {"locked_until": "锁定至", "must_change_password": "须修改密码", "failed_login_since": "首次失败时间"}
 
 
-class AppUserView(GuardedActions, UserDBModelView):
+class AppUserView(ReadableBlanks, GuardedActions, UserDBModelView):
     """The admin's user screens, with the records a login is attached to and its login state."""
 
     label_columns: ClassVar[dict] = {**UserDBModelView.label_columns, **SCOPE_LABELS, **LOGIN_LABELS}
@@ -42,8 +42,8 @@ class AppUserView(GuardedActions, UserDBModelView):
     list_columns: ClassVar[list] = ["first_name", "last_name", "username", "email", "active", "roles", "enterprise", "locked_until"]
     # 是/否, names and times instead of True, [角色] and None
     formatters_columns: ClassVar[dict] = {
-        "active": display,
-        "locked_until": display,
+        **{column: display for column in ("active", "locked_until", "must_change_password", "last_login", "login_count")},
+        **{column: display for column in ("fail_login_count", "created_on", "changed_on", "created_by", "changed_by")},
         "enterprise": lambda enterprise: display(enterprise and str(enterprise)),
         "roles": lambda roles: "、".join(role.name for role in roles or ()),
         "districts": lambda districts: "、".join(district.name for district in districts or ()),

@@ -17,6 +17,7 @@ from flask_appbuilder import BaseView, expose, has_access
 
 from criteria.pack import Kind
 from models import AppUser, Attachment, ReviewHistory, db
+from models.assessments import class_name
 from models.criteria_versions import pack_for
 from models.evidence import path_of
 from services.assessment_work import permissions
@@ -78,11 +79,19 @@ def render_page(
         meaning=lambda s: item_meaning(kind, s),
         headers=header_rows(db.session, pack, kind, record),
         returned=_return_step(kind, record, history),
+        autosave_ms=current_app.config["AUTOSAVE_DELAY_MS"],
+        list_url=_list_url(kind),
         **page_context(pack, kind, record, evidence),
         **dossier_context(db.session, pack, kind, record, state["actor"], live),
         **state,
         **{"person_entry": None, **extra},
     )
+
+
+def _list_url(kind: Kind) -> str | None:
+    """The kind's list (the page's way back), when the running pack still lists the kind."""
+    endpoint = f"{class_name(kind.code)}AssessmentView.list"
+    return url_for(endpoint) if endpoint in current_app.view_functions else None
 
 
 def _return_step(kind: Kind, record: Any, history: list[ReviewHistory]) -> ReviewHistory | None:
