@@ -116,7 +116,7 @@ def _projects(
             }
         )
     _insert(session, Project.__table__, rows, "项目")
-    return list(session.execute(select(Project.id, Project.enterprise_id, Project.name).order_by(Project.id)).all())
+    return list(session.execute(select(Project.id, Project.enterprise_id, Project.permit_no).order_by(Project.id)).all())
 
 
 def _records(
@@ -203,13 +203,13 @@ def generate(
             have = _filed_count(session, kind)
             chosen = [rng.choice(projects) for _ in range(max(0, scale.daily_entries - have))]
             subjects = [{"enterprise_id": owner, "project_id": None} for _, owner, _ in chosen]
-            names = iter(name for _, _, name in chosen)
+            permits = iter(permit for _, _, permit in chosen)  # an entry names its project by 施工许可证号
             rules = kind.scoring
 
-            def daily(record: dict[str, Any], names: Iterator[str] = names, rules: Any = rules) -> dict[str, Any]:
+            def daily(record: dict[str, Any], permits: Iterator[str] = permits, rules: Any = rules) -> dict[str, Any]:
                 values = {rules.count_field: 1}
                 if rules.project_field:
-                    values[rules.project_field] = next(names)
+                    values[rules.project_field] = next(permits)
                 return values
 
             count = _records(session, version, kind, kind_models, subjects, rng, daily)

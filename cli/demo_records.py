@@ -36,6 +36,7 @@ def sample_value(field: HeaderField, kind: Kind, pack: Pack, rng: random.Random)
         "date": datetime.date(2026, 3, 15),
         "boolean": False,
         "phone": "0532-88886666",
+        "project": None,  # a project of the enterprise is picked on the 办理 page
     }[field.type]
 
 

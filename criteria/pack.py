@@ -137,6 +137,11 @@ class Kind:
         return {s.code: s.label for s in self.workflow.item_statuses}
 
     @property
+    def has_project_field(self) -> bool:
+        """A header field names one of the enterprise's registered projects (type project)."""
+        return any(field.type == "project" for field in self.header_fields)
+
+    @property
     def rated(self) -> bool:
         """The reviewer rates the record with a band; nothing is scored."""
         return self.scoring.rates

@@ -27,7 +27,7 @@ from criteria.fields import (
 from criteria.methods import method_schemas
 from criteria.schema_workflow import RectificationSchema, WorkflowSchema
 
-FIELD_TYPES = ("string", "text", "integer", "decimal", "date", "boolean", "phone", "choice")
+FIELD_TYPES = ("string", "text", "integer", "decimal", "date", "boolean", "phone", "choice", "project")
 SCOPES = ("all", "district", "enterprise")
 SUBJECTS = ("enterprise", "project")
 

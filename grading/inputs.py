@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Select, Text, cast, select, update
@@ -138,6 +138,18 @@ def _daily(
     return found
 
 
+def _same_project_keys(daily: dict[int, list[DailyEntry]], projects: dict[int, ProjectRow]) -> dict[int, list[DailyEntry]]:
+    """An entry names its project by 施工许可证号 (picked from the registry) or, filed before the
+    picker, by the name typed: both become the permit number, so one project's entries count together."""
+    keys = {}
+    for project in projects.values():
+        keys[(project.enterprise_id, project.name)] = keys[(project.enterprise_id, project.permit_no)] = project.permit_no
+    return {
+        enterprise_id: [replace(e, project=keys.get((enterprise_id, e.project), e.project)) if e.project else e for e in entries]
+        for enterprise_id, entries in daily.items()
+    }
+
+
 def load(session: Session, pack: Pack, models: dict[str, KindModels], period: str, enterprise_ids: list[int] | None = None) -> Loaded:
     """What the grades of ``period`` need, for ``enterprise_ids`` (every enterprise when None)."""
 
@@ -184,7 +196,7 @@ def load(session: Session, pack: Pack, models: dict[str, KindModels], period: st
                 result = _result(session, pack, kind, kind_models, record_id, stored)
                 if result is not None:
                     results[enterprise_id][kind.code] = result  # the latest approved counts
-    daily = _daily(pack, models, session, period, by_enterprise, enterprise_ids is None)
+    daily = _same_project_keys(_daily(pack, models, session, period, by_enterprise, enterprise_ids is None), projects)
 
     project_inputs: dict[int, list[ProjectInput]] = defaultdict(list)
     for project_id, scored in sorted(project_results.items()):

@@ -59,6 +59,7 @@ def column_type(field: HeaderField) -> Any:
         "boolean": Boolean,
         "phone": lambda: String(PHONE_LENGTH),
         "choice": lambda: String(CHOICE_LENGTH),
+        "project": lambda: String(field.length),  # the 施工许可证号 of one of the enterprise's projects
     }[field.type]()
 
 

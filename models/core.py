@@ -252,10 +252,10 @@ class AppUser(User):
     session_generation = Column(Integer, nullable=False, default=0, server_default="0")
 
     def get_full_name(self) -> str:
-        """The person's name as it is written: a Chinese name surname first, without a space (FAB
-        writes first and last name with one); the login name when no name is given."""
+        """The person's name as it is written: a Chinese name (both parts in Chinese) surname first,
+        without a space (FAB writes first and last name with one); the login name when none is given."""
         first, last = (self.first_name or "").strip(), (self.last_name or "").strip()
-        if any("\u4e00" <= ch <= "\u9fff" for ch in first + last):
+        if (first or last) and all("\u4e00" <= ch <= "\u9fff" for ch in first + last):
             return f"{last}{first}"
         return f"{first} {last}".strip() or self.username
 

@@ -15,6 +15,7 @@ from models.evidence import commit_with_file, digest
 from models.uniqueness import clash, keys_for
 from services.assessment_work import Work, fills
 from services.errors import Invalid, Refused
+from workflow import dossier
 from workflow.people import PersonEntry, read_person
 
 REFUSED = "人员信息有误，未保存：请按各项下方的提示修改"
@@ -36,7 +37,7 @@ class Scan:
 
 
 def _may_change(work: Work) -> None:
-    if not fills(work) or not work.kind.state_flag(work.record.state, "editable"):
+    if not fills(work) or not dossier.can_change(work.kind, work.record.state):  # 整改 included: fix a certificate
         state = work.record.state
         raise Refused(f"当前状态为“{work.kind.state_labels.get(state, state)}”，不能修改人员名单")
 

@@ -16,7 +16,9 @@ from models.record_scores import score_record
 from reports import FormData, FormItem, FormReview, FormSection, render_form
 from reports.values import display
 from workflow import dossier
+from workflow.header import field_choices
 from workflow.people import PERSON_LABELS
+from workflow.records import project_choices
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed by hand
 
@@ -106,7 +108,10 @@ def form_data(session: Session, pack: Pack, kind: Kind, record: Any, code: str |
     users = {u.id: u for u in session.query(AppUser).filter(AppUser.id.in_({h.user_id for h in history}))}
     reviews = [
         FormReview(
-            steps.get(h.action, h.action), h.opinion or "", users[h.user_id].username if h.user_id in users else "", h.created_on.date()
+            steps.get(h.action, h.action),
+            h.opinion or "",
+            users[h.user_id].username if h.user_id in users else "",  # as printed since the first release
+            h.created_on.date(),
         )
         for h in history
     ]
@@ -123,7 +128,7 @@ def form_data(session: Session, pack: Pack, kind: Kind, record: Any, code: str |
         project_name=str(record.project) if record.project_id else None,
         period=record.period or "",
         state_label=kind.state_labels.get(record.state, record.state),
-        header_fields=[(f.label, str(display(values[f.code]))) for f in kind.header_fields],
+        header_fields=header_lines(session, pack, kind, record, values),
         items=items,
         total=total,
         grade_label=grade,
@@ -133,6 +138,17 @@ def form_data(session: Session, pack: Pack, kind: Kind, record: Any, code: str |
         verify_url=verify_url,
         sections=dossier_sections(session, pack, kind, record),
     )
+
+
+def header_lines(session: Session, pack: Pack, kind: Kind, record: Any, values: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value as a person reads it): a choice by its label, a project by its name."""
+    projects = project_choices(session, kind, record) if kind.has_project_field else {}
+    lines = []
+    for field in kind.header_fields:
+        value = values[field.code]
+        labels = field_choices(field, kind, pack) if field.type == "choice" else projects if field.type == "project" else {}
+        lines.append((field.label, str(labels[value] if value in labels else display(value))))
+    return lines
 
 
 def file_name(kind: Kind, record: Any, blank: bool = False) -> str:

@@ -15,7 +15,7 @@ from services.assessment_work import Work, commit, may_fill, require_current
 from services.errors import Invalid, Refused
 from workflow.entries import SCORE_FIELDS, read_form, unknown_codes, unknown_message
 from workflow.header import posts_header, read_header
-from workflow.records import filled, reopen_if_changed
+from workflow.records import filled, project_choices, reopen_if_changed
 
 ALSO_SAVED = "填写内容已一并保存"
 
@@ -41,7 +41,8 @@ def apply_entries(work: Work, fields: Mapping[str, str]) -> int:
         raise Invalid(unknown_message(kind, unknown))
     with_items = _carries_items(fields)
     entries, errors = read_form(kind, fields) if with_items else ({}, {})
-    header, header_errors = read_header(work.pack, kind, fields)
+    projects = project_choices(work.session, kind, record) if kind.has_project_field else None
+    header, header_errors = read_header(work.pack, kind, fields, projects)
     stray = [problem for name, problem in header_errors.items() if not any(f"header_{f.code}" == name for f in kind.header_fields)]
     if stray:  # no input shows these: the page is of another version, or the request was made by hand
         raise Invalid("；".join(stray) + "，未保存；请刷新页面后重新填写。")

@@ -131,11 +131,12 @@ ENTRIES: list[tuple[str, str, str]] = [
     (r"^ProjectIntakeView\.open$", "intake", "kind"),
     # public pages: login, language, back link, the verification of printed forms
     (
-        r"^((AuthDBView|LoginView)\.(login|logout)|LoginView\.captcha_refresh|LocaleView\.index|UtilView\.back|HomeView\.index"
+        r"^((AuthDBView|LoginView)\.(login|logout)|LoginView\.captcha_refresh|LocaleView\.index|UtilView\.back"
         r"|RegistrationView\.register)$",
         "public_get",
         "public",
     ),  # 企业注册: the form (a logged-in user goes home)
+    (r"^HomeView\.index$", "plain_get", "personal"),  # 首页待办; a visitor is sent to the login form
     (r"^VerifyView\.show$", "verify", "public"),
     (r"^TokenApi\.(login|refresh|captcha)$", "token", "public"),  # the token login, its refresh and captcha
     # every logged-in user: own account, menu, the grade dashboard (scoped); the API documentation

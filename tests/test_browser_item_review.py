@@ -103,6 +103,7 @@ def test_reject_correct_cross_and_approve_in_chromium(app, server, tmp_path):
         page.wait_for_load_state()
         assert _flash(page).endswith("已保存 2 项审核结果")
         assert f"× 考核得分 {assessed}" in page.locator(f"#item-{second.code}").inner_text()
+        reviewed_total = page.locator("#reviewed-total").inner_text()  # every item passed: the total approval settles
         take_step(page, "approve")
         assert page.locator("#record-state").inner_text() == "审核通过"
         page.locator("#history").scroll_into_view_if_needed()
@@ -115,3 +116,4 @@ def test_reject_correct_cross_and_approve_in_chromium(app, server, tmp_path):
         rows = {row.item_code: row for row in record.items}
         assert rows[second.code].assessed_score == Decimal(assessed) and rows[second.code].score_decision == "override"
         assert record.state == "approved" and record.total == sum(row.assessed_score for row in rows.values())
+    assert reviewed_total.startswith(f"考核总分：{record.total.normalize():f}")

@@ -50,7 +50,7 @@ def test_declare_return_resubmit_pass(app, client):
     client.get("/logout/")
     login(client, "district_authority_laoshan")
     assert "需要填写意见" in text(post(client, KIND, draft, "transition", {"code": "return", "opinion": ""}))
-    assert "已退回修改" in text(post(client, KIND, draft, "transition", {"code": "return", "opinion": "请附获奖文件"}))
+    assert "已驳回" in text(post(client, KIND, draft, "transition", {"code": "return", "opinion": "请附获奖文件"}))
     client.get("/logout/")
 
     login(client, username)
@@ -68,3 +68,38 @@ def test_declare_return_resubmit_pass(app, client):
         )
         if composite is not None:  # the award is among the reasons of the enterprise grade
             assert any("日常考核" in line for line in composite.reasons)
+
+
+def test_an_entry_names_its_project_from_the_enterprises_registered_projects(app, client):
+    """涉及项目 is a picker over the enterprise's projects (stored by 施工许可证号), never free text;
+    the list shows the entry, the project, the date and the points; the grade counts the award for
+    that project."""
+    from models import Project
+    from workflow.header import NOT_A_PROJECT
+
+    enterprise_id, username = laoshan_enterprise(app)
+    with app.app_context():
+        own = db.session.query(Project).filter_by(enterprise_id=enterprise_id).order_by(Project.id).first()
+        other = db.session.query(Project).filter(Project.enterprise_id != enterprise_id).order_by(Project.id).first()
+        own_permit, own_name, other_permit = own.permit_no, own.name, other.permit_no
+    login(client, username)
+    draft = client.post("/api/v1/assessment_daily/", json={"enterprise": enterprise_id, "period": "2026"}).get_json()["id"]
+    page = text(client.get(page_url(KIND, draft)))
+    assert f'<option value="{own_permit}"' in page and f'<option value="{other_permit}"' not in page
+
+    header = {"header_entry": "award_city", "header_occurred_on": "2026-04-01", "header_quantity": "1"}
+    for typed in ("青岛某某项目（手填）", other_permit):
+        refused = text(post(client, KIND, draft, "scores", {**header, "header_project_ref": typed}))
+        assert NOT_A_PROJECT in refused and "未保存" in refused
+    with app.app_context():
+        assert db.session.get(records.kind_model(app, KIND), draft).project_ref is None
+    assert "已保存" in text(post(client, KIND, draft, "scores", {**header, "header_project_ref": own_permit}))
+    with app.app_context():
+        assert db.session.get(records.kind_model(app, KIND), draft).project_ref == own_permit
+    assert f"{own_name}（{own_permit}）" in text(client.get(page_url(KIND, draft)))
+
+    listed = text(client.get("/dailyassessmentview/list/"))
+    award = app.extensions["criteria_pack"].kinds[KIND]
+    entry = next(e for e in award.catalogue if e.code == "award_city")
+    assert entry.name in listed and own_permit in listed and "2026-04-01" in listed
+    assert f"+{entry.points.normalize():f}" in listed

@@ -187,3 +187,33 @@ def test_the_cli_scorer_agrees_with_the_stored_result_of_an_approved_assessment(
         assert result.exit_code == 0, result.output
         body = json.loads(result.output)
         assert (body["total"], body["grade"]) == stored
+
+
+def test_each_grade_row_opens_its_adjustment_and_links_the_assessments_it_came_from(app, client):
+    """动态调整 is a button on each grade row (for the city station, which records adjustments): it
+    opens the form naming that row's enterprise, period and grade; a grade's page links every
+    assessment it was computed from to its 办理 page."""
+    import re
+
+    from models.aggregate import AssessmentRecord
+
+    enterprise_id = graded_enterprise(app)
+    with app.app_context():
+        row = db.session.query(FinalGradeRecord).filter_by(enterprise_id=enterprise_id, grade_code="enterprise", period="2026").one()
+        row_id, name = row.id, row.enterprise.name
+        approved = {
+            r.id for r in db.session.query(AssessmentRecord).filter_by(enterprise_id=enterprise_id, period="2026") if r.state == "approved"
+        }
+    login(client, "city_station")
+    listed = client.get("/finalgradeenterpriseview/list/").get_data(as_text=True)
+    assert f'href="/gradeadjustmentview/add?grade={row_id}"' in listed
+    form = client.get(f"/gradeadjustmentview/add?grade={row_id}").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{enterprise_id}">{re.escape(name)}</option>', form)
+    assert 'value="2026"' in form and '<option selected value="enterprise">' in form
+    shown = client.get(f"/finalgradeenterpriseview/show/{row_id}").get_data(as_text=True)
+    linked = {int(pk) for pk in re.findall(r'href="/assessment/\w+/(\d+)"', shown)}
+    assert approved and approved <= linked
+    client.get("/logout/")
+
+    login(client, "district_authority_laoshan")  # reviews, but does not adjust
+    assert "/gradeadjustmentview/add?grade=" not in client.get("/finalgradeenterpriseview/list/").get_data(as_text=True)

@@ -82,3 +82,45 @@ def test_a_role_that_neither_fills_nor_reviews_is_told_nothing_waits(app, client
     login(client, "admin")  # the administrator takes no workflow step in the pack
     page = client.get("/").get_data(as_text=True)
     assert "目前没有等待您办理的考核记录" in page and not LINK.search(page)
+
+
+@pytest.mark.parametrize("username", ["city_station", "district_authority_laoshan", "district_authority_shinan"])
+def test_review_queues_list_only_what_the_user_may_review(app, client, username):
+    """Every kind's 待审核 list holds exactly the records the 办理 page offers the user a review step on
+    (a 市南区 record is reviewed by the city station, so the 市南区 authority's queues are empty)."""
+    login(client, username)
+    listed = set()
+    for models in app.extensions["kind_models"].values():
+        view = f"{models.assessment.__name__}PendingView"
+        answer = client.get(f"/{view.lower()}/list/?psize_{view}=100")
+        if answer.status_code == 200:
+            listed |= {int(pk) for _, pk in LINK.findall(answer.get_data(as_text=True))}
+    waiting = _waiting_for_review(app, username)
+    assert listed == waiting and (waiting or username == "district_authority_shinan")
+
+
+def test_a_visitor_lands_on_the_login_form(client):
+    answer = client.get("/")
+    assert answer.status_code == 302 and "/login/" in answer.headers["Location"]
+
+
+def test_the_city_station_sees_each_districts_progress(app, client):
+    from models import District
+
+    with app.app_context():
+        period = db.session.query(db.func.max(AssessmentRecord.period)).scalar()
+        by_district = dict(
+            db.session.query(District.name, db.func.count(AssessmentRecord.id))
+            .join(AssessmentRecord, AssessmentRecord.district_id == District.id)
+            .filter(AssessmentRecord.period == period)
+            .group_by(District.name)
+        )
+    login(client, "city_station")
+    page = client.get("/").get_data(as_text=True)
+    table = page[page.find('id="district-progress"') : page.find("</table>", page.find('id="district-progress"'))]
+    assert f"{period} 年度各区（市）考核进度" in page
+    rows = {cells[0]: int(cells[1]) for cells in re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td>", table)}
+    assert by_district and {name: rows[name] for name in by_district} == by_district
+    client.get("/logout/")
+    login(client, "enterprise_01")
+    assert 'id="district-progress"' not in client.get("/").get_data(as_text=True)

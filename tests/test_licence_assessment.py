@@ -99,7 +99,12 @@ def test_submission_rating_rectification_and_pass(app, client):
     assert "评定结果： 基本合格" in page and f"整改期限： {due.isoformat()}" in page and SLOT in html(client, pk)
     assert "应急演练记录不全" in page
     assert "不能上传该材料" in text(upload_material(client, KIND, pk, "emergency_drill_records"))
-    assert "不能修改人员名单" in text(add_person(client, KIND, pk, "principal", "吴新人", 7))
+    # people stay editable in 整改: the expired certificate the rating found is replaced
+    with app.app_context():
+        expired_id = db.session.query(Person.id).filter_by(enterprise_id=enterprise_id, name="周电工").scalar()
+    renewed = add_person(client, KIND, pk, "special_operations", "周电工", 9, valid_until="2029-06-30", role="电工", person_id=expired_id)
+    assert "已修改“周电工”" in text(renewed)
+    assert "周电工" in shown(client, pk) and "expired-flag" not in html(client, pk)
     refused = text(post(client, KIND, pk, "transition", {"code": "submit", "opinion": "已整改"}))
     assert "整改材料（本轮整改后上传）" in refused
     assert "已上传" in text(upload_material(client, KIND, pk, "rectification", PDF, "整改报告.pdf"))

@@ -282,7 +282,7 @@ def test_return_with_an_opinion_then_resubmit_and_pass(app, client, shinan_draft
     assert "需要填写意见" in text(post(client, KIND, pk, "transition", {"code": "return", "opinion": ""}))
     assert "逐项审核" not in visible_text(text(client.get(page_url(KIND, pk))))
     returned = post(client, KIND, pk, "transition", {"code": "return", "opinion": "悬挑式脚手架得分与现场记录不符"})
-    assert "已退回修改" in text(returned)
+    assert "已驳回" in text(returned)
     client.get("/logout/")
 
     login(client, "supervisor_shinan")

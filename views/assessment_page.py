@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 from criteria.pack import HeaderField, Kind, Pack
 from models import Attachment
 from models.assessments import header_values
+from models.record_scores import score_record
 from scoring.inputs import Entry
-from workflow import dossier
+from workflow import dossier, item_meaning
 from workflow.entries import preview, stored_entries, subtable_names
 from workflow.header import field_choices
 from workflow.people import PERSON_LABELS
-from workflow.records import record_evidence_key
+from workflow.records import project_choices, record_evidence_key
 from workflow.rules import Actor
 
 
@@ -39,9 +40,10 @@ def header_rows(session: Session, pack: Pack, kind: Kind, record: Any) -> list[H
     rows = []
     values = header_values(session, kind, record)
     mapped = type(record)
+    projects = project_choices(session, kind, record) if kind.has_project_field else {}
     for field in kind.header_fields:
         value = values[field.code]
-        choices = field_choices(field, kind, pack) if field.type == "choice" else {}
+        choices = field_choices(field, kind, pack) if field.type == "choice" else projects if field.type == "project" else {}
         if isinstance(value, Decimal):
             value = format(value.normalize(), "f")
         text = "" if value is None else ("1" if value is True else "0" if value is False else str(value))
@@ -62,7 +64,12 @@ def page_context(pack: Pack, kind: Kind, record: Any, evidence: dict[str, list[A
     points = {}
     if live and live.get("ok"):
         points = {item["code"]: f"{item['points']:.2f}" for item in live["items"] if item["points"] is not None}
+    # the reviewer's total, once every item is 通过: what approval will settle (RULES §3.6)
+    settled = kind.reviews_items and all(item_meaning(kind, row.review_status) == "pass" for row in record.items)
+    reviewed = score_record(pack, kind, record, "assessed") if settled and record.items else None
     return {
+        "reviewed": reviewed if reviewed is not None and reviewed.total is not None else None,
+        "reviewed_overrides": any(row.score_decision == "override" for row in record.items),
         "weighted": weighted,
         "subtable_names": subtable_names(kind),
         "result_max": kind.scoring.result_max if weighted else None,
@@ -90,7 +97,7 @@ def dossier_context(
         "dossier_live": live,
         "materials": dossier.shown_materials(pack, kind, record) if source else [],
         "fillable": dossier.fillable_materials(pack, kind, record) if source and filler else set(),
-        "people_editable": bool(source) and filler and kind.state_flag(record.state, "editable"),
+        "people_editable": bool(source) and filler and dossier.can_change(kind, record.state),  # 整改 included
         "personnel_lists": pack.personnel_lists if source else (),
         "rating_choices": [(band, labels.get(band, band)) for band in kind.rating_bands],
         "rectification_bands": kind.rectification_bands,

@@ -16,8 +16,8 @@ from wtforms.fields.choices import SelectChoice
 
 from criteria.pack import Kind, Pack
 from models import KindModels
-from models.criteria_versions import active_version, kind_for, pin
-from models.record_scores import final_states
+from models.criteria_versions import active_version, kind_for, pack_for, pin
+from models.record_scores import final_states, score_record
 from reports.values import display
 from scoring.inputs import self_score_problem
 from views.assessment_list import AssessmentListHooks
@@ -206,6 +206,47 @@ def item_name(row: Any) -> str:
     return next((i.name for i in kind.items if i.code == row.item_code), row.item_code)
 
 
+def work_link(kind_code: str, label: str, pk: int) -> Markup:
+    """The list's button to a record's 办理 page (审核 on a review queue)."""
+    url = url_for("AssessmentWorkflowView.page", kind_code=kind_code, pk=pk)
+    return Markup('<a class="btn btn-xs btn-primary" href="{}">{}</a>').format(url, label)
+
+
+def catalogue_columns(kind: Kind) -> list[str]:
+    """A catalogued kind's list columns: the entry, the project, the dates, the points."""
+    rules = kind.scoring
+    dates = [f.code for f in kind.header_fields if f.type == "date"]
+    return [rules.entry_field, *([rules.project_field] if rules.project_field else []), *dates, "points_shown"]
+
+
+def catalogue_points(record: Any) -> str:
+    """The points of a catalogued record's entry as the catalogue sets them, times the count (+4, -5),
+    or 一票否决."""
+    kind = kind_for(record)
+    rules = kind.scoring
+    entry = next((e for e in kind.catalogue if e.code == getattr(record, rules.entry_field, None)), None)
+    if entry is None:
+        return ""
+    if entry.kind == "veto":
+        return "一票否决"
+    points = Decimal(entry.points or 0) * (getattr(record, rules.count_field, None) or 1)
+    return f"{'+' if points > 0 else ''}{display(points)}"  # a deduction's points are negative already
+
+
+def shown_result(record: Any) -> tuple[str, str]:
+    """(总分, 等次) as a list shows them: the settled result, or before it what the scorer makes of
+    the entries so far, marked （自评） when the subject fills them in itself, else （未审核）."""
+    if record.total is not None or record.grade:
+        return display(record.total) or "", record.grade or ""
+    kind, pack = kind_for(record), pack_for(record)
+    result = score_record(pack, kind, record, "self")
+    if result is None or result.total is None:
+        return "", ""
+    filler = next((role for role in pack.roles if role.code == kind.filled_by), None)
+    mark = "（自评）" if filler is not None and filler.scope == "enterprise" else "（未审核）"
+    return f"{format(result.total, 'f')}{mark}", f"{result.grade_label}{mark}"
+
+
 def results_shown(names: dict[str, str], results: Any) -> str:
     """Sub-table results by the sub-table's name: ``安全管理：85；文明施工：90``."""
     pairs = results.items() if isinstance(results, dict) else (results or ())
@@ -220,9 +261,7 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
     form_fields: dict[str, Any] = {}
     formatters: dict[str, Any] = {
         "state": lambda code, labels=kind.state_labels: labels.get(code, code),
-        "id": lambda pk, code=kind.code: Markup('<a class="btn btn-xs btn-primary" href="{}">办理</a>').format(
-            url_for("AssessmentWorkflowView.page", kind_code=code, pk=pk)
-        ),
+        "id": partial(work_link, kind.code, "办理"),
     }
     for field in kind.header_fields:
         if field.type == "phone":
@@ -237,6 +276,8 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
             )
     statuses = kind.item_status_labels
     models.item.item_name = property(item_name)
+    models.assessment.total_shown = property(lambda record: shown_result(record)[0])
+    models.assessment.grade_shown = property(lambda record: shown_result(record)[1])
     item_resource = Resource(
         name=f"{models.assessment.__name__}Item",
         model=models.item,
@@ -258,7 +299,11 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
     )
 
     header_codes = list(headers)
+    typed_codes = [f.code for f in kind.header_fields if f.type != "project"]  # a project is picked on the 办理 page
     results = ["grade", "rectification_due"] if kind.rated else ["total", "grade"]
+    if kind.scoring.catalogued:  # one entry per record: what happened, where, when, and its points
+        results = catalogue_columns(kind)
+        models.assessment.points_shown = property(catalogue_points)
     mixin = type(f"{models.assessment.__name__}Hooks", (AssessmentHooks,), {"kind": kind, "pack": pack})
     assessment_resource = Resource(
         name=models.assessment.__name__,
@@ -267,7 +312,7 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
         category=CATEGORY,
         access=("kind", kind.code),
         api_resource=models.assessment.__tablename__,
-        labels={**ASSESSMENT_LABELS, "id": "办理", **({"grade": "考核结果"} if kind.rated else {}), **headers},
+        labels={**ASSESSMENT_LABELS, "id": "办理", **({"grade": "考核结果"} if kind.rated else {}), **headers, "points_shown": "分值"},
         descriptions=field_help(kind),
         list_columns=["id", *subject, "period", "state", *results, "changed_on"],
         show_columns=[
@@ -281,21 +326,32 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
             "created_on",
             "changed_on",
         ],
-        add_columns=[*subject, "period", *header_codes],
-        edit_columns=[*subject, "period", *header_codes],
+        add_columns=[*subject, "period", *typed_codes],
+        edit_columns=[*subject, "period", *typed_codes],
         search_columns=list(dict.fromkeys(["enterprise", *subject, "period", "state"])),
         search_filters=ASSESSMENT_FILTERS,
         checks=checks,
         formatters=formatters,
         form_fields=form_fields,
         base_order=("changed_on", "desc"),
+        screen_columns={"total": "total_shown", "grade": "grade_shown"} if kind.items and not kind.rated else {},
+        list_reads=("items",) if kind.items and not kind.rated else (),  # the provisional result reads them
         mixin=mixin,
         related=[item_resource.view_name] if kind.items else [],
         extra_permissions=("delete_selected",),  # the list's bulk delete of drafts and returned records
     )
     queues = [
-        queue(assessment_resource, "Pending", f"{kind.short_name}待审核", review_states(kind)),
-        queue(assessment_resource, "Records", f"{kind.short_name}记录", tuple(sorted(final_states(kind)))),
+        replace(
+            queue(assessment_resource, "Pending", f"{kind.short_name}待审核", review_states(kind)),
+            review_of=kind,
+            formatters={**formatters, "id": partial(work_link, kind.code, "审核")},
+            labels={**assessment_resource.labels, "id": "审核"},
+        ),
+        replace(  # settled results: sorted by the stored columns
+            queue(assessment_resource, "Records", f"{kind.short_name}记录", tuple(sorted(final_states(kind)))),
+            screen_columns={},
+            list_reads=(),
+        ),
     ]
     main = [item_resource, assessment_resource] if kind.items else [assessment_resource]
     return main + [q for q in queues if q.states]

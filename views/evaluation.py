@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, g, redirect
+from flask import current_app, flash, g, redirect, request, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.fieldwidgets import Select2Widget
 from markupsafe import Markup, escape
@@ -14,12 +14,16 @@ from wtforms.fields.choices import SelectChoice
 from criteria.pack import Pack
 from grading import recompute_enterprise
 from models import Enterprise, FinalGradeRecord, GradeAdjustment, db
+from models.aggregate import AssessmentRecord
 from models.criteria_versions import active_pack
+from models.record_scores import final_states
+from reports.values import display
 from scoring import adjust
 from views.checks import year_problem
 from views.factory import Resource
 from views.filters import ASSESSMENT_FILTERS
-from views.scoped_data import Refused
+from views.scope import current_scope, scope_clause
+from views.scoped_data import Refused, ScopedInterface
 
 CATEGORY = "考核评价"
 GRADE_LABELS = {
@@ -35,6 +39,8 @@ GRADE_LABELS = {
     "reasons": "评定依据",
     "computed_on": "计算时间",
     "grade_name": "等次类别",
+    "id": "动态调整",
+    "sources": "来源考核（点击查看）",
 }
 
 
@@ -43,7 +49,41 @@ def _reasons(lines: Any) -> Markup:
     return Markup(f"<ol class='small'>{items}</ol>")
 
 
+def _adjust_button(grade_id: int) -> Markup:
+    """A grade row's 动态调整 button (for the roles that record adjustments): the adjustment form,
+    filled in with the row's enterprise, project, period and grade."""
+    if not current_app.appbuilder.sm.has_access("can_add", "GradeAdjustmentView"):
+        return Markup("")
+    url = url_for("GradeAdjustmentView.add", grade=grade_id)
+    return Markup('<a class="btn btn-xs btn-warning" href="{}">动态调整</a>').format(url)
+
+
+def assessments_of(grade: Any) -> Markup:
+    """The assessments a grade was computed from, each linked to its 办理 page: the approved records
+    of the grade's enterprise (and project, for a project grade) in its period."""
+    query = db.session.query(AssessmentRecord).filter(
+        AssessmentRecord.enterprise_id == grade.enterprise_id, AssessmentRecord.period == grade.period
+    )
+    within = scope_clause(AssessmentRecord, current_scope())
+    if within is not None:
+        query = query.filter(within)
+    if grade.project_id is not None:
+        query = query.filter(AssessmentRecord.project_id == grade.project_id)
+    pack = active_pack()
+    lines = []
+    for record in query.order_by(AssessmentRecord.kind, AssessmentRecord.id):
+        kind = pack.kinds.get(record.kind)
+        if kind is None or record.state not in final_states(kind):
+            continue
+        url = url_for("AssessmentWorkflowView.page", kind_code=kind.code, pk=record.id)
+        result = " ".join(str(part) for part in (display(record.total), record.grade) if part not in (None, ""))
+        subject = f"（{record.project}）" if record.project_id else ""
+        lines.append(Markup('<li><a href="{}">{}{}</a> {}</li>').format(url, kind.name, subject, result))
+    return Markup("<ul class='small'>{}</ul>").format(Markup("").join(lines)) if lines else Markup("（无已完成的考核）")
+
+
 def grade_resources(pack: Pack) -> list[Resource]:
+    FinalGradeRecord.sources = property(assessments_of)
     found = []
     for spec in pack.final_grades:
         project = spec.subject == "project"
@@ -57,7 +97,7 @@ def grade_resources(pack: Pack) -> list[Resource]:
                 access=("records",),
                 api=False,
                 labels=GRADE_LABELS,
-                list_columns=[*subject, "district", "is_local", "period", "score", "label"],
+                list_columns=[*subject, "district", "is_local", "period", "score", "label", "id"],
                 show_columns=[
                     *subject,
                     "district",
@@ -68,11 +108,14 @@ def grade_resources(pack: Pack) -> list[Resource]:
                     "label",
                     "forced",
                     "reasons",
+                    "sources",
                     "computed_on",
                 ],
                 search_columns=["enterprise", "district", "is_local", "period", "label"],
                 search_filters=ASSESSMENT_FILTERS,
-                formatters={"reasons": _reasons},
+                formatters={"reasons": _reasons, "id": _adjust_button, "sources": lambda links: links},
+                action_columns=("id",),
+                order_columns=["is_local", "period", "score", "label"],
                 base_order=("score", "desc"),
                 fixed_filters=(("grade_code", spec.code),),
                 local_tabs=True,
@@ -121,6 +164,16 @@ class AdjustmentHooks:
 
     def post_add(self, item: Any) -> None:
         self._recompute(item)
+
+    def _get_add_widget(self, form: Any, exclude_cols: Any = None, widgets: Any = None) -> Any:
+        """Opened from a grade row's 动态调整 button (``?grade=<id>``): the form names that grade
+        (a grade outside the user's scope is not found, and the form stays empty)."""
+        grade_id = request.args.get("grade", type=int)
+        grade = ScopedInterface(FinalGradeRecord).get(grade_id) if request.method == "GET" and grade_id else None
+        if grade is not None:
+            form.enterprise.data, form.project.data = grade.enterprise, grade.project
+            form.period.data, form.final_grade.data = grade.period, grade.grade_code
+        return super()._get_add_widget(form=form, exclude_cols=exclude_cols, widgets=widgets)
 
     def pre_update(self, item: Any) -> None:
         raise Refused("调整记录不能修改；如有错误请撤销后重新录入")

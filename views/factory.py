@@ -19,6 +19,7 @@ from views.masking import shown_id_number
 from views.scoped_api import ScopedApi
 from views.scoped_data import ScopedInterface
 from views.scoped_views import ScopedModelView
+from views.worklist import WaitingForReview
 
 # Labels of the columns most tables share; a resource's own labels take precedence.
 COMMON_LABELS = {
@@ -69,6 +70,9 @@ class Resource:
     menu: bool = True
     api: bool = True  # False for extra list screens over a table that already has its API
     states: tuple[str, ...] = ()  # only records in these workflow states (review queue, records list)
+    review_of: Any = None  # a review queue of this kind: only what the user may review now
+    screen_columns: dict[str, str] = field(default_factory=dict)  # column -> the property screens list instead
+    action_columns: tuple[str, ...] = ()  # list columns holding buttons: left out of exports
     search_filters: dict[str, list[type]] = field(default_factory=dict)  # extra filters by column
     fixed_filters: tuple[tuple[str, Any], ...] = ()  # (column, value) every row of the screen has
     local_tabs: bool = False  # tabs for local / non-local enterprises (is_local)
@@ -112,8 +116,8 @@ def build_view(resource: Resource) -> type[ScopedModelView]:
         "show_title": f"查看{resource.title}",
         "add_title": f"新增{resource.title}",
         "edit_title": f"编辑{resource.title}",
-        "label_columns": all_labels(resource, datamodel),  # FAB fills these dicts in: never share them
-        "list_columns": resource.list_columns,
+        "label_columns": screen_labels(resource, datamodel),  # FAB fills these dicts in: never share them
+        "list_columns": [resource.screen_columns.get(c, c) for c in resource.list_columns],
         "show_columns": resource.show_columns,
         "search_columns": resource.search_columns,
         "description_columns": dict(resource.descriptions),
@@ -124,6 +128,7 @@ def build_view(resource: Resource) -> type[ScopedModelView]:
         "validators_columns": {c: [FormCheck(*checks)] for c, checks in resource.checks.items()},
         "related_views": resource.related,
         "list_reads": resource.list_reads,
+        "action_columns": resource.action_columns,
         "base_permissions": resource.view_permissions(write=True),
     }
     if resource.base_order:
@@ -133,6 +138,8 @@ def build_view(resource: Resource) -> type[ScopedModelView]:
     base_filters = [[column, FilterEqual, value] for column, value in resource.fixed_filters]
     if resource.states:
         base_filters.append(["state", FilterInFunction, lambda states=resource.states: list(states)])
+    if resource.review_of is not None:
+        base_filters.append(["state", WaitingForReview, resource.review_of])
     if base_filters:
         attrs["base_filters"] = base_filters
     if resource.local_tabs:
@@ -151,6 +158,12 @@ def all_labels(resource: Resource, datamodel: ScopedInterface) -> dict[str, str]
     """A Chinese label for every column and relation of the model (the API lists them all)."""
     labels = {key: COMMON_LABELS.get(key, key) for key in datamodel.list_properties}
     return {**labels, **resource.labels}
+
+
+def screen_labels(resource: Resource, datamodel: ScopedInterface) -> dict[str, str]:
+    """The labels of the screens: a column shown through a property keeps the column's label."""
+    labels = all_labels(resource, datamodel)
+    return {**labels, **{shown: labels.get(column, column) for column, shown in resource.screen_columns.items()}}
 
 
 def build_api(resource: Resource) -> type[ScopedApi]:

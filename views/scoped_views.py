@@ -86,6 +86,7 @@ class ScopedModelView(ReadableBlanks, GuardedActions, ModelView):
     list_reads: tuple[str, ...] = ()  # relations the listed properties read (see listed_relations)
     list_template = "scoped_list.html"
     search_filters: dict[str, list] | None = None  # extra filters by column (FAB's API has these; views do not)
+    action_columns: tuple[str, ...] = ()  # list columns that hold buttons, not data: left out of exports
 
     def _text_searched(self) -> dict[str, type]:
         """Search columns that relate to a large table, with their text filter: searched by typing,
@@ -132,8 +133,9 @@ class ScopedModelView(ReadableBlanks, GuardedActions, ModelView):
         get_filter_args(self._filters)
         order_column, order_direction = self.base_order or ("", "")
         _, rows = self.datamodel.query(self._filters, order_column, order_direction)
-        headings = [str(self.label_columns.get(c, c)) for c in self.list_columns]
-        return headings, [[plain_cell(self._cell(row, c)) for c in self.list_columns] for row in rows]
+        columns = [c for c in self.list_columns if c not in self.action_columns]
+        headings = [str(self.label_columns.get(c, c)) for c in columns]
+        return headings, [[plain_cell(self._cell(row, c)) for c in columns] for row in rows]
 
     def _download(self, body: bytes | str, mimetype: str, suffix: str) -> Response:
         name = quote(f"{self.list_title}.{suffix}")

@@ -14,6 +14,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app, g, has_request_context, request
+from flask_appbuilder.models.filters import BaseFilter
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -40,7 +42,7 @@ class Section:
     count: int = 0
 
 
-def _review_clause(kind: Kind, roles: frozenset[str]) -> Any:
+def review_clause(kind: Kind, roles: frozenset[str]) -> Any:
     """Records of ``kind`` the holder of ``roles`` may review now, by state and district routing
     (as ``workflow.rules`` routes them: a role listed for one side only reviews that side)."""
     routing = kind.workflow.review_routing
@@ -56,6 +58,27 @@ def _review_clause(kind: Kind, roles: frozenset[str]) -> Any:
             clause = and_(clause, AssessmentRecord.district_id.in_(reviewed))
         clauses.append(clause)
     return or_(*clauses) if clauses else false()
+
+
+LISTING = ("list", "export", "export_pdf", "export_xlsx")  # the endpoints of a list and its exports
+
+
+class WaitingForReview(BaseFilter):
+    """A kind's 待审核 list (and its exports) shows only what the user may review now
+    (``review_clause``); the administrator sees the whole queue. Opening one record stays a matter
+    of the data scope alone, as on every other list."""
+
+    name = "待我审核"
+    arg_name = "waiting_for_review"
+
+    def apply(self, query: Any, kind: Kind) -> Any:
+        if not has_request_context() or (request.endpoint or "").rsplit(".", 1)[-1] not in LISTING:
+            return query
+        pack = current_app.extensions["criteria_pack"]
+        roles = [pack.role_by_label(role.name) for role in getattr(getattr(g, "user", None), "roles", ())]
+        if any(role is not None and role.admin for role in roles):
+            return query
+        return query.filter(review_clause(kind, frozenset(role.code for role in roles if role is not None)))
 
 
 def _side(routing: Any, role: str) -> bool | None:
@@ -106,7 +129,7 @@ def worklist(session: Session, pack: Pack, roles: frozenset[str], scope: UserSco
     def of(clause: Any) -> Any:
         return base.where(or_(*[and_(AssessmentRecord.kind == kind.code, clause(kind)) for kind in kinds]) if kinds else false())
 
-    review = _section(session, "待我审核", of(lambda kind: _review_clause(kind, roles)), pack)
+    review = _section(session, "待我审核", of(lambda kind: review_clause(kind, roles)), pack)
     returned = _section(session, "退回待修改", of(lambda kind: and_(_fill_clause(kind, roles, "editable"), _returned(kind))), pack)
     _reasons(session, returned)
     rectifying = _section(session, "整改中", of(lambda kind: _fill_clause(kind, roles, "rectification")), pack)

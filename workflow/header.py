@@ -3,7 +3,8 @@
 ``read_header`` turns the posted ``header_<field>`` values into typed column values, or into a
 problem per field that names it; only the fields posted are read, so a form that shows some of them
 changes only those. Types: string, text, integer, decimal, date, boolean, phone, choice (a pack's
-own choices, its catalogue's entries or its districts).
+own choices, its catalogue's entries or its districts), project (one of the record's enterprise's
+registered projects, stored by its 施工许可证号, the registry's key: the caller passes them in).
 """
 
 from __future__ import annotations
@@ -88,7 +89,18 @@ def _phone(text: str) -> str:
     return text
 
 
-def _reader(field: HeaderField, kind: Kind, pack: Pack) -> Callable[[str], Any]:
+NOT_A_PROJECT = "应为本企业已登记的工程项目，请从列表中选择（未登记的项目请先在“工程项目”中登记）"
+
+
+def _reader(field: HeaderField, kind: Kind, pack: Pack, projects: Mapping[str, str]) -> Callable[[str], Any]:
+    if field.type == "project":
+
+        def project(text: str) -> str:
+            if text not in projects:
+                raise ValueError(NOT_A_PROJECT)
+            return text
+
+        return project
     if field.type == "choice":
         choices = field_choices(field, kind, pack)
 
@@ -113,9 +125,12 @@ def posts_header(form: Mapping[str, str]) -> bool:
     return any(name.startswith(PREFIX) for name in form)
 
 
-def read_header(pack: Pack, kind: Kind, form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+def read_header(
+    pack: Pack, kind: Kind, form: Mapping[str, str], projects: Mapping[str, str] | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
     """(column -> value of each posted field; empty text is None, a draft may be partial) and
-    (``header_<field>`` -> problem). A posted name that is no header field of the kind is a problem too."""
+    (``header_<field>`` -> problem). A posted name that is no header field of the kind is a problem too.
+    ``projects``: what a project field may hold (``workflow.records.project_choices``)."""
     fields = {field.code: field for field in kind.header_fields}
     values: dict[str, Any] = {}
     problems: dict[str, str] = {}
@@ -128,7 +143,7 @@ def read_header(pack: Pack, kind: Kind, form: Mapping[str, str]) -> tuple[dict[s
             continue
         text = str(posted or "").strip()
         try:
-            values[field.code] = _reader(field, kind, pack)(text) if text else None
+            values[field.code] = _reader(field, kind, pack, projects or {})(text) if text else None
         except ValueError as problem:
             problems[name] = f"{field.label}：{problem}"
     return values, problems

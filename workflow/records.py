@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from criteria.pack import Kind, Pack
-from models import Attachment, ReviewHistory
+from models import Attachment, Project, ReviewHistory
 from models.record_scores import final_states, settle
 from workflow import dossier
 from workflow.deadlines import rectification_due
@@ -26,6 +26,19 @@ def actor_of(user: Any, pack: Pack) -> Actor:
 
 
 RECORD_EVIDENCE = "record:"  # item_code prefix of a file about the whole record (kind.record_evidence)
+
+
+def project_choices(session: Session, kind: Kind, record: Any) -> dict[str, str]:
+    """What a project header field of the record may hold: the 施工许可证号 of each project its
+    enterprise has registered (shown with the project's name), and the value it holds now (an entry
+    filed before the field was a picker keeps the name it was given)."""
+    rows = session.query(Project.permit_no, Project.name).filter(Project.enterprise_id == record.enterprise_id).order_by(Project.name)
+    found = {permit_no: f"{name}（{permit_no}）" for permit_no, name in rows}
+    for field in kind.header_fields:
+        held = getattr(record, field.code, None) if field.type == "project" else None
+        if held and held not in found:
+            found[held] = f"{held}（原填写，未对应已登记的项目）"
+    return found
 
 
 def record_evidence_key(code: str) -> str:

@@ -167,6 +167,17 @@
     });
   });
 
+  /* Dates are typed as 年-月-日 or picked from the Chinese calendar (static/js/chinese-widgets.js),
+     whatever language the browser speaks; a picked date counts as a change like a typed one. */
+  if (window.jQuery) {
+    jQuery(function ($) {  // the picker is loaded at the end of the page
+      if (!$.fn.datepicker) { return; }
+      // forceParse off: what was typed stays as typed (the server says what is wrong with it)
+      $("input.date-field").datepicker({format: "yyyy-mm-dd", language: "zh-CN", autoclose: true, todayHighlight: true, forceParse: false})
+        .on("changeDate", function () { this.dispatchEvent(new Event("input", {bubbles: true})); });
+    });
+  }
+
   /* The chosen file's name beside the picker (templates/upload_form.html). */
   document.addEventListener("change", function (event) {
     var input = event.target;

@@ -1,0 +1,80 @@
+"""考核评价 and 日常考核 in Chromium, as the city station and an enterprise work them: a grade row's
+动态调整 button opens the form for that grade; a grade's page links the assessments it came from; a
+daily entry picks its project from the enterprise's registered projects. Screenshots in
+var/test-artifacts/evaluation-*.png and daily-*.png."""
+
+from __future__ import annotations
+
+from models import Project, db
+from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, csp_violations, laoshan_company, login, needs_chromium, playwright_api, server
+from tests.test_grades_and_adjustments import graded_enterprise
+
+pytestmark = needs_chromium
+__all__ = ["server"]  # the fixture is used by name
+
+
+def test_the_city_station_adjusts_from_the_grade_row_and_follows_a_grade_to_its_assessments(app, server):
+    enterprise_id = graded_enterprise(app)
+    with app.app_context():
+        from models import Enterprise
+
+        name = db.session.get(Enterprise, enterprise_id).name
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        blocked = csp_violations(page)
+        login(page, server, "city_station")
+        page.goto(f"{server}/", wait_until="networkidle")
+        assert page.locator("#district-progress tbody tr").count() > 0
+        page.screenshot(path=str(ARTIFACTS / "evaluation-0-city-home-progress.png"), full_page=True)
+        page.goto(f"{server}/finalgradeenterpriseview/list/", wait_until="networkidle")
+        row = page.locator("table tr", has_text=name).first
+        page.screenshot(path=str(ARTIFACTS / "evaluation-1-grade-list.png"), full_page=True)
+        with page.expect_navigation(wait_until="networkidle"):
+            row.locator("a", has_text="动态调整").click()
+        assert name in page.locator("#s2id_enterprise, #enterprise").first.inner_text() or name in page.content()
+        assert page.input_value("#period") == "2026"
+        page.screenshot(path=str(ARTIFACTS / "evaluation-2-adjustment-form-filled.png"), full_page=True)
+
+        page.goto(f"{server}/finalgradeenterpriseview/list/", wait_until="networkidle")
+        with page.expect_navigation(wait_until="networkidle"):
+            page.locator("table tr", has_text=name).first.locator("a[href*='/show/']").first.click()
+        page.screenshot(path=str(ARTIFACTS / "evaluation-3-grade-with-its-assessments.png"), full_page=True)
+        with page.expect_navigation(wait_until="networkidle"):
+            page.locator("a[href^='/assessment/']").first.click()
+        assert page.locator("#work-page").count() == 1
+        assert not blocked, f"blocked by the content security policy: {blocked}"
+        browser.close()
+
+
+def test_a_daily_entry_picks_its_project(app, server):
+    company_id, user = laoshan_company(app)
+    with app.app_context():
+        project = db.session.query(Project).filter_by(enterprise_id=company_id).order_by(Project.id).first()
+        permit, project_name = project.permit_no, project.name
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        blocked = csp_violations(page)
+        login(page, server, user)
+        page.goto(f"{server}/dailyassessmentview/add", wait_until="networkidle")
+        page.fill("#period", "2026")
+        page.select_option("#entry", "award_city")
+        page.fill("#quantity", "1")
+        page.click("#occurred_on")
+        page.keyboard.type("2026-04-01")  # typed: the date picker reads keystrokes
+        with page.expect_navigation(wait_until="networkidle"):
+            page.click("button[type=submit]")
+        page.goto(f"{server}/dailyassessmentview/list/", wait_until="networkidle")
+        with page.expect_navigation(wait_until="networkidle"):
+            page.locator("a.btn", has_text="办理").first.click()
+        page.select_option("#header_project_ref", permit)
+        page.wait_for_function("() => document.getElementById('save-status').textContent.startsWith('已自动保存')")
+        page.screenshot(path=str(ARTIFACTS / "daily-1-project-picked.png"), full_page=True)
+        page.goto(f"{server}/dailyassessmentview/list/", wait_until="networkidle")
+        listed = page.locator("table").last.inner_text()
+        assert permit in listed and "2026-04-01" in listed and "+" in listed  # project, date, points
+        page.screenshot(path=str(ARTIFACTS / "daily-2-list-entry-project-date-points.png"), full_page=True)
+        assert project_name
+        assert not blocked, f"blocked by the content security policy: {blocked}"
+        browser.close()
