@@ -255,7 +255,7 @@ class AppUser(User):
         """The person's name as it is written: a Chinese name (both parts in Chinese) surname first,
         without a space (FAB writes first and last name with one); the login name when none is given."""
         first, last = (self.first_name or "").strip(), (self.last_name or "").strip()
-        if (first or last) and all("\u4e00" <= ch <= "\u9fff" for ch in first + last):
+        if (first or last) and all("\u4e00" <= ch <= "\u9fff" or ch == "·" for ch in first + last):
             return f"{last}{first}"
         return f"{first} {last}".strip() or self.username
 

@@ -146,7 +146,7 @@ ENTRIES: list[tuple[str, str, str]] = [
     (r"^MenuApi\.get_menu_data$", "plain_get", "admin"),  # FAB's menu for React front ends; unused here
     (r"^GradeDashboardView\.dashboard$", "plain_get", "personal"),
     # accounts, roles and groups: the admin only
-    (r"^(AppUserView|AppRoleView|AppGroupView)\.\w+$", "account", "admin"),
+    (r"^(AppUserView|AppRoleView|AppGroupView|AccountOpeningView)\.\w+$", "account", "admin"),  # 开通账号 included
     (r"^ResetPasswordView\.this_form_(get|post)$", "account", "admin"),
     # 注册审核: the decision page of one self-registration, approve and reject
     (r"^RegistrationReviewView\.page$", "registration_get", "approver"),

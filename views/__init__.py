@@ -7,6 +7,7 @@ from flask_appbuilder import AppBuilder
 
 from criteria.pack import Pack
 from models import KindModels
+from views.account_opening import AccountOpeningView
 from views.assessments import CATEGORY, kind_resources
 from views.dashboard import GradeDashboardView
 from views.dossier import DossierView
@@ -63,3 +64,4 @@ def register(appbuilder: AppBuilder, resources: list[Resource]) -> None:
         appbuilder.add_view_no_menu(RegistrationView)
         appbuilder.add_view_no_menu(RegistrationReviewView)
     appbuilder.add_view(GradeDashboardView, "等次分布", label="等次分布", category=EVALUATION, category_label=EVALUATION)
+    appbuilder.add_view(AccountOpeningView, "开通账号", label="开通账号", category="Security")  # under 系统管理: the admin's
