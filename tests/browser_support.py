@@ -123,3 +123,11 @@ def upload_in(page: Any, row: Any, path: Any) -> None:
     row.locator("input[type=file]").set_input_files(str(path))
     row.locator("text=上传 PDF").click()
     settle(page)
+
+
+def open_page(playwright: Any) -> tuple[Any, Any, list[str]]:
+    """Debian's Chromium with one page as a Chinese user sees it (1280×900), and what the page's
+    content security policy blocks (``csp_violations``)."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    return browser, page, csp_violations(page)

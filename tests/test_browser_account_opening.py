@@ -5,7 +5,7 @@ var/test-artifacts/account-*.png."""
 from __future__ import annotations
 
 from models import AppUser, db
-from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, csp_violations, login, needs_chromium, playwright_api, server
+from tests.browser_support import ARTIFACTS, login, needs_chromium, open_page, playwright_api, server
 
 pytestmark = needs_chromium
 __all__ = ["server"]  # the fixture is used by name
@@ -13,9 +13,7 @@ __all__ = ["server"]  # the fixture is used by name
 
 def test_the_admin_opens_an_account_from_the_menu(app, server):
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        blocked = csp_violations(page)
+        browser, page, blocked = open_page(playwright)
         login(page, server, "admin")
         page.click("text=系统管理")
         with page.expect_navigation(wait_until="networkidle"):

@@ -6,7 +6,15 @@ var/test-artifacts/evaluation-*.png and daily-*.png."""
 from __future__ import annotations
 
 from models import Project, db
-from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, csp_violations, laoshan_company, login, needs_chromium, playwright_api, server
+from tests.browser_support import (
+    ARTIFACTS,
+    laoshan_company,
+    login,
+    needs_chromium,
+    open_page,
+    playwright_api,
+    server,
+)
 from tests.test_grades_and_adjustments import graded_enterprise
 
 pytestmark = needs_chromium
@@ -20,9 +28,7 @@ def test_the_city_station_adjusts_from_the_grade_row_and_follows_a_grade_to_its_
 
         name = db.session.get(Enterprise, enterprise_id).name
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        blocked = csp_violations(page)
+        browser, page, blocked = open_page(playwright)
         login(page, server, "city_station")
         page.goto(f"{server}/", wait_until="networkidle")
         assert page.locator("#district-progress tbody tr").count() > 0
@@ -53,9 +59,7 @@ def test_a_daily_entry_picks_its_project(app, server):
         project = db.session.query(Project).filter_by(enterprise_id=company_id).order_by(Project.id).first()
         permit, project_name = project.permit_no, project.name
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        blocked = csp_violations(page)
+        browser, page, blocked = open_page(playwright)
         login(page, server, user)
         page.goto(f"{server}/dailyassessmentview/add", wait_until="networkidle")
         page.fill("#period", "2026")

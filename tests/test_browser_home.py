@@ -3,7 +3,7 @@ one with a click; an enterprise sees its draft. Screenshots in var/test-artifact
 
 from __future__ import annotations
 
-from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, csp_violations, login, needs_chromium, playwright_api, server
+from tests.browser_support import ARTIFACTS, login, needs_chromium, open_page, playwright_api, server
 
 pytestmark = needs_chromium
 __all__ = ["server"]  # the fixture is used by name
@@ -11,9 +11,7 @@ __all__ = ["server"]  # the fixture is used by name
 
 def test_the_home_page_leads_each_role_to_its_work(app, server):
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        blocked = csp_violations(page)
+        browser, page, blocked = open_page(playwright)
 
         login(page, server, "city_station")
         page.goto(f"{server}/")

@@ -11,14 +11,12 @@ from decimal import Decimal
 from models import db
 from tests import records
 from tests.browser_support import (
-    ARGS,
     ARTIFACTS,
-    CHROMIUM,
-    csp_violations,
     laoshan_company,
     login,
     needs_chromium,
     new_general_draft,
+    open_page,
     playwright_api,
     server,
     settle,
@@ -49,9 +47,7 @@ def test_uploads_work_in_place_and_typed_scores_are_saved_and_submitted(app, ser
     typed_last = Decimal(last.max) - Decimal("1.5")
 
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        blocked = csp_violations(page)
+        browser, page, blocked = open_page(playwright)
         page.on("dialog", lambda dialog: dialog.accept())
         login(page, server, enterprise_user)
         pk = new_general_draft(page, server, app, company_id)
@@ -108,8 +104,7 @@ def test_a_typed_score_saves_itself_and_leaving_before_asks(app, server, tmp_pat
     typed = Decimal(item.max) - Decimal("1")
 
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        browser, page, _ = open_page(playwright)
         login(page, server, enterprise_user)
         pk = new_general_draft(page, server, app, company_id)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, csp_violations, login, needs_chromium, playwright_api, server
+from tests.browser_support import ARTIFACTS, login, needs_chromium, open_page, playwright_api, server
 
 pytestmark = needs_chromium
 __all__ = ["server"]  # the fixture is used by name
@@ -18,9 +18,7 @@ ROLES = {"city_station": True, "district_authority_shinan": False, "supervisor_s
 @pytest.mark.parametrize("username", list(ROLES))
 def test_home_leads_to_the_work_page(app, server, username):
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        blocked = csp_violations(page)
+        browser, page, blocked = open_page(playwright)
         login(page, server, username)
         page.goto(f"{server}/", wait_until="networkidle")
         page.screenshot(path=str(ARTIFACTS / f"role-{username}-home.png"), full_page=True)

@@ -235,7 +235,15 @@ def catalogue_points(record: Any) -> str:
 
 def shown_result(record: Any) -> tuple[str, str]:
     """(总分, 等次) as a list shows them: the settled result, or before it what the scorer makes of
-    the entries so far, marked （自评） when the subject fills them in itself, else （未审核）."""
+    the entries so far, marked （自评） when the subject fills them in itself, else （未审核）. Scored
+    once per loaded record: the list reads both columns."""
+    cached = record.__dict__.get("_shown_result")
+    if cached is None:
+        cached = record.__dict__["_shown_result"] = _shown_result(record)
+    return cached
+
+
+def _shown_result(record: Any) -> tuple[str, str]:
     if record.total is not None or record.grade:
         return display(record.total) or "", record.grade or ""
     kind, pack = kind_for(record), pack_for(record)
@@ -248,7 +256,7 @@ def shown_result(record: Any) -> tuple[str, str]:
 
 
 def results_shown(names: dict[str, str], results: Any) -> str:
-    """Sub-table results by the sub-table's name: ``安全管理：85；文明施工：90``."""
+    """Sub-table results by each sub-table's name (``<name>：<result>``, joined by ；), never its code."""
     pairs = results.items() if isinstance(results, dict) else (results or ())
     return "；".join(f"{names.get(code, code)}：{display(value)}" for code, value in pairs)
 

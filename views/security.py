@@ -31,6 +31,11 @@ SCOPE_HELP = {
     "enterprise": "施工企业用户必须选择其企业，只能看到本企业的数据",
     "districts": "区（市）主管部门和监督员用户必须选择负责的区（市），只能看到这些区（市）的数据",
 }
+# account columns shown as a person reads them (是/否, times, names; nothing for None)
+SHOWN_PLAIN = (
+    *("active", "locked_until", "must_change_password", "last_login", "login_count", "fail_login_count"),
+    *("created_on", "changed_on", "created_by", "changed_by"),
+)
 LOGIN_LABELS = {"locked_until": "锁定至", "must_change_password": "须修改密码", "failed_login_since": "首次失败时间"}
 
 
@@ -42,8 +47,7 @@ class AppUserView(ReadableBlanks, GuardedActions, UserDBModelView):
     list_columns: ClassVar[list] = ["first_name", "last_name", "username", "email", "active", "roles", "enterprise", "locked_until"]
     # 是/否, names and times instead of True, [角色] and None
     formatters_columns: ClassVar[dict] = {
-        **{column: display for column in ("active", "locked_until", "must_change_password", "last_login", "login_count")},
-        **{column: display for column in ("fail_login_count", "created_on", "changed_on", "created_by", "changed_by")},
+        **dict.fromkeys(SHOWN_PLAIN, display),
         "enterprise": lambda enterprise: display(enterprise and str(enterprise)),
         "roles": lambda roles: "、".join(role.name for role in roles or ()),
         "districts": lambda districts: "、".join(district.name for district in districts or ()),
