@@ -17,8 +17,11 @@ import views
 from accounts import password_policy
 from criteria import load_pack
 from i18n import compile_admin_catalogue, compile_catalogues
-from models import audit, db, evidence_gc, pack_layout
+from models import audit, db, evidence_gc
+from models.assessments import layout_of
 from models.criteria_versions import PackVersions
+from models.guide import read_guide
+from reloading import GuideWatch
 from reports.values import display
 from settings import MIN_SECRET_KEY_BYTES, ROOT, SECRET_KEY_FILE, default_config
 from views import criteria_admin, errors, hardening, login, throttling
@@ -58,7 +61,9 @@ def check_secret_key(app: Flask) -> None:
         app.config["SECRET_KEY"] = secrets.token_urlsafe(48)
 
 
-def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+def create_app(overrides: dict[str, Any] | None = None, watch: bool = True) -> Flask:
+    """The platform on the guide its database holds. ``watch``: the app follows structural revisions
+    of the guide by building itself again (``reloading``); the apps it builds do not watch."""
     app = Flask(__name__, template_folder=str(ROOT / "templates"))
     app.config.update(default_config())
     app.config.update(overrides or {})
@@ -67,12 +72,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     password_policy.policy_from(app.config)  # a misspelt character class fails at start, not at first use
     app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", password_policy.fab_validator)
 
-    pack = load_pack(app.config["CRITERIA_PACK"])
-    app.extensions["criteria_pack"] = pack  # what the tables, screens and permissions are built from
-    app.extensions["criteria_versions"] = PackVersions(pack)  # the pack of every stored version
-    app.extensions["assessment_layout"] = pack_layout(pack)  # the mapped classes of the assessment aggregate
+    # The database holds the guide: the process is built on its newest version (the folder seeds an
+    # empty database) and maps the header fields of every stored version.
+    guide = read_guide(app.config["SQLALCHEMY_DATABASE_URI"], load_pack(app.config["CRITERIA_PACK"]))
+    pack = guide.active
+    app.extensions["guide"] = guide
+    app.extensions["criteria_pack"] = pack  # what the screens and permissions are built from
+    app.extensions["criteria_versions"] = PackVersions(pack, guide.loaded())  # the pack of every stored version
+    app.extensions["assessment_layout"] = layout_of(list(guide.kinds.values()))  # the mapped classes
     app.extensions["kind_models"] = app.extensions["assessment_layout"].kinds
-    resources = views.all_resources(pack, app.extensions["kind_models"])
+    resources = app.extensions["resources"] = views.all_resources(pack, app.extensions["kind_models"], guide.kinds)
     app.config["AUTH_ROLE_ADMIN"] = pack.admin_role.label
     app.config["FAB_ROLES"] = role_definitions(pack, resources)
     translations = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])  # FAB prepends its own folder later
@@ -100,6 +109,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     if app.config["TRUSTED_PROXIES"]:  # the client address the throttling counts is the one the proxies saw
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=app.config["TRUSTED_PROXIES"])
+    if watch:
+        app.wsgi_app = GuideWatch(app, lambda: create_app(overrides, watch=False), app.config["GUIDE_CHECK_SECONDS"])
     app.add_template_filter(display, "num")
     app.add_template_filter(shown_id_number, "id_number")
 

@@ -59,6 +59,9 @@ def default_config() -> dict:
         # Where printed verification codes point (the address people reach the platform at).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000",
         "CRITERIA_PACK": default_pack(),
+        # How often a serving process looks for a revision of the guide that changes its screens (a
+        # negative value: never; such a process follows the guide's structure only when restarted).
+        "GUIDE_CHECK_SECONDS": float(os.environ.get("GUIDE_CHECK_SECONDS") or 3),
         # Where a forced (destructive) criteria schema change writes its backup first.
         "BACKUP_DIR": os.environ.get("BACKUP_DIR") or str(VAR / "backups"),
         "APP_NAME": "建筑施工安全生产考核平台",

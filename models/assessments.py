@@ -15,7 +15,7 @@ reachable whatever the running pack lists.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,7 +141,7 @@ class Layout:
     metadata: MetaData
 
 
-def _signature(kinds: Iterator[Kind]) -> tuple:
+def layout_signature(kinds: Iterable[Kind]) -> tuple:
     """What a layout depends on: each kind's code, subject, header fields and unique keys."""
     return tuple(
         sorted(
@@ -281,7 +281,7 @@ _layouts: dict[tuple, Layout] = {}
 
 def layout_of(kinds: list[Kind]) -> Layout:
     """The mapped classes of these kinds, generated once per process for each layout."""
-    signature = _signature(iter(kinds))
+    signature = layout_signature(kinds)
     if signature not in _layouts:
         _layouts[signature] = _build(kinds)
     return _layouts[signature]
@@ -296,8 +296,8 @@ def pack_models(pack: Pack) -> dict[str, KindModels]:
     return pack_layout(pack).kinds
 
 
-def schema_metadata(pack: Pack) -> MetaData:
-    """The whole schema ``pack`` needs, as new Table objects: the core tables (Alembic's), one header
+def schema_metadata(kinds: list[Kind]) -> MetaData:
+    """The whole schema ``kinds`` need, as new Table objects: the core tables (Alembic's), one header
     table per kind and the kinds' partial unique keys on ``assessment``."""
     from flask_appbuilder import Model
 
@@ -305,7 +305,7 @@ def schema_metadata(pack: Pack) -> MetaData:
     for table in Model.metadata.sorted_tables:
         table.to_metadata(metadata)
     core = metadata.tables["assessment"]
-    for kind in pack.kinds.values():
+    for kind in kinds:
         header_table(kind, metadata, "assessment.id")
         for key in partial_keys(kind):
             key.index(core)

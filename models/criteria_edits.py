@@ -1,35 +1,33 @@
-"""Changing the files of a pack: validate the whole pack first, then replace, and record a version.
+"""Recording a revision of the guide in the database: validate the whole pack, then store it as the
+newest version, under a lock so saves of one pack take turns.
 
-A save never leaves a half-changed pack: the edited texts are validated together with the rest of
-the pack (``criteria.load_pack`` with the new texts, the code ``criteria check`` runs); only a valid
-pack is written, each file through a temporary file renamed over the old one, and the new version
-row is committed after the files are in place. When anything fails the old texts are put back and
-the version row is rolled back, so the files on disk and the database stay as they were.
+A save never leaves a half-changed guide: the edited texts are validated together with the rest of
+the active version (``criteria.load_snapshot``, the code ``criteria check`` runs), and only a valid
+pack is stored. Nothing is written to the pack folder: it is the seed and the exchange format
+(``criteria import`` / ``criteria export``).
 
-Saves of one pack take turns: each holds an exclusive lock on a file beside the pack folder from
-reading the current texts (the check that nobody saved since the editor opened them) until its
-version row is committed, so two saves at once never overwrite each other unnoticed. A version
-number taken meanwhile by another machine sharing the database refuses the save the same way.
+Saves take turns: on PostgreSQL each holds an advisory lock for its pack from reading the newest
+version (the check that nobody saved since the editor opened it) until its row is committed; SQLite
+has a single writer, and the unique version number refuses the second of two saves made at once.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import os
-import tempfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from criteria import CriteriaError, Pack, load_pack
+from criteria import CriteriaError, Pack, load_snapshot
 from criteria.problems_zh import problem_zh
 from criteria.yaml_source import normalise
-from models.criteria_versions import CriteriaVersion, add_version
+from models.criteria_versions import CriteriaVersion, add_version, latest
 
 
 class EditRefused(Exception):
@@ -41,127 +39,71 @@ class EditRefused(Exception):
         self.problems = problems or []
 
 
-@dataclass(frozen=True)
-class Saved:
-    version: CriteriaVersion
-    pack: Pack
-    files: tuple[str, ...]
+CHANGED_MEANWHILE = "（可能是其他管理员保存了新版本），本次内容未保存。请重新打开，在最新内容上修改。"
 
 
-def text_hash(text: str) -> str:
+def text_hash(value: str) -> str:
     """What an edit form remembers of the text it showed (to notice a save made meanwhile)."""
-    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
-
-
-def _write(path: Path, text: str) -> None:
-    """Replace ``path`` by ``text`` atomically: a temporary file in the same folder, then a rename."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as target:
-            target.write(text)
-            target.flush()
-            os.fsync(target.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _current(pack_dir: Path, name: str) -> str | None:
-    path = pack_dir / name
-    return normalise(path.read_text(encoding="utf-8")) if path.is_file() else None
-
-
-CHANGED_MEANWHILE = "（可能是其他管理员保存了新版本），本次内容未保存。请重新打开该文件，在最新内容上修改。"
-
-
-def lock_path(pack_dir: Path) -> Path:
-    """The lock file of a pack's saves: beside the folder, so the editor never lists it."""
-    return pack_dir.parent / f".{pack_dir.name}.edit-lock"
+    return hashlib.sha256(normalise(value).encode("utf-8")).hexdigest()
 
 
 @contextmanager
-def edit_lock(pack_dir: Path) -> Iterator[None]:
-    """Hold the pack's save lock (waiting for a save in progress to finish)."""
-    try:
-        handle = open(lock_path(pack_dir), "a")
-    except OSError as error:
-        raise EditRefused(f"无法锁定考核标准文件夹（{error.strerror or error}），文件和版本记录均未修改。") from None
-    with handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+def revision_lock(engine: Engine, pack_code: str) -> Iterator[None]:
+    """Hold the pack's revision lock (waiting for a save in progress to finish). PostgreSQL: a
+    session advisory lock on a connection of its own, so the saving session may commit meanwhile."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    key = zlib.crc32(f"criteria:{pack_code}".encode())
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        connection.commit()
         try:
             yield
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            connection.commit()
 
 
-def replace_files(
-    session: Session,
-    pack_dir: Path,
-    texts: dict[str, str],
-    source: str,
-    note: str,
-    user_id: int | None,
-    expected: dict[str, str] | None = None,
-) -> Saved:
-    """Validate the pack with ``texts`` (file name -> new text), write them and record a version.
+@dataclass(frozen=True)
+class Candidate:
+    """A validated state of the pack, not yet stored."""
 
-    ``expected`` maps file names to the hash of the text the editor showed: a file changed on disk
-    since is refused rather than overwritten. Raises EditRefused and changes nothing otherwise."""
-    with edit_lock(pack_dir):
-        return _replace(session, pack_dir, {name: normalise(text) for name, text in texts.items()}, source, note, user_id, expected)
+    pack: Pack
+    files: dict[str, str]
+    changed: tuple[str, ...]  # files whose text differs from the newest version
 
 
-def _replace(
-    session: Session, pack_dir: Path, texts: dict[str, str], source: str, note: str, user_id: int | None, expected: dict[str, str] | None
-) -> Saved:
-    before = {name: _current(pack_dir, name) for name in texts}
-    for name, wanted in (expected or {}).items():
-        if before.get(name) is not None and text_hash(before[name]) != wanted:
-            raise EditRefused(f"{name} 在您打开后已被修改{CHANGED_MEANWHILE}")
-    if not note.strip():
-        raise EditRefused("请填写变更说明（为什么修改、依据什么文件），未保存。")
+def candidate(base: CriteriaVersion, texts: dict[str, str], seed: Pack, allow_same: bool = False) -> Candidate:
+    """The pack of ``base`` with ``texts`` (file name -> new text) put in; EditRefused (with every
+    problem in Chinese: file, line, item) when it does not validate or changes nothing."""
+    files = {**base.files, **{name: normalise(value) for name, value in texts.items()}}
     try:
-        pack = load_pack(pack_dir, overrides=texts)
+        pack = load_snapshot(files, base.pack_code, base.pack_code, seed.path)
     except CriteriaError as error:
         raise EditRefused(
-            f"考核标准校验未通过，共 {len(error.problems)} 处问题，文件未修改：", [problem_zh(p) for p in error.problems]
+            f"考核标准校验未通过，共 {len(error.problems)} 处问题，未保存：", [problem_zh(p) for p in error.problems]
         ) from None
     outside = [name for name in texts if name not in pack.files]
     if outside:
         raise EditRefused(f"{'、'.join(outside)} 不是 pack.yaml 列出的考核标准文件，未保存。")
-    changed = {name: text for name, text in texts.items() if before[name] != text}
-    if not changed:
+    kept = {name: files[name] for name in pack.files}  # a file pack.yaml no longer lists is not kept
+    changed = tuple(name for name in kept if base.files.get(name) != kept[name])
+    if not changed and not allow_same and pack.content_hash == base.content_hash:
         raise EditRefused("内容与当前考核标准相同，没有需要保存的修改。")
+    return Candidate(pack, kept, changed)
+
+
+def store(session: Session, pack: Pack, source: str, note: str, user_id: int | None, base_number: int | None) -> CriteriaVersion:
+    """Add the version holding ``pack`` after ``base_number`` (refused when another save came first)
+    and commit it."""
+    found = latest(session, pack.code)
+    if base_number is not None and found is not None and found.number != base_number:
+        raise EditRefused(f"考核标准在您打开后已记录了第 {found.number} 版{CHANGED_MEANWHILE}")
     try:
         version = add_version(session, pack, source, note.strip(), user_id)
-    except IntegrityError:  # another machine recorded a version of this pack meanwhile
+        session.commit()
+    except IntegrityError:  # another process recorded a version of this pack meanwhile
         session.rollback()
         raise EditRefused(f"考核标准在您保存的同时记录了新版本{CHANGED_MEANWHILE}") from None
-    written: list[str] = []
-    try:
-        for name, text in changed.items():
-            _write(pack_dir / name, text)
-            written.append(name)
-        session.commit()
-    except BaseException as error:
-        session.rollback()
-        for name in written:  # put back what this save replaced
-            if before[name] is None:
-                (pack_dir / name).unlink(missing_ok=True)
-            else:
-                _write(pack_dir / name, before[name])
-        if isinstance(error, OSError):
-            raise EditRefused(f"无法写入考核标准文件（{error.strerror or error}），文件和版本记录均未修改。") from None
-        if isinstance(error, IntegrityError):
-            raise EditRefused(f"考核标准在您保存的同时记录了新版本{CHANGED_MEANWHILE}") from None
-        raise
-    return Saved(version, pack, tuple(changed))
-
-
-def restore_version(session: Session, pack_dir: Path, version: CriteriaVersion, note: str, user_id: int | None) -> Saved:
-    """Write the files of an earlier version back and record that state as a new version (files a
-    later version added stay in the folder, unlisted by the restored pack.yaml)."""
-    return replace_files(session, pack_dir, dict(version.files), "restore", note.strip() or f"恢复为第 {version.number} 版", user_id)
+    return version

@@ -1,10 +1,10 @@
 """Criteria versions: every accepted state of a pack, stored whole, and the pack each record uses.
 
-A version holds the text of every file of the pack, so an assessment pinned to it (its
-``criteria_version_id``) is scored, shown and printed by the rules it was filed under, whatever the
-files on disk say later. A new version is recorded whenever the platform meets a state of its
-pack that the latest version does not hold: when it starts, when the database is upgraded or
-seeded, from the CLI, and when the criteria editor saves a file.
+The database is the source of truth for the guide (``models.guide``). A version holds the text of
+every file of the pack, so an assessment pinned to it (its ``criteria_version_id``) is scored, shown
+and printed by the rules it was filed under. New assessments use the newest version: the criteria
+editor, ``criteria import`` and a restore each record one; a process never records a version from
+its local files, except the seed of a database that holds none (``flask platform sync``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from sqlalchemy.orm import Session, deferred, relationship
 
 from criteria import CriteriaError, Kind, Pack, load_snapshot
 from criteria.problems_zh import problem_zh
-from criteria.structure import fits
 from models.base import _now, current_user_id
 
 log = logging.getLogger(__name__)
@@ -41,6 +40,8 @@ SOURCES = {
     "migration": "数据库升级",
     "sync": "平台同步",
     "startup": "平台启动",
+    "seed": "初始考核标准",
+    "import": "导入",
     "cli": "命令行",
     "editor": "在线编辑",
     "restore": "恢复历史版本",
@@ -160,21 +161,23 @@ class Pinned:
 class PackVersions:
     """The packs of stored versions for one app, built from their snapshots once and kept.
 
-    ``running`` is the pack the platform started on (its tables, screens and permissions come from
-    it). New assessments use the newest version that fits it (criteria.structure): a revision of
-    items, scores or grade bands saved in the editor is used at once by every worker process; one
-    that changes the structure waits for its schema changes and a restart."""
+    ``running`` is the pack the process was built on (its screens, menus and permissions come from
+    it: the newest stored version when it started). New assessments use the newest stored version,
+    whatever the running one: a revision saved by any process is used by every process for its next
+    new record (a header field a process does not map yet is left out of its forms until it reloads)."""
 
-    def __init__(self, running: Pack):
+    def __init__(self, running: Pack, loaded: dict[int, Pack] | None = None):
         self.running = running
-        self._packs: dict[int, Pack] = {}
+        self._packs: dict[int, Pack] = dict(loaded or {})
         self._refused: dict[int, VersionUnloadable] = {}
-        self._fits: dict[int, bool] = {}
 
-    def note_running(self, session: Session, source: str = "sync") -> tuple[CriteriaVersion, bool]:
-        """Record the running pack's state as a version if the latest does not hold it (an explicit
-        step: ``flask platform sync``). Returns the version and whether it is new."""
-        version, new = ensure_version(session, self.running, source)
+    def seed(self, session: Session) -> tuple[CriteriaVersion, bool]:
+        """The newest stored version; in a database that holds none, the running pack (the seed
+        folder) recorded as the first (``flask platform sync``). Returns it and whether it is new."""
+        found = latest(session, self.running.code)
+        if found is not None:
+            return found, False
+        version, new = ensure_version(session, self.running, "seed")
         self._packs[version.id] = self.running
         return version, new
 
@@ -219,7 +222,7 @@ class PackVersions:
 
         held = session.execute(select(table.c.criteria_version_id, func.count()).group_by(table.c.criteria_version_id)).all()
         lines = []
-        for version_id, count in sorted(held):
+        for version_id, count in sorted(held, key=lambda row: (row[0] is None, row[0] or 0)):
             try:
                 self.pack(session, version_id)
             except VersionUnloadable as refused:
@@ -227,21 +230,18 @@ class PackVersions:
         return lines
 
     def active(self, session: Session) -> Pinned:
-        """The version new assessments are filed under: the newest stored one that fits the running
-        pack (none before ``flask platform sync`` recorded one)."""
+        """The version new assessments are filed under: the newest stored one that loads (the running
+        pack before ``flask platform sync`` recorded one)."""
         rows = session.execute(
             select(CriteriaVersion.id, CriteriaVersion.number)
             .where(CriteriaVersion.pack_code == self.running.code)
             .order_by(CriteriaVersion.number.desc())
         ).all()
         for version_id, number in rows:
-            if version_id not in self._fits:
-                try:
-                    self._fits[version_id] = fits(self.running, self.pack(session, version_id))
-                except VersionUnloadable:
-                    self._fits[version_id] = False  # new assessments never go to a version that does not load
-            if self._fits[version_id]:
+            try:
                 return Pinned(version_id, number, self.pack(session, version_id))
+            except VersionUnloadable:
+                continue  # new assessments never go to a version that does not load
         return Pinned(None, None, self.running)
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import column as sql_column
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
 
-from criteria.pack import Pack
+from criteria.pack import Kind, Pack
 from models.assessments import schema_metadata
 
 # Alembic's own bookkeeping is never part of the comparison.
@@ -97,9 +97,10 @@ def _leaves(operations: list[ops.MigrateOperation]) -> Iterator[ops.MigrateOpera
             yield operation
 
 
-def pending(connection: Connection, pack: Pack) -> list[ops.MigrateOperation]:
-    """The operations that would bring the database to what ``pack`` needs."""
-    metadata = schema_metadata(pack)
+def pending(connection: Connection, kinds: list[Kind]) -> list[ops.MigrateOperation]:
+    """The operations that would bring the database to what ``kinds`` need (every kind and header
+    field of every stored version: ``models.guide.layout_kinds``)."""
+    metadata = schema_metadata(kinds)
     script = produce_migrations(_context(connection, metadata), metadata)
     return list(_leaves(script.upgrade_ops.ops))
 
@@ -175,10 +176,10 @@ def _step(connection: Connection, operation: ops.MigrateOperation, stored: Store
     return Step(operation, f"数据表 {name} 的约束变更（{type(operation).__name__}）".replace("数据表  的", ""))
 
 
-def plan(connection: Connection, pack: Pack, stored: StoredVersions | None = None) -> Plan:
-    """Every step the database needs for ``pack``, each marked destructive or not (and, with
+def plan(connection: Connection, kinds: list[Kind], stored: StoredVersions | None = None) -> Plan:
+    """Every step the database needs for ``kinds``, each marked destructive or not (and, with
     ``stored``, which drops lose data of records of stored versions)."""
-    return Plan([_step(connection, operation, stored) for operation in pending(connection, pack)])
+    return Plan([_step(connection, operation, stored) for operation in pending(connection, kinds)])
 
 
 def _begin_copying(connection: Connection) -> None:
@@ -219,31 +220,31 @@ def _run(connection: Connection, steps: list[Step]) -> None:
             runner.invoke(operation)
 
 
-def apply_steps(engine: Engine, pack: Pack, chosen: Callable[[Step], bool]) -> list[Step]:
-    """Apply the steps of the plan for ``pack`` that ``chosen`` accepts, in one transaction (the plan
+def apply_steps(engine: Engine, kinds: list[Kind], chosen: Callable[[Step], bool]) -> list[Step]:
+    """Apply the steps of the plan for ``kinds`` that ``chosen`` accepts, in one transaction (the plan
     is made again inside it, so what runs is what the database needs then)."""
     with transaction(engine) as connection:
-        steps = [step for step in plan(connection, pack).steps if chosen(step)]
+        steps = [step for step in plan(connection, kinds).steps if chosen(step)]
         _run(connection, steps)
     return steps
 
 
 def apply(
     engine: Engine,
-    pack: Pack,
+    kinds: list[Kind],
     force: bool = False,
     backup: Callable[[], object] | None = None,
     runner: Callable[[Connection, list[Step]], None] = _run,
     stored: StoredVersions | None = None,
     drop_stored: bool = False,
 ) -> Plan:
-    """Apply the plan for ``pack`` in one transaction and return it.
+    """Apply the plan for ``kinds`` in one transaction and return it.
 
     Destructive steps are refused unless ``force``; forced, ``backup`` runs first and must succeed
     (it raises when it cannot write a complete backup). A drop of data that records of stored
     versions still show is refused unless ``drop_stored`` too. Nothing changes when anything fails."""
     with engine.connect() as connection:
-        found = plan(connection, pack, stored)
+        found = plan(connection, kinds, stored)
     if found.empty:
         return found
     if found.kept and not drop_stored:
@@ -262,7 +263,7 @@ def apply(
             raise ChangeRefused("破坏性变更必须先备份，未做任何修改")
         backup()
     with transaction(engine) as connection:
-        again = plan(connection, pack, stored)  # inside the transaction: what is applied is what was checked
+        again = plan(connection, kinds, stored)  # inside the transaction: what is applied is what was checked
         if [s.text for s in again.destructive] != [s.text for s in found.destructive]:
             raise ChangeRefused("数据库在检查后发生了变化，未做任何修改；请重新查看变更计划")
         runner(connection, again.steps)

@@ -3,11 +3,13 @@
 Starting the platform writes nothing (``create_app`` only assembles). This is the explicit step that
 ``start.sh``, the test fixtures and a deployment run after ``flask db upgrade``:
 
-1. the pack's schema: a header table for every kind, its new columns and the kinds' unique keys
-   (additive steps only; a step that drops or alters anything waits for ``criteria apply``);
+1. the schema of the guide: a header table for every kind any stored version declares, their
+   columns and the kinds' unique keys (additive steps only; a step that drops or alters anything
+   waits for ``criteria apply``);
 2. the roles of the pack and the permissions of every screen and API;
 3. the districts of the pack;
-4. the pack's state as a criteria version, when no stored version holds it.
+4. in a database that holds no version of the pack, the seed folder as its first version (never
+   otherwise: the database, not the folder, holds the guide).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 
-from criteria.pack import Pack
+from criteria.pack import Kind
 from models import db
 from models.criteria_versions import CriteriaVersion
 from models.pack_sync import sync_districts
@@ -52,14 +54,23 @@ def migrations_current(app: Flask) -> bool:
         return set(MigrationContext.configure(connection).get_current_heads()) == heads
 
 
-def sync_schema(pack: Pack) -> tuple[list[Step], list[Step]]:
-    """Apply the additive steps ``pack`` needs in one transaction; returns (applied, waiting)."""
+def sync_schema(kinds: list[Kind]) -> tuple[list[Step], list[Step]]:
+    """Apply the additive steps ``kinds`` need in one transaction; returns (applied, waiting)."""
     with db.engine.connect() as connection:
-        steps = plan(connection, pack).steps
+        steps = plan(connection, kinds).steps
     additive = [step for step in steps if isinstance(step.operation, ADDITIVE)]
     if additive:
-        apply_steps(db.engine, pack, lambda step: isinstance(step.operation, ADDITIVE))
+        apply_steps(db.engine, kinds, lambda step: isinstance(step.operation, ADDITIVE))
     return additive, [step for step in steps if not isinstance(step.operation, ADDITIVE)]
+
+
+def sync_access(app: Flask) -> int:
+    """The roles of the app's pack, the permissions of its screens and APIs, and its districts (also
+    run by a worker that reloads after a structural revision). Returns how many districts changed."""
+    with app.app_context():
+        app.appbuilder.sm.create_roles()
+        app.appbuilder.add_permissions(update_perms=True)
+        return sync_districts(db.session, app.extensions["criteria_pack"])
 
 
 def sync(app: Flask) -> SyncReport:
@@ -67,17 +78,13 @@ def sync(app: Flask) -> SyncReport:
     migrations have not run."""
     if not migrations_current(app):
         raise SyncRefused("数据库结构不是最新版本：请先运行 flask --app app db upgrade，再运行 flask --app app platform sync")
-    pack: Pack = app.extensions["criteria_pack"]
     report = SyncReport()
     db.session.commit()  # nothing of this session holds a lock while the schema changes
-    applied, waiting = sync_schema(pack)
+    applied, waiting = sync_schema(list(app.extensions["guide"].kinds.values()))
     report.schema, report.waiting = [s.text for s in applied], [s.text for s in waiting]
-    appbuilder = app.appbuilder
-    appbuilder.sm.create_roles()
-    appbuilder.add_permissions(update_perms=True)
-    report.districts = sync_districts(db.session, pack)
+    report.districts = sync_access(app)
     versions = app.extensions["criteria_versions"]
-    report.version, report.new_version = versions.note_running(db.session, "sync")
+    report.version, report.new_version = versions.seed(db.session)
     report.unloadable = versions.unloadable(db.session)
     for line in report.unloadable:
         log.error("%s", line)

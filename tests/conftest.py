@@ -89,9 +89,20 @@ def sync(app: Flask) -> None:
 
 
 def dispose(app: Flask) -> None:
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    followed = getattr(app.wsgi_app, "app", app)  # the app a structural revision made it build
+    for each in {app, followed}:
+        with each.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def import_pack(url: str, folder: Path, **overrides: object) -> None:
+    """`flask criteria import FOLDER`: the folder's state becomes the newest version in the database,
+    as an administrator revises the guide (nothing happens when it holds that state already)."""
+    app = make_app(url, **overrides)
+    result = app.test_cli_runner().invoke(args=["criteria", "import", str(folder), "--note", "测试用修订"])
+    assert result.exit_code == 0, result.output
+    dispose(app)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -154,10 +165,12 @@ def pack_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app_for_pack(backend: Backend, template_url: str, template_evidence: Path, tmp_path: Path, pack_copy: Path) -> Iterator[Flask]:
-    """An app running the edited ``pack_copy`` on a fresh copy of the seeded database.
+    """An app running the edited ``pack_copy`` on a fresh copy of the seeded database (the folder is
+    imported as the newest criteria version first, as an administrator revises the guide).
 
     Edit ``pack_copy`` before asking for this fixture (list it after the fixture that edits)."""
     url = backend.copy(template_url, f"pack{os.getpid()}_{next(_counter)}")
+    import_pack(url, pack_copy, CRITERIA_PACK=str(pack_copy), EVIDENCE_DIR=str(tmp_path))
     application = make_app(url, CRITERIA_PACK=str(pack_copy), EVIDENCE_DIR=evidence_copy(template_evidence, tmp_path))
     yield application
     dispose(application)

@@ -27,6 +27,7 @@ LAYERS = {
     "services": 4,
     "views": 5,
     "cli": 5,
+    "reloading": 5,  # the serving process following the guide (over services)
     "app": 6,  # assembles the doors
     "bench": 7,
     "loadtest": 7,

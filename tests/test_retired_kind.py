@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from models import FormVerification, db
-from tests.conftest import dispose, make_app
+from tests.conftest import dispose, import_pack, make_app
 from tests.support import login, visible_text
 
 KIND = "licence"
@@ -44,6 +44,7 @@ def test_a_retired_kinds_record_still_verifies_prints_and_opens(backend, templat
             code = db.session.query(FormVerification).filter_by(assessment_id=pk).one().code
         dispose(before)
 
+        import_pack(url, retired_pack, CRITERIA_PACK=str(retired_pack))  # the revision that drops the kind
         app = make_app(url, CRITERIA_PACK=str(retired_pack))
         assert KIND not in app.extensions["criteria_pack"].kinds
         client = app.test_client()
@@ -51,11 +52,17 @@ def test_a_retired_kinds_record_still_verifies_prints_and_opens(backend, templat
         assert f"验证码 {code} 对应的考核表真实有效" in page and enterprise in page
         login(client, "admin")
         form = client.get(f"/report/{KIND}/{pk}.pdf")
-        assert form.status_code == 200 and form.data.startswith(b"%PDF")
+        assert form.status_code == 200 and form.data == printed.data  # the same form, byte for byte
         printed_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(form.data)).pages)
         assert enterprise in printed_text and header in printed_text  # its header fields, read from its table
         opened = client.get(f"/assessment/{KIND}/{pk}")
         assert opened.status_code == 200 and header in visible_text(opened.get_data(as_text=True))
+        listed = visible_text(client.get("/licenceassessmentview/list/").get_data(as_text=True))
+        assert "（已停用）" in listed and enterprise in listed  # still listed, under its retired name
+        assert "新增" not in listed  # no new records of a retired kind
+        served = client.get(f"/api/v1/assessment_licence/{pk}")
+        assert served.status_code == 200 and served.get_json()["result"]["licence_no"] == header
+        assert client.post("/api/v1/assessment_licence/", json={"period": "2026"}).status_code in (401, 403, 405)
         dispose(app)
     finally:
         backend.drop(url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_appbuilder import AppBuilder
 
-from criteria.pack import Pack
+from criteria.pack import Kind, Pack
 from models import KindModels
 from views.account_opening import AccountOpeningView
 from views.assessments import CATEGORY, kind_resources
@@ -27,13 +27,18 @@ from views.workflow_api import WorkflowApi
 MENU_ORDER = [BASIC, CATEGORY, EVALUATION, RECORDS]
 
 
-def all_resources(pack: Pack, models: dict[str, KindModels]) -> list[Resource]:
-    """Every table's resource, in menu order (a stable sort keeps item rows before their kind)."""
+def all_resources(pack: Pack, models: dict[str, KindModels], layout: dict[str, Kind] | None = None) -> list[Resource]:
+    """Every table's resource, in menu order (a stable sort keeps item rows before their kind).
+    ``layout``: every kind of every stored version (``models.guide``); one ``pack`` no longer declares
+    is retired (listed and shown, no new records)."""
     resources = core_resources(pack)
     if pack.registration_role is not None:
         resources.append(registration_resource())
     for code, kind in pack.kinds.items():
-        resources += kind_resources(kind, models[code], pack)
+        resources += kind_resources(kind, models[code], pack, (layout or {}).get(code))
+    for code, kind in (layout or {}).items():
+        if code not in pack.kinds:
+            resources += kind_resources(kind, models[code], pack, retired=True)
     resources += [*grade_resources(pack), adjustment_resource(pack)]
     return sorted(resources, key=lambda r: MENU_ORDER.index(r.category))
 

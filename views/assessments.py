@@ -115,6 +115,59 @@ class AssessmentHooks(AssessmentListHooks):
 
     kind: Kind
     pack: Pack
+    layout_fields: tuple = ()  # the header fields of every stored version (a record has its own version's)
+
+    def _not_in_version(self, item: Any) -> list[Any]:
+        """Header fields a stored version declares that the record's own version does not."""
+        own = {f.code for f in kind_for(item).header_fields}
+        return [f for f in self.layout_fields if f.code not in own]
+
+    def _refuse_foreign_fields(self, item: Any) -> None:
+        """A value for a field the record's version does not have is refused (an empty one is dropped)."""
+        for field in self._not_in_version(item):
+            value = getattr(item, field.code, None)
+            if value in (None, ""):
+                setattr(item, field.code, None)
+            elif inspect(item).attrs[field.code].history.has_changes():
+                version = item.criteria_version or ""
+                raise FieldProblem(field.code, f"该考核按考核标准 {version} 填报，该版本没有“{field.label}”这一项，不能填写")
+
+    def _get_show_widget(self, pk: Any, item: Any, widgets: Any = None, actions: Any = None, show_fieldsets: Any = None) -> Any:
+        """Views only: the record's header fields as its own version declares them."""
+        hidden = {f.code for f in self._not_in_version(item)}
+        widgets = widgets or {}
+        columns = [c for c in self.show_columns if c not in hidden]
+        widgets["show"] = self.show_widget(
+            pk=pk,
+            label_columns=self.label_columns,
+            include_columns=columns,
+            value_columns=self.datamodel.get_values_item(item, columns),
+            formatters_columns=self.formatters_columns,
+            actions=actions or self.actions,
+            fieldsets=show_fieldsets or self.show_fieldsets,
+            modelview_name=self.__class__.__name__,
+        )
+        return widgets
+
+    def prefill_form(self, form: Any, pk: Any) -> None:
+        """Views only: the edit form leaves out fields the record's version does not have."""
+        item = self.datamodel.get(pk)
+        g.fields_not_in_version = [f.code for f in self._not_in_version(item)] if item is not None else []
+        parent = getattr(super(), "prefill_form", None)
+        if parent is not None:
+            parent(form, pk)
+
+    def _get_edit_widget(self, form: Any, exclude_cols: Any = None, widgets: Any = None) -> Any:
+        hidden = [*(exclude_cols or []), *g.pop("fields_not_in_version", [])]
+        return super()._get_edit_widget(form, exclude_cols=hidden, widgets=widgets)
+
+    def pre_get(self, data: dict[str, Any]) -> None:
+        """API only: a record is served with the header fields of its own version."""
+        item = self.datamodel.get(data.get("id"))
+        if item is not None:
+            for field in self._not_in_version(item):
+                data.get("result", {}).pop(field.code, None)
+        super().pre_get(data)
 
     def _complete(self, item: Any) -> None:
         if self.kind.subject == "project" and item.project is not None:
@@ -149,11 +202,13 @@ class AssessmentHooks(AssessmentListHooks):
         prefill_from_project(kind, item)
         item.state = kind.workflow.initial
         pin(item, version, kind)
+        self._refuse_foreign_fields(item)
         item_model = type(item).items.property.mapper.class_
         item.items = [item_model(item_code=i.code, review_status=kind.workflow.item_statuses[0].code) for i in kind.items]
 
     def pre_update(self, item: Any) -> None:
         refuse_unless_editable(kind_for(item), item)
+        self._refuse_foreign_fields(item)
         self._keep_project(item)
         self._complete(item)
 
@@ -261,21 +316,27 @@ def results_shown(names: dict[str, str], results: Any) -> str:
     return "；".join(f"{names.get(code, code)}：{display(value)}" for code, value in pairs)
 
 
-def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]:
-    """The item-row resource (for kinds with items) and the assessment resource of one kind."""
-    headers = {f.code: f.label for f in kind.header_fields}
+def kind_resources(kind: Kind, models: KindModels, pack: Pack, layout_kind: Kind | None = None, retired: bool = False) -> list[Resource]:
+    """The item-row resource (for kinds with items) and the assessment resource of one kind.
+
+    ``kind`` is the running version's; ``layout_kind`` has the header fields of every stored version
+    (a record shows those of its own version). A ``retired`` kind (the active version no longer
+    declares it) is listed and shown, never added to or edited."""
+    layout_kind = layout_kind or kind
+    headers = {f.code: f.label for f in layout_kind.header_fields}
     subject = ["project"] if kind.subject == "project" else ["enterprise"]
     checks: dict[str, list] = {"period": [year_problem]}
     form_fields: dict[str, Any] = {}
     formatters: dict[str, Any] = {
         "state": lambda code, labels=kind.state_labels: labels.get(code, code),
-        "id": partial(work_link, kind.code, "办理"),
+        "id": partial(work_link, kind.code, "查看" if retired else "办理"),
     }
-    for field in kind.header_fields:
+    own = {f.code for f in kind.header_fields}
+    for field in layout_kind.header_fields:
         if field.type == "phone":
             checks[field.code] = [phone_problem]
         if field.type == "choice":
-            choices = field_choices(field, kind, pack)
+            choices = field_choices(field, kind if field.code in own else layout_kind, pack)
             checks[field.code] = [choice_check(choices, field.label)]
             formatters[field.code] = lambda code, labels=choices: labels.get(code, code or "")
             options = [SelectChoice("", "请选择"), *(SelectChoice(c, label) for c, label in choices.items())]
@@ -292,15 +353,17 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
         title=f"{kind.short_name}评分项",
         category=CATEGORY,
         access=("kind", kind.code),
+        kind=kind,
         api_resource=f"{models.assessment.__tablename__}_item",
         labels=ITEM_LABELS,
         list_columns=["item_name", "not_applicable", "self_score", "assessed_score", "review_status"],
         list_reads=("assessment",),  # item_name reads the assessment's criteria version
         show_columns=["assessment", "item_name", "not_applicable", "self_score", "assessed_score", "results", "opinion", "review_status"],
-        edit_columns=["not_applicable", "self_score"],  # assessed scores and opinions belong to the review
+        # assessed scores and opinions belong to the review
         search_columns=["assessment", "item_code", "review_status"],
         formatters={"review_status": lambda code: statuses.get(code, code), "results": partial(results_shown, subtable_names(kind))},
         mixin=type(f"{models.item.__name__}Hooks", (ItemHooks,), {"kind": kind}),
+        edit_columns=[] if retired else ["not_applicable", "self_score"],
         menu=False,
         base_order=("id", "asc"),  # an assessment's items together, in the guide's order
         of_kind=kind.code,
@@ -308,17 +371,21 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
 
     header_codes = list(headers)
     typed_codes = [f.code for f in kind.header_fields if f.type != "project"]  # a project is picked on the 办理 page
+    writable = [] if retired else [*subject, "period", *typed_codes]
     results = ["grade", "rectification_due"] if kind.rated else ["total", "grade"]
     if kind.scoring.catalogued:  # one entry per record: what happened, where, when, and its points
         results = catalogue_columns(kind)
         models.assessment.points_shown = property(catalogue_points)
-    mixin = type(f"{models.assessment.__name__}Hooks", (AssessmentHooks,), {"kind": kind, "pack": pack})
+    mixin = type(
+        f"{models.assessment.__name__}Hooks", (AssessmentHooks,), {"kind": kind, "pack": pack, "layout_fields": layout_kind.header_fields}
+    )
     assessment_resource = Resource(
         name=models.assessment.__name__,
         model=models.assessment,
-        title=kind.short_name,
+        title=f"{kind.short_name}（已停用）" if retired else kind.short_name,
         category=CATEGORY,
         access=("kind", kind.code),
+        kind=kind,
         api_resource=models.assessment.__tablename__,
         labels={**ASSESSMENT_LABELS, "id": "办理", **({"grade": "考核结果"} if kind.rated else {}), **headers, "points_shown": "分值"},
         descriptions=field_help(kind),
@@ -334,8 +401,8 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
             "created_on",
             "changed_on",
         ],
-        add_columns=[*subject, "period", *typed_codes],
-        edit_columns=[*subject, "period", *typed_codes],
+        add_columns=writable,
+        edit_columns=writable,
         search_columns=list(dict.fromkeys(["enterprise", *subject, "period", "state"])),
         search_filters=ASSESSMENT_FILTERS,
         checks=checks,
@@ -346,7 +413,7 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack) -> list[Resource]
         list_reads=("items",) if kind.items and not kind.rated else (),  # the provisional result reads them
         mixin=mixin,
         related=[item_resource.view_name] if kind.items else [],
-        extra_permissions=("delete_selected",),  # the list's bulk delete of drafts and returned records
+        extra_permissions=() if retired else ("delete_selected",),  # the list's bulk delete of drafts and returned records
     )
     queues = [
         replace(

@@ -51,13 +51,11 @@ def _shared_values(pack: Pack) -> dict[str, dict[str, str]]:
 
 
 def _build() -> dict[str, TableLabels]:
-    from views import all_resources  # the screens are assembled at app creation, after this module
-
     pack = current_app.extensions["criteria_pack"]
     models = current_app.extensions["kind_models"]
     shared = _shared_values(pack)
     tables: dict[str, TableLabels] = {"ab_user": TableLabels("用户")}
-    for resource in all_resources(pack, models):
+    for resource in current_app.extensions["resources"]:  # the screens, as the app was assembled
         found = tables.setdefault(resource.model.__tablename__, TableLabels(resource.title))
         for column, label in resource.labels.items():
             found.columns.setdefault(column, label)

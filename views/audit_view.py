@@ -70,9 +70,7 @@ def table_title(table: str) -> str:
     """``assessment_general`` -> ``企业一般安全生产条件（assessment_general）`` when the table has a screen."""
     titles = current_app.extensions.get("audit_table_titles")
     if titles is None:
-        from views import all_resources
-
-        resources = all_resources(current_app.extensions["criteria_pack"], current_app.extensions["kind_models"])
+        resources = current_app.extensions["resources"]
         titles = {"ab_user": "用户"}
         for resource in resources:
             titles.setdefault(resource.model.__tablename__, resource.title)

@@ -71,6 +71,7 @@ class Resource:
     api: bool = True  # False for extra list screens over a table that already has its API
     states: tuple[str, ...] = ()  # only records in these workflow states (review queue, records list)
     review_of: Any = None  # a review queue of this kind: only what the user may review now
+    kind: Any = None  # the assessment kind of a ("kind", code) resource (a retired one too)
     screen_columns: dict[str, str] = field(default_factory=dict)  # column -> the property screens list instead
     action_columns: tuple[str, ...] = ()  # list columns holding buttons: left out of exports
     search_filters: dict[str, list[type]] = field(default_factory=dict)  # extra filters by column

@@ -44,7 +44,7 @@ def access(role: Role, resource: Resource, pack: Pack) -> str:
     if what == "registrations":
         return "read" if role.approves_registrations else "none"
     if what == "kind":
-        kind = pack.kinds[resource.access[1]]
+        kind = resource.kind or pack.kinds[resource.access[1]]
         if role.code == kind.filled_by:
             return "write"
         return "read" if role.code in kind.reviewed_by else "none"

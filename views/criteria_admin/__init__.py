@@ -25,17 +25,17 @@ class EditorHome(AdminOnly, AdminIndexView):
     @expose("/")
     def index(self) -> Any:
         versions = current_app.extensions["criteria_versions"]
+        guide = current_app.extensions["guide"]
         return self.render(
             "criteria_admin/index.html",
             running=versions.running,
             active=versions.active(db.session),
-            pack_dir=current_app.config["CRITERIA_PACK"],
+            retired=[kind.short_name for code, kind in guide.kinds.items() if code in guide.retired],
         )
 
 
 def install(app: Flask, translations: Path) -> Admin:
     """Register the editor's views on ``app`` (one Admin per app: every test app builds its own)."""
-    pack_dir = Path(app.config["CRITERIA_PACK"]).resolve()
     admin = Admin(
         app,
         name="考核标准维护",
@@ -45,8 +45,8 @@ def install(app: Flask, translations: Path) -> Admin:
         translations_path=str(translations),  # zh/LC_MESSAGES/admin.mo (i18n.compile_admin_catalogue)
         theme=Bootstrap4Theme(swatch="default", fluid=True),
     )
-    admin.add_view(PackFilesView(pack_dir, name="考核标准文件", endpoint="criteria_files", url=f"{URL}/files"))
-    admin.add_view(VersionsView(pack_dir, name="版本记录", endpoint="criteria_versions", url=f"{URL}/versions"))
-    admin.add_view(SchemaView(pack_dir, name="结构变更", endpoint="criteria_schema", url=f"{URL}/schema"))
+    admin.add_view(PackFilesView(name="考核标准文件", endpoint="criteria_files", url=f"{URL}/files"))
+    admin.add_view(VersionsView(name="版本记录", endpoint="criteria_versions", url=f"{URL}/versions"))
+    admin.add_view(SchemaView(name="结构变更", endpoint="criteria_schema", url=f"{URL}/schema"))
     admin.add_link(MenuLink(name="返回平台", url="/"))
     return admin

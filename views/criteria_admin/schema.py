@@ -1,9 +1,9 @@
-"""结构变更: what the database needs for the pack as its files are now, and applying it (the same
-steps as ``flask --app app criteria plan`` / ``apply``).
+"""结构变更: what the database still needs for the guide (every kind and header field of every stored
+version), and applying it (the same steps as ``flask --app app criteria plan`` / ``apply``).
 
-Only steps that keep every stored value run from here. A step that drops or alters data runs from
-the command line (``flask --app app criteria apply --force``) with the platform stopped: the running
-workers map the columns it drops, and the backup it takes should not race their writes."""
+A save in the editor creates the tables and columns its version needs, so this page is normally
+empty. What it can show: steps a version imported from the command line left waiting, and steps that
+drop or alter data, which run only from the command line with the platform stopped."""
 
 from __future__ import annotations
 
@@ -16,12 +16,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
-from criteria import CriteriaError
-from criteria.problems_zh import problem_zh
-from criteria.structure import fits
+from models import db
 from models.schema_sync import ChangeRefused
 from services.backup import BackupFailed
-from services.schema_change import apply_pack, pack_on_disk, planned
+from services.schema_change import apply_pack, planned
 from views.criteria_admin.access import AdminOnly, EditorForm
 
 
@@ -35,27 +33,14 @@ CLI_ONLY = (
 )
 
 
-class SchemaView(AdminOnly, BaseView):
-    def __init__(self, pack_dir: Path, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.pack_dir = pack_dir
+def _active() -> Any:
+    return current_app.extensions["criteria_versions"].active(db.session).pack
 
+
+class SchemaView(AdminOnly, BaseView):
     @expose("/")
     def index(self) -> Any:
-        try:
-            pack = pack_on_disk()  # read only: looking at the plan records nothing
-        except CriteriaError as error:
-            return self.render(
-                "criteria_admin/schema.html", problems=[problem_zh(p) for p in error.problems], found=None, form=ApplyForm(), restart=False
-            )
-        found = planned(pack)
-        return self.render(
-            "criteria_admin/schema.html",
-            problems=[],
-            found=found,
-            form=ApplyForm(),
-            restart=not fits(current_app.extensions["criteria_pack"], pack),
-        )
+        return self.render("criteria_admin/schema.html", found=planned(_active()), form=ApplyForm())
 
     @expose("/apply", methods=("POST",))
     def apply(self) -> Any:
@@ -67,15 +52,12 @@ class SchemaView(AdminOnly, BaseView):
                     flash(f"未执行：{message}", "error")
             return redirect(back)
         try:
-            pack = pack_on_disk()
+            pack = _active()
             destructive = planned(pack).destructive
             if destructive:
                 flash(CLI_ONLY + "：" + "；".join(step.text for step in destructive), "error")
                 return redirect(back)
-            done, folder = apply_pack(pack, False, Path(current_app.config["BACKUP_DIR"]), lambda _line: None, source="editor")
-        except CriteriaError as error:
-            flash(f"考核标准校验未通过（{len(error.problems)} 处问题），未做任何修改。", "error")
-            return redirect(back)
+            done, folder = apply_pack(pack, False, Path(current_app.config["BACKUP_DIR"]), lambda _line: None)
         except ChangeRefused as refused:
             flash(str(refused), "error")
             return redirect(back)
@@ -91,5 +73,8 @@ class SchemaView(AdminOnly, BaseView):
         flash(f"已完成 {len(done)} 项结构变更：" + "；".join(done), "success")
         if folder:
             flash(f"变更前的备份：{folder}", "info")
-        flash("重启平台后，新的字段和考核类别出现在界面中。", "warning")
+        reload_now = current_app.extensions.get("reload_now")
+        if reload_now is not None:
+            reload_now()
+        flash("各工作进程将在几秒内自动重新载入，新的字段和考核类别随即出现在界面中。", "info")
         return redirect(back)

@@ -3,7 +3,6 @@ two (criteria.diff), and restoring an earlier version."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, request
@@ -17,16 +16,17 @@ from wtforms.validators import DataRequired
 from criteria.diff import diff_packs
 from criteria.problems_zh import problem_zh
 from models import CriteriaVersion, assessment_table, db
-from models.criteria_edits import EditRefused, restore_version
+from models.criteria_edits import EditRefused
 from models.criteria_versions import VersionUnloadable
+from services.guide_revision import restore
 from views.criteria_admin.access import AdminOnly, EditorForm
-from views.criteria_admin.files import after_save_lines
+from views.criteria_admin.files import flash_saved
 
 PAGE_SIZE = 20
 
 
 class RestoreForm(EditorForm):
-    confirm = BooleanField("我已核对差异，确认用该版本替换当前考核标准文件", validators=[DataRequired(message="请勾选确认后再恢复")])
+    confirm = BooleanField("我已核对差异，确认以该版本的内容记录一个新版本", validators=[DataRequired(message="请勾选确认后再恢复")])
     note = StringField("变更说明", render_kw={"maxlength": 500})
 
 
@@ -41,10 +41,6 @@ def assessment_counts() -> dict[int, int]:
 
 
 class VersionsView(AdminOnly, BaseView):
-    def __init__(self, pack_dir: Path, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.pack_dir = pack_dir
-
     def _code(self) -> str:
         return current_app.extensions["criteria_pack"].code
 
@@ -126,13 +122,11 @@ class VersionsView(AdminOnly, BaseView):
                     flash(f"未恢复：{message}", "error")
             return redirect(back)
         try:
-            saved = restore_version(db.session, self.pack_dir, version, form.note.data or "", current_user.id)
+            saved = restore(version, form.note.data or "", current_user.id)
         except EditRefused as refused:
             flash(refused.summary, "error")
             for line in refused.problems:
                 flash(line, "error")
             return redirect(back)
-        flash(f"已恢复为第 {version.number} 版的内容，记录为第 {saved.version.number} 版（修改了 {'、'.join(saved.files)}）。", "success")
-        for line in after_save_lines(self.pack_dir, saved.pack):
-            flash(line, "warning")
+        flash_saved(saved, f"已恢复为第 {version.number} 版的内容，记录为第 {saved.version.number} 版（修改了 {'、'.join(saved.files)}）。")
         return redirect(self.get_url(".index"))

@@ -1,0 +1,106 @@
+"""Workers that follow the guide: a process rebuilds its app when the guide's structure changes.
+
+A revision saved by any process (or host) is stored in the database. One that changes only rules is
+used for the next new record at once (``PackVersions.active``); one that changes what a process
+builds at start (a header field, a kind, a role, the workflow: ``criteria.structure``) needs the
+screens, menus and permissions built again. Each process looks at the newest version number at most
+every ``GUIDE_CHECK_SECONDS``; when its structure differs from the one the process was built on, the
+request that noticed builds a new app (its roles and permissions synced), and every later request is
+served by it. Requests already running finish on the old one: nothing is dropped, nothing restarts.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.pool import NullPool
+
+from criteria.structure import structure_key
+from models.assessments import layout_signature
+from models.criteria_versions import CriteriaVersion
+
+log = logging.getLogger(__name__)
+
+
+def guide_signature(app: Flask) -> tuple[Any, ...]:
+    """What an app was built from: the running version's structure and every mapped kind's fields."""
+    guide = app.extensions["guide"]
+    return (structure_key(guide.active), layout_signature(guide.kinds.values()))
+
+
+class GuideWatch:
+    """The WSGI entry of a serving process: the newest app built for the database's guide."""
+
+    def __init__(self, first: Flask, build: Callable[[], Flask], interval: float):
+        self.first, self.first_wsgi = first, first.wsgi_app
+        self.app = first
+        self.build = build
+        self.interval = interval
+        self.code = first.extensions["criteria_pack"].code
+        self.signature = guide_signature(first)
+        self.seen: int | None = first.extensions["guide"].active_id
+        self.checked = time.monotonic()
+        self.lock = threading.Lock()
+        # A connection per look (every few seconds at most): nothing held between requests.
+        self.engine = create_engine(first.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool) if interval >= 0 else None
+        first.extensions["reload_now"] = self.reload_now
+
+    def reload_now(self) -> None:
+        """Look at the guide on the next request (after this process saved a revision)."""
+        self.checked = 0.0
+
+    def _newest(self) -> int | None:
+        with self.engine.connect() as connection:
+            return connection.scalar(select(func.max(CriteriaVersion.id)).where(CriteriaVersion.pack_code == self.code))
+
+    def current(self) -> Flask:
+        if self.engine is None or time.monotonic() - self.checked < self.interval:
+            return self.app
+        if not self.lock.acquire(blocking=False):
+            return self.app  # another thread is building: this request is served by the app it has
+        try:
+            self.checked = time.monotonic()
+            newest = self._newest()
+            if newest != self.seen:
+                self._follow(newest)
+        except Exception:  # a database that cannot be read now: serve on, look again later
+            log.exception("读取考核标准版本失败，继续使用当前载入的版本")
+        finally:
+            self.lock.release()
+        return self.app
+
+    def _follow(self, newest: int | None) -> None:
+        built = self.build()
+        signature = guide_signature(built)
+        self.seen = newest
+        if signature == self.signature:
+            _dispose(built)
+            return  # rules only: the app at work already files new records under the newest version
+        from services.platform_sync import sync_access
+
+        sync_access(built)
+        built.extensions["reload_now"] = self.reload_now
+        old, self.app, self.signature = self.app, built, signature
+        log.info("考核标准结构已变更（第 %s 版），本进程已重新载入", built.extensions["guide"].active_number)
+        if old is not self.first:
+            threading.Timer(60.0, _dispose, (old,)).start()  # after the requests it still serves
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        app = self.current()
+        if app is self.first:
+            return self.first_wsgi(environ, start_response)
+        return app.wsgi_app(environ, start_response)
+
+
+def _dispose(app: Flask) -> None:
+    from models import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
