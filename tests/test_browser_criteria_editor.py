@@ -60,7 +60,13 @@ def test_admin_edits_the_guide_in_the_browser(pack_server, pack_copy):
             with page.expect_navigation():
                 page.click("text=校验并保存")
             assert "已保存 general.yaml，记录为考核标准第 2 版" in page.inner_text("body")
-            assert "label: 联络人" in (pack_copy / "general.yaml").read_text(encoding="utf-8")
+            assert (pack_copy / "general.yaml").read_text(encoding="utf-8") == original  # the folder is only the seed
+            page.click("text=考核标准文件")
+            page.wait_for_load_state("networkidle")
+            with page.expect_navigation():
+                page.click("a:text-is('general.yaml')")
+            assert "label: 联络人" in page.input_value("#content")  # the editor opens the newest version
+            page.screenshot(path=str(ARTIFACTS / "criteria-reopened.png"), full_page=True)
 
             page.click("text=版本记录")
             page.wait_for_load_state("networkidle")

@@ -1,11 +1,10 @@
 """Two administrators save the same criteria file at the same moment: the first save becomes a
-version, the second is refused in Chinese (the file changed after it was opened) instead of
-overwriting it or failing on the version number; and a version number taken by another machine
-sharing the database refuses a save the same way. Runs on SQLite and PostgreSQL."""
+version, the second is refused in Chinese instead of overwriting it or failing on the version
+number; and a version number taken by another machine sharing the database refuses a save the same
+way. Runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import fcntl
 import threading
 
 from sqlalchemy import event, func, insert, select
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session
 import models.criteria_edits as edits
 from models import CriteriaVersion, db
 from tests.support import login, visible_text
-from tests.test_criteria_editor import EDIT, edit_form
+from tests.test_criteria_editor import EDIT, edit_form, stored
 
 SAFETY = 60  # seconds: a net against a hang, not a timing check
 
@@ -24,39 +23,28 @@ def versions(app) -> list[int]:
         return list(db.session.scalars(select(CriteriaVersion.number).order_by(CriteriaVersion.number)))
 
 
-def test_two_saves_of_one_file_at_once_the_second_is_refused(app_for_pack, pack_copy, monkeypatch):
+def test_two_saves_of_one_file_at_once_the_second_is_refused(app_for_pack, monkeypatch):
     app = app_for_pack
-    text = (pack_copy / "general.yaml").read_text(encoding="utf-8")
+    text = stored(app)
     wanted = {"first": text.replace("联系人", "联络人"), "second": text.replace("联系人", "联系人员")}
     assert all(new != text for new in wanted.values())
     clients = {name: app.test_client() for name in wanted}
     forms = {}
     for name, client in clients.items():
         login(client, "admin")
-        forms[name] = edit_form(client)  # both opened the same text
+        forms[name] = edit_form(client)  # both opened the same version
     before = versions(app)
 
-    first_checked, second_arrived = threading.Event(), threading.Event()
-    real_load, real_flock = edits.load_pack, fcntl.flock
+    both_validated = threading.Barrier(2, timeout=SAFETY)
+    real_load = edits.load_snapshot
 
     def load(*args, **kwargs):
-        """Reached after the check that nobody saved since the editor opened the file."""
-        if threading.current_thread().name == "first":
-            first_checked.set()
-            assert second_arrived.wait(SAFETY)
-        else:
-            assert first_checked.wait(SAFETY)
-            second_arrived.set()  # reached only when nothing held the second save back
-        return real_load(*args, **kwargs)
+        """Both saves have validated their text before either stores it: they reach the store together."""
+        found = real_load(*args, **kwargs)
+        both_validated.wait()
+        return found
 
-    def flock(fd, operation):
-        if threading.current_thread().name == "second" and operation == fcntl.LOCK_EX:
-            assert first_checked.wait(SAFETY)
-            second_arrived.set()  # the second save waits for the lock from here
-        return real_flock(fd, operation)
-
-    monkeypatch.setattr(edits, "load_pack", load)
-    monkeypatch.setattr(fcntl, "flock", flock)
+    monkeypatch.setattr(edits, "load_snapshot", load)
     answers = {}
 
     def save(name: str) -> None:
@@ -69,15 +57,17 @@ def test_two_saves_of_one_file_at_once_the_second_is_refused(app_for_pack, pack_
     for thread in threads:
         thread.join()
 
-    assert "已保存 general.yaml" in answers["first"], answers["first"][-600:]
-    assert "general.yaml 在您打开后已被修改" in answers["second"] and "本次内容未保存" in answers["second"], answers["second"][-600:]
-    assert (pack_copy / "general.yaml").read_text(encoding="utf-8") == wanted["first"]
+    saved = [name for name, shown in answers.items() if "已保存 general.yaml" in shown]
+    refused = [name for name, shown in answers.items() if "本次内容未保存" in shown]
+    assert len(saved) == 1 and len(refused) == 1, answers
+    assert "在您打开后已记录了第" in answers[refused[0]] or "在您保存的同时记录了新版本" in answers[refused[0]]
+    assert stored(app) == wanted[saved[0]]
     assert versions(app) == [*before, before[-1] + 1]
 
 
-def test_a_version_number_taken_meanwhile_refuses_the_save_and_changes_nothing(app_for_pack, pack_copy):
+def test_a_version_number_taken_meanwhile_refuses_the_save_and_changes_nothing(app_for_pack):
     app = app_for_pack
-    text = (pack_copy / "general.yaml").read_text(encoding="utf-8")
+    text = stored(app)
     client = app.test_client()
     login(client, "admin")
     form = edit_form(client)
@@ -106,5 +96,4 @@ def test_a_version_number_taken_meanwhile_refuses_the_save_and_changes_nothing(a
     shown = visible_text(answer.get_data(as_text=True))
     assert answer.status_code == 200 and taken
     assert "考核标准在您保存的同时记录了新版本" in shown and "本次内容未保存" in shown
-    assert (pack_copy / "general.yaml").read_text(encoding="utf-8") == text
     assert versions(app) == [*before, taken[0]]  # only the other machine's version

@@ -89,7 +89,14 @@ def save_in_editor(client, name: str, content: str, note: str):
     page = client.get(url).get_data(as_text=True)
     token = csrf_token(client, url)
     base = re.search(r'name="base" type="hidden" value="([0-9a-f]+)"', page).group(1)
-    return client.post(url, data={"csrf_token": token, "content": content, "note": note, "base": base}, follow_redirects=True)
+    number = re.search(r'name="base_number" type="hidden" value="(\d+)"', page).group(1)
+    data = {"csrf_token": token, "content": content, "note": note, "base": base, "base_number": number}
+    return client.post(url, data=data, follow_redirects=True)
+
+
+def newest_file(app, name: str) -> str:
+    with app.app_context():
+        return db.session.query(CriteriaVersion).order_by(CriteriaVersion.number.desc()).first().files[name]
 
 
 def test_a_revision_leaves_approved_assessments_as_they_were(app_for_pack, pack_copy):
@@ -108,20 +115,18 @@ def test_a_revision_leaves_approved_assessments_as_they_were(app_for_pack, pack_
     shown_before = seen_by(app, old)
     assert all(NEW_ITEM not in page and NEW_ITEM not in pdf for page, pdf in shown_before.values())
 
-    # the revision: general.yaml in the editor, grading.yaml on disk and then `criteria apply`
+    # the revision: general.yaml, then grading.yaml, in the editor
     login(client, "admin")
-    general = (pack_copy / "general.yaml").read_text(encoding="utf-8")
+    general = newest_file(app, "general.yaml")
     saved = save_in_editor(client, "general.yaml", revise_general(general).replace("\n", "\r\n"), "按新版考核标准调整投入分值")
     assert f"记录为考核标准第 {first_version + 1} 版" in saved.get_data(as_text=True)
-    grading = pack_copy / "grading.yaml"
-    text = grading.read_text(encoding="utf-8")
-    grading.write_text(text.replace(f"label: {OLD_LABEL},", f"label: {NEW_LABEL},", 1), encoding="utf-8")
-    applied = app.test_cli_runner().invoke(args=["criteria", "apply"])
-    assert applied.exit_code == 0, applied.output
-    assert "无需变更" in applied.output  # items and labels are data: no schema change
+    grading = newest_file(app, "grading.yaml").replace(f"label: {OLD_LABEL},", f"label: {NEW_LABEL},", 1)
+    saved = save_in_editor(client, "grading.yaml", grading, "等次更名")
+    assert f"记录为考核标准第 {first_version + 2} 版" in saved.get_data(as_text=True)
+    assert "无需变更" in app.test_cli_runner().invoke(args=["criteria", "plan"]).output  # items and labels are data
     with app.app_context():
         latest = db.session.query(CriteriaVersion).order_by(CriteriaVersion.number.desc()).first()
-        assert latest.number == first_version + 2 and latest.source == "cli"
+        assert latest.number == first_version + 2 and latest.source == "editor"
         assert "\r" not in latest.files["general.yaml"] and NEW_ITEM in latest.files["general.yaml"]
     client.get("/logout/")
 

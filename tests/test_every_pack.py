@@ -82,7 +82,7 @@ def test_the_platform_starts_on_every_pack(backend, folder):
                 form = client.get(f"/report/{code}/{pk}.pdf")
                 assert form.status_code == 200 and form.data.startswith(b"%PDF")
             editor = client.get("/criteria-admin/")
-            assert editor.status_code == 200 and pack.code in editor.get_data(as_text=True)
+            assert editor.status_code == 200 and pack.name in editor.get_data(as_text=True)
             client.get("/logout/")
 
             login(client, "enterprise_01")
