@@ -24,13 +24,13 @@ from sqlalchemy.pool import NullPool
 from criteria.structure import structure_key
 from models.assessments import layout_signature
 from models.criteria_versions import CriteriaVersion
+from models.guide import Guide, read_guide
 
 log = logging.getLogger(__name__)
 
 
-def guide_signature(app: Flask) -> tuple[Any, ...]:
-    """What an app was built from: the running version's structure and every mapped kind's fields."""
-    guide = app.extensions["guide"]
+def guide_signature(guide: Guide) -> tuple[Any, ...]:
+    """What an app is built from: the active version's structure and every mapped kind's fields."""
     return (structure_key(guide.active), layout_signature(guide.kinds.values()))
 
 
@@ -43,7 +43,7 @@ class GuideWatch:
         self.build = build
         self.interval = interval
         self.code = first.extensions["criteria_pack"].code
-        self.signature = guide_signature(first)
+        self.signature = guide_signature(first.extensions["guide"])
         self.seen: int | None = first.extensions["guide"].active_id
         self.checked = time.monotonic()
         self.lock = threading.Lock()
@@ -76,14 +76,16 @@ class GuideWatch:
         return self.app
 
     def _follow(self, newest: int | None) -> None:
-        built = self.build()
-        signature = guide_signature(built)
+        """Build a new app when the newest version changed the structure (the stored packs are parsed
+        once per process: ``models.guide``)."""
         self.seen = newest
-        if signature == self.signature:
-            _dispose(built)
+        guide = read_guide(self.first.config["SQLALCHEMY_DATABASE_URI"], self.first.extensions["guide"].seed)
+        if guide_signature(guide) == self.signature:
             return  # rules only: the app at work already files new records under the newest version
         from services.platform_sync import sync_access
 
+        built = self.build()
+        signature = guide_signature(built.extensions["guide"])
         sync_access(built)
         built.extensions["reload_now"] = self.reload_now
         old, self.app, self.signature = self.app, built, signature
