@@ -11,6 +11,7 @@ served by it. Requests already running finish on the old one: nothing is dropped
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
@@ -22,6 +23,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.pool import NullPool
 
 from criteria.structure import structure_key
+from models import workers
 from models.assessments import layout_signature
 from models.criteria_versions import CriteriaVersion
 from models.guide import Guide, read_guide
@@ -50,6 +52,8 @@ class GuideWatch:
         # A connection per look (every few seconds at most): nothing held between requests.
         self.engine = create_engine(first.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool) if interval >= 0 else None
         first.extensions["reload_now"] = self.reload_now
+        self.heartbeat = bool(first.config["WORKER_HEARTBEAT"]) and self.engine is not None
+        self.worker_id: int | None = None
 
     def reload_now(self) -> None:
         """Look at the guide on the next request (after this process saved a revision)."""
@@ -93,7 +97,42 @@ class GuideWatch:
         if old is not self.first:
             threading.Timer(60.0, _dispose, (old,)).start()  # after the requests it still serves
 
+    def _join(self) -> None:
+        """Report this process as serving (on its first request: after a server forked it), touch
+        the report from a thread of its own, and withdraw it at exit (``models.workers``)."""
+        with self.lock:
+            if self.worker_id is not None:
+                return
+            try:
+                self.worker_id = workers.join(self.engine)
+            except Exception:  # a database not migrated yet: the process serves on unreported
+                log.exception("无法登记工作进程")
+                self.heartbeat = False
+                return
+        worker_id, engine = self.worker_id, self.engine
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.wait(workers.HEARTBEAT_SECONDS):
+                try:
+                    workers.beat(engine, worker_id)
+                except Exception:  # reported again at the next beat
+                    log.warning("工作进程心跳写入失败", exc_info=True)
+
+        threading.Thread(target=beat, name="platform-worker-heartbeat", daemon=True).start()
+
+        def leave() -> None:
+            stop.set()
+            try:
+                workers.leave(engine, worker_id)
+            except Exception:  # the row then ages out after ALIVE_SECONDS
+                log.warning("注销工作进程失败", exc_info=True)
+
+        atexit.register(leave)
+
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if self.heartbeat and self.worker_id is None:
+            self._join()
         app = self.current()
         if app is self.first:
             return self.first_wsgi(environ, start_response)

@@ -62,6 +62,8 @@ def default_config() -> dict:
         # How often a serving process looks for a revision of the guide that changes its screens (a
         # negative value: never; such a process follows the guide's structure only when restarted).
         "GUIDE_CHECK_SECONDS": float(os.environ.get("GUIDE_CHECK_SECONDS") or 3),
+        # A serving process reports itself in platform_worker (criteria apply --force waits for none).
+        "WORKER_HEARTBEAT": _flag("WORKER_HEARTBEAT", True),
         # Where a forced (destructive) criteria schema change writes its backup first.
         "BACKUP_DIR": os.environ.get("BACKUP_DIR") or str(VAR / "backups"),
         "APP_NAME": "建筑施工安全生产考核平台",

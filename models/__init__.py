@@ -21,6 +21,7 @@ from models.dossier import EnterpriseMaterial
 from models.grades import FinalGradeRecord
 from models.login import LoginCaptcha, LoginThrottle, SpentToken
 from models.registration import EnterpriseRegistration
+from models.workers import PlatformWorker
 
 __all__ = [
     "AppUser",
@@ -40,6 +41,7 @@ __all__ = [
     "LoginCaptcha",
     "LoginThrottle",
     "Person",
+    "PlatformWorker",
     "Project",
     "ReviewHistory",
     "SpentToken",

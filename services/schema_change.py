@@ -14,9 +14,9 @@ from pathlib import Path
 from flask import current_app
 
 from criteria import Pack
-from models import CriteriaVersion, db
+from models import CriteriaVersion, db, workers
 from models.criteria_versions import VersionUnloadable
-from models.schema_sync import Plan, plan
+from models.schema_sync import ChangeRefused, Plan, plan
 from services.backup import BackupSource, backup_before_change
 from services.guide_revision import needed_kinds
 
@@ -47,7 +47,8 @@ def apply_pack(
 ) -> tuple[list[str], Path | None]:
     """Apply what ``pack`` and the stored versions need; a forced destructive change writes a backup
     first, and a drop of data that records of stored versions still show needs ``drop_stored`` as
-    well. Returns the lines applied and the backup folder (if one was written)."""
+    well; a forced change is refused while any serving process of the platform is alive. Returns the
+    lines applied and the backup folder (if one was written)."""
     from models.schema_sync import apply as apply_changes
 
     written: list[Path] = []
@@ -56,6 +57,13 @@ def apply_pack(
         echo(f"执行破坏性变更前先备份到 {backup_dir}")
         written.append(backup_before_change(BackupSource.from_config(current_app.config), backup_dir, echo))
 
+    if force:
+        serving = workers.alive(db.session)
+        if serving:
+            raise ChangeRefused(
+                f"平台仍有 {len(serving)} 个工作进程在运行（{'；'.join(map(str, serving))}），未做任何修改："
+                f"会删除或改动数据的结构变更须先停止平台的全部工作进程（停止后约 {workers.ALIVE_SECONDS} 秒内不再计为运行）"
+            )
     kinds = needed_kinds(pack)
     db.session.commit()  # nothing of this session holds a lock while the schema changes
     try:
