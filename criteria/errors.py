@@ -13,6 +13,7 @@ class Problem:
     path: str
     message: str
     line: int | None = None
+    subject: str | None = None  # what the path points at in the guide's words: 考核项目“安全生产投入”的满分
 
     def __str__(self) -> str:
         where = f"{self.file}: {self.path}: " if self.path else f"{self.file}: "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from criteria import checks
 from criteria.errors import CriteriaError, Problem
 from criteria.methods import scoring_methods
 from criteria.pack import District, HeaderField, Item, Kind, Material, Pack, PersonnelList, RecordEvidence, Role
+from criteria.problems_zh import subject_of
 from criteria.rules import CatalogueEntry, FinalGradeRule, Rectification, Rounding, Scale, Veto, Workflow
 from criteria.schema import DistrictsSchema, GradingSchema, KindSchema, PackSchema, RolesSchema
 from criteria.yaml_source import YamlFile, join_path, parse_yaml, read_yaml
@@ -194,8 +196,15 @@ def _load(fetch: Reader, folder: str, shown: str, pack_dir: Path) -> Pack:
         problems.append(Problem(f"{shown}/{file_name}", path, message, source.line_of(path) if source else None))
 
     if problems or not (districts and roles and grading):
-        raise CriteriaError(problems)
+        raise CriteriaError([_named(problem, sources, shown) for problem in problems])
     return _build(pack, pack_dir, districts, roles, grading, kinds, kind_files, sources)
+
+
+def _named(problem: Problem, sources: dict[str, YamlFile], shown: str) -> Problem:
+    """The problem with what its path points at, named from the file's own data (an item's name)."""
+    source = sources.get(problem.file.removeprefix(f"{shown}/"))
+    subject = subject_of(problem.path, source.data) if source is not None else None
+    return replace(problem, subject=subject) if subject else problem
 
 
 def _build(

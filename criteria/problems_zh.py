@@ -138,12 +138,65 @@ def line_of(problem: Problem) -> int | None:
     return int(found.group(1)) if found else None
 
 
+# What an entry of a list is, and what its keys are, in the guide's words (``subject_of``).
+ENTRIES = {
+    "items": "考核项目",
+    "header_fields": "表头字段",
+    "catalogue": "日常考核条目",
+    "scales": "等次标准",
+    "grades": "等次",
+    "materials": "材料",
+    "personnel": "人员名单",
+    "vetoes": "否决事项",
+    "districts": "区（市）",
+    "roles": "角色",
+    "record_evidence": "证明材料",
+    "final_grades": "最终等次",
+}
+ENTRY_KEYS = {
+    "max": "满分",
+    "weight": "权重",
+    "name": "名称",
+    "label": "名称",
+    "code": "代码",
+    "standard": "评分标准",
+    "evidence": "证明材料",
+    "type": "类型",
+    "required": "是否必填",
+    "points": "分值",
+    "min": "下限",
+    "max_length": "最大长度",
+}
+ENTRY_PATH = re.compile(r"^(\w+)\[(\d+)\](?:\.(\w+))?(.*)$")
+
+
+def subject_of(path: str, data: object) -> str | None:
+    """What ``path`` points at, named from the file's data: ``items[1].max`` -> 考核项目“安全生产投入”的满分."""
+    found = ENTRY_PATH.match(path or "")
+    if found is None or found.group(1) not in ENTRIES or not isinstance(data, dict):
+        return None
+    entries = data.get(found.group(1))
+    index = int(found.group(2))
+    if not isinstance(entries, list) or index >= len(entries) or not isinstance(entries[index], dict):
+        return None
+    entry = entries[index]
+    name = entry.get("name") or entry.get("label") or entry.get("code")
+    if not isinstance(name, (str, int)):
+        return None
+    subject = f"{ENTRIES[found.group(1)]}“{name}”"
+    key, rest = found.group(3), found.group(4)
+    if key and not rest:
+        return f"{subject}的{ENTRY_KEYS.get(key, key)}"
+    return subject
+
+
 def problem_zh(problem: Problem) -> str:
-    """``文件 第 N 行 路径：说明`` for one problem."""
+    """``文件 第 N 行 路径：说明`` for one problem; the path with what it points at when the loader
+    named it (``考核项目“安全生产投入”的满分（items[1].max）``)."""
     line = line_of(problem)
     where = [problem.file.rsplit("/", 1)[-1]]
     if line:
         where.append(f"第 {line} 行")
     if problem.path:
-        where.append(problem.path)
+        where.append(f"{problem.subject}（{problem.path}）" if problem.subject else problem.path)
     return f"{' '.join(where)}：{message_zh(problem.message)}"

@@ -28,6 +28,18 @@ from criteria.methods import method_schemas
 from criteria.schema_workflow import RectificationSchema, WorkflowSchema
 
 FIELD_TYPES = ("string", "text", "integer", "decimal", "date", "boolean", "phone", "choice", "project")
+# How an administrator reads a header field's type (structural steps, the version diff).
+FIELD_TYPE_LABELS = {
+    "string": "文本",
+    "text": "长文本",
+    "integer": "整数",
+    "decimal": "小数",
+    "date": "日期",
+    "boolean": "是/否",
+    "phone": "电话号码",
+    "choice": "选项",
+    "project": "工程项目",
+}
 SCOPES = ("all", "district", "enterprise")
 SUBJECTS = ("enterprise", "project")
 

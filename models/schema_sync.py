@@ -25,7 +25,8 @@ from sqlalchemy import column as sql_column
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
 
-from criteria.pack import Kind, Pack
+from criteria.pack import HeaderField, Kind, Pack
+from criteria.schema import FIELD_TYPE_LABELS
 from models.assessments import schema_metadata
 
 # Alembic's own bookkeeping is never part of the comparison.
@@ -140,10 +141,25 @@ def _kept_by(connection: Connection, operation: ops.DropColumnOp, stored: Stored
     return tuple(sorted(found))
 
 
-def _step(connection: Connection, operation: ops.MigrateOperation, stored: StoredVersions | None = None) -> Step:
+def field_type_label(field: HeaderField) -> str:
+    """A header field's type as an administrator reads it: 整数, 文本（最多 40 字）."""
+    label = FIELD_TYPE_LABELS.get(field.type, field.type)
+    return f"{label}（最多 {field.length} 字）" if field.type == "string" else label
+
+
+def _step(connection: Connection, operation: ops.MigrateOperation, kinds: dict[str, Kind], stored: StoredVersions | None = None) -> Step:
     if isinstance(operation, ops.CreateTableOp):
+        kind = kinds.get(operation.table_name.removeprefix("assessment_"))
+        if kind is not None:
+            fields = len(kind.header_fields)
+            return Step(operation, f"新增考核类别“{kind.short_name}”（{fields} 个表头字段；数据表 {operation.table_name}）")
         return Step(operation, f"新建数据表 {operation.table_name}（{len(operation.columns)} 列）")
     if isinstance(operation, ops.AddColumnOp):
+        kind = kinds.get(operation.table_name.removeprefix("assessment_"))
+        field = next((f for f in kind.header_fields if f.code == operation.column.name), None) if kind is not None else None
+        if field is not None:
+            where = f"数据表 {operation.table_name} 字段 {field.code}"
+            return Step(operation, f"{kind.short_name}新增表头字段“{field.label}”（{field_type_label(field)}；{where}）")
         return Step(operation, f"数据表 {operation.table_name} 新增字段 {operation.column.name}（{operation.column.type}）")
     if isinstance(operation, ops.CreateIndexOp):
         unique = "唯一索引（已有重复记录时执行失败，不做任何修改）" if operation.unique else "索引"
@@ -179,7 +195,8 @@ def _step(connection: Connection, operation: ops.MigrateOperation, stored: Store
 def plan(connection: Connection, kinds: list[Kind], stored: StoredVersions | None = None) -> Plan:
     """Every step the database needs for ``kinds``, each marked destructive or not (and, with
     ``stored``, which drops lose data of records of stored versions)."""
-    return Plan([_step(connection, operation, stored) for operation in pending(connection, kinds)])
+    by_code = {kind.code: kind for kind in kinds}
+    return Plan([_step(connection, operation, by_code, stored) for operation in pending(connection, kinds)])
 
 
 def _begin_copying(connection: Connection) -> None:

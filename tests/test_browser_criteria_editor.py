@@ -50,7 +50,7 @@ def test_admin_edits_the_guide_in_the_browser(pack_server, pack_copy):
             page.fill("#note", "试错")
             with page.expect_navigation():
                 page.click("text=校验并保存")
-            assert "items[3].max：应大于 0" in page.inner_text("body")
+            assert "考核项目“三类人员安全生产考核”的满分（items[3].max）：应大于 0" in page.inner_text("body")
             assert "max: 0" in page.input_value("#content")  # the typed text is still there
             page.screenshot(path=str(ARTIFACTS / "criteria-refused.png"), full_page=True)
             assert (pack_copy / "general.yaml").read_text(encoding="utf-8") == original

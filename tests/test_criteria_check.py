@@ -42,6 +42,20 @@ def test_item_max_must_be_positive(tmp_path):
     assert problems(pack) == [f"{pack}/general.yaml: items[3].max: must be greater than 0 (line {line})"]
 
 
+def test_a_problem_in_chinese_names_the_entry_it_is_about(tmp_path):
+    """The admin reads which item or field is wrong by its name, the path in brackets."""
+    from criteria.problems_zh import problem_zh
+
+    pack = copy_pack(tmp_path)
+    edit(pack, "general.yaml", "    max: 20\n", "    max: 0\n")
+    edit(pack, "general.yaml", "    type: phone\n", "    type: telephone\n")
+    with pytest.raises(CriteriaError) as caught:
+        load_pack(pack)
+    shown = [problem_zh(p) for p in caught.value.problems]
+    assert any("考核项目“三类人员安全生产考核”的满分（items[3].max）：应大于 0" in line for line in shown), shown
+    assert any("表头字段“联系电话”的类型（header_fields[1].type）" in line for line in shown), shown
+
+
 def test_duplicate_item_codes(tmp_path):
     pack = copy_pack(tmp_path)
     edit(pack, "general.yaml", "code: safety_investment", "code: safety_rules_system")

@@ -52,7 +52,7 @@ def test_valid_pack_prints_one_summary_line(runner):
 def test_broken_pack_lists_problems_and_fails(runner, broken):
     result = runner.invoke(args=["criteria", "check", str(broken)])
     assert result.exit_code == 1
-    assert "general.yaml 第 51 行 items[3].max：应大于 0" in result.output
+    assert "general.yaml 第 51 行 考核项目“三类人员安全生产考核”的满分（items[3].max）：应大于 0" in result.output
     assert f"考核标准有 1 处问题，未载入：{broken}" in result.output
 
 
@@ -60,13 +60,13 @@ def test_check_runs_without_the_platform_and_without_a_database(broken):
     """The configured pack is the broken one and the database does not exist: check still answers."""
     done = flask_command("criteria", "check", CRITERIA_PACK=str(broken))
     assert done.returncode == 1, done.stderr
-    assert "Traceback" not in done.stderr and "items[3].max：应大于 0" in done.stderr
+    assert "Traceback" not in done.stderr and "（items[3].max）：应大于 0" in done.stderr
     fine = flask_command("criteria", "check", str(DEFAULT_PACK), CRITERIA_PACK=str(broken))
     assert fine.returncode == 0 and fine.stdout.startswith("校验通过"), fine.stderr
     quick = subprocess.run(
         [sys.executable, "-m", "cli.criteria", "check", str(broken)], cwd=ROOT, capture_output=True, text=True, env=os.environ
     )
-    assert quick.returncode == 1 and "items[3].max：应大于 0" in quick.stderr
+    assert quick.returncode == 1 and "（items[3].max）：应大于 0" in quick.stderr
 
 
 def test_score_reads_json_and_prints_total_grade_and_item_points(runner):

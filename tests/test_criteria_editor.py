@@ -136,8 +136,8 @@ def test_an_invalid_save_changes_nothing_and_names_every_problem(app_for_pack, p
     page = answer.get_data(as_text=True)
     shown = visible_text(page)
     assert answer.status_code == 200 and "考核标准校验未通过" in shown
-    assert f"general.yaml 第 {line_max} 行 items[3].max：应大于 0" in shown
-    assert f"general.yaml 第 {line_weight} 行 items[1].weight：不认识的键" in shown
+    assert f"general.yaml 第 {line_max} 行 考核项目“三类人员安全生产考核”的满分（items[3].max）：应大于 0" in shown
+    assert f"general.yaml 第 {line_weight} 行 考核项目“安全生产投入”的权重（items[1].weight）：不认识的键" in shown
     assert "weight: 3" in page  # what was typed stays in the form
     assert pack_state(app, pack_copy) == before
 

@@ -47,7 +47,8 @@ def test_the_platform_starts_on_every_pack(backend, folder):
         dispose(app)
         synced = _cli(url, folder, "platform", "sync")
         assert synced.returncode == 0, synced.stdout + synced.stderr
-        assert f"新建数据表 assessment_{next(iter(pack.kinds))}" in synced.stdout
+        first = next(iter(pack.kinds.values()))
+        assert f"新增考核类别“{first.short_name}”（{len(first.header_fields)} 个表头字段；数据表 assessment_{first.code}）" in synced.stdout
         checked = _cli(url, folder, "criteria", "check")
         assert checked.returncode == 0 and checked.stdout.startswith(f"校验通过：考核标准 {pack.code}（"), checked.stderr
         planned = _cli(url, folder, "criteria", "plan")

@@ -73,8 +73,9 @@ def test_new_header_fields_are_planned_and_applied(recorded_without_schema):
     runner = app.test_cli_runner()
     planned = runner.invoke(args=["criteria", "plan"])
     assert planned.exit_code == 0
-    assert "数据表 assessment_general 新增字段 safety_officer（VARCHAR(40)）" in planned.output
-    assert "数据表 assessment_general 新增字段 officer_phone" in planned.output and "破坏性" not in planned.output
+    # in the guide's terms: the kind, the field's label and its type
+    assert "一般条件考核新增表头字段“安全负责人”（文本（最多 40 字）；数据表 assessment_general 字段 safety_officer）" in planned.output
+    assert "一般条件考核新增表头字段“安全负责人电话”（电话号码；" in planned.output and "破坏性" not in planned.output
     applied = runner.invoke(args=["criteria", "apply"])
     assert applied.exit_code == 0, applied.output
     assert {"safety_officer", "officer_phone"} <= columns(app)
