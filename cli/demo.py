@@ -141,7 +141,7 @@ def demo_command(scale: str, seed: int) -> None:
     created = _assessments(version, companies, projects)
     people = demo_records.people(db.session, pack, companies[0])
     applications = demo_records.registration(db.session, pack, codes)
-    recompute(db.session, version.pack, current_app.extensions["kind_models"], demo_data.PERIOD)
+    recompute(db.session, version.pack, current_app.extensions["kind_models"], demo_data.PERIOD, version_id=version.id)
     click.echo(f"演示数据：{len(districts)} 个区（市），{len(companies)} 家企业，{len(projects)} 个项目，新建示例考核 {created} 份。")
     if people:
         click.echo(f"人员名单：为 {companies[0].name} 登记示例人员 {people} 名（其中 1 名证书已过期，证书扫描件待上传）。")

@@ -15,6 +15,8 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, insert, update
@@ -24,6 +26,7 @@ from criteria.pack import Pack
 from grading.inputs import Loaded, load
 from models import Enterprise, FinalGradeRecord, KindModels
 from models.audit import write_rows
+from models.periods import frozen
 from scoring import adjust
 from scoring.final import FinalGrade, enterprise_grades
 
@@ -128,74 +131,133 @@ def _changed(before: Any, row: dict[str, Any], fields: Iterable[str]) -> dict[st
     return {f: {"from": old[f], "to": row[f]} for f in fields}
 
 
-def _write(session: Session, loaded: Loaded, computed: dict[Key, dict[str, Any]]) -> list[str]:
-    """Insert, update and delete only what changed; returns a line per shown grade that changed."""
+def _shown(value: Any) -> str:
+    return "无" if value in (None, "") else (format(value.normalize(), "f") if isinstance(value, Decimal) else str(value))
+
+
+def _line(subject: str, name: str, before: Any, row: dict[str, Any] | None) -> str | None:
+    """What an official reads of one grade's change: its label, and its score when that moved."""
+    label_before, label_after = (before.label if before else None), (row["label"] if row else None)
+    score_before, score_after = (before.score if before else None), (row["score"] if row else None)
+    score_moved = score_before is not None and score_after is not None and Decimal(score_before) != Decimal(score_after)
+    if label_before == label_after and not score_moved:
+        return None
+    text = f"{subject} {name}：{_shown(label_before)} → {_shown(label_after)}"
+    return f"{text}（得分 {_shown(Decimal(score_before))} → {_shown(Decimal(score_after))}）" if score_moved else text
+
+
+@dataclass
+class Diff:
+    """What a recompute would write: new rows, changed fields, rows no longer computed, and a line per
+    grade whose label or score changes."""
+
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    audit: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
+    stale: list[tuple[Key, Any]] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+
+def _diff(loaded: Loaded, computed: dict[Key, dict[str, Any]]) -> Diff:
     now = datetime.datetime.now()
-    changes: list[str] = []
-    inserts, updates, audit = [], [], []
+    found = Diff()
     for key, row in computed.items():
         before = loaded.stored.get(key)
         if before is None:
-            inserts.append({**row, "computed_on": now})
+            found.inserts.append({**row, "computed_on": now})
         else:
             differ = [
                 field for field in COMPARED if getattr(before, field) != (json.dumps(row[field]) if field == "reasons" else row[field])
             ]
             if not differ:
                 continue
-            updates.append({**{f: row[f] for f in differ}, "computed_on": now, "_id": before.id})
-            audit.append(("update", before.id, _changed(before, row, differ)))
-        label_before = before.label if before else None
-        if label_before != row["label"]:
-            changes.append(f"{_subject(loaded, key)} {row['grade_name']}：{label_before or '无'} → {row['label'] or '无'}")
-    stale = [(key, before) for key, before in loaded.stored.items() if key not in computed]
-    if inserts:
+            version = {"criteria_version_id": row["criteria_version_id"]}
+            found.updates.append({**{f: row[f] for f in differ}, **version, "computed_on": now, "_id": before.id})
+            found.audit.append(("update", before.id, _changed(before, row, differ)))
+        line = _line(_subject(loaded, key), row["grade_name"], before, row)
+        if line:
+            found.lines.append(line)
+    found.stale = [(key, before) for key, before in loaded.stored.items() if key not in computed]
+    found.lines += [line for key, before in found.stale if (line := _line(_subject(loaded, key), before.grade_name, before, None))]
+    return found
+
+
+def _write(session: Session, found: Diff) -> list[str]:
+    """Insert, update and delete only what changed; returns a line per grade that changed."""
+    audit = list(found.audit)
+    if found.inserts:
         # RETURNING the key with the id lets the driver insert many rows per statement: asking for
         # the ids in parameter order makes SQLite's dialect insert one row at a time.
-        keyed = {(row["grade_code"], row["enterprise_id"], row["project_id"]): row for row in inserts}
+        keyed = {(row["grade_code"], row["enterprise_id"], row["project_id"]): row for row in found.inserts}
         returned = session.execute(
             insert(GRADE_TABLE).returning(
                 GRADE_TABLE.c.id, GRADE_TABLE.c.grade_code, GRADE_TABLE.c.enterprise_id, GRADE_TABLE.c.project_id
             ),
-            inserts,
+            found.inserts,
         )
         audit += [("insert", new_id, _side(keyed[tuple(key)], "to")) for new_id, *key in returned]
-    for row in updates:  # few on a recompute; executemany needs one shape, so one statement each
+    for row in found.updates:  # few on a recompute; executemany needs one shape, so one statement each
         values = {k: v for k, v in row.items() if k != "_id"}
         session.execute(update(GRADE_TABLE).where(GRADE_TABLE.c.id == row["_id"]).values(**values))
-    if stale:
-        session.execute(delete(GRADE_TABLE).where(GRADE_TABLE.c.id.in_([before.id for _, before in stale])))
-        audit += [("delete", before.id, _side(before, "from")) for _, before in stale]
-        changes += [f"{_subject(loaded, key)} {before.grade_name}：{before.label or '无'} → 无" for key, before in stale if before.label]
+    if found.stale:
+        session.execute(delete(GRADE_TABLE).where(GRADE_TABLE.c.id.in_([before.id for _, before in found.stale])))
+        audit += [("delete", before.id, _side(before, "from")) for _, before in found.stale]
     write_rows(session, GRADE_TABLE.name, audit)
-    return changes
+    return found.lines
 
 
-def _recompute(
+class PeriodFrozen(Exception):
+    """The period is closed: its final grades are not recomputed."""
+
+
+def _planned(
     session: Session,
     pack: Pack,
     models: dict[str, KindModels],
     period: str,
     enterprise_ids: list[int] | None,
+    version_id: int | None,
     progress: Callable[[int], None] | None = None,
-) -> list[str]:
+) -> Diff:
     loaded = load(session, pack, models, period, enterprise_ids)
-    return _write(session, loaded, _computed(pack, loaded, period, progress))
+    computed = _computed(pack, loaded, period, progress)
+    for row in computed.values():
+        row["criteria_version_id"] = version_id
+    return _diff(loaded, computed)
 
 
-def recompute_enterprise(session: Session, pack: Pack, models: dict[str, KindModels], enterprise: Enterprise, period: str) -> list[str]:
-    """Recompute and store every final grade of one enterprise; returns what changed (caller commits)."""
+def recompute_enterprise(
+    session: Session, pack: Pack, models: dict[str, KindModels], enterprise: Enterprise, period: str, version_id: int | None = None
+) -> list[str]:
+    """Recompute and store every final grade of one enterprise; returns what changed (caller commits).
+    A closed period's grades stay frozen: nothing is recomputed."""
     session.flush()
-    return _recompute(session, pack, models, period, [enterprise.id])
+    if frozen(session, period):
+        return []
+    return _write(session, _planned(session, pack, models, period, [enterprise.id], version_id))
+
+
+def preview(session: Session, pack: Pack, models: dict[str, KindModels], period: str, version_id: int | None = None) -> list[str]:
+    """Every grade of the period whose label or score a recompute would change, writing nothing."""
+    with _collector_paused():
+        return _planned(session, pack, models, period, None, version_id).lines
 
 
 def recompute(
-    session: Session, pack: Pack, models: dict[str, KindModels], period: str, progress: Callable[[int], None] | None = None
+    session: Session,
+    pack: Pack,
+    models: dict[str, KindModels],
+    period: str,
+    progress: Callable[[int], None] | None = None,
+    version_id: int | None = None,
 ) -> list[str]:
-    """Every final grade of the period, in one transaction; ``progress`` gets the enterprises done."""
+    """Every final grade of the period, in one transaction; ``progress`` gets the enterprises done.
+    PeriodFrozen when the period is closed."""
     session.flush()
+    if frozen(session, period):
+        raise PeriodFrozen(f"{period} 年度已关闭，最终等次已冻结，未重算")
     with _collector_paused():
-        changes = _recompute(session, pack, models, period, None, progress)
+        changes = _write(session, _planned(session, pack, models, period, None, version_id, progress))
     session.commit()
     return changes
 

@@ -20,11 +20,13 @@ from models.criteria_versions import CriteriaVersion
 from models.dossier import EnterpriseMaterial
 from models.grades import FinalGradeRecord
 from models.login import LoginCaptcha, LoginThrottle, SpentToken
+from models.periods import AssessmentPeriod
 from models.registration import EnterpriseRegistration
 from models.workers import PlatformWorker
 
 __all__ = [
     "AppUser",
+    "AssessmentPeriod",
     "AssessmentRecord",
     "Attachment",
     "AuditLog",

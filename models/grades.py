@@ -40,6 +40,13 @@ class FinalGradeRecord(Model):
     forced = Column(Boolean, nullable=False, default=False)
     reasons = Column(JSON)
     computed_on = Column(DateTime, nullable=False, default=_now)
+    # the criteria version in force when the grade was last computed (empty: computed before this was kept)
+    criteria_version_id = Column(Integer, ForeignKey("criteria_version.id"))
+    criteria_version = relationship("CriteriaVersion")
+
+    @property
+    def version_shown(self) -> str:
+        return str(self.criteria_version) if self.criteria_version is not None else "（未记录）"
 
     def __str__(self) -> str:
         return f"{self.grade_name} {self.label or ''}"

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from grading import recompute_enterprise
-from models.criteria_versions import active_pack
+from models.criteria_versions import active_version
 from models.record_scores import final_states
 from services.assessment_work import Work, commit, may_fill, require_current
 from services.errors import CONFLICT, Conflict, Invalid, Refused
@@ -42,7 +42,8 @@ def take_transition(
     try:
         apply_transition(work.session, pack, kind, record, step, work.actor, opinion, rating)
         if record.state in final_states(kind):  # the grades it feeds change in the same transaction
-            recompute_enterprise(work.session, active_pack(), work.kind_models, record.enterprise, record.period)
+            version = active_version()
+            recompute_enterprise(work.session, version.pack, work.kind_models, record.enterprise, record.period, version.id)
         commit(work)
     except (StaleDataError, IntegrityError):  # another reviewer's step (or its grades) landed first
         work.session.rollback()

@@ -92,6 +92,7 @@ AUDIENCES = {
     "admin": "-   -   -   -   -    W",  # accounts and roles
     "push": "-   -   -   -   W    W",  # registry push: registry write over every district
     "approver": "-   -   -   W   -    W",  # self-registrations: approves_registrations (roles.yaml) and the admin
+    "adjuster": "-   -   -   -   W    W",  # 考核年度: the roles that adjust grades (roles.yaml) and the admin
     "nobody": "-   -   -   -   -    -",  # registered by Flask-AppBuilder, granted to no role
 }
 
@@ -151,6 +152,8 @@ ENTRIES: list[tuple[str, str, str]] = [
     # 注册审核: the decision page of one self-registration, approve and reject
     (r"^RegistrationReviewView\.page$", "registration_get", "approver"),
     (r"^RegistrationReviewView\.(approve|reject)$", "registration_post", "approver"),
+    # 考核年度: open, preview and recompute, close, reopen, publish periods
+    (r"^PeriodsView\.(index|recompute|open|close|reopen|publish)$", "periods", "adjuster"),
     # the permit platform's registry push
     (r"^RegistryApi\.push_projects$", "push", "push"),
     # the criteria editor (Flask-Admin at /criteria-admin/): files, versions, schema changes; every

@@ -759,6 +759,26 @@ class Walk:
         else:
             yield Call("POST", rule.rule, "login", json={})
 
+    def _period_rows(self) -> Any:
+        with self.app.app_context():
+            from models import AssessmentPeriod, FinalGradeRecord
+
+            periods = [tuple(r) for r in db.session.execute(select(AssessmentPeriod.__table__).order_by(AssessmentPeriod.id))]
+            return periods, [tuple(r) for r in db.session.execute(select(FinalGradeRecord.__table__).order_by(FinalGradeRecord.id))]
+
+    def door_periods(self, rule, res, who):
+        """Pages answer the roles that run periods; every write of another role is refused and changes
+        nothing, and the allowed roles' posts name a period that is no year (refused with a message)."""
+        if rule.endpoint.endswith("index"):
+            yield Call("GET", rule.rule, expected(self.level(who, res), "R", "in", self.role))
+            return
+        url = rule.rule.replace("<period>", "2026")
+        if "GET" in rule.methods and rule.endpoint.endswith("recompute"):
+            yield Call("GET", url, expected(self.level(who, res), "R", "in", self.role))
+        expect = expected(self.level(who, res), "W", "in", self.role)
+        target = url if expect != "ok" else rule.rule.replace("<period>", "abcd")
+        yield Call("POST", target, expect, data=self.form(period="abcd", shown="x"), watch=self._period_rows)
+
     def door_plain_get(self, rule, res, who):
         url = re.sub(r"<[^>]+>", "matrix.pdf", rule.rule)
         yield Call("GET", url, expected(self.level(who, res), "R", "in", self.role))

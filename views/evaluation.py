@@ -15,7 +15,8 @@ from criteria.pack import Pack
 from grading import recompute_enterprise
 from models import Enterprise, FinalGradeRecord, GradeAdjustment, db
 from models.aggregate import AssessmentRecord
-from models.criteria_versions import active_pack
+from models.criteria_versions import active_pack, active_version
+from models.periods import frozen
 from models.record_scores import final_states
 from reports.values import display
 from scoring import adjust
@@ -41,6 +42,7 @@ GRADE_LABELS = {
     "grade_name": "等次类别",
     "id": "动态调整",
     "sources": "来源考核（点击查看）",
+    "version_shown": "考核标准版本",
 }
 
 
@@ -97,7 +99,8 @@ def grade_resources(pack: Pack) -> list[Resource]:
                 access=("records",),
                 api=False,
                 labels=GRADE_LABELS,
-                list_columns=[*subject, "district", "is_local", "period", "score", "label", "id"],
+                list_columns=[*subject, "district", "is_local", "period", "score", "label", "version_shown", "id"],
+                list_reads=("criteria_version",),
                 show_columns=[
                     *subject,
                     "district",
@@ -109,6 +112,7 @@ def grade_resources(pack: Pack) -> list[Resource]:
                     "forced",
                     "reasons",
                     "sources",
+                    "version_shown",
                     "computed_on",
                 ],
                 search_columns=["enterprise", "district", "is_local", "period", "label"],
@@ -132,10 +136,13 @@ class AdjustmentHooks:
 
     def _recompute(self, item: Any) -> None:
         enterprise = db.session.get(Enterprise, item.enterprise_id)
-        recompute_enterprise(db.session, self._pack(), current_app.extensions["kind_models"], enterprise, item.period)
+        version = active_version()
+        recompute_enterprise(db.session, version.pack, current_app.extensions["kind_models"], enterprise, item.period, version.id)
         db.session.commit()
 
     def pre_add(self, item: Any) -> None:
+        if frozen(db.session, item.period or ""):
+            raise Refused(f"{item.period} 年度已关闭，最终等次已冻结，不能再做动态调整")
         item.enterprise_id = item.enterprise.id if item.enterprise else item.enterprise_id
         project_id = item.project.id if item.project else None
         active = (
@@ -187,6 +194,9 @@ class AdjustmentHooks:
 
         items = items if isinstance(items, list) else [items]
         for item in items:
+            if frozen(db.session, item.period or ""):
+                flash(f"{item.period} 年度已关闭，最终等次已冻结，不能撤销调整", "danger")
+                return redirect(self.get_redirect())
             if item.revoked_on is None:
                 item.revoked_on = datetime.datetime.now()
                 item.revoked_by_fk = g.user.id

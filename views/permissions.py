@@ -23,6 +23,9 @@ PERSONAL = [
 ]
 # 注册审核 (views/registration_review.py): the decision page of a self-registration.
 APPROVE_REGISTRATIONS = [["^RegistrationReview$", "^can_access$"]]
+# 考核年度 (views/periods.py): open, recompute, close and publish periods; the roles that adjust grades.
+RUN_PERIODS = [["^PeriodsView$", "^can_(index|open|close|reopen|publish|recompute)$"]]
+PERIODS_MENU = "考核年度"
 # POST /api/v1/registry/projects (views/registry_api.py): the permit platform's pushed records.
 REGISTRY_PUSH = [["^RegistryPush$", "^can_post$"]]
 
@@ -66,6 +69,9 @@ def role_definitions(pack: Pack, resources: list[Resource]) -> dict[str, list[li
         if role.approves_registrations:
             rules += [list(rule) for rule in APPROVE_REGISTRATIONS]
         menus: set[str] = set()
+        if role.adjusts_grades:
+            rules += [list(rule) for rule in RUN_PERIODS]
+            menus.add(PERIODS_MENU)
         for resource in resources:
             level = access(role, resource, pack)
             if level == "none":
