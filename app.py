@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -61,9 +62,20 @@ def check_secret_key(app: Flask) -> None:
         app.config["SECRET_KEY"] = secrets.token_urlsafe(48)
 
 
+# One app is built at a time in a process: a worker rebuilding itself in a request thread and another
+# thread building too would use Python's ast module at once (Werkzeug compiles URL rules with it),
+# which CPython 3.11 does not allow ("AST constructor recursion depth mismatch").
+_BUILDING = threading.RLock()
+
+
 def create_app(overrides: dict[str, Any] | None = None, watch: bool = True) -> Flask:
     """The platform on the guide its database holds. ``watch``: the app follows structural revisions
     of the guide by building itself again (``reloading``); the apps it builds do not watch."""
+    with _BUILDING:
+        return _create_app(overrides, watch)
+
+
+def _create_app(overrides: dict[str, Any] | None, watch: bool) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"))
     app.config.update(default_config())
     app.config.update(overrides or {})
