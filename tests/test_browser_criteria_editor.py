@@ -27,6 +27,13 @@ def pack_server(app_for_pack: Any, backend: Any) -> Iterator[str]:
     httpd.shutdown()
 
 
+def type_text(page: Any, text: str) -> None:
+    """Replace the editor's whole text as a person pastes it."""
+    page.click(".cm-content")
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(text)
+
+
 @needs_chromium
 def test_admin_edits_the_guide_in_the_browser(pack_server, pack_copy):
     original = (pack_copy / "general.yaml").read_text(encoding="utf-8")
@@ -46,16 +53,19 @@ def test_admin_edits_the_guide_in_the_browser(pack_server, pack_copy):
             with page.expect_navigation():
                 page.click("a:text-is('general.yaml')")
 
-            page.fill("#content", original.replace("    max: 20\n", "    max: 0\n", 1))
+            assert page.locator(".cm-lineNumbers").count() == 1  # the YAML editor, with line numbers
+            type_text(page, original.replace("    max: 20\n", "    max: 0\n", 1))
             page.fill("#note", "试错")
             with page.expect_navigation():
                 page.click("text=校验并保存")
             assert "考核项目“三类人员安全生产考核”的满分（items[3].max）：应大于 0" in page.inner_text("body")
             assert "max: 0" in page.input_value("#content")  # the typed text is still there
+            assert page.locator(".cm-lint-marker-error").count() == 1  # the problem marked on its line
+            assert "max: 0" in page.locator(".cm-activeLine").inner_text()  # the cursor on the first problem
             page.screenshot(path=str(ARTIFACTS / "criteria-refused.png"), full_page=True)
             assert (pack_copy / "general.yaml").read_text(encoding="utf-8") == original
 
-            page.fill("#content", original.replace("label: 联系人", "label: 联络人", 1))
+            type_text(page, original.replace("label: 联系人", "label: 联络人", 1))
             page.fill("#note", "表头改称联络人")
             with page.expect_navigation():
                 page.click("text=校验并保存")

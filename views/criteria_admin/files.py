@@ -4,6 +4,7 @@ edited. A save validates the whole pack and stores it as the next version
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, request
@@ -52,6 +53,12 @@ def flash_saved(saved: Revision, text: str) -> None:
     reload_now = current_app.extensions.get("reload_now")
     if saved.structural and reload_now is not None:
         reload_now()  # this process at once; the others within seconds
+
+
+def marks_of(name: str, problems: list[str]) -> list[dict[str, Any]]:
+    """The problems of the edited file with their line, for the editor to mark on that line."""
+    found = (re.match(rf"{re.escape(name)} 第 (\d+) 行 (.*)$", line) for line in problems)
+    return [{"line": int(m.group(1)), "message": m.group(2)} for m in found if m]
 
 
 class PackFilesView(AdminOnly, BaseView):
@@ -113,6 +120,7 @@ class PackFilesView(AdminOnly, BaseView):
             form=form,
             path=name,
             problems=problems,
+            marks=marks_of(name, problems),
             version=version,
             dir_url=self.get_url(".index_view"),
             header_text=f"编辑 {name}",
