@@ -246,10 +246,17 @@ def _kinds(old: Pack, new: Pack) -> Iterator[Change]:
 # -- grading, roles, districts ----------------------------------------------------------------------
 
 
+def band_range(scale: Any, band: Any) -> str:
+    """A band's scores in plain words: ``70 ≤ 分数 < 85``; the band at the top of the scale holds its
+    maximum too (``85 ≤ 分数 ≤ 100``)."""
+    upper = "≤" if band.max == scale.max else "<"
+    return f"{shown(band.min)} ≤ 分数 {upper} {shown(band.max)}"
+
+
 def _scales(old: Pack, new: Pack) -> Iterator[str]:
     for code, scale in new.scales.items():
         if code not in old.scales:
-            bands = "、".join(f"{b.label} [{shown(b.min)}, {shown(b.max)}]" for b in scale.bands)
+            bands = "、".join(f"{b.label}（{band_range(scale, b)}）" for b in scale.bands)
             yield f"新增等次标准“{scale.name}”（{code}）：{bands}"
     for code, scale in old.scales.items():
         if code not in new.scales:
@@ -265,15 +272,12 @@ def _scales(old: Pack, new: Pack) -> Iterator[str]:
         for band in scale.bands:
             prior = before.get(band.code)
             if prior is None:
-                yield f"“{scale.name}”新增等次“{band.label}”（{band.code}）[{shown(band.min)}, {shown(band.max)}]"
+                yield f"“{scale.name}”新增等次“{band.label}”（{band.code}）：{band_range(scale, band)}"
                 continue
             if prior.label != band.label:
                 yield f"“{scale.name}”等次（{band.code}）更名：“{prior.label}” → “{band.label}”"
             if (prior.min, prior.max) != (band.min, band.max):
-                yield (
-                    f"“{scale.name}”等次“{band.label}”分数区间：[{shown(prior.min)}, {shown(prior.max)}]"
-                    f" → [{shown(band.min)}, {shown(band.max)}]"
-                )
+                yield f"“{scale.name}”等次“{band.label}”分数区间：{band_range(was, prior)} → {band_range(scale, band)}"
             if prior.colour != band.colour:
                 yield f"“{scale.name}”等次“{band.label}”颜色：{shown(prior.colour)} → {shown(band.colour)}"
         after = _by_code(scale.bands)
@@ -307,11 +311,20 @@ def _final_grades(old: Pack, new: Pack) -> Iterator[tuple[str, bool]]:
                     (f"“{spec['name']}”中“{names.get(part_code, part_code)}”的权重：{shown(weight_before)} → {shown(weight_after)}"),
                     False,
                 )
+        entries = {e.code: e.name for pack in (old, new) for kind in pack.kinds.values() for e in kind.catalogue}
+        vetoes_before = set((was.get("vetoes") or {}).get("catalogue") or ())
+        vetoes_after = set((spec.get("vetoes") or {}).get("catalogue") or ())
+        for veto in sorted(vetoes_after - vetoes_before):
+            yield f"“{spec['name']}”新增否决事项“{entries.get(veto, veto)}”", False
+        for veto in sorted(vetoes_before - vetoes_after):
+            yield f"“{spec['name']}”不再以“{entries.get(veto, veto)}”否决", False
         rest_before = {k: v for k, v in was.items() if k not in ("code", "name")}
         rest_after = {k: v for k, v in spec.items() if k not in ("code", "name")}
         for section in (rest_before, rest_after):
             if section.get("composite"):
                 section["composite"] = {k: v for k, v in section["composite"].items() if k != "parts"}
+            if section.get("vetoes"):
+                section["vetoes"] = {k: v for k, v in section["vetoes"].items() if k != "catalogue"}
         for line in _params(f"“{spec['name']}”", rest_before, rest_after):
             yield line, False
 
