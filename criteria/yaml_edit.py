@@ -1,0 +1,101 @@
+"""Changing single values of a pack file in its own text, keeping every comment, quote style and
+line that is not changed (the criteria editor's forms write the YAML underneath this way).
+
+A value is found by its path (``items[3].max``, ``scales[0].bands[1].min``) on the line the parser
+reports for it, in block style (``    max: 10   # note``) or inside a one-line flow mapping
+(``{code: pass, label: 合格, min: 85, max: 100}``). Strings are written double-quoted. After every
+change the text is parsed again and the value at the path must be the new one; a shape this does not
+handle (a multi-line text block, a value spread over lines) is refused with the path named.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+from criteria.yaml_source import parse_yaml
+
+
+class EditShapeError(ValueError):
+    """The value at a path is written in a shape this module does not rewrite."""
+
+
+def _value_at(data: Any, path: str) -> Any:
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        data = data[int(part[1:-1])] if part.startswith("[") else data[part]
+    return data
+
+
+def rendered(value: Any) -> str:
+    """A scalar as YAML: numbers plain, text double-quoted (JSON's escapes are YAML's)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, Decimal, float)):
+        return format(value, "f") if isinstance(value, Decimal) else str(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _end_of_value(line: str, start: int, in_flow: bool) -> int:
+    """Where the scalar starting at ``start`` ends: after its closing quote, or before a comment, a
+    flow separator or the line's end (trailing spaces left out)."""
+    if start < len(line) and line[start] in "\"'":
+        quote, index = line[start], start + 1
+        while index < len(line):
+            if quote == '"' and line[index] == "\\":
+                index += 2
+                continue
+            if line[index] == quote:
+                if quote == "'" and index + 1 < len(line) and line[index + 1] == "'":
+                    index += 2
+                    continue
+                return index + 1
+            index += 1
+        raise EditShapeError("引号未在同一行内闭合")
+    stops = [m.start() for m in re.finditer(r"\s#", line[start:])]
+    end = start + stops[0] if stops else len(line)
+    if in_flow:
+        separator = re.search(r"[,}]", line[start:end])
+        end = start + separator.start() if separator else end
+    return len(line[:end].rstrip())
+
+
+def _set_one(text: str, path: str, value: Any) -> str:
+    source, problems = parse_yaml(text, "edit")
+    if source is None or problems:
+        raise EditShapeError("文件本身无法解析")
+    number = source.lines.get(path)
+    key = path.rsplit(".", 1)[-1]
+    if number is None or "[" in key:
+        raise EditShapeError(f"找不到 {path}")
+    lines = text.split("\n")
+    line = lines[number - 1]
+    found = re.search(rf"(?:(?<=[{{,\s])|^){re.escape(key)}:[ \t]*", line)
+    if found is None:
+        raise EditShapeError(f"{path} 不在第 {number} 行")
+    start = found.end()
+    if start >= len(line) or line[start] in "|>[{" or line[start:].lstrip().startswith("#"):
+        raise EditShapeError(f"{path} 是多行文本或列表，请在文件编辑器中修改")
+    in_flow = "{" in line[: found.start()]
+    end = _end_of_value(line, start, in_flow)
+    lines[number - 1] = line[:start] + rendered(value) + line[end:]
+    changed = "\n".join(lines)
+    again, problems = parse_yaml(changed, "edit")
+    if again is None or problems or _value_at(again.data, path) != _expected(value):
+        raise EditShapeError(f"{path} 的写法无法自动修改，请在文件编辑器中修改")
+    return changed
+
+
+def _expected(value: Any) -> Any:
+    """What the parser reads back for ``value`` (a Decimal is read as a number)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def set_values(text: str, changes: dict[str, Any]) -> str:
+    """``text`` with the value at each path replaced (EditShapeError names a path it cannot change)."""
+    for path, value in changes.items():
+        text = _set_one(text, path, value)
+    return text
