@@ -11,7 +11,7 @@ from criteria.yaml_edit import EditShapeError, set_values
 from tests.support import TOKEN, login, visible_text
 from tests.test_guide_in_database import newest_number, stored_text
 
-ITEMS = "/criteria-admin/forms/items?file=general.yaml"
+ITEMS = "/criteria-admin/forms/items?path=general.yaml"
 
 
 def form_of(client, url: str) -> dict[str, str]:

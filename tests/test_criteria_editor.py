@@ -41,7 +41,8 @@ def editor_rules(app) -> list:
 
 def url_of(rule, version_id: int) -> str:
     url = rule.rule.replace("<path:path>", "general.yaml").replace("<int:version_id>", str(version_id))
-    return url + "?path=general.yaml" if rule.endpoint in ("criteria_files.edit", "criteria_files.download") else url
+    by_file = ("criteria_files.edit", "criteria_files.download", "criteria_forms.items")
+    return url + "?path=general.yaml" if rule.endpoint in by_file else url
 
 
 def latest_version(app) -> int:

@@ -124,7 +124,7 @@ class CommonEditsView(AdminOnly, BaseView):
     @expose("/items", methods=("GET", "POST"))
     def items(self) -> Any:
         version = self._newest()
-        name = request.args.get("file", "")
+        name = request.args.get("path", "")
         kinds = self._kind_files(version)
         if name not in kinds:
             abort(404)
