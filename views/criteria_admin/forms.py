@@ -22,6 +22,7 @@ from views.criteria_admin.access import AdminOnly
 from views.criteria_admin.files import flash_saved
 
 GRADING = "grading.yaml"
+Table = tuple[list[dict[str, Any]], dict[str, bool]]  # rows of a form, and its fields (field -> numeric)
 
 
 def _number(text: str) -> int | Decimal:
@@ -121,6 +122,25 @@ class CommonEditsView(AdminOnly, BaseView):
                 changes[name] = value
         return changes, errors
 
+    def _form(self, version: Any, name: str, tables: list[Table], template: str, **shown: Any) -> Any:
+        """GET: the form; POST: the changed values of ``tables`` ((rows, fields) each) saved to
+        ``name``, or the form again with what was typed and what is wrong."""
+        problems: list[str] = []
+        errors: dict[str, str] = {}
+        if request.method == "POST":
+            changes: dict[str, Any] = {}
+            for rows, fields in tables:
+                found, wrong = self._read(rows, fields)
+                changes.update(found)
+                errors.update(wrong)
+            if errors:
+                flash("未保存：有填写不正确的项目，见标红处。", "error")
+            else:
+                answer, problems = self._save(version, name, changes)
+                if answer is not None:
+                    return answer
+        return self.render(template, version=version, posted=request.form, errors=errors, problems=problems, **shown)
+
     @expose("/items", methods=("GET", "POST"))
     def items(self) -> Any:
         version = self._newest()
@@ -130,50 +150,13 @@ class CommonEditsView(AdminOnly, BaseView):
             abort(404)
         source, _ = parse_yaml(version.files[name], name)
         rows = _item_rows(source.data if source else {})
-        problems: list[str] = []
-        errors: dict[str, str] = {}
-        if request.method == "POST":
-            changes, errors = self._read(rows, {"name": False, "max": True, "standard": False})
-            if errors:
-                flash("未保存：有填写不正确的项目，见标红处。", "error")
-            else:
-                answer, problems = self._save(version, name, changes)
-                if answer is not None:
-                    return answer
-        return self.render(
-            "criteria_admin/form_items.html",
-            version=version,
-            file=name,
-            kind_name=kinds[name],
-            rows=rows,
-            posted=request.form,
-            errors=errors,
-            problems=problems,
-        )
+        fields = {"name": False, "max": True, "standard": False}
+        return self._form(version, name, [(rows, fields)], "criteria_admin/form_items.html", file=name, kind_name=kinds[name], rows=rows)
 
     @expose("/grading", methods=("GET", "POST"))
     def grading(self) -> Any:
         version = self._newest()
         source, _ = parse_yaml(version.files[GRADING], GRADING)
         bands, weights = _grading_rows(source.data if source else {})
-        problems: list[str] = []
-        errors: dict[str, str] = {}
-        if request.method == "POST":
-            changes, errors = self._read(bands, {"label": False, "min": True, "max": True})
-            more, more_errors = self._read(weights, {"weight": True})
-            changes, errors = {**changes, **more}, {**errors, **more_errors}
-            if errors:
-                flash("未保存：有填写不正确的项目，见标红处。", "error")
-            else:
-                answer, problems = self._save(version, GRADING, changes)
-                if answer is not None:
-                    return answer
-        return self.render(
-            "criteria_admin/form_grading.html",
-            version=version,
-            bands=bands,
-            weights=weights,
-            posted=request.form,
-            errors=errors,
-            problems=problems,
-        )
+        tables = [(bands, {"label": False, "min": True, "max": True}), (weights, {"weight": True})]
+        return self._form(version, GRADING, tables, "criteria_admin/form_grading.html", bands=bands, weights=weights)
