@@ -7,6 +7,10 @@ screens, menus and permissions built again. Each process looks at the newest ver
 every ``GUIDE_CHECK_SECONDS``; when its structure differs from the one the process was built on, the
 request that noticed builds a new app (its roles and permissions synced), and every later request is
 served by it. Requests already running finish on the old one: nothing is dropped, nothing restarts.
+
+Failures here are logged by their message only: CPython 3.11 formats a traceback with the ast module,
+which is not safe while another thread uses it (an app being built: "AST constructor recursion depth
+mismatch").
 """
 
 from __future__ import annotations
@@ -52,7 +56,8 @@ class GuideWatch:
         # A connection per look (every few seconds at most): nothing held between requests.
         self.engine = create_engine(first.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool) if interval >= 0 else None
         first.extensions["reload_now"] = self.reload_now
-        self.heartbeat = bool(first.config["WORKER_HEARTBEAT"]) and self.engine is not None
+        # A test app is no serving process (tests/test_two_processes.py runs real ones).
+        self.heartbeat = bool(first.config["WORKER_HEARTBEAT"]) and not first.testing and self.engine is not None
         self.worker_id: int | None = None
 
     def reload_now(self) -> None:
@@ -73,8 +78,8 @@ class GuideWatch:
             newest = self._newest()
             if newest != self.seen:
                 self._follow(newest)
-        except Exception:  # a database that cannot be read now: serve on, look again later
-            log.exception("读取考核标准版本失败，继续使用当前载入的版本")
+        except Exception as error:  # a database that cannot be read now: serve on, look again later
+            log.error("读取考核标准版本失败，继续使用当前载入的版本：%s", error)
         finally:
             self.lock.release()
         return self.app
@@ -105,8 +110,8 @@ class GuideWatch:
                 return
             try:
                 self.worker_id = workers.join(self.engine)
-            except Exception:  # a database not migrated yet: the process serves on unreported
-                log.exception("无法登记工作进程")
+            except Exception as error:  # a database not migrated yet: the process serves on unreported
+                log.error("无法登记工作进程：%s", error)
                 self.heartbeat = False
                 return
         worker_id, engine = self.worker_id, self.engine
@@ -116,8 +121,8 @@ class GuideWatch:
             while not stop.wait(workers.HEARTBEAT_SECONDS):
                 try:
                     workers.beat(engine, worker_id)
-                except Exception:  # reported again at the next beat
-                    log.warning("工作进程心跳写入失败", exc_info=True)
+                except Exception as error:  # reported again at the next beat
+                    log.warning("工作进程心跳写入失败：%s", error)
 
         threading.Thread(target=beat, name="platform-worker-heartbeat", daemon=True).start()
 
@@ -125,8 +130,8 @@ class GuideWatch:
             stop.set()
             try:
                 workers.leave(engine, worker_id)
-            except Exception:  # the row then ages out after ALIVE_SECONDS
-                log.warning("注销工作进程失败", exc_info=True)
+            except Exception as error:  # the row then ages out after ALIVE_SECONDS
+                log.warning("注销工作进程失败：%s", error)
 
         atexit.register(leave)
 

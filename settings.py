@@ -62,7 +62,8 @@ def default_config() -> dict:
         # How often a serving process looks for a revision of the guide that changes its screens (a
         # negative value: never; such a process follows the guide's structure only when restarted).
         "GUIDE_CHECK_SECONDS": float(os.environ.get("GUIDE_CHECK_SECONDS") or 3),
-        # A serving process reports itself in platform_worker (criteria apply --force waits for none).
+        # A serving process reports itself in platform_worker (criteria apply --force waits for none);
+        # an app created for tests (TESTING) never does.
         "WORKER_HEARTBEAT": _flag("WORKER_HEARTBEAT", True),
         # Where a forced (destructive) criteria schema change writes its backup first.
         "BACKUP_DIR": os.environ.get("BACKUP_DIR") or str(VAR / "backups"),

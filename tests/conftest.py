@@ -67,8 +67,6 @@ def make_app(url: str, **overrides: object) -> Flask:
             "TESTING": True,
             "LOGIN_CAPTCHA": False,
             "RATELIMIT_ENABLED": False,  # the suite logs in hundreds of times from one address
-            # Test clients are not serving processes (tests/test_two_processes.py runs real ones).
-            "WORKER_HEARTBEAT": False,
             "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             **overrides,
         }
