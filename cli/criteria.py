@@ -48,6 +48,20 @@ def check(pack_dir: str | None) -> None:
     )
 
 
+@criteria_group.command("schema", help="把考核标准各类文件的结构说明（JSON Schema，每个键附中文说明）写到目录，供其他编辑器提示和校验")
+@click.argument("out_dir", type=click.Path(file_okay=False))
+def schema(out_dir: str) -> None:
+    """Write the JSON Schema of each pack file role (pack, districts, roles, grading, kind) to OUT_DIR."""
+    from criteria.json_schema import FILES, file_schema
+
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    for role, (_schema, title) in FILES.items():
+        target = folder / f"{role}.schema.json"
+        target.write_text(json.dumps(file_schema(role), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        click.echo(f"{title}：{target}")
+
+
 @criteria_group.command("score", help="按考核标准为一份考核计分：从标准输入读 JSON，输出总分、等次和各项得分")
 @click.argument("kind")
 @click.option("--pack", "pack_dir", type=click.Path(file_okay=False), help="考核标准目录（默认 CRITERIA_PACK）")

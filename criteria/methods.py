@@ -30,6 +30,7 @@ class ScoringBlock(Protocol):
     catalogued: ClassVar[bool]  # a record is one catalogue entry (日常考核)
     uses_subtables: ClassVar[bool]  # items are fed by sub-table results (JGJ 59 categories)
     item_max_label: ClassVar[str]  # what an item's max is called (满分, 权重)
+    key_help: ClassVar[dict[str, dict[str, str]]]  # Chinese help of its block's keys, by schema class name
 
     @classmethod
     def check(cls, file: str, kind: dict[str, Any], bands: set[str] | None) -> Iterator[Found]:

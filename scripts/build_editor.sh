@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/editor"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp package.json criteria-editor.mjs "$work/"
+cp package.json criteria-editor.mjs schema-help.mjs "$work/"
 (cd "$work" && npm install --no-audit --no-fund --silent)
 "$work/node_modules/.bin/esbuild" "$work/criteria-editor.mjs" --bundle --minify --format=iife \
   --global-name=CriteriaEditor --legal-comments=eof --outfile=../../static/vendor/codemirror/criteria-editor.js

@@ -87,3 +87,57 @@ def test_admin_edits_the_guide_in_the_browser(pack_server, pack_copy):
         finally:
             assert not blocked, f"blocked by the content security policy: {blocked}"
             browser.close()
+
+
+HOVER_TARGET = """(word) => {
+  const walker = document.createTreeWalker(document.querySelector('.cm-content'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.textContent.indexOf(word);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + word.length);
+    const box = range.getBoundingClientRect();
+    return {x: box.x + box.width / 2, y: box.y + box.height / 2};
+  }
+  return null;
+}"""
+
+
+@needs_chromium
+def test_the_editor_explains_every_key_and_completes_it(pack_server):
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        blocked = csp_violations(page)
+        try:
+            login(page, pack_server, "admin")
+            page.goto(f"{pack_server}/criteria-admin/files/edit/?path=general.yaml", wait_until="networkidle")
+
+            spot = page.evaluate(HOVER_TARGET, "short_name")
+            page.mouse.move(spot["x"], spot["y"])
+            help_box = page.locator(".schema-help")
+            help_box.wait_for()
+            assert "考核类别简称（菜单和列表上显示）" in help_box.inner_text()
+            page.screenshot(path=str(ARTIFACTS / "criteria-hover.png"))
+
+            page.locator(".cm-line", has_text="short_name:").first.click()
+            page.keyboard.press("End")
+            page.keyboard.press("Enter")
+            page.keyboard.type("one_per")
+            options = page.locator(".cm-tooltip-autocomplete")
+            options.wait_for()
+            assert "one_per_period" in options.inner_text()
+            assert "每个考核对象每个考核年度是否只有一份考核" in page.locator(".cm-completionInfo").inner_text()
+            page.screenshot(path=str(ARTIFACTS / "criteria-complete-key.png"))
+            page.keyboard.press("Enter")
+            page.keyboard.type("t")
+            options.wait_for()
+            assert page.locator(".cm-completionLabel").all_inner_texts() == ["true"]
+            assert page.locator(".cm-completionDetail").all_inner_texts() == ["是"]
+            page.keyboard.press("Enter")
+            assert "one_per_period: true" in page.input_value("#content")  # the form posts what was completed
+            page.screenshot(path=str(ARTIFACTS / "criteria-complete-value.png"))
+        finally:
+            assert not blocked, f"blocked by the content security policy: {blocked}"
+            browser.close()

@@ -37,6 +37,7 @@ class ScoringMethod(ABC):
     catalogued: ClassVar[bool] = False  # a record is one catalogue entry (日常考核)
     uses_subtables: ClassVar[bool] = False  # items are fed by sub-table results
     overridable: ClassVar[bool] = False  # a reviewer's × may replace an item's self score (考核得分)
+    key_help: ClassVar[dict[str, dict[str, str]]] = {}  # Chinese help for the keys of its block's schemas
     item_max_label: ClassVar[str] = "满分"  # what an item's max is called where a revision lists it
     entry_label: ClassVar[str] = "得分"  # what an applicable item lacks while nothing is entered
 

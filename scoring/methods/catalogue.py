@@ -51,6 +51,21 @@ class GroupCap:
 @dataclass(frozen=True)
 class Catalogue(ScoringMethod):
     code: ClassVar[str] = "catalogue"
+    key_help: ClassVar[dict[str, dict[str, str]]] = {
+        "CatalogueScoringSchema": {
+            "method": "计分方法：catalogue 按日常考核条目加减分",
+            "entry_field": "记录日常考核条目的表头字段代码",
+            "count_field": "记录发生次数的表头字段代码",
+            "project_field": "记录所涉工程项目的表头字段代码",
+            "caps": "各分组加分的上限",
+            "highest_only_groups": "同一项目只取最高一项加分的分组",
+        },
+        "CapRuleSchema": {
+            "group": "分组代码",
+            "subject": "上限适用的对象：enterprise 企业；project 工程项目",
+            "max": "该分组加分的上限",
+        },
+    }
     schema: ClassVar[type[Strict]] = CatalogueScoringSchema
     scores_items: ClassVar[bool] = False
     catalogued: ClassVar[bool] = True

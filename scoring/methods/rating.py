@@ -23,6 +23,9 @@ class RatingScoringSchema(Strict):
 @dataclass(frozen=True)
 class Rating(ScoringMethod):
     code: ClassVar[str] = "rating"
+    key_help: ClassVar[dict[str, dict[str, str]]] = {
+        "RatingScoringSchema": {"method": "计分方法：rating 审核人评定等次，不计分", "bands": "审核人可以选择的等次代码"},
+    }
     schema: ClassVar[type[Strict]] = RatingScoringSchema
     scores_items: ClassVar[bool] = False
     rates: ClassVar[bool] = True

@@ -38,6 +38,18 @@ class SumScoringSchema(Strict):
 @dataclass(frozen=True)
 class Sum(ScoringMethod):
     code: ClassVar[str] = "sum"
+    key_help: ClassVar[dict[str, dict[str, str]]] = {
+        "SumScoringSchema": {
+            "method": "计分方法：sum 各项得分相加",
+            "zero_item_forces_total_zero": "任一项目得零分时总分是否为零",
+            "missing_items": "缺项时：rescale_to_100 按实有项目满分折算为百分制；ignore 不折算",
+            "score_places": "项目得分最多保留的小数位数（0–4）",
+            "rounding": "总分的舍入规则",
+            "subtable_major_line_min_points": "应得分不低于此数的检查项目算作主要检查项目",
+            "subtable_zero_if_major_zero_count": "主要检查项目得零分达到此数时分项检查评分表为零分",
+            "subtable_zero_if_general_zero_count": "一般检查项目得零分达到此数时分项检查评分表为零分",
+        }
+    }
     schema: ClassVar[type[Strict]] = SumScoringSchema
     overridable: ClassVar[bool] = True
 

@@ -42,6 +42,19 @@ class WeightedScoringSchema(Strict):
 @dataclass(frozen=True)
 class WeightedCategories(ScoringMethod):
     code: ClassVar[str] = "weighted_categories"
+    key_help: ClassVar[dict[str, dict[str, str]]] = {
+        "WeightedScoringSchema": {
+            "method": "计分方法：weighted_categories 按权重折算分项检查评分表的得分",
+            "result_max": "分项检查评分表的满分（项目得分 = 权重 × 评分表得分 ÷ 此数）",
+            "guaranteed_zero_if_any_item_zero": "保证项目中有一项得零分时评分表是否为零分",
+            "guaranteed_min_subtotal": "保证项目小计低于此数时评分表为零分",
+            "guaranteed_missing_mode": "保证项目缺项时：prorate 按比例折算小计；literal 按实得分计",
+            "missing_items": "缺项时：rescale_to_100 按实有项目折算为百分制；ignore 不折算",
+            "score_places": "得分保留的小数位数（0–4）",
+            "rounding": "总分的舍入规则",
+            "zero_subtable_grade": "有分项检查评分表得零分时评定的等次代码",
+        }
+    }
     schema: ClassVar[type[Strict]] = WeightedScoringSchema
     uses_subtables: ClassVar[bool] = True
     item_max_label: ClassVar[str] = "权重"

@@ -1,10 +1,12 @@
 // The criteria editor's YAML editor: CodeMirror 6 over the form's <textarea data-yaml-editor>.
 // Line numbers, YAML highlighting, search, and every problem the server named marked on its line
 // (data-problems: [{"line": 51, "message": "..."}]). The textarea stays the form field: it follows
-// every change, so the form posts what is shown. Built by scripts/build_editor.sh (esbuild).
+// every change, so the form posts what is shown. With data-schema (the id of a <script> holding the
+// file's JSON Schema), keys and values are completed (Ctrl+Space) and explained on hover. Built by scripts/build_editor.sh (esbuild).
 import { EditorView, basicSetup } from "codemirror";
 import { EditorState } from "@codemirror/state";
-import { yaml } from "@codemirror/lang-yaml";
+import { yaml, yamlLanguage } from "@codemirror/lang-yaml";
+import { schemaCompletion, schemaHover } from "./schema-help.mjs";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
 
 const PHRASES = {
@@ -14,10 +16,14 @@ const PHRASES = {
   "Folded lines": "已折叠的行", "Unfolded lines": "已展开的行", "Fold line": "折叠", "Unfold line": "展开",
   "Diagnostics": "问题", "No diagnostics": "没有问题", "Control character": "控制字符",
   "Selection deleted": "已删除选中内容", "current match": "当前匹配", "on line": "第几行",
+  "Completions": "补全",
 };
 
 export function mount(textarea) {
   const problems = JSON.parse(textarea.dataset.problems || "[]");
+  const holder = textarea.dataset.schema && document.getElementById(textarea.dataset.schema);
+  const schema = holder ? JSON.parse(holder.textContent) : null;
+  const help = schema ? [yamlLanguage.data.of({ autocomplete: schemaCompletion(schema) }), schemaHover(schema)] : [];
   const view = new EditorView({
     doc: textarea.value,
     extensions: [
@@ -26,6 +32,7 @@ export function mount(textarea) {
       lintGutter(),
       EditorView.lineWrapping,
       EditorState.phrases.of(PHRASES),
+      help,
       EditorView.contentAttributes.of({ "aria-label": textarea.getAttribute("aria-label") || "文件内容" }),
       EditorView.updateListener.of((update) => {
         if (update.docChanged) textarea.value = update.state.doc.toString();

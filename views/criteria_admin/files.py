@@ -4,6 +4,7 @@ edited. A save validates the whole pack and stores it as the next version
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import undefer
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
+from criteria.json_schema import file_schema, role_of
 from models import CriteriaVersion, db
 from models.criteria_edits import EditRefused, text_hash
 from models.criteria_versions import latest
@@ -91,6 +93,21 @@ class PackFilesView(AdminOnly, BaseView):
             headers={"Content-Disposition": f"attachment; filename={name}"},
         )
 
+    @expose("/schema/")
+    def schema(self) -> Any:
+        """The JSON Schema of one file of the newest version (for an editor of the administrator's own)."""
+        version = self._newest()
+        name = self._file(version)
+        role = role_of(version.files, name)
+        if role is None:
+            abort(404)
+        stem = name.rsplit(".", 1)[0]
+        return Response(
+            json.dumps(file_schema(role), ensure_ascii=False, indent=2),
+            mimetype="application/schema+json",
+            headers={"Content-Disposition": f"attachment; filename={stem}.schema.json"},
+        )
+
     @expose("/edit/", methods=("GET", "POST"))
     def edit(self) -> Any:
         version = self._newest()
@@ -124,4 +141,5 @@ class PackFilesView(AdminOnly, BaseView):
             version=version,
             dir_url=self.get_url(".index_view"),
             header_text=f"编辑 {name}",
+            schema=file_schema(role) if (role := role_of(version.files, name)) else None,
         )
