@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import yaml
 from marshmallow import Schema, ValidationError
 
 from criteria import checks
@@ -78,14 +79,47 @@ def load_pack(pack_dir: Path | str = DEFAULT_PACK, overrides: Mapping[str, str] 
     if not pack_dir.is_dir():
         raise CriteriaError([Problem(shown, "", "not a directory")])
     texts = dict(overrides or {})
+    parents = _parents(pack_dir)
+    declared = _extends(pack_dir)
 
     def read(file_name: str) -> tuple[YamlFile | None, list[Problem]]:
         name = f"{shown}/{file_name}"
         if file_name in texts:
             return parse_yaml(texts[file_name], name)
+        if file_name != "pack.yaml" and not (pack_dir / file_name).exists():
+            for parent in parents:  # a file this pack does not hold: the one of the pack it extends
+                if (parent / file_name).is_file():
+                    return read_yaml(parent / file_name, name)
+            if declared and not parents:
+                return None, [Problem(name, "", f"file not found, nor in the pack folder '{declared}' it extends (not beside this one)")]
         return read_yaml(pack_dir / file_name, name)
 
     return _load(read, pack_dir.name, shown, pack_dir)
+
+
+def _parents(pack_dir: Path) -> list[Path]:
+    """The folders of the packs ``pack_dir`` extends (``extends:`` in pack.yaml), nearest first: its
+    siblings in the folder of packs. A folder holds only the files it changes; every stored version
+    holds them all (``criteria import`` records the files it took from the parent too)."""
+    chain: list[Path] = []
+    seen = {pack_dir.name}
+    parent = _extends(pack_dir)
+    while parent and parent not in seen and (pack_dir.parent / parent).is_dir():
+        seen.add(parent)
+        chain.append(pack_dir.parent / parent)
+        parent = _extends(chain[-1])
+    return chain
+
+
+def _extends(folder: Path) -> str | None:
+    """The pack code ``extends:`` names in the folder's pack.yaml (None without one, or unreadable:
+    loading the pack then says what is wrong with it)."""
+    try:
+        data = yaml.safe_load((folder / "pack.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    parent = data.get("extends") if isinstance(data, dict) else None
+    return parent if isinstance(parent, str) else None
 
 
 def load_snapshot(files: Mapping[str, str], folder: str, shown: str, path: Path, fill_from: Pack | None = None) -> Pack:
@@ -300,4 +334,5 @@ def _build(
         adjustments=grading["adjustments"],
         grading_rounding=Rounding.of(grading["rounding"]),
         files={name: sources[name].text for name in sorted(sources)},
+        extends=pack.get("extends"),
     )

@@ -181,6 +181,7 @@ class Pack:
     adjustments: dict[str, Any]
     grading_rounding: Rounding | None = None
     files: dict[str, str] = field(default_factory=dict)  # the text of every file read, by file name
+    extends: str | None = None  # the pack this one was started from (pack.yaml ``extends:``)
 
     def role(self, code: str) -> Role:
         return next(r for r in self.roles if r.code == code)

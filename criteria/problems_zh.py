@@ -50,6 +50,10 @@ RULES: list[Rule] = [
     _rule(r"unknown key", "不认识的键（拼写错误，或此处不允许该键）"),
     _rule(r"duplicate key", "键重复"),
     _rule(r"file not found", "文件不存在"),
+    _rule(
+        r"file not found, nor in the pack folder '(.*)' it extends \(not beside this one\)",
+        "文件不存在，所基于的考核标准目录 {0}（extends）也不在旁边",
+    ),
     _rule(r"is a directory, not a file", "这是文件夹，不是文件"),
     _rule(r"is a symbolic link, not a file of the pack folder", "这是符号链接，考核标准文件必须是目录中的普通文件"),
     _rule(r"the file is longer than (\d+) characters", "文件过长（超过 {0} 个字符）"),

@@ -53,6 +53,7 @@ class Versioned(Strict):
 
 class PackSchema(Versioned):
     code = Code(required=True)
+    extends = Code()  # the pack this one was started from (a folder takes the files it lacks from it)
     name = Text(required=True)
     region = Text(required=True)
     districts = FileName(required=True)

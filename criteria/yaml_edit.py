@@ -99,3 +99,18 @@ def set_values(text: str, changes: dict[str, Any]) -> str:
     for path, value in changes.items():
         text = _set_one(text, path, value)
     return text
+
+
+def derived_pack_file(text: str, code: str, name: str, region: str, base_code: str) -> str:
+    """pack.yaml of a pack started from the one ``text`` belongs to: its code, name and region
+    replaced, and ``extends:`` naming the pack it was started from (after the code)."""
+    changes: dict[str, Any] = {"code": code, "name": name, "region": region}
+    source, _problems = parse_yaml(text, "pack.yaml")
+    if source is not None and isinstance(source.data, dict) and "extends" in source.data:
+        changes["extends"] = base_code
+    text = set_values(text, changes)
+    if "extends" in changes:
+        return text
+    lines = text.split("\n")
+    at = source.lines["code"] if source is not None else 0
+    return "\n".join([*lines[:at], f"extends: {base_code}", *lines[at:]])

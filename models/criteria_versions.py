@@ -42,6 +42,7 @@ SOURCES = {
     "startup": "平台启动",
     "seed": "初始考核标准",
     "import": "导入",
+    "start": "基于其他考核标准新建",
     "cli": "命令行",
     "editor": "在线编辑",
     "restore": "恢复历史版本",

@@ -15,9 +15,13 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import undefer
 
-from criteria import Kind, Pack
+from criteria import CriteriaError, Kind, Pack, load_snapshot
+from criteria.fields import CODE_RE
+from criteria.problems_zh import problem_zh
 from criteria.structure import structure_key
+from criteria.yaml_edit import derived_pack_file
 from models import CriteriaVersion, District, Enterprise, db
 from models.criteria_edits import EditRefused, candidate, revision_lock, store
 from models.criteria_versions import PackVersions, VersionUnloadable, latest
@@ -99,13 +103,16 @@ def record(pack: Pack, source: str, note: str, user_id: int | None, base_number:
             if steps:
                 created = [step.text for step in apply_steps(db.engine, kinds, lambda step: isinstance(step.operation, ADDITIVE))]
         version = store(db.session, pack, source, note, user_id, base_number)
-    structural = current_pack is None or structure_key(current_pack) != structure_key(pack) or bool(created)
+    structural = runs_here and (current_pack is None or structure_key(current_pack) != structure_key(pack) or bool(created))
     return Revision(version, pack, files, created, structural)
 
 
-def save_files(texts: dict[str, str], note: str, user_id: int | None, base_number: int, source: str = "editor") -> Revision:
-    """The newest version with ``texts`` (file name -> text) put in, stored as the next version."""
-    code = _versions().running.code
+def save_files(
+    texts: dict[str, str], note: str, user_id: int | None, base_number: int, source: str = "editor", code: str | None = None
+) -> Revision:
+    """The newest version of pack ``code`` (the running one by default) with ``texts`` (file name ->
+    text) put in, stored as the next version."""
+    code = code or _versions().running.code
     base = latest(db.session, code)
     if base is None:
         raise EditRefused("数据库中还没有考核标准版本（请先运行 flask --app app platform sync），未保存。")
@@ -118,3 +125,36 @@ def restore(version: CriteriaVersion, note: str, user_id: int | None) -> Revisio
     base = latest(db.session, version.pack_code)
     found = candidate(base, dict(version.files), _versions().running)
     return record(found.pack, "restore", note.strip() or f"恢复为第 {version.number} 版", user_id, base.number, found.changed)
+
+
+def pack_codes() -> list[str]:
+    """Every pack the database holds versions of (the running one first)."""
+    running = _versions().running.code
+    codes = db.session.scalars(select(CriteriaVersion.pack_code).distinct()).all()
+    return sorted(set(codes), key=lambda code: (code != running, code))
+
+
+def start_pack(code: str, name: str, region: str, base_code: str, note: str, user_id: int | None) -> Revision:
+    """A new city's pack, started from the newest version of ``base_code``: its files with pack.yaml
+    naming the new pack (``extends: base_code``), stored complete as version 1 of ``code`` (a later
+    edit of the base pack leaves it as it is). Nothing is written to the server's pack folders."""
+    code, name, region = code.strip(), name.strip(), region.strip()
+    problems = []
+    if not CODE_RE.match(code):
+        problems.append(f"考核标准代码“{code}”不符合要求：只能用小写字母、数字和下划线，以字母开头（如 yantai）")
+    if code in pack_codes():
+        problems.append(f"考核标准代码“{code}”已被使用，请换一个")
+    if not name or not region:
+        problems.append("请填写考核标准名称和适用地区")
+    base = latest(db.session, base_code)
+    if base is None:
+        problems.append(f"数据库中没有考核标准“{base_code}”")
+    if problems:
+        raise EditRefused("未新建考核标准：", problems)
+    files = dict(db.session.get(CriteriaVersion, base.id, options=[undefer(CriteriaVersion.files)]).files)
+    files["pack.yaml"] = derived_pack_file(files["pack.yaml"], code, name, region, base_code)
+    try:
+        pack = load_snapshot(files, code, code, _versions().running.path)
+    except CriteriaError as error:
+        raise EditRefused("未新建考核标准，校验未通过：", [problem_zh(p) for p in error.problems]) from None
+    return record(pack, "start", note, user_id, None, tuple(sorted(files)))

@@ -158,7 +158,7 @@ ENTRIES: list[tuple[str, str, str]] = [
     (r"^RegistryApi\.push_projects$", "push", "push"),
     # the criteria editor (Flask-Admin at /criteria-admin/): files, versions, schema changes; every
     # view, its index included, is the admin's alone (others: 403, anonymous: the login page)
-    (r"^criteria_(admin|files|forms|versions|schema)\.\w+$", "criteria_admin", "admin"),
+    (r"^criteria_(admin|files|forms|versions|packs|schema)\.\w+$", "criteria_admin", "admin"),
 ]
 
 # Package assets only (CSS, JavaScript, fonts): FAB's and Flask-Admin's static folders.

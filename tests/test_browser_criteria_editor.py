@@ -141,3 +141,55 @@ def test_the_editor_explains_every_key_and_completes_it(pack_server):
         finally:
             assert not blocked, f"blocked by the content security policy: {blocked}"
             browser.close()
+
+
+@needs_chromium
+def test_admin_starts_a_new_city_pack_in_the_browser(pack_server):
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        blocked = csp_violations(page)
+        try:
+            login(page, pack_server, "admin")
+            page.goto(f"{pack_server}/criteria-admin/", wait_until="networkidle")
+            with page.expect_navigation():
+                page.click("a.nav-link:text-is('各地考核标准')")
+            page.fill("#code", "qingdao")
+            page.fill("#name", "烟台市建筑施工安全考核")
+            page.fill("#note", "依据烟台市考核办法新建")
+            page.click("text=校验并新建")
+            assert page.evaluate("document.querySelector('#region').validity.valueMissing")  # the browser asks first
+            page.fill("#region", "烟台市")
+            with page.expect_navigation():
+                page.click("text=校验并新建")
+            assert "考核标准代码“qingdao”已被使用，请换一个" in page.inner_text("body")  # refused, the typing kept
+            assert page.input_value("#region") == "烟台市"
+            page.screenshot(path=str(ARTIFACTS / "criteria-pack-refused.png"), full_page=True)
+            page.fill("#code", "yantai")
+            with page.expect_navigation():
+                page.click("text=校验并新建")
+            assert "已新建考核标准“烟台市建筑施工安全考核”（yantai）" in page.inner_text("body")
+            page.screenshot(path=str(ARTIFACTS / "criteria-pack-files.png"), full_page=True)
+
+            with page.expect_navigation():
+                page.click("a:text-is('districts.yaml')")
+            assert "正在编辑 烟台市建筑施工安全考核" in page.inner_text("body")
+            text = page.input_value("#content")
+            type_text(page, text.replace("name: 市南区", "name: 芝罘区", 1))
+            page.fill("#note", "烟台的区（市）")
+            with page.expect_navigation():
+                page.click("text=校验并保存")
+            assert "已保存 districts.yaml，记录为考核标准第 2 版" in page.inner_text("body")
+            assert "这是 烟台市建筑施工安全考核" in page.inner_text("body")  # still on the new city's files
+
+            with page.expect_navigation():
+                page.click("a.nav-link:text-is('各地考核标准')")
+            row = page.locator("tr", has_text="yantai")
+            assert "第 2 版" in row.inner_text() and "qingdao" in row.inner_text()
+            page.screenshot(path=str(ARTIFACTS / "criteria-packs.png"), full_page=True)
+            with page.expect_download() as download:
+                row.locator("text=下载全部文件（zip）").click()
+            assert download.value.suggested_filename == "yantai-v2.zip"
+        finally:
+            assert not blocked, f"blocked by the content security policy: {blocked}"
+            browser.close()

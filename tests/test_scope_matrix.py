@@ -837,7 +837,8 @@ class Walk:
         with self.app.app_context():
             version = db.session.scalar(select(CriteriaVersion.id).order_by(CriteriaVersion.id.desc()).limit(1))
         url = rule.rule.replace("<path:path>", "general.yaml").replace("<int:version_id>", str(version))
-        if rule.endpoint in ("criteria_files.edit", "criteria_files.download", "criteria_forms.items"):
+        url = url.replace("<code>", self.pack.code)
+        if rule.endpoint in ("criteria_files.edit", "criteria_files.download", "criteria_files.schema", "criteria_forms.items"):
             url += "?path=general.yaml"
         if "GET" in rule.methods:
             yield Call("GET", url, expect)

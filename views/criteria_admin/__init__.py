@@ -16,6 +16,7 @@ from models import db
 from views.criteria_admin.access import AdminOnly
 from views.criteria_admin.files import PackFilesView
 from views.criteria_admin.forms import CommonEditsView
+from views.criteria_admin.packs import PacksView
 from views.criteria_admin.schema import SchemaView
 from views.criteria_admin.versions import VersionsView
 
@@ -49,6 +50,7 @@ def install(app: Flask, translations: Path) -> Admin:
     admin.add_view(PackFilesView(name="考核标准文件", endpoint="criteria_files", url=f"{URL}/files"))
     admin.add_view(CommonEditsView(name="常用修改", endpoint="criteria_forms", url=f"{URL}/forms"))
     admin.add_view(VersionsView(name="版本记录", endpoint="criteria_versions", url=f"{URL}/versions"))
+    admin.add_view(PacksView(name="各地考核标准", endpoint="criteria_packs", url=f"{URL}/packs"))
     admin.add_view(SchemaView(name="结构变更", endpoint="criteria_schema", url=f"{URL}/schema"))
     admin.add_link(MenuLink(name="返回平台", url="/"))
     return admin

@@ -1,6 +1,6 @@
-"""The files of the active criteria version, as the database holds them: listed, downloaded and
-edited. A save validates the whole pack and stores it as the next version
-(``services.guide_revision``); nothing is written to the server's pack folder."""
+"""The files of the newest version of a pack (the running one, or another city's with ``?pack=``), as
+the database holds them: listed, downloaded and edited. A save validates the whole pack and stores it
+as the next version (``services.guide_revision``); nothing is written to the server's pack folder."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from criteria.json_schema import file_schema, role_of
 from models import CriteriaVersion, db
 from models.criteria_edits import EditRefused, text_hash
 from models.criteria_versions import latest
-from services.guide_revision import Revision, save_files
+from services.guide_revision import Revision, pack_codes, save_files
 from views.criteria_admin.access import AdminOnly, EditorForm
 
 
@@ -66,9 +66,16 @@ def marks_of(name: str, problems: list[str]) -> list[dict[str, Any]]:
 class PackFilesView(AdminOnly, BaseView):
     """The files of the newest version: list, download and edit YAML."""
 
+    def _code(self) -> str:
+        """The pack shown: ``?pack=`` (one the database holds) or the running one."""
+        running = current_app.extensions["criteria_pack"].code
+        code = request.args.get("pack") or running
+        if code != running and code not in pack_codes():
+            abort(404)
+        return code
+
     def _newest(self) -> CriteriaVersion | None:
-        code = current_app.extensions["criteria_pack"].code
-        found = latest(db.session, code)
+        found = latest(db.session, self._code())
         return db.session.get(CriteriaVersion, found.id, options=[undefer(CriteriaVersion.files)]) if found is not None else None
 
     def _file(self, version: CriteriaVersion | None) -> str:
@@ -81,7 +88,16 @@ class PackFilesView(AdminOnly, BaseView):
     def index_view(self) -> Any:
         version = self._newest()
         files = sorted((version.files if version is not None else {}).items())
-        return self.render("criteria_admin/files.html", version=version, files=files)
+        return self.render("criteria_admin/files.html", version=version, files=files, **self._pack_args())
+
+    def _pack_args(self) -> dict[str, Any]:
+        """What the templates need to keep to the pack shown: ``pack`` for their links (None for the
+        running one), and its name when it is another city's."""
+        code = self._code()
+        running = current_app.extensions["criteria_pack"]
+        if code == running.code:
+            return {"pack": None, "other_pack": None}
+        return {"pack": code, "other_pack": current_app.extensions["criteria_versions"].pack(db.session, latest(db.session, code).id)}
 
     @expose("/download/")
     def download(self) -> Any:
@@ -118,13 +134,13 @@ class PackFilesView(AdminOnly, BaseView):
             posted = form.base_number.data or ""
             base_number = int(posted) if posted.isdigit() else version.number
             try:
-                saved = save_files({name: form.content.data}, form.note.data, current_user.id, base_number)
+                saved = save_files({name: form.content.data}, form.note.data, current_user.id, base_number, code=self._code())
             except EditRefused as refused:
                 flash(refused.summary, "error")
                 problems = refused.problems
             else:
                 flash_saved(saved, f"已保存 {name}，记录为考核标准第 {saved.version.number} 版。")
-                return redirect(self.get_url(".index_view"))
+                return redirect(self.get_url(".index_view", pack=self._pack_args()["pack"]))
         elif request.method == "POST":
             for field_errors in form.errors.values():
                 for message in field_errors:
@@ -139,7 +155,8 @@ class PackFilesView(AdminOnly, BaseView):
             problems=problems,
             marks=marks_of(name, problems),
             version=version,
-            dir_url=self.get_url(".index_view"),
+            dir_url=self.get_url(".index_view", pack=self._pack_args()["pack"]),
             header_text=f"编辑 {name}",
             schema=file_schema(role) if (role := role_of(version.files, name)) else None,
+            **self._pack_args(),
         )
