@@ -29,12 +29,30 @@ def _value_at(data: Any, path: str) -> Any:
 
 
 def rendered(value: Any) -> str:
-    """A scalar as YAML: numbers plain, text double-quoted (JSON's escapes are YAML's)."""
+    """A value as YAML: numbers plain, text double-quoted (JSON's escapes are YAML's), a list of
+    them as a one-line flow list."""
+    if isinstance(value, list):
+        return "[" + ", ".join(rendered(entry) for entry in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, Decimal, float)):
         return format(value, "f") if isinstance(value, Decimal) else str(value)
     return json.dumps(str(value), ensure_ascii=False)
+
+
+def _end_of_flow_list(line: str, start: int) -> int:
+    """Where the one-line flow list of scalars opening at ``start`` ends (after its ``]``)."""
+    index = start + 1
+    while index < len(line):
+        if line[index] in "\"'":
+            index = _end_of_value(line, index, True)
+            continue
+        if line[index] in "[{":
+            break
+        if line[index] == "]":
+            return index + 1
+        index += 1
+    raise EditShapeError("列表不在同一行内，或含有嵌套的内容")
 
 
 def _end_of_value(line: str, start: int, in_flow: bool) -> int:
@@ -75,10 +93,15 @@ def _set_one(text: str, path: str, value: Any) -> str:
     if found is None:
         raise EditShapeError(f"{path} 不在第 {number} 行")
     start = found.end()
-    if start >= len(line) or line[start] in "|>[{" or line[start:].lstrip().startswith("#"):
+    if isinstance(value, list) and line[start : start + 1] == "[":
+        try:
+            end = _end_of_flow_list(line, start)
+        except EditShapeError:
+            raise EditShapeError(f"{path} 的列表写在多行上，请在文件编辑器中修改") from None
+    elif start >= len(line) or line[start] in "|>[{" or line[start:].lstrip().startswith("#"):
         raise EditShapeError(f"{path} 是多行文本或列表，请在文件编辑器中修改")
-    in_flow = "{" in line[: found.start()]
-    end = _end_of_value(line, start, in_flow)
+    else:
+        end = _end_of_value(line, start, "{" in line[: found.start()])
     lines[number - 1] = line[:start] + rendered(value) + line[end:]
     changed = "\n".join(lines)
     again, problems = parse_yaml(changed, "edit")
@@ -89,6 +112,8 @@ def _set_one(text: str, path: str, value: Any) -> str:
 
 def _expected(value: Any) -> Any:
     """What the parser reads back for ``value`` (a Decimal is read as a number)."""
+    if isinstance(value, list):
+        return [_expected(entry) for entry in value]
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value

@@ -45,6 +45,24 @@ def test_the_items_form_changes_only_the_values_and_keeps_the_files_comments(app
     assert newest_number(app) == number + 1
 
 
+def test_the_evidence_list_is_edited_one_entry_per_line(app):
+    admin = app.test_client()
+    login(admin, "admin")
+    before = stored_text(app, "general.yaml")
+    form = form_of(admin, ITEMS)
+    assert form["items[0].evidence"].splitlines() == ["安全生产责任制文件", "安全生产规章制度目录", "安全操作规程目录", "责任制考核记录"]
+    typed = "安全生产责任制文件\r\n\r\n  安全生产规章制度目录  \r\n年度考核记录（含签字）\r\n"
+    answer = admin.post(ITEMS, data={**form, "items[0].evidence": typed, "note": "资料清单按新文件调整"})
+    assert answer.status_code == 302, visible_text(answer.get_data(as_text=True))[:800]
+    changed = [
+        line for line in difflib.ndiff(before.splitlines(), stored_text(app, "general.yaml").splitlines()) if line[:2] in ("- ", "+ ")
+    ]
+    assert changed == [
+        '-     evidence: ["安全生产责任制文件", "安全生产规章制度目录", "安全操作规程目录", "责任制考核记录"]   # [A] editable',
+        '+     evidence: ["安全生产责任制文件", "安全生产规章制度目录", "年度考核记录（含签字）"]   # [A] editable',
+    ]
+
+
 def test_a_wrong_entry_is_named_and_nothing_is_stored(app):
     admin = app.test_client()
     login(admin, "admin")
@@ -90,3 +108,15 @@ def test_a_value_spread_over_lines_is_left_to_the_file_editor():
         assert "请在文件编辑器中修改" in str(refused)
     else:
         raise AssertionError("a block scalar was rewritten")
+
+
+def test_a_list_spread_over_lines_is_left_to_the_file_editor():
+    text = "items:\n  - code: a\n    evidence:\n      - 甲\n      - 乙\n"
+    try:
+        set_values(text, {"items[0].evidence": ["丙"]})
+    except EditShapeError as refused:
+        assert "items[0].evidence" in str(refused) and "请在文件编辑器中修改" in str(refused)
+    else:
+        raise AssertionError("a block list was rewritten")
+    one_line = "items:\n  - code: a\n    evidence: ['甲, 乙', \"丙\"]  # note\n"
+    assert set_values(one_line, {"items[0].evidence": ["丁"]}) == 'items:\n  - code: a\n    evidence: ["丁"]  # note\n'

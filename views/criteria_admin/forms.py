@@ -1,5 +1,5 @@
 """常用修改: forms for the edits an administrator makes most (a kind's items: name, maximum score,
-evaluation standard; the grade bands; the weights of composite final grades). Each writes the YAML
+evaluation standard, evidence to hand in; the grade bands; the weights of composite final grades). Each writes the YAML
 underneath value by value (``criteria.yaml_edit``: comments and layout kept) and saves it like the
 file editor does (``services.guide_revision``), so it is validated whole and recorded as a version."""
 
@@ -22,7 +22,7 @@ from views.criteria_admin.access import AdminOnly
 from views.criteria_admin.files import flash_saved
 
 GRADING = "grading.yaml"
-Table = tuple[list[dict[str, Any]], dict[str, bool]]  # rows of a form, and its fields (field -> numeric)
+Table = tuple[list[dict[str, Any]], dict[str, str]]  # rows of a form, and its fields (field -> "text" | "number" | "lines")
 
 
 def _number(text: str) -> int | Decimal:
@@ -33,7 +33,7 @@ def _number(text: str) -> int | Decimal:
 def _item_rows(data: dict) -> list[dict[str, Any]]:
     """The path and values of every item of a kind file."""
     return [
-        {"path": f"items[{i}]", **{key: item.get(key) for key in ("code", "name", "max", "standard")}}
+        {"path": f"items[{i}]", **{key: item.get(key) for key in ("code", "name", "max", "standard", "evidence")}}
         for i, item in enumerate(data.get("items") or [])
     ]
 
@@ -94,17 +94,22 @@ class CommonEditsView(AdminOnly, BaseView):
         flash_saved(saved, f"已保存 {len(changes)} 处修改到 {name}，记录为考核标准第 {saved.version.number} 版。")
         return redirect(self.get_url(".index")), []
 
-    def _read(self, rows: list[dict[str, Any]], fields: dict[str, bool]) -> tuple[dict[str, Any], dict[str, str]]:
+    def _read(self, rows: list[dict[str, Any]], fields: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         """The posted values that differ from ``rows`` (path.field -> value) and the fields typed wrong.
-        ``fields``: field -> whether it is a number."""
+        ``fields``: field -> "number", "text" or "lines" (a list, one entry per line)."""
         changes, errors = {}, {}
         for row in rows:
-            for field, numeric in fields.items():
+            for field, kind in fields.items():
                 name = f"{row['path']}.{field}"
                 posted = request.form.get(name)
                 if posted is None:
                     continue
-                if numeric:
+                if kind == "lines":
+                    entries = [line.strip() for line in posted.splitlines() if line.strip()]
+                    if entries != list(row[field] or []):
+                        changes[name] = entries
+                    continue
+                if kind == "number":
                     try:
                         value: Any = _number(posted)
                     except (InvalidOperation, ValueError):
@@ -150,7 +155,7 @@ class CommonEditsView(AdminOnly, BaseView):
             abort(404)
         source, _ = parse_yaml(version.files[name], name)
         rows = _item_rows(source.data if source else {})
-        fields = {"name": False, "max": True, "standard": False}
+        fields = {"name": "text", "max": "number", "standard": "text", "evidence": "lines"}
         return self._form(version, name, [(rows, fields)], "criteria_admin/form_items.html", file=name, kind_name=kinds[name], rows=rows)
 
     @expose("/grading", methods=("GET", "POST"))
@@ -158,5 +163,5 @@ class CommonEditsView(AdminOnly, BaseView):
         version = self._newest()
         source, _ = parse_yaml(version.files[GRADING], GRADING)
         bands, weights = _grading_rows(source.data if source else {})
-        tables = [(bands, {"label": False, "min": True, "max": True}), (weights, {"weight": True})]
+        tables = [(bands, {"label": "text", "min": "number", "max": "number"}), (weights, {"weight": "number"})]
         return self._form(version, GRADING, tables, "criteria_admin/form_grading.html", bands=bands, weights=weights)
