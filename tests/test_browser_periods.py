@@ -35,5 +35,22 @@ def test_the_city_station_recomputes_after_a_preview_and_closes_the_year(app, se
         assert f"{PERIOD} 年度已关闭" in page.locator(".alert-success").inner_text()
         assert "已关闭（等次已冻结）" in page.locator("#periods").inner_text()
         page.screenshot(path=str(ARTIFACTS / "periods-3-closed.png"), full_page=True)
+
+        # After closing, the administrator moves the 合格 band of the licence scale in 常用修改:
+        # the closed year's grades, as the station lists them, stay exactly as they were.
+        page.goto(f"{server}/finalgradelicenceview/list/", wait_until="networkidle")
+        listed = page.locator("table").first.inner_text()
+        admin = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+        login(admin, server, "admin")
+        admin.goto(f"{server}/criteria-admin/forms/grading", wait_until="networkidle")
+        admin.fill("[name='scales[0].bands[0].min']", "90")
+        admin.fill("[name='scales[0].bands[1].max']", "90")
+        admin.fill("#note", "合格分数线提高到 90 分")
+        with admin.expect_navigation(wait_until="networkidle"):
+            admin.click("text=校验并保存")
+        assert "记录为考核标准第" in admin.inner_text("body")
+        page.reload(wait_until="networkidle")
+        assert page.locator("table").first.inner_text() == listed
+        page.screenshot(path=str(ARTIFACTS / "periods-4-after-band-moved.png"), full_page=True)
         assert not blocked, f"blocked by the content security policy: {blocked}"
         browser.close()
