@@ -23,7 +23,7 @@ from criteria.structure import fits
 class Change:
     area: str  # where: a kind, 等次, 最终等次, 角色 ...
     text: str  # one sentence, Chinese
-    structural: bool = False  # needs schema changes or a restart (see criteria.structure)
+    structural: bool = False  # changes the structure: schema steps, then the workers reload (criteria.structure)
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class FileDiff:
 class PackDiff:
     changes: list[Change] = field(default_factory=list)
     files: list[FileDiff] = field(default_factory=list)
-    fits: bool = True  # the newer state can be used without a restart
+    fits: bool = True  # the newer state keeps the structure (no reload)
 
     @property
     def areas(self) -> dict[str, list[Change]]:

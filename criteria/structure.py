@@ -5,8 +5,8 @@ queues from the pack. A later version of the pack that changes none of these (it
 scores, evaluation standards, scoring parameters, grade bands, final-grade weights, evidence) can
 be used for new assessments at once; one that does (a new kind or header field, another role,
 workflow or district, a kind's materials checklist, personnel lists or ``dossier_from``, whether it
-has items, its scoring method, ``one_per_period``) needs its schema changes applied and the platform
-restarted first.
+has items, its scoring method, ``one_per_period``) needs its schema changes applied and the serving
+processes rebuilt on it (``reloading``).
 """
 
 from __future__ import annotations

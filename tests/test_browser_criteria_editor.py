@@ -190,6 +190,12 @@ def test_admin_starts_a_new_city_pack_in_the_browser(pack_server):
             with page.expect_download() as download:
                 row.locator("text=下载全部文件（zip）").click()
             assert download.value.suggested_filename == "yantai-v2.zip"
+            with page.expect_navigation(wait_until="networkidle"):
+                row.locator("text=版本记录").click()
+            with page.expect_navigation(wait_until="networkidle"):
+                page.click("text=与上一版比较")
+            assert "芝罘区" in page.inner_text("body")  # the new city's own history
+            page.screenshot(path=str(ARTIFACTS / "criteria-pack-diff.png"), full_page=True)
         finally:
             assert not blocked, f"blocked by the content security policy: {blocked}"
             browser.close()

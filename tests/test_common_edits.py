@@ -58,8 +58,8 @@ def test_the_evidence_list_is_edited_one_entry_per_line(app):
         line for line in difflib.ndiff(before.splitlines(), stored_text(app, "general.yaml").splitlines()) if line[:2] in ("- ", "+ ")
     ]
     assert changed == [
-        '-     evidence: ["安全生产责任制文件", "安全生产规章制度目录", "安全操作规程目录", "责任制考核记录"]   # [A] editable',
-        '+     evidence: ["安全生产责任制文件", "安全生产规章制度目录", "年度考核记录（含签字）"]   # [A] editable',
+        '-     evidence: ["安全生产责任制文件", "安全生产规章制度目录", "安全操作规程目录", "责任制考核记录"]   # [A] 可按本地规定修改',
+        '+     evidence: ["安全生产责任制文件", "安全生产规章制度目录", "年度考核记录（含签字）"]   # [A] 可按本地规定修改',
     ]
 
 

@@ -39,9 +39,10 @@ def editor_rules(app) -> list:
     )
 
 
-def url_of(rule, version_id: int) -> str:
-    url = rule.rule.replace("<path:path>", "general.yaml").replace("<int:version_id>", str(version_id))
-    by_file = ("criteria_files.edit", "criteria_files.download", "criteria_forms.items")
+def url_of(rule, version_id: int, pack_code: str) -> str:
+    """A URL of an editor rule: general.yaml for a file, the version for a version, the pack for a pack."""
+    url = rule.rule.replace("<path:path>", "general.yaml").replace("<int:version_id>", str(version_id)).replace("<code>", pack_code)
+    by_file = ("criteria_files.edit", "criteria_files.download", "criteria_files.schema", "criteria_forms.items")
     return url + "?path=general.yaml" if rule.endpoint in by_file else url
 
 
@@ -81,7 +82,7 @@ def test_nobody_but_the_admin_reads_or_writes_through_any_editor_url(app_for_pac
     version = latest_version(app)
     wrong = []
     for rule in rules:
-        url = url_of(rule, version)
+        url = url_of(rule, version, app.extensions["criteria_pack"].code)
         calls = [("GET", None)] if "GET" in rule.methods else []
         if "POST" in rule.methods:  # a write that would succeed for the admin
             calls.append(
@@ -117,7 +118,7 @@ def test_the_admin_reaches_every_editor_page(app_for_pack):
     version = latest_version(app_for_pack)
     for rule in editor_rules(app_for_pack):
         if "GET" in rule.methods:
-            answer = client.get(url_of(rule, version))
+            answer = client.get(url_of(rule, version, app_for_pack.extensions["criteria_pack"].code))
             assert answer.status_code in (200, 302), f"{rule.rule}: {answer.status_code}"
     home = client.get("/").get_data(as_text=True)
     assert 'href="/criteria-admin/"' in home  # the platform's menu links to the editor
@@ -219,7 +220,7 @@ def test_csrf_is_enforced_on_every_editor_write(app_for_pack, pack_copy):
             data = {"content": text, "note": "无令牌", "confirm": "y", "force": "y", "base": ""}
             if token:
                 data["csrf_token"] = token
-            answer = client.post(url_of(rule, version), data=data)
+            answer = client.post(url_of(rule, version, app.extensions["criteria_pack"].code), data=data)
             assert answer.status_code == 400, f"{rule.rule} without a valid token: {answer.status_code}"
             assert "缺少有效的安全令牌" in answer.get_data(as_text=True)
     assert pack_state(app, pack_copy) == before

@@ -48,7 +48,7 @@ def rules_only(text: str) -> str:
 
 
 def with_new_field(text: str) -> str:
-    return text.replace("\n# Item names", f"\n{NEW_FIELD.rstrip()}\n\n# Item names", 1)
+    return text.replace("\n# 考核项目名称", f"\n{NEW_FIELD.rstrip()}\n\n# 考核项目名称", 1)
 
 
 def without_summary(text: str) -> str:

@@ -73,6 +73,10 @@ def test_a_new_city_pack_is_started_edited_and_downloaded_in_the_browser(app, pa
         assert latest(db.session, "yantai").number == 2
         assert latest(db.session, "qingdao").number == running_before
 
+    history = visible_text(client.get("/criteria-admin/versions/?pack=yantai").get_data(as_text=True))
+    assert "第 2 版" in history and "烟台的区（市）" in history
+    assert client.get("/criteria-admin/versions/?pack=nowhere").status_code == 404
+
     # downloaded whole: the folder loads by itself as the yantai pack
     archive = zipfile.ZipFile(io.BytesIO(client.get("/criteria-admin/packs/download/yantai").data))
     target = pack_copy.parent / "deploy"

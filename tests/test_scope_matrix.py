@@ -41,6 +41,7 @@ from models.credit_code import check_character
 from models.evidence import store
 from tests import scope_matrix as matrix
 from tests.support import TOKEN, login
+from tests.test_criteria_editor import url_of
 from tests.workflow_support import PDF, one_page_pdf
 from views.assessments import review_states
 from workflow.rules import editable
@@ -836,10 +837,7 @@ class Walk:
         expect = expected(self.level(who, res), "R", "in", self.role)
         with self.app.app_context():
             version = db.session.scalar(select(CriteriaVersion.id).order_by(CriteriaVersion.id.desc()).limit(1))
-        url = rule.rule.replace("<path:path>", "general.yaml").replace("<int:version_id>", str(version))
-        url = url.replace("<code>", self.pack.code)
-        if rule.endpoint in ("criteria_files.edit", "criteria_files.download", "criteria_files.schema", "criteria_forms.items"):
-            url += "?path=general.yaml"
+        url = url_of(rule, version, self.pack.code)
         if "GET" in rule.methods:
             yield Call("GET", url, expect)
         if "POST" in rule.methods:

@@ -281,8 +281,13 @@ def test_every_answer_carries_the_security_headers(app, client):
         assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff", url
         assert headers["Referrer-Policy"] == "same-origin", url
         assert "Strict-Transport-Security" not in headers  # HTTPS only in production
-    production = create_app(
-        {"PLATFORM_PRODUCTION": True, "SECRET_KEY": "p" * 48, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
+    production = create_app(  # not a serving process: it leaves no worker row in a database the test then drops
+        {
+            "PLATFORM_PRODUCTION": True,
+            "SECRET_KEY": "p" * 48,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "WORKER_HEARTBEAT": 0,
+        }
     )
     assert "max-age" in production.test_client().get("/login/").headers["Strict-Transport-Security"]
 

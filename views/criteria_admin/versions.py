@@ -1,5 +1,6 @@
-"""The stored criteria versions: a paginated list, one version's files, the difference between any
-two (criteria.diff), and restoring an earlier version."""
+"""The stored criteria versions of a pack (the running one, or another city's with ``?pack=``): a
+paginated list, one version's files, the difference between any two (criteria.diff), and restoring an
+earlier version."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from criteria.problems_zh import problem_zh
 from models import CriteriaVersion, assessment_table, db
 from models.criteria_edits import EditRefused
 from models.criteria_versions import VersionUnloadable
-from services.guide_revision import restore
+from services.guide_revision import pack_codes, restore
 from views.criteria_admin.access import AdminOnly, EditorForm
 from views.criteria_admin.files import flash_saved
 
@@ -42,7 +43,16 @@ def assessment_counts() -> dict[int, int]:
 
 class VersionsView(AdminOnly, BaseView):
     def _code(self) -> str:
-        return current_app.extensions["criteria_pack"].code
+        running = current_app.extensions["criteria_pack"].code
+        code = request.args.get("pack") or running
+        if code != running and code not in pack_codes():
+            abort(404)
+        return code
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        """Every page keeps to the pack shown: ``pack`` for its links (None for the running one)."""
+        code = self._code()
+        return super().render(template, pack=None if code == current_app.extensions["criteria_pack"].code else code, **kwargs)
 
     def _version(self, version_id: int) -> CriteriaVersion:
         found = db.session.get(CriteriaVersion, version_id, options=[undefer(CriteriaVersion.files)])
@@ -64,7 +74,8 @@ class VersionsView(AdminOnly, BaseView):
             .offset((page - 1) * PAGE_SIZE)
             .limit(PAGE_SIZE)
         ).all()
-        active = current_app.extensions["criteria_versions"].active(db.session)
+        versions = current_app.extensions["criteria_versions"]
+        runs = self._code() == versions.running.code
         return self.render(
             "criteria_admin/versions.html",
             rows=rows,
@@ -72,8 +83,8 @@ class VersionsView(AdminOnly, BaseView):
             pages=max(1, -(-total // PAGE_SIZE)),
             total=total,
             counts=assessment_counts(),
-            active=active,
-            running_id=current_app.extensions["criteria_versions"].running_id(db.session),
+            active=versions.active(db.session) if runs else None,
+            running_id=versions.running_id(db.session) if runs else None,
         )
 
     @expose("/<int:version_id>")
@@ -108,14 +119,14 @@ class VersionsView(AdminOnly, BaseView):
             result = diff_packs(self._pack(older), self._pack(newer), f"第{older.number}版", f"第{newer.number}版")
         except VersionUnloadable as error:  # a version stored by an older release that today's checks refuse
             flash(f"所选版本无法按当前程序的校验规则载入，只能查看其文件：{problem_zh(error.problems[0])}", "error")
-            return redirect(self.get_url(".index"))
+            return redirect(self.get_url(".index", pack=request.args.get("pack")))
         return self.render("criteria_admin/diff.html", versions=versions, older=older, newer=newer, result=result)
 
     @expose("/<int:version_id>/restore", methods=("POST",))
     def restore(self, version_id: int) -> Any:
         version = self._version(version_id)
         form = RestoreForm()
-        back = self.get_url(".show", version_id=version.id)
+        back = self.get_url(".show", version_id=version.id, pack=request.args.get("pack"))
         if not form.validate_on_submit():
             for field_errors in form.errors.values():
                 for message in field_errors:
@@ -129,4 +140,4 @@ class VersionsView(AdminOnly, BaseView):
                 flash(line, "error")
             return redirect(back)
         flash_saved(saved, f"已恢复为第 {version.number} 版的内容，记录为第 {saved.version.number} 版（修改了 {'、'.join(saved.files)}）。")
-        return redirect(self.get_url(".index"))
+        return redirect(self.get_url(".index", pack=request.args.get("pack")))
