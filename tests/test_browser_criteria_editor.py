@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from tests.browser_support import ARGS, ARTIFACTS, CHROMIUM, csp_violations, login, needs_chromium, playwright_api
+from tests.browser_support import ARTIFACTS, login, needs_chromium, open_page, playwright_api
 
 
 @pytest.fixture
@@ -38,9 +38,7 @@ def type_text(page: Any, text: str) -> None:
 def test_admin_edits_the_guide_in_the_browser(pack_server, pack_copy):
     original = (pack_copy / "general.yaml").read_text(encoding="utf-8")
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page()
-        blocked = csp_violations(page)
+        browser, page, blocked = open_page(playwright)
         try:
             login(page, pack_server, "admin")
             page.goto(f"{pack_server}/", wait_until="networkidle")
@@ -107,9 +105,7 @@ HOVER_TARGET = """(word) => {
 @needs_chromium
 def test_the_editor_explains_every_key_and_completes_it(pack_server):
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page()
-        blocked = csp_violations(page)
+        browser, page, blocked = open_page(playwright)
         try:
             login(page, pack_server, "admin")
             page.goto(f"{pack_server}/criteria-admin/files/edit/?path=general.yaml", wait_until="networkidle")
@@ -146,9 +142,7 @@ def test_the_editor_explains_every_key_and_completes_it(pack_server):
 @needs_chromium
 def test_admin_starts_a_new_city_pack_in_the_browser(pack_server):
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page()
-        blocked = csp_violations(page)
+        browser, page, blocked = open_page(playwright)
         try:
             login(page, pack_server, "admin")
             page.goto(f"{pack_server}/criteria-admin/", wait_until="networkidle")

@@ -57,6 +57,16 @@ def flash_saved(saved: Revision, text: str) -> None:
         reload_now()  # this process at once; the others within seconds
 
 
+def shown_pack_code() -> str:
+    """The pack a page of the editor shows: ``?pack=`` (one the database holds, else 404) or the
+    running one."""
+    running = current_app.extensions["criteria_pack"].code
+    code = request.args.get("pack") or running
+    if code != running and code not in pack_codes():
+        abort(404)
+    return code
+
+
 def marks_of(name: str, problems: list[str]) -> list[dict[str, Any]]:
     """The problems of the edited file with their line, for the editor to mark on that line."""
     found = (re.match(rf"{re.escape(name)} 第 (\d+) 行 (.*)$", line) for line in problems)
@@ -67,12 +77,7 @@ class PackFilesView(AdminOnly, BaseView):
     """The files of the newest version: list, download and edit YAML."""
 
     def _code(self) -> str:
-        """The pack shown: ``?pack=`` (one the database holds) or the running one."""
-        running = current_app.extensions["criteria_pack"].code
-        code = request.args.get("pack") or running
-        if code != running and code not in pack_codes():
-            abort(404)
-        return code
+        return shown_pack_code()
 
     def _newest(self) -> CriteriaVersion | None:
         found = latest(db.session, self._code())

@@ -19,9 +19,9 @@ from criteria.problems_zh import problem_zh
 from models import CriteriaVersion, assessment_table, db
 from models.criteria_edits import EditRefused
 from models.criteria_versions import VersionUnloadable
-from services.guide_revision import pack_codes, restore
+from services.guide_revision import restore
 from views.criteria_admin.access import AdminOnly, EditorForm
-from views.criteria_admin.files import flash_saved
+from views.criteria_admin.files import flash_saved, shown_pack_code
 
 PAGE_SIZE = 20
 
@@ -43,11 +43,7 @@ def assessment_counts() -> dict[int, int]:
 
 class VersionsView(AdminOnly, BaseView):
     def _code(self) -> str:
-        running = current_app.extensions["criteria_pack"].code
-        code = request.args.get("pack") or running
-        if code != running and code not in pack_codes():
-            abort(404)
-        return code
+        return shown_pack_code()
 
     def render(self, template: str, **kwargs: Any) -> Any:
         """Every page keeps to the pack shown: ``pack`` for its links (None for the running one)."""
