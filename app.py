@@ -30,6 +30,7 @@ from views.api_query import guard_query
 from views.csrf import protect
 from views.masking import shown_id_number
 from views.permissions import role_definitions
+from workflow.deadlines import deadline_zh
 
 log = logging.getLogger(__name__)
 # FAB warns in English on every start until the first account exists; the demo command creates it.
@@ -125,6 +126,7 @@ def _create_app(overrides: dict[str, Any] | None, watch: bool) -> Flask:
         app.wsgi_app = GuideWatch(app, lambda: create_app(overrides, watch=False), app.config["GUIDE_CHECK_SECONDS"])
     app.add_template_filter(display, "num")
     app.add_template_filter(shown_id_number, "id_number")
+    app.add_template_filter(deadline_zh, "deadline")
 
     @app.before_request
     def _idle_timeout() -> None:

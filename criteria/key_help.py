@@ -197,9 +197,9 @@ KEY_HELP: dict[str, dict[str, str]] = {
     "RectificationSchema": {
         "bands": "评定为这些等次时开始整改",
         "state": "开始整改时考核转入的状态代码",
-        "working_days": "整改期限（工作日）",
-        "non_working_days": "不上班的工作日（法定节假日），YYYY-MM-DD",
-        "extra_working_days": "上班的周末（调休），YYYY-MM-DD",
+        "working_days": "整改期限（工作日；周末、法定节假日和调休按国务院节假日安排自动计算）",
+        "non_working_days": "另外不上班的日期（如本地停工日，或尚未收录的新年度节假日），YYYY-MM-DD",
+        "extra_working_days": "另外需要上班的日期（如尚未收录的新年度调休上班日），YYYY-MM-DD",
     },
     "WorkflowSchema": {
         "initial": "新建考核的初始状态代码",

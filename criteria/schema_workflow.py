@@ -11,8 +11,8 @@ class RectificationSchema(Strict):
     bands = Items(Code(), load_default=list)  # ratings that open a round (scoring.bands)
     state = Code()  # where a rating that opens a round sends the record
     working_days = Integer(required=True, validate=between(1, 365))  # the deadline the guide sets
-    non_working_days = Items(Date(), load_default=list)  # weekdays that are holidays (法定节假日)
-    extra_working_days = Items(Date(), load_default=list)  # weekend days that are worked (调休上班)
+    non_working_days = Items(Date(), load_default=list)  # days off besides the official arrangement
+    extra_working_days = Items(Date(), load_default=list)  # days worked besides the official arrangement
 
 
 class StateSchema(Strict):

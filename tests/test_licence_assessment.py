@@ -23,7 +23,7 @@ from tests.licence_support import (
 )
 from tests.support import csrf_token, login, visible_text
 from tests.workflow_support import PDF, one_page_pdf, page_url, post, text
-from workflow.deadlines import add_working_days
+from workflow.deadlines import add_working_days, deadline_zh
 
 
 def steps(app, pk):
@@ -96,7 +96,7 @@ def test_submission_rating_rectification_and_pass(app, client):
     # the enterprise sees the rating and its deadline; only 整改材料 may be handed in now
     login(client, username)
     page = shown(client, pk)
-    assert "评定结果： 基本合格" in page and f"整改期限： {due.isoformat()}" in page and SLOT in html(client, pk)
+    assert "评定结果： 基本合格" in page and f"整改期限： {deadline_zh(due)}" in page and SLOT in html(client, pk)
     assert "应急演练记录不全" in page
     assert "不能上传该材料" in text(upload_material(client, KIND, pk, "emergency_drill_records"))
     # people stay editable in 整改: the expired certificate the rating found is replaced
@@ -121,7 +121,7 @@ def test_submission_rating_rectification_and_pass(app, client):
     assert steps(app, pk) == [("submit", "submitted"), ("rate", "rectifying"), ("submit", "submitted"), ("rate", "rated")]
     with app.app_context():
         notes = [h.opinion for h in db.session.query(ReviewHistory).filter_by(assessment_id=pk).order_by(ReviewHistory.id)]
-    assert notes[1].startswith(f"评定结果：基本合格；整改期限：{due.isoformat()}（15 个工作日）") and "应急演练" in notes[1]
+    assert notes[1].startswith(f"评定结果：基本合格；整改期限：{deadline_zh(due)}（15 个工作日）") and "应急演练" in notes[1]
     assert notes[3] == "评定结果：合格。整改到位"
 
 

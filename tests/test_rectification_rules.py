@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from criteria import load_pack
-from workflow.deadlines import add_working_days, rectification_due
+from workflow.deadlines import add_working_days, deadline_zh, rectification_due
 from workflow.people import expired, read_person
 from workflow.rules import destination, opens_round, rating_refusal
 
@@ -21,12 +21,29 @@ def licence():
     return load_pack().kinds["licence"]
 
 
-def test_working_days_skip_weekends_holidays_and_count_worked_weekends():
+def test_working_days_follow_the_state_councils_holiday_arrangement():
     friday = D(2026, 11, 27)
     assert add_working_days(friday, 1) == D(2026, 11, 30)  # Monday
     assert add_working_days(friday, 15) == D(2026, 12, 18)  # three full weeks
-    assert add_working_days(D(2026, 9, 30), 3, non_working=[D(2026, 10, d) for d in range(1, 9)]) == D(2026, 10, 13)
-    assert add_working_days(D(2026, 9, 25), 1, extra_working=[D(2026, 9, 26)]) == D(2026, 9, 26)  # 调休 Saturday
+    # 国庆节 2026: 1–7 October off, Sunday 20 September and Saturday 10 October worked (调休)
+    assert add_working_days(D(2026, 9, 28), 15) == D(2026, 10, 23)
+    assert add_working_days(D(2026, 9, 30), 1) == D(2026, 10, 8)
+    assert add_working_days(D(2026, 10, 9), 1) == D(2026, 10, 10)  # the 调休 Saturday is a working day
+    assert add_working_days(D(2026, 9, 19), 1) == D(2026, 9, 20)  # so is the 调休 Sunday
+
+
+def test_the_packs_own_dates_override_the_arrangement_and_extend_it_past_its_last_year():
+    assert add_working_days(D(2026, 10, 7), 1, non_working=[D(2026, 10, 8)]) == D(2026, 10, 9)  # a local closure
+    assert add_working_days(D(2026, 10, 9), 1, non_working=[D(2026, 10, 10)]) == D(2026, 10, 12)
+    # 2027 is not announced in the calendar yet: Monday to Friday, plus what the pack lists
+    assert add_working_days(D(2026, 12, 30), 3) == D(2027, 1, 4)
+    assert add_working_days(D(2026, 12, 30), 3, non_working=[D(2027, 1, 1)]) == D(2027, 1, 5)
+    assert add_working_days(D(2027, 2, 5), 1, extra_working=[D(2027, 2, 6)]) == D(2027, 2, 6)
+
+
+def test_a_deadline_is_named_by_its_date_and_weekday_and_a_provisional_one_says_so():
+    assert deadline_zh(D(2026, 10, 23)) == "2026年10月23日（星期五）"
+    assert deadline_zh(D(2027, 1, 4)) == "2027年1月4日（星期一）（暂定：该年度的国务院节假日安排尚未收录，按周一至周五计算）"
 
 
 def test_the_deadline_reads_the_kinds_rectification_block(licence):

@@ -23,6 +23,7 @@ from criteria.pack import Kind, Pack
 from models import District, ReviewHistory
 from models.aggregate import AssessmentRecord
 from views.scope import UserScope, scope_clause
+from workflow.deadlines import deadline_zh
 
 SHOWN = 20  # rows per section; the count says how many there are
 
@@ -138,7 +139,7 @@ def worklist(session: Session, pack: Pack, roles: frozenset[str], scope: UserSco
         if due is not None:
             left = (due - today).days
             row.overdue = left < 0
-            row.note = f"整改期限 {due.isoformat()}，" + (f"已逾期 {-left} 天" if left < 0 else f"剩余 {left} 天")
+            row.note = f"整改期限 {deadline_zh(due)}，" + (f"已逾期 {-left} 天" if left < 0 else f"剩余 {left} 天")
     drafts = _section(session, "草稿", of(lambda kind: and_(_fill_clause(kind, roles, "editable"), ~_returned(kind))), pack)
     return [section for section in (review, returned, rectifying, drafts) if section.count]
 

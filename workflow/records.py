@@ -16,7 +16,7 @@ from criteria.pack import Kind, Pack
 from models import Attachment, Project, ReviewHistory
 from models.record_scores import final_states, settle
 from workflow import dossier
-from workflow.deadlines import rectification_due
+from workflow.deadlines import deadline_zh, rectification_due
 from workflow.rules import Actor, Facts, destination, item_meaning, opens_round, status_for
 
 
@@ -154,7 +154,7 @@ def apply_transition(
         now = datetime.datetime.now()
         record.rectification_opened = now
         record.rectification_due = rectification_due(kind.rectification, now.date())
-        notes.append(f"整改期限：{record.rectification_due.isoformat()}（{kind.rectification.working_days} 个工作日）")
+        notes.append(f"整改期限：{deadline_zh(record.rectification_due)}（{kind.rectification.working_days} 个工作日）")
     if notes:
         opinion = "；".join(notes) + (f"。{opinion}" if opinion else "")
     if record.state in final_states(kind) and kind.items:
