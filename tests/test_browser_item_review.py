@@ -104,7 +104,7 @@ def test_reject_correct_cross_and_approve_in_chromium(app, server, tmp_path):
         assert _flash(page).endswith("已保存 2 项审核结果")
         assert f"× 考核得分 {assessed}" in page.locator(f"#item-{second.code}").inner_text()
         reviewed_total = page.locator("#reviewed-total").inner_text()  # every item passed: the total approval settles
-        take_step(page, "approve")
+        take_step(page, "approve", "资料齐全，同意")
         assert page.locator("#record-state").inner_text() == "审核通过"
         page.locator("#history").scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "review-5-approved-with-the-authoritys-score.png"), full_page=True)

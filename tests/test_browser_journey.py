@@ -61,7 +61,7 @@ def test_general_conditions_journey_in_chromium(app, server, tmp_path):
         page.click("text=保存审核结果")
         page.wait_for_load_state()
         page.screenshot(path=str(ARTIFACTS / "3-reviewer-passed-items.png"), full_page=True)
-        take_step(page, "approve")
+        take_step(page, "approve", "资料齐全，同意")
         assert page.locator("#record-state").inner_text() == "审核通过"
         assert page.locator("#history tbody tr").count() == len(kind.items) + 2
         page.screenshot(path=str(ARTIFACTS / "4-reviewer-approved.png"), full_page=True)

@@ -36,19 +36,21 @@ def test_an_enterprise_never_approves_its_own_submission():
 
 
 def test_routing_sends_city_reviewed_districts_to_the_city_station():
-    assert check(GENERAL, "approve", DISTRICT, facts(city_reviewed=False), "").to == "approved"
+    assert check(GENERAL, "approve", DISTRICT, facts(city_reviewed=False), "同意").to == "approved"
     with pytest.raises(WorkflowRefused, match="您的角色不能"):
-        check(GENERAL, "approve", CITY, facts(city_reviewed=False), "")
-    assert check(GENERAL, "approve", CITY, facts(city_reviewed=True), "").to == "approved"
+        check(GENERAL, "approve", CITY, facts(city_reviewed=False), "同意")
+    assert check(GENERAL, "approve", CITY, facts(city_reviewed=True), "同意").to == "approved"
     with pytest.raises(WorkflowRefused, match="您的角色不能"):
-        check(GENERAL, "approve", DISTRICT, facts(city_reviewed=True), "")
+        check(GENERAL, "approve", DISTRICT, facts(city_reviewed=True), "同意")
 
 
-def test_approval_needs_every_item_passed_and_a_return_needs_an_opinion():
+def test_approval_needs_every_item_passed_and_both_decisions_need_an_opinion():
     with pytest.raises(WorkflowRefused, match="还有评分项未审核通过"):
-        check(GENERAL, "approve", DISTRICT, facts(items=("pass",) * 10 + ("reject",)), "")
+        check(GENERAL, "approve", DISTRICT, facts(items=("pass",) * 10 + ("reject",)), "同意")
     with pytest.raises(WorkflowRefused, match="需要填写意见"):
         check(GENERAL, "return", DISTRICT, facts(), "  ")
+    with pytest.raises(WorkflowRefused, match="“审核通过”需要填写意见"):  # the seed asks for one on 通过 too
+        check(GENERAL, "approve", DISTRICT, facts(), "")
     assert check(GENERAL, "return", DISTRICT, facts(), "材料不全").to == "returned"
 
 
