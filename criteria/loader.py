@@ -88,8 +88,8 @@ def load_pack(pack_dir: Path | str = DEFAULT_PACK, overrides: Mapping[str, str] 
             return parse_yaml(texts[file_name], name)
         if file_name != "pack.yaml" and not (pack_dir / file_name).exists():
             for parent in parents:  # a file this pack does not hold: the one of the pack it extends
-                if (parent / file_name).is_file():
-                    return read_yaml(parent / file_name, name)
+                if (parent / file_name).is_file():  # its problems name the file where it is
+                    return read_yaml(parent / file_name, f"{display_path(parent)}/{file_name}")
             if declared and not parents:
                 return None, [Problem(name, "", f"file not found, nor in the pack folder '{declared}' it extends (not beside this one)")]
         return read_yaml(pack_dir / file_name, name)
@@ -236,7 +236,7 @@ def _load(fetch: Reader, folder: str, shown: str, pack_dir: Path) -> Pack:
 
 def _named(problem: Problem, sources: dict[str, YamlFile], shown: str) -> Problem:
     """The problem with what its path points at, named from the file's own data (an item's name)."""
-    source = sources.get(problem.file.removeprefix(f"{shown}/"))
+    source = sources.get(problem.file.rsplit("/", 1)[-1])  # a pack is one flat folder
     subject = subject_of(problem.path, source.data) if source is not None else None
     return replace(problem, subject=subject) if subject else problem
 

@@ -9,9 +9,10 @@ import io
 import shutil
 import zipfile
 
+import pytest
 from sqlalchemy import select
 
-from criteria import load_pack
+from criteria import CriteriaError, load_pack
 from criteria.loader import CRITERIA_ROOT
 from models import CriteriaVersion, db
 from models.criteria_versions import latest
@@ -116,3 +117,18 @@ def test_a_folder_with_extends_holds_only_the_files_it_changes(tmp_path):
     assert [d.name for d in pack.districts] == ["芝罘区"]
     assert pack.kinds.keys() == load_pack(tmp_path / "qingdao").kinds.keys()  # the rest from the parent
     assert set(pack.files) == set(load_pack(tmp_path / "qingdao").files)  # import records them all
+
+
+def test_a_problem_in_a_file_taken_from_the_base_names_the_base_folders_file(tmp_path):
+    shutil.copytree(CRITERIA_ROOT / "qingdao", tmp_path / "qingdao")
+    general = tmp_path / "qingdao" / "general.yaml"
+    general.write_text(general.read_text(encoding="utf-8").replace("    max: 20\n", "    max: 0\n", 1), encoding="utf-8")
+    child = tmp_path / "yantai"
+    child.mkdir()
+    pack_yaml = (CRITERIA_ROOT / "qingdao" / "pack.yaml").read_text(encoding="utf-8")
+    (child / "pack.yaml").write_text(pack_yaml.replace("code: qingdao", "code: yantai\nextends: qingdao"), encoding="utf-8")
+    with pytest.raises(CriteriaError) as caught:
+        load_pack(child)
+    [problem] = caught.value.problems
+    assert problem.file.endswith("qingdao/general.yaml") and problem.path == "items[3].max"
+    assert problem.subject == "考核项目“三类人员安全生产考核”的满分"
