@@ -300,4 +300,9 @@ def check_grading(file: str, grading: dict, kinds: dict[str, dict], catalogue_ve
             if cap["at_most"] not in own_bands:
                 yield file, f"{cap_path}.at_most", f"unknown band '{cap['at_most']}' of scale '{final['scale']}'"
     for key in ("promote", "direct_fail"):
-        yield from duplicates(file, f"adjustments.{key}.reasons", grading["adjustments"][key]["reasons"])
+        reasons = grading["adjustments"][key]["reasons"]
+        yield from duplicates(file, f"adjustments.{key}.reasons", reasons)
+        for r, reason in enumerate(reasons):
+            for g, code in enumerate(reason["grades"]):
+                if code not in by_code:
+                    yield file, f"adjustments.{key}.reasons[{r}].grades[{g}]", f"unknown final grade '{code}'"

@@ -119,7 +119,7 @@ KEY_HELP: dict[str, dict[str, str]] = {
         "reasons": "提级事由",
     },
     "DirectFailSchema": {"label": "直接评为不合格的名称", "reasons": "直接评为不合格的事由"},
-    "ReasonSchema": {"code": _CODE, "label": "事由名称"},
+    "ReasonSchema": {"code": _CODE, "label": "事由名称", "grades": "该事由适用的综合评价代码（不填则适用于全部综合评价）"},
     "KindSchema": {
         "version": _VERSION,
         "code": _CODE,

@@ -187,6 +187,7 @@ class FinalGradeSchema(Strict):
 class ReasonSchema(Strict):
     code = Code(required=True)
     label = Text(required=True)
+    grades = Items(Code(), load_default=list)  # the final grades it may be recorded on (none listed: every one)
 
 
 class PromoteSchema(Strict):

@@ -36,14 +36,9 @@ COMPARED = ("grade_name", "district_id", "is_local", "score", "computed_band", "
 Key = tuple[str, int, int | None]  # grade code, enterprise id, project id
 
 
-def _row(pack: Pack, loaded: Loaded, grade: FinalGrade, enterprise_id: int, project_id: int | None, period: str) -> dict[str, Any]:
-    """The stored form of one computed grade, with the active adjustments applied."""
-    band, label, extra = grade.grade, grade.label, []
-    active = loaded.adjustments.get((enterprise_id, project_id, grade.code))
-    if band is not None and active:
-        scale = pack.scales[pack.final_grade(grade.code).scale]
-        band, extra = adjust.apply(pack.adjustments, scale, band, grade.forced, active)
-        label = next((b.label for b in scale.bands if b.code == band), None)
+def _row(loaded: Loaded, grade: FinalGrade, shown: FinalGrade, enterprise_id: int, project_id: int | None, period: str) -> dict[str, Any]:
+    """The stored form of one grade: as computed from the records (``grade``), and as shown with the
+    active adjustments (``shown``: its band, label and reasons)."""
     enterprise = loaded.enterprises[enterprise_id]
     return {
         "period": period,
@@ -56,10 +51,10 @@ def _row(pack: Pack, loaded: Loaded, grade: FinalGrade, enterprise_id: int, proj
         "score": grade.score,
         "computed_band": grade.grade,
         "computed_label": grade.label,
-        "band": band,
-        "label": label,
+        "band": shown.grade,
+        "label": shown.label,
         "forced": grade.forced,
-        "reasons": [*grade.reasons, *extra],
+        "reasons": shown.reasons,
     }
 
 
@@ -67,12 +62,16 @@ def _compute_ids(
     pack: Pack, loaded: Loaded, period: str, ids: list[int], progress: Callable[[int], None] | None
 ) -> dict[Key, dict[str, Any]]:
     rows: dict[Key, dict[str, Any]] = {}
+    own: dict[int, dict[tuple[str | None, str], list[adjust.Adjustment]]] = {}
+    for (enterprise_id, project_id, code), active in loaded.adjustments.items():
+        own.setdefault(enterprise_id, {})[(None if project_id is None else str(project_id), code)] = active
     for index, enterprise_id in enumerate(ids, 1):
         graded = enterprise_grades(pack, loaded.inputs[enterprise_id])
-        for grade in graded.grades.values():
-            rows[(grade.code, enterprise_id, None)] = _row(pack, loaded, grade, enterprise_id, None, period)
+        shown = enterprise_grades(pack, loaded.inputs[enterprise_id], own[enterprise_id]) if enterprise_id in own else graded
+        for code, grade in graded.grades.items():
+            rows[(code, enterprise_id, None)] = _row(loaded, grade, shown.grades[code], enterprise_id, None, period)
         for key, grade in graded.projects.items():
-            rows[(grade.code, enterprise_id, int(key))] = _row(pack, loaded, grade, enterprise_id, int(key), period)
+            rows[(grade.code, enterprise_id, int(key))] = _row(loaded, grade, shown.projects[key], enterprise_id, int(key), period)
         if progress:
             progress(index)
     return rows

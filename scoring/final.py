@@ -7,11 +7,13 @@ cap, linkage and veto comes from ``grading.yaml``; the result of each grade carr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from criteria.pack import Pack
 from criteria.rules import Band, FinalGradeRule, Scale
+from scoring import adjust
 from scoring.bands import band_by_code, band_for, rank
 from scoring.methods.catalogue import DailyEntry, daily_net
 from scoring.numbers import ZERO, compared, mean, rounded
@@ -49,10 +51,15 @@ class EnterpriseGrades:
     projects: dict[str, FinalGrade]  # the project final grade of each project, by project key
 
 
+# The active adjustments of one enterprise's grades, oldest first: (project key or None, grade code).
+Adjustments = Mapping[tuple[str | None, str], list[adjust.Adjustment]]
+
+
 class _Grader:
-    def __init__(self, pack: Pack, data: EnterpriseInput):
+    def __init__(self, pack: Pack, data: EnterpriseInput, adjustments: Adjustments):
         self.pack = pack
         self.data = data
+        self.adjustments = adjustments
         self.rounding = pack.grading_rounding
         self.daily_kind = pack.catalogue_kind
         self.done: dict[str, FinalGrade] = {}
@@ -76,6 +83,7 @@ class _Grader:
         forced_band: str | None,
         daily: ScoreResult | None,
         subject_results: list[ScoreResult],
+        project: str | None = None,
     ) -> FinalGrade:
         scale = self.pack.scales[spec.scale]
         if raw is None:
@@ -96,7 +104,13 @@ class _Grader:
             band = band_by_code(spec.veto_band or scale.bands[-1].code, scale)
             forced = True
             reasons.append(f"否决：{'、'.join(vetoes)} → {band.label}")
-        band = self._caps(spec, band, scale, reasons)
+        active = self.adjustments.get((project, spec.code), [])
+        code, judged = adjust.judge(self.pack.adjustments, scale, band.code, active)
+        reasons += judged
+        band = self._caps(spec, band_by_code(code, scale), scale, reasons)
+        code, promoted = adjust.promote(self.pack.adjustments, scale, band.code, forced, active)
+        reasons += promoted
+        band = band_by_code(code, scale)
         return FinalGrade(spec.code, spec.name, shown, band.code, band.label, reasons, forced)
 
     def _vetoes(self, spec: FinalGradeRule, daily: ScoreResult | None, results: list[ScoreResult]) -> list[str]:
@@ -150,7 +164,7 @@ class _Grader:
         if forced:
             reasons.append("有分项检查评分表得0分")
         daily = self._daily(project.daily, "project")
-        return self._finish(spec, raw, reasons, forced, daily, used)
+        return self._finish(spec, raw, reasons, forced, daily, used, project.key)
 
     def composite_grade(self, spec: FinalGradeRule) -> FinalGrade:
         composite = spec.composite
@@ -177,9 +191,10 @@ class _Grader:
         return self._finish(merged, total, reasons, None, self._daily(self.data.daily, "enterprise"), [])
 
 
-def enterprise_grades(pack: Pack, data: EnterpriseInput) -> EnterpriseGrades:
-    """Every final grade of one enterprise, in the order grading.yaml lists them."""
-    grader = _Grader(pack, data)
+def enterprise_grades(pack: Pack, data: EnterpriseInput, adjustments: Adjustments | None = None) -> EnterpriseGrades:
+    """Every final grade of one enterprise, in the order grading.yaml lists them, with its active
+    ``adjustments`` applied in the order of RULES.md §8.5 (none: the grades as computed)."""
+    grader = _Grader(pack, data, adjustments or {})
     for spec in pack.final_grades:
         if spec.subject == "project":
             for project in data.projects:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from criteria import load_pack
 from scoring import score_kind
+from scoring.adjust import Adjustment
 from scoring.final import EnterpriseInput, ProjectInput, enterprise_grades
 from scoring.methods.catalogue import DailyEntry
 from tests.test_scoring_examples import E1, E7_PERCENT, general_points
@@ -86,3 +87,27 @@ def test_vetoes_force_the_grades():
     suspended = enterprise_grades(PACK, enterprise({"p1": E1}, daily=[DailyEntry("penalty_license_suspended")]))
     assert suspended.grades["licence"].label == "不合格"
     assert suspended.grades["enterprise"].label == "D"
+
+
+def test_adjustments_apply_in_the_order_of_rules_8_5():
+    """安许证暂扣 judges the licence 不合格 before the caps, so the enterprise follows it to D; a project
+    judged 不合格 caps the licence and the enterprise; a promotion comes last and never lifts a judgement."""
+    data = enterprise({"p1": E1, "p2": E2})
+    suspended = {(None, "licence"): [Adjustment("direct_fail", "licence_suspended")]}
+    graded = enterprise_grades(PACK, data, suspended)
+    assert graded.grades["licence"].label == "不合格"
+    assert graded.grades["enterprise"].label == "D"  # the cap on a 不合格 licence reads the judged grade
+    assert "安全生产许可证为不合格，最高为 D" in graded.grades["enterprise"].reasons
+    assert enterprise_grades(PACK, data).grades["enterprise"].label == "B"  # without it, as computed
+
+    stopped = {("p2", "project"): [Adjustment("direct_fail", "stop_work_twice")]}
+    graded = enterprise_grades(PACK, data, stopped)
+    assert graded.projects["p2"].label == "不合格"
+    assert graded.grades["licence"].label == "基本合格"  # one project 不合格: the licence at most 基本合格
+    assert graded.grades["enterprise"].label == "C"
+
+    both = {(None, "licence"): [Adjustment("direct_fail", "licence_suspended"), Adjustment("promote", "national_award")]}
+    graded = enterprise_grades(PACK, data, both)
+    assert graded.grades["licence"].label == "不合格" and "升一档未生效：等次由否决或直接判定确定" in graded.grades["licence"].reasons
+    promoted = enterprise_grades(PACK, data, {(None, "enterprise"): [Adjustment("promote", "national_award")]})
+    assert promoted.grades["enterprise"].label == "A"  # after the caps: B up one band

@@ -217,3 +217,20 @@ def test_each_grade_row_opens_its_adjustment_and_links_the_assessments_it_came_f
 
     login(client, "district_authority_laoshan")  # reviews, but does not adjust
     assert "/gradeadjustmentview/add?grade=" not in client.get("/finalgradeenterpriseview/list/").get_data(as_text=True)
+
+
+def test_a_suspended_licence_reaches_the_enterprise_grade_and_only_the_licence_takes_it(app, client):
+    """RULES.md §8.5: a direct 不合格 comes before the caps, so 安许证暂扣 on the licence grade makes the
+    enterprise D through the licence cap; the reason is for the licence grade only."""
+    with app.app_context():
+        rows = db.session.query(FinalGradeRecord).filter(FinalGradeRecord.period == "2026", FinalGradeRecord.label.is_not(None))
+        enterprise_id = next(row.enterprise_id for row in rows.filter_by(grade_code="licence").order_by(FinalGradeRecord.id))
+    login(client, "city_station")
+    refused = visible_text(add_adjustment(client, enterprise_id, "direct_fail", "licence_suspended").get_data(as_text=True))
+    assert "“安全生产许可证被暂扣”不适用于施工企业监管等次" in refused
+    assert records.count(app, GradeAdjustment, enterprise_id=enterprise_id) == 0
+    added = add_adjustment(client, enterprise_id, "direct_fail", "licence_suspended", final="licence")
+    assert "新增成功" in added.get_data(as_text=True)
+    assert grade(app, enterprise_id, "licence")[0] == "不合格"
+    label, computed, _score = grade(app, enterprise_id, "enterprise")
+    assert label == "D" and computed != "D"  # shown after the cap; the computed grade stays as it was

@@ -165,6 +165,7 @@ class AdjustmentHooks:
                 item.reason_code,
                 [adjust.Adjustment(a.direction, a.reason_code) for a in active],
                 row.forced,
+                (row.grade_code, row.grade_name),
             )
         except adjust.AdjustmentRefused as refused:
             raise Refused(str(refused)) from None
