@@ -82,3 +82,35 @@ def test_a_daily_entry_picks_its_project(app, server):
         assert project_name
         assert not blocked, f"blocked by the content security policy: {blocked}"
         browser.close()
+
+
+def test_the_city_station_records_a_suspended_licence_and_the_enterprise_grade_follows(app, server):
+    """RULES.md §8.5 in the browser: 安许证暂扣 recorded on the licence grade shows the licence 不合格
+    and, through the licence cap, the enterprise's supervision grade D."""
+    with app.app_context():
+        from models import Enterprise, FinalGradeRecord
+
+        rows = db.session.query(FinalGradeRecord).filter(FinalGradeRecord.period == "2026", FinalGradeRecord.label.is_not(None))
+        enterprise_id = next(row.enterprise_id for row in rows.filter_by(grade_code="licence").order_by(FinalGradeRecord.id))
+        name = db.session.get(Enterprise, enterprise_id).name
+    with playwright_api.sync_playwright() as playwright:
+        browser, page, blocked = open_page(playwright)
+        login(page, server, "city_station")
+        page.goto(f"{server}/finalgradelicenceview/list/", wait_until="networkidle")
+        with page.expect_navigation(wait_until="networkidle"):
+            page.locator("table tr", has_text=name).first.locator("a", has_text="动态调整").click()
+        page.select_option("#direction", "direct_fail", force=True)
+        page.select_option("#reason_code", "licence_suspended", force=True)
+        page.fill("#note", "市住建局暂扣安全生产许可证的决定")
+        page.screenshot(path=str(ARTIFACTS / "evaluation-4-licence-suspended-form.png"), full_page=True)
+        with page.expect_navigation(wait_until="networkidle"):
+            page.click("button[type=submit]")
+        assert "新增成功" in page.inner_text("body")
+        page.goto(f"{server}/finalgradelicenceview/list/", wait_until="networkidle")
+        assert "不合格" in page.locator("table tr", has_text=name).first.inner_text()
+        page.goto(f"{server}/finalgradeenterpriseview/list/", wait_until="networkidle")
+        row = page.locator("table tr", has_text=name).first
+        assert " D" in f" {row.inner_text()}".replace("\t", " ")
+        page.screenshot(path=str(ARTIFACTS / "evaluation-5-enterprise-d.png"), full_page=True)
+        assert not blocked, f"blocked by the content security policy: {blocked}"
+        browser.close()
