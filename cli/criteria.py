@@ -1,6 +1,6 @@
-"""``flask --app app criteria check | score | import | export | plan | apply | versions``.
+"""``flask --app app criteria check | schema | score | grades | import | export | plan | apply | versions``.
 
-``check`` and ``score`` need neither the platform nor a database: they read a pack folder and work
+``check``, ``schema``, ``score`` and ``grades`` need neither the platform nor a database: they read a pack folder and work
 on a broken pack too (installed as a Flask command plugin, so ``flask`` does not start the platform
 for them). The database holds the guide: ``import`` records a folder's state as a new version,
 ``export`` writes a stored version out; ``plan`` and ``apply`` bring the schema to what the stored
@@ -81,6 +81,36 @@ def score(kind: str, pack_dir: str | None) -> None:
         click.echo(f"输入有误：{problem}", err=True)
         sys.exit(2)
     click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+
+
+@criteria_group.command(
+    "grades",
+    help="按考核标准计算一个企业一个年度的各项综合评价：从标准输入读 JSON（各类考核结果、项目、日常考核、动态调整），输出得分、等次和依据",
+)
+@click.option("--pack", "pack_dir", type=click.Path(file_okay=False), help="考核标准目录（默认 CRITERIA_PACK）")
+def grades(pack_dir: str | None) -> None:
+    """Grade one enterprise's period from JSON on stdin (scoring.grades_input); print every final grade."""
+    from scoring import ScoreInputError
+    from scoring.final import enterprise_grades
+    from scoring.grades_input import read_enterprise
+
+    pack = _load_or_exit(pack_dir or default_pack())
+    try:
+        payload = json.loads(sys.stdin.read() or "{}")
+    except json.JSONDecodeError as exc:
+        click.echo(f"输入不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}", err=True)
+        sys.exit(2)
+    try:
+        data, adjustments = read_enterprise(pack, payload)
+    except ScoreInputError as problem:
+        click.echo(f"输入有误：{problem}", err=True)
+        sys.exit(2)
+    graded = enterprise_grades(pack, data, adjustments)
+    shown = {
+        "grades": {code: grade.as_json() for code, grade in graded.grades.items()},
+        "projects": {key: grade.as_json() for key, grade in graded.projects.items()},
+    }
+    click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
 
 
 def _active_pack() -> Pack:

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from criteria.pack import Pack
 from criteria.rules import Band, FinalGradeRule, Scale
 from scoring import adjust
 from scoring.bands import band_by_code, band_for, rank
 from scoring.methods.catalogue import DailyEntry, daily_net
-from scoring.numbers import ZERO, compared, mean, rounded
+from scoring.numbers import ZERO, compared, mean, plain, rounded
 from scoring.result import ScoreResult
 
 
@@ -43,6 +44,9 @@ class FinalGrade:
     label: str | None
     reasons: list[str]
     forced: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "score": plain(self.score), "grade": self.grade, "label": self.label, "reasons": self.reasons}
 
 
 @dataclass

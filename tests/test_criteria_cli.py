@@ -88,3 +88,50 @@ def test_score_refuses_bad_input_naming_the_item(runner):
     assert result.exit_code == 2
     assert "组织拟订安全生产规章制度、操作规程和应急救援预案（rules_and_plans）：得分应在 0 到 15 之间，收到 16" in result.output
     assert runner.invoke(args=["criteria", "score", "director"], input="{not json").exit_code == 2
+
+
+def e9_payload(**extra) -> str:
+    from tests.test_final_grades import DIRECTOR, E2
+    from tests.test_scoring_examples import E1, E7_PERCENT, general_points
+
+    payload = {
+        "results": {"general": {"items": general_points(E7_PERCENT)}, "director": {"items": DIRECTOR}},
+        "projects": [{"key": "p1", "assessments": [{"items": E1}]}, {"key": "p2", "assessments": [{"items": E2}]}],
+        "daily": [
+            {"entry": "award_national", "project": "p1"},
+            {"entry": "award_provincial", "project": "p2"},
+            {"entry": "site_criticism", "project": "p1"},
+        ],
+        **extra,
+    }
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def test_grades_prints_every_final_grade_of_e9_with_its_reasons(runner):
+    result = runner.invoke(args=["criteria", "grades"], input=e9_payload())
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    enterprise = shown["grades"]["enterprise"]
+    assert (enterprise["score"], enterprise["label"]) == (88.06, "B")
+    assert "日常考核 +4" in enterprise["reasons"]
+    assert {key: grade["label"] for key, grade in shown["projects"].items()} == {"p1": "优良", "p2": "合格"}
+
+
+def test_grades_applies_adjustments_in_the_rules_order(runner):
+    suspended = [{"grade": "licence", "direction": "direct_fail", "reason": "licence_suspended"}]
+    shown = json.loads(runner.invoke(args=["criteria", "grades"], input=e9_payload(adjustments=suspended)).output)
+    assert shown["grades"]["licence"]["label"] == "不合格" and shown["grades"]["enterprise"]["label"] == "D"
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        ({"daily": [{"entry": "no_such_entry"}]}, "daily[0].entry：未知的日常考核条目“no_such_entry”"),
+        ({"adjustments": [{"grade": "project", "direction": "direct_fail", "reason": "stop_work_twice"}]}, "adjustments[0].project"),
+        ({"projects": [{"key": "p1", "assessments": [{"items": {"safety_management": 101}}]}]}, "projects[0].assessments[0]："),
+        ({"result": {}}, "输入 有未知字段：result"),
+    ],
+)
+def test_grades_refuses_bad_input_naming_the_part(runner, extra, said):
+    result = runner.invoke(args=["criteria", "grades"], input=e9_payload(**extra))
+    assert result.exit_code == 2 and said in result.output
