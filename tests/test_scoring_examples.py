@@ -234,6 +234,13 @@ def test_e9_enterprise_daily_net_counts_the_highest_award_per_project():
     assert daily_net(daily, [DailyEntry("accident_general_fatal")]).forced
 
 
+def test_awards_that_name_no_project_each_count():
+    """Two national awards entered without a project are two awards (+8), not one project's highest."""
+    daily = PACK.kinds["daily"]
+    assert daily_net(daily, [DailyEntry("award_national"), DailyEntry("award_national")]).total == 8
+    assert daily_net(daily, [DailyEntry("award_national", 1, "A"), DailyEntry("award_national", 1, "A")]).total == 4
+
+
 def test_invalid_input_names_the_item():
     with pytest.raises(ScoreInputError, match="安全生产投入（safety_investment）：得分应在 0 到 15 之间，收到 16"):
         score_kind(PACK, "general", {"items": {**general_points(E7_PERCENT), "safety_investment": 16}})

@@ -3,8 +3,8 @@ and vetoes.
 
 A record is one entry of the kind's catalogue (its header fields name the entry, how often it
 happened and the project concerned). Within a ``highest_only`` group (awards) only the highest entry
-of each project counts; a group's bonus is capped per subject as the criteria declare; deductions
-add up without a cap.
+of each project counts (an entry that names no project counts on its own); a group's bonus is
+capped per subject as the criteria declare; deductions add up without a cap.
 """
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ def daily_net(kind: Kind, entries: list[DailyEntry], subject: str = "enterprise"
             continue
         points = row.points * entry.count
         group = row.group
-        if row.kind == "bonus" and group in rules.highest_only_groups:
+        if row.kind == "bonus" and group in rules.highest_only_groups and entry.project is not None:
             key = (group, entry.project)
             highest[key] = max(highest.get(key, ZERO), row.points if entry.count else ZERO)
         elif row.kind == "bonus":
