@@ -234,6 +234,16 @@ def test_e9_enterprise_daily_net_counts_the_highest_award_per_project():
     assert daily_net(daily, [DailyEntry("accident_general_fatal")]).forced
 
 
+def test_an_entry_counts_only_for_the_subjects_it_applies_to():
+    daily = PACK.kinds["daily"]
+    suspended = [DailyEntry("penalty_license_suspended", 1, "A")]  # applies_to: [enterprise]
+    assert daily_net(daily, suspended, "enterprise").forced
+    assert not daily_net(daily, suspended, "project").forced and daily_net(daily, suspended, "project").vetoes == []
+    assert score_kind(PACK, "daily", {"items": {"penalty_license_suspended": 1}, "subject": "project"}).items == []
+    with pytest.raises(ScoreInputError, match="subject 应为 enterprise（企业）或 project（工程项目），收到 'martian'"):
+        score_kind(PACK, "daily", {"items": {"award_city": 1}, "subject": "martian"})
+
+
 def test_awards_that_name_no_project_each_count():
     """Two national awards entered without a project are two awards (+8), not one project's highest."""
     daily = PACK.kinds["daily"]

@@ -119,7 +119,10 @@ class Catalogue(ScoringMethod):
             if isinstance(count, bool) or not isinstance(count, int) or count < 0:
                 raise ScoreInputError(f"{catalogue[code].name}（{code}）：次数应为非负整数，收到 {count!r}")
             entries.append(DailyEntry(code, count, entry.get("project")))
-        return entries, payload.get("subject", "enterprise")
+        subject = payload.get("subject", "enterprise")
+        if subject not in SUBJECTS:
+            raise ScoreInputError(f"subject 应为 enterprise（企业）或 project（工程项目），收到 {subject!r}")
+        return entries, subject
 
     def score(self, pack: Pack, kind: Kind, parsed: tuple[list[DailyEntry], str]) -> ScoreResult:
         entries, subject = parsed
@@ -145,8 +148,9 @@ _CATALOGUES: dict[int, tuple[Kind, dict[str, CatalogueEntry]]] = {}
 
 
 def daily_net(kind: Kind, entries: list[DailyEntry], subject: str = "enterprise", itemized: bool = True) -> ScoreResult:
-    """The net points of ``entries``; ``itemized=False`` leaves out the per-entry points (final
-    grades need only the total, reasons and vetoes)."""
+    """The net points of ``entries`` for ``subject`` (an entry counts only where its ``applies_to``
+    names the subject); ``itemized=False`` leaves out the per-entry points (final grades need only
+    the total, reasons and vetoes)."""
     catalogue = _catalogue(kind)
     rules: Catalogue = kind.scoring
     reasons: list[str] = []
@@ -156,6 +160,8 @@ def daily_net(kind: Kind, entries: list[DailyEntry], subject: str = "enterprise"
     vetoes: list[str] = []  # codes
     for entry in entries:
         row = catalogue[entry.code]
+        if subject not in row.applies_to:  # an entry counts only for the subjects it applies to
+            continue
         if row.kind == "veto":
             if entry.count:
                 vetoes.append(row.code)
@@ -183,7 +189,8 @@ def daily_net(kind: Kind, entries: list[DailyEntry], subject: str = "enterprise"
         return ScoreResult(kind.code, net, net, None, None, [], reasons, forced=bool(vetoes), vetoes=vetoes)
     counted = defaultdict(int)
     for entry in entries:
-        counted[entry.code] += entry.count
+        if subject in catalogue[entry.code].applies_to:
+            counted[entry.code] += entry.count
     items = [
         ItemPoints(
             code,
