@@ -81,6 +81,11 @@ def load_pack(pack_dir: Path | str = DEFAULT_PACK, overrides: Mapping[str, str] 
     texts = dict(overrides or {})
     parents = _parents(pack_dir)
     declared = _extends(pack_dir)
+    cycle = _cycle(pack_dir, parents)
+    if cycle:
+        source, _problems = read_yaml(pack_dir / "pack.yaml", f"{shown}/pack.yaml")
+        line = source.line_of("extends") if source is not None else None
+        raise CriteriaError([Problem(f"{shown}/pack.yaml", "extends", f"extends goes round in a circle: {' → '.join(cycle)}", line)])
 
     def read(file_name: str) -> tuple[YamlFile | None, list[Problem]]:
         name = f"{shown}/{file_name}"
@@ -109,6 +114,13 @@ def _parents(pack_dir: Path) -> list[Path]:
         chain.append(pack_dir.parent / parent)
         parent = _extends(chain[-1])
     return chain
+
+
+def _cycle(pack_dir: Path, parents: list[Path]) -> list[str]:
+    """The codes of an ``extends:`` chain that comes back to a pack already in it (empty if none)."""
+    chain = [pack_dir.name, *(parent.name for parent in parents)]
+    last = _extends(parents[-1]) if parents else None
+    return [*chain, last] if last in chain else []
 
 
 def _extends(folder: Path) -> str | None:

@@ -50,6 +50,7 @@ RULES: list[Rule] = [
     _rule(r"unknown key", "不认识的键（拼写错误，或此处不允许该键）"),
     _rule(r"duplicate key", "键重复"),
     _rule(r"file not found", "文件不存在"),
+    _rule(r"extends goes round in a circle: (.*)", "extends 形成了循环：{0}（考核标准不能直接或间接基于自己）"),
     _rule(
         r"file not found, nor in the pack folder '(.*)' it extends \(not beside this one\)",
         "文件不存在，所基于的考核标准目录 {0}（extends）也不在旁边",

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from criteria import CriteriaError, load_pack
 from criteria.loader import CRITERIA_ROOT
+from criteria.problems_zh import problem_zh
 from models import CriteriaVersion, db
 from models.criteria_versions import latest
 from tests.support import csrf_token, login, visible_text
@@ -132,3 +133,15 @@ def test_a_problem_in_a_file_taken_from_the_base_names_the_base_folders_file(tmp
     [problem] = caught.value.problems
     assert problem.file.endswith("qingdao/general.yaml") and problem.path == "items[3].max"
     assert problem.subject == "考核项目“三类人员安全生产考核”的满分"
+
+
+def test_an_extends_cycle_is_refused_with_file_and_line(tmp_path):
+    pack_yaml = (CRITERIA_ROOT / "qingdao" / "pack.yaml").read_text(encoding="utf-8")
+    for code, parent in (("yantai", "weihai"), ("weihai", "yantai")):
+        (tmp_path / code).mkdir()
+        (tmp_path / code / "pack.yaml").write_text(pack_yaml.replace("code: qingdao", f"code: {code}\nextends: {parent}"), encoding="utf-8")
+    with pytest.raises(CriteriaError) as caught:
+        load_pack(tmp_path / "yantai")
+    [problem] = caught.value.problems
+    assert (problem.path, problem.line) == ("extends", 3)
+    assert problem_zh(problem).endswith("extends 形成了循环：yantai → weihai → yantai（考核标准不能直接或间接基于自己）")
