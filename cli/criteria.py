@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,15 @@ def schema(out_dir: str) -> None:
 @click.option("--pack", "pack_dir", type=click.Path(file_okay=False), help="考核标准目录（默认 CRITERIA_PACK）")
 def score(kind: str, pack_dir: str | None) -> None:
     """Score one assessment of KIND from JSON on stdin; print the total, grade and item points as JSON."""
-    from scoring import ScoreInputError, score_kind
+    from scoring import score_kind
+
+    _answer_json(pack_dir, lambda pack, payload: score_kind(pack, kind, payload).as_json())
+
+
+def _answer_json(pack_dir: str | None, answer: Callable[[Pack, Any], Any]) -> None:
+    """Read JSON on stdin, print ``answer(pack, payload)`` as JSON; bad JSON or bad input (a
+    ScoreInputError, naming the part) exits 2 with the reason in Chinese."""
+    from scoring import ScoreInputError
 
     pack = _load_or_exit(pack_dir or default_pack())
     try:
@@ -76,11 +85,11 @@ def score(kind: str, pack_dir: str | None) -> None:
         click.echo(f"输入不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}", err=True)
         sys.exit(2)
     try:
-        result = score_kind(pack, kind, payload)
+        shown = answer(pack, payload)
     except ScoreInputError as problem:
         click.echo(f"输入有误：{problem}", err=True)
         sys.exit(2)
-    click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
 
 
 @criteria_group.command(
@@ -90,27 +99,17 @@ def score(kind: str, pack_dir: str | None) -> None:
 @click.option("--pack", "pack_dir", type=click.Path(file_okay=False), help="考核标准目录（默认 CRITERIA_PACK）")
 def grades(pack_dir: str | None) -> None:
     """Grade one enterprise's period from JSON on stdin (scoring.grades_input); print every final grade."""
-    from scoring import ScoreInputError
     from scoring.final import enterprise_grades
     from scoring.grades_input import read_enterprise
 
-    pack = _load_or_exit(pack_dir or default_pack())
-    try:
-        payload = json.loads(sys.stdin.read() or "{}")
-    except json.JSONDecodeError as exc:
-        click.echo(f"输入不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}", err=True)
-        sys.exit(2)
-    try:
-        data, adjustments = read_enterprise(pack, payload)
-    except ScoreInputError as problem:
-        click.echo(f"输入有误：{problem}", err=True)
-        sys.exit(2)
-    graded = enterprise_grades(pack, data, adjustments)
-    shown = {
-        "grades": {code: grade.as_json() for code, grade in graded.grades.items()},
-        "projects": {key: grade.as_json() for key, grade in graded.projects.items()},
-    }
-    click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+    def graded(pack: Pack, payload: Any) -> dict[str, Any]:
+        found = enterprise_grades(pack, *read_enterprise(pack, payload))
+        return {
+            "grades": {code: grade.as_json() for code, grade in found.grades.items()},
+            "projects": {key: grade.as_json() for key, grade in found.projects.items()},
+        }
+
+    _answer_json(pack_dir, graded)
 
 
 def _active_pack() -> Pack:
