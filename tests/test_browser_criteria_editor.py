@@ -87,6 +87,9 @@ def test_admin_edits_the_guide_in_the_browser(pack_server, pack_copy):
             browser.close()
 
 
+# CodeMirror ignores Enter on a completion list opened less than 75 ms before (its interactionDelay,
+# so a fast typist's Enter makes a new line): a person pauses longer than that before choosing.
+ACCEPT_AFTER_MS = 200
 HOVER_TARGET = """(word) => {
   const walker = document.createTreeWalker(document.querySelector('.cm-content'), NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -126,11 +129,13 @@ def test_the_editor_explains_every_key_and_completes_it(pack_server):
             assert "one_per_period" in options.inner_text()
             assert "每个考核对象每个考核年度是否只有一份考核" in page.locator(".cm-completionInfo").inner_text()
             page.screenshot(path=str(ARTIFACTS / "criteria-complete-key.png"))
+            page.wait_for_timeout(ACCEPT_AFTER_MS)
             page.keyboard.press("Enter")
             page.keyboard.type("t")
             options.wait_for()
             assert page.locator(".cm-completionLabel").all_inner_texts() == ["true"]
             assert page.locator(".cm-completionDetail").all_inner_texts() == ["是"]
+            page.wait_for_timeout(ACCEPT_AFTER_MS)
             page.keyboard.press("Enter")
             assert "one_per_period: true" in page.input_value("#content")  # the form posts what was completed
             page.screenshot(path=str(ARTIFACTS / "criteria-complete-value.png"))
