@@ -234,3 +234,11 @@ def test_a_suspended_licence_reaches_the_enterprise_grade_and_only_the_licence_t
     assert grade(app, enterprise_id, "licence")[0] == "不合格"
     label, computed, _score = grade(app, enterprise_id, "enterprise")
     assert label == "D" and computed != "D"  # shown after the cap; the computed grade stays as it was
+
+
+def test_the_form_opened_from_a_grade_row_offers_only_the_reasons_for_that_grade(app, client):
+    login(client, "city_station")
+    with app.app_context():
+        row = db.session.query(FinalGradeRecord).filter_by(grade_code="enterprise", period="2026").first()
+    page = client.get(f"/gradeadjustmentview/add?grade={row.id}").get_data(as_text=True)
+    assert "提供虚假材料" in page and "安全生产许可证被暂扣" not in page  # 安许证暂扣 is for the licence grade

@@ -181,6 +181,8 @@ class AdjustmentHooks:
         if grade is not None:
             form.enterprise.data, form.project.data = grade.enterprise, grade.project
             form.period.data, form.final_grade.data = grade.period, grade.grade_code
+            usable = reasons_for(self._pack().adjustments, grade.grade_code)
+            form.reason_code.choices = [choice for choice in form.reason_code.choices if choice.value in usable]
         return super()._get_add_widget(form=form, exclude_cols=exclude_cols, widgets=widgets)
 
     def pre_update(self, item: Any) -> None:
@@ -205,6 +207,16 @@ class AdjustmentHooks:
                 self._recompute(item)
         flash("已撤销调整并重新计算等次", "success")
         return redirect(self.get_redirect())
+
+
+def reasons_for(adjustments: dict[str, Any], grade_code: str) -> set[str]:
+    """The reason codes that may be recorded on ``grade_code`` (a reason without ``grades`` on any)."""
+    return {
+        reason["code"]
+        for key in ("promote", "direct_fail")
+        for reason in adjustments[key]["reasons"]
+        if not reason["grades"] or grade_code in reason["grades"]
+    }
 
 
 def adjustment_resource(pack: Pack) -> Resource:
