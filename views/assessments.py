@@ -9,17 +9,16 @@ from typing import Any
 
 from flask import g, redirect, url_for
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, Select2Widget
-from markupsafe import Markup
 from sqlalchemy import inspect
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from criteria.pack import Kind, Pack
 from models import KindModels
-from models.criteria_versions import active_version, kind_for, pack_for, pin
-from models.record_scores import final_states, score_record
-from reports.values import display
+from models.criteria_versions import active_version, kind_for, pin
+from models.record_scores import final_states
 from scoring.inputs import self_score_problem
+from views.assessment_columns import catalogue_columns, catalogue_points, item_name, results_shown, shown_result, work_link
 from views.assessment_list import AssessmentListHooks
 from views.checks import choice_check, year_problem
 from views.factory import Resource
@@ -201,67 +200,6 @@ def _stored_fill(row: Any) -> tuple[Any, ...]:
         return changed.deleted[0] if changed.deleted else getattr(row, name)
 
     return (bool(stored("not_applicable")), stored("self_score"), stored("results"))
-
-
-def item_name(row: Any) -> str:
-    """An item row's name as the criteria version of its assessment has it."""
-    kind = kind_for(row.assessment)
-    return next((i.name for i in kind.items if i.code == row.item_code), row.item_code)
-
-
-def work_link(kind_code: str, label: str, pk: int) -> Markup:
-    """The list's button to a record's 办理 page (审核 on a review queue)."""
-    url = url_for("AssessmentWorkflowView.page", kind_code=kind_code, pk=pk)
-    return Markup('<a class="btn btn-xs btn-primary" href="{}">{}</a>').format(url, label)
-
-
-def catalogue_columns(kind: Kind) -> list[str]:
-    """A catalogued kind's list columns: the entry, the project, the dates, the points."""
-    rules = kind.scoring
-    dates = [f.code for f in kind.header_fields if f.type == "date"]
-    return [rules.entry_field, *([rules.project_field] if rules.project_field else []), *dates, "points_shown"]
-
-
-def catalogue_points(record: Any) -> str:
-    """The points of a catalogued record's entry as the catalogue sets them, times the count (+4, -5),
-    or 一票否决."""
-    kind = kind_for(record)
-    rules = kind.scoring
-    entry = next((e for e in kind.catalogue if e.code == getattr(record, rules.entry_field, None)), None)
-    if entry is None:
-        return ""
-    if entry.kind == "veto":
-        return "一票否决"
-    points = Decimal(entry.points or 0) * (getattr(record, rules.count_field, None) or 1)
-    return f"{'+' if points > 0 else ''}{display(points)}"  # a deduction's points are negative already
-
-
-def shown_result(record: Any) -> tuple[str, str]:
-    """(总分, 等次) as a list shows them: the settled result, or before it what the scorer makes of
-    the entries so far, marked （自评） when the subject fills them in itself, else （未审核）. Scored
-    once per loaded record: the list reads both columns."""
-    cached = record.__dict__.get("_shown_result")
-    if cached is None:
-        cached = record.__dict__["_shown_result"] = _shown_result(record)
-    return cached
-
-
-def _shown_result(record: Any) -> tuple[str, str]:
-    if record.total is not None or record.grade:
-        return display(record.total) or "", record.grade or ""
-    kind, pack = kind_for(record), pack_for(record)
-    result = score_record(pack, kind, record, "self")
-    if result is None or result.total is None:
-        return "", ""
-    filler = next((role for role in pack.roles if role.code == kind.filled_by), None)
-    mark = "（自评）" if filler is not None and filler.scope == "enterprise" else "（未审核）"
-    return f"{format(result.total, 'f')}{mark}", f"{result.grade_label}{mark}"
-
-
-def results_shown(names: dict[str, str], results: Any) -> str:
-    """Sub-table results by each sub-table's name (``<name>：<result>``, joined by ；), never its code."""
-    pairs = results.items() if isinstance(results, dict) else (results or ())
-    return "；".join(f"{names.get(code, code)}：{display(value)}" for code, value in pairs)
 
 
 def kind_resources(kind: Kind, models: KindModels, pack: Pack, layout_kind: Kind | None = None, retired: bool = False) -> list[Resource]:
