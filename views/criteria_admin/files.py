@@ -60,11 +60,14 @@ def flash_saved(saved: Revision, text: str) -> None:
 def shown_pack_code() -> str:
     """The pack a page of the editor shows: ``?pack=`` (one the database holds, else 404) or the
     running one."""
-    running = current_app.extensions["criteria_pack"].code
-    code = request.args.get("pack") or running
-    if code != running and code not in pack_codes():
-        abort(404)
-    return code
+    key = "platform.shown_pack_code"  # asked several times a request; the stored packs are read once
+    if key not in request.environ:
+        running = current_app.extensions["criteria_pack"].code
+        code = request.args.get("pack") or running
+        if code != running and code not in pack_codes():
+            abort(404)
+        request.environ[key] = code
+    return request.environ[key]
 
 
 def marks_of(name: str, problems: list[str]) -> list[dict[str, Any]]:
