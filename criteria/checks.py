@@ -275,13 +275,18 @@ def check_grading(file: str, grading: dict, kinds: dict[str, dict], catalogue_ve
             yield file, f"{path}.source.kind", f"unknown kind '{source['kind']}'"
         elif source and scoring_methods()[kinds[source["kind"]]["scoring"]["method"]].rates:
             yield file, f"{path}.source.kind", f"kind '{source['kind']}' is rated by the reviewer and has no score to grade"
+        if "rated_by" in final:
+            yield from _rated_by(file, path, final, kinds)
         composite = final.get("composite")
         if composite:
             weights = Decimal(0)
             for part_index, part in enumerate(composite["parts"]):
                 weights += part["weight"]
-                if part["final_grade"] not in by_code or part["final_grade"] == final["code"]:
-                    yield file, f"{path}.composite.parts[{part_index}].final_grade", f"unknown final grade '{part['final_grade']}'"
+                part_path = f"{path}.composite.parts[{part_index}]"
+                if "kind" in part:
+                    yield from _scored_kind(file, f"{part_path}.kind", part["kind"], kinds)
+                elif part["final_grade"] not in by_code or part["final_grade"] == final["code"]:
+                    yield file, f"{part_path}.final_grade", f"unknown final grade '{part['final_grade']}'"
             if weights != composite["weights_total"]:
                 yield file, f"{path}.composite.parts", f"weights add up to {weights}, but weights_total is {composite['weights_total']}"
         for key in ("zero_subtable_band", "veto_band"):
@@ -292,13 +297,15 @@ def check_grading(file: str, grading: dict, kinds: dict[str, dict], catalogue_ve
                 yield file, f"{path}.vetoes.catalogue[{veto_index}]", f"unknown veto '{code}' (not a veto in any catalogue)"
         for cap_index, cap in enumerate(final["caps"]):
             cap_path = f"{path}.caps[{cap_index}]"
-            other = by_code.get(cap["final_grade"])
-            if other is None:
+            if "kind" in cap:
+                yield from _project_kind_cap(file, cap_path, cap, kinds, bands_of)
+            elif (other := by_code.get(cap["final_grade"])) is None:
                 yield file, f"{cap_path}.final_grade", f"unknown final grade '{cap['final_grade']}'"
             elif cap["band"] not in bands_of(other["scale"]):
                 yield file, f"{cap_path}.band", f"unknown band '{cap['band']}' of scale '{other['scale']}'"
             if cap["at_most"] not in own_bands:
                 yield file, f"{cap_path}.at_most", f"unknown band '{cap['at_most']}' of scale '{final['scale']}'"
+    yield from _cycles(file, finals)
     for key in ("promote", "direct_fail"):
         reasons = grading["adjustments"][key]["reasons"]
         yield from duplicates(file, f"adjustments.{key}.reasons", reasons)
@@ -306,3 +313,71 @@ def check_grading(file: str, grading: dict, kinds: dict[str, dict], catalogue_ve
             for g, code in enumerate(reason["grades"]):
                 if code not in by_code:
                     yield file, f"adjustments.{key}.reasons[{r}].grades[{g}]", f"unknown final grade '{code}'"
+
+
+def _rates(kind: dict) -> bool:
+    return scoring_methods()[kind["scoring"]["method"]].rates
+
+
+def _scored_kind(file: str, path: str, code: str, kinds: dict[str, dict]) -> Iterator[Found]:
+    if code not in kinds:
+        yield file, path, f"unknown kind '{code}'"
+    elif _rates(kinds[code]):
+        yield file, path, f"kind '{code}' is rated by the reviewer and has no score to grade"
+    elif kinds[code]["subject"] != "enterprise":
+        yield file, path, f"kind '{code}' is assessed per project, not per enterprise"
+
+
+def _rated_by(file: str, path: str, final: dict, kinds: dict[str, dict]) -> Iterator[Found]:
+    """The rated kind exists, is rated by the reviewer, and rates on the grade's own scale."""
+    code = final["rated_by"]
+    kind = kinds.get(code)
+    if kind is None:
+        yield file, f"{path}.rated_by", f"unknown kind '{code}'"
+    elif not _rates(kind):
+        yield file, f"{path}.rated_by", f"kind '{code}' is scored, not rated by the reviewer"
+    elif kind.get("grade_scale") != final["scale"]:
+        yield file, f"{path}.rated_by", f"kind '{code}' rates on scale '{kind.get('grade_scale')}', not on '{final['scale']}'"
+
+
+def _project_kind_cap(file: str, path: str, cap: dict, kinds: dict[str, dict], bands_of: Any) -> Iterator[Found]:
+    kind = kinds.get(cap["kind"])
+    if kind is None:
+        yield file, f"{path}.kind", f"unknown kind '{cap['kind']}'"
+    elif kind["subject"] != "project":
+        yield file, f"{path}.kind", f"kind '{cap['kind']}' is not assessed per project"
+    elif cap["band"] not in bands_of(kind.get("grade_scale")):
+        yield file, f"{path}.band", f"unknown band '{cap['band']}' of scale '{kind.get('grade_scale')}'"
+
+
+def _cycles(file: str, finals: list[dict]) -> Iterator[Found]:
+    """A final grade that needs itself (through composite parts or caps) can never be computed: each
+    circle is named once, at the reference that starts it."""
+    needs: dict[str, list[tuple[str, str]]] = {}
+    for index, final in enumerate(finals):
+        path = f"final_grades[{index}]"
+        parts = (final.get("composite") or {}).get("parts", [])
+        needs[final["code"]] = [
+            *((p["final_grade"], f"{path}.composite.parts[{i}].final_grade") for i, p in enumerate(parts) if "final_grade" in p),
+            *((c["final_grade"], f"{path}.caps[{i}].final_grade") for i, c in enumerate(final["caps"]) if "final_grade" in c),
+        ]
+    named: set[frozenset[str]] = set()
+    for start, references in needs.items():
+        for first, where in references:
+            if first == start and ".composite." in where:
+                continue  # reported as an unknown part
+            route = _route(needs, first, start, set())
+            if route is not None and frozenset(route) not in named:
+                named.add(frozenset(route))
+                yield file, where, "final grades need each other: " + " → ".join([start, *route])
+
+
+def _route(needs: dict[str, list[tuple[str, str]]], here: str, goal: str, seen: set[str]) -> list[str] | None:
+    """The codes from ``here`` to ``goal`` along the references, or None."""
+    if here == goal:
+        return [goal]
+    seen.add(here)
+    for other, _ in needs.get(here, []):
+        if other not in seen and (rest := _route(needs, other, goal, seen)) is not None:
+            return [here, *rest]
+    return None

@@ -286,9 +286,17 @@ def _scales(old: Pack, new: Pack) -> Iterator[str]:
                 yield f"“{scale.name}”删除等次“{band.label}”（{band.code}）"
 
 
+def _parts(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A composite's parts by what they read: ``kind:<code>`` for a kind, else the final grade's code."""
+    parts = (spec.get("composite") or {}).get("parts", [])
+    return {f"kind:{p['kind']}" if p.get("kind") else p["final_grade"]: p for p in parts}
+
+
 def _final_grades(old: Pack, new: Pack) -> Iterator[tuple[str, bool]]:
     before, after = _by_code(map(asdict, old.final_grades)), _by_code(map(asdict, new.final_grades))
     names = {**{c: f["name"] for c, f in before.items()}, **{c: f["name"] for c, f in after.items()}}
+    kind_names = {f"kind:{code}": kind.name for pack in (old, new) for code, kind in pack.kinds.items()}
+    part_names = {**names, **kind_names}
     for code, spec in after.items():
         if code not in before:
             yield f"新增最终等次“{spec['name']}”（{code}）", True
@@ -301,14 +309,14 @@ def _final_grades(old: Pack, new: Pack) -> Iterator[tuple[str, bool]]:
             continue
         if was["name"] != spec["name"]:
             yield f"最终等次（{code}）更名：“{was['name']}” → “{spec['name']}”", True
-        old_parts = _by_code((was.get("composite") or {}).get("parts", []), "final_grade")
-        new_parts = _by_code((spec.get("composite") or {}).get("parts", []), "final_grade")
+        old_parts = _parts(was)
+        new_parts = _parts(spec)
         for part_code in dict.fromkeys([*old_parts, *new_parts]):
             weight_before = old_parts.get(part_code, {}).get("weight")
             weight_after = new_parts.get(part_code, {}).get("weight")
             if weight_before != weight_after:
                 yield (
-                    (f"“{spec['name']}”中“{names.get(part_code, part_code)}”的权重：{shown(weight_before)} → {shown(weight_after)}"),
+                    (f"“{spec['name']}”中“{part_names.get(part_code, part_code)}”的权重：{shown(weight_before)} → {shown(weight_after)}"),
                     False,
                 )
         entries = {e.code: e.name for pack in (old, new) for kind in pack.kinds.values() for e in kind.catalogue}

@@ -204,6 +204,21 @@ class Pack:
     def final_grade(self, code: str) -> FinalGradeRule:
         return next(f for f in self.final_grades if f.code == code)
 
+    def grade_kinds(self, code: str) -> frozenset[str]:
+        """The kinds whose reviewed results a final grade reads, also through the grades it weighs."""
+        spec = self.final_grade(code)
+        found = {spec.source.kind} if spec.source else set()
+        found |= {spec.rated_by} if spec.rated_by else set()
+        found |= {cap.kind for cap in spec.caps if cap.kind}
+        for part in spec.composite.parts if spec.composite else ():
+            found |= {part.kind} if part.kind else self.grade_kinds(part.final_grade)
+        return frozenset(found)
+
+    @property
+    def graded_kinds(self) -> frozenset[str]:
+        """Every kind a final grade reads."""
+        return frozenset().union(*(self.grade_kinds(spec.code) for spec in self.final_grades))
+
     def dossier_kind(self, kind: Kind) -> Kind | None:
         """The kind whose materials checklist and personnel lists ``kind`` shows (itself or the one
         named by ``dossier_from``), None when it shows none."""

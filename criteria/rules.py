@@ -156,11 +156,19 @@ class Clamp:
 
 @dataclass(frozen=True)
 class Part:
-    """A final grade weighted into a composite one (``aggregate: mean`` averages every project's)."""
+    """One weighted part of a composite grade: another final grade's score (``aggregate: mean``
+    averages every project's), or the reviewed total of a kind (``kind``). A ``required`` part that is
+    missing leaves the grade undecided; the others are reweighted or count zero."""
 
-    final_grade: str
+    final_grade: str | None
     weight: Decimal
     aggregate: str | None = None
+    kind: str | None = None
+    required: bool = False
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Part:
+        return cls(data.get("final_grade"), data["weight"], data.get("aggregate"), data.get("kind"), data.get("required", False))
 
 
 @dataclass(frozen=True)
@@ -189,13 +197,19 @@ class VetoSources:
 @dataclass(frozen=True)
 class Cap:
     """The grade is at most ``at_most`` when another final grade is in ``band`` (grade_in_band), or
-    when at least ``count`` projects are (projects_in_band_at_least)."""
+    when at least ``count`` projects are (projects_in_band_at_least): by their final grade
+    (``final_grade``) or by the reviewed result of a project kind (``kind``, e.g. JGJ 59's)."""
 
     condition: str
-    final_grade: str
+    final_grade: str | None
     band: str
     at_most: str
     count: int | None = None
+    kind: str | None = None
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Cap:
+        return cls(data["condition"], data.get("final_grade"), data["band"], data["at_most"], data.get("count"), data.get("kind"))
 
 
 @dataclass(frozen=True)
@@ -215,6 +229,7 @@ class FinalGradeRule:
     vetoes: VetoSources = VetoSources()
     veto_band: str | None = None
     caps: tuple[Cap, ...] = ()
+    rated_by: str | None = None  # a kind the reviewer rates: its rating is the grade, the source's score a suggestion
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> FinalGradeRule:
@@ -229,7 +244,7 @@ class FinalGradeRule:
             data["subject"],
             Source(source["kind"], source["pick"]) if source else None,
             Composite(
-                tuple(Part(p["final_grade"], p["weight"], p.get("aggregate")) for p in composite["parts"]),
+                tuple(Part.of(p) for p in composite["parts"]),
                 composite["weights_total"],
                 composite["when_part_missing"],
                 composite["add_daily_net"],
@@ -242,7 +257,8 @@ class FinalGradeRule:
             data.get("zero_subtable_band"),
             VetoSources(vetoes.get("kind_vetoes", False), tuple(vetoes.get("catalogue", ()))),
             data.get("veto_band"),
-            tuple(Cap(c["condition"], c["final_grade"], c["band"], c["at_most"], c.get("count")) for c in data["caps"]),
+            tuple(Cap.of(c) for c in data["caps"]),
+            data.get("rated_by"),
         )
 
 

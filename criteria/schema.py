@@ -133,9 +133,18 @@ class SourceSchema(Strict):
 
 
 class PartSchema(Strict):
-    final_grade = Code(required=True)
+    final_grade = Code()
+    kind = Code()
     weight = Number(required=True, validate=greater_than(0))
     aggregate = Text(validate=one_of("mean"))
+    required = Flag(load_default=False)
+
+    @validates_schema
+    def _one_part(self, data: dict, **kwargs: object) -> None:
+        if ("final_grade" in data) == ("kind" in data):
+            raise ValidationError("exactly one of final_grade and kind is required", field_name="final_grade")
+        if "kind" in data and "aggregate" in data:
+            raise ValidationError("only a final_grade part is aggregated", field_name="aggregate")
 
 
 class CompositeSchema(Strict):
@@ -153,7 +162,8 @@ class VetoSourceSchema(Strict):
 
 class CapSchema(Strict):
     condition = Text(required=True, validate=one_of("grade_in_band", "projects_in_band_at_least"))
-    final_grade = Code(required=True)
+    final_grade = Code()
+    kind = Code()
     band = Code(required=True)
     count = Integer(validate=at_least(1))
     at_most = Code(required=True)
@@ -162,6 +172,10 @@ class CapSchema(Strict):
     def _count(self, data: dict, **kwargs: object) -> None:
         if data.get("condition") == "projects_in_band_at_least" and "count" not in data:
             raise ValidationError("is required for projects_in_band_at_least", field_name="count")
+        if ("final_grade" in data) == ("kind" in data):
+            raise ValidationError("exactly one of final_grade and kind is required", field_name="final_grade")
+        if "kind" in data and data.get("condition") != "projects_in_band_at_least":
+            raise ValidationError("a kind is only counted by projects_in_band_at_least", field_name="kind")
 
 
 class FinalGradeSchema(Strict):
@@ -177,11 +191,14 @@ class FinalGradeSchema(Strict):
     vetoes = Nested(VetoSourceSchema, load_default=dict)
     veto_band = Code()
     caps = Items(Nested(CapSchema), load_default=list)
+    rated_by = Code()
 
     @validates_schema
     def _one_source(self, data: dict, **kwargs: object) -> None:
         if ("source" in data) == ("composite" in data):
             raise ValidationError("exactly one of source and composite is required", field_name="source")
+        if "rated_by" in data and "source" not in data:
+            raise ValidationError("a grade rated by the reviewer needs the source that suggests it", field_name="rated_by")
 
 
 class ReasonSchema(Strict):

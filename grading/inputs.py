@@ -1,7 +1,8 @@
 """Everything the final grades of a period are computed from, loaded set-based.
 
 A fixed number of queries, whatever the number of enterprises: the stored results of the approved
-records (``result``, fixed by ``models.record_scores.settle``), the daily entries, the projects, the
+records (``result``, fixed by ``models.record_scores.settle``), the ratings of rated kinds, the
+daily entries, the projects, the
 active adjustments and the grade rows stored before. Only plain values leave this module.
 """
 
@@ -120,6 +121,20 @@ def _result(session: Session, pack: Pack, kind: Kind, models: KindModels, record
     return result
 
 
+def _ratings(session: Session, pack: Pack, kind: Kind, period: str, by_enterprise: Any) -> dict[int, ScoreResult]:
+    """The reviewer's latest rating of each enterprise's record of a rated kind in the period. A
+    rating stands from the moment it is given, through a 整改 round, until the record is rated again."""
+    table = assessment_table
+    query = select(table.c.enterprise_id, table.c.rating, table.c.changed_on, table.c.id).where(
+        table.c.kind == kind.code, table.c.period == period, table.c.rating.is_not(None)
+    )
+    labels = pack.band_labels(kind)
+    found = {}
+    for enterprise_id, rating, *_ in sorted(_rows(session, by_enterprise(query, table)), key=lambda row: (row[2], row[3])):
+        found[enterprise_id] = ScoreResult(kind.code, None, None, rating, labels.get(rating, rating), [], [])
+    return found
+
+
 def _daily(
     pack: Pack, models: dict[str, KindModels], session: Session, period: str, enterprise_filter: Any, bulk: bool
 ) -> dict[int, list[DailyEntry]]:
@@ -176,14 +191,16 @@ def load(session: Session, pack: Pack, models: dict[str, KindModels], period: st
 
     results: dict[int, dict[str, ScoreResult]] = defaultdict(dict)
     project_results: dict[int, list[ScoreResult]] = defaultdict(list)
-    for spec in pack.final_grades:
-        if spec.source is None:
-            continue
-        kind = pack.kinds[spec.source.kind]
+    for code in sorted(pack.graded_kinds):
+        kind = pack.kinds[code]
         kind_models = models[kind.code]
         table = assessment_table
+        if kind.rated:
+            for enterprise_id, rating in _ratings(session, pack, kind, period, by_enterprise).items():
+                results[enterprise_id][kind.code] = rating
+            continue
         query = _approved(kind, kind_models, period, "result")
-        if spec.subject == "project":
+        if kind.subject == "project":
             if enterprise_ids is not None:
                 query = query.where(table.c.project_id.in_(list(projects)))
             for record_id, _, project_id, stored in in_order(_plain_rows(session, query, enterprise_ids is None)):

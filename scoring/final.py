@@ -1,8 +1,11 @@
 """The four final grades of one enterprise for one period (RULES.md §8), as the criteria declare.
 
-Inputs are already-scored, reviewed results: the general-conditions and safety-director results,
-each project's assessments and daily entries, and the enterprise's own daily entries. Every weight,
-cap, linkage and veto comes from ``grading.yaml``; the result of each grade carries its reasons.
+Inputs are already-scored, reviewed results: the enterprise's results by kind (a rated kind's result
+is the reviewer's band), each project's assessments and daily entries, and the enterprise's own daily
+entries. A grade is graded from one kind's result (``source``, or the reviewer's rating of
+``rated_by`` with the source's score as the suggestion), or weighted from kinds' totals and other
+grades' scores (``composite``). Every weight, cap, linkage and veto comes from ``grading.yaml``; the
+result of each grade carries its reasons.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from criteria.pack import Pack
-from criteria.rules import Band, FinalGradeRule, Scale
+from criteria.rules import Band, FinalGradeRule, Part, Scale
 from scoring import adjust
 from scoring.bands import band_by_code, band_for, rank
 from scoring.methods.catalogue import DailyEntry, daily_net
@@ -30,7 +33,7 @@ class ProjectInput:
 
 @dataclass
 class EnterpriseInput:
-    results: dict[str, ScoreResult]  # kind code -> the reviewed result of the period
+    results: dict[str, ScoreResult]  # kind code -> the reviewed result (a rated kind's: the band) of the period
     projects: list[ProjectInput] = field(default_factory=list)
     daily: list[DailyEntry] = field(default_factory=list)
 
@@ -88,21 +91,29 @@ class _Grader:
         daily: ScoreResult | None,
         subject_results: list[ScoreResult],
         project: str | None = None,
+        rated: Band | None = None,
     ) -> FinalGrade:
+        """The grade from its score (or the reviewer's ``rated`` band), then vetoes, direct 不合格
+        judgements, caps and at most one promotion (RULES.md §8.5)."""
         scale = self.pack.scales[spec.scale]
-        if raw is None:
+        if raw is None and rated is None:
             return FinalGrade(spec.code, spec.name, None, None, None, [*reasons, "无已审核的考核结果，不评定"])
-        if spec.add_daily_net and daily is not None:
-            raw += daily.total
-            reasons.append(f"日常考核 {daily.total:+}")
-        if spec.clamp:
-            raw = min(max(raw, spec.clamp.min), spec.clamp.max)
-        shown = rounded(raw, self.rounding)
-        band = band_for(compared(raw, shown, self.rounding), scale)
-        reasons.append(f"得分 {shown} → {band.label}")
+        shown = None
+        if raw is not None:
+            if spec.add_daily_net and daily is not None:
+                raw += daily.total
+                reasons.append(f"日常考核 {daily.total:+}")
+            if spec.clamp:
+                raw = min(max(raw, spec.clamp.min), spec.clamp.max)
+            shown = rounded(raw, self.rounding)
         forced = False
-        if forced_band:
-            band, forced = band_by_code(forced_band, scale), True
+        if rated is not None:
+            band = rated
+        else:
+            band = band_for(compared(raw, shown, self.rounding), scale)
+            reasons.append(f"得分 {shown} → {band.label}")
+            if forced_band:
+                band, forced = band_by_code(forced_band, scale), True
         vetoes = self._vetoes(spec, daily, subject_results)
         if vetoes:
             band = band_by_code(spec.veto_band or scale.bands[-1].code, scale)
@@ -118,20 +129,33 @@ class _Grader:
         return FinalGrade(spec.code, spec.name, shown, band.code, band.label, reasons, forced)
 
     def _vetoes(self, spec: FinalGradeRule, daily: ScoreResult | None, results: list[ScoreResult]) -> list[str]:
+        """The names of the vetoes that force the grade: the graded results' own (for a composite,
+        also a part's zero-item rule) and the daily entries the grade names."""
         found = []
         if spec.vetoes.kind_vetoes:
             for result in results:
-                found += result.vetoes
+                kind = self.pack.kinds[result.kind]
+                names = {veto.code: veto.name for veto in kind.vetoes}
+                found += [names.get(code, code) for code in result.vetoes]
+                if spec.composite and result.forced and not result.vetoes:
+                    found.append(f"{kind.name}按得零规则评定")
         if daily is not None:
-            found += [code for code in daily.vetoes if code in spec.vetoes.catalogue]
+            names = {entry.code: entry.name for entry in self.daily_kind.catalogue}
+            found += [names.get(code, code) for code in daily.vetoes if code in spec.vetoes.catalogue]
         return found
 
     def _caps(self, spec: FinalGradeRule, band: Band, scale: Scale, reasons: list[str]) -> Band:
         for cap in spec.caps:
             if cap.condition == "grade_in_band":
-                other = self.done.get(cap.final_grade)
-                hit = other is not None and other.grade == cap.band
-                what = f"{other.name if other else cap['final_grade']}为{other.label if other else ''}"
+                other = self.grade(cap.final_grade)
+                hit = other.grade == cap.band
+                what = f"{other.name}为{other.label}"
+            elif cap.kind:
+                kind = self.pack.kinds[cap.kind]
+                count = sum(1 for p in self.data.projects if self._latest_band(p, cap.kind) == cap.band)
+                hit = count >= cap.count
+                label = band_by_code(cap.band, self.pack.scales[kind.grade_scale]).label
+                what = f"{count} 个项目的{kind.short_name}为{label}"
             else:
                 count = sum(1 for p in self.projects.values() if p.grade == cap.band)
                 hit = count >= cap.count
@@ -145,15 +169,40 @@ class _Grader:
     def _spec(self, code: str) -> FinalGradeRule:
         return self.pack.final_grade(code)
 
+    @staticmethod
+    def _latest_band(project: ProjectInput, kind: str) -> str | None:
+        """The band of the project's latest reviewed result of ``kind`` (its JGJ 59 result, RULES §8.2)."""
+        results = [r for r in project.assessments if r.kind == kind]
+        return results[-1].grade if results else None
+
+    def grade(self, code: str) -> FinalGrade:
+        """An enterprise-level final grade, computed once when first needed (a composite part or a cap)."""
+        if code not in self.done:
+            spec = self._spec(code)
+            self.done[code] = self.composite_grade(spec) if spec.composite else self.kind_grade(spec)
+        return self.done[code]
+
     def kind_grade(self, spec: FinalGradeRule) -> FinalGrade:
         result = self.data.results.get(spec.source.kind)
         reasons = [] if result is None else [f"{self.pack.kinds[result.kind].name}：{result.total}（{result.grade_label}）"]
-        forced = result.grade if result is not None and result.forced else None
+        results = [] if result is None else [result]
         daily = self._daily(self.data.daily, "enterprise")
-        return self._finish(spec, None if result is None else result.raw_total, reasons, forced, daily, [] if result is None else [result])
+        if spec.rated_by:
+            rated = self.pack.kinds[spec.rated_by]
+            rating = self.data.results.get(spec.rated_by)
+            hint = suggestion(self.pack, spec, result)
+            if hint:
+                reasons.append(f"按得分建议评定：{hint.label}")
+            if rating is None or rating.grade is None:
+                return FinalGrade(spec.code, spec.name, None, None, None, [*reasons, f"{rated.name}尚未评定，暂不评定"])
+            reasons.append(f"{rated.name}评定：{rating.grade_label}")
+            band = band_by_code(rating.grade, self.pack.scales[spec.scale])
+            return self._finish(spec, None if result is None else result.raw_total, reasons, None, daily, results, rated=band)
+        forced = result.grade if result is not None and result.forced else None
+        return self._finish(spec, None if result is None else result.raw_total, reasons, forced, daily, results)
 
     def project_grade(self, spec: FinalGradeRule, project: ProjectInput) -> FinalGrade:
-        results = project.assessments
+        results = [r for r in project.assessments if r.kind == spec.source.kind]
         if not results:
             return self._finish(spec, None, [], None, None, [])
         if spec.source.pick == "latest":
@@ -170,19 +219,30 @@ class _Grader:
         daily = self._daily(project.daily, "project")
         return self._finish(spec, raw, reasons, forced, daily, used, project.key)
 
+    def _part(self, part: Part) -> tuple[str, Decimal | None, ScoreResult | None]:
+        """A composite part's name, score (None: missing) and, for a kind, its reviewed result."""
+        if part.kind:
+            result = self.data.results.get(part.kind)
+            return self.pack.kinds[part.kind].name, None if result is None else result.raw_total, result
+        name = self._spec(part.final_grade).name
+        if part.aggregate == "mean":
+            scores = [g.score for g in self.projects.values() if g.score is not None]
+            return name, mean(scores) if scores else None, None
+        other = self.grade(part.final_grade)
+        return name, other.score if other.grade is not None else None, None
+
     def composite_grade(self, spec: FinalGradeRule) -> FinalGrade:
         composite = spec.composite
-        total, weights, reasons = ZERO, ZERO, []
+        total, weights, reasons, results = ZERO, ZERO, [], []
         for part in composite.parts:
-            if part.aggregate == "mean":
-                scores = [g.score for g in self.projects.values() if g.score is not None]
-                score = mean(scores) if scores else None
-            else:
-                score = self.done[part.final_grade].score
-            name = self._spec(part.final_grade).name
+            name, score, result = self._part(part)
             if score is None:
+                if part.required:
+                    return FinalGrade(spec.code, spec.name, None, None, None, [*reasons, f"{name}：无，暂不评定"])
                 reasons.append(f"{name}：无")
                 continue
+            if result is not None:
+                results.append(result)
             total += part.weight * score
             weights += part.weight
             reasons.append(f"{name} {rounded(score, self.rounding)} × {part.weight}")
@@ -192,7 +252,19 @@ class _Grader:
             total = total / weights * composite.weights_total
             reasons.append(f"缺少部分按权重 {weights} 折算")
         merged = replace(spec, add_daily_net=composite.add_daily_net, clamp=composite.clamp or spec.clamp)
-        return self._finish(merged, total, reasons, None, self._daily(self.data.daily, "enterprise"), [])
+        return self._finish(merged, total, reasons, None, self._daily(self.data.daily, "enterprise"), results)
+
+
+def suggestion(pack: Pack, spec: FinalGradeRule, result: ScoreResult | None) -> Band | None:
+    """The band a grade's source result suggests to the reviewer who rates it (``rated_by``): the
+    band of its total on the grade's scale, or the band a zero rule or veto forced."""
+    if result is None or result.raw_total is None:
+        return None
+    scale = pack.scales[spec.scale]
+    if result.forced and result.grade in {band.code for band in scale.bands}:
+        return band_by_code(result.grade, scale)
+    shown = rounded(result.raw_total, pack.grading_rounding)
+    return band_for(compared(result.raw_total, shown, pack.grading_rounding), scale)
 
 
 def enterprise_grades(pack: Pack, data: EnterpriseInput, adjustments: Adjustments | None = None) -> EnterpriseGrades:
@@ -204,8 +276,6 @@ def enterprise_grades(pack: Pack, data: EnterpriseInput, adjustments: Adjustment
             for project in data.projects:
                 grader.projects[project.key] = grader.project_grade(spec, project)
     for spec in pack.final_grades:
-        if spec.subject == "project":
-            continue
-        grade = grader.composite_grade(spec) if spec.composite else grader.kind_grade(spec)
-        grader.done[spec.code] = grade
-    return EnterpriseGrades(grader.done, grader.projects)
+        if spec.subject != "project":
+            grader.grade(spec.code)
+    return EnterpriseGrades({spec.code: grader.done[spec.code] for spec in pack.final_grades if spec.subject != "project"}, grader.projects)

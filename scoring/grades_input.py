@@ -2,18 +2,19 @@
 (``criteria grades``): every part checked, each problem naming where it is.
 
 ```json
-{"results": {"general": {"items": {...}}, "director": {"items": {...}, "vetoes": [...]}},
+{"results": {"general": {"items": {...}}, "director": {"items": {...}, "vetoes": [...]}, "licence": {"rating": "pass"}},
  "projects": [{"key": "p1", "assessments": [{"items": {...}}], "daily": [{"entry": "site_criticism"}]}],
  "daily": [{"entry": "award_national", "count": 1, "project": "p1"}],
  "adjustments": [{"grade": "licence", "direction": "direct_fail", "reason": "licence_suspended"}]}
 ```
 
-A result or an assessment is what ``criteria score`` reads for its kind; an adjustment on a project's
-grade names the project's ``key``.
+A result or an assessment is what ``criteria score`` reads for its kind (a kind the reviewer rates:
+its ``rating``, a band code); an adjustment on a project's grade names the project's ``key``.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from criteria.pack import Pack
@@ -22,6 +23,7 @@ from scoring.engine import score_kind
 from scoring.final import Adjustments, EnterpriseInput, ProjectInput
 from scoring.inputs import ScoreInputError
 from scoring.methods.catalogue import DailyEntry
+from scoring.result import ScoreResult
 
 KEYS = {"results", "projects", "daily", "adjustments"}
 
@@ -41,11 +43,24 @@ def _list(value: Any, where: str) -> list:
     return value
 
 
-def _scored(pack: Pack, kind: str, payload: Any, where: str) -> Any:
+def _scored(pack: Pack, kind: str, payload: Any, where: str) -> ScoreResult:
+    """What ``criteria score`` makes of the payload; for a kind the reviewer rates, ``{"rating": band}``."""
+    if pack.kinds[kind].rated:
+        return _rating(pack, kind, payload, where)
     try:
         return score_kind(pack, kind, payload)
     except ScoreInputError as problem:
         raise ScoreInputError(f"{where}：{problem}") from None
+
+
+def _rating(pack: Pack, code: str, payload: Any, where: str) -> ScoreResult:
+    kind = pack.kinds[code]
+    labels = pack.band_labels(kind)
+    band = _object(payload, where, {"rating"}).get("rating")
+    if band not in kind.rating_bands:
+        choices = "、".join(f"{b}（{labels.get(b, b)}）" for b in kind.rating_bands)
+        raise ScoreInputError(f"{where}.rating：{kind.name}由审核人评定，应为 {choices}，收到 {json.dumps(band, ensure_ascii=False)}")
+    return ScoreResult(code, None, None, band, labels.get(band, band), [], [])
 
 
 def _daily(pack: Pack, entries: Any, where: str) -> list[DailyEntry]:

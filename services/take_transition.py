@@ -41,7 +41,7 @@ def take_transition(
         raise Invalid(str(refused)) from None
     try:
         apply_transition(work.session, pack, kind, record, step, work.actor, opinion, rating)
-        if record.state in final_states(kind):  # the grades it feeds change in the same transaction
+        if record.state in final_states(kind) or step.rates:  # the grades it feeds change in the same transaction
             version = active_version()
             recompute_enterprise(work.session, version.pack, work.kind_models, record.enterprise, record.period, version.id)
         commit(work)

@@ -88,14 +88,14 @@ def test_bands_and_weights_are_edited_in_a_form(app):
             "scales[0].bands[0].min": "80",
             "scales[0].bands[1].max": "80",
             "final_grades[3].composite.parts[0].weight": "0.50",
-            "final_grades[3].composite.parts[1].weight": "0.10",
+            "final_grades[3].composite.parts[1].weight": "0.50",
             "note": "调整分数线和权重",
         },
     )
     assert answer.status_code == 302, visible_text(answer.get_data(as_text=True))[:800]
     text = stored_text(app, "grading.yaml")
     assert "{code: pass,       label: 合格,     colour: green,  min: 80, max: 100}   # [V2]" in text  # the comment stays
-    assert "{final_grade: licence,  weight: 0.50}" in text
+    assert "{final_grade: licence, weight: 0.50, required: true}" in text
     gap = admin.post(url, data={**form_of(admin, url), "scales[0].bands[1].max": "75", "note": "留空档"})
     assert "grading.yaml" in visible_text(gap.get_data(as_text=True)) and gap.status_code == 200
 

@@ -414,3 +414,54 @@ def test_a_stored_version_from_before_the_position_column_was_required_still_loa
     stored = load_snapshot(old, "qingdao", "qingdao（第1版）", running.path, fill_from=running)
     assert [e.position_label for e in stored.personnel_lists] == [e.position_label for e in running.personnel_lists]
     assert stored.files["licence.yaml"] == old["licence.yaml"]  # the stored text is kept as it was
+
+
+def test_a_composite_part_must_name_a_known_scored_kind(tmp_path):
+    pack = copy_pack(tmp_path)
+    edit(pack, "grading.yaml", "{kind: director,       weight: 0.40}", "{kind: directors,      weight: 0.40}")
+    one_problem(pack, "grading.yaml", "final_grades[3].composite.parts[1].kind", "unknown kind 'directors'", "{kind: directors,")
+
+
+def test_a_composites_weights_must_sum_to_one(tmp_path):
+    pack = copy_pack(tmp_path)
+    edit(pack, "grading.yaml", "{kind: general,  weight: 0.30}", "{kind: general,  weight: 0.20}")
+    one_problem(pack, "grading.yaml", "final_grades[0].composite.parts", "weights add up to 0.9, but weights_total is 1.0", "parts:")
+
+
+def test_final_grades_that_need_each_other_are_refused(tmp_path):
+    """The supervision grade is capped by the director grade; a director grade weighing the
+    supervision grade could never be computed."""
+    pack = copy_pack(tmp_path)
+    edit(pack, "grading.yaml", "{kind: general,  weight: 0.30}", "{final_grade: enterprise, weight: 0.30}")
+    one_problem(
+        pack,
+        "grading.yaml",
+        "final_grades[0].composite.parts[1].final_grade",
+        "final grades need each other: director → enterprise → director",
+        "{final_grade: enterprise, weight: 0.30}",
+    )
+
+
+def test_a_grade_is_rated_by_a_rated_kind_and_capped_by_a_project_kind(tmp_path):
+    pack = copy_pack(tmp_path)
+    edit(pack, "grading.yaml", "rated_by: licence", "rated_by: general")
+    edit(
+        pack,
+        "grading.yaml",
+        "{condition: projects_in_band_at_least, kind: project, band: fail, count: 2",
+        "{condition: projects_in_band_at_least, kind: director, band: fail, count: 2",
+    )
+    found = problems(pack)
+    rated, capped = line_of(pack, "grading.yaml", "rated_by: general"), line_of(pack, "grading.yaml", "kind: director, band: fail")
+    assert found == [
+        f"{pack}/grading.yaml: final_grades[1].rated_by: kind 'general' is scored, not rated by the reviewer (line {rated})",
+        f"{pack}/grading.yaml: final_grades[1].caps[1].kind: kind 'director' is not assessed per project (line {capped})",
+    ]
+
+
+def test_a_part_names_a_kind_or_a_grade_not_both(tmp_path):
+    pack = copy_pack(tmp_path)
+    edit(pack, "grading.yaml", "{kind: general,  weight: 0.30}", "{kind: general, final_grade: licence, weight: 0.30}")
+    found = problems(pack)
+    assert len(found) == 1 and "final_grades[0].composite.parts[1]" in found[0]
+    assert "exactly one of final_grade and kind is required" in found[0]

@@ -95,7 +95,7 @@ def e9_payload(**extra) -> str:
     from tests.test_scoring_examples import E1, E7_PERCENT, general_points
 
     payload = {
-        "results": {"general": {"items": general_points(E7_PERCENT)}, "director": {"items": DIRECTOR}},
+        "results": {"general": {"items": general_points(E7_PERCENT)}, "director": {"items": DIRECTOR}, "licence": {"rating": "pass"}},
         "projects": [{"key": "p1", "assessments": [{"items": E1}]}, {"key": "p2", "assessments": [{"items": E2}]}],
         "daily": [
             {"entry": "award_national", "project": "p1"},
@@ -111,10 +111,24 @@ def test_grades_prints_every_final_grade_of_e9_with_its_reasons(runner):
     result = runner.invoke(args=["criteria", "grades"], input=e9_payload())
     assert result.exit_code == 0, result.output
     shown = json.loads(result.output)
-    enterprise = shown["grades"]["enterprise"]
-    assert (enterprise["score"], enterprise["label"]) == (88.06, "B")
-    assert "日常考核 +4" in enterprise["reasons"]
+    grades = shown["grades"]
+    assert (grades["director"]["score"], grades["director"]["label"]) == (90.70, "合格")
+    assert (grades["licence"]["score"], grades["licence"]["label"]) == (86.00, "合格")
+    assert (grades["enterprise"]["score"], grades["enterprise"]["label"]) == (90.40, "A")
+    assert "日常考核 +4" in grades["enterprise"]["reasons"]
     assert {key: grade["label"] for key, grade in shown["projects"].items()} == {"p1": "优良", "p2": "合格"}
+
+
+def test_grades_reads_the_licence_rating_and_names_a_wrong_one(runner):
+    payload = json.loads(e9_payload())
+    payload["results"]["licence"] = {"rating": "excellent"}
+    result = runner.invoke(args=["criteria", "grades"], input=json.dumps(payload))
+    assert result.exit_code != 0
+    assert "results.licence.rating：建筑施工企业安全生产许可证动态考核由审核人评定，应为 pass（合格）" in result.output
+    assert '收到 "excellent"' in result.output
+    del payload["results"]["licence"]
+    unrated = json.loads(runner.invoke(args=["criteria", "grades"], input=json.dumps(payload)).output)["grades"]
+    assert unrated["licence"]["label"] is None and "按得分建议评定：合格" in unrated["licence"]["reasons"]
 
 
 def test_grades_applies_adjustments_in_the_rules_order(runner):

@@ -87,8 +87,8 @@ def test_grade_bands_final_grade_weights_and_workflow(original, tmp_path):
                     "{code: pass,      label: 合格,   colour: yellow, min: 70, max: 80}",
                     "{code: pass,      label: 合格,   colour: yellow, min: 70, max: 85}",
                 ),
-                ("{final_grade: licence,  weight: 0.40}", "{final_grade: licence,  weight: 0.50}"),
-                ("{final_grade: project,  weight: 0.40, aggregate: mean}", "{final_grade: project,  weight: 0.30, aggregate: mean}"),
+                ("{final_grade: licence, weight: 0.60, required: true}", "{final_grade: licence, weight: 0.50, required: true}"),
+                ("{kind: director,       weight: 0.40}", "{kind: director,       weight: 0.50}"),
                 (
                     "catalogue: [penalty_license_suspended, penalty_qualification, accident_general_fatal]",
                     "catalogue: [penalty_license_suspended, accident_general_fatal]",
@@ -106,8 +106,8 @@ def test_grade_bands_final_grade_weights_and_workflow(original, tmp_path):
     assert "“工程项目等次”等次“优良”分数区间：80 ≤ 分数 ≤ 100 → 85 ≤ 分数 ≤ 100" in grades  # the top band holds 100
     assert "“工程项目等次”等次“合格”分数区间：70 ≤ 分数 < 80 → 70 ≤ 分数 < 85" in grades
     finals = sentences(result, "最终等次")
-    assert "“施工企业监管等次”中“安全生产许可证”的权重：0.4 → 0.5" in finals
-    assert "“施工企业监管等次”中“工程项目等次”的权重：0.4 → 0.3" in finals
+    assert "“施工企业监管等次”中“安全生产许可证”的权重：0.6 → 0.5" in finals
+    assert "“施工企业监管等次”中“安全生产总监专项考核”的权重：0.4 → 0.5" in finals
     assert any(s.startswith("“安全生产许可证”不再以“") and "penalty_" not in s for s in finals), finals  # by the entry's name
     general = sentences(result, "企业一般安全生产条件动态考核（general.yaml）")
     assert "办理步骤（return）更名：“退回修改” → “退回整改”" in general

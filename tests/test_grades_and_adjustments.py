@@ -25,6 +25,7 @@ def graded_enterprise(app):
         return (
             db.session.query(FinalGradeRecord)
             .filter_by(grade_code="enterprise", period="2026")
+            .filter(FinalGradeRecord.label.is_not(None))
             .order_by(FinalGradeRecord.enterprise_id)
             .first()
             .enterprise_id
@@ -116,8 +117,8 @@ def test_only_the_city_station_adjusts_and_lists_follow_the_scope(app, client):
 def reweighted_pack(pack_copy):
     grading = pack_copy / "grading.yaml"
     text = grading.read_text(encoding="utf-8")
-    text = text.replace("- {final_grade: licence,  weight: 0.40}", "- {final_grade: licence,  weight: 0.20}")
-    text = text.replace("- {final_grade: director, weight: 0.20}", "- {final_grade: director, weight: 0.40}")
+    text = text.replace("- {final_grade: licence, weight: 0.60, required: true}", "- {final_grade: licence, weight: 0.20, required: true}")
+    text = text.replace("- {kind: director,       weight: 0.40}", "- {kind: director,       weight: 0.80}")
     grading.write_text(text, encoding="utf-8")
     return pack_copy
 

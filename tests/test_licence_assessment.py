@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from models import EnterpriseMaterial, Person, ReviewHistory, db
+from models import EnterpriseMaterial, FinalGradeRecord, Person, ReviewHistory, db
+from models.aggregate import AssessmentRecord
 from tests import records
 from tests.conftest import sync
 from tests.licence_support import (
@@ -84,6 +85,7 @@ def test_submission_rating_rectification_and_pass(app, client):
     page = shown(client, pk)
     assert "营业执照（副本）" in page and "以下为" in page  # the submitted materials
     assert SLOT not in html(client, pk)
+    assert "本年度尚无已审核的企业一般安全生产条件动态考核得分，没有建议评定" in page
     assert "请选择评定结果：合格、基本合格、不合格" in text(post(client, KIND, pk, "transition", {"code": "rate", "opinion": "x"}))
     assert "请选择评定结果" in text(post(client, KIND, pk, "transition", {"code": "rate", "opinion": "x", "rating": "a"}))
     rated = text(post(client, KIND, pk, "transition", {"code": "rate", "rating": "basic_pass", "opinion": "应急演练记录不全，请补充"}))
@@ -123,6 +125,31 @@ def test_submission_rating_rectification_and_pass(app, client):
         notes = [h.opinion for h in db.session.query(ReviewHistory).filter_by(assessment_id=pk).order_by(ReviewHistory.id)]
     assert notes[1].startswith(f"评定结果：基本合格；整改期限：{deadline_zh(due)}（15 个工作日）") and "应急演练" in notes[1]
     assert notes[3] == "评定结果：合格。整改到位"
+
+
+def test_the_11_item_score_suggests_the_rating_and_the_rating_is_the_licence_grade(app, client):
+    """RULES.md §8.0: the reviewer sees the approved general-conditions total as the suggested rating;
+    the rating given is the one licence result, and the grades follow it at once."""
+    with app.app_context():
+        general = db.session.query(AssessmentRecord).filter_by(kind="general", period="2026", state="approved").first()
+        licence = db.session.query(AssessmentRecord).filter_by(kind="licence", period="2026", enterprise_id=general.enterprise_id).one()
+        licence.state = "submitted"  # handed in again after its rectification
+        db.session.commit()
+        district = general.enterprise.district
+        reviewer = "city_station" if district.city_reviewed else f"district_authority_{district.code}"
+        pk, total, company = licence.id, general.total, general.enterprise_id
+    band = "合格" if total >= 85 else "基本合格" if total >= 70 else "不合格"
+    login(client, reviewer)
+    page = shown(client, pk)
+    assert f"建议评定：{band}（依据：企业一般安全生产条件动态考核已审核得分 {total:.2f}）" in page
+    assert f"{band}（建议）" in page
+    other = "合格" if band != "合格" else "基本合格"
+    code = {"合格": "pass", "基本合格": "basic_pass", "不合格": "fail"}[other]
+    post(client, KIND, pk, "transition", {"code": "rate", "rating": code, "opinion": "按现场核查结果评定"})
+    with app.app_context():
+        grade = db.session.query(FinalGradeRecord).filter_by(grade_code="licence", enterprise_id=company, period="2026").one()
+        assert (grade.label, grade.score) == (other, total)  # the rating, not the band the score suggests
+        assert f"按得分建议评定：{band}" in grade.reasons and f"建筑施工企业安全生产许可证动态考核评定：{other}" in grade.reasons
 
 
 def test_a_submitted_record_cannot_be_edited_or_deleted_through_any_door(app, client):

@@ -17,15 +17,15 @@ PERIOD = "2026"  # the demo data's period
 
 def grading_revision(text: str) -> str:
     """The licence band 合格 from 80 instead of 85, and the licence part of the supervision grade
-    weighed 0.50 instead of 0.40 (the director part 0.10)."""
+    weighed 0.50 instead of 0.60 (the director part 0.50)."""
     text = text.replace("min: 85, max: 100}   # [V2]", "min: 80, max: 100}   # [V2]", 1)
     text = text.replace(
         "{code: basic_pass, label: 基本合格, colour: yellow, min: 70, max: 85}",
         "{code: basic_pass, label: 基本合格, colour: yellow, min: 70, max: 80}",
         1,
     )
-    text = text.replace("{final_grade: licence,  weight: 0.40}", "{final_grade: licence,  weight: 0.50}", 1)
-    return text.replace("{final_grade: director, weight: 0.20}", "{final_grade: director, weight: 0.10}", 1)
+    text = text.replace("{final_grade: licence, weight: 0.60, required: true}", "{final_grade: licence, weight: 0.50, required: true}", 1)
+    return text.replace("{kind: director,       weight: 0.40}", "{kind: director,       weight: 0.50}", 1)
 
 
 def grades(app) -> dict[tuple, tuple]:

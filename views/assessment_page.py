@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from criteria.pack import HeaderField, Kind, Pack
+from grading.suggest import suggested_rating
 from models import Attachment
 from models.assessments import header_values
 from models.record_scores import score_record
@@ -100,6 +101,7 @@ def dossier_context(
         "people_editable": bool(source) and filler and dossier.can_change(kind, record.state),  # 整改 included
         "personnel_lists": pack.personnel_lists if source else (),
         "rating_choices": [(band, labels.get(band, band)) for band in kind.rating_bands],
+        "suggested_rating": suggested_rating(session, pack, kind, record) if kind.rated else None,
         "rectification_bands": kind.rectification_bands,
         "person_labels": PERSON_LABELS,
         "round_open": dossier.round_opened(record),

@@ -60,9 +60,19 @@ def _adjust_button(grade_id: int) -> Markup:
     return Markup('<a class="btn btn-xs btn-warning" href="{}">动态调整</a>').format(url)
 
 
+def _kinds_read(pack: Pack, code: str) -> frozenset[str]:
+    """The kinds a final grade is built from: its parts, the kinds of its caps, its daily points."""
+    if not any(spec.code == code for spec in pack.final_grades):
+        return frozenset()
+    spec = pack.final_grade(code)
+    daily = spec.add_daily_net or (spec.composite is not None and spec.composite.add_daily_net)
+    return pack.grade_kinds(code) | ({pack.catalogue_kind.code} if daily and pack.catalogue_kind else set())
+
+
 def assessments_of(grade: Any) -> Markup:
-    """The assessments a grade was computed from, each linked to its 办理 page: the approved records
-    of the grade's enterprise (and project, for a project grade) in its period."""
+    """The assessments a grade was computed from, each linked to its 办理 page: the approved (or, for
+    a rated kind, rated) records of the kinds it reads, of the grade's enterprise (and project, for
+    a project grade) in its period."""
     query = db.session.query(AssessmentRecord).filter(
         AssessmentRecord.enterprise_id == grade.enterprise_id, AssessmentRecord.period == grade.period
     )
@@ -72,10 +82,13 @@ def assessments_of(grade: Any) -> Markup:
     if grade.project_id is not None:
         query = query.filter(AssessmentRecord.project_id == grade.project_id)
     pack = active_pack()
+    read = _kinds_read(pack, grade.grade_code)
     lines = []
     for record in query.order_by(AssessmentRecord.kind, AssessmentRecord.id):
         kind = pack.kinds.get(record.kind)
-        if kind is None or record.state not in final_states(kind):
+        if kind is None or kind.code not in read:
+            continue
+        if not (record.rating if kind.rated else record.state in final_states(kind)):
             continue
         url = url_for("AssessmentWorkflowView.page", kind_code=kind.code, pk=record.id)
         result = " ".join(str(part) for part in (display(record.total), record.grade) if part not in (None, ""))

@@ -38,8 +38,9 @@ def _item_rows(data: dict) -> list[dict[str, Any]]:
     ]
 
 
-def _grading_rows(data: dict) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The bands of every scale and the parts of every composite final grade, with their paths."""
+def _grading_rows(data: dict, kind_names: dict[str, str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The bands of every scale and the parts of every composite final grade (another grade, or a
+    kind's total: ``kind_names``), with their paths."""
     bands = [
         {"path": f"scales[{s}].bands[{b}]", "scale": scale.get("name"), **{key: band.get(key) for key in ("label", "min", "max")}}
         for s, scale in enumerate(data.get("scales") or [])
@@ -50,7 +51,9 @@ def _grading_rows(data: dict) -> tuple[list[dict[str, Any]], list[dict[str, Any]
         {
             "path": f"final_grades[{g}].composite.parts[{p}]",
             "grade": grade.get("name"),
-            "part": names.get(part.get("final_grade"), part.get("final_grade")),
+            "part": kind_names.get(part["kind"], part["kind"])
+            if "kind" in part
+            else names.get(part.get("final_grade"), part.get("final_grade")),
             "weight": part.get("weight"),
         }
         for g, grade in enumerate(data.get("final_grades") or [])
@@ -162,6 +165,7 @@ class CommonEditsView(AdminOnly, BaseView):
     def grading(self) -> Any:
         version = self._newest()
         source, _ = parse_yaml(version.files[GRADING], GRADING)
-        bands, weights = _grading_rows(source.data if source else {})
+        pack = current_app.extensions["criteria_versions"].pack(db.session, version.id)
+        bands, weights = _grading_rows(source.data if source else {}, {code: kind.name for code, kind in pack.kinds.items()})
         tables = [(bands, {"label": "text", "min": "number", "max": "number"}), (weights, {"weight": "number"})]
         return self._form(version, GRADING, tables, "criteria_admin/form_grading.html", bands=bands, weights=weights)
