@@ -23,7 +23,7 @@ from models.assessments import layout_of
 from models.criteria_versions import PackVersions
 from models.guide import read_guide
 from reloading import GuideWatch
-from reports.values import display
+from reports.values import display, total_text
 from settings import MIN_SECRET_KEY_BYTES, ROOT, SECRET_KEY_FILE, default_config
 from views import criteria_admin, errors, hardening, login, throttling
 from views.api_query import guard_query
@@ -125,6 +125,7 @@ def _create_app(overrides: dict[str, Any] | None, watch: bool) -> Flask:
     if watch:
         app.wsgi_app = GuideWatch(app, lambda: create_app(overrides, watch=False), app.config["GUIDE_CHECK_SECONDS"])
     app.add_template_filter(display, "num")
+    app.add_template_filter(total_text, "total")
     app.add_template_filter(shown_id_number, "id_number")
     app.add_template_filter(deadline_zh, "deadline")
 

@@ -22,6 +22,7 @@ from models.grades import FinalGradeRecord
 from models.login import LoginCaptcha, LoginThrottle, SpentToken
 from models.periods import AssessmentPeriod
 from models.registration import EnterpriseRegistration
+from models.vetoes import RecordVeto
 from models.workers import PlatformWorker
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "Person",
     "PlatformWorker",
     "Project",
+    "RecordVeto",
     "ReviewHistory",
     "SpentToken",
     "assessment_item_table",

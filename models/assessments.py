@@ -42,6 +42,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, column_property, relationsh
 from criteria.pack import HeaderField, Kind, Pack
 from models.aggregate import assessment_item_table, assessment_table, record_label
 from models.core import District, Enterprise, Project
+from models.vetoes import RecordVeto
 
 PHONE_LENGTH = 30
 CHOICE_LENGTH = 64
@@ -202,6 +203,8 @@ def _build(kinds: list[Kind]) -> Layout:
             return self.item_code
 
     Assessment.items = relationship(AssessmentItem, back_populates="assessment", cascade="all, delete-orphan", order_by=AssessmentItem.id)
+    # The vetoes reviewers recorded (withdrawn ones included): what scoring the record reads of them.
+    Assessment.recorded_vetoes = relationship(RecordVeto, viewonly=True, order_by=RecordVeto.id)
 
     class RetiredAssessment(Assessment):
         """A record of a kind the running pack no longer declares: the core row, read by its version."""

@@ -13,7 +13,8 @@ def payload_of(kind: Kind, record: Any, which: str = "assessed") -> dict[str, An
 
     Each row gives what its kind's scoring method reads of it (a self or assessed score, the results
     of the sub-tables present on site); a row with nothing entered yet is left out, so the record has
-    no total until it is complete (it is not silently treated as 不涉及).
+    no total until it is complete (it is not silently treated as 不涉及). The vetoes reviewers
+    recorded, and did not withdraw, go with both.
     """
     items: dict[str, Any] = {}
     by_code = {item.code: item for item in kind.items}
@@ -24,7 +25,9 @@ def payload_of(kind: Kind, record: Any, which: str = "assessed") -> dict[str, An
         value = None if row.not_applicable else kind.scoring.row_payload(item, row, which)
         if row.not_applicable or value is not None:
             items[row.item_code] = value
-    return {"items": items}
+    declared = {veto.code for veto in kind.vetoes}
+    vetoes = [v.veto_code for v in getattr(record, "recorded_vetoes", ()) if v.withdrawn_on is None and v.veto_code in declared]
+    return {"items": items, "vetoes": vetoes} if vetoes else {"items": items}
 
 
 def score_record(pack: Pack, kind: Kind, record: Any, which: str = "assessed") -> ScoreResult | None:

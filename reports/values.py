@@ -20,6 +20,11 @@ def display(value: Any) -> Any:
     return value
 
 
+def total_text(value: Decimal | None) -> str:
+    """A total as the criteria rounded it, trailing zeros kept (84.70, as every door shows it)."""
+    return "" if value is None else format(value, "f")
+
+
 def masked_id_number(value: str | None) -> str:
     """A 身份证号 with only its first 6 and last 4 characters shown (370202********1234)."""
     text = (value or "").strip()

@@ -18,7 +18,7 @@ from models import Attachment
 from services.errors import CONFLICT, Conflict
 from workflow import dossier
 from workflow.records import facts_of
-from workflow.rules import Actor, Facts, choices, editable, may_review_items
+from workflow.rules import Actor, Facts, choices, editable, may_record_veto, may_review_items
 
 
 def _no_check(row: Any) -> None:
@@ -45,6 +45,7 @@ class Permissions:
     can_fill: bool
     can_rectify: bool
     can_review: bool
+    can_veto: bool  # record or withdraw one of the kind's vetoes
     choices: list[tuple[dict[str, Any], str | None]]  # transitions, each with why it is blocked (or None)
 
 
@@ -68,6 +69,7 @@ def permissions(work: Work, evidence: dict[str, list[Attachment]] | None = None,
         can_fill=may_fill(work),
         can_rectify=fills(work) and kind.state_flag(record.state, "rectification"),
         can_review=work.in_force and may_review_items(kind, actor, facts),
+        can_veto=work.in_force and may_record_veto(kind, actor, facts),
         choices=choices(kind, actor, facts) if work.in_force else [],
     )
 

@@ -117,7 +117,7 @@ ENTRIES: list[tuple[str, str, str]] = [
     (r"^(?P<res>\w+)Api\.delete$", "api_delete", "{res}"),
     # 办理 page, its writes, evidence files, printed forms, 提报 from the project list
     (r"^AssessmentWorkflowView\.page$", "record_get", "kind"),
-    (r"^AssessmentWorkflowView\.(scores|preview|review|transition|upload)$", "record_post", "kind"),
+    (r"^AssessmentWorkflowView\.(scores|preview|review|transition|upload|veto|withdraw_veto)$", "record_post", "kind"),
     (r"^AssessmentWorkflowView\.file$", "file_get", "kind"),
     (r"^AssessmentWorkflowView\.remove$", "file_delete", "kind"),
     # the same workflow over REST: the record's state, its writes, deleting an evidence file

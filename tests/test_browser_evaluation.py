@@ -114,3 +114,43 @@ def test_the_city_station_records_a_suspended_licence_and_the_enterprise_grade_f
         page.screenshot(path=str(ARTIFACTS / "evaluation-5-enterprise-d.png"), full_page=True)
         assert not blocked, f"blocked by the content security policy: {blocked}"
         browser.close()
+
+
+def test_the_reviewer_records_a_director_veto_and_the_director_grade_fails(app, server, tmp_path):
+    """RULES.md §6.2 in the browser: the district authority records 未配备安全总监 on the approved
+    safety-director assessment (reason, opinion, evidence); the director grade shows 不合格 with it."""
+    from tests.test_record_veto import NAME, approved_director
+    from tests.workflow_support import PDF, page_url
+
+    pk, enterprise_id, reviewer = approved_director(app)
+    with app.app_context():
+        from models import Enterprise
+
+        name = db.session.get(Enterprise, enterprise_id).name
+    evidence = tmp_path / "核查记录.pdf"
+    evidence.write_bytes(PDF)
+    with playwright_api.sync_playwright() as playwright:
+        browser, page, blocked = open_page(playwright)
+        login(page, server, reviewer)
+        page.goto(f"{server}{page_url('director', pk)}", wait_until="networkidle")
+        page.select_option("#veto-code", "not_appointed")
+        page.fill("#veto-opinion", "现场核查：企业未配备安全生产总监，也未备案")
+        page.set_input_files("#veto-file", str(evidence))
+        page.locator("#veto-form").scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "evaluation-6-director-veto-form.png"), full_page=True)
+        page.once("dialog", lambda dialog: dialog.accept())  # 确定记录？
+        with page.expect_navigation(wait_until="networkidle"):
+            page.click("#veto-form button[type=submit]")
+        assert f"已记录否决事项“{NAME}”，安全生产总监专项考核评定为不合格" in page.inner_text("body")
+        assert page.evaluate("() => window.location.hash") == "#vetoes"
+        assert "核查记录.pdf" in page.locator("#vetoes-region").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "evaluation-7-director-veto-recorded.png"), full_page=True)
+        page.goto(f"{server}/finalgradedirectorview/list/", wait_until="networkidle")
+        row = page.locator("table tr", has_text=name).first
+        assert "不合格" in row.inner_text()
+        with page.expect_navigation(wait_until="networkidle"):
+            row.locator("a[href*='/show/']").first.click()
+        assert f"否决：{NAME} → 不合格" in page.inner_text("body")
+        page.screenshot(path=str(ARTIFACTS / "evaluation-8-director-grade-fails-with-the-reason.png"), full_page=True)
+        assert not blocked, f"blocked by the content security policy: {blocked}"
+        browser.close()

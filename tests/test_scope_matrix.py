@@ -615,7 +615,7 @@ class Walk:
     def door_record_post(self, rule, res, who):
         for kind in self.kind_resources:
             for side, pk in self._records(kind):
-                url = rule.rule.replace("<kind_code>", kind).replace("<int:pk>", str(pk))
+                url = rule.rule.replace("<kind_code>", kind).replace("<int:pk>", str(pk)).replace("<int:veto_id>", "1")
                 expect = self.kind_expected(kind, side)
                 if (
                     rule.endpoint.startswith(("DossierView.", "DossierApi."))

@@ -18,7 +18,7 @@ from models.aggregate import AssessmentRecord
 from models.criteria_versions import active_pack, active_version
 from models.periods import frozen
 from models.record_scores import final_states
-from reports.values import display
+from reports.values import total_text
 from scoring import adjust
 from views.checks import year_problem
 from views.factory import Resource
@@ -91,7 +91,7 @@ def assessments_of(grade: Any) -> Markup:
         if not (record.rating if kind.rated else record.state in final_states(kind)):
             continue
         url = url_for("AssessmentWorkflowView.page", kind_code=kind.code, pk=record.id)
-        result = " ".join(str(part) for part in (display(record.total), record.grade) if part not in (None, ""))
+        result = " ".join(str(part) for part in (total_text(record.total), record.grade) if part not in (None, ""))
         subject = f"（{record.project}）" if record.project_id else ""
         lines.append(Markup('<li><a href="{}">{}{}</a> {}</li>').format(url, kind.name, subject, result))
     return Markup("<ul class='small'>{}</ul>").format(Markup("").join(lines)) if lines else Markup("（无已完成的考核）")

@@ -23,6 +23,7 @@ from models.evidence import path_of
 from services.assessment_work import permissions
 from services.errors import Invalid, ServiceError
 from services.evidence import delete_evidence, upload_evidence
+from services.record_veto import record_veto, withdraw_veto
 from services.review_items import review_items
 from services.save_entries import save_entries
 from services.take_transition import take_transition
@@ -48,6 +49,7 @@ def page_state(
         "can_fill": allowed.can_fill,
         "can_rectify": allowed.can_rectify,
         "can_review": allowed.can_review,
+        "can_veto": allowed.can_veto,
         "choices": allowed.choices,
     }
 
@@ -107,7 +109,8 @@ class AssessmentWorkflowView(BaseView):
     route_base = "/assessment"
     class_permission_name = "AssessmentWorkflow"
     method_permission_name: ClassVar[dict[str, str]] = {
-        name: "access" for name in ("page", "scores", "preview", "review", "transition", "upload", "file", "remove")
+        name: "access"
+        for name in ("page", "scores", "preview", "review", "transition", "upload", "file", "remove", "veto", "withdraw_veto")
     }
     template = "assessment.html"
 
@@ -186,6 +189,27 @@ class AssessmentWorkflowView(BaseView):
             return take_transition(work, code, opinion, form.get("rating"), form.get("lock_version"), table=form)
 
         return self._act(kind, record, step)
+
+    @expose("/<kind_code>/<int:pk>/veto", methods=["POST"])
+    @has_access
+    def veto(self, kind_code: str, pk: int) -> Any:
+        """The reviewer records one of the kind's vetoes, with an opinion and an evidence PDF."""
+        kind, record = load(kind_code, pk)
+        form, config = request.form, current_app.config
+
+        def store() -> str:
+            code, opinion, upload = form.get("veto_code", ""), form.get("veto_opinion", ""), request.files.get("file")
+            pages = config["EVIDENCE_MAX_PAGES"]
+            return record_veto(work_of(kind, record), code, opinion, upload, self._evidence_dir(), pages, form.get("lock_version"))
+
+        return self._act(kind, record, store, refused_status=400, anchor="vetoes")
+
+    @expose("/<kind_code>/<int:pk>/veto/<int:veto_id>/withdraw", methods=["POST"])
+    @has_access
+    def withdraw_veto(self, kind_code: str, pk: int, veto_id: int) -> Any:
+        kind, record = load(kind_code, pk)
+        opinion, lock_version = request.form.get("withdraw_opinion", ""), request.form.get("lock_version")
+        return self._act(kind, record, lambda: withdraw_veto(work_of(kind, record), veto_id, opinion, lock_version), anchor="vetoes")
 
     # -- evidence -------------------------------------------------------------------------------
 

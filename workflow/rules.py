@@ -100,6 +100,19 @@ def may_review_items(kind: Kind, actor: Actor, facts: Facts) -> bool:
     )
 
 
+def may_record_veto(kind: Kind, actor: Actor, facts: Facts) -> bool:
+    """Whether the actor may record (or withdraw) one of the kind's vetoes on the record: the kind
+    declares vetoes, the record has been handed in (not in a state its filler edits), and the actor
+    takes one of its review steps (a step the filler's role does not take, routed to its district),
+    on a record not its own."""
+    if not kind.vetoes or editable(kind, facts.state):
+        return False
+    return any(
+        kind.filled_by not in t.roles and actor.roles & _roles_allowed(kind, t, facts) and not _own_record(t, actor, facts)
+        for t in kind.workflow.transitions
+    )
+
+
 def refusal(kind: Kind, transition: Transition, actor: Actor, facts: Facts, opinion: str = "", check_opinion: bool = True) -> str | None:
     """Why ``actor`` may not take ``transition`` now, or None when it may."""
     states = kind.state_labels
