@@ -28,6 +28,8 @@ def sample_value(field: HeaderField, kind: Kind, pack: Pack, rng: random.Random)
         if field.choices_from == "catalogue":
             return rng.choice([e.code for e in kind.catalogue])
         return field.choices[0][0]
+    if any(veto.expires_field == field.code for veto in kind.vetoes):
+        return datetime.date(2029, 3, 15)  # a licence valid beyond the demo period: no expiry veto
     return {
         "string": f"{field.label}示例"[: field.max_length or 200],
         "text": f"{field.label}：示例数据，仅供演示。",

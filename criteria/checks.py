@@ -82,6 +82,10 @@ def check_kind(file: str, kind: dict, roles: set[str], scales: dict[str, dict]) 
         if role not in roles:
             yield file, f"reviewed_by[{index}]", f"unknown role '{role}'"
     yield from check_header_fields(file, kind)
+    dates = {f["code"] for f in kind["header_fields"] if f["type"] == "date"}
+    for index, veto in enumerate(kind["vetoes"]):
+        if "expires_field" in veto and veto["expires_field"] not in dates:
+            yield file, f"vetoes[{index}].expires_field", f"'{veto['expires_field']}' is not a date field of the kind"
     scale = scales.get(kind.get("grade_scale", ""))
     if "grade_scale" in kind and scale is None:
         yield file, "grade_scale", f"unknown scale '{kind['grade_scale']}' (not in grading.yaml)"

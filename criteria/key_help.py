@@ -171,7 +171,18 @@ KEY_HELP: dict[str, dict[str, str]] = {
         "combine": "多张分项检查评分表的合并方式：mean 平均",
     },
     "RecordEvidenceSchema": {"code": _CODE, "name": "附件名称", "required": "提交时是否必须上传"},
-    "VetoSchema": {"code": _CODE, "name": "否决情形", "grade": "出现时评定的等次代码"},
+    "VetoSchema": {
+        "code": _CODE,
+        "name": "否决情形",
+        "grade": "出现时评定的等次代码",
+        "expires_field": "到期日期字段（如许可证有效期至）：该日期不晚于考核年度末时自动否决，不由审核人记录",
+    },
+    "RepeatVetoSchema": {
+        "times": "同一项目发生的次数达到此数时否决",
+        "within_months": "在多少个月内",
+        "grade": "否决时评定的等次代码",
+        "name": "否决情形的名称",
+    },
     "SubtableSchema": {"code": _CODE, "name": "分项检查评分表名称", "lines": "检查项目"},
     "LineSchema": {"name": "检查项目名称", "max": "该检查项目的应得分", "guaranteed": "是否为保证项目"},
     "EntrySchema": {
@@ -183,6 +194,7 @@ KEY_HELP: dict[str, dict[str, str]] = {
         "applies_to": "适用对象：enterprise 企业；project 工程项目",
         "group": "所属分组（同组加分有上限或只取最高）",
         "grade": "否决条目评定的等次代码",
+        "repeat_veto": "同一项目在一定期限内多次发生时否决（如12个月内两次全面停工）",
     },
     "MaterialSchema": {
         "code": _CODE,

@@ -235,7 +235,7 @@ def _load(fetch: Reader, folder: str, shown: str, pack_dir: Path) -> Pack:
     if len(kinds) == len(pack["kinds"]):  # references between kinds: only once every kind file is valid
         found += checks.check_dossiers(kinds, kind_files)
     if grading and len(kinds) == len(pack["kinds"]):
-        vetoes = {e["code"] for k in kinds.values() for e in k["catalogue"] if e["kind"] == "veto"}
+        vetoes = {e["code"] for k in kinds.values() for e in k["catalogue"] if e["kind"] == "veto" or "repeat_veto" in e}
         found += checks.check_grading(pack["grading"], grading, kinds, vetoes)
     for file_name, path, message in found:
         source = sources.get(file_name)
@@ -302,7 +302,7 @@ def _build(
             basis=tuple(data["basis"]),
             grade_scale=data.get("grade_scale"),
             total=data.get("total"),
-            vetoes=tuple(Veto(v["code"], v["name"], v["grade"]) for v in data["vetoes"]),
+            vetoes=tuple(Veto(v["code"], v["name"], v["grade"], v.get("expires_field")) for v in data["vetoes"]),
             scoring=scoring_methods()[data["scoring"]["method"]].of(data["scoring"]),
             subtables=tuple(data["subtables"]),
             catalogue=tuple(CatalogueEntry.of(e) for e in data["catalogue"]),

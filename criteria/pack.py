@@ -147,6 +147,11 @@ class Kind:
         return self.scoring.rates
 
     @property
+    def manual_vetoes(self) -> tuple[Veto, ...]:
+        """The vetoes a reviewer records on a record (the others are found from its dates)."""
+        return tuple(veto for veto in self.vetoes if not veto.expires_field)
+
+    @property
     def reviews_items(self) -> bool:
         """Items are decided one by one (通过 / 驳回): a step needs every item passed. Otherwise the
         record is reviewed as a whole (RULES.md §3.6: project and daily records)."""

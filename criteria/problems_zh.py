@@ -121,6 +121,8 @@ RULES: list[Rule] = [
     _rule(r"kind '(.*)' is scored, not rated by the reviewer", "考核类别“{0}”计分，不由审核人评定等次"),
     _rule(r"kind '(.*)' rates on scale '(.*)', not on '(.*)'", "考核类别“{0}”按等次标准“{1}”评定，与该等次的“{2}”不同"),
     _rule(r"final grades need each other: (.*)", "最终等次相互依赖，无法计算：{0}"),
+    _rule(r"a veto entry is a veto already", "否决条目本身即为否决，不需要 repeat_veto"),
+    _rule(r"'(.*)' is not a date field of the kind", "“{0}”不是本考核类别的日期字段"),
     _rule(r"only a string field takes max_length", "只有 string 类型的字段可以设置 max_length"),
     _rule(r"a choice field needs exactly one of choices and choices_from", "choice 类型的字段必须且只能设置 choices 或 choices_from 其一"),
     _rule(r"only a choice field takes choices", "只有 choice 类型的字段可以设置选项"),

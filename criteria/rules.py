@@ -264,11 +264,25 @@ class FinalGradeRule:
 
 @dataclass(frozen=True)
 class Veto:
-    """A kind's 否决项: declared on a record, it forces ``grade`` of the kind's scale."""
+    """A kind's 否决项: recorded on a record by its reviewer, it forces ``grade`` of the kind's scale.
+    With ``expires_field`` it is not recorded but found: the record's date in that header field (a
+    licence's expiry) falls on or before the end of the period."""
 
     code: str
     name: str
     grade: str
+    expires_field: str | None = None
+
+
+@dataclass(frozen=True)
+class RepeatVeto:
+    """A catalogue entry that becomes a veto when one project has it ``times`` times within
+    ``within_months`` (e.g. 全面停工 twice in 12 months), forcing ``grade``."""
+
+    times: int
+    within_months: int
+    grade: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -284,9 +298,11 @@ class CatalogueEntry:
     group: str | None = None
     grade: str | None = None
     description: str | None = None
+    repeat_veto: RepeatVeto | None = None
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> CatalogueEntry:
+        repeat = data.get("repeat_veto")
         return cls(
             data["code"],
             data["kind"],
@@ -296,4 +312,5 @@ class CatalogueEntry:
             data.get("group"),
             data.get("grade"),
             data.get("description"),
+            RepeatVeto(repeat["times"], repeat["within_months"], repeat["grade"], repeat["name"]) if repeat else None,
         )

@@ -283,6 +283,7 @@ class VetoSchema(Strict):
     code = Code(required=True)
     name = Text(required=True)
     grade = Code(required=True)
+    expires_field = Code()
 
 
 class LineSchema(Strict):
@@ -297,6 +298,13 @@ class SubtableSchema(Strict):
     lines = Items(Nested(LineSchema), load_default=list)
 
 
+class RepeatVetoSchema(Strict):
+    times = Integer(required=True, validate=at_least(2))
+    within_months = Integer(required=True, validate=at_least(1))
+    grade = Code(required=True)
+    name = Text(required=True)
+
+
 class EntrySchema(Strict):
     code = Code(required=True)
     kind = Text(required=True, validate=one_of("bonus", "deduction", "veto"))
@@ -306,10 +314,13 @@ class EntrySchema(Strict):
     applies_to = Items(Text(validate=one_of(*SUBJECTS)), required=True, validate=not_empty_list())
     group = Code()
     grade = Code()
+    repeat_veto = Nested(RepeatVetoSchema)
 
     @validates_schema
     def _points(self, data: dict, **kwargs: object) -> None:
         kind, points = data.get("kind"), data.get("points")
+        if kind == "veto" and "repeat_veto" in data:
+            raise ValidationError("a veto entry is a veto already", field_name="repeat_veto")
         if kind == "veto":
             if points is not None:
                 raise ValidationError("a veto carries no points", field_name="points")

@@ -8,6 +8,7 @@ active adjustments and the grade rows stored before. Only plain values leave thi
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -22,6 +23,7 @@ from models import Enterprise, FinalGradeRecord, GradeAdjustment, KindModels, Pr
 from models.criteria_versions import kind_for, pack_for
 from models.record_scores import final_states, settle
 from scoring import ScoreResult, adjust
+from scoring.expiry import expired_vetoes
 from scoring.final import EnterpriseInput, ProjectInput
 from scoring.methods.catalogue import DailyEntry
 
@@ -121,17 +123,21 @@ def _result(session: Session, pack: Pack, kind: Kind, models: KindModels, record
     return result
 
 
-def _ratings(session: Session, pack: Pack, kind: Kind, period: str, by_enterprise: Any) -> dict[int, ScoreResult]:
-    """The reviewer's latest rating of each enterprise's record of a rated kind in the period. A
-    rating stands from the moment it is given, through a 整改 round, until the record is rated again."""
-    table = assessment_table
-    query = select(table.c.enterprise_id, table.c.rating, table.c.changed_on, table.c.id).where(
+def _ratings(session: Session, pack: Pack, kind: Kind, models: KindModels, period: str, by_enterprise: Any) -> dict[int, ScoreResult]:
+    """The reviewer's latest rating of each enterprise's record of a rated kind in the period, with the
+    vetoes its dates make (an expired licence). A rating stands from the moment it is given, through
+    a 整改 round, until the record is rated again."""
+    table, header = assessment_table, models.header
+    dated = [veto.expires_field for veto in kind.vetoes if veto.expires_field and veto.expires_field in header.c]
+    query = select(table.c.enterprise_id, table.c.rating, table.c.changed_on, table.c.id, *(header.c[f] for f in dated))
+    query = query.select_from(table.join(header, header.c.id == table.c.id)).where(
         table.c.kind == kind.code, table.c.period == period, table.c.rating.is_not(None)
     )
     labels = pack.band_labels(kind)
     found = {}
-    for enterprise_id, rating, *_ in sorted(_rows(session, by_enterprise(query, table)), key=lambda row: (row[2], row[3])):
-        found[enterprise_id] = ScoreResult(kind.code, None, None, rating, labels.get(rating, rating), [], [])
+    for enterprise_id, rating, _, _, *dates in sorted(_rows(session, by_enterprise(query, table)), key=lambda row: (row[2], row[3])):
+        vetoes = expired_vetoes(kind, dict(zip(dated, dates, strict=True)), period)
+        found[enterprise_id] = ScoreResult(kind.code, None, None, rating, labels.get(rating, rating), [], [], bool(vetoes), vetoes)
     return found
 
 
@@ -143,14 +149,22 @@ def _daily(
     if kind is None:
         return found
     rules = kind.scoring
-    project_field = rules.project_field
-    fields = [rules.entry_field, rules.count_field, *([project_field] if project_field else [])]
-    query = enterprise_filter(_approved(kind, models[kind.code], period, *fields), assessment_table)
+    optional = [name for name in (rules.project_field, rules.date_field) if name]
+    query = enterprise_filter(_approved(kind, models[kind.code], period, rules.entry_field, rules.count_field, *optional), assessment_table)
     for row in in_order(_plain_rows(session, query, bulk)):
-        _, enterprise_id, _, entry, count, *project = row
+        _, enterprise_id, _, entry, count, *rest = row
+        values = dict(zip(optional, rest, strict=True))
         if entry:
-            found[enterprise_id].append(DailyEntry(entry, int(count or 1), project[0] or None if project else None))
+            project = values.get(rules.project_field) or None
+            found[enterprise_id].append(DailyEntry(entry, int(count or 1), project, _day(values.get(rules.date_field))))
     return found
+
+
+def _day(value: Any) -> datetime.date | None:
+    """A date column as the driver gives it without SQLAlchemy's processing (SQLite: ISO text)."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
 
 
 def _same_project_keys(daily: dict[int, list[DailyEntry]], projects: dict[int, ProjectRow]) -> dict[int, list[DailyEntry]]:
@@ -196,7 +210,7 @@ def load(session: Session, pack: Pack, models: dict[str, KindModels], period: st
         kind_models = models[kind.code]
         table = assessment_table
         if kind.rated:
-            for enterprise_id, rating in _ratings(session, pack, kind, period, by_enterprise).items():
+            for enterprise_id, rating in _ratings(session, pack, kind, kind_models, period, by_enterprise).items():
                 results[enterprise_id][kind.code] = rating
             continue
         query = _approved(kind, kind_models, period, "result")

@@ -14,6 +14,7 @@ from grading.inputs import in_order
 from models import assessment_table
 from models.record_scores import final_states
 from scoring import ScoreResult
+from scoring.expiry import expired_vetoes
 from scoring.final import suggestion
 
 
@@ -39,8 +40,24 @@ def suggested_rating(session: Session, pack: Pack, kind: Kind, record: Any) -> S
             table.c.result.is_not(None),
         )
     ).all()
+    warning = _expiry_warning(pack, kind, record, spec.name)
     if not rows:
-        return Suggested(None, f"本年度尚无已审核的{source.name}得分，没有建议评定")
+        return Suggested(None, f"本年度尚无已审核的{source.name}得分，没有建议评定{warning}")
     result = ScoreResult.from_summary(in_order([tuple(row) for row in rows])[-1][0])
     band = suggestion(pack, spec, result)
-    return Suggested(band.code, f"建议评定：{band.label}（依据：{source.name}已审核得分 {result.total}）")
+    return Suggested(band.code, f"建议评定：{band.label}（依据：{source.name}已审核得分 {result.total}）{warning}")
+
+
+def _expiry_warning(pack: Pack, kind: Kind, record: Any, grade_name: str) -> str:
+    """What the reviewer should know before rating: a date on the record that is a veto (an expired
+    licence) decides the grade whatever the rating."""
+    labels = {field.code: field.label for field in kind.header_fields}
+    bands = pack.band_labels(kind)
+    dates = {veto.expires_field: getattr(record, veto.expires_field, None) for veto in kind.vetoes if veto.expires_field}
+    found = set(expired_vetoes(kind, dates, record.period or ""))
+    return "".join(
+        f"。注意：{veto.name}（{labels.get(veto.expires_field, veto.expires_field)} {dates[veto.expires_field]}），"
+        f"{grade_name}等次按否决评定为{bands.get(veto.grade, veto.grade)}"
+        for veto in kind.vetoes
+        if veto.code in found
+    )

@@ -6,6 +6,7 @@ from typing import Any
 
 from criteria.pack import Kind, Pack
 from scoring import ScoreInputError, ScoreResult, score_kind
+from scoring.expiry import expired_vetoes
 
 
 def payload_of(kind: Kind, record: Any, which: str = "assessed") -> dict[str, Any]:
@@ -14,7 +15,8 @@ def payload_of(kind: Kind, record: Any, which: str = "assessed") -> dict[str, An
     Each row gives what its kind's scoring method reads of it (a self or assessed score, the results
     of the sub-tables present on site); a row with nothing entered yet is left out, so the record has
     no total until it is complete (it is not silently treated as 不涉及). The vetoes reviewers
-    recorded, and did not withdraw, go with both.
+    recorded, and did not withdraw, go with both, and so do the vetoes its own dates make (an expired
+    licence).
     """
     items: dict[str, Any] = {}
     by_code = {item.code: item for item in kind.items}
@@ -25,8 +27,10 @@ def payload_of(kind: Kind, record: Any, which: str = "assessed") -> dict[str, An
         value = None if row.not_applicable else kind.scoring.row_payload(item, row, which)
         if row.not_applicable or value is not None:
             items[row.item_code] = value
-    declared = {veto.code for veto in kind.vetoes}
+    declared = {veto.code for veto in kind.manual_vetoes}
     vetoes = [v.veto_code for v in getattr(record, "recorded_vetoes", ()) if v.withdrawn_on is None and v.veto_code in declared]
+    dates = {veto.expires_field: getattr(record, veto.expires_field, None) for veto in kind.vetoes if veto.expires_field}
+    vetoes += expired_vetoes(kind, dates, record.period or "")
     return {"items": items, "vetoes": vetoes} if vetoes else {"items": items}
 
 

@@ -19,7 +19,7 @@ from criteria.pack import Pack
 from criteria.rules import Band, FinalGradeRule, Part, Scale
 from scoring import adjust
 from scoring.bands import band_by_code, band_for, rank
-from scoring.methods.catalogue import DailyEntry, daily_net
+from scoring.methods.catalogue import DailyEntry, daily_net, veto_name
 from scoring.numbers import ZERO, compared, mean, plain, rounded
 from scoring.result import ScoreResult
 
@@ -140,7 +140,7 @@ class _Grader:
                 if spec.composite and result.forced and not result.vetoes:
                     found.append(f"{kind.name}按得零规则评定")
         if daily is not None:
-            names = {entry.code: entry.name for entry in self.daily_kind.catalogue}
+            names = {entry.code: veto_name(entry) for entry in self.daily_kind.catalogue}
             found += [names.get(code, code) for code in daily.vetoes if code in spec.vetoes.catalogue]
         return found
 
@@ -197,7 +197,8 @@ class _Grader:
                 return FinalGrade(spec.code, spec.name, None, None, None, [*reasons, f"{rated.name}尚未评定，暂不评定"])
             reasons.append(f"{rated.name}评定：{rating.grade_label}")
             band = band_by_code(rating.grade, self.pack.scales[spec.scale])
-            return self._finish(spec, None if result is None else result.raw_total, reasons, None, daily, results, rated=band)
+            raw = None if result is None else result.raw_total
+            return self._finish(spec, raw, reasons, None, daily, [*results, rating], rated=band)
         forced = result.grade if result is not None and result.forced else None
         return self._finish(spec, None if result is None else result.raw_total, reasons, forced, daily, results)
 

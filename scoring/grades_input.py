@@ -9,11 +9,13 @@
 ```
 
 A result or an assessment is what ``criteria score`` reads for its kind (a kind the reviewer rates:
-its ``rating``, a band code); an adjustment on a project's grade names the project's ``key``.
+its ``rating``, a band code, and any ``vetoes``); a daily entry may give the day it happened (``on``,
+YYYY-MM-DD) for the vetoes counted within months; an adjustment on a project's grade names the project's ``key``.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -56,11 +58,16 @@ def _scored(pack: Pack, kind: str, payload: Any, where: str) -> ScoreResult:
 def _rating(pack: Pack, code: str, payload: Any, where: str) -> ScoreResult:
     kind = pack.kinds[code]
     labels = pack.band_labels(kind)
-    band = _object(payload, where, {"rating"}).get("rating")
+    payload = _object(payload, where, {"rating", "vetoes"})
+    band = payload.get("rating")
     if band not in kind.rating_bands:
         choices = "、".join(f"{b}（{labels.get(b, b)}）" for b in kind.rating_bands)
         raise ScoreInputError(f"{where}.rating：{kind.name}由审核人评定，应为 {choices}，收到 {json.dumps(band, ensure_ascii=False)}")
-    return ScoreResult(code, None, None, band, labels.get(band, band), [], [])
+    vetoes = payload.get("vetoes", [])
+    declared = {veto.code for veto in kind.vetoes}
+    if not isinstance(vetoes, list) or any(v not in declared for v in vetoes):
+        raise ScoreInputError(f"{where}.vetoes 应为否决项代码列表，可选：{'、'.join(sorted(declared)) or '（本类考核无否决项）'}")
+    return ScoreResult(code, None, None, band, labels.get(band, band), [], [], bool(vetoes), list(vetoes))
 
 
 def _daily(pack: Pack, entries: Any, where: str) -> list[DailyEntry]:
@@ -69,7 +76,7 @@ def _daily(pack: Pack, entries: Any, where: str) -> list[DailyEntry]:
     found = []
     for index, entry in enumerate(_list(entries, where)):
         at = f"{where}[{index}]"
-        entry = _object(entry, at, {"entry", "count", "project"})
+        entry = _object(entry, at, {"entry", "count", "project", "on"})
         if entry.get("entry") not in known:
             raise ScoreInputError(f"{at}.entry：未知的日常考核条目“{entry.get('entry')}”")
         count = entry.get("count", 1)
@@ -78,8 +85,17 @@ def _daily(pack: Pack, entries: Any, where: str) -> list[DailyEntry]:
         project = entry.get("project")
         if project is not None and not isinstance(project, str):
             raise ScoreInputError(f"{at}.project 应为项目的 key（文字）")
-        found.append(DailyEntry(entry["entry"], count, project))
+        found.append(DailyEntry(entry["entry"], count, project, _date(entry.get("on"), f"{at}.on")))
     return found
+
+
+def _date(value: Any, where: str) -> datetime.date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ScoreInputError(f"{where} 应为日期，格式 YYYY-MM-DD，收到 {json.dumps(value, ensure_ascii=False)}") from None
 
 
 def _adjustments(pack: Pack, entries: Any, projects: set[str]) -> Adjustments:

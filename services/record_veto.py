@@ -51,11 +51,11 @@ def record_veto(work: Work, code: str, opinion: str, upload: Any, evidence_dir: 
     """Returns the message for the user; a wrong entry raises Invalid naming each field."""
     _allowed(work, lock_version)
     kind, record, session = work.kind, work.record, work.session
-    veto = next((v for v in kind.vetoes if v.code == code), None)
+    veto = next((v for v in kind.manual_vetoes if v.code == code), None)
     opinion = (opinion or "").strip()
     errors = {}
     if veto is None:
-        errors["veto_code"] = "请选择否决事项：" + "、".join(v.name for v in kind.vetoes)
+        errors["veto_code"] = "请选择否决事项：" + "、".join(v.name for v in kind.manual_vetoes)
     elif any(v.veto_code == code and v.withdrawn_on is None for v in record.recorded_vetoes):
         errors["veto_code"] = f"“{veto.name}”已记录，不能重复记录"
     if not opinion:

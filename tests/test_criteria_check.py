@@ -169,7 +169,7 @@ def test_subtable_lines_must_add_up(tmp_path):
 def test_veto_to_unknown_band_and_unknown_catalogue_veto(tmp_path):
     pack = copy_pack(tmp_path)
     edit(pack, "director.yaml", "grade: fail", "grade: failed")
-    edit(pack, "grading.yaml", "catalogue: [accident_general_fatal]", "catalogue: [accident_fatal]")
+    edit(pack, "grading.yaml", "catalogue: [accident_general_fatal, site_full_stop]", "catalogue: [accident_fatal, site_full_stop]")
     found = problems(pack)
     assert any(p.startswith(f"{pack}/director.yaml: vetoes[0].grade: unknown band 'failed' of scale 'director'") for p in found)
     assert any(p.startswith(f"{pack}/grading.yaml: final_grades[2].vetoes.catalogue[0]: unknown veto 'accident_fatal'") for p in found)
@@ -465,3 +465,11 @@ def test_a_part_names_a_kind_or_a_grade_not_both(tmp_path):
     found = problems(pack)
     assert len(found) == 1 and "final_grades[0].composite.parts[1]" in found[0]
     assert "exactly one of final_grade and kind is required" in found[0]
+
+
+def test_an_expiry_veto_reads_a_date_field(tmp_path):
+    pack = copy_pack(tmp_path)
+    edit(pack, "licence.yaml", "expires_field: licence_valid_until", "expires_field: licence_no")
+    one_problem(
+        pack, "licence.yaml", "vetoes[0].expires_field", "'licence_no' is not a date field of the kind", "expires_field: licence_no"
+    )

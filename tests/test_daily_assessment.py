@@ -103,3 +103,16 @@ def test_an_entry_names_its_project_from_the_enterprises_registered_projects(app
     entry = next(e for e in award.catalogue if e.code == "award_city")
     assert entry.name in listed and own_permit in listed and "2026-04-01" in listed
     assert f"+{entry.points.normalize():f}" in listed
+
+
+def test_repeats_are_counted_within_the_months_declared():
+    import datetime
+
+    from scoring.methods.catalogue import repeated
+
+    day = datetime.date.fromisoformat
+    assert repeated([day("2025-06-30"), day("2026-06-30")], 2, 12)  # the same date a year later is within
+    assert not repeated([day("2025-06-29"), day("2026-06-30")], 2, 12)
+    assert repeated([day("2026-01-31"), day("2026-02-28")], 2, 1)  # a month after 31 January: 28 February
+    assert repeated([day("2024-01-01"), None], 2, 12)  # a day not known counts as within
+    assert not repeated([day("2026-01-01")], 2, 12)

@@ -169,3 +169,31 @@ def test_adjustments_apply_in_the_order_of_rules_8_5():
     assert enterprise_grades(PACK, b_data).grades["enterprise"].label == "B"
     promoted = enterprise_grades(PACK, b_data, {(None, "enterprise"): [Adjustment("promote", "national_award")]})
     assert promoted.grades["enterprise"].label == "A"  # after the caps: B up one band
+
+
+def test_two_full_stops_on_one_project_within_12_months_fail_it():
+    """RULES.md §7 / the seed's wording: 同一项目12个月内两次被责令停止施工 → 不合格; a year and more apart
+    they are two −5 deductions."""
+    import datetime
+
+    def project_grade(first: str, second: str):
+        stops = [DailyEntry("site_full_stop", 1, "p1", datetime.date.fromisoformat(day)) for day in (first, second)]
+        data = enterprise({"p1": E1}, daily=stops)
+        data.projects[0].daily = stops
+        return enterprise_grades(PACK, data).projects["p1"]
+
+    within = project_grade("2025-09-10", "2026-05-20")
+    assert within.label == "不合格" and "否决：同一项目12个月内两次被责令全面停工 → 不合格" in within.reasons
+    apart = project_grade("2025-03-01", "2026-04-15")
+    assert apart.label == "合格" and "日常考核 -10" in apart.reasons  # 83.80 − 10 = 73.80
+    assert not any(reason.startswith("否决") for reason in apart.reasons)
+
+
+def test_an_expired_licence_fails_the_licence_grade_whatever_the_rating():
+    data = enterprise({"p1": E1})
+    licence = data.results["licence"]
+    licence.vetoes, licence.forced = ["licence_expired"], True
+    graded = enterprise_grades(PACK, data)
+    assert graded.grades["licence"].label == "不合格"
+    assert "否决：安全生产许可证在考核年度内到期 → 不合格" in graded.grades["licence"].reasons
+    assert graded.grades["enterprise"].label == "D"  # through the licence cap

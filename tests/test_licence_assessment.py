@@ -152,6 +152,27 @@ def test_the_11_item_score_suggests_the_rating_and_the_rating_is_the_licence_gra
         assert f"按得分建议评定：{band}" in grade.reasons and f"建筑施工企业安全生产许可证动态考核评定：{other}" in grade.reasons
 
 
+def test_a_licence_that_expires_within_the_period_fails_the_licence_grade(app, client):
+    """RULES.md §8.2: a licence valid until a day of the period is no valid licence for it: the
+    reviewer is told before rating, and the licence grade is 不合格 whatever the rating."""
+    with app.app_context():
+        model = app.extensions["kind_models"][KIND].assessment
+        licence = db.session.query(model).filter_by(period="2026", state="rated").first()
+        assert licence.licence_valid_until.year > 2026  # the demo's licences are valid beyond the period
+        licence.state, licence.licence_valid_until = "submitted", datetime.date(2026, 6, 30)
+        db.session.commit()
+        district = licence.district
+        reviewer = "city_station" if district.city_reviewed else f"district_authority_{district.code}"
+        pk, company = licence.id, licence.enterprise_id
+    login(client, reviewer)
+    warning = "注意：安全生产许可证在考核年度内到期（安全生产许可证有效期至 2026-06-30），安全生产许可证等次按否决评定为不合格"
+    assert warning in shown(client, pk)
+    post(client, KIND, pk, "transition", {"code": "rate", "rating": "pass", "opinion": "材料齐全"})
+    with app.app_context():
+        grade = db.session.query(FinalGradeRecord).filter_by(grade_code="licence", enterprise_id=company, period="2026").one()
+        assert grade.label == "不合格" and "否决：安全生产许可证在考核年度内到期 → 不合格" in grade.reasons
+
+
 def test_a_submitted_record_cannot_be_edited_or_deleted_through_any_door(app, client):
     enterprise_id, username = enterprise_in(app, "laoshan")
     login(client, username)

@@ -101,7 +101,7 @@ def dossier_context(
         "people_editable": bool(source) and filler and dossier.can_change(kind, record.state),  # 整改 included
         "personnel_lists": pack.personnel_lists if source else (),
         "rating_choices": [(band, labels.get(band, band)) for band in kind.rating_bands],
-        "veto_choices": [(veto.code, veto.name, labels.get(veto.grade, veto.grade)) for veto in kind.vetoes],
+        "veto_choices": [(veto.code, veto.name, labels.get(veto.grade, veto.grade)) for veto in kind.manual_vetoes],
         "veto_names": {veto.code: veto.name for veto in kind.vetoes},
         "suggested_rating": suggested_rating(session, pack, kind, record) if kind.rated else None,
         "rectification_bands": kind.rectification_bands,

@@ -105,7 +105,7 @@ def may_record_veto(kind: Kind, actor: Actor, facts: Facts) -> bool:
     declares vetoes, the record has been handed in (not in a state its filler edits), and the actor
     takes one of its review steps (a step the filler's role does not take, routed to its district),
     on a record not its own."""
-    if not kind.vetoes or editable(kind, facts.state):
+    if not kind.manual_vetoes or editable(kind, facts.state):
         return False
     return any(
         kind.filled_by not in t.roles and actor.roles & _roles_allowed(kind, t, facts) and not _own_record(t, actor, facts)

@@ -4,11 +4,15 @@ and vetoes.
 A record is one entry of the kind's catalogue (its header fields name the entry, how often it
 happened and the project concerned). Within a ``highest_only`` group (awards) only the highest entry
 of each project counts (an entry that names no project counts on its own); a group's bonus is
-capped per subject as the criteria declare; deductions add up without a cap.
+capped per subject as the criteria declare; deductions add up without a cap. An entry with a
+``repeat_veto`` is also a veto once one project has it often enough within the months declared
+(two 全面停工 within 12 months), counted by the dates the records give.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,6 +41,7 @@ class CatalogueScoringSchema(Strict):
     entry_field = Code(required=True)  # header field holding the catalogue entry code
     count_field = Code(required=True)  # header field holding how many times it happened
     project_field = Code()  # header field naming the project concerned (name or 施工许可证号)
+    date_field = Code()  # header field holding the day it happened (repeat vetoes count by it)
     caps = Items(Nested(CapRuleSchema), load_default=list)
     highest_only_groups = Items(Code(), load_default=list)
 
@@ -57,6 +62,7 @@ class Catalogue(ScoringMethod):
             "entry_field": "记录日常考核条目的表头字段代码",
             "count_field": "记录发生次数的表头字段代码",
             "project_field": "记录所涉工程项目的表头字段代码",
+            "date_field": "记录发生日期的表头字段代码（按期限计次的否决据此计算）",
             "caps": "各分组加分的上限",
             "highest_only_groups": "同一项目只取最高一项加分的分组",
         },
@@ -75,6 +81,7 @@ class Catalogue(ScoringMethod):
     project_field: str | None = None
     caps: tuple[GroupCap, ...] = ()
     highest_only_groups: tuple[str, ...] = field(default=())
+    date_field: str | None = None
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Catalogue:
@@ -84,13 +91,14 @@ class Catalogue(ScoringMethod):
             data.get("project_field"),
             tuple(GroupCap(c["group"], c["subject"], c["max"]) for c in data["caps"]),
             tuple(data["highest_only_groups"]),
+            data.get("date_field"),
         )
 
     @classmethod
     def check(cls, file: str, kind: dict[str, Any], bands: set[str] | None) -> Iterator[Found]:
         scoring = kind["scoring"]
         fields = {f["code"] for f in kind["header_fields"]}
-        for key in ("entry_field", "count_field", "project_field"):
+        for key in ("entry_field", "count_field", "project_field", "date_field"):
             if key in scoring and scoring[key] not in fields:
                 yield file, f"scoring.{key}", f"unknown header field '{scoring[key]}'"
         groups = {e.get("group") for e in kind["catalogue"]}
@@ -134,6 +142,27 @@ class DailyEntry:
     code: str
     count: int = 1
     project: str | None = None  # entries of one project share the highest-only rule
+    on: datetime.date | None = None  # the day it happened (None: not known, counted as within any window)
+
+
+def veto_name(entry: CatalogueEntry) -> str:
+    """What a veto of this catalogue entry is called (a repeat veto has its own name)."""
+    return entry.repeat_veto.name if entry.repeat_veto else entry.name
+
+
+def _months_later(day: datetime.date, months: int) -> datetime.date:
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def repeated(days: list[datetime.date | None], times: int, months: int) -> bool:
+    """Whether ``times`` of the days fall within ``months`` of each other (the later one no more than
+    that many months after the earlier); an unknown day counts as within."""
+    unknown = sum(1 for day in days if day is None)
+    known = sorted(day for day in days if day is not None)
+    widest = max((sum(1 for later in known[i:] if later <= _months_later(day, months)) for i, day in enumerate(known)), default=0)
+    return widest + unknown >= times
 
 
 def _catalogue(kind: Kind) -> dict[str, CatalogueEntry]:
@@ -158,10 +187,13 @@ def daily_net(kind: Kind, entries: list[DailyEntry], subject: str = "enterprise"
     group_bonus: dict[str, Decimal] = defaultdict(lambda: ZERO)
     deductions = ZERO
     vetoes: list[str] = []  # codes
+    repeats: dict[tuple[str, str], list[datetime.date | None]] = defaultdict(list)
     for entry in entries:
         row = catalogue[entry.code]
         if subject not in row.applies_to:  # an entry counts only for the subjects it applies to
             continue
+        if row.repeat_veto and entry.project is not None:
+            repeats[(row.code, entry.project)] += [entry.on] * entry.count
         if row.kind == "veto":
             if entry.count:
                 vetoes.append(row.code)
@@ -177,6 +209,10 @@ def daily_net(kind: Kind, entries: list[DailyEntry], subject: str = "enterprise"
             deductions += points
     for (group, _project), points in highest.items():
         group_bonus[group] += points
+    for (code, _project), days in repeats.items():
+        rule = catalogue[code].repeat_veto
+        if code not in vetoes and repeated(days, rule.times, rule.within_months):
+            vetoes.append(code)
     for cap in rules.caps:
         if cap.subject == subject and group_bonus.get(cap.group, ZERO) > cap.max:
             reasons.append(f"{cap.group} 加分 {group_bonus[cap.group]} 超过上限，按 {cap.max} 计")
@@ -184,7 +220,7 @@ def daily_net(kind: Kind, entries: list[DailyEntry], subject: str = "enterprise"
     bonus = sum(group_bonus.values(), ZERO)
     net = bonus + deductions
     reasons.append(f"加分 {bonus}，扣分 {-deductions}，合计 {net}")
-    reasons += [f"否决事项：{catalogue[code].name}" for code in vetoes]
+    reasons += [f"否决事项：{veto_name(catalogue[code])}" for code in vetoes]
     if not itemized:
         return ScoreResult(kind.code, net, net, None, None, [], reasons, forced=bool(vetoes), vetoes=vetoes)
     counted = defaultdict(int)
