@@ -30,7 +30,8 @@ def payload_of(kind: Kind, record: Any, which: str = "assessed") -> dict[str, An
     declared = {veto.code for veto in kind.manual_vetoes}
     vetoes = [v.veto_code for v in getattr(record, "recorded_vetoes", ()) if v.withdrawn_on is None and v.veto_code in declared]
     dates = {veto.expires_field: getattr(record, veto.expires_field, None) for veto in kind.vetoes if veto.expires_field}
-    vetoes += expired_vetoes(kind, dates, record.period or "")
+    if dates:
+        vetoes += expired_vetoes(kind, dates, record.period or "")
     return {"items": items, "vetoes": vetoes} if vetoes else {"items": items}
 
 

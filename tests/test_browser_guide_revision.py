@@ -71,6 +71,8 @@ def test_a_kind_retired_in_the_browser_still_verifies_and_prints(app, server):
         printed = page.request.get(f"{server}/report/licence/{pk}.pdf").body()
         with app.app_context():  # printing the form issued its verification code
             code = db.session.query(FormVerification).filter_by(assessment_id=pk).one().code
+        grading = stored_text(app, "grading.yaml").replace("    rated_by: licence\n", "")
+        assert "记录为考核标准第" in save_in_editor(page, server, "grading.yaml", grading, "许可证等次改按一般条件得分评定")
         general = stored_text(app, GENERAL).replace("dossier_from: licence\n", "")
         assert "记录为考核标准第" in save_in_editor(page, server, GENERAL, general, "一般条件考核不再共用许可证考核的材料")
         listed = re.sub(r",\s*licence\.yaml\b", "", stored_text(app, "pack.yaml"))

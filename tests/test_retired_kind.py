@@ -25,6 +25,8 @@ def retired_pack(pack_copy):
     manifest.write_text(unlisted, encoding="utf-8")
     general = pack_copy / "general.yaml"
     general.write_text(general.read_text(encoding="utf-8").replace("dossier_from: licence\n", ""), encoding="utf-8")
+    grading = pack_copy / "grading.yaml"  # the licence grade is graded from the general score again
+    grading.write_text(grading.read_text(encoding="utf-8").replace("    rated_by: licence\n", ""), encoding="utf-8")
     return pack_copy
 
 
