@@ -55,7 +55,7 @@ def draft(app, client):
         ("-inf", "的自评分应为数字，填写的是“-inf”"),
         ("1e999999999", "的自评分应在 0 到"),
         ("-0.5", "的自评分应在 0 到"),
-        ("3.25", "的自评分最多保留 1 位小数"),
+        ("3.255", "的自评分最多保留 2 位小数"),
         ("１２分", "的自评分应为数字"),
         ("9" * 500, "的自评分应在 0 到"),
     ],
@@ -110,7 +110,7 @@ def submitted(app, client, draft):
         ("pass", "Infinity", "的考核得分应为数字，填写的是“Infinity”"),
         ("pass", "1e999999999", "打 × 时须填写考核得分（0 到"),
         ("reject", "-1", "打 × 时须填写考核得分（0 到"),
-        ("pass", "2.25", "的考核得分最多保留 1 位小数"),
+        ("pass", "2.255", "的考核得分最多保留 2 位小数"),
         ("reject", "二", "的考核得分应为数字，填写的是“二”"),
     ],
 )
@@ -143,3 +143,24 @@ def test_review_fields_for_unknown_items_are_refused(app, client, submitted):
     assert "考核项目“no_such_item”不属于" in page
     assert stored(app, submitted) == before
     assert "已保存 1 项审核结果" in text(post(client, KIND, submitted, "review", {f"decision_{first.code}": "pass"}))
+
+
+def test_a_director_item_marked_not_applicable_is_refused(app, client):
+    """The safety-director kind declares no 缺项 rule: the page offers no 不涉及 box, and a form that
+    sends one anyway is refused, naming the item, with nothing stored."""
+    with app.app_context():
+        company = db.session.query(Enterprise).join(District).filter(District.code == "laoshan").order_by(Enterprise.id).first()
+        username = db.session.query(AppUser).filter_by(enterprise_id=company.id).first().username
+    login(client, username)
+    answer = client.post(
+        "/api/v1/assessment_director/",
+        json={"enterprise": company.id, "period": "2027", "director_name": "张三", "contact_phone": "13912345678"},
+    )
+    assert answer.status_code == 201, answer.get_json()
+    pk = answer.get_json()["id"]
+    first = kind_of(app, "director").items[0]
+    assert f'name="na_{first.code}"' not in client.get(page_url("director", pk)).get_data(as_text=True)
+    before = stored(app, pk, "director")
+    page = text(post(client, "director", pk, "scores", {f"na_{first.code}": "1"}))
+    assert f"“{first.name}”不能标为不涉及：本考核的每一项都须评分" in page
+    assert stored(app, pk, "director") == before

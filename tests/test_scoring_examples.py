@@ -160,11 +160,14 @@ def test_e5_missing_guaranteed_item_prorated_or_literal():
     assert literal == 0
 
 
-@pytest.mark.parametrize(("total", "grade"), [(80, "优良"), (79.99, "合格"), (70, "合格"), (69.99, "不合格"), (79.995, "优良")])
-def test_e6_jgj59_boundaries(total, grade):
-    # one category carries the whole total: every other category is not applicable
+@pytest.mark.parametrize(
+    ("results", "grade"), [([80], "优良"), ([79.99], "合格"), ([70], "合格"), ([69.99], "不合格"), ([79.99, 80], "优良")]
+)
+def test_e6_jgj59_boundaries(results, grade):
+    # one category carries the whole total: every other category is not applicable; two sub-tables
+    # averaging 79.995 round to 80.00, which the bands compare
     items = dict.fromkeys(E1)
-    items["safety_management"] = total
+    items["scaffolding"] = results
     result = score_kind(PACK, "project", {"items": items})
     assert result.grade_label == grade
 
@@ -258,5 +261,17 @@ def test_invalid_input_names_the_item():
         score_kind(PACK, "general", {"items": {**general_points(E7_PERCENT), "nonsense": 1}})
     with pytest.raises(ScoreInputError, match="脚手架（scaffolding）：应填 1 至 8 个分项检查评分表得分"):
         score_kind(PACK, "project", {"items": {**E1, "scaffolding": [80] * 9}})
-    with pytest.raises(ScoreInputError, match="最多保留 1 位小数"):
-        score_kind(PACK, "general", {"items": {**general_points(E7_PERCENT), "safety_investment": 12.25}})
+    with pytest.raises(ScoreInputError, match="最多保留 2 位小数"):
+        score_kind(PACK, "general", {"items": {**general_points(E7_PERCENT), "safety_investment": 12.255}})
+    # RULES.md §3.3 converts a percentage into points with two decimals: 85 % of 15 is 12.75
+    assert score_kind(PACK, "general", {"items": {**general_points(E7_PERCENT), "safety_investment": 12.75}}).total is not None
+    with pytest.raises(ScoreInputError, match="最多保留 2 位小数"):  # the same for a JGJ 59 sub-table result
+        score_kind(PACK, "project", {"items": {**E1, "safety_management": 85.123}})
+
+
+def test_a_safety_director_item_cannot_be_left_out():
+    """RULES.md §6.2 declares no 缺项 rule for the seven duties: 不涉及 is refused, not scored 0."""
+    director = {item.code: 5 for item in PACK.kinds["director"].items}
+    first = PACK.kinds["director"].items[0]
+    with pytest.raises(ScoreInputError, match=f"{first.name}（{first.code}）：不能标为不涉及：本考核的每一项都须评分"):
+        score_kind(PACK, "director", {"items": {**director, first.code: None}})

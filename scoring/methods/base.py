@@ -33,6 +33,7 @@ class ScoringMethod(ABC):
     code: ClassVar[str]
     schema: ClassVar[type[Schema]]
     scores_items: ClassVar[bool] = True  # the kind's items carry the scores
+    allows_not_applicable: ClassVar[bool] = True  # an item may be marked 不涉及 (缺项)
     rates: ClassVar[bool] = False  # the reviewer rates the record with a band; nothing is scored
     catalogued: ClassVar[bool] = False  # a record is one catalogue entry (日常考核)
     uses_subtables: ClassVar[bool] = False  # items are fed by sub-table results

@@ -23,11 +23,13 @@ from scoring.methods.base import ScoringMethod
 from scoring.numbers import ZERO, compared, rounded
 from scoring.result import ItemPoints, ScoreResult
 
+REFUSED = "不能标为不涉及：本考核的每一项都须评分"
+
 
 class SumScoringSchema(Strict):
     method = Text(required=True)
     zero_item_forces_total_zero = Flag(required=True)
-    missing_items = Text(required=True, validate=one_of("rescale_to_100", "ignore"))
+    missing_items = Text(required=True, validate=one_of("rescale_to_100", "ignore", "refuse"))
     score_places = Integer(required=True, validate=between(0, 4))
     rounding = Nested(RoundingSchema, required=True)
     subtable_major_line_min_points = Number(validate=greater_than(0))
@@ -42,7 +44,7 @@ class Sum(ScoringMethod):
         "SumScoringSchema": {
             "method": "计分方法：sum 各项得分相加",
             "zero_item_forces_total_zero": "任一项目得零分时总分是否为零",
-            "missing_items": "缺项时：rescale_to_100 按实有项目满分折算为百分制；ignore 不折算",
+            "missing_items": "缺项（不涉及）时：rescale_to_100 按实有项目满分折算为百分制；ignore 不折算；refuse 不允许不涉及",
             "score_places": "项目得分最多保留的小数位数（0–4）",
             "rounding": "总分的舍入规则",
             "subtable_major_line_min_points": "应得分不低于此数的检查项目算作主要检查项目",
@@ -54,7 +56,7 @@ class Sum(ScoringMethod):
     overridable: ClassVar[bool] = True
 
     zero_item_forces_total_zero: bool
-    missing_items: str  # rescale_to_100 | ignore
+    missing_items: str  # rescale_to_100 | ignore | refuse
     score_places: int
     rounding: Rounding
     subtable_major_line_min_points: Decimal | None = None
@@ -65,6 +67,10 @@ class Sum(ScoringMethod):
     def places(self) -> int:
         return self.score_places
 
+    @property
+    def allows_not_applicable(self) -> bool:  # type: ignore[override]
+        return self.missing_items != "refuse"
+
     def parse(self, pack: Pack, kind: Kind, payload: dict[str, Any]) -> tuple[dict[str, Decimal | None], list[str]]:
         raw = known_items(kind, payload)
         items: dict[str, Decimal | None] = {}
@@ -72,6 +78,8 @@ class Sum(ScoringMethod):
             item = kind.item(code)
             where = f"{item.name}（{code}）"
             if value is None:
+                if not self.allows_not_applicable:
+                    raise ScoreInputError(f"{where}：{REFUSED}")
                 items[code] = None
                 continue
             number = payload_number(value, where)
@@ -118,6 +126,8 @@ class Sum(ScoringMethod):
         return ScoreResult(kind.code, shown, raw, band.code, band.label, points, reasons, forced=forced_any, vetoes=list(vetoes))
 
     def read_entry(self, kind: Kind, item: Item, form: Mapping[str, str], not_applicable: bool) -> tuple[Entry, str | None]:
+        if not_applicable and not self.allows_not_applicable:
+            return Entry(False), f"“{item.name}”{REFUSED}"
         try:
             score = typed_number(form.get(f"score_{item.code}", ""))
         except ValueError as bad:

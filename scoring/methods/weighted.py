@@ -102,6 +102,8 @@ class WeightedCategories(ScoringMethod):
             for number in numbers:
                 if not ZERO <= number <= self.result_max:
                     raise ScoreInputError(f"{where}：分项表得分应在 0 到 {self.result_max} 之间，收到 {number}")
+                if too_precise(number, self.score_places):  # as the page and the API refuse it
+                    raise ScoreInputError(f"{where}：分项表得分最多保留 {self.score_places} 位小数，收到 {number}")
             items[code] = numbers
         declared_vetoes(kind, payload)
         return every_item(kind, items)
