@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -70,15 +70,27 @@ class RecordEvidence:
     required: bool = False
 
 
+PREVIOUS_YEAR = "{上年度}"  # in a material's name: the year before the record's period
+
+
 @dataclass(frozen=True)
 class Material:
-    """One PDF of a materials checklist (stored per enterprise, period and code)."""
+    """One PDF of a materials checklist (stored per enterprise, period and code). Its name may say
+    ``{上年度}``, the year before the period it is handed in for (2025 for the 2026 period)."""
 
     code: str
     name: str
     required: bool = True
     rectification: bool = False  # 整改材料: shown once a rectification round has been opened
     help: str | None = None
+
+    def for_period(self, period: str | None) -> Material:
+        """The entry as a record of ``period`` shows it; without a yearly period, 上年度 in words."""
+        if PREVIOUS_YEAR not in self.name:
+            return self
+        text = (period or "").strip()
+        year = str(int(text) - 1) if len(text) == 4 and text.isdigit() else "上年度"
+        return replace(self, name=self.name.replace(PREVIOUS_YEAR, year))
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ def upload_material(work: Work, code: str, upload: Any, evidence_dir: Path, max_
     if not fills(work):
         raise _not_filler(work)
     if code not in dossier.fillable_materials(pack, kind, record):
-        later = {m.code: m.name for m in pack.dossier_kind(kind).materials if m.rectification}
+        later = {m.code: m.for_period(record.period).name for m in pack.dossier_kind(kind).materials if m.rectification}
         if code in later and code not in names:
             raise Refused(f"“{later[code]}”在记录被退回或评定为需整改后才能上传，未上传")
         if code not in names:

@@ -42,3 +42,22 @@ def test_item_review_journeys_on_the_jinan_pack(jinan):
 
 def test_the_licence_journey_on_the_jinan_pack(jinan):
     licence_journey(jinan)
+
+
+def test_the_jinan_checklist_is_the_seeds_19_materials_with_the_previous_year_filled_in(jinan, backend):
+    """RULES.md §9: the seed's 19 materials, written for 2021; a 2026 record asks for 2025's."""
+    from models import AssessmentRecord, db
+    from tests.support import login, visible_text
+    from tests.workflow_support import page_url
+
+    pack = jinan.extensions["criteria_pack"]
+    listed = [m for m in pack.kinds["licence"].materials if not m.rectification]
+    assert len(listed) == 19 and listed[0].name == "企业安全管理机构设置、人员任命、组成人员、安全总监等文件原件"
+    with jinan.app_context():
+        record = db.session.query(AssessmentRecord).filter_by(kind="licence", period="2026").first()
+        pk = record.id
+    client = jinan.test_client()
+    login(client, "admin")
+    page = visible_text(client.get(page_url("licence", pk)).get_data(as_text=True))
+    assert "2025年度应急救援演练记录" in page and "{上年度}" not in page
+    assert "企业在山东省建筑市场监管与诚信一体化平台202512月报表或2025年度财务审计报告原件" in page

@@ -44,7 +44,7 @@ def _shared_values(pack: Pack) -> dict[str, dict[str, str]]:
         "review_status": {code: label for kind in kinds for code, label in kind.item_status_labels.items()},
         "entry": {entry.code: entry.name for kind in kinds for entry in kind.catalogue},
         "list_code": {entry.code: entry.name for entry in pack.personnel_lists},
-        "material_code": {m.code: m.name for kind in kinds for m in kind.materials},
+        "material_code": {m.code: m.for_period(None).name for kind in kinds for m in kind.materials},
         "criteria_pack": {pack.code: pack.name},
         "district": {d.code: d.name for d in pack.districts},
     }

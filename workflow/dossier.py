@@ -38,7 +38,7 @@ def shown_materials(pack: Pack, kind: Kind, record: Any) -> list[Material]:
     source = pack.dossier_kind(kind)
     if source is None:
         return []
-    return [m for m in source.materials if not m.rectification or round_opened(record)]
+    return [m.for_period(record.period) for m in source.materials if not m.rectification or round_opened(record)]
 
 
 def fillable_materials(pack: Pack, kind: Kind, record: Any) -> set[str]:
