@@ -27,7 +27,9 @@ from sqlalchemy.pool import NullPool
 
 from criteria.pack import HeaderField, Kind, Pack
 from criteria.schema import FIELD_TYPE_LABELS
-from models.assessments import schema_metadata
+from models.aggregate import assessment_table
+from models.assessments import one_per_period_index, schema_metadata
+from models.core import Enterprise, Project
 
 # Alembic's own bookkeeping is never part of the comparison.
 IGNORED_TABLES = {"alembic_version"}
@@ -225,11 +227,42 @@ def transaction(engine: Engine) -> Iterator[Connection]:
         dedicated.dispose()
 
 
+def _doubled(connection: Connection, operation: ops.CreateIndexOp) -> str | None:
+    """For a new one-per-period key of a kind: the records that already break it, named (None when
+    none do, or when the index is another one). The index could not be built over them."""
+    name = operation.index_name or ""
+    kind_code = name.removeprefix("uq_assessment_").removesuffix("_subject_period")
+    if not operation.unique or operation.table_name != "assessment" or name != one_per_period_index(kind_code):
+        return None
+    core = assessment_table
+    columns = [c if isinstance(c, str) else c.name for c in operation.columns]
+    subject = next(c for c in columns if c != "period")
+    owner = Project.__table__ if subject == "project_id" else Enterprise.__table__
+    groups = connection.execute(
+        select(owner.c.name, core.c.period, func.count(), func.min(core.c.id), func.max(core.c.id))
+        .join(owner, owner.c.id == core.c[subject])
+        .where(core.c.kind == kind_code)
+        .group_by(core.c[subject], owner.c.name, core.c.period)
+        .having(func.count() > 1)
+        .order_by(owner.c.name, core.c.period)
+        .limit(20)
+    ).all()
+    if not groups:
+        return None
+    shown = "；".join(f"{who} {period} 年度 {count} 份（编号 {low} 至 {high}）" for who, period, count, low, high in groups)
+    return (
+        f"考核类别“{kind_code}”改为每个年度只能有一份，但已有同一年度的多份记录，未做任何修改：{shown}。"
+        "请先删除多余的草稿或退回的记录，再保存或应用该考核标准"
+    )
+
+
 def _run(connection: Connection, steps: list[Step]) -> None:
     runner = Operations(MigrationContext.configure(connection))
     sqlite = connection.dialect.name == "sqlite"
     for step in steps:
         operation = step.operation
+        if isinstance(operation, ops.CreateIndexOp) and (problem := _doubled(connection, operation)):
+            raise ChangeRefused(problem)
         if sqlite and isinstance(operation, BATCH_ONLY):
             with runner.batch_alter_table(operation.table_name) as batch:
                 batch.invoke(operation)

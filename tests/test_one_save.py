@@ -91,7 +91,7 @@ def test_the_header_is_saved_with_the_scores_in_one_save_or_not_at_all(app, clie
 def test_the_workflow_api_saves_the_header_alone_without_touching_the_items(app, laoshan):
     enterprise_id, enterprise_user = laoshan
     caller = Caller(app, enterprise_user)
-    created = caller.post(f"/api/v1/assessment_{KIND}/", json={"enterprise": enterprise_id, "period": "2026"})
+    created = caller.post(f"/api/v1/assessment_{KIND}/", json={"enterprise": enterprise_id, "period": "2027"})
     assert created.status_code == 201, created.get_json()
     pk = created.get_json()["id"]
     first = items(app, KIND)[0]

@@ -168,3 +168,27 @@ def test_the_editor_applies_steps_that_keep_every_value(recorded_without_schema)
     assert "已完成 2 项结构变更" in done and "自动重新载入" in done
     assert {"safety_officer", "officer_phone"} <= columns(app)
     assert "数据库结构与考核标准一致" in visible_text(client.get("/criteria-admin/schema/").get_data(as_text=True))
+
+
+def test_one_record_per_year_is_refused_while_records_break_it(app):
+    """Turning on ``one_per_period`` builds a unique key; where an enterprise already has two records
+    of the kind in a year, the change names them and changes nothing."""
+    from models.schema_sync import ChangeRefused
+
+    with app.app_context():
+        pack = app.extensions["criteria_pack"]
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP INDEX uq_assessment_general_subject_period"))  # as before the key existed
+            columns = [c["name"] for c in inspect(connection).get_columns("assessment") if c["name"] != "id"]
+            listed = ", ".join(columns)
+            first = connection.execute(text("SELECT min(id) FROM assessment WHERE kind = 'general' AND period = '2026'")).scalar()
+            connection.execute(text(f"INSERT INTO assessment ({listed}) SELECT {listed} FROM assessment WHERE id = :id"), {"id": first})
+            name = connection.execute(
+                text("SELECT e.name FROM enterprise e JOIN assessment a ON a.enterprise_id = e.id WHERE a.id = :id"), {"id": first}
+            ).scalar()
+        with pytest.raises(ChangeRefused) as refused:
+            apply(db.engine, list(pack.kinds.values()))
+        assert "改为每个年度只能有一份，但已有同一年度的多份记录，未做任何修改" in str(refused.value)
+        assert f"{name} 2026 年度 2 份" in str(refused.value)
+        indexes = {index["name"] for index in inspect(db.engine).get_indexes("assessment")}
+        assert "uq_assessment_general_subject_period" not in indexes

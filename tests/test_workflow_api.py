@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from cli.demo_data import DEMO_PASSWORD
-from models import AppUser, District, Enterprise, Person, Project, db
+from models import AppUser, AssessmentRecord, District, Enterprise, Person, Project, db
 from tests.workflow_support import PDF
 from workflow.rules import status_for
 
@@ -104,7 +104,10 @@ def _draft(app: Flask, kind_code: str) -> tuple[Caller, int]:
         enterprise_id, filler = reviewed_enterprise(app)
         body = {"enterprise": enterprise_id}
     caller = Caller(app, filler)
-    answer = caller.post(f"/api/v1/assessment_{kind_code}/", json={**body, **sample_header(kind), "period": "2027"})
+    with app.app_context():  # a kind with one record per year: a year the subject has none of yet
+        taken = {row.period for row in db.session.query(AssessmentRecord.period).filter_by(kind=kind_code)}
+    period = next(str(year) for year in range(2027, 2100) if not kind.one_per_period or str(year) not in taken)
+    answer = caller.post(f"/api/v1/assessment_{kind_code}/", json={**body, **sample_header(kind), "period": period})
     assert answer.status_code == 201, answer.get_json()
     return caller, answer.get_json()["id"]
 
