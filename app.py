@@ -128,6 +128,7 @@ def _create_app(overrides: dict[str, Any] | None, watch: bool) -> Flask:
     app.add_template_filter(total_text, "total")
     app.add_template_filter(shown_id_number, "id_number")
     app.add_template_filter(deadline_zh, "deadline")
+    app.add_template_global(lambda key: app.extensions["criteria_pack"].term(key), "term")
 
     @app.before_request
     def _idle_timeout() -> None:

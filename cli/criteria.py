@@ -45,7 +45,7 @@ def check(pack_dir: str | None) -> None:
     items = sum(len(k.items) for k in pack.kinds.values())
     click.echo(
         f"校验通过：考核标准 {pack.code}（{pack.name}）{pack.version}：{len(pack.kinds)} 个考核类别（{'、'.join(pack.kinds)}），"
-        f"{items} 个考核项目，{len(pack.districts)} 个区（市），{len(pack.roles)} 个角色"
+        f"{items} 个考核项目，{len(pack.districts)} 个{pack.term('district')}，{len(pack.roles)} 个角色"
     )
 
 

@@ -94,7 +94,7 @@ def _assessments(version: Pinned, companies: list[Enterprise], projects: list[Pr
 @click.option("--seed", type=int, default=demo_data.SEED, show_default=True, help="随机种子（相同种子生成相同数据）")
 @with_appcontext
 def demo_command(scale: str, seed: int) -> None:
-    """填充演示数据（区（市）、企业、项目、各角色用户、示例考核），重复运行不会产生重复数据。"""
+    """填充演示数据（辖区、企业、项目、各角色用户、示例考核），重复运行不会产生重复数据。"""
     pack: Pack = current_app.extensions["criteria_pack"]
     version = active_version()
     if version.id is None:
@@ -142,7 +142,8 @@ def demo_command(scale: str, seed: int) -> None:
     people = demo_records.people(db.session, pack, companies[0])
     applications = demo_records.registration(db.session, pack, codes)
     recompute(db.session, version.pack, current_app.extensions["kind_models"], demo_data.PERIOD, version_id=version.id)
-    click.echo(f"演示数据：{len(districts)} 个区（市），{len(companies)} 家企业，{len(projects)} 个项目，新建示例考核 {created} 份。")
+    word = pack.term("district")
+    click.echo(f"演示数据：{len(districts)} 个{word}，{len(companies)} 家企业，{len(projects)} 个项目，新建示例考核 {created} 份。")
     if people:
         click.echo(f"人员名单：为 {companies[0].name} 登记示例人员 {people} 名（其中 1 名证书已过期，证书扫描件待上传）。")
     if applications:

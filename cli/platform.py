@@ -28,7 +28,7 @@ def sync_command() -> None:
     for line in report.waiting:
         click.echo(f"待执行（需 flask --app app criteria apply）：{line}")
     if report.districts:
-        click.echo(f"区（市）：更新 {report.districts} 个")
+        click.echo(f"辖区：更新 {report.districts} 个")
     number = report.version.number if report.version else "?"
     click.echo(f"考核标准：{'记录为' if report.new_version else '当前为'}第 {number} 版")
     guide = current_app.extensions["guide"]

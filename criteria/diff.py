@@ -368,8 +368,10 @@ def _pack_level(old: Pack, new: Pack) -> Iterator[Change]:
         )
     )
     yield from (
-        Change("区（市）", line, True)
-        for line in _entries(old.districts, new.districts, "区（市）", {"city_reviewed": "由市安监站审核", "division_code": "的区划代码"})
+        Change(new.terms["district"], line, True)
+        for line in _entries(
+            old.districts, new.districts, new.terms["district"], {"city_reviewed": "由市级审核", "division_code": "的区划代码"}
+        )
     )
 
 

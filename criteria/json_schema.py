@@ -24,7 +24,7 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # The file roles of a pack: pack.yaml names the other files.
 FILES: dict[str, tuple[type[Schema], str]] = {
     "pack": (PackSchema, "考核标准总文件 pack.yaml"),
-    "districts": (DistrictsSchema, "区（市）清单"),
+    "districts": (DistrictsSchema, "辖区清单"),
     "roles": (RolesSchema, "角色清单"),
     "grading": (GradingSchema, "等次与综合评价规则"),
     "kind": (KindSchema, "考核类别"),

@@ -347,4 +347,5 @@ def _build(
         grading_rounding=Rounding.of(grading["rounding"]),
         files={name: sources[name].text for name in sorted(sources)},
         extends=pack.get("extends"),
+        terms=dict(pack["terms"]),
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from criteria.methods import ScoringBlock
-from criteria.rules import CatalogueEntry, FinalGradeRule, Rectification, Rounding, Scale, Veto, Workflow
+from criteria.rules import NEUTRAL_TERMS, CatalogueEntry, FinalGradeRule, Rectification, Rounding, Scale, Veto, Workflow
 
 
 @dataclass(frozen=True)
@@ -199,9 +199,14 @@ class Pack:
     grading_rounding: Rounding | None = None
     files: dict[str, str] = field(default_factory=dict)  # the text of every file read, by file name
     extends: str | None = None  # the pack this one was started from (pack.yaml ``extends:``)
+    terms: dict[str, str] = field(default_factory=dict)  # its words for district, supervisor, non-local
 
     def role(self, code: str) -> Role:
         return next(r for r in self.roles if r.code == code)
+
+    def term(self, key: str) -> str:
+        """The pack's word for ``key`` (district, supervisor, non_local) on its screens."""
+        return self.terms.get(key) or NEUTRAL_TERMS[key]
 
     def role_by_label(self, label: str) -> Role | None:
         return next((r for r in self.roles if r.label == label), None)

@@ -165,7 +165,7 @@ ENTRIES = {
     "materials": "材料",
     "personnel": "人员名单",
     "vetoes": "否决事项",
-    "districts": "区（市）",
+    "districts": "辖区",
     "roles": "角色",
     "record_evidence": "证明材料",
     "final_grades": "最终等次",

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+# What a pack calls the parts of its region, its site supervisors and enterprises registered elsewhere
+# on its screens (pack.yaml ``terms``); a stored version from before ``terms`` reads these neutral words.
+NEUTRAL_TERMS = {"district": "区县", "supervisor": "监督人员", "non_local": "外地企业"}
+
 
 @dataclass(frozen=True)
 class Rounding:

@@ -25,6 +25,7 @@ from criteria.fields import (
     one_of,
 )
 from criteria.methods import method_schemas
+from criteria.rules import NEUTRAL_TERMS
 from criteria.schema_workflow import RectificationSchema, WorkflowSchema
 
 FIELD_TYPES = ("string", "text", "integer", "decimal", "date", "boolean", "phone", "choice", "project")
@@ -51,6 +52,12 @@ class Versioned(Strict):
 # ---- pack.yaml ----------------------------------------------------------------------------------
 
 
+class TermsSchema(Strict):
+    district = Text(required=True)
+    supervisor = Text(required=True)
+    non_local = Text(required=True)
+
+
 class PackSchema(Versioned):
     code = Code(required=True)
     extends = Code()  # the pack this one was started from (a folder takes the files it lacks from it)
@@ -60,6 +67,7 @@ class PackSchema(Versioned):
     roles = FileName(required=True)
     grading = FileName(required=True)
     kinds = Items(FileName(), required=True, validate=not_empty_list())
+    terms = Nested(TermsSchema, load_default=lambda: dict(NEUTRAL_TERMS))
 
 
 # ---- districts.yaml, roles.yaml -----------------------------------------------------------------

@@ -88,7 +88,7 @@ class _Checker:
             return None
         found = self.districts.get(value.lower())
         if found is None:
-            self.fail(field, f"未知的区（市）“{value}”，应为本市的区（市）名称或代码")
+            self.fail(field, f"未知的辖区“{value}”，应为本市辖区的名称或代码")
         return found
 
     def area(self) -> Decimal | None:

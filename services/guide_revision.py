@@ -76,7 +76,8 @@ def _districts_in_use(old: Pack, new: Pack) -> list[str]:
             .where(District.code == district.code)
         )
         if held:
-            lines.append(f"区（市）“{district.name}”仍有 {held} 家施工企业，不能删除（请先将这些企业调整到其他区（市））")
+            word = new.term("district")
+            lines.append(f"{word}“{district.name}”仍有 {held} 家施工企业，不能删除（请先将这些企业调整到其他{word}）")
     return lines
 
 

@@ -66,7 +66,8 @@ def read_account(
     if role is not None and role.scope == "district":
         found = session.execute(select(func.count()).select_from(District).where(District.id.in_(district_ids))).scalar_one()
         if not district_ids or found != len(district_ids):
-            errors["districts"] = f"“{role.label}”的账号须选择负责的区（市），只能看到这些区（市）的数据"
+            word = pack.term("district")
+            errors["districts"] = f"“{role.label}”的账号须选择负责的{word}，只能看到这些{word}的数据"
     found_problems = problems(form.get("password") or "", *policy)
     if found_problems:
         errors["password"] = "初始密码不符合要求：" + "；".join(found_problems)

@@ -134,7 +134,7 @@ def test_header_fields_roles_and_districts_are_structural(original, tmp_path):
     result = diff_packs(original, new)
     assert "表头字段（contact_person）更名：“联系人” → “联系人姓名”" in sentences(result)
     assert "角色（supervisor）更名：“监督员” → “安全监督员”" in sentences(result, "角色")
-    assert "区（市）“崂山区”由市安监站审核：否 → 是" in sentences(result, "区（市）")
+    assert "区（市）“崂山区”由市级审核：否 → 是" in sentences(result, "区（市）")
     assert all(c.structural for c in result.changes) and not result.fits and not fits(original, new)
 
 

@@ -61,3 +61,19 @@ def test_the_jinan_checklist_is_the_seeds_19_materials_with_the_previous_year_fi
     page = visible_text(client.get(page_url("licence", pk)).get_data(as_text=True))
     assert "2025年度应急救援演练记录" in page and "{上年度}" not in page
     assert "企业在山东省建筑市场监管与诚信一体化平台202512月报表或2025年度财务审计报告原件" in page
+
+
+def test_jinan_screens_speak_the_packs_own_words(jinan):
+    """pack.yaml ``terms``: Jinan's districts are 区县, its non-local enterprises 外地进济企业; no Qingdao
+    word (区（市）, 外地进青企业) appears on its screens."""
+    from tests.support import login, visible_text
+
+    client = jinan.test_client()
+    login(client, "admin")
+    for url in ("/", "/enterpriseview/add", "/projectview/list/", "/grades/dashboard?grade=licence&period=2026"):
+        answer = client.get(url)
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 200, url
+        assert "区（市）" not in page and "进青" not in page, url
+    assert "各区县考核进度" in visible_text(client.get("/").get_data(as_text=True))
+    assert "外地进济企业不勾选" in client.get("/enterpriseview/add").get_data(as_text=True)

@@ -35,7 +35,7 @@ def all_resources(pack: Pack, models: dict[str, KindModels], layout: dict[str, K
     is retired (listed and shown, no new records)."""
     resources = core_resources(pack)
     if pack.registration_role is not None:
-        resources.append(registration_resource())
+        resources.append(registration_resource(pack))
     for code, kind in pack.kinds.items():
         resources += kind_resources(kind, models[code], pack, (layout or {}).get(code))
     for code, kind in (layout or {}).items():

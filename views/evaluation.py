@@ -30,7 +30,6 @@ CATEGORY = "考核评价"
 GRADE_LABELS = {
     "enterprise": "施工企业",
     "project": "工程项目",
-    "district": "所在区（市）",
     "is_local": "本地企业",
     "period": "考核年度",
     "score": "得分",
@@ -111,7 +110,7 @@ def grade_resources(pack: Pack) -> list[Resource]:
                 category=CATEGORY,
                 access=("records",),
                 api=False,
-                labels=GRADE_LABELS,
+                labels={**GRADE_LABELS, "district": f"所在{pack.term('district')}"},
                 list_columns=[*subject, "district", "is_local", "period", "score", "label", "version_shown", "id"],
                 list_reads=("criteria_version",),
                 show_columns=[

@@ -30,7 +30,7 @@ COMMON_LABELS = {
     "changed_by_fk": "修改人编号",
     "enterprise_id": "施工企业编号",
     "project_id": "工程项目编号",
-    "district_id": "区（市）编号",
+    "district_id": "辖区编号",
     "assessment_id": "所属考核编号",
     "user_id": "用户编号",
     "items": "评分项",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from flask import current_app
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterRelationOneToManyEqual
 from sqlalchemy import false, or_, select
@@ -67,8 +68,15 @@ class RelatedIdIs(FilterRelationOneToManyEqual):
 class DistrictIs(BaseFilter):
     """The district the record belongs to, by the same path the data scope uses."""
 
-    name = "所在区（市）为"
     arg_name = "district"
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        """“所在…为”, in the running pack's word for its districts."""
+        try:
+            return f"所在{current_app.extensions['criteria_pack'].term('district')}为"
+        except (RuntimeError, KeyError):
+            return "所在辖区为"
 
     def apply(self, query: Query, value: Any) -> Query:
         model = self.datamodel.obj

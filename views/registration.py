@@ -44,7 +44,7 @@ def read_application(form: Mapping[str, str], districts: dict[str, str]) -> tupl
     if problem:
         errors["credit_code"] = problem
     if values["district"] not in districts:
-        errors["district"] = "请选择企业注册所在的区（市）"
+        errors["district"] = f"请选择企业注册所在的{current_app.extensions['criteria_pack'].term('district')}"
     if not values["contact_person"]:
         errors["contact_person"] = "请填写联系人姓名"
     if not MOBILE.match(values["mobile"].replace(" ", "")):
@@ -68,7 +68,8 @@ def duplicate_problems(values: dict[str, str], application_id: int | None = None
     code, username = values["credit_code"], values["username"]
     if session.execute(select(Enterprise.id).where(Enterprise.credit_code == code)).first():
         errors["credit_code"] = (
-            f"统一社会信用代码 {code} 的企业已在平台登记，不能重复注册；如需开通账号，请联系企业注册所在区（市）的主管部门"
+            f"统一社会信用代码 {code} 的企业已在平台登记，不能重复注册；"
+            f"如需开通账号，请联系企业注册所在{current_app.extensions['criteria_pack'].term('district')}的主管部门"
         )
     elif session.execute(select(EnterpriseRegistration.id).where(EnterpriseRegistration.pending_credit_code == code, others)).first():
         errors["credit_code"] = f"统一社会信用代码 {code} 已提交注册申请，正在等待审核，不能重复注册"

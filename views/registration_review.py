@@ -31,7 +31,7 @@ from views.scope import ScopeViolation, ensure_in_scope
 from views.scoped_data import ScopedInterface
 
 
-def registration_resource() -> Resource:
+def registration_resource(pack: Pack) -> Resource:
     return Resource(
         name="EnterpriseRegistration",
         model=EnterpriseRegistration,
@@ -43,7 +43,7 @@ def registration_resource() -> Resource:
             "id": "审核",
             "enterprise_name": "企业名称",
             "credit_code": "统一社会信用代码",
-            "district": "注册区（市）",
+            "district": f"注册{pack.term('district')}",
             "contact_person": "联系人",
             "mobile": "手机号",
             "username": "登录用户名",

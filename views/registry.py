@@ -12,6 +12,7 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from criteria.pack import Pack
+from criteria.rules import NEUTRAL_TERMS
 from models import Attachment, District, Enterprise, Person, Project, ReviewHistory, assessment_table, db
 from models.id_number import id_number_problem
 from views.audit_view import audit_resource
@@ -95,11 +96,13 @@ def person_resource(pack: Pack | None) -> Resource:
 
 
 def core_resources(pack: Pack | None = None) -> list[Resource]:
+    word = pack.term("district") if pack else NEUTRAL_TERMS["district"]  # the pack's word for its districts
+    non_local = pack.term("non_local") if pack else NEUTRAL_TERMS["non_local"]
     return [
         Resource(
             name="District",
             model=District,
-            title="区（市）",
+            title=word,
             category=BASIC,
             access=("lookup",),
             api_resource="district",
@@ -119,7 +122,7 @@ def core_resources(pack: Pack | None = None) -> list[Resource]:
             labels={
                 "name": "企业名称",
                 "credit_code": "统一社会信用代码",
-                "district": "注册区（市）",
+                "district": f"注册{word}",
                 "is_local": "本地企业",
                 "licence_no": "安全生产许可证编号",
                 "legal_representative": "法定代表人",
@@ -130,8 +133,8 @@ def core_resources(pack: Pack | None = None) -> list[Resource]:
             },
             descriptions={
                 "credit_code": "18位，按 GB 32100 校验末位校验码",
-                "is_local": "在本市注册的企业为本地企业，外地进青企业不勾选",
-                "district": "企业在本市登记所在的区（市）",
+                "is_local": f"在本市注册的企业为本地企业，{non_local}不勾选",
+                "district": f"企业在本市登记所在的{word}",
             },
             list_columns=["name", "credit_code", "district", "is_local", "licence_no", "contact_person"],
             show_columns=[*ENTERPRISE_FIELDS, "created_on", "changed_on"],
@@ -154,7 +157,7 @@ def core_resources(pack: Pack | None = None) -> list[Resource]:
                 "permit_no": "施工许可证号",
                 "enterprise": "施工企业",
                 "project_manager": "项目经理",
-                "district": "所在区（市）",
+                "district": f"所在{word}",
                 "building_area": "建筑面积（平方米）",
                 "address": "项目地址",
                 **STAMPS,

@@ -64,7 +64,7 @@ class RegistryApi(BaseApi):
           summary: 推送项目登记记录（按施工许可证号新建或更新项目，按统一社会信用代码新建或更新企业）
           description: >-
             字段名与 JSON 导出文件相同：permit_no（施工许可证号）、name（项目名称）、enterprise_name（施工单位）、
-            credit_code（统一社会信用代码）、district（所在区（市））为必填；project_manager、building_area、address、
+            credit_code（统一社会信用代码）、district（所在辖区）为必填；project_manager、building_area、address、
             enterprise_district、is_local 可选。有问题的记录逐条报告（row 为记录序号，从 1 开始），其余记录照常导入；
             重复推送相同数据不会改变任何内容。
           requestBody:

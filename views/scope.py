@@ -156,4 +156,4 @@ def ensure_in_scope(session: Session, item: Any, scope: UserScope | None = None)
     ).scalar_one()
     if not visible:
         session.rollback()
-        raise ScopeViolation("所选的企业、项目或区（市）不在您的数据范围内，未保存任何内容。")
+        raise ScopeViolation("所选的企业、项目或辖区不在您的数据范围内，未保存任何内容。")

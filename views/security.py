@@ -26,10 +26,10 @@ from views.permission_cache import PermissionCacheMixin
 from views.scoped_views import GuardedActions, ReadableBlanks
 from views.security_api import TokenApi
 
-SCOPE_LABELS = {"enterprise": "所属企业", "districts": "负责区（市）"}
+SCOPE_LABELS = {"enterprise": "所属企业", "districts": "负责辖区"}
 SCOPE_HELP = {
     "enterprise": "施工企业用户必须选择其企业，只能看到本企业的数据",
-    "districts": "区（市）主管部门和监督员用户必须选择负责的区（市），只能看到这些区（市）的数据",
+    "districts": "辖区主管部门和监督人员用户必须选择负责的辖区，只能看到这些辖区的数据",
 }
 # account columns shown as a person reads them (是/否, times, names; nothing for None)
 SHOWN_PLAIN = (

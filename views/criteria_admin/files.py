@@ -44,7 +44,7 @@ def after_save_lines(saved: Revision) -> list[str]:
     when the screens follow."""
     lines = [f"已为新版本创建数据库结构：{line}" for line in saved.schema]
     if saved.structural:
-        lines.append("本次修改改变了考核类别、表头字段、角色、区（市）或流程：各工作进程将在几秒内自动重新载入，无需重启平台。")
+        lines.append("本次修改改变了考核类别、表头字段、角色、辖区或流程：各工作进程将在几秒内自动重新载入，无需重启平台。")
     return lines
 
 
