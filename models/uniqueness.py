@@ -36,16 +36,15 @@ def unique_key(name: str, *columns: str, field: str, message: str) -> Index:
 
 
 def _value(item: Any, column: str) -> Any:
-    """The item's value of ``column``; a foreign key not flushed yet comes from its related record."""
-    value = getattr(item, column, None)
-    if value is not None:
-        return value
+    """The item's value of ``column``; a foreign key not flushed yet comes from its related record
+    (set on a new item, or changed on an edit: the column still holds the old value then)."""
     for relation in inspect(type(item)).relationships:
         pairs = relation.local_remote_pairs or []
-        if len(pairs) == 1 and pairs[0][0].key == column and relation.direction.name == "MANYTOONE":
-            related = getattr(item, relation.key, None)
-            return getattr(related, pairs[0][1].key, None) if related is not None else None
-    return None
+        if len(pairs) == 1 and pairs[0][0].key == column and relation.direction.name == "MANYTOONE" and not relation.viewonly:
+            related = item.__dict__.get(relation.key)  # only a relation set or loaded, never a lazy load here
+            if related is not None:
+                return getattr(related, pairs[0][1].key, None)
+    return getattr(item, column, None)
 
 
 def keys_for(table: Table, value: Callable[[str], Any]) -> list[Key]:
@@ -76,6 +75,17 @@ def keys_of(item: Any) -> list[Key]:
 
 def clash(session: Session, keys: list[Key], own_id: Any) -> tuple[str, str] | None:
     """(field, message) of the first key another record already holds, else None."""
+    found = holder(session, keys, own_id)
+    return refusal(*found) if found else None
+
+
+def refusal(key: Key, other: Any) -> tuple[str, str]:
+    """The field and message of ``key``, held by the record ``other``."""
+    return key.field, key.message.format(id=other, **key.values)
+
+
+def holder(session: Session, keys: list[Key], own_id: Any) -> tuple[Key, Any] | None:
+    """The first key another record already holds, and that record's id, else None."""
     for key in keys:
         table = key.table
         query = select(table.c.id).where(*(table.c[name] == value for name, value in key.values.items()))
@@ -86,5 +96,5 @@ def clash(session: Session, keys: list[Key], own_id: Any) -> tuple[str, str] | N
         with session.no_autoflush:
             other = session.execute(query.limit(1)).scalar()
         if other is not None:
-            return key.field, key.message.format(id=other, **key.values)
+            return key, other
     return None

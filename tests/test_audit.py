@@ -12,7 +12,7 @@ def test_api_create_and_update_are_audited_with_the_user(app, client):
     own = records.enterprise_of(app, "enterprise_01")
     user_id = records.user(app, "enterprise_01").id
     created = client.post(
-        "/api/v1/assessment_general/", json={"enterprise": own, "period": "2026", "contact_person": "张三", "contact_phone": "13912345678"}
+        "/api/v1/assessment_general/", json={"enterprise": own, "period": "2028", "contact_person": "张三", "contact_phone": "13912345678"}
     ).get_json()["id"]
     assert client.put(f"/api/v1/assessment_general/{created}", json={"contact_person": "李四"}).status_code == 200
     with app.app_context():

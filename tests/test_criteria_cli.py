@@ -52,7 +52,7 @@ def test_valid_pack_prints_one_summary_line(runner):
 def test_broken_pack_lists_problems_and_fails(runner, broken):
     result = runner.invoke(args=["criteria", "check", str(broken)])
     assert result.exit_code == 1
-    assert "general.yaml 第 51 行 考核项目“三类人员安全生产考核”的满分（items[3].max）：应大于 0" in result.output
+    assert "general.yaml 第 52 行 考核项目“三类人员安全生产考核”的满分（items[3].max）：应大于 0" in result.output
     assert f"考核标准有 1 处问题，未载入：{broken}" in result.output
 
 

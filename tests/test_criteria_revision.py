@@ -108,7 +108,8 @@ def test_a_revision_leaves_approved_assessments_as_they_were(app_for_pack, pack_
     with app.app_context():
         first_version = db.session.query(CriteriaVersion).order_by(CriteriaVersion.number.desc()).first().number
     old = [
-        file_and_approve(app, client, KIND, enterprise_id, filler, "district_authority_laoshan", eighty_percent, HEADER) for _ in range(2)
+        file_and_approve(app, client, KIND, enterprise_id, filler, "district_authority_laoshan", eighty_percent, HEADER, period)
+        for period in ("2027", "2028")  # one record of the kind per year
     ]
     before = {pk: stored(app, pk) for pk in old}
     assert all(values[0] == Decimal("80.00") and values[1] == OLD_LABEL for values in before.values())
@@ -131,7 +132,7 @@ def test_a_revision_leaves_approved_assessments_as_they_were(app_for_pack, pack_
     client.get("/logout/")
 
     # a new assessment uses the new rules at once
-    new = file_and_approve(app, client, KIND, enterprise_id, filler, "district_authority_laoshan", eighty_percent, HEADER)
+    new = file_and_approve(app, client, KIND, enterprise_id, filler, "district_authority_laoshan", eighty_percent, HEADER, "2029")
     total, grade, result, label, version_id, rows = stored(app, new)
     assert (total, grade) == (Decimal("80.00"), NEW_LABEL) and version_id == latest.id
     assert result["grade_label"] == NEW_LABEL and label.endswith(f"第{latest.number}版")

@@ -113,7 +113,7 @@ def test_a_header_field_added_online_appears_without_a_shell_command(app):
     form = visible_text(client.get("/generalassessmentview/add").get_data(as_text=True))
     assert "年度培训学时" in form  # the same process, rebuilt on the new structure
     own = records.enterprise_of(app, "enterprise_01")
-    created = client.post("/api/v1/assessment_general/", json={"enterprise": own, "period": "2031", "training_hours": 24})
+    created = client.post("/api/v1/assessment_general/", json={"enterprise": own, "period": "2032", "training_hours": 24})
     assert created.status_code == 201, created.get_json()
     served = client.get(f"/api/v1/assessment_general/{created.get_json()['id']}").get_json()
     assert served["result"]["training_hours"] == 24

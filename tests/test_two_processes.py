@@ -147,7 +147,7 @@ def newest(url: str) -> tuple[int, int]:
     return found
 
 
-def new_general_version(server: Server, url: str) -> str:
+def new_general_version(server: Server, url: str, period: str) -> str:
     """The criteria version a new 一般条件考核 of enterprise_01 is filed under, through ``server``."""
     browser = server.session("enterprise_01")
     app = make_app(url)
@@ -156,7 +156,7 @@ def new_general_version(server: Server, url: str) -> str:
 
         own = db.session.scalar(select(AppUser.enterprise_id).where(AppUser.username == "enterprise_01"))
     dispose(app)
-    created = browser.post_json("/api/v1/assessment_general/", {"enterprise": own, "period": "2032"})
+    created = browser.post_json("/api/v1/assessment_general/", {"enterprise": own, "period": period})
     shown = json.loads(browser.get(f"/api/v1/assessment_general/{created['id']}"))
     return shown["result"]["criteria_version"]
 
@@ -180,7 +180,7 @@ def test_an_edit_through_one_process_is_used_by_the_other_and_restarts_change_no
     )
     number, count = newest(url)
     assert f"记录为考核标准第 {number} 版" in saved
-    assert new_general_version(host_b, url).endswith(f"第{number}版")  # the other process, its next new record
+    assert new_general_version(host_b, url, "2032").endswith(f"第{number}版")  # the other process, its next new record
 
     # While they serve, a destructive schema change is refused.
     app = make_app(url)
@@ -188,11 +188,11 @@ def test_an_edit_through_one_process_is_used_by_the_other_and_restarts_change_no
     dispose(app)
     assert refused.exit_code == 1 and "工作进程在运行" in refused.output
 
-    for server in (host_b, host_a):  # restarting either records nothing and serves the same guide
+    for server, period in ((host_b, "2033"), (host_a, "2034")):  # restarting either records nothing, serves the same guide
         server.stop()
         server.start()
         assert newest(url) == (number, count)
-        assert new_general_version(server, url).endswith(f"第{number}版")
+        assert new_general_version(server, url, period).endswith(f"第{number}版")
 
     host_a.stop()
     host_b.stop()

@@ -28,8 +28,8 @@ def laoshan(app):
     return company.id, username
 
 
-def new_draft(app, client, enterprise_id, kind=KIND):
-    answer = client.post(f"/api/v1/assessment_{kind}/", json={"enterprise": enterprise_id, "period": "2027", **DRAFTS[kind]})
+def new_draft(app, client, enterprise_id, kind=KIND, period="2027"):
+    answer = client.post(f"/api/v1/assessment_{kind}/", json={"enterprise": enterprise_id, "period": period, **DRAFTS[kind]})
     assert answer.status_code == 201, answer.get_json()
     return answer.get_json()["id"]
 

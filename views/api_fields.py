@@ -13,12 +13,13 @@ are not good enough for the platform:
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from flask_appbuilder.api.convert import Model2SchemaConverter, TreeNode
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.sqla.models import User
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 from marshmallow_sqlalchemy.fields import Related
 
 ID_TEXT = re.compile(r"\d{1,18}", re.ASCII)
@@ -126,12 +127,25 @@ def _messages(field: fields.Field, label: str) -> dict[str, str]:
     return found
 
 
+def _at_most(places: int, label: str) -> Any:
+    """A validator refusing a number with more decimals than the column keeps (the page's rule)."""
+
+    def check(value: Decimal | None) -> None:
+        if value is not None and value != value.quantize(Decimal(1).scaleb(-places)):
+            raise ValidationError(f"{label}最多保留 {places} 位小数")
+
+    return check
+
+
 def chinese_messages(schema: Schema, labels: dict[str, Any]) -> None:
     """Give a write schema (an instance) Chinese messages naming each field by its label."""
     schema.error_messages = {**schema.error_messages, "unknown": "不是可以填写的字段", "type": '请求体应为 JSON 对象，如 {"字段": 值}'}
     for name, field in schema.fields.items():
         label = str(labels.get(name, name))
         field.error_messages = {**field.error_messages, **_messages(field, label)}
+        if isinstance(field, fields.Decimal) and field.places is not None:
+            field.validators = [*field.validators, _at_most(-field.places.as_tuple().exponent, label)]
+            field.places = None  # refused when too precise, never rounded quietly
         for validator in field.validators:
             if isinstance(validator, validate.Length) and validator.max is not None:
                 validator.error = f"{label}最多 {validator.max} 个字符"

@@ -138,6 +138,9 @@ def _place_clause(model: type, scope: UserScope) -> ColumnElement:
     return false()
 
 
+OUTSIDE = "所选的企业、项目或辖区不在您的数据范围内，未保存任何内容。"
+
+
 def ensure_in_scope(session: Session, item: Any, scope: UserScope | None = None) -> None:
     """Refuse (and roll back) a write that leaves ``item`` outside the user's scope.
 
@@ -156,4 +159,4 @@ def ensure_in_scope(session: Session, item: Any, scope: UserScope | None = None)
     ).scalar_one()
     if not visible:
         session.rollback()
-        raise ScopeViolation("所选的企业、项目或辖区不在您的数据范围内，未保存任何内容。")
+        raise ScopeViolation(OUTSIDE)

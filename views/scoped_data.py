@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import ColumnProperty, Query, selectinload
 
 from models.aggregate import assessment_table
-from models.uniqueness import Key, clash, keys_of
+from models.uniqueness import Key, holder, keys_of, refusal
 from views.api_fields import plausible_id
-from views.scope import ScopeViolation, current_scope, ensure_in_scope, scope_clause
+from views.scope import OUTSIDE, ScopeViolation, current_scope, ensure_in_scope, scope_clause
 
 
 def plain_cell(value: Any) -> Any:
@@ -89,16 +89,28 @@ class ScopedInterface(SQLAInterface):
             return None
         return super().get(id, filters, select_columns, outer_default_load)
 
+    def _visible(self, record_id: Any) -> bool:
+        clause = scope_clause(self.obj, current_scope())
+        if clause is None:
+            return True
+        primary_key = self.obj.__mapper__.primary_key[0]
+        query = select(func.count()).select_from(self.obj).where(primary_key == record_id, clause)
+        return bool(self.session.execute(query).scalar_one())
+
     def label_of(self, column: str) -> str:
         info = self.list_columns[column].info if column in self.list_columns else {}
         return str(info.get("label", column))
 
     def check_unique(self, item: Any, keys: list[Key]) -> None:
-        """Unique columns and keys are checked across all records, not only the visible ones."""
+        """Unique columns and keys are checked across all records, not only the visible ones. A key
+        held by a record the user may not see is refused as a write outside the scope: the refusal
+        never tells that such a record exists, nor its number."""
         table = self.obj.__table__
-        found = clash(self.session, keys, item.id)
+        found = holder(self.session, keys, item.id)
         if found:
-            raise FieldProblem(*found)
+            if not self._visible(found[1]):
+                raise ScopeViolation(OUTSIDE)
+            raise FieldProblem(*refusal(*found))
         for column in table.columns:
             if not column.unique or column.primary_key:
                 continue
@@ -126,9 +138,9 @@ class ScopedInterface(SQLAInterface):
             raise
         except IntegrityError as exc:  # a write at the same moment took the key after the check
             self.session.rollback()
-            found = clash(self.session, keys, own_id)
+            found = holder(self.session, keys, own_id)
             if found:
-                raise FieldProblem(*found) from exc
+                raise (FieldProblem(*refusal(*found)) if self._visible(found[1]) else ScopeViolation(OUTSIDE)) from exc
             raise FieldProblem("", f"保存失败，数据库拒绝了该记录：{exc.orig}") from exc
         except SQLAlchemyError as exc:
             self.session.rollback()
