@@ -17,10 +17,12 @@ from marshmallow import Schema, fields, validate
 
 from criteria.fields import CODE_RE, FILE_RE, Code, Date, FileName, Flag, Integer, Number, OneOfSchemas
 from criteria.key_help import KEY_HELP
+from criteria.kind_extends import REFERENCE
 from criteria.methods import scoring_methods
 from criteria.schema import DistrictsSchema, GradingSchema, KindSchema, PackSchema, RolesSchema
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
+EXTENDS_HELP = "所基于的另一考核标准的考核类别文件（如 qingdao/general.yaml）：本文件只写与之不同的内容，映射逐键合并，列表和取值整体替换"
 # The file roles of a pack: pack.yaml names the other files.
 FILES: dict[str, tuple[type[Schema], str]] = {
     "pack": (PackSchema, "考核标准总文件 pack.yaml"),
@@ -138,6 +140,9 @@ def file_schema(role: str) -> dict[str, Any]:
     root = writer.object(schema)
     if writer.missing:
         raise MissingHelp("以下键没有中文说明：" + "、".join(sorted(set(writer.missing))))
+    if role == "kind":  # a kind file may take another pack's kind and state only what differs
+        extends = {"type": "string", "pattern": REFERENCE.pattern, "description": EXTENDS_HELP}
+        root["properties"] = {"extends": extends, **root["properties"]}
     return {"$schema": DIALECT, "title": title, **root, "$defs": writer.defs}
 
 

@@ -14,6 +14,7 @@ from marshmallow import Schema, ValidationError
 
 from criteria import checks
 from criteria.errors import CriteriaError, Problem
+from criteria.kind_extends import REFERENCE, extended, reference
 from criteria.methods import scoring_methods
 from criteria.pack import District, HeaderField, Item, Kind, Material, Pack, PersonnelList, RecordEvidence, Role
 from criteria.problems_zh import subject_of
@@ -53,8 +54,14 @@ def _validate(source: YamlFile, schema: Schema) -> tuple[dict | None, list[Probl
     try:
         return schema.load(source.data), []
     except ValidationError as exc:
-        found = [Problem(source.name, p, m, source.line_of(p)) for p, m in flatten(exc.messages)]
+        found = [Problem(*_at(source, p, m)) for p, m in flatten(exc.messages)]
         return None, found
+
+
+def _at(source: YamlFile, path: str, message: str) -> tuple[str, str, str, int | None]:
+    """A problem's file, path, message and line (the file the value comes from)."""
+    name, line = source.where(path)
+    return name, path, message, line
 
 
 def _digest(texts: Iterable[str]) -> str:
@@ -91,6 +98,8 @@ def load_pack(pack_dir: Path | str = DEFAULT_PACK, overrides: Mapping[str, str] 
         name = f"{shown}/{file_name}"
         if file_name in texts:
             return parse_yaml(texts[file_name], name)
+        if REFERENCE.match(file_name):  # another pack's kind file that one of this pack's extends
+            return read_yaml(pack_dir.parent / file_name, display_path(pack_dir.parent / file_name))
         if file_name != "pack.yaml" and not (pack_dir / file_name).exists():
             for parent in parents:  # a file this pack does not hold: the one of the pack it extends
                 if (parent / file_name).is_file():  # its problems name the file where it is
@@ -172,6 +181,8 @@ def _load(fetch: Reader, folder: str, shown: str, pack_dir: Path) -> Pack:
     def read(file_name: str, schema: Schema) -> dict | None:
         source, found = fetch(file_name)
         problems.extend(found)
+        if source is not None and isinstance(schema, KindSchema) and reference(source.data) is not None:
+            source = _extended(fetch, source, sources, problems)
         if source is None:
             return None
         sources[file_name] = source
@@ -239,11 +250,31 @@ def _load(fetch: Reader, folder: str, shown: str, pack_dir: Path) -> Pack:
         found += checks.check_grading(pack["grading"], grading, kinds, vetoes)
     for file_name, path, message in found:
         source = sources.get(file_name)
-        problems.append(Problem(f"{shown}/{file_name}", path, message, source.line_of(path) if source else None))
+        named, line = source.where(path) if source else (f"{shown}/{file_name}", None)
+        problems.append(Problem(named, path, message, line))
 
     if problems or not (districts and roles and grading):
         raise CriteriaError([_named(problem, sources, shown) for problem in problems])
     return _build(pack, pack_dir, districts, roles, grading, kinds, kind_files, sources)
+
+
+def _extended(fetch: Reader, own: YamlFile, sources: dict[str, YamlFile], problems: list[Problem]) -> YamlFile | None:
+    """A kind file that extends another pack's kind, merged over it (``criteria.kind_extends``); the
+    base joins the files the pack keeps. None, with the problem noted, when the base cannot be had."""
+    ref = reference(own.data)
+    line = own.line_of("extends")
+    if not REFERENCE.match(ref):
+        problems.append(Problem(own.name, "extends", f"'{ref}' should name another pack's kind file, as <pack>/<file>.yaml", line))
+        return None
+    base, _ = fetch(ref)
+    if base is None or not isinstance(base.data, dict):
+        problems.append(Problem(own.name, "extends", f"'{ref}' not found (a pack folder beside this one, or kept with the version)", line))
+        return None
+    if reference(base.data) is not None:
+        problems.append(Problem(own.name, "extends", f"'{ref}' extends another kind file itself; extend that one directly", line))
+        return None
+    sources[ref] = base
+    return extended(own, base)
 
 
 def _named(problem: Problem, sources: dict[str, YamlFile], shown: str) -> Problem:
@@ -273,7 +304,7 @@ def _build(
             reviewed_by=tuple(data["reviewed_by"]),
             version=data["version"],
             file=kind_files[code],
-            content_hash=_digest([sources[kind_files[code]].text]),
+            content_hash=_digest(sources[kind_files[code]].hashed),
             header_fields=tuple(
                 HeaderField(
                     code=f["code"],

@@ -41,6 +41,15 @@ class YamlFile:
     lines: dict[str, int] = field(default_factory=dict)
     text: str = ""
 
+    @property
+    def hashed(self) -> list[str]:
+        """The texts what the file says depends on (one kind file extending another: both)."""
+        return [self.text]
+
+    def where(self, path: str) -> tuple[str, int | None]:
+        """The file and line a problem at ``path`` is reported at."""
+        return self.name, self.line_of(path)
+
     def line_of(self, path: str) -> int | None:
         """The line of ``path`` or of its nearest ancestor that has one."""
         while path:

@@ -473,3 +473,52 @@ def test_an_expiry_veto_reads_a_date_field(tmp_path):
     one_problem(
         pack, "licence.yaml", "vetoes[0].expires_field", "'licence_no' is not a date field of the kind", "expires_field: licence_no"
     )
+
+
+def two_packs(tmp_path: Path) -> tuple[Path, Path]:
+    from criteria.loader import CRITERIA_ROOT
+
+    for code in ("qingdao", "jinan"):
+        shutil.copytree(CRITERIA_ROOT / code, tmp_path / code)
+    return tmp_path / "qingdao", tmp_path / "jinan"
+
+
+def test_a_kind_file_extends_another_packs_kind_and_states_only_what_differs(tmp_path):
+    """Jinan's general kind is Qingdao's by reference, with its own word for a rejected item; a
+    stored version keeps Qingdao's file under its reference, so it loads on its own."""
+    from criteria import load_snapshot
+
+    qingdao, jinan = two_packs(tmp_path)
+    pack = load_pack(jinan)
+    general = pack.kinds["general"]
+    assert [s.label for s in general.workflow.item_statuses] == ["待审核", "通过", "不通过"]
+    assert [i.name for i in general.items] == [i.name for i in load_pack(qingdao).kinds["general"].items]
+    assert pack.files["qingdao/general.yaml"] == (qingdao / "general.yaml").read_text(encoding="utf-8")
+    stored = load_snapshot(pack.files, "jinan", "第 1 版", jinan)
+    assert stored.kinds["general"].content_hash == general.content_hash
+    edit(qingdao, "general.yaml", "name: 三类人员安全生产考核", "name: 三类人员考核")  # a later change of Qingdao's file...
+    assert load_pack(jinan).kinds["general"].content_hash != general.content_hash  # ...reaches the folder
+    assert load_snapshot(pack.files, "jinan", "第 1 版", jinan).kinds["general"].items == general.items  # not the version
+
+
+def test_a_problem_of_an_extended_kind_names_the_file_it_comes_from(tmp_path):
+    qingdao, jinan = two_packs(tmp_path)
+    edit(qingdao, "general.yaml", "    max: 15\n", "    max: 0\n")
+    edit(jinan, "general.yaml", "label: 不通过, means: reject}", "label: 不通过, means: refuse}")
+    found = problems(jinan)
+    base_line, own_line = line_of(qingdao, "general.yaml", "    max: 0"), line_of(jinan, "general.yaml", "means: refuse")
+    assert f"{qingdao}/general.yaml: items[1].max: must be greater than 0 (line {base_line})" in found
+    assert any(p.startswith(f"{jinan}/general.yaml: workflow.item_statuses[2].means:") and f"(line {own_line})" in p for p in found)
+
+
+def test_an_extended_kind_must_exist_and_not_extend_again(tmp_path):
+    qingdao, jinan = two_packs(tmp_path)
+    edit(jinan, "general.yaml", "extends: qingdao/general.yaml", "extends: yantai/general.yaml")
+    line = line_of(jinan, "general.yaml", "extends:")
+    where = "(a pack folder beside this one, or kept with the version)"
+    assert problems(jinan) == [f"{jinan}/general.yaml: extends: 'yantai/general.yaml' not found {where} (line {line})"]
+    edit(jinan, "general.yaml", "extends: yantai/general.yaml", "extends: ../secret.yaml")
+    assert "should name another pack's kind file, as <pack>/<file>.yaml" in problems(jinan)[0]
+    edit(jinan, "general.yaml", "extends: ../secret.yaml", "extends: qingdao/general.yaml")
+    (qingdao / "general.yaml").write_text("extends: jinan/general.yaml\n", encoding="utf-8")
+    assert "extends another kind file itself; extend that one directly" in problems(jinan)[0]

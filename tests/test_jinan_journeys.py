@@ -77,3 +77,18 @@ def test_jinan_screens_speak_the_packs_own_words(jinan):
         assert "区（市）" not in page and "进青" not in page, url
     assert "各区县考核进度" in visible_text(client.get("/").get_data(as_text=True))
     assert "外地进济企业不勾选" in client.get("/enterpriseview/add").get_data(as_text=True)
+
+
+def test_the_editor_shows_the_kind_jinan_extends(jinan):
+    """The stored version holds Qingdao's general.yaml under its reference; the file list shows it
+    and the editor opens both files."""
+    from tests.support import login, visible_text
+
+    client = jinan.test_client()
+    login(client, "admin")
+    listing = client.get("/criteria-admin/files/")
+    assert listing.status_code == 200 and "qingdao/general.yaml" in visible_text(listing.get_data(as_text=True))
+    for name in ("general.yaml", "qingdao/general.yaml"):
+        page = client.get(f"/criteria-admin/files/edit/?path={name}")
+        assert page.status_code == 200, name
+    assert "extends: qingdao/general.yaml" in client.get("/criteria-admin/files/edit/?path=general.yaml").get_data(as_text=True)
