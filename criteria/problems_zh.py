@@ -121,6 +121,15 @@ RULES: list[Rule] = [
     _rule(r"kind '(.*)' is scored, not rated by the reviewer", "考核类别“{0}”计分，不由审核人评定等次"),
     _rule(r"kind '(.*)' rates on scale '(.*)', not on '(.*)'", "考核类别“{0}”按等次标准“{1}”评定，与该等次的“{2}”不同"),
     _rule(r"final grades need each other: (.*)", "最终等次相互依赖，无法计算：{0}"),
+    _rule(
+        r"'(.*)' should name another pack's kind file, as <pack>/<file>.yaml",
+        "“{0}”应写成另一考核标准的考核类别文件，格式为 考核标准代码/文件名.yaml",
+    ),
+    _rule(
+        r"'(.*)' not found \(a pack folder beside this one, or kept with the version\)",
+        "找不到“{0}”（应为同级目录中的另一考核标准，或随版本保存的文件）",
+    ),
+    _rule(r"'(.*)' extends another kind file itself; extend that one directly", "“{0}”本身也基于另一文件，请直接基于那个文件"),
     _rule(r"a veto entry is a veto already", "否决条目本身即为否决，不需要 repeat_veto"),
     _rule(r"'(.*)' is not a date field of the kind", "“{0}”不是本考核类别的日期字段"),
     _rule(r"only a string field takes max_length", "只有 string 类型的字段可以设置 max_length"),
