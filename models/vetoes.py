@@ -7,6 +7,8 @@ scored. A withdrawn veto stays on record, with who withdrew it and why, and no l
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import relationship
@@ -38,3 +40,13 @@ class RecordVeto(Model):
 
     def __str__(self) -> str:
         return self.veto_code
+
+    def as_json(self) -> dict[str, Any]:
+        """As the record's REST answer lists it (``file``: the evidence's attachment id)."""
+        return {
+            "id": self.id,
+            "code": self.veto_code,
+            "opinion": self.opinion,
+            "file": self.attachment_id,
+            "withdrawn": bool(self.withdrawn_on),
+        }

@@ -124,6 +124,7 @@ ENTRIES: list[tuple[str, str, str]] = [
     (r"^WorkflowApi\.record$", "record_get", "kind"),
     (r"^WorkflowApi\.(entries|review|transition|upload)$", "record_post", "kind"),
     (r"^WorkflowApi\.remove$", "api_file_delete", "kind"),
+    (r"^VetoApi\.(record|withdraw)$", "record_post", "kind"),  # the 办理 page's 否决事项 over REST
     (r"^ReportView\.form$", "record_get", "kind"),
     # materials checklist and personnel lists of the kinds that show them (other kinds: 404)
     (r"^DossierView\.(material|material_remove|person|person_remove)$", "record_post", "kind"),

@@ -9,7 +9,7 @@ import io
 from models import FinalGradeRecord, RecordVeto, ReviewHistory, db
 from models.aggregate import AssessmentRecord
 from tests import records
-from tests.support import login, visible_text
+from tests.support import csrf_token, login, visible_text
 from tests.workflow_support import PDF, page_url, post, text
 
 KIND = "director"
@@ -90,3 +90,25 @@ def test_only_the_records_reviewer_records_a_veto(app, client):
     login(client, other)
     assert client.get(page_url(KIND, pk)).status_code == 404  # outside its district: not even seen
     assert records.count(app, RecordVeto, assessment_id=pk) == 0
+
+
+def test_the_same_veto_over_rest(app, client):
+    """POST /api/v1/veto/<kind>/<id> (multipart) and …/<veto>/withdraw: the same service, the same
+    refusals; the record's JSON lists its vetoes."""
+    pk, enterprise_id, reviewer = approved_director(app)
+    login(client, reviewer)
+    token = csrf_token(client, page_url(KIND, pk))
+    version = client.get(f"/api/v1/workflow/{KIND}/{pk}").get_json()["lock_version"]
+    headers = {"X-CSRFToken": token}
+    refused = client.post(f"/api/v1/veto/{KIND}/{pk}", data={"lock_version": version, "veto_code": "not_appointed"}, headers=headers)
+    assert refused.status_code == 422 and "请填写否决意见（事实和依据）" in refused.get_json()["message"]
+    form = {"lock_version": version, **veto_form(), "opinion": "经核查，未配备安全生产总监"}
+    done = client.post(f"/api/v1/veto/{KIND}/{pk}", data=form, headers=headers, content_type="multipart/form-data")
+    assert done.status_code == 200, done.get_json()
+    record = done.get_json()["record"]
+    assert [(v["code"], v["withdrawn"]) for v in record["vetoes"]] == [("not_appointed", False)]
+    assert grade(app, enterprise_id, "director").label == "不合格"
+    veto_id = record["vetoes"][0]["id"]
+    body = {"lock_version": record["lock_version"], "opinion": "已补充备案"}
+    taken_back = client.post(f"/api/v1/veto/{KIND}/{pk}/{veto_id}/withdraw", json=body, headers=headers)
+    assert taken_back.status_code == 200 and taken_back.get_json()["record"]["vetoes"][0]["withdrawn"] is True

@@ -23,6 +23,7 @@ from views.registration_review import RegistrationReviewView, registration_resou
 from views.registry import BASIC, RECORDS, core_resources
 from views.registry_api import RegistryApi
 from views.reports import ReportView, VerifyView
+from views.veto_api import VetoApi
 from views.workflow import AssessmentWorkflowView
 from views.workflow_api import WorkflowApi
 
@@ -61,6 +62,7 @@ def register(appbuilder: AppBuilder, resources: list[Resource]) -> None:
             appbuilder.add_api(build_api(resource))
     appbuilder.add_view_no_menu(AssessmentWorkflowView)
     appbuilder.add_api(WorkflowApi)
+    appbuilder.add_api(VetoApi)
     appbuilder.add_api(DossierApi)
     appbuilder.add_view_no_menu(DossierView)
     appbuilder.add_view_no_menu(ProjectIntakeView)

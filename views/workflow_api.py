@@ -173,6 +173,7 @@ def record_json(kind: Kind, record: Any) -> dict[str, Any]:
         "evidence": [
             {"id": f.id, "item_code": f.item_code, "file_name": f.file_name, "size": f.size} for files in evidence.values() for f in files
         ],
+        "vetoes": [veto.as_json() for veto in record.recorded_vetoes],
     }
 
 
