@@ -123,7 +123,9 @@ def _result(session: Session, pack: Pack, kind: Kind, models: KindModels, record
     return result
 
 
-def _ratings(session: Session, pack: Pack, kind: Kind, models: KindModels, period: str, by_enterprise: Any) -> dict[int, ScoreResult]:
+def _ratings(
+    session: Session, pack: Pack, kind: Kind, models: KindModels, period: str, by_enterprise: Any, bulk: bool
+) -> dict[int, ScoreResult]:
     """The reviewer's latest rating of each enterprise's record of a rated kind in the period, with the
     vetoes its dates make (an expired licence). A rating stands from the moment it is given, through
     a 整改 round, until the record is rated again."""
@@ -135,8 +137,9 @@ def _ratings(session: Session, pack: Pack, kind: Kind, models: KindModels, perio
     )
     labels = pack.band_labels(kind)
     found = {}
-    for enterprise_id, rating, _, _, *dates in sorted(_rows(session, by_enterprise(query, table)), key=lambda row: (row[2], row[3])):
-        vetoes = expired_vetoes(kind, dict(zip(dated, dates, strict=True)), period)
+    rows = _plain_rows(session, by_enterprise(query, table), bulk)
+    for enterprise_id, rating, _, _, *dates in sorted(rows, key=lambda row: (str(row[2]), row[3])):
+        vetoes = expired_vetoes(kind, {field: _day(value) for field, value in zip(dated, dates, strict=True)}, period) if dated else []
         found[enterprise_id] = ScoreResult(kind.code, None, None, rating, labels.get(rating, rating), [], [], bool(vetoes), vetoes)
     return found
 
@@ -210,7 +213,8 @@ def load(session: Session, pack: Pack, models: dict[str, KindModels], period: st
         kind_models = models[kind.code]
         table = assessment_table
         if kind.rated:
-            for enterprise_id, rating in _ratings(session, pack, kind, kind_models, period, by_enterprise).items():
+            ratings = _ratings(session, pack, kind, kind_models, period, by_enterprise, enterprise_ids is None)
+            for enterprise_id, rating in ratings.items():
                 results[enterprise_id][kind.code] = rating
             continue
         query = _approved(kind, kind_models, period, "result")
