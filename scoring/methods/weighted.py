@@ -26,6 +26,9 @@ from scoring.methods.sum import declared_vetoes, every_item, known_items
 from scoring.numbers import ZERO, compared, mean, rounded
 from scoring.result import ItemPoints, ScoreResult
 
+# How the results of several sub-tables of one category combine (an item's ``combine``).
+COMBINE = {"mean": mean}
+
 
 class WeightedScoringSchema(Strict):
     method = Text(required=True)
@@ -118,7 +121,7 @@ class WeightedCategories(ScoringMethod):
             if results is None:
                 points.append(ItemPoints(item.code, item.name, item.max, False, None))
                 continue
-            result = mean(results)
+            result = COMBINE[item.combine or "mean"](results)  # several sub-tables of one category
             points.append(ItemPoints(item.code, item.name, item.max, True, item.max * result / self.result_max, result, results))
             if len(results) > 1:
                 reasons.append(f"{item.name}：{len(results)} 张分项表取平均 {rounded(result, self.rounding)}")
