@@ -14,7 +14,7 @@ from grading.inputs import in_order
 from models import assessment_table
 from models.record_scores import final_states
 from scoring import ScoreResult
-from scoring.expiry import expired_vetoes
+from scoring.expiry import expired_vetoes, record_dates
 from scoring.final import suggestion
 
 
@@ -53,7 +53,7 @@ def _expiry_warning(pack: Pack, kind: Kind, record: Any, grade_name: str) -> str
     licence) decides the grade whatever the rating."""
     labels = {field.code: field.label for field in kind.header_fields}
     bands = pack.band_labels(kind)
-    dates = {veto.expires_field: getattr(record, veto.expires_field, None) for veto in kind.vetoes if veto.expires_field}
+    dates = record_dates(kind, record)
     found = set(expired_vetoes(kind, dates, record.period or ""))
     return "".join(
         f"。注意：{veto.name}（{labels.get(veto.expires_field, veto.expires_field)} {dates[veto.expires_field]}），"

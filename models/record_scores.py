@@ -6,7 +6,7 @@ from typing import Any
 
 from criteria.pack import Kind, Pack
 from scoring import ScoreInputError, ScoreResult, score_kind
-from scoring.expiry import expired_vetoes
+from scoring.expiry import expired_vetoes, record_dates
 
 
 def payload_of(kind: Kind, record: Any, which: str = "assessed") -> dict[str, Any]:
@@ -29,7 +29,7 @@ def payload_of(kind: Kind, record: Any, which: str = "assessed") -> dict[str, An
             items[row.item_code] = value
     declared = {veto.code for veto in kind.manual_vetoes}
     vetoes = [v.veto_code for v in getattr(record, "recorded_vetoes", ()) if v.withdrawn_on is None and v.veto_code in declared]
-    dates = {veto.expires_field: getattr(record, veto.expires_field, None) for veto in kind.vetoes if veto.expires_field}
+    dates = record_dates(kind, record)
     if dates:
         vetoes += expired_vetoes(kind, dates, record.period or "")
     return {"items": items, "vetoes": vetoes} if vetoes else {"items": items}

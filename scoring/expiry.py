@@ -16,6 +16,11 @@ def period_end(period: str) -> datetime.date | None:
     return datetime.date(int(text), 12, 31) if len(text) == 4 and text.isdigit() else None
 
 
+def record_dates(kind: Kind, record: Any) -> dict[str, Any]:
+    """The record's values of the date fields its kind's expiry vetoes read."""
+    return {veto.expires_field: getattr(record, veto.expires_field, None) for veto in kind.vetoes if veto.expires_field}
+
+
 def expired_vetoes(kind: Kind, values: Mapping[str, Any], period: str) -> list[str]:
     """Codes of the kind's expiry vetoes whose date in ``values`` falls on or before the period's end."""
     end = period_end(period)

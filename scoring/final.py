@@ -72,6 +72,9 @@ class _Grader:
         self.done: dict[str, FinalGrade] = {}
         self.projects: dict[str, FinalGrade] = {}
         self.daily_done: dict[tuple[int, str], ScoreResult] = {}
+        # what a veto is called, by kind and code (the daily catalogue's under None): read once per grading
+        self.veto_names = {code: {veto.code: veto.name for veto in kind.vetoes} for code, kind in pack.kinds.items()}
+        self.veto_names[None] = {entry.code: veto_name(entry) for entry in self.daily_kind.catalogue} if self.daily_kind else {}
 
     def _daily(self, entries: list[DailyEntry], subject: str) -> ScoreResult | None:
         """The net daily points of a subject; every grade of the enterprise reuses the one result."""
@@ -134,13 +137,12 @@ class _Grader:
         found = []
         if spec.vetoes.kind_vetoes:
             for result in results:
-                kind = self.pack.kinds[result.kind]
-                names = {veto.code: veto.name for veto in kind.vetoes}
+                names = self.veto_names[result.kind]
                 found += [names.get(code, code) for code in result.vetoes]
                 if spec.composite and result.forced and not result.vetoes:
-                    found.append(f"{kind.name}按得零规则评定")
+                    found.append(f"{self.pack.kinds[result.kind].name}按得零规则评定")
         if daily is not None:
-            names = {entry.code: veto_name(entry) for entry in self.daily_kind.catalogue}
+            names = self.veto_names[None]
             found += [names.get(code, code) for code in daily.vetoes if code in spec.vetoes.catalogue]
         return found
 
