@@ -43,3 +43,8 @@ def kind_model(app: Flask, code: str) -> type:
 def project_of_other(app: Flask, enterprise_id: int) -> int:
     with app.app_context():
         return db.session.query(Project).filter(Project.enterprise_id != enterprise_id).first().id
+
+
+def reviewer_of(district: Any) -> str:
+    """The demo login that reviews a record of ``district`` (the city station for a city-reviewed one)."""
+    return "city_station" if district.city_reviewed else f"district_authority_{district.code}"

@@ -136,7 +136,7 @@ def test_the_11_item_score_suggests_the_rating_and_the_rating_is_the_licence_gra
         licence.state = "submitted"  # handed in again after its rectification
         db.session.commit()
         district = general.enterprise.district
-        reviewer = "city_station" if district.city_reviewed else f"district_authority_{district.code}"
+        reviewer = records.reviewer_of(district)
         pk, total, company = licence.id, general.total, general.enterprise_id
     band = "合格" if total >= 85 else "基本合格" if total >= 70 else "不合格"
     login(client, reviewer)
@@ -162,7 +162,7 @@ def test_a_licence_that_expires_within_the_period_fails_the_licence_grade(app, c
         licence.state, licence.licence_valid_until = "submitted", datetime.date(2026, 6, 30)
         db.session.commit()
         district = licence.district
-        reviewer = "city_station" if district.city_reviewed else f"district_authority_{district.code}"
+        reviewer = records.reviewer_of(district)
         pk, company = licence.id, licence.enterprise_id
     login(client, reviewer)
     warning = "注意：安全生产许可证在考核年度内到期（安全生产许可证有效期至 2026-06-30），安全生产许可证等次按否决评定为不合格"

@@ -21,7 +21,7 @@ def approved_director(app) -> tuple[int, int, str]:
     with app.app_context():
         record = db.session.query(AssessmentRecord).filter_by(kind=KIND, period="2026", state="approved").first()
         district = record.district
-        reviewer = "city_station" if district.city_reviewed else f"district_authority_{district.code}"
+        reviewer = records.reviewer_of(district)
         return record.id, record.enterprise_id, reviewer
 
 
