@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -13,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from reports.fonts import register_font
+from reports.fonts import markup, register_font
 
 FONT = register_font()
 GRID = colors.black
@@ -75,9 +74,10 @@ def chunks(value: Any, size: int) -> list[str]:
 
 
 def para(value: Any, paragraph_style: ParagraphStyle = CELL) -> Paragraph:
-    """A wrapping paragraph for user text (escaped; newlines kept as line breaks)."""
-    markup = escape(text(value)).replace("\r\n", "\n").replace("\n", "<br/>")
-    return Paragraph(markup, paragraph_style)
+    """A wrapping paragraph for user text (escaped; newlines kept as line breaks; every character in a
+    font that has it, see reports.fonts)."""
+    body = markup(text(value).replace("\r\n", "\n")).replace("\n", "<br/>")
+    return Paragraph(body, paragraph_style)
 
 
 class _NumberedCanvas(Canvas):

@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from reports import FormData, FormItem, FormReview, render_form, render_list
-from reports.fonts import FONT_PATH, has_glyph
+from reports.fonts import FALLBACKS, FONT_PATH, has_glyph
 
 ROOT = Path(__file__).resolve().parents[1]
 ITEM_HEADERS = ("序号", "考核项目", "评价标准", "分值", "自评分", "核定分", "审核意见")
@@ -138,11 +138,51 @@ def test_pdffonts_reports_embedded_subset(tmp_path: Path) -> None:
 def test_rare_name_characters_round_trip() -> None:
     for char in "〔〕鑫犇珺堃燚喆":
         assert has_glyph(char), char
-    assert not has_glyph("㵘")  # CJK Extension A is not covered; callers must avoid it
+    assert not has_glyph("㵘")  # CJK Extension A is not in the main font: the fallback draws it
     text = "".join(pages_text(render_form(make_form())))
     assert RARE_NAME in text
     assert "青建〔2026〕3号" in text
     assert "珺喆" in text
+
+
+RARE_TEXT = "检查人：王䶮、张㵘 ✗ ☑ ☐ □"
+
+
+def ink(pdf: bytes, tmp_path: Path) -> bytes:
+    """Page 1 as 60 dpi grey pixels (pdftoppm's PGM body)."""
+    path = tmp_path / "ink.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftoppm", "-gray", "-r", "60", "-f", "1", "-l", "1", str(path)], capture_output=True, check=True).stdout
+
+
+def assert_every_character_prints(text: str, tmp_path: Path) -> None:
+    """Each character is in the text layer, and the page image changes when it is printed."""
+    printed = "".join(pages_text(render_form(make_form(header_fields=[("审核意见", text)]))))
+    for char in text.replace(" ", ""):
+        assert char in printed, char
+    empty = ink(render_form(make_form(enterprise_name="")), tmp_path)
+    for char in set(text) - {" "}:
+        assert ink(render_form(make_form(enterprise_name=char)), tmp_path) != empty, f"{char} left no ink"
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_rare_characters_and_marks_print_from_the_fallback_font(tmp_path: Path) -> None:
+    assert_every_character_prints(RARE_TEXT, tmp_path)
+    fonts = font_dicts(render_form(make_form(enterprise_name=RARE_TEXT)))
+    assert {re.sub(r"^/[A-Z]{6}\+|-\d+$", "", font["/BaseFont"]) for font in fonts} == {"WenQuanYiMicroHei", "HanaMinA"}
+    assert all("/FontFile2" in font["/FontDescriptor"].get_object() for font in fonts)  # both embedded, as subsets
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftoppm") is None or not FALLBACKS[-1][1].is_file(), reason="needs poppler-utils and fonts-hanazono (HanaMinB)"
+)
+def test_extension_b_prints_and_extracts_when_hanaminb_is_installed(tmp_path: Path) -> None:
+    assert_every_character_prints("𠀀𠮷", tmp_path)
+
+
+def test_a_character_no_font_has_prints_a_visible_mark() -> None:
+    text = "".join(pages_text(render_form(make_form(enterprise_name="王\U0010fffd"))))
+    assert "王〓" in text
 
 
 def test_verification_code_and_qr_code() -> None:
