@@ -76,7 +76,7 @@ def test_admin_exports_the_filtered_log(app, client, renamed):
     query = f"{BY_TABLE}=enterprise&{BY_RECORD}={pk}"
     csv_text = client.get(f"/auditlogview/export/?{query}").get_data().decode("utf-8-sig")
     lines = csv_text.strip().splitlines()
-    assert lines[0].split(",")[:5] == ["时间", "用户", "操作", "数据表", "记录编号"]
+    assert lines[0].split(",")[:6] == ["序号", "时间", "用户", "操作", "数据表", "记录编号"]
     assert any(f"企业名称：{old} → {new}" in line and "修改" in line for line in lines[1:])
     assert all("enterprise" in line for line in lines[1:])
     workbook = client.get(f"/auditlogview/export.xlsx?{query}")

@@ -168,8 +168,8 @@ def test_evaluation_list_prints_as_pdf_and_exports_excel(app, client):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     sheet = load_workbook(io.BytesIO(client.get("/finalgradeenterpriseview/export.xlsx").data)).active
     rows = list(sheet.values)
-    assert rows[0] == ("施工企业", "所在区（市）", "本地企业", "考核年度", "得分", "评定等次", "考核标准版本")
-    assert all(row[0] in text.replace("\n", "") for row in rows[1:])
+    assert rows[0] == ("序号", "施工企业", "所在区（市）", "本地企业", "考核年度", "得分", "评定等次", "考核标准版本")
+    assert all(row[1] in text.replace("\n", "") for row in rows[1:])
 
 
 def test_the_cli_scorer_agrees_with_the_stored_result_of_an_approved_assessment(app):

@@ -138,7 +138,7 @@ def test_csv_export_follows_the_scope(app, logged_in, own, other):
         from models import db
 
         own_name, other_name = db.session.get(Enterprise, own).name, db.session.get(Enterprise, other).name
-    assert text.startswith("\ufeff企业名称,统一社会信用代码")
+    assert text.startswith("\ufeff序号,企业名称,统一社会信用代码")
     assert own_name in text and other_name not in text
 
 
@@ -183,7 +183,7 @@ def test_excel_export_follows_the_scope(app, logged_in, own, other):
     assert answer.status_code == 200
     sheet = load_workbook(io.BytesIO(answer.data)).active
     rows = list(sheet.values)
-    assert rows[0][:3] == ("办理", "施工企业", "考核年度")
+    assert rows[0][:3] == ("序号", "施工企业", "考核年度")  # numbered, without the 办理 button
     with app.app_context():
         from models import db
 

@@ -276,6 +276,7 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack, layout_kind: Kind
         labels={**ASSESSMENT_LABELS, "id": "办理", **({"grade": "考核结果"} if kind.rated else {}), **headers, "points_shown": "分值"},
         descriptions=field_help(kind),
         list_columns=["id", *subject, "period", "state", *results, "changed_on"],
+        action_columns=("id",),  # the 办理 / 审核 button
         show_columns=[
             "enterprise",
             *(["project"] if kind.subject == "project" else []),

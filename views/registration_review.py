@@ -75,6 +75,7 @@ def registration_resource(pack: Pack) -> Resource:
             ),
         },
         base_order=("created_on", "desc"),
+        action_columns=("id",),
     )
 
 

@@ -4,8 +4,8 @@ user's input on a refused save, and action routes that answer like every other r
 
 from __future__ import annotations
 
-import csv
-import io
+import datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -16,7 +16,9 @@ from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_
 from wtforms import StringField
 from wtforms.fields.core import UnboundField
 
+from reports.values import display
 from views.filters import RelatedIdIs, text_filter
+from views.list_export import csv_body, numbered, pdf_body, xlsx_body
 from views.scope import ScopeViolation
 from views.scoped_data import FieldProblem, Refused, listed_relations, plain_cell
 
@@ -126,16 +128,22 @@ class ScopedModelView(ReadableBlanks, GuardedActions, ModelView):
     def _cell(self, row: Any, column: str) -> Any:
         value = getattr(row, column)
         formatter = self.formatters_columns.get(column)
-        return formatter(value) if formatter else value
+        if formatter in (None, display) and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            return value  # a number stays a number in the export (with its places: 77.50)
+        return plain_cell(formatter(value) if formatter else value)
 
     def _export_rows(self) -> tuple[list[str], list[list[Any]]]:
-        """The list as searched (every page), with its Chinese headings and displayed values."""
+        """The list as on screen, every page: its fixed filters, the search and the order, with
+        序号 in front and without the button columns."""
         get_filter_args(self._filters)
-        order_column, order_direction = self.base_order or ("", "")
-        _, rows = self.datamodel.query(self._filters, order_column, order_direction)
+        order_column, order_direction = get_order_args().get(self.__class__.__name__, ("", ""))
+        if not order_column and self.base_order:
+            order_column, order_direction = self.base_order
+        joined = self._filters.get_joined_filters(self._base_filters)
+        _, rows = self.datamodel.query(joined, order_column, order_direction)
         columns = [c for c in self.list_columns if c not in self.action_columns]
         headings = [str(self.label_columns.get(c, c)) for c in columns]
-        return headings, [[plain_cell(self._cell(row, c)) for c in columns] for row in rows]
+        return numbered(headings, [[self._cell(row, c) for c in columns] for row in rows])
 
     def _download(self, body: bytes | str, mimetype: str, suffix: str) -> Response:
         name = quote(f"{self.list_title}.{suffix}")
@@ -145,42 +153,24 @@ class ScopedModelView(ReadableBlanks, GuardedActions, ModelView):
     @has_access
     @permission_name("list")
     def export(self) -> Response:
-        """The current search as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese)."""
-        headings, rows = self._export_rows()
-        out = io.StringIO()
-        out.write("\ufeff")
-        writer = csv.writer(out)
-        writer.writerow(headings)
-        writer.writerows(rows)
-        return self._download(out.getvalue(), "text/csv", "csv")
+        """The list as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese)."""
+        return self._download(csv_body(*self._export_rows()), "text/csv", "csv")
 
     @expose("/export.pdf")
     @has_access
     @permission_name("list")
     def export_pdf(self) -> Response:
-        """The current search as a printable PDF list with the same columns."""
-        from reports import render_list
-
-        headings, rows = self._export_rows()
-        body = render_list(str(self.list_title), headings, [["" if v is None else str(v) for v in row] for row in rows])
-        return self._download(body, "application/pdf", "pdf")
+        """The list as a printable PDF with the same rows and columns, dated."""
+        subtitle = f"打印日期：{datetime.date.today().isoformat()}"
+        return self._download(pdf_body(str(self.list_title), *self._export_rows(), subtitle=subtitle), "application/pdf", "pdf")
 
     @expose("/export.xlsx")
     @has_access
     @permission_name("list")
     def export_xlsx(self) -> Response:
-        """The current search as an Excel workbook."""
-        from openpyxl import Workbook
-
-        headings, rows = self._export_rows()
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(str(self.list_title)[:31])
-        sheet.append(headings)
-        for row in rows:
-            sheet.append(row)
-        out = io.BytesIO()
-        book.save(out)
-        return self._download(out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+        """The list as an Excel workbook."""
+        body = xlsx_body(str(self.list_title), *self._export_rows())
+        return self._download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
 
     def _save(self, form: Any, item: Any, is_created: bool) -> bool:
         try:
