@@ -58,6 +58,10 @@ def default_config() -> dict:
         "AUTOSAVE_DELAY_MS": _int("AUTOSAVE_DELAY_MS", 1500),
         # Where printed verification codes point (the address people reach the platform at).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000",
+        # The certificate that signs settled forms (PKCS#12; scripts/start.sh makes a self-signed one
+        # for development) and its passphrase. Without the file, forms print unsigned.
+        "FORM_SIGNING_P12": os.environ.get("FORM_SIGNING_P12") or str(INSTANCE / "form-signing.p12"),
+        "FORM_SIGNING_PASSPHRASE": os.environ.get("FORM_SIGNING_PASSPHRASE") or "",
         "CRITERIA_PACK": default_pack(),
         # How often a serving process looks for a revision of the guide that changes its screens (a
         # negative value: never; such a process follows the guide's structure only when restarted).

@@ -12,6 +12,8 @@ from bench.figures import Figure, at_most, median_ms
 from criteria.pack import Kind
 from models import db
 from models.record_scores import final_states
+from reports.signing import FormSigner, development_certificate
+from services.form_signing import configured_signer
 from services.render_form import render_record
 
 BASE_URL = "http://127.0.0.1:5000"
@@ -30,18 +32,23 @@ def approved_ids(app: Flask, count: int) -> list[int]:
 
 
 def form_figures(app: Flask, runs: int) -> list[Figure]:
+    """One settled form as the web serves it (signed), and the same form unsigned: the difference
+    is the cost of the signature."""
     kind, pack = _kind(app), app.extensions["criteria_pack"]
     model = app.extensions["kind_models"][kind.code].assessment
-    ids = iter(approved_ids(app, runs + 2) * 2)
+    ids = iter(approved_ids(app, runs + 2) * 4)
+    signer = configured_signer(app.config) or FormSigner.from_pkcs12(development_certificate("bench", "bench"), None)
     with app.app_context():
 
-        def one() -> None:
+        def one(with_signer: FormSigner | None) -> None:
             record = db.session.get(model, next(ids))
-            render_record(db.session, pack, kind, record, False, BASE_URL)
+            render_record(db.session, pack, kind, record, False, BASE_URL, with_signer)
             db.session.commit()  # the verification code is stored
             db.session.expunge_all()
 
-        return [at_most("pdf_form_filled", median_ms(one, runs), "ms", 50)]
+        signed = median_ms(lambda: one(signer), runs)
+        unsigned = median_ms(lambda: one(None), runs)
+        return [at_most("pdf_form_filled_signed", signed, "ms", 50), Figure("pdf_form_filled_unsigned", unsigned, "ms")]
 
 
 def batch_figures(url: str, count: int) -> list[Figure]:

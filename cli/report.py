@@ -26,8 +26,23 @@ class ReportGroup(AppGroup):
 report_group = ReportGroup("report", help="打印考核表（PDF）")
 
 
-def _base_url() -> str:
-    return current_app.config.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+def _printed(record: Any, blank: bool = False) -> bytes:
+    """The record's form as the web prints it: QR codes to PUBLIC_BASE_URL, settled forms signed."""
+    from services.form_signing import configured_signer
+    from services.render_form import render_record
+
+    config, kind = current_app.config, kind_for(record)
+    return render_record(db.session, pack_for(record), kind, record, blank, config["PUBLIC_BASE_URL"], configured_signer(config))
+
+
+@report_group.command("certificate")
+def certificate() -> None:
+    """Make a self-signed signing certificate at FORM_SIGNING_P12 unless one is there (development)."""
+    from services.form_signing import write_development_certificate
+
+    path = Path(current_app.config["FORM_SIGNING_P12"])
+    if write_development_certificate(path, current_app.extensions["criteria_pack"].name):
+        click.echo(f"已生成开发测试用签名证书 {path}（自签名，仅用于开发和测试；正式环境请配置 FORM_SIGNING_P12）")
 
 
 @report_group.command("form", hidden=True)
@@ -37,8 +52,6 @@ def _base_url() -> str:
 @click.option("--blank", is_flag=True, help="空白表（现场填写）")
 def form(kind_code: str, record_id: int, output: str, blank: bool) -> None:
     """Render the form of one assessment."""
-    from services.render_form import render_record
-
     pack = current_app.extensions["criteria_pack"]
     if kind_code not in pack.kinds:
         click.echo(f"未知的考核类别：{kind_code}（可选：{'、'.join(pack.kinds)}）", err=True)
@@ -47,7 +60,7 @@ def form(kind_code: str, record_id: int, output: str, blank: bool) -> None:
     if record is None:
         click.echo(f"未找到 {pack.kinds[kind_code].name} 第 {record_id} 号记录", err=True)
         sys.exit(2)
-    Path(output).write_bytes(render_record(db.session, pack_for(record), kind_for(record), record, blank, _base_url()))
+    Path(output).write_bytes(_printed(record, blank))
     click.echo(f"已生成 {output}")
 
 
@@ -58,7 +71,7 @@ def form(kind_code: str, record_id: int, output: str, blank: bool) -> None:
 def batch(kind_code: str, period: str, output: str) -> None:
     """Render every assessment of a kind and period; a failure on one is reported and the rest go on."""
     from reports.memory import steady_memory
-    from services.render_form import file_name, render_record
+    from services.render_form import file_name
 
     pack = current_app.extensions["criteria_pack"]
     if kind_code not in pack.kinds:
@@ -75,7 +88,7 @@ def batch(kind_code: str, period: str, output: str) -> None:
             try:
                 record = db.session.get(model, pk)
                 name = f"{pk:06d}_{file_name(kind, record)}".replace("/", "_")
-                (target / name).write_bytes(render_record(db.session, pack_for(record), kind_for(record), record, False, _base_url()))
+                (target / name).write_bytes(_printed(record))
             except Exception as exc:  # one bad record must not stop the batch
                 db.session.rollback()
                 failures.append(f"第 {pk} 号记录：{exc}")

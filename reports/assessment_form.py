@@ -275,9 +275,10 @@ def render_form(data: FormData, blank: bool = False) -> bytes:
         subject=data.subtitle,
         author="建筑施工安全生产考核平台",
         creator="建筑施工安全生产考核平台",
+        keywords=data.keywords,
         invariant=True,  # same data, same bytes: a filed form never changes after the fact
     )
     left = f"考核标准版本 {data.criteria_version}" if data.criteria_version else ""
     right = f"验证码 {data.verification_code}" if data.verification_code else ""
-    doc.build(_story(data, blank), canvasmaker=numbered_canvas(left, right, MARGIN))
+    doc.build(_story(data, blank), canvasmaker=numbered_canvas(left, right, MARGIN, "" if blank else data.watermark))
     return buffer.getvalue()

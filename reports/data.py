@@ -70,7 +70,7 @@ class FormData:
     state_label: str = ""
     header_fields: Sequence[tuple[str, str]] = ()
     items: Sequence[FormItem] = ()
-    total: Number | None = None
+    total: Number | str | None = None  # a text is printed as given (a total with its declared places)
     grade_label: str | None = None
     reviews: Sequence[FormReview] = ()
     criteria_version: str = ""
@@ -78,6 +78,8 @@ class FormData:
     verify_url: str | None = None
     signature_labels: Sequence[str] = field(default=DEFAULT_SIGNATURES)
     sections: Sequence[FormSection] = ()  # tables after the header (materials, personnel lists)
+    watermark: str = ""  # drawn across every page (草稿 on a form whose result is not settled)
+    keywords: str = ""  # the document's /Keywords: what a signed copy is later compared with
 
     def __post_init__(self) -> None:
         # Freeze the sequences too, so a FormData can be shared and hashed safely.

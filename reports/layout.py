@@ -86,6 +86,7 @@ class _NumberedCanvas(Canvas):
     footer_left = ""
     footer_right = ""
     footer_margin = 15 * mm
+    watermark = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # The embedded font from the first page on: otherwise every page lists Helvetica (not embedded).
@@ -102,6 +103,8 @@ class _NumberedCanvas(Canvas):
         for state in self._saved_pages:
             self.__dict__.update(state)
             self._draw_footer(total)
+            if self.watermark:
+                self._draw_watermark()
             super().showPage()
         super().save()
 
@@ -118,8 +121,20 @@ class _NumberedCanvas(Canvas):
             self.drawRightString(width - margin, FOOTER_Y, self.footer_right)
         self.restoreState()
 
+    def _draw_watermark(self) -> None:
+        """Large grey text across the page, over the content but light enough to read through."""
+        width, height = self._pagesize
+        self.saveState()
+        self.setFillColor(colors.Color(0.6, 0.6, 0.6, alpha=0.35))
+        self.setFont(FONT, 110)
+        self.translate(width / 2, height / 2)
+        self.rotate(40)
+        self.drawCentredString(0, -38, self.watermark)
+        self.restoreState()
 
-def numbered_canvas(left: str = "", right: str = "", margin: float = 15 * mm) -> type[Canvas]:
-    """A canvasmaker for doc.build() whose pages carry the page footer and optional side notes."""
-    attrs = {"footer_left": left, "footer_right": right, "footer_margin": margin}
+
+def numbered_canvas(left: str = "", right: str = "", margin: float = 15 * mm, watermark: str = "") -> type[Canvas]:
+    """A canvasmaker for doc.build() whose pages carry the page footer, optional side notes and an
+    optional watermark (草稿)."""
+    attrs = {"footer_left": left, "footer_right": right, "footer_margin": margin, "watermark": watermark}
     return type("NumberedCanvas", (_NumberedCanvas,), attrs)

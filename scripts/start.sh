@@ -8,5 +8,6 @@ bash scripts/secret_key.sh   # the key that signs sessions and tokens: random, m
 .venv/bin/flask db upgrade
 .venv/bin/flask platform sync
 .venv/bin/flask demo
+.venv/bin/flask report certificate   # a self-signed certificate that signs settled forms (development)
 echo "打开 http://127.0.0.1:${PORT:-5000}/ ，按 Ctrl+C 停止。"
 exec .venv/bin/flask run --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}"

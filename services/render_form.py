@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -12,9 +13,11 @@ from sqlalchemy.orm import Session
 from criteria.pack import Kind, Pack
 from models import AppUser, FormVerification, ReviewHistory
 from models.assessments import header_values
-from models.record_scores import score_record
+from models.record_scores import final_states, score_record
 from reports import FormData, FormItem, FormReview, FormSection, render_form
-from reports.values import display
+from reports.signing import FormSigner
+from reports.values import display, total_text
+from services.form_signing import form_keywords
 from workflow import dossier
 from workflow.header import field_choices
 from workflow.people import PERSON_LABELS
@@ -107,13 +110,7 @@ def form_data(session: Session, pack: Pack, kind: Kind, record: Any, code: str |
     )
     users = {u.id: u for u in session.query(AppUser).filter(AppUser.id.in_({h.user_id for h in history}))}
     reviews = [
-        FormReview(
-            steps.get(h.action, h.action),
-            h.opinion or "",
-            users[h.user_id].username if h.user_id in users else "",  # as printed since the first release
-            h.created_on.date(),
-        )
-        for h in history
+        FormReview(steps.get(h.action, h.action), h.opinion or "", signed_by(users.get(h.user_id)), h.created_on.date()) for h in history
     ]
     values = header_values(session, kind, record)
     total, grade = record.total, record.grade
@@ -130,7 +127,7 @@ def form_data(session: Session, pack: Pack, kind: Kind, record: Any, code: str |
         state_label=kind.state_labels.get(record.state, record.state),
         header_fields=header_lines(session, pack, kind, record, values),
         items=items,
-        total=total,
+        total=total_text(total) or None,  # with the places the guide rounds to: 80.00, not 80
         grade_label=grade,
         reviews=reviews,
         criteria_version=record.criteria_version,
@@ -138,6 +135,18 @@ def form_data(session: Session, pack: Pack, kind: Kind, record: Any, code: str |
         verify_url=verify_url,
         sections=dossier_sections(session, pack, kind, record),
     )
+
+
+def signed_by(user: AppUser | None) -> str:
+    """Who acted, as a reader of the form knows them: the person's name and authority
+    (王审核（市南区 区（市）主管部门）); an enterprise's own login by its name alone."""
+    if user is None:
+        return ""
+    authority = "、".join(role.name for role in user.roles if role.name != "Public")
+    if user.enterprise_id or not authority:
+        return user.get_full_name()
+    districts = "、".join(d.name for d in user.districts)
+    return f"{user.get_full_name()}（{districts + ' ' if districts else ''}{authority}）"
 
 
 def header_lines(session: Session, pack: Pack, kind: Kind, record: Any, values: dict[str, Any]) -> list[tuple[str, str]]:
@@ -155,10 +164,40 @@ def file_name(kind: Kind, record: Any, blank: bool = False) -> str:
     return f"{record.enterprise}_{kind.short_name}_{record.period}{'_空白表' if blank else ''}.pdf"
 
 
-def render_record(session: Session, pack: Pack, kind: Kind, record: Any, blank: bool, base_url: str) -> bytes:
-    code = None if blank else verification_code(session, kind, record)
+def settled(kind: Kind, record: Any) -> bool:
+    """The record's result stands (no transition leaves its state): its form is an official document."""
+    return record.state in final_states(kind)
+
+
+def record_facts(kind: Kind, record: Any, code: str) -> dict[str, str]:
+    """What a signed form states about its record, compared again when a copy is verified."""
+    return {
+        "code": code,
+        "kind": kind.code,
+        "state": record.state,
+        "total": total_text(record.total),
+        "grade": record.grade or "",
+        "version": record.criteria_version or "",
+    }
+
+
+def render_record(
+    session: Session, pack: Pack, kind: Kind, record: Any, blank: bool, base_url: str, signer: FormSigner | None = None
+) -> bytes:
+    """The record's form. A settled record's form carries its verification code (a QR code to
+    ``base_url``/verify) and, with a ``signer``, a PAdES signature; any other prints as 草稿, with no
+    code and no signature, so it can never pass for a result."""
+    official = not blank and settled(kind, record)
+    code = verification_code(session, kind, record) if official else None
     url = f"{base_url.rstrip('/')}/verify/{code}" if code else None
     data = form_data(session, pack, kind, record, code, url)
     if blank:
-        data = FormData(**{**data.__dict__, "state_label": "", "reviews": (), "total": None, "grade_label": None})
-    return render_form(data, blank=blank)
+        data = replace(data, state_label="", reviews=(), total=None, grade_label=None)
+    elif code is None:
+        data = replace(data, watermark="草稿")
+    else:
+        data = replace(data, keywords=form_keywords(record_facts(kind, record, code)))
+    pdf = render_form(data, blank=blank)
+    if code is not None and signer is not None:
+        pdf = signer.sign(pdf, reason=f"{kind.name}结果（验证码 {code}）", location=pack.name)
+    return pdf

@@ -7,10 +7,12 @@ SQLite always runs. PostgreSQL runs too when TEST_DATABASE_URL names a database 
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from models import databases, db
+from services.form_signing import write_development_certificate
 
 # Under pytest-xdist every worker builds its own template; PostgreSQL names carry the worker id.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
@@ -53,6 +56,11 @@ class Backend:
 
 # A random signing key for the run (the suite never reads the developer's instance/secret_key).
 SESSION_KEY = secrets.token_urlsafe(48)
+# A self-signed form-signing certificate for the run (never the developer's instance/form-signing.p12).
+SIGNING_DIR = Path(tempfile.mkdtemp(prefix="form-signing-"))
+SIGNING_P12 = SIGNING_DIR / "form-signing.p12"
+write_development_certificate(SIGNING_P12, "测试环境")
+atexit.register(shutil.rmtree, SIGNING_DIR, True)
 
 
 def make_app(url: str, **overrides: object) -> Flask:
@@ -68,6 +76,7 @@ def make_app(url: str, **overrides: object) -> Flask:
             "LOGIN_CAPTCHA": False,
             "RATELIMIT_ENABLED": False,  # the suite logs in hundreds of times from one address
             "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "FORM_SIGNING_P12": str(SIGNING_P12),
             **overrides,
         }
     )

@@ -18,7 +18,7 @@ from views.checks import ApiCheck, Check, FormCheck
 from views.masking import shown_id_number
 from views.scoped_api import ScopedApi
 from views.scoped_data import ScopedInterface
-from views.scoped_views import ScopedModelView
+from views.scoped_views import LOCAL_TABS, ScopedModelView
 from views.worklist import WaitingForReview
 
 # Labels of the columns most tables share; a resource's own labels take precedence.
@@ -144,7 +144,7 @@ def build_view(resource: Resource) -> type[ScopedModelView]:
     if base_filters:
         attrs["base_filters"] = base_filters
     if resource.local_tabs:
-        attrs["extra_args"] = {"local_tabs": True}
+        attrs["extra_args"] = {"local_tabs": True, "local_tab_labels": LOCAL_TABS}
     if resource.order_columns:
         attrs["order_columns"] = resource.order_columns
     if resource.writes:

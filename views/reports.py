@@ -10,7 +10,11 @@ from flask_appbuilder import BaseView, expose, has_access
 
 from models import FormVerification, db
 from models.criteria_versions import kind_for, pack_for
-from services.render_form import file_name, render_record
+from reports.signing import check_signature
+from reports.values import total_text
+from services.form_signing import configured_signer
+from services.render_form import file_name, render_record, settled
+from services.verify_copy import compare_copy
 from views.assessment_access import load
 
 
@@ -26,7 +30,8 @@ class ReportView(BaseView):
     def form(self, kind_code: str, pk: int) -> Any:
         kind, record = load(kind_code, pk)
         blank = request.args.get("blank") == "1"
-        pdf = render_record(db.session, pack_for(record), kind, record, blank, request.host_url)
+        config = current_app.config
+        pdf = render_record(db.session, pack_for(record), kind, record, blank, config["PUBLIC_BASE_URL"], configured_signer(config))
         return send_file(
             io.BytesIO(pdf),
             mimetype="application/pdf",
@@ -36,21 +41,37 @@ class ReportView(BaseView):
 
 
 class VerifyView(BaseView):
-    """Public: says whether a printed form is genuine and its current state, and nothing more."""
+    """Public: says whether a printed form is genuine, its current result, and whether an uploaded
+    copy carries the platform's intact signature and agrees with the record; nothing more."""
 
     route_base = "/verify"
     default_view = "show"
 
-    @expose("/<code>")
+    @expose("/<code>", methods=["GET", "POST"])
     def show(self, code: str) -> Any:
         found = db.session.query(FormVerification).filter_by(code=code.strip().upper()).one_or_none()
-        if found is None:
-            return self.render_template("verify.html", found=None, code=code), 404
         # Whatever the running pack lists: a retired kind's record loads with its core row.
-        record = db.session.get(current_app.extensions["assessment_layout"].base, found.assessment_id)
+        record = db.session.get(current_app.extensions["assessment_layout"].base, found.assessment_id) if found else None
         if record is None:
             return self.render_template("verify.html", found=None, code=code), 404
         kind = kind_for(record)
+        copy = None
+        if request.method == "POST":
+            upload = request.files.get("copy")
+            signer = configured_signer(current_app.config)
+            if upload is None or not upload.filename:
+                copy = {"genuine": False, "verdict": "请选择要核对的 PDF 文件。", "details": []}
+            else:
+                data = upload.read()
+                copy = compare_copy(data, check_signature(data, [signer.certificate] if signer else []), kind, record, found.code)
         return self.render_template(
-            "verify.html", found=found, code=found.code, kind=kind, record=record, state=kind.state_labels.get(record.state, record.state)
+            "verify.html",
+            found=found,
+            code=found.code,
+            kind=kind,
+            record=record,
+            state=kind.state_labels.get(record.state, record.state),
+            settled=settled(kind, record),
+            total=total_text(record.total),
+            copy=copy,
         )

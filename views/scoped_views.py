@@ -22,6 +22,8 @@ from views.list_export import csv_body, numbered, pdf_body, xlsx_body
 from views.scope import ScopeViolation
 from views.scoped_data import FieldProblem, Refused, listed_relations, plain_cell
 
+LOCAL_TABS = {"y": "本地企业", "n": "外地企业"}  # the tabs of a list that has them (scoped_list.html)
+
 
 class GuardedActions:
     """Action routes of a ModelView that answer like every other route.
@@ -161,7 +163,8 @@ class ScopedModelView(ReadableBlanks, GuardedActions, ModelView):
     @permission_name("list")
     def export_pdf(self) -> Response:
         """The list as a printable PDF with the same rows and columns, dated."""
-        subtitle = f"打印日期：{datetime.date.today().isoformat()}"
+        tab = LOCAL_TABS.get(request.args.get("_flt_0_is_local", "")) if (self.extra_args or {}).get("local_tabs") else None
+        subtitle = "　".join(filter(None, (tab, f"打印日期：{datetime.date.today().isoformat()}")))
         return self._download(pdf_body(str(self.list_title), *self._export_rows(), subtitle=subtitle), "application/pdf", "pdf")
 
     @expose("/export.xlsx")
