@@ -18,7 +18,7 @@ from criteria.kind_extends import REFERENCE, extended, reference
 from criteria.methods import scoring_methods
 from criteria.pack import District, HeaderField, Item, Kind, Material, Pack, PersonnelList, RecordEvidence, Role
 from criteria.problems_zh import subject_of
-from criteria.rules import CatalogueEntry, FinalGradeRule, Rectification, Rounding, Scale, Veto, Workflow
+from criteria.rules import CatalogueEntry, FinalGradeRule, PrintRules, Rectification, Rounding, Scale, Veto, Workflow
 from criteria.schema import DistrictsSchema, GradingSchema, KindSchema, PackSchema, RolesSchema
 from criteria.yaml_source import YamlFile, join_path, parse_yaml, read_yaml
 
@@ -379,4 +379,5 @@ def _build(
         files={name: sources[name].text for name in sorted(sources)},
         extends=pack.get("extends"),
         terms=dict(pack["terms"]),
+        printing=PrintRules.of(pack.get("printing")),
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from criteria.methods import ScoringBlock
-from criteria.rules import NEUTRAL_TERMS, CatalogueEntry, FinalGradeRule, Rectification, Rounding, Scale, Veto, Workflow
+from criteria.rules import NEUTRAL_TERMS, CatalogueEntry, FinalGradeRule, PrintRules, Rectification, Rounding, Scale, Veto, Workflow
 
 
 @dataclass(frozen=True)
@@ -200,6 +200,7 @@ class Pack:
     files: dict[str, str] = field(default_factory=dict)  # the text of every file read, by file name
     extends: str | None = None  # the pack this one was started from (pack.yaml ``extends:``)
     terms: dict[str, str] = field(default_factory=dict)  # its words for district, supervisor, non-local
+    printing: PrintRules = field(default_factory=PrintRules)  # pack.yaml ``print``: issuer, 编号, 身份证号
 
     def role(self, code: str) -> Role:
         return next(r for r in self.roles if r.code == code)

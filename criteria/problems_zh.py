@@ -62,6 +62,13 @@ RULES: list[Rule] = [
     _rule(r"not a directory", "考核标准目录不存在"),
     _rule(r"not UTF-8 text \((.*)\)", "不是 UTF-8 编码的文本（{0}）"),
     _rule(r"must list at least one entry", "至少要列出一项"),
+    _rule(r"unknown part '(.*)' \(use (.*)\)", "编号中不认识的部分“{0}”（可用：{1}）"),
+    _rule(r"needs \{serial\}, so that no two forms share a number", "编号须含 {{serial}}（流水号），否则两份考核表会同号"),
+    _rule(
+        r"only \{serial\} takes a width, such as \{serial:04d\} \(found '(.*)'\)",
+        "只有流水号可以指定位数，如 {{serial:04d}}（此处是“{0}”）",
+    ),
+    _rule(r"is not a valid pattern \((.*)\)", "编号格式不正确（{0}）"),
     _rule(r"must be one of: (.*)", "应为以下之一：{0}"),
     _rule(r"must be greater than (\S+)", "应大于 {0}"),
     _rule(r"must be at least (\S+)", "应不小于 {0}"),

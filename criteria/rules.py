@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import re
+import string
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -10,6 +12,60 @@ from typing import Any
 # What a pack calls the parts of its region, its site supervisors and enterprises registered elsewhere
 # on its screens (pack.yaml ``terms``); a stored version from before ``terms`` reads these neutral words.
 NEUTRAL_TERMS = {"district": "区县", "supervisor": "监督人员", "non_local": "外地企业"}
+
+
+# The parts a printed form's 编号 may be built from (pack.yaml ``print.number``).
+NUMBER_PARTS = ("year", "division", "kind", "serial")
+
+
+def number_pattern_problem(pattern: str) -> str | None:
+    """What is wrong with a 编号 pattern (English, like the schema's messages), or None."""
+    try:
+        parts = [(name, spec) for _, name, spec, _ in string.Formatter().parse(pattern) if name is not None]
+    except ValueError as problem:
+        return f"is not a valid pattern ({problem})"
+    for name, spec in parts:
+        if name not in NUMBER_PARTS:
+            return f"unknown part '{{{name}}}' (use " + ", ".join(f"{{{p}}}" for p in NUMBER_PARTS) + ")"
+        if spec and not (name == "serial" and re.fullmatch(r"0?\d*d", spec)):
+            return f"only {{serial}} takes a width, such as {{serial:04d}} (found '{{{name}:{spec}}}')"
+    if "serial" not in {name for name, _ in parts}:
+        return "needs {serial}, so that no two forms share a number"
+    return None
+
+
+@dataclass(frozen=True)
+class PrintRules:
+    """How the pack's printed forms identify themselves (pack.yaml ``print``): the issuing authority,
+    the 编号 pattern, and whether 身份证号 print masked (first 6 and last 4) or in full."""
+
+    issuer: str = ""
+    number: str | None = None
+    id_numbers: str = "masked"  # masked | full
+
+    @classmethod
+    def of(cls, data: dict[str, Any] | None) -> PrintRules:
+        data = data or {}
+        return cls(data.get("issuer") or "", data.get("number") or None, data.get("id_numbers") or "masked")
+
+    def series(self, year: str, division: str, kind: str) -> str | None:
+        """The 编号 with its serial left open, as a key for counting (None: the pack numbers no forms)."""
+        return self._fill(year=year, division=division, kind=kind, serial=None) if self.number else None
+
+    def _fill(self, **parts: Any) -> str:
+        pieces = []
+        for literal, name, spec, _ in string.Formatter().parse(self.number or ""):
+            pieces.append(literal)
+            if name is None:
+                continue
+            value = parts[name]
+            pieces.append("{serial}" if value is None else format(value, spec) if spec else str(value))
+        return "".join(pieces)
+
+    def numbered(self, series: str, serial: int) -> str:
+        """The 编号 of a series and serial (the pattern's width applied)."""
+        spec = next((spec for _, name, spec, _ in string.Formatter().parse(self.number or "") if name == "serial"), "")
+        return series.replace("{serial}", format(serial, spec) if spec else str(serial))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from criteria.fields import (
     one_of,
 )
 from criteria.methods import method_schemas
-from criteria.rules import NEUTRAL_TERMS
+from criteria.rules import NEUTRAL_TERMS, number_pattern_problem
 from criteria.schema_workflow import RectificationSchema, WorkflowSchema
 
 FIELD_TYPES = ("string", "text", "integer", "decimal", "date", "boolean", "phone", "choice", "project")
@@ -58,6 +58,18 @@ class TermsSchema(Strict):
     non_local = Text(required=True)
 
 
+def _number_pattern(pattern: str) -> None:
+    problem = number_pattern_problem(pattern)
+    if problem:
+        raise ValidationError(problem)
+
+
+class PrintSchema(Strict):
+    issuer = Text(required=True)
+    number = Text(validate=_number_pattern)
+    id_numbers = Text(load_default="masked", validate=one_of("masked", "full"))
+
+
 class PackSchema(Versioned):
     code = Code(required=True)
     extends = Code()  # the pack this one was started from (a folder takes the files it lacks from it)
@@ -68,6 +80,7 @@ class PackSchema(Versioned):
     grading = FileName(required=True)
     kinds = Items(FileName(), required=True, validate=not_empty_list())
     terms = Nested(TermsSchema, load_default=lambda: dict(NEUTRAL_TERMS))
+    printing = Nested(PrintSchema, data_key="print")  # how printed forms identify themselves
 
 
 # ---- districts.yaml, roles.yaml -----------------------------------------------------------------

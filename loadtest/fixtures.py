@@ -29,7 +29,7 @@ from criteria.pack import Kind, Pack
 from models import AppUser, Attachment, District, Enterprise, db
 from models.evidence import store
 from models.record_scores import final_states
-from services.render_form import verification_code
+from services.form_identity import verification_code
 from views.assessments import review_states
 from views.filters import DistrictIs, text_filter
 from views.scope import scope_clause, scope_of

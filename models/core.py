@@ -265,7 +265,11 @@ class FormVerification(Model):
     assessment, kept as long as the assessment (a deleted draft's code goes with it)."""
 
     __tablename__ = "form_verification"
-    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
+    __table_args__ = (
+        UniqueConstraint("number", name="uq_form_verification_number"),
+        UniqueConstraint("number_series", "number_serial", name="uq_form_verification_series_serial"),
+        {"sqlite_autoincrement": True},
+    )
     scope_assessment = "assessment_id"
 
     id = Column(Integer, primary_key=True)
@@ -273,3 +277,7 @@ class FormVerification(Model):
     assessment_id = Column(Integer, ForeignKey("assessment.id", ondelete="CASCADE"), nullable=False, unique=True)
     assessment = relationship("AssessmentRecord", viewonly=True)
     created_on = Column(DateTime, nullable=False, default=_now)
+    # The form's 编号 (pack.yaml print.number), given at its first print as a settled result.
+    number = Column(String(120))
+    number_series = Column(String(120))  # the number with its serial left open
+    number_serial = Column(Integer)

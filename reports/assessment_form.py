@@ -68,9 +68,24 @@ def _qr(value: str, size: float = QR_SIZE) -> Flowable:
     return QrCode(value, width=size, height=size, qrLevel="M", qrBorder=4)
 
 
+def _identity_line(data: FormData) -> Flowable | None:
+    """编号, 出具单位 and 打印日期 in one line under the title (only what the form has)."""
+    parts = [
+        f"编号：{data.document_number}" if data.document_number else "",
+        f"出具单位：{data.issuer}" if data.issuer else "",
+        f"打印日期：{data.printed_on.isoformat()}" if data.printed_on else "",
+    ]
+    shown = "　　".join(part for part in parts if part)
+    return para(shown, SMALL_CENTER) if shown else None
+
+
 def _title_block(data: FormData) -> Flowable:
-    """Title and subtitle centred; the verification QR code and code text in the top-right corner."""
+    """Title and subtitle centred, the form's identity under them; the verification QR code and code
+    text in the top-right corner."""
     heading = [para(data.title, TITLE), Spacer(1, 1 * mm), para(data.subtitle, SUBTITLE)]
+    identity = _identity_line(data)
+    if identity is not None:
+        heading += [Spacer(1, 1.5 * mm), identity]
     if not data.verification_code:
         return KeepTogether(heading)
     side = QR_SIZE + 6 * mm

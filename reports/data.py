@@ -78,6 +78,9 @@ class FormData:
     verify_url: str | None = None
     signature_labels: Sequence[str] = field(default=DEFAULT_SIGNATURES)
     sections: Sequence[FormSection] = ()  # tables after the header (materials, personnel lists)
+    document_number: str = ""  # 编号
+    issuer: str = ""  # 出具单位
+    printed_on: date | None = None  # 打印日期 (none on a blank form)
     watermark: str = ""  # drawn across every page (草稿 on a form whose result is not settled)
     keywords: str = ""  # the document's /Keywords: what a signed copy is later compared with
 

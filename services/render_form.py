@@ -4,36 +4,24 @@ its history and its verification code, then drawn by ``reports.render_form``."""
 from __future__ import annotations
 
 import datetime
-import secrets
 from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from criteria.pack import Kind, Pack
-from models import AppUser, FormVerification, ReviewHistory
+from models import AppUser, ReviewHistory
 from models.assessments import header_values
 from models.record_scores import final_states, score_record
 from reports import FormData, FormItem, FormReview, FormSection, render_form
 from reports.signing import FormSigner
-from reports.values import display, total_text
+from reports.values import display, masked_id_number, total_text
+from services.form_identity import issued
 from services.form_signing import form_keywords
 from workflow import dossier
 from workflow.header import field_choices
 from workflow.people import PERSON_LABELS
 from workflow.records import project_choices
-
-CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed by hand
-
-
-def verification_code(session: Session, kind: Kind, record: Any) -> str:
-    """The record's code, created once and kept."""
-    found = session.query(FormVerification).filter_by(assessment_id=record.id).one_or_none()
-    if found is None:
-        found = FormVerification(code="".join(secrets.choice(CODE_ALPHABET) for _ in range(10)), assessment_id=record.id)
-        session.add(found)
-        session.commit()
-    return found.code
 
 
 def dossier_sections(session: Session, pack: Pack, kind: Kind, record: Any) -> list[FormSection]:
@@ -68,7 +56,7 @@ def dossier_sections(session: Session, pack: Pack, kind: Kind, record: Any) -> l
                 [
                     (
                         p["name"],
-                        p["id_number"],
+                        p["id_number"] if pack.printing.id_numbers == "full" else masked_id_number(p["id_number"]),
                         p["role"],
                         p["certificate_no"],
                         p["valid_until"] + ("（已过期）" if p.get("expired") else ""),
@@ -187,16 +175,17 @@ def render_record(
     """The record's form. A settled record's form carries its verification code (a QR code to
     ``base_url``/verify) and, with a ``signer``, a PAdES signature; any other prints as 草稿, with no
     code and no signature, so it can never pass for a result."""
-    official = not blank and settled(kind, record)
-    code = verification_code(session, kind, record) if official else None
+    identity = issued(session, pack, kind, record) if not blank and settled(kind, record) else None
+    code = identity.code if identity else None
     url = f"{base_url.rstrip('/')}/verify/{code}" if code else None
-    data = form_data(session, pack, kind, record, code, url)
+    data = replace(form_data(session, pack, kind, record, code, url), issuer=pack.printing.issuer)
     if blank:
         data = replace(data, state_label="", reviews=(), total=None, grade_label=None)
-    elif code is None:
-        data = replace(data, watermark="草稿")
+    elif identity is None:
+        data = replace(data, watermark="草稿", printed_on=datetime.date.today())
     else:
-        data = replace(data, keywords=form_keywords(record_facts(kind, record, code)))
+        facts = form_keywords(record_facts(kind, record, identity.code))
+        data = replace(data, keywords=facts, document_number=identity.number or "", printed_on=datetime.date.today())
     pdf = render_form(data, blank=blank)
     if code is not None and signer is not None:
         pdf = signer.sign(pdf, reason=f"{kind.name}结果（验证码 {code}）", location=pack.name)
