@@ -31,8 +31,8 @@ def _printed(record: Any, blank: bool = False) -> bytes:
     from services.form_signing import configured_signer
     from services.render_form import render_record
 
-    config, kind = current_app.config, kind_for(record)
-    return render_record(db.session, pack_for(record), kind, record, blank, config["PUBLIC_BASE_URL"], configured_signer(config))
+    config, kind, running = current_app.config, kind_for(record), current_app.extensions["criteria_pack"]
+    return render_record(db.session, pack_for(record), kind, record, blank, config["PUBLIC_BASE_URL"], configured_signer(config), running)
 
 
 @report_group.command("certificate")

@@ -80,12 +80,8 @@ def _identity_line(data: FormData) -> Flowable | None:
 
 
 def _title_block(data: FormData) -> Flowable:
-    """Title and subtitle centred, the form's identity under them; the verification QR code and code
-    text in the top-right corner."""
+    """Title and subtitle centred; the verification QR code and code text in the top-right corner."""
     heading = [para(data.title, TITLE), Spacer(1, 1 * mm), para(data.subtitle, SUBTITLE)]
-    identity = _identity_line(data)
-    if identity is not None:
-        heading += [Spacer(1, 1.5 * mm), identity]
     if not data.verification_code:
         return KeepTogether(heading)
     side = QR_SIZE + 6 * mm
@@ -256,7 +252,9 @@ def _section_table(section: FormSection) -> Table:
 
 
 def _story(data: FormData, blank: bool) -> list[Flowable]:
-    story: list[Flowable] = [_title_block(data), Spacer(1, 4 * mm), _header_table(data), Spacer(1, 4 * mm)]
+    identity = _identity_line(data)
+    story: list[Flowable] = [_title_block(data), *([Spacer(1, 1.5 * mm), identity] if identity else [])]
+    story += [Spacer(1, 4 * mm), _header_table(data), Spacer(1, 4 * mm)]
     for section in data.sections:
         story += [KeepTogether([Paragraph(section.title, SECTION), Spacer(1, 1.5 * mm), _section_table(section)]), Spacer(1, 4 * mm)]
     if data.items or not data.sections:

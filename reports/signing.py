@@ -86,10 +86,6 @@ class FormSigner:
     def certificate(self) -> x509.Certificate:
         return self.signer.signing_cert
 
-    @property
-    def subject(self) -> str:
-        return self.certificate.subject.human_friendly
-
     def sign(self, pdf: bytes, reason: str, location: str = "") -> bytes:
         """``pdf`` with an invisible PAdES signature over the whole file appended (incremental update:
         the first part of the result is ``pdf`` unchanged)."""
@@ -123,6 +119,13 @@ class SignatureCheck:
         return self.signed and self.intact and self.trusted and self.whole_file
 
 
+def signer_name(certificate: x509.Certificate) -> str:
+    """Who signed, as a reader says it: the certificate's name and, in brackets, its organisation."""
+    subject = certificate.subject.native
+    name, organisation = subject.get("common_name", ""), subject.get("organization_name", "")
+    return f"{name}（{organisation}）" if name and organisation else name or organisation or certificate.subject.human_friendly
+
+
 def check_signature(pdf: bytes, trusted: list[x509.Certificate]) -> SignatureCheck:
     """Validate the first signature of ``pdf`` against ``trusted`` (no network fetching)."""
     try:
@@ -144,7 +147,7 @@ def check_signature(pdf: bytes, trusted: list[x509.Certificate]) -> SignatureChe
         intact=bool(status.intact and status.valid),
         trusted=bool(status.trusted),
         whole_file=whole,
-        signer=status.signing_cert.subject.human_friendly if status.signing_cert else "",
+        signer=signer_name(status.signing_cert) if status.signing_cert else "",
         signed_at=status.signer_reported_dt,
     )
 

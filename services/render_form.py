@@ -24,8 +24,9 @@ from workflow.people import PERSON_LABELS
 from workflow.records import project_choices
 
 
-def dossier_sections(session: Session, pack: Pack, kind: Kind, record: Any) -> list[FormSection]:
-    """The materials checklist and personnel lists the record shows (as submitted once it is)."""
+def dossier_sections(session: Session, pack: Pack, kind: Kind, record: Any, id_numbers: str = "masked") -> list[FormSection]:
+    """The materials checklist and personnel lists the record shows (as submitted once it is);
+    身份证号 masked unless ``id_numbers`` is ``full``."""
     if pack.dossier_kind(kind) is None:
         return []
     shown, _ = dossier.shown(session, pack, kind, record, datetime.date.today())
@@ -56,7 +57,7 @@ def dossier_sections(session: Session, pack: Pack, kind: Kind, record: Any) -> l
                 [
                     (
                         p["name"],
-                        p["id_number"] if pack.printing.id_numbers == "full" else masked_id_number(p["id_number"]),
+                        p["id_number"] if id_numbers == "full" else masked_id_number(p["id_number"]),
                         p["role"],
                         p["certificate_no"],
                         p["valid_until"] + ("（已过期）" if p.get("expired") else ""),
@@ -69,7 +70,9 @@ def dossier_sections(session: Session, pack: Pack, kind: Kind, record: Any) -> l
     return sections
 
 
-def form_data(session: Session, pack: Pack, kind: Kind, record: Any, code: str | None, verify_url: str | None) -> FormData:
+def form_data(
+    session: Session, pack: Pack, kind: Kind, record: Any, code: str | None, verify_url: str | None, id_numbers: str = "masked"
+) -> FormData:
     """What the printed form of ``record`` shows, copied from the record, the criteria and its history."""
     rows = {row.item_code: row for row in record.items}
     items = []
@@ -121,7 +124,7 @@ def form_data(session: Session, pack: Pack, kind: Kind, record: Any, code: str |
         criteria_version=record.criteria_version,
         verification_code=code,
         verify_url=verify_url,
-        sections=dossier_sections(session, pack, kind, record),
+        sections=dossier_sections(session, pack, kind, record, id_numbers),
     )
 
 
@@ -170,15 +173,27 @@ def record_facts(kind: Kind, record: Any, code: str) -> dict[str, str]:
 
 
 def render_record(
-    session: Session, pack: Pack, kind: Kind, record: Any, blank: bool, base_url: str, signer: FormSigner | None = None
+    session: Session,
+    pack: Pack,
+    kind: Kind,
+    record: Any,
+    blank: bool,
+    base_url: str,
+    signer: FormSigner | None = None,
+    issuing: Pack | None = None,
 ) -> bytes:
-    """The record's form. A settled record's form carries its verification code (a QR code to
-    ``base_url``/verify) and, with a ``signer``, a PAdES signature; any other prints as 草稿, with no
-    code and no signature, so it can never pass for a result."""
-    identity = issued(session, pack, kind, record) if not blank and settled(kind, record) else None
+    """The record's form, by the rules of ``pack`` (the guide version the record was filed under).
+
+    A settled record's form carries its verification code (a QR code to ``base_url``/verify), its
+    编号 and, with a ``signer``, a PAdES signature; any other prints as 草稿, with no code, number or
+    signature, so it can never pass for a result. Who issues the form and how it is numbered is the
+    ``issuing`` pack's (the one the platform runs now; ``pack`` when not given)."""
+    issuing = issuing or pack
+    identity = issued(session, issuing, kind, record) if not blank and settled(kind, record) else None
     code = identity.code if identity else None
     url = f"{base_url.rstrip('/')}/verify/{code}" if code else None
-    data = replace(form_data(session, pack, kind, record, code, url), issuer=pack.printing.issuer)
+    data = form_data(session, pack, kind, record, code, url, issuing.printing.id_numbers)
+    data = replace(data, issuer=issuing.printing.issuer)
     if blank:
         data = replace(data, state_label="", reviews=(), total=None, grade_label=None)
     elif identity is None:

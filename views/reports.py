@@ -30,8 +30,10 @@ class ReportView(BaseView):
     def form(self, kind_code: str, pk: int) -> Any:
         kind, record = load(kind_code, pk)
         blank = request.args.get("blank") == "1"
-        config = current_app.config
-        pdf = render_record(db.session, pack_for(record), kind, record, blank, config["PUBLIC_BASE_URL"], configured_signer(config))
+        config, running = current_app.config, current_app.extensions["criteria_pack"]
+        pdf = render_record(
+            db.session, pack_for(record), kind, record, blank, config["PUBLIC_BASE_URL"], configured_signer(config), running
+        )
         return send_file(
             io.BytesIO(pdf),
             mimetype="application/pdf",
