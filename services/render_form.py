@@ -130,7 +130,7 @@ def form_data(
 
 def signed_by(user: AppUser | None) -> str:
     """Who acted, as a reader of the form knows them: the person's name and authority
-    (王审核（市南区 区（市）主管部门）); an enterprise's own login by its name alone."""
+    (王某（某某区 区县主管部门）); an enterprise's own login by its name alone."""
     if user is None:
         return ""
     authority = "、".join(role.name for role in user.roles if role.name != "Public")

@@ -133,3 +133,20 @@ def test_numbers_are_numbers_with_their_places(app, client):
     body = client.get("/finalgradeenterpriseview/export/").get_data(as_text=True).lstrip("\ufeff")
     listed = [row[score] for row in list(csv.reader(io.StringIO(body)))[1:] if row[score]]
     assert listed and all(re.fullmatch(r"\d+\.\d{2}", value) for value in listed), listed  # 90.70, not 90.7
+
+
+def test_the_non_local_tab_lists_non_local_enterprises(app, client):
+    from models import db
+    from models.grades import FinalGradeRecord as FinalGrade
+
+    with app.app_context():
+        row = db.session.query(FinalGrade).filter_by(grade_code="enterprise").order_by(FinalGrade.id).first()
+        row.is_local = False  # an enterprise registered elsewhere (外地企业)
+        db.session.commit()
+        name = str(row.enterprise)
+    login(client, "city_station")
+    view = next(v for v in fixed_lists(app) if v.route_base == "/finalgradeenterpriseview")
+    non_local = screen_rows(client, view, "&_flt_0_is_local=n")
+    local = screen_rows(client, view, "&_flt_0_is_local=y")
+    assert [name] == [row[1] for row in non_local] and all(row[1] != name for row in local)
+    assert [row[1] for row in exports(client, view, "_flt_0_is_local=n")["csv"][1:]] == [name]

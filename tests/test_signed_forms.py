@@ -102,3 +102,9 @@ def test_verify_checks_an_uploaded_copy_against_the_signature_and_the_record(app
         db.session.commit()
     changed = upload(app, code, pdf)
     assert "记录在打印后已变更" in changed and "等次" in changed and "不合格" in changed
+
+
+def test_an_oversized_upload_is_refused_without_being_read_as_a_pdf(app, client):
+    pk = approved(app)
+    signed_form(app, pk)
+    assert "文件超过 5 MB" in upload(app, code_of(app, pk), b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024))

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import current_app
 from flask_appbuilder.models.filters import BaseFilter
-from flask_appbuilder.models.sqla.filters import FilterRelationOneToManyEqual
+from flask_appbuilder.models.sqla.filters import FilterEqual, FilterRelationOneToManyEqual, get_field_setup_query
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Query
 
@@ -91,3 +91,18 @@ class DistrictIs(BaseFilter):
 
 
 ASSESSMENT_FILTERS = {"enterprise": [DistrictIs]}
+
+
+class BooleanIs(FilterEqual):
+    """是/否 on a yes/no column. Flask-AppBuilder's equal filter turns "y" into True but leaves "n" a
+    string: the 外地企业 tab found nothing on SQLite and failed on PostgreSQL (boolean = varchar)."""
+
+    def apply(self, query: Query, value: Any) -> Query:
+        answer = _text(value).lower()
+        if answer not in YES | NO:
+            return query.filter(false())
+        query, field = get_field_setup_query(query, self.model, self.column_name)
+        return query.filter(field == (answer in YES))
+
+
+YES, NO = frozenset({"y", "1", "true", "是"}), frozenset({"n", "0", "false", "否"})

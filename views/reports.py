@@ -17,6 +17,8 @@ from services.render_form import file_name, render_record, settled
 from services.verify_copy import compare_copy
 from views.assessment_access import load
 
+COPY_LIMIT = 5 * 1024 * 1024  # the largest uploaded copy /verify reads
+
 
 class ReportView(BaseView):
     """Filled and blank forms; reachable exactly where the record's 办理 page is."""
@@ -64,8 +66,12 @@ class VerifyView(BaseView):
             if upload is None or not upload.filename:
                 copy = {"genuine": False, "verdict": "请选择要核对的 PDF 文件。", "details": []}
             else:
-                data = upload.read()
-                copy = compare_copy(data, check_signature(data, [signer.certificate] if signer else []), kind, record, found.code)
+                data = upload.read(COPY_LIMIT + 1)
+                if len(data) > COPY_LIMIT:  # a printed form is a few hundred KB; never parse more
+                    copy = {"genuine": False, "verdict": f"文件超过 {COPY_LIMIT // 1024 // 1024} MB，不是平台出具的考核表。", "details": []}
+                else:
+                    signature = check_signature(data, [signer.certificate] if signer else [])
+                    copy = compare_copy(data, signature, kind, record, found.code)
         return self.render_template(
             "verify.html",
             found=found,

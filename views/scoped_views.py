@@ -12,12 +12,13 @@ from urllib.parse import quote
 from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelView, expose, has_access, permission_name
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
+from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from wtforms import StringField
 from wtforms.fields.core import UnboundField
 
 from reports.values import display
-from views.filters import RelatedIdIs, text_filter
+from views.filters import BooleanIs, RelatedIdIs, text_filter
 from views.list_export import csv_body, numbered, pdf_body, xlsx_body
 from views.scope import ScopeViolation
 from views.scoped_data import FieldProblem, Refused, listed_relations, plain_cell
@@ -121,6 +122,10 @@ class ScopedModelView(ReadableBlanks, GuardedActions, ModelView):
                 instances = [f if not isinstance(f, type) else f(column, self.datamodel) for f in found]
                 self._filters._search_filters[column] = instances
                 self._filters._all_filters[column] = instances
+        for column in self.search_columns:  # yes/no columns: both answers filter (see BooleanIs)
+            if self.datamodel.is_boolean(column):
+                for found in (self._filters._all_filters, self._filters._search_filters):
+                    found[column] = [BooleanIs(column, self.datamodel) if type(f) is FilterEqual else f for f in found.get(column, [])]
         if text:
             self.search_form_extra_fields = {
                 **(self.search_form_extra_fields or {}),
