@@ -12,7 +12,7 @@ from reportlab.graphics.barcode.qr import QrCode
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from reports.data import FormData, FormItem, FormReview, FormSection
 from reports.layout import (
@@ -39,6 +39,7 @@ ITEM_HEADERS = ("序号", "考核项目", "评价标准", "分值", "自评分",
 ITEM_WIDTHS = tuple(w * mm for w in (10, 30, 70, 12, 14, 14, 30))
 DATE_LINE = "____年____月____日"
 CONTINUED = "（续）"
+SECTION_START = 30 * mm  # room a list needs below its title (title and a few rows), else a new page
 SHORT_VALUE = 40  # header values longer than this get a whole line
 # Longest text in one table row; longer text continues in the next row (a row cannot span pages).
 HEADER_CHUNK, STANDARD_CHUNK, OPINION_CHUNK, REVIEW_CHUNK = 1200, 800, 240, 600
@@ -255,12 +256,13 @@ def _story(data: FormData, blank: bool) -> list[Flowable]:
     identity = _identity_line(data)
     story: list[Flowable] = [_title_block(data), *([Spacer(1, 1.5 * mm), identity] if identity else [])]
     story += [Spacer(1, 4 * mm), _header_table(data), Spacer(1, 4 * mm)]
-    for section in data.sections:
-        story += [KeepTogether([Paragraph(section.title, SECTION), Spacer(1, 1.5 * mm), _section_table(section)]), Spacer(1, 4 * mm)]
+    # The scored items and the result first, as on the paper form; the dossier lists follow them.
     if data.items or not data.sections:
         story.append(_item_table(data.items, blank))
-    story.append(_summary_table(data, blank))
-    story.append(Spacer(1, 4 * mm))
+    story += [_summary_table(data, blank), Spacer(1, 4 * mm)]
+    for section in data.sections:  # a long list breaks across pages; its title never ends a page alone
+        story += [CondPageBreak(SECTION_START), Paragraph(section.title, SECTION), Spacer(1, 1.5 * mm), _section_table(section)]
+        story.append(Spacer(1, 4 * mm))
     story.append(KeepTogether([Paragraph("审核记录", SECTION), Spacer(1, 1.5 * mm), _review_table(data.reviews, blank)]))
     story.append(Spacer(1, 4 * mm))
     closing: list[Flowable] = [Paragraph("签字确认", SECTION), Spacer(1, 1.5 * mm), _signature_table(data.signature_labels)]

@@ -267,3 +267,11 @@ def test_a_form_prints_its_materials_and_personnel_sections():
     for expected in ("申报材料", "营业执照（副本）", "执照.pdf", "企业主要负责人", "张伟", "已过期", "基本合格"):
         assert expected in text
     assert "考核项目" not in text  # a form with sections and no items prints no empty item table
+
+
+def test_the_scored_items_and_result_print_before_the_dossier_lists():
+    from reports import FormSection
+
+    materials = FormSection("申报材料", ("序号", "材料名称"), [("1", "营业执照（副本）")])
+    text = "".join(pages_text(render_form(make_form(sections=[materials])))).replace("\n", "")
+    assert text.index("安全生产管理制度") < text.index("考核总分") < text.index("申报材料") < text.index("审核记录")
