@@ -165,8 +165,13 @@ def _item_table(items: Sequence[FormItem], blank: bool) -> Table:
 
 
 def _summary_table(data: FormData, blank: bool) -> Table:
+    """考核总分 and 考核等级 of a scored form; a form without items (a rated result) has only its 考核结果."""
     total, grade = ("", "") if blank else (data.total, data.grade_label)
     label_w = 26 * mm
+    if not data.items:
+        table = Table([[para("考核结果", CELL_CENTER), para(grade, CELL_CENTER), "", ""]], colWidths=[label_w, WIDTH / 2 - label_w] * 2)
+        table.setStyle(_grid(("BACKGROUND", (0, 0), (0, 0), LABEL_BG), ("SPAN", (1, 0), (3, 0))))
+        return table
     rows = [[para("考核总分", CELL_CENTER), para(total, CELL_CENTER), para("考核等级", CELL_CENTER), para(grade, CELL_CENTER)]]
     table = Table(rows, colWidths=[label_w, WIDTH / 2 - label_w] * 2, minRowHeights=[9 * mm])
     table.setStyle(_grid(("BACKGROUND", (0, 0), (0, 0), LABEL_BG), ("BACKGROUND", (2, 0), (2, 0), LABEL_BG)))
@@ -257,9 +262,10 @@ def _story(data: FormData, blank: bool) -> list[Flowable]:
     story: list[Flowable] = [_title_block(data), *([Spacer(1, 1.5 * mm), identity] if identity else [])]
     story += [Spacer(1, 4 * mm), _header_table(data), Spacer(1, 4 * mm)]
     # The scored items and the result first, as on the paper form; the dossier lists follow them.
-    if data.items or not data.sections:
+    if data.items:
         story.append(_item_table(data.items, blank))
-    story += [_summary_table(data, blank), Spacer(1, 4 * mm)]
+    if data.items or data.graded:  # an entry that gives no grade (a daily event) has no result row
+        story += [_summary_table(data, blank), Spacer(1, 4 * mm)]
     for section in data.sections:  # a long list breaks across pages; its title never ends a page alone
         story += [CondPageBreak(SECTION_START), Paragraph(section.title, SECTION), Spacer(1, 1.5 * mm), _section_table(section)]
         story.append(Spacer(1, 4 * mm))

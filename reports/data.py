@@ -78,6 +78,7 @@ class FormData:
     verify_url: str | None = None
     signature_labels: Sequence[str] = field(default=DEFAULT_SIGNATURES)
     sections: Sequence[FormSection] = ()  # tables after the header (materials, personnel lists)
+    graded: bool = True  # the form states a result (scored or rated); False for an entry such as a daily event
     document_number: str = ""  # 编号
     issuer: str = ""  # 出具单位
     printed_on: date | None = None  # 打印日期 (none on a blank form)

@@ -19,7 +19,7 @@ from reports.values import display, masked_id_number, total_text
 from services.form_identity import issued
 from services.form_signing import form_keywords
 from workflow import dossier
-from workflow.header import field_choices
+from workflow.header import entry_points, field_choices
 from workflow.people import PERSON_LABELS
 from workflow.records import project_choices
 
@@ -118,6 +118,7 @@ def form_data(
         state_label=kind.state_labels.get(record.state, record.state),
         header_fields=header_lines(session, pack, kind, record, values),
         items=items,
+        graded=bool(kind.items) or kind.rated,
         total=total_text(total) or None,  # with the places the guide rounds to: 80.00, not 80
         grade_label=grade,
         reviews=reviews,
@@ -148,6 +149,8 @@ def header_lines(session: Session, pack: Pack, kind: Kind, record: Any, values: 
         value = values[field.code]
         labels = field_choices(field, kind, pack) if field.type == "choice" else projects if field.type == "project" else {}
         lines.append((field.label, str(labels[value] if value in labels else display(value))))
+        if kind.catalogue and field.code == kind.scoring.entry_field:
+            lines.append(("分值", entry_points(kind, record)))  # what the entry counts, as its list shows it
     return lines
 
 

@@ -122,3 +122,19 @@ def test_page_one_matches_the_reference_image(tmp_path):
     assert rendered.size == reference.size
     difference = ImageStat.Stat(ImageChops.difference(rendered, reference)).mean[0]
     assert difference < 2.0, f"page 1 differs from the reference by {difference:.2f} grey levels on average"
+
+
+def test_a_daily_entry_prints_its_entry_and_points_and_no_empty_score_table(app, client):
+    from workflow.header import entry_points
+
+    login(client, "city_station")
+    model = records.kind_model(app, "daily")
+    pk = records.ids(app, model, state="approved")[0]
+    kind = app.extensions["criteria_pack"].kinds["daily"]
+    with app.app_context():
+        record = db.session.get(model, pk)
+        entry = next(e for e in kind.catalogue if e.code == record.entry)
+        points = entry_points(kind, record)
+    text = pdf_text(client.get(f"/report/daily/{pk}.pdf").data).replace("\n", "")
+    assert entry.name in text and f"分值{points}" in text.replace(" ", "")
+    assert "考核项目" not in text and "考核总分" not in text and entry.code not in text

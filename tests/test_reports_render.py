@@ -275,3 +275,10 @@ def test_the_scored_items_and_result_print_before_the_dossier_lists():
     materials = FormSection("申报材料", ("序号", "材料名称"), [("1", "营业执照（副本）")])
     text = "".join(pages_text(render_form(make_form(sections=[materials])))).replace("\n", "")
     assert text.index("安全生产管理制度") < text.index("考核总分") < text.index("申报材料") < text.index("审核记录")
+
+
+def test_a_rated_form_states_its_result_and_an_event_states_none():
+    rated = "".join(pages_text(render_form(make_form(items=[], grade_label="合格", total=None)))).replace("\n", "")
+    assert "考核结果合格" in rated.replace(" ", "") and "考核总分" not in rated and "考核项目" not in rated
+    event = "".join(pages_text(render_form(make_form(items=[], grade_label=None, total=None, graded=False))))
+    assert "考核结果" not in event and "考核总分" not in event and "考核项目" not in event

@@ -4,7 +4,6 @@ by name."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from flask import url_for
@@ -14,6 +13,7 @@ from criteria.pack import Kind
 from models.criteria_versions import kind_for, pack_for
 from models.record_scores import score_record
 from reports.values import display
+from workflow.header import entry_points
 
 
 def item_name(row: Any) -> str:
@@ -36,17 +36,8 @@ def catalogue_columns(kind: Kind) -> list[str]:
 
 
 def catalogue_points(record: Any) -> str:
-    """The points of a catalogued record's entry as the catalogue sets them, times the count (+4, -5),
-    or 一票否决."""
-    kind = kind_for(record)
-    rules = kind.scoring
-    entry = next((e for e in kind.catalogue if e.code == getattr(record, rules.entry_field, None)), None)
-    if entry is None:
-        return ""
-    if entry.kind == "veto":
-        return "一票否决"
-    points = Decimal(entry.points or 0) * (getattr(record, rules.count_field, None) or 1)
-    return f"{'+' if points > 0 else ''}{display(points)}"  # a deduction's points are negative already
+    """The points of a catalogued record's entry (+4, -5) or 一票否决, as the list shows them."""
+    return entry_points(kind_for(record), record)
 
 
 def shown_result(record: Any) -> tuple[str, str]:

@@ -147,3 +147,17 @@ def read_header(
         except ValueError as problem:
             problems[name] = f"{field.label}：{problem}"
     return values, problems
+
+
+def entry_points(kind: Kind, record: Any) -> str:
+    """The points of a catalogued record's entry as the catalogue sets them, times the count (+4, -5),
+    or 一票否决; empty when the record names no entry of the catalogue."""
+    rules = kind.scoring
+    entry = next((e for e in kind.catalogue if e.code == getattr(record, rules.entry_field, None)), None)
+    if entry is None:
+        return ""
+    if entry.kind == "veto":
+        return "一票否决"
+    points = Decimal(entry.points or 0) * (getattr(record, rules.count_field, None) or 1)
+    shown = format(points.normalize(), "f") if points else "0"
+    return f"{'+' if points > 0 else ''}{shown}"  # a deduction's points are negative already
