@@ -69,6 +69,7 @@ RULES: list[Rule] = [
         "只有流水号可以指定位数，如 {{serial:04d}}（此处是“{0}”）",
     ),
     _rule(r"is not a valid pattern \((.*)\)", "编号格式不正确（{0}）"),
+    _rule(r"makes numbers of up to (\d+) characters, more than (\d+)", "按此格式编号最长可达 {0} 个字符，超过了 {1} 个字符的上限"),
     _rule(r"must be one of: (.*)", "应为以下之一：{0}"),
     _rule(r"must be greater than (\S+)", "应大于 {0}"),
     _rule(r"must be at least (\S+)", "应不小于 {0}"),

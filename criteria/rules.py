@@ -14,8 +14,12 @@ from typing import Any
 NEUTRAL_TERMS = {"district": "区县", "supervisor": "监督人员", "non_local": "外地企业"}
 
 
-# The parts a printed form's 编号 may be built from (pack.yaml ``print.number``).
+# The parts a printed form's 编号 may be built from (pack.yaml ``print.number``), the longest text each
+# gives (a division code is stored in 12 characters, a serial of a million forms has 7 digits), and
+# the longest number a form can keep.
 NUMBER_PARTS = ("year", "division", "kind", "serial")
+PART_LENGTHS = {"year": 4, "division": 12, "kind": 2, "serial": 7}
+NUMBER_LENGTH = 120
 
 
 def number_pattern_problem(pattern: str) -> str | None:
@@ -31,6 +35,11 @@ def number_pattern_problem(pattern: str) -> str | None:
             return f"only {{serial}} takes a width, such as {{serial:04d}} (found '{{{name}:{spec}}}')"
     if "serial" not in {name for name, _ in parts}:
         return "needs {serial}, so that no two forms share a number"
+    longest = sum(len(literal) for literal, *_ in string.Formatter().parse(pattern)) + sum(
+        max(PART_LENGTHS[name], int(spec.strip("0d") or 0)) for name, spec in parts
+    )
+    if longest > NUMBER_LENGTH:
+        return f"makes numbers of up to {longest} characters, more than {NUMBER_LENGTH}"
     return None
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 from sqlalchemy.sql.expression import false
 
+from criteria.rules import NUMBER_LENGTH
 from models.base import Stamped, StoredFile, _now, current_user_id
 from models.uniqueness import unique_key
 
@@ -278,6 +279,6 @@ class FormVerification(Model):
     assessment = relationship("AssessmentRecord", viewonly=True)
     created_on = Column(DateTime, nullable=False, default=_now)
     # The form's 编号 (pack.yaml print.number), given at its first print as a settled result.
-    number = Column(String(120))
-    number_series = Column(String(120))  # the number with its serial left open
+    number = Column(String(NUMBER_LENGTH))
+    number_series = Column(String(NUMBER_LENGTH))  # the number with its serial left open
     number_serial = Column(Integer)

@@ -80,6 +80,7 @@ def test_id_numbers_print_masked(app):
         ("青建安考〔{year}〕{kind}号", "编号须含 {serial}（流水号）"),
         ("{year}-{district}-{serial}", "编号中不认识的部分“{district}”"),
         ("{year:04d}-{serial}", "只有流水号可以指定位数"),
+        ("青岛市住房和城乡建设局建筑施工安全生产考核" * 6 + "{serial}", "超过了 120 个字符的上限"),
     ],
 )
 def test_a_bad_number_pattern_is_refused_with_its_line(tmp_path, pattern, expected):
