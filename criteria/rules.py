@@ -59,16 +59,14 @@ class PrintRules:
 
     def series(self, year: str, division: str, kind: str) -> str | None:
         """The 编号 with its serial left open, as a key for counting (None: the pack numbers no forms)."""
-        return self._fill(year=year, division=division, kind=kind, serial=None) if self.number else None
-
-    def _fill(self, **parts: Any) -> str:
+        if not self.number:
+            return None
+        parts = {"year": year, "division": division, "kind": kind}
         pieces = []
-        for literal, name, spec, _ in string.Formatter().parse(self.number or ""):
+        for literal, name, spec, _ in string.Formatter().parse(self.number):
             pieces.append(literal)
-            if name is None:
-                continue
-            value = parts[name]
-            pieces.append("{serial}" if value is None else format(value, spec) if spec else str(value))
+            if name is not None:  # the serial stays open; the other parts take no width (checked)
+                pieces.append("{serial}" if name == "serial" else format(parts[name], spec))
         return "".join(pieces)
 
     def numbered(self, series: str, serial: int) -> str:

@@ -11,10 +11,11 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from criteria.pack import Kind
-from reports.signing import SignatureCheck
+from reports.signing import FormSigner, SignatureCheck, check_signature
 from services.form_signing import facts_of
 from services.render_form import record_facts, settled
 
+COPY_LIMIT = 5 * 1024 * 1024  # the largest uploaded copy /verify reads
 CHINA = ZoneInfo("Asia/Shanghai")  # the time a reader of the form lives in
 FACT_LABELS = {"state": "状态", "total": "考核总分", "grade": "等次", "version": "考核标准版本"}
 
@@ -56,3 +57,12 @@ def compare_copy(data: bytes, check: SignatureCheck, kind: Kind, record: Any, co
     if changed or not settled(kind, record):
         return _answer(False, f"签名有效（{signed_on} 签发），但记录在打印后已变更，请以平台当前结果为准。", changed)
     return _answer(True, f"签名有效，文件未被改动，与平台当前记录一致（{signed_on} 签发，签名人：{check.signer}）。")
+
+
+def check_copy(data: bytes | None, signer: FormSigner | None, kind: Kind, record: Any, code: str) -> dict[str, Any]:
+    """The answer for an uploaded copy (None: no file chosen; at most COPY_LIMIT + 1 bytes read)."""
+    if not data:
+        return _answer(False, "请选择要核对的 PDF 文件。")
+    if len(data) > COPY_LIMIT:  # a printed form is a few hundred KB; never parse more
+        return _answer(False, f"文件超过 {COPY_LIMIT // 1024 // 1024} MB，不是平台出具的考核表。")
+    return compare_copy(data, check_signature(data, [signer.certificate] if signer else []), kind, record, code)

@@ -10,14 +10,11 @@ from flask_appbuilder import BaseView, expose, has_access
 
 from models import FormVerification, db
 from models.criteria_versions import kind_for, pack_for
-from reports.signing import check_signature
 from reports.values import total_text
 from services.form_signing import configured_signer
 from services.render_form import file_name, render_record, settled
-from services.verify_copy import compare_copy
+from services.verify_copy import COPY_LIMIT, check_copy
 from views.assessment_access import load
-
-COPY_LIMIT = 5 * 1024 * 1024  # the largest uploaded copy /verify reads
 
 
 class ReportView(BaseView):
@@ -62,16 +59,8 @@ class VerifyView(BaseView):
         copy = None
         if request.method == "POST":
             upload = request.files.get("copy")
-            signer = configured_signer(current_app.config)
-            if upload is None or not upload.filename:
-                copy = {"genuine": False, "verdict": "请选择要核对的 PDF 文件。", "details": []}
-            else:
-                data = upload.read(COPY_LIMIT + 1)
-                if len(data) > COPY_LIMIT:  # a printed form is a few hundred KB; never parse more
-                    copy = {"genuine": False, "verdict": f"文件超过 {COPY_LIMIT // 1024 // 1024} MB，不是平台出具的考核表。", "details": []}
-                else:
-                    signature = check_signature(data, [signer.certificate] if signer else [])
-                    copy = compare_copy(data, signature, kind, record, found.code)
+            data = upload.read(COPY_LIMIT + 1) if upload is not None and upload.filename else None
+            copy = check_copy(data, configured_signer(current_app.config), kind, record, found.code)
         return self.render_template(
             "verify.html",
             found=found,
