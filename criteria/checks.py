@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from criteria.methods import Found, scoring_methods
+from criteria.print_layout import check_layout
 
 # Columns every generated assessment table has; header fields may not reuse these names.
 BUILT_IN_COLUMNS = frozenset(
@@ -102,6 +103,7 @@ def check_kind(file: str, kind: dict, roles: set[str], scales: dict[str, dict]) 
     yield from check_workflow(file, kind["workflow"], roles)
     yield from check_rectification(file, kind)
     yield from check_dossier_lists(file, kind)
+    yield from check_layout(file, kind)
 
 
 def check_header_fields(file: str, kind: dict) -> Iterator[Found]:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from criteria.pack import Kind, Pack
+from criteria.print_layout import layout_changes
 from criteria.rules import Workflow
 from criteria.structure import fits
 
@@ -228,6 +229,7 @@ def _kind(old: Kind, new: Kind) -> Iterator[tuple[str, bool]]:
     )
     yield from ((line, line.startswith(("新增", "删除")) or "更名" in line) for line in catalogue)
     yield from ((line, True) for line in _workflow(old.workflow, new.workflow))
+    yield from ((line, False) for line in layout_changes(old.printing, new.printing))
 
 
 def _kinds(old: Pack, new: Pack) -> Iterator[Change]:

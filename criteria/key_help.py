@@ -140,7 +140,7 @@ KEY_HELP: dict[str, dict[str, str]] = {
     "KindSchema": {
         "version": _VERSION,
         "code": _CODE,
-        "name": "考核类别全称（打印表格的标题）",
+        "name": "考核类别全称（页面标题；打印表格的标题未在 print 中另写时也用它）",
         "short_name": "考核类别简称（菜单和列表上显示）",
         "subject": "考核对象：enterprise 企业；project 工程项目",
         "filled_by": "填报考核的角色代码",
@@ -161,6 +161,7 @@ KEY_HELP: dict[str, dict[str, str]] = {
         "rectification": "整改：退回或评定为某些等次时开始整改，并规定整改期限",
         "one_per_period": "每个考核对象每个考核年度是否只有一份考核",
         "workflow": "办理流程：状态、操作和审核意见",
+        "print": "打印的考核表格式：标题、表头各行的顺序、考核项目表的栏目、签字盖章栏（不写时用平台的通用格式）",
     },
     "HeaderFieldSchema": {
         "code": _CODE,
@@ -197,7 +198,45 @@ KEY_HELP: dict[str, dict[str, str]] = {
         "name": "否决情形的名称",
     },
     "SubtableSchema": {"code": _CODE, "name": "分项检查评分表名称", "lines": "检查项目"},
-    "LineSchema": {"name": "检查项目名称", "max": "该检查项目的应得分", "guaranteed": "是否为保证项目"},
+    "LineSchema": {
+        "name": "检查项目名称",
+        "max": "该检查项目的应得分",
+        "guaranteed": "是否为保证项目",
+        "standard": "扣分标准，印在空白的分项检查评分表上",
+    },
+    "KindPrintSchema": {
+        "title": "打印表格的标题（默认为考核类别全称）",
+        "subtitle": "标题下的副标题（默认为考核标准全称）",
+        "header": "表头各行及顺序：enterprise_name 企业名称、period 考核期间、state 状态、rectification_due 整改期限"
+        "（有整改时才印），项目考核另有 project_name 项目名称、project_manager 项目经理、permit_no 施工许可证号，"
+        "以及本文件表头字段的代码；未列出的不印",
+        "columns": "考核项目表的栏目，从左到右",
+        "signatures": "签字盖章栏，从左到右（如 企业主要负责人（签字）、主管部门（盖章））；空列表则不印",
+        "dossier": "是否在考核结果之后印申报材料清单和人员名单（默认印）",
+        "working": "按分项检查评分表计分时，印出计算过程（平均、缺项折算）的小标题；不写则不印",
+        "sheets": "空白表后附的分项检查评分表（现场手工填写）",
+    },
+    "ItemColumnSchema": {
+        "show": "栏目内容：number 序号、name 项目名称、standard 评价标准、max 分值（权重）、self_score 自评分、"
+        "assessed_score 核定分、opinion 意见；按分项检查评分表计分时另有 result 分项表得分、points 折算得分",
+        "label": "栏目标题",
+        "width": "栏宽（相对值，各栏按比例分配页面宽度）",
+    },
+    "LineColumnSchema": {
+        "show": "栏目内容：number 序号、group 保证项目/一般项目、name 检查项目、standard 扣分标准、max 应得分、"
+        "deducted 扣减分（空白）、earned 实得分（空白）",
+        "label": "栏目标题",
+        "width": "栏宽（相对值，各栏按比例分配页面宽度）",
+    },
+    "SignatureSchema": {"label": "签字或盖章栏的名称", "stamp": "是否留出盖章处"},
+    "SheetsSchema": {
+        "title": "每张评分表的标题，{name} 为分项检查评分表名称",
+        "columns": "评分表的栏目，从左到右",
+        "guaranteed": "保证项目一组的名称",
+        "general": "一般项目一组的名称",
+        "total": "最后一行（应得分合计）的名称",
+        "signed": "每张评分表下方供检查人签字的一行（不写则不印）",
+    },
     "EntrySchema": {
         "code": _CODE,
         "kind": "条目类型：bonus 加分；deduction 扣分；veto 否决",

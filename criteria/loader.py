@@ -17,6 +17,7 @@ from criteria.errors import CriteriaError, Problem
 from criteria.kind_extends import REFERENCE, extended, reference
 from criteria.methods import scoring_methods
 from criteria.pack import District, HeaderField, Item, Kind, Material, Pack, PersonnelList, RecordEvidence, Role
+from criteria.print_layout import KindPrint
 from criteria.problems_zh import subject_of
 from criteria.rules import CatalogueEntry, FinalGradeRule, PrintRules, Rectification, Rounding, Scale, Veto, Workflow
 from criteria.schema import DistrictsSchema, GradingSchema, KindSchema, PackSchema, RolesSchema
@@ -346,6 +347,7 @@ def _build(
             dossier_from=data.get("dossier_from"),
             rectification=Rectification.of(data["rectification"]) if "rectification" in data else None,
             one_per_period=data["one_per_period"],
+            printing=KindPrint.of(data.get("printing")),
         )
         for code, data in kinds.items()
     }

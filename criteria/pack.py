@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from criteria.methods import ScoringBlock
+from criteria.print_layout import KindPrint
 from criteria.rules import NEUTRAL_TERMS, CatalogueEntry, FinalGradeRule, PrintRules, Rectification, Rounding, Scale, Veto, Workflow
 
 
@@ -131,6 +132,7 @@ class Kind:
     dossier_from: str | None = None  # shows the materials and personnel lists of that kind
     rectification: Rectification | None = None  # 整改 rounds: bands, state, working days, calendar
     one_per_period: bool = False
+    printing: KindPrint = field(default_factory=KindPrint)  # the kind's ``print`` layout
 
     @property
     def version_label(self) -> str:

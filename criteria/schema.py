@@ -25,7 +25,8 @@ from criteria.fields import (
     one_of,
 )
 from criteria.methods import method_schemas
-from criteria.rules import NEUTRAL_TERMS, number_pattern_problem
+from criteria.rules import NEUTRAL_TERMS
+from criteria.schema_print import KindPrintSchema, PrintSchema
 from criteria.schema_workflow import RectificationSchema, WorkflowSchema
 
 FIELD_TYPES = ("string", "text", "integer", "decimal", "date", "boolean", "phone", "choice", "project")
@@ -56,18 +57,6 @@ class TermsSchema(Strict):
     district = Text(required=True)
     supervisor = Text(required=True)
     non_local = Text(required=True)
-
-
-def _number_pattern(pattern: str) -> None:
-    problem = number_pattern_problem(pattern)
-    if problem:
-        raise ValidationError(problem)
-
-
-class PrintSchema(Strict):
-    issuer = Text(required=True)
-    number = Text(validate=_number_pattern)
-    id_numbers = Text(load_default="masked", validate=one_of("masked", "full"))
 
 
 class PackSchema(Versioned):
@@ -311,6 +300,7 @@ class LineSchema(Strict):
     name = Text(required=True)
     max = Number(required=True, validate=greater_than(0))
     guaranteed = Flag(load_default=False)
+    standard = Text()  # 扣分标准, printed on the blank sheet
 
 
 class SubtableSchema(Strict):
@@ -398,3 +388,4 @@ class KindSchema(Versioned):
     rectification = Nested(RectificationSchema)
     one_per_period = Flag(load_default=False)  # one record per subject and period
     workflow = Nested(WorkflowSchema, required=True)
+    printing = Nested(KindPrintSchema, data_key="print")  # the printed form's layout (criteria.print_layout)

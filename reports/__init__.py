@@ -5,7 +5,7 @@ caller fills the plain dataclasses in ``reports.data``. Every PDF embeds the shi
 """
 
 from reports.assessment_form import render_form
-from reports.data import FormData, FormItem, FormReview, FormSection
+from reports.data import FormColumn, FormData, FormItem, FormReview, FormSection, FormSignature
 from reports.lists import render_list
 
-__all__ = ["FormData", "FormItem", "FormReview", "FormSection", "render_form", "render_list"]
+__all__ = ["FormColumn", "FormData", "FormItem", "FormReview", "FormSection", "FormSignature", "render_form", "render_list"]

@@ -14,7 +14,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from reports.data import FormData, FormItem, FormReview, FormSection
+from reports.data import FormColumn, FormData, FormItem, FormReview, FormSection, FormSignature
 from reports.layout import (
     CELL_CENTER,
     FONT,
@@ -35,14 +35,14 @@ from reports.layout import (
 MARGIN = 15 * mm
 WIDTH = A4[0] - 2 * MARGIN  # 180 mm of usable width
 QR_SIZE = 24 * mm
-ITEM_HEADERS = ("序号", "考核项目", "评价标准", "分值", "自评分", "核定分", "审核意见")
-ITEM_WIDTHS = tuple(w * mm for w in (10, 30, 70, 12, 14, 14, 30))
+# Item columns whose long text continues in the next row; the others print in the item's first row.
+LONG_COLUMNS = {"standard": 800, "opinion": 240}
 DATE_LINE = "____年____月____日"
 CONTINUED = "（续）"
 SECTION_START = 30 * mm  # room a list needs below its title (title and a few rows), else a new page
 SHORT_VALUE = 40  # header values longer than this get a whole line
 # Longest text in one table row; longer text continues in the next row (a row cannot span pages).
-HEADER_CHUNK, STANDARD_CHUNK, OPINION_CHUNK, REVIEW_CHUNK = 1200, 800, 240, 600
+HEADER_CHUNK, REVIEW_CHUNK = 1200, 600
 
 
 def _grid(*extra: tuple) -> TableStyle:
@@ -102,8 +102,8 @@ def _title_block(data: FormData) -> Flowable:
     return table
 
 
-def _header_table(data: FormData) -> Table:
-    """Enterprise, project, period, state and the kind's header fields, two pairs per row."""
+def _header_table(data: FormData) -> Table | None:
+    """The header lines in their order, two pairs per row; a wide or long value on a line of its own."""
     label_w, value_w = 26 * mm, WIDTH / 2 - 26 * mm
     rows: list[list] = []
     spans: list[int] = []  # indexes of rows whose value spans the rest of the line
@@ -113,13 +113,9 @@ def _header_table(data: FormData) -> Table:
             spans.append(len(rows))
             rows.append([para(label if part == 0 else CONTINUED, CELL_CENTER), para(piece), "", ""])
 
-    full("企业名称", data.enterprise_name)
-    if data.project_name:
-        full("项目名称", data.project_name)
-    pairs: list[tuple[str, object]] = [("考核期间", data.period), ("状态", data.state_label), *data.header_fields]
     pending: list[tuple[str, object]] = []
-    for label, value in pairs:
-        if len(text(value)) > SHORT_VALUE:  # long text gets a whole line, in order
+    for label, value, wide in data.header_fields:
+        if wide or len(text(value)) > SHORT_VALUE:  # gets a whole line, in order
             if pending:
                 full(*pending.pop())
             full(label, value)
@@ -131,6 +127,8 @@ def _header_table(data: FormData) -> Table:
             pending.clear()
     if pending:
         full(*pending.pop())
+    if not rows:
+        return None
     extra: list[tuple] = [("BACKGROUND", (0, r), (0, r), LABEL_BG) for r in range(len(rows))]
     extra += [("BACKGROUND", (2, r), (2, r), LABEL_BG) for r in range(len(rows)) if r not in spans]
     extra += [("SPAN", (1, r), (3, r)) for r in spans]
@@ -139,27 +137,43 @@ def _header_table(data: FormData) -> Table:
     return table
 
 
-def _item_table(items: Sequence[FormItem], blank: bool) -> Table:
-    """序号 / 考核项目 / 评价标准 / 分值 / 自评分 / 核定分 / 审核意见, header repeated on every page."""
-    rows: list[list] = [[Paragraph(h, HEAD) for h in ITEM_HEADERS]]
+# What a blank form leaves empty: everything the assessment fills in.
+FILLED_IN = {"self_score", "assessed_score", "opinion", "result", "points"}
+
+
+def _widths(shares: Sequence[float]) -> list[float]:
+    return [WIDTH * share / sum(shares) for share in shares]
+
+
+def _item_table(items: Sequence[FormItem], columns: Sequence[FormColumn], blank: bool) -> Table:
+    """One row per item in the columns the guide lays out, header repeated on every page; a long
+    standard or opinion continues in the rows below its item."""
+    rows: list[list] = [[Paragraph(column.label, HEAD) for column in columns]]
     for number, item in enumerate(items, start=1):
-        self_score, assessed, opinion = ("", "", "") if blank else (item.self_score, item.assessed_score, item.opinion)
-        standards, opinions = chunks(item.standard, STANDARD_CHUNK), chunks(opinion, OPINION_CHUNK)
-        for part in range(max(len(standards), len(opinions))):
-            first = part == 0
-            rows.append(
-                [
-                    para(number if first else "", CELL_CENTER),
-                    para(item.name) if first else para(CONTINUED, SMALL_CENTER),
-                    para(standards[part] if part < len(standards) else "", SMALL),
-                    para(item.max if first else "", CELL_CENTER),
-                    para(self_score if first else "", CELL_CENTER),
-                    para(assessed if first else "", CELL_CENTER),
-                    para(opinions[part] if part < len(opinions) else "", SMALL),
-                ]
-            )
+        shown = [column.show for column in columns if column.show != "number"]
+        values = {"number": number} | {show: "" if blank and show in FILLED_IN else getattr(item, show) for show in shown}
+        pieces = {show: chunks(values[show], size) for show, size in LONG_COLUMNS.items() if show in values}
+        for part in range(max((len(p) for p in pieces.values()), default=1)):
+            row = []
+            for column in columns:
+                if column.show in pieces:
+                    row.append(para(pieces[column.show][part] if part < len(pieces[column.show]) else "", SMALL))
+                elif column.show == "name":
+                    row.append(para(item.name) if part == 0 else para(CONTINUED, SMALL_CENTER))
+                else:
+                    row.append(para(values[column.show] if part == 0 else "", CELL_CENTER))
+            rows.append(row)
+        if "result" in shown and not blank:  # each sub-table a category averages, under it
+            for name, result in item.parts:
+                rows.append(
+                    [
+                        para(f"（{name}）", SMALL) if c.show == "name" else para(result if c.show == "result" else "", SMALL_CENTER)
+                        for c in columns
+                    ]
+                )
     min_row = 12 * mm if blank else 8 * mm
-    table = Table(rows, colWidths=ITEM_WIDTHS, repeatRows=1, minRowHeights=[8 * mm] + [min_row] * (len(rows) - 1))
+    widths = _widths([column.width for column in columns])
+    table = Table(rows, colWidths=widths, repeatRows=1, minRowHeights=[8 * mm] + [min_row] * (len(rows) - 1))
     table.setStyle(_grid(("BACKGROUND", (0, 0), (-1, 0), LABEL_BG)))
     return table
 
@@ -197,7 +211,7 @@ def _review_table(reviews: Sequence[FormReview], blank: bool) -> Table:
                     ]
                 )
     min_row = 18 * mm if blank or not reviews else 9 * mm
-    widths = [38 * mm, WIDTH - 98 * mm, 26 * mm, 34 * mm]
+    widths = [36 * mm, WIDTH - 108 * mm, 42 * mm, 30 * mm]
     table = Table(rows, colWidths=widths, repeatRows=1, minRowHeights=[7 * mm] + [min_row] * (len(rows) - 1))
     table.setStyle(_grid(("BACKGROUND", (0, 0), (-1, 0), LABEL_BG)))
     return table
@@ -233,21 +247,18 @@ class SignatureCell(Flowable):
             canvas.restoreState()
 
 
-def _signature_table(labels: Sequence[str]) -> Table:
-    if not labels:
-        return Table([[""]])
-    cell_w = WIDTH / len(labels)
+def _signature_table(signatures: Sequence[FormSignature]) -> Table:
+    cell_w = WIDTH / len(signatures)
     inner_w, height = cell_w - 8, 34 * mm
-    cells = [SignatureCell(label, inner_w, height, "盖章" in label) for label in labels]
-    table = Table([cells], colWidths=[cell_w] * len(labels))
+    cells = [SignatureCell(signature.label, inner_w, height, signature.stamp) for signature in signatures]
+    table = Table([cells], colWidths=[cell_w] * len(signatures))
     table.setStyle(_grid(("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)))
     return table
 
 
 def _section_table(section: FormSection) -> Table:
     """A section's rows under its headings (repeated on every page), widths as declared."""
-    shares = section.widths or (1,) * len(section.headings)
-    widths = [WIDTH * share / sum(shares) for share in shares]
+    widths = _widths(section.widths or (1,) * len(section.headings))
     rows: list[list] = [[Paragraph(h, HEAD) for h in section.headings]]
     rows += [[para(cell, SMALL) for cell in row] for row in section.rows] or [
         [para("（无）", SMALL_CENTER)] + [""] * (len(section.headings) - 1)
@@ -257,24 +268,38 @@ def _section_table(section: FormSection) -> Table:
     return table
 
 
+def _section(section: FormSection) -> list[Flowable]:
+    """A titled table; a long one breaks across pages, its title never ends a page alone."""
+    parts: list[Flowable] = [CondPageBreak(SECTION_START), Paragraph(section.title, SECTION), Spacer(1, 1.5 * mm), _section_table(section)]
+    if section.footer:
+        parts += [Spacer(1, 2 * mm), para(section.footer)]
+    return [*parts, Spacer(1, 4 * mm)]
+
+
 def _story(data: FormData, blank: bool) -> list[Flowable]:
     identity = _identity_line(data)
+    header = _header_table(data)
     story: list[Flowable] = [_title_block(data), *([Spacer(1, 1.5 * mm), identity] if identity else [])]
-    story += [Spacer(1, 4 * mm), _header_table(data), Spacer(1, 4 * mm)]
+    story += [Spacer(1, 4 * mm), *([header, Spacer(1, 4 * mm)] if header else [])]
     # The scored items and the result first, as on the paper form; the dossier lists follow them.
     if data.items:
-        story.append(_item_table(data.items, blank))
+        story.append(_item_table(data.items, data.columns, blank))
     if data.items or data.graded:  # an entry that gives no grade (a daily event) has no result row
         story += [_summary_table(data, blank), Spacer(1, 4 * mm)]
-    for section in data.sections:  # a long list breaks across pages; its title never ends a page alone
-        story += [CondPageBreak(SECTION_START), Paragraph(section.title, SECTION), Spacer(1, 1.5 * mm), _section_table(section)]
-        story.append(Spacer(1, 4 * mm))
+    if data.working and not blank:
+        story += [KeepTogether([Paragraph(data.working_title, SECTION), *(para(line, SMALL) for line in data.working)]), Spacer(1, 4 * mm)]
+    for section in data.sections:
+        story += _section(section)
     story.append(KeepTogether([Paragraph("审核记录", SECTION), Spacer(1, 1.5 * mm), _review_table(data.reviews, blank)]))
     story.append(Spacer(1, 4 * mm))
-    closing: list[Flowable] = [Paragraph("签字确认", SECTION), Spacer(1, 1.5 * mm), _signature_table(data.signature_labels)]
+    closing: list[Flowable] = []
+    if data.signatures:
+        closing += [Paragraph("签字确认", SECTION), Spacer(1, 1.5 * mm), _signature_table(data.signatures), Spacer(1, 2 * mm)]
     if data.criteria_version:
-        closing += [Spacer(1, 2 * mm), para(f"考核标准版本：{data.criteria_version}", SMALL)]
+        closing.append(para(f"考核标准版本：{data.criteria_version}", SMALL))
     story.append(KeepTogether(closing))
+    for sheet in data.appendix:  # each sheet whole on a page where it fits
+        story.append(KeepTogether(_section(sheet)))
     return story
 
 

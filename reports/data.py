@@ -10,15 +10,46 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 Number = int | float | Decimal
 
-DEFAULT_SIGNATURES: tuple[str, ...] = ("检查人", "负责人", "企业负责人（盖章）")
+
+@dataclass(frozen=True)
+class FormColumn:
+    """A column of the item table: what it shows (a ``FormItem`` field, or ``number`` for 序号), its
+    heading and its share of the width."""
+
+    show: str
+    label: str
+    width: float = 1.0
+
+
+@dataclass(frozen=True)
+class FormSignature:
+    """A signature area; ``stamp`` adds a dashed box for the seal."""
+
+    label: str
+    stamp: bool = False
+
+
+# The plain layout of a kind whose guide declares none.
+DEFAULT_COLUMNS: tuple[FormColumn, ...] = (
+    FormColumn("number", "序号", 10),
+    FormColumn("name", "考核项目", 30),
+    FormColumn("standard", "评价标准", 70),
+    FormColumn("max", "分值", 12),
+    FormColumn("self_score", "自评分", 14),
+    FormColumn("assessed_score", "核定分", 14),
+    FormColumn("opinion", "审核意见", 30),
+)
+DEFAULT_SIGNATURES: tuple[FormSignature, ...] = (FormSignature("填报人"), FormSignature("审核人"), FormSignature("审核单位（盖章）", True))
 
 
 @dataclass(frozen=True)
 class FormItem:
-    """One scored item row: 考核项目, 评价标准, 分值 and the scores (None when not filled)."""
+    """One scored item row: 考核项目, 评价标准, 分值 and the scores (None when not filled); for a
+    weighted kind also the sub-table result and the points it gives (折算得分)."""
 
     name: str
     standard: str
@@ -26,6 +57,12 @@ class FormItem:
     self_score: Number | None = None
     assessed_score: Number | None = None
     opinion: str = ""
+    result: Number | str | None = None
+    points: Number | str | None = None
+    parts: Sequence[tuple[str, Number | str]] = ()  # the results of the sub-tables a result averages
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parts", tuple(tuple(part) for part in self.parts))
 
 
 @dataclass(frozen=True)
@@ -47,6 +84,7 @@ class FormSection:
     headings: Sequence[str]
     rows: Sequence[Sequence[str]] = ()
     widths: Sequence[float] = ()  # relative widths, one per heading (equal when empty)
+    footer: str = ""  # a line under the table (where the inspector signs a sheet)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "headings", tuple(self.headings))
@@ -58,17 +96,15 @@ class FormSection:
 class FormData:
     """Everything one assessment form prints.
 
-    ``header_fields`` are the kind's extra header fields as (label, value) pairs, already formatted
-    by the caller. ``signature_labels``: a label containing "盖章" gets a stamp area.
+    ``header_fields`` are the header lines in their order, (label, value) or (label, value, wide)
+    already formatted by the caller; a wide or long value gets a whole line. ``appendix`` tables
+    print after the signatures (the blank sheets of a weighted kind's sub-tables).
     """
 
     title: str
     subtitle: str
-    enterprise_name: str
-    project_name: str | None = None
-    period: str = ""
-    state_label: str = ""
-    header_fields: Sequence[tuple[str, str]] = ()
+    enterprise_name: str  # names the PDF file's title
+    header_fields: Sequence[tuple[str, Any] | tuple[str, Any, bool]] = ()
     items: Sequence[FormItem] = ()
     total: Number | str | None = None  # a text is printed as given (a total with its declared places)
     grade_label: str | None = None
@@ -76,8 +112,12 @@ class FormData:
     criteria_version: str = ""
     verification_code: str | None = None
     verify_url: str | None = None
-    signature_labels: Sequence[str] = field(default=DEFAULT_SIGNATURES)
-    sections: Sequence[FormSection] = ()  # tables after the header (materials, personnel lists)
+    signatures: Sequence[FormSignature] = field(default=DEFAULT_SIGNATURES)
+    sections: Sequence[FormSection] = ()  # tables after the result (sub-table results, materials, personnel lists)
+    columns: Sequence[FormColumn] = field(default=DEFAULT_COLUMNS)
+    working_title: str = ""  # the heading of ``working``
+    working: Sequence[str] = ()  # how the total was reached (averages, 缺项 rescale), one line each
+    appendix: Sequence[FormSection] = ()
     graded: bool = True  # the form states a result (scored or rated); False for an entry such as a daily event
     document_number: str = ""  # 编号
     issuer: str = ""  # 出具单位
@@ -87,6 +127,7 @@ class FormData:
 
     def __post_init__(self) -> None:
         # Freeze the sequences too, so a FormData can be shared and hashed safely.
-        for name in ("items", "reviews", "signature_labels", "sections"):
+        for name in ("items", "reviews", "signatures", "sections", "columns", "working", "appendix"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
-        object.__setattr__(self, "header_fields", tuple((str(label), value) for label, value in self.header_fields))
+        lines = tuple((str(line[0]), line[1], bool(line[2]) if len(line) > 2 else False) for line in self.header_fields)
+        object.__setattr__(self, "header_fields", lines)

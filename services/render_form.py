@@ -11,17 +11,15 @@ from sqlalchemy.orm import Session
 
 from criteria.pack import Kind, Pack
 from models import AppUser, ReviewHistory
-from models.assessments import header_values
 from models.record_scores import final_states, score_record
-from reports import FormData, FormItem, FormReview, FormSection, render_form
+from reports import FormData, FormReview, FormSection, render_form
 from reports.signing import FormSigner
-from reports.values import display, masked_id_number, total_text
+from reports.values import masked_id_number, total_text
+from services import form_layout as layout
 from services.form_identity import issued
 from services.form_signing import form_keywords
 from workflow import dossier
-from workflow.header import entry_points, field_choices
 from workflow.people import PERSON_LABELS
-from workflow.records import project_choices
 
 
 def dossier_sections(session: Session, pack: Pack, kind: Kind, record: Any, id_numbers: str = "masked") -> list[FormSection]:
@@ -71,27 +69,17 @@ def dossier_sections(session: Session, pack: Pack, kind: Kind, record: Any, id_n
 
 
 def form_data(
-    session: Session, pack: Pack, kind: Kind, record: Any, code: str | None, verify_url: str | None, id_numbers: str = "masked"
+    session: Session,
+    pack: Pack,
+    kind: Kind,
+    record: Any,
+    code: str | None,
+    verify_url: str | None,
+    id_numbers: str = "masked",
+    blank: bool = False,
 ) -> FormData:
-    """What the printed form of ``record`` shows, copied from the record, the criteria and its history."""
-    rows = {row.item_code: row for row in record.items}
-    items = []
-    for item in kind.items:
-        row = rows.get(item.code)
-        results = list((row.results or {}).values()) if row is not None else []
-        assessed = row.assessed_score if row is not None else None
-        if results:
-            assessed = sum(results) / len(results)
-        items.append(
-            FormItem(
-                item.name,
-                item.standard,
-                item.max,
-                None if row is None or row.not_applicable else row.self_score,
-                None if row is None or row.not_applicable else assessed,
-                "不涉及" if row is not None and row.not_applicable else (row.opinion or "") if row else "",
-            )
-        )
+    """What the printed form of ``record`` shows, copied from the record, the criteria and its history,
+    laid out as the kind's ``print`` block says."""
     steps = {t.code: t.label for t in kind.workflow.transitions}
     history = (
         session.query(ReviewHistory)
@@ -103,30 +91,40 @@ def form_data(
     reviews = [
         FormReview(steps.get(h.action, h.action), h.opinion or "", signed_by(users.get(h.user_id)), h.created_on.date()) for h in history
     ]
-    values = header_values(session, kind, record)
     total, grade = record.total, record.grade
     if total is None and kind.items:
         preview = score_record(pack, kind, record, "self")
         if preview is not None:
-            total, grade = preview.total, f"{preview.grade_label}（自评）"
+            total, grade = preview.total, f"{preview.grade_label}（{'自评' if filled_by_enterprise(pack, kind) else '未审核'}）"
+    score = layout.scored(pack, kind, record)
+    working_title, working = layout.working(kind, score)
+    title, subtitle = layout.title(pack, kind)
+    sections = dossier_sections(session, pack, kind, record, id_numbers) if kind.printing.dossier else []
     return FormData(
-        title=kind.name,
-        subtitle=pack.name,
+        title=title,
+        subtitle=subtitle,
         enterprise_name=str(record.enterprise),
-        project_name=str(record.project) if record.project_id else None,
-        period=record.period or "",
-        state_label=kind.state_labels.get(record.state, record.state),
-        header_fields=header_lines(session, pack, kind, record, values),
-        items=items,
+        header_fields=layout.header_lines(session, pack, kind, record, blank, id_numbers),
+        items=layout.item_rows(kind, record, score),
+        columns=layout.columns(kind),
         graded=bool(kind.items) or kind.rated,
         total=total_text(total) or None,  # with the places the guide rounds to: 80.00, not 80
         grade_label=grade,
+        working_title=working_title,
+        working=working,
         reviews=reviews,
         criteria_version=record.criteria_version,
         verification_code=code,
         verify_url=verify_url,
-        sections=dossier_sections(session, pack, kind, record, id_numbers),
+        signatures=layout.signatures(kind),
+        sections=sections,
+        appendix=layout.check_sheets(kind) if blank else (),
     )
+
+
+def filled_by_enterprise(pack: Pack, kind: Kind) -> bool:
+    """The kind is filled in by the enterprise itself (its unreviewed result is a 自评)."""
+    return any(role.code == kind.filled_by and role.scope == "enterprise" for role in pack.roles)
 
 
 def signed_by(user: AppUser | None) -> str:
@@ -139,19 +137,6 @@ def signed_by(user: AppUser | None) -> str:
         return user.get_full_name()
     districts = "、".join(d.name for d in user.districts)
     return f"{user.get_full_name()}（{districts + ' ' if districts else ''}{authority}）"
-
-
-def header_lines(session: Session, pack: Pack, kind: Kind, record: Any, values: dict[str, Any]) -> list[tuple[str, str]]:
-    """(label, value as a person reads it): a choice by its label, a project by its name."""
-    projects = project_choices(session, kind, record) if kind.has_project_field else {}
-    lines = []
-    for field in kind.header_fields:
-        value = values[field.code]
-        labels = field_choices(field, kind, pack) if field.type == "choice" else projects if field.type == "project" else {}
-        lines.append((field.label, str(labels[value] if value in labels else display(value))))
-        if kind.catalogue and field.code == kind.scoring.entry_field:
-            lines.append(("分值", entry_points(kind, record)))  # what the entry counts, as its list shows it
-    return lines
 
 
 def file_name(kind: Kind, record: Any, blank: bool = False) -> str:
@@ -195,10 +180,10 @@ def render_record(
     identity = issued(session, issuing, kind, record) if not blank and settled(kind, record) else None
     code = identity.code if identity else None
     url = f"{base_url.rstrip('/')}/verify/{code}" if code else None
-    data = form_data(session, pack, kind, record, code, url, issuing.printing.id_numbers)
+    data = form_data(session, pack, kind, record, code, url, issuing.printing.id_numbers, blank)
     data = replace(data, issuer=issuing.printing.issuer)
     if blank:
-        data = replace(data, state_label="", reviews=(), total=None, grade_label=None)
+        data = replace(data, reviews=(), total=None, grade_label=None)
     elif identity is None:
         data = replace(data, watermark="草稿", printed_on=datetime.date.today())
     else:

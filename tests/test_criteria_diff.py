@@ -167,3 +167,21 @@ def test_a_kind_added_or_removed(original, tmp_path):
     assert any(c.text.startswith("新增考核类别") and "director_copy" in c.text and c.structural for c in result.changes)
     assert [f.status for f in result.files if f.file == "director_copy.yaml"] == ["added"]
     assert any(c.text.startswith("删除考核类别") for c in diff_packs(new, original).changes)
+
+
+def test_a_print_layout_revision_is_listed_and_fits_the_running_platform(original, tmp_path):
+    new = revised(
+        tmp_path,
+        {
+            "general.yaml": [
+                ("  title: 企业一般安全生产条件动态考核表", "  title: 企业安全生产条件考核表"),
+                ("    - {label: 企业主要负责人（签字）}\n", ""),
+            ]
+        },
+    )
+    result = diff_packs(original, new)
+    found = sentences(result, "企业一般安全生产条件动态考核（general.yaml）")
+    assert "打印格式的标题：“企业一般安全生产条件动态考核表” → “企业安全生产条件考核表”" in found
+    signatures = "企业（盖章）、区（市）主管部门（盖章）"
+    assert f"打印格式的签字盖章栏：企业主要负责人（签字）、{signatures} → {signatures}" in found
+    assert result.fits

@@ -91,3 +91,45 @@ def test_a_bad_number_pattern_is_refused_with_its_line(tmp_path, pattern, expect
     shown = [problem_zh(p) for p in caught.value.problems]
     line = line_of(pack, "pack.yaml", "  number:")
     assert any(expected in text and f"第 {line} 行" in text for text in shown), shown
+
+
+def test_an_id_number_in_the_header_prints_masked(app):
+    model = records.kind_model(app, "director")
+    director = records.ids(app, model, state="approved")[0]
+    with app.app_context():
+        db.session.get(model, director).director_id_number = "370202198001011234"
+        db.session.commit()
+    text = printed(app, "director", director)
+    assert "370202********1234" in text and "370202198001011234" not in text
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "at", "expected"),
+    [
+        ("general.yaml", "  header: [enterprise_name, period,", "  header: [enterprise_name, perod,", "  header:", "未知的表头行“perod”"),
+        (
+            "general.yaml",
+            "    - {show: max,            label: 分值",
+            "    - {show: points,         label: 分值",
+            "{show: points",
+            "栏目“points”只用于",
+        ),
+        ("general.yaml", "  dossier: true ", "  working: 计算说明\n  dossier: true ", "  working:", "只有按分项检查评分表计分"),
+        (
+            "project.yaml",
+            '    title: "{name}检查评分表"',
+            '    title: "{table}检查评分表"',
+            '    title: "{table}',
+            "不认识的占位符“{table}”",
+        ),
+        ("project.yaml", "    - {show: opinion, label: 检查意见", "    - {show: remark,  label: 检查意见", "{show: remark", "应为以下之一"),
+    ],
+)
+def test_a_bad_print_layout_is_refused_with_its_line(tmp_path, file, old, new, at, expected):
+    pack = copy_pack(tmp_path)
+    edit(pack, file, old, new)
+    with pytest.raises(CriteriaError) as caught:
+        load_pack(pack)
+    shown = [problem_zh(p) for p in caught.value.problems]
+    line = line_of(pack, file, at)
+    assert any(expected in text and f"第 {line} 行" in text for text in shown), shown

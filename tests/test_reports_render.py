@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from reports import FormData, FormItem, FormReview, render_form, render_list
+from reports import FormColumn, FormData, FormItem, FormReview, FormSection, FormSignature, render_form, render_list
 from reports.fonts import FALLBACKS, FONT_PATH, has_glyph
 
 ROOT = Path(__file__).resolve().parents[1]
 ITEM_HEADERS = ("序号", "考核项目", "评价标准", "分值", "自评分", "核定分", "审核意见")
 FOOTER = re.compile(r"第 (\d+) 页 共 (\d+) 页")
 RARE_NAME = "青岛鑫犇建设有限公司"
+SIGNATURES = (FormSignature("企业主要负责人（签字）"), FormSignature("企业（盖章）", True), FormSignature("区（市）主管部门（盖章）", True))
 
 
 def make_form(items: list[FormItem] | None = None, **changes: object) -> FormData:
@@ -29,10 +30,14 @@ def make_form(items: list[FormItem] | None = None, **changes: object) -> FormDat
         "title": "企业一般安全生产条件动态考核",
         "subtitle": "青岛市房屋建筑施工企业安全管理“三项考核”",
         "enterprise_name": RARE_NAME,
-        "project_name": "崂山区珺喆花园二期工程",
-        "period": "2026年度",
-        "state_label": "已核定",
-        "header_fields": [("联系人", "王堃"), ("联系电话", "0532-88886666"), ("自评情况说明", "按青建〔2026〕3号文件完成自评")],
+        "header_fields": [
+            ("项目名称", "崂山区珺喆花园二期工程", True),
+            ("考核期间", "2026年度"),
+            ("状态", "已核定"),
+            ("联系人", "王堃"),
+            ("联系电话", "0532-88886666"),
+            ("自评情况说明", "按青建〔2026〕3号文件完成自评"),
+        ],
         "items": items
         if items is not None
         else [
@@ -43,8 +48,11 @@ def make_form(items: list[FormItem] | None = None, **changes: object) -> FormDat
         "grade_label": "优良",
         "reviews": [FormReview("区（市）主管部门审核", "同意核定结果。", "张燚", "2026-03-12")],
         "criteria_version": "qingdao 2026.1",
+        "signatures": SIGNATURES,
     }
     values.update(changes)
+    if "header_fields" not in changes:  # the enterprise's name leads the header, as a kind's layout puts it
+        values["header_fields"] = [("企业名称", values["enterprise_name"], True), *values["header_fields"]]  # type: ignore[misc]
     return FormData(**values)  # type: ignore[arg-type]
 
 
@@ -73,7 +81,7 @@ def test_form_shows_enterprise_items_scores_and_reviews() -> None:
         "安全生产管理制度", "安全生产投入", "建立健全安全生产责任制并定期考核", "15", "25",
         "13.75", "12.25", "23.5", "21.75", "制度目录不全", "86.75", "优良",
         "区（市）主管部门审核", "同意核定结果", "张燚", "2026-03-12",
-        "检查人", "负责人", "企业负责人（盖章）", "年", "qingdao 2026.1",
+        "企业主要负责人（签字）", "企业（盖章）", "区（市）主管部门（盖章）", "盖章处", "年", "qingdao 2026.1",
     ):  # fmt: skip
         assert expected in text, expected
     for header in ITEM_HEADERS:
@@ -102,7 +110,7 @@ def test_long_item_table_repeats_header_and_numbers_every_page() -> None:
 
 def test_blank_form_keeps_names_standards_and_maxima_but_no_scores() -> None:
     text = "".join(pages_text(render_form(make_form(), blank=True)))
-    for expected in ("安全生产管理制度", "安全生产投入", "按规定提取和使用安全生产费用", "15", "25", RARE_NAME, "检查人"):
+    for expected in ("安全生产管理制度", "安全生产投入", "按规定提取和使用安全生产费用", "15", "25", RARE_NAME, "企业（盖章）"):
         assert expected in text, expected
     for absent in ("13.75", "12.25", "23.5", "21.75", "制度目录不全", "台账缺少凭证", "86.75", "优良", "同意核定结果", "张燚"):
         assert absent not in text, absent
@@ -250,13 +258,11 @@ def test_reports_import_neither_flask_nor_sqlalchemy() -> None:
 
 
 def test_a_form_prints_its_materials_and_personnel_sections():
-    from reports import FormSection
-
     data = FormData(
         title="建筑施工企业安全生产许可证动态考核",
         subtitle="测试",
         enterprise_name="青岛测试建设有限公司",
-        period="2026",
+        header_fields=[("考核期间", "2026")],
         grade_label="基本合格",
         sections=[
             FormSection("申报材料", ("序号", "材料名称", "已上传文件（PDF）"), [("1", "营业执照（副本）", "执照.pdf")], (1, 8, 9)),
@@ -270,8 +276,6 @@ def test_a_form_prints_its_materials_and_personnel_sections():
 
 
 def test_the_scored_items_and_result_print_before_the_dossier_lists():
-    from reports import FormSection
-
     materials = FormSection("申报材料", ("序号", "材料名称"), [("1", "营业执照（副本）")])
     text = "".join(pages_text(render_form(make_form(sections=[materials])))).replace("\n", "")
     assert text.index("安全生产管理制度") < text.index("考核总分") < text.index("申报材料") < text.index("审核记录")
@@ -282,3 +286,44 @@ def test_a_rated_form_states_its_result_and_an_event_states_none():
     assert "考核结果合格" in rated.replace(" ", "") and "考核总分" not in rated and "考核项目" not in rated
     event = "".join(pages_text(render_form(make_form(items=[], grade_label=None, total=None, graded=False))))
     assert "考核结果" not in event and "考核总分" not in event and "考核项目" not in event
+
+
+def test_a_weighted_form_prints_the_guides_columns_each_averaged_sheet_and_the_working() -> None:
+    columns = [FormColumn("number", "序号", 10), FormColumn("name", "分项", 40), FormColumn("max", "权重", 14)]
+    columns += [FormColumn("result", "分项表得分", 20), FormColumn("points", "折算得分", 20), FormColumn("opinion", "检查意见", 60)]
+    items = [
+        FormItem("安全管理", "", 10, result="85.00", points="8.50"),
+        FormItem("脚手架", "", 10, result="80.00", points="8.00", parts=[("扣件式钢管脚手架", "70.00"), ("悬挑式脚手架", "90.00")]),
+    ]
+    working = ["脚手架：2 张分项表取平均 80.00", "缺项：基坑工程；按 实得分 16.50 ÷ 应得分 20 × 100 折算"]
+    data = make_form(items, columns=columns, working_title="计算说明", working=working, total="82.50")
+    text = "".join(pages_text(render_form(data))).replace("\n", "")
+    for expected in ("分项表得分", "折算得分", "（扣件式钢管脚手架）70.00", "（悬挑式脚手架）90.00", "8.50", "计算说明", *working):
+        assert expected.replace(" ", "") in text.replace(" ", ""), expected
+    assert "评价标准" not in text and "自评分" not in text  # only the guide's columns
+    blank = "".join(pages_text(render_form(data, blank=True)))
+    assert "8.50" not in blank and "计算说明" not in blank and "扣件式钢管脚手架" not in blank
+
+
+def test_appendix_sheets_print_after_the_signatures_with_their_signing_line() -> None:
+    sheet = FormSection(
+        "安全管理检查评分表",
+        ("序号", "类别", "检查项目", "应得分", "扣减分", "实得分"),
+        [("1", "保证项目", "安全生产责任制", "10", "", "")],
+    )
+    sheet = FormSection(sheet.title, sheet.headings, [*sheet.rows, ("", "", "合计", "100", "", "")], footer="检查人（签字）：______")
+    text = "".join(pages_text(render_form(make_form(appendix=[sheet]), blank=True))).replace("\n", "")
+    assert text.index("区（市）主管部门（盖章）") < text.index("安全管理检查评分表") < text.index("合计") < text.index("检查人（签字）")
+
+
+def test_a_form_without_signatures_prints_no_signature_block() -> None:
+    assert "签字确认" not in "".join(pages_text(render_form(make_form(signatures=()))))
+
+
+def test_a_list_cell_longer_than_a_page_continues_on_the_next_rows() -> None:
+    detail = "；".join(f"申报材料{n:03d}：营业执照（副本）.pdf → 已上传" for n in range(400))  # an audit row of a whole checklist
+    pages = pages_text(
+        render_list("审计日志", ["序号", "操作", "变更内容（原值 → 新值）"], [["1", "修改", detail], ["2", "新增", "状态：草稿"]])
+    )
+    printed = "".join(pages).replace("\n", "")
+    assert len(pages) > 2 and "申报材料399" in printed and printed.index("申报材料399") < printed.index("状态：草稿")
