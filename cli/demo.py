@@ -8,15 +8,17 @@ from __future__ import annotations
 import datetime
 import random
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from cli import demo_city, demo_data, demo_records
-from criteria.pack import Pack
+from cli import demo_city, demo_data, demo_history, demo_records
+from criteria.pack import Kind, Pack
 from grading import recompute
-from models import District, Enterprise, Project, db
+from models import AppUser, District, Enterprise, Project, db
 from models.criteria_versions import Pinned, active_version, pinned_values
 from models.record_scores import final_states, settle
 
@@ -49,11 +51,12 @@ def _users(pack: Pack, companies: list[Enterprise]) -> list[tuple[str, str, str]
     return rows
 
 
-def _assessments(version: Pinned, companies: list[Enterprise], projects: list[Project]) -> int:
+def _assessments(version: Pinned, companies: list[Enterprise], projects: list[Project]) -> list[tuple[Kind, Any]]:
+    """The sample records not there yet, each in one state of its workflow; returns those created."""
     models = current_app.extensions["kind_models"]
     pack = version.pack
     rng = random.Random(demo_data.SEED + 2)
-    created = 0
+    created: list[tuple[Kind, Any]] = []
     for kind in pack.kinds.values():
         assessment_model = models[kind.code].assessment
         subjects = projects[:5] if kind.subject == "project" else companies[:5]
@@ -78,9 +81,18 @@ def _assessments(version: Pinned, companies: list[Enterprise], projects: list[Pr
             for key, value in demo_records.verdict(pack, kind, record.state, datetime.datetime.now()).items():
                 setattr(record, key, value)
             db.session.add(record)
-            created += 1
+            created.append((kind, record))
     db.session.commit()
     return created
+
+
+def _history(pack: Pack, created: list[tuple[Kind, Any]]) -> tuple[int, int]:
+    """The review steps of the new sample records and the materials of settled checklists."""
+    users = db.session.query(AppUser).order_by(AppUser.id).all()
+    steps = sum(demo_history.add_history(db.session, pack, kind, record, users, index) for index, (kind, record) in enumerate(created))
+    materials = demo_history.add_dossiers(db.session, pack, created, Path(current_app.config["EVIDENCE_DIR"]))
+    db.session.commit()
+    return steps, materials
 
 
 @click.command("demo")
@@ -139,11 +151,14 @@ def demo_command(scale: str, seed: int) -> None:
 
     logins = _users(pack, companies)
     created = _assessments(version, companies, projects)
-    people = demo_records.people(db.session, pack, companies[0])
+    people = demo_records.people(db.session, pack, companies[0])  # one certificate expired, to show the warning
+    steps, materials = _history(pack, created)
     applications = demo_records.registration(db.session, pack, codes)
     recompute(db.session, version.pack, current_app.extensions["kind_models"], demo_data.PERIOD, version_id=version.id)
     word = pack.term("district")
-    click.echo(f"演示数据：{len(districts)} 个{word}，{len(companies)} 家企业，{len(projects)} 个项目，新建示例考核 {created} 份。")
+    click.echo(f"演示数据：{len(districts)} 个{word}，{len(companies)} 家企业，{len(projects)} 个项目，新建示例考核 {len(created)} 份。")
+    if steps or materials:
+        click.echo(f"办理记录：示例考核的办理和审核步骤 {steps} 条，申报材料示例文件 {materials} 份。")
     if people:
         click.echo(f"人员名单：为 {companies[0].name} 登记示例人员 {people} 名（其中 1 名证书已过期，证书扫描件待上传）。")
     if applications:

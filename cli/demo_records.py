@@ -110,30 +110,37 @@ def _id_number(rng: random.Random) -> str:
 VALID_FOR = datetime.timedelta(days=730)  # a sample certificate's remaining validity (about two years)
 
 
-def people(session: Session, pack: Pack, company: Enterprise, today: datetime.date | None = None) -> int:
-    """Sample people on the pack's personnel lists for one enterprise (none when it has some); the
-    first one's certificate expired a month before ``today``."""
-    if not pack.personnel_lists or session.query(Person).filter_by(enterprise_id=company.id).filter(Person.list_code.isnot(None)).count():
-        return 0
+def sample_people(pack: Pack, enterprise_id: int, today: datetime.date, one_expired: bool) -> list[Person]:
+    """One person per personnel list of the pack; with ``one_expired`` the first one's certificate
+    expired a month before ``today``."""
     rng = random.Random(demo_data.SEED + 3)
-    today = today or datetime.date.today()
-    created = 0
-    for index, entry in enumerate(pack.personnel_lists):
-        valid = today + VALID_FOR if index else today - datetime.timedelta(days=30)
-        session.add(
-            Person(
-                enterprise_id=company.id,
-                list_code=entry.code,
-                name=demo_data.MANAGERS[index],
-                id_number=_id_number(rng),
-                role="电工" if entry.position_label == "工种" else None,
-                certificate_no=f"鲁建安{chr(65 + index)}（2024）{rng.randint(100000, 999999)}",
-                certificate_valid_until=valid,
-            )
+    return [
+        Person(
+            enterprise_id=enterprise_id,
+            list_code=entry.code,
+            name=demo_data.MANAGERS[index],
+            id_number=_id_number(rng),
+            role="电工" if entry.position_label == "工种" else None,
+            certificate_no=f"鲁建安{chr(65 + index)}（2024）{rng.randint(100000, 999999)}",
+            certificate_valid_until=today + VALID_FOR if index or not one_expired else today - datetime.timedelta(days=30),
         )
-        created += 1
+        for index, entry in enumerate(pack.personnel_lists)
+    ]
+
+
+def has_people(session: Session, enterprise_id: int) -> bool:
+    return session.query(Person).filter_by(enterprise_id=enterprise_id).filter(Person.list_code.isnot(None)).count() > 0
+
+
+def people(session: Session, pack: Pack, company: Enterprise, today: datetime.date | None = None) -> int:
+    """Sample people on the pack's personnel lists for one enterprise (none when it has some), the
+    first one's certificate expired a month before ``today``."""
+    if not pack.personnel_lists or has_people(session, company.id):
+        return 0
+    added = sample_people(pack, company.id, today or datetime.date.today(), one_expired=True)
+    session.add_all(added)
     session.commit()
-    return created
+    return len(added)
 
 
 DEMO_APPLICANT = "apply_demo"

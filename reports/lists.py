@@ -10,7 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-from reports.layout import CELL, CELL_CENTER, FONT, GRID, HEAD, LABEL_BG, SUBTITLE, TITLE, numbered_canvas, para, text
+from reports.layout import CELL, CELL_CENTER, FONT, GRID, HEAD, LABEL_BG, SUBTITLE, TITLE, chunks, numbered_canvas, para, text
 
 MARGIN = 12 * mm
 PAGE = landscape(A4)
@@ -18,6 +18,7 @@ WIDTH = PAGE[0] - 2 * MARGIN  # 273 mm
 CELL_PAD = 9  # left + right padding plus a little air, in points
 MIN_COL = 10 * mm
 SHORT_TEXT = 8  # columns whose values are all this short are centred
+ROWS_PER_CELL = 20  # lines of text in one table row at most; longer text continues in the next row
 
 
 def _natural_width(values: Sequence[str], size: float) -> float:
@@ -43,6 +44,11 @@ def column_widths(columns: Sequence[str], rows: Sequence[Sequence[str]], availab
     return [n * scale for n in natural]
 
 
+def _chunk(width: float) -> int:
+    """The most characters a cell of ``width`` holds in the lines half a page has room for."""
+    return max(1, int((width - CELL_PAD) / 9)) * ROWS_PER_CELL
+
+
 def render_list(title: str, columns: list[str], rows: list[list[str]], subtitle: str = "") -> bytes:
     """Render a list as PDF bytes: title, optional subtitle, then the table (landscape A4)."""
     if not columns:
@@ -53,8 +59,11 @@ def render_list(title: str, columns: list[str], rows: list[list[str]], subtitle:
     short = [all(len(row[i]) <= SHORT_TEXT for row in cells) for i in range(width)]
 
     data: list[list] = [[para(header, HEAD) for header in columns]]
-    data += [[para(value, CELL_CENTER if short[i] else CELL) for i, value in enumerate(row)] for row in cells]
-    table = Table(data, colWidths=widths, repeatRows=1, minRowHeights=[8 * mm] + [7 * mm] * len(cells))
+    for row in cells:  # a text too long for one page continues in the rows below (a row cannot span pages)
+        pieces = [chunks(value, _chunk(widths[i])) for i, value in enumerate(row)]
+        for part in range(max(len(p) for p in pieces)):
+            data.append([para(p[part] if part < len(p) else "", CELL_CENTER if short[i] else CELL) for i, p in enumerate(pieces)])
+    table = Table(data, colWidths=widths, repeatRows=1, minRowHeights=[8 * mm] + [7 * mm] * (len(data) - 1))
     table.setStyle(
         TableStyle(
             [

@@ -58,12 +58,14 @@ def test_a_restored_backup_has_the_same_records_and_evidence(app, client, backen
         company = db.session.get(Enterprise, own)
         old_name = company.name
 
+    stored = sorted((tmp_path / "evidence").rglob("*.pdf"))  # the demo's sample materials and the upload
     result = run_backup(app, tmp_path / "backups")
     assert result.exit_code == 0, result.output
-    assert "备份完成" in result.output and "证明材料：1 个文件" in result.output
+    assert "备份完成" in result.output and f"证明材料：{len(stored)} 个文件" in result.output
     [folder] = list((tmp_path / "backups").iterdir())
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["evidence"] == {"directory": "evidence", "files": 1, "bytes": len(PDF), "missing": []}
+    size = sum(path.stat().st_size for path in stored)
+    assert manifest["evidence"] == {"directory": "evidence", "files": len(stored), "bytes": size, "missing": []}
     assert manifest["criteria"]["pack"] == "qingdao" and (folder / "criteria" / "qingdao" / "pack.yaml").exists()
     assert manifest["counts"] == table_counts(app)
 

@@ -98,7 +98,8 @@ def traces(app, kind: str, pk: int, evidence: Path) -> tuple[int, int, list[str]
 
 @pytest.fixture
 def evidence(app, tmp_path) -> Path:
-    folder = tmp_path / "evidence"
+    """An empty evidence folder (the demo's sample materials stay in the app's own copy)."""
+    folder = tmp_path / "uploads"
     app.config["EVIDENCE_DIR"] = str(folder)
     return folder
 

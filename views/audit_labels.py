@@ -35,10 +35,24 @@ def _kind_values(pack: Pack, kind: Kind) -> dict[str, dict[str, str]]:
     return values
 
 
+def _merged(pairs: Any) -> dict[str, str]:
+    """code -> label over every kind; a code two kinds call differently reads 退回／驳回."""
+    labels: dict[str, list[str]] = {}
+    for code, label in pairs:
+        if label not in labels.setdefault(code, []):
+            labels[code].append(label)
+    return {code: "／".join(names) for code, names in labels.items()}
+
+
 def _shared_values(pack: Pack) -> dict[str, dict[str, str]]:
-    """Codes that mean the same in every table that holds them."""
+    """Codes that mean the same in every table that holds them (a review step and the states it
+    joins by the labels of the kinds that declare them)."""
     kinds = pack.kinds.values()
+    states = _merged((state.code, state.label) for kind in kinds for state in kind.workflow.states)
     return {
+        "action": _merged((step.code, step.label) for kind in kinds for step in kind.workflow.transitions),
+        "from_state": states,
+        "to_state": states,
         "kind": {kind.code: kind.name for kind in kinds},
         "item_code": {item.code: item.name for kind in kinds for item in kind.items},
         "review_status": {code: label for kind in kinds for code, label in kind.item_status_labels.items()},
@@ -66,16 +80,25 @@ def _build() -> dict[str, TableLabels]:
         table = tables.setdefault(models[kind.code].assessment.__tablename__, TableLabels(kind.name))
         table.columns.update({header.code: header.label for header in kind.header_fields})
         table.values.update(_kind_values(pack, kind))
+    tables[ANY_TABLE] = TableLabels("")
     for table in tables.values():
         table.values = {**shared, **table.values}
     return tables
+
+
+ANY_TABLE = ""  # a table no screen shows (the materials of a dossier): the shared codes still read as labels
 
 
 def table_labels(table: str) -> TableLabels | None:
     tables = current_app.extensions.get("audit_labels")
     if tables is None:
         tables = current_app.extensions["audit_labels"] = _build()
-    return tables.get(table)
+    return tables.get(table) or tables[ANY_TABLE]
+
+
+def shared_label(column: str) -> Callable[[Any], Any]:
+    """A screen's formatter of a coded column whose codes read the same everywhere (a review step)."""
+    return lambda value: value_label(table_labels(ANY_TABLE), column, value)
 
 
 def column_label(labels: TableLabels | None, column: str) -> str:

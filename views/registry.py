@@ -15,6 +15,7 @@ from criteria.pack import Pack
 from criteria.rules import NEUTRAL_TERMS
 from models import Attachment, District, Enterprise, Person, Project, ReviewHistory, assessment_table, db
 from models.id_number import id_number_problem
+from views.audit_labels import shared_label
 from views.audit_view import audit_resource
 from views.checks import choice_check, optional_credit_code_problem
 from views.factory import Resource
@@ -199,6 +200,7 @@ def core_resources(pack: Pack | None = None) -> list[Resource]:
                 "created_on": "上传时间",
             },
             list_columns=["file_name", "assessment", "size", "created_on"],
+            formatters={"item_code": shared_label("item_code")},
             show_columns=[
                 "file_name",
                 "assessment",
@@ -231,6 +233,7 @@ def core_resources(pack: Pack | None = None) -> list[Resource]:
             },
             list_columns=["created_on", "assessment", "action", "to_state", "user"],
             show_columns=["created_on", "assessment", "action", "from_state", "to_state", "opinion"],
+            formatters={column: shared_label(column) for column in ("action", "from_state", "to_state")},
             search_columns=["action"],
             base_order=("created_on", "desc"),
         ),
