@@ -111,6 +111,7 @@ def default_config() -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT") or "20 per minute;100 per hour",
         "ACCOUNT_RATE_LIMIT": os.environ.get("ACCOUNT_RATE_LIMIT") or "10 per minute;50 per hour",
+        "VERIFY_RATE_LIMIT": os.environ.get("VERIFY_RATE_LIMIT") or "10 per minute;60 per hour",
         # Reverse proxies in front of the platform whose X-Forwarded-For is trusted for the client address.
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "PASSWORD_MIN_LENGTH": _int("PASSWORD_MIN_LENGTH", 8),

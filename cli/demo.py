@@ -87,12 +87,15 @@ def _assessments(version: Pinned, companies: list[Enterprise], projects: list[Pr
 
 
 def _history(pack: Pack, created: list[tuple[Kind, Any]]) -> tuple[int, int]:
-    """The review steps of the new sample records and the materials of settled checklists."""
+    """The review steps of the new sample records, the materials of settled checklists and the
+    required files of settled records."""
     users = db.session.query(AppUser).order_by(AppUser.id).all()
     steps = sum(demo_history.add_history(db.session, pack, kind, record, users, index) for index, (kind, record) in enumerate(created))
-    materials = demo_history.add_dossiers(db.session, pack, created, Path(current_app.config["EVIDENCE_DIR"]))
+    evidence = Path(current_app.config["EVIDENCE_DIR"])
+    files = demo_history.add_dossiers(db.session, pack, created, evidence)
+    files += demo_history.add_record_files(db.session, created, evidence)
     db.session.commit()
-    return steps, materials
+    return steps, files
 
 
 @click.command("demo")
@@ -158,7 +161,7 @@ def demo_command(scale: str, seed: int) -> None:
     word = pack.term("district")
     click.echo(f"演示数据：{len(districts)} 个{word}，{len(companies)} 家企业，{len(projects)} 个项目，新建示例考核 {len(created)} 份。")
     if steps or materials:
-        click.echo(f"办理记录：示例考核的办理和审核步骤 {steps} 条，申报材料示例文件 {materials} 份。")
+        click.echo(f"办理记录：示例考核的办理和审核步骤 {steps} 条，示例文件（申报材料和必传附件） {materials} 份。")
     if people:
         click.echo(f"人员名单：为 {companies[0].name} 登记示例人员 {people} 名（其中 1 名证书已过期，证书扫描件待上传）。")
     if applications:

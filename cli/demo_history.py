@@ -14,16 +14,16 @@ from sqlalchemy.orm import Session
 from cli.demo_records import has_people, sample_people
 from criteria.pack import Kind, Pack
 from criteria.rules import Transition
-from models import AppUser, EnterpriseMaterial, ReviewHistory
+from models import AppUser, Attachment, EnterpriseMaterial, ReviewHistory
 from models.assessments import scope_district_of
 from models.evidence import pdf_columns, safe_name, store
 from models.record_scores import final_states
 from reports import render_list
-from workflow.dossier import snapshot
+from workflow.dossier import Live, live, snapshot
 
 START = datetime.datetime(2026, 3, 2, 9, 30)  # the demo year's first filing
 OPINIONS = {
-    "fill": "已按考核标准逐项自查，所附材料真实有效，申请审核。",
+    "fill": "已按考核标准逐项填报，所附材料真实有效，提交审核。",
     "pass": "经审核，资料齐全，符合考核标准要求，同意。",
     "return": "部分资料不全，请按审核意见补充后重新提交。",
     "rate": "经审核，按考核标准评定等次。",
@@ -93,31 +93,63 @@ def sample_material(name: str, enterprise: str, period: str) -> bytes:
 def add_dossiers(session: Session, pack: Pack, records: list[tuple[Kind, Any]], evidence_dir: Path) -> int:
     """The checklist a settled record was submitted with: a sample PDF for each material and a person
     with a valid certificate on each list, kept in the record's ``dossier`` as submission keeps it.
-    The rows stay only where no record of the enterprise's period is still open, so a record being
-    filled keeps its own empty checklist. Returns the files added."""
+    The rows are stored only where no record of the enterprise's period is still open; otherwise
+    they stand in the snapshot alone, so a record being filled keeps its own empty checklist.
+    Returns the files added."""
     open_ones = {(r.enterprise_id, r.period) for kind, r in records if pack.dossier_kind(kind) and r.state not in final_states(kind)}
     added = 0
-    for kind, record in records:
+    for offset, (kind, record) in enumerate(records):
         checklist = pack.dossier_kind(kind)
         if checklist is None or record.state not in final_states(kind) or record.dossier:
             continue
         filed = {"enterprise_id": record.enterprise_id, "period": record.period}
+        uploaded = START + datetime.timedelta(days=offset, hours=-1)  # before the record was submitted
         have = {row.material_code for row in session.query(EnterpriseMaterial).filter_by(**filed)}
-        rows: list[Any] = []
+        materials = []
         for material in checklist.materials:
             if material.code in have or material.rectification:
                 continue
             name = material.for_period(record.period).name
             data = sample_material(name, str(record.enterprise), record.period)
             store(evidence_dir, data)
-            rows.append(EnterpriseMaterial(**filed, material_code=material.code, **pdf_columns(data, safe_name(f"{name}.pdf"))))
-        if not has_people(session, record.enterprise_id):
-            rows += sample_people(pack, record.enterprise_id, datetime.date.today(), one_expired=False)
-        session.add_all(rows)
-        session.flush()
-        record.dossier = snapshot(session, pack, kind, record)
+            columns = pdf_columns(data, safe_name(f"{name}.pdf"))
+            materials.append(EnterpriseMaterial(**filed, material_code=material.code, created_on=uploaded, **columns))
+        people = (
+            [] if has_people(session, record.enterprise_id) else sample_people(pack, record.enterprise_id, datetime.date.today(), False)
+        )
         if (record.enterprise_id, record.period) in open_ones:
-            for row in rows:
-                session.delete(row)
-        added += sum(isinstance(row, EnterpriseMaterial) for row in rows)
+            stored = live(session, pack, record)
+            found = Live({**stored.materials, **_by(materials, "material_code")}, {**stored.people, **_by(people, "list_code")})
+            record.dossier = snapshot(session, pack, kind, record, found)
+        else:
+            session.add_all([*materials, *people])
+            session.flush()
+            record.dossier = snapshot(session, pack, kind, record)
+        added += len(materials)
     return added
+
+
+def add_record_files(session: Session, records: list[tuple[Kind, Any]], evidence_dir: Path) -> int:
+    """A sample PDF for each required file about a settled record (the signed, scanned form), which
+    its submission could not have gone without; returns the files added."""
+    added = 0
+    for offset, (kind, record) in enumerate(records):
+        if record.state not in final_states(kind):
+            continue
+        for entry in kind.record_evidence:
+            if not entry.required:
+                continue
+            data = sample_material(entry.name, str(record.enterprise), record.period)
+            store(evidence_dir, data)
+            uploaded = START + datetime.timedelta(days=offset, hours=-1)
+            columns = pdf_columns(data, safe_name(f"{entry.name}.pdf"))
+            session.add(Attachment(assessment_id=record.id, item_code=f"record:{entry.code}", created_on=uploaded, **columns))
+            added += 1
+    return added
+
+
+def _by(rows: list[Any], key: str) -> dict[str, list[Any]]:
+    grouped: dict[str, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(getattr(row, key), []).append(row)
+    return grouped

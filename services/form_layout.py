@@ -4,12 +4,14 @@ and the signature blocks. A kind without a ``print`` block gets the plain layout
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from criteria.pack import Kind, Pack
+from criteria.print_layout import KindPrint
 from models.assessments import header_values
 from models.record_scores import score_record
 from reports import FormColumn, FormItem, FormSection, FormSignature
@@ -33,6 +35,17 @@ LINE_LABELS = {
 }
 WIDE_LINES = {"enterprise_name", "project_name"}  # always a line of their own
 OPTIONAL_LINES = {"rectification_due"}  # printed only when the record has one
+
+
+def laid_out(kind: Kind, issuing: Pack) -> Kind:
+    """The record's kind with a layout: its own, else the one the issuing guide gives the same kind
+    (a header line the record's version lacks is left out by ``header_lines``)."""
+    running = issuing.kinds.get(kind.code)
+    if kind.printing != KindPrint() or running is None or running.printing == KindPrint():
+        return kind
+    if running.scoring.uses_subtables != kind.scoring.uses_subtables:  # columns the record cannot fill
+        return kind
+    return replace(kind, printing=running.printing)
 
 
 def title(pack: Pack, kind: Kind) -> tuple[str, str]:

@@ -175,8 +175,10 @@ def render_record(
     A settled record's form carries its verification code (a QR code to ``base_url``/verify), its
     编号 and, with a ``signer``, a PAdES signature; any other prints as 草稿, with no code, number or
     signature, so it can never pass for a result. Who issues the form and how it is numbered is the
-    ``issuing`` pack's (the one the platform runs now; ``pack`` when not given)."""
+    ``issuing`` pack's (the one the platform runs now; ``pack`` when not given), and so is the layout
+    of a record whose own version declares none (filed before its guide had one)."""
     issuing = issuing or pack
+    kind = layout.laid_out(kind, issuing)
     identity = issued(session, issuing, kind, record) if not blank and settled(kind, record) else None
     code = identity.code if identity else None
     url = f"{base_url.rstrip('/')}/verify/{code}" if code else None

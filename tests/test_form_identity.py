@@ -133,3 +133,21 @@ def test_a_bad_print_layout_is_refused_with_its_line(tmp_path, file, old, new, a
     shown = [problem_zh(p) for p in caught.value.problems]
     line = line_of(pack, file, at)
     assert any(expected in text and f"第 {line} 行" in text for text in shown), shown
+
+
+def test_a_record_filed_before_its_guide_had_a_layout_prints_with_the_running_one(app, tmp_path):
+    from services.render_form import render_record
+
+    folder = copy_pack(tmp_path)
+    general = (folder / "general.yaml").read_text(encoding="utf-8")
+    (folder / "general.yaml").write_text(general[: general.index("\n# 打印的考核表")] + "\n", encoding="utf-8")
+    older, running = load_pack(folder), app.extensions["criteria_pack"]
+    model = records.kind_model(app, "general")
+    pk = records.ids(app, model, state="approved")[0]
+    with app.app_context():
+        record = db.session.get(model, pk)
+        alone = render_record(db.session, older, older.kinds["general"], record, True, "http://127.0.0.1")
+        issued = render_record(db.session, older, older.kinds["general"], record, True, "http://127.0.0.1", issuing=running)
+    alone_text, issued_text = ("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages) for pdf in (alone, issued))
+    assert "填报人" in alone_text and "企业主要负责人（签字）" not in alone_text  # the plain layout of a guide without one
+    assert "企业主要负责人（签字）" in issued_text and "企业一般安全生产条件动态考核表" in issued_text

@@ -23,7 +23,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from cli.demo_data import DEMO_PASSWORD
-from models import AppUser, Attachment, db
+from models import AppUser, Attachment, FormVerification, db
 from models.evidence import path_of, pdf_problem
 from services.errors import CONFLICT
 from settings import ROOT
@@ -548,3 +548,25 @@ def test_an_xlsx_that_inflates_far_beyond_its_size_is_refused(tmp_path):
     assert bomb.stat().st_size < 100_000
     with pytest.raises(RegistryFileError, match="压缩比异常"):
         open_registry(bomb)
+
+
+def test_one_client_cannot_flood_the_public_check_of_uploaded_forms(backend, template_url):
+    url = backend.copy(template_url, f"verify{os.getpid()}")
+    app = make_app(url, RATELIMIT_ENABLED=True, VERIFY_RATE_LIMIT="3 per minute")
+    try:
+        pk = records.ids(app, records.kind_model(app, "general"), state="approved")[0]
+        admin = app.test_client()
+        login(admin, "admin")
+        assert admin.get(f"/report/general/{pk}.pdf").status_code == 200  # printing gives the code
+        with app.app_context():
+            code = db.session.query(FormVerification).filter_by(assessment_id=pk).one().code
+        visitor = app.test_client()
+        token = csrf_token(visitor, f"/verify/{code}")
+        answers = [
+            visitor.post(f"/verify/{code}", data={"csrf_token": token, "copy": (io.BytesIO(b"%PDF-1.4 x"), "考核表.pdf")}) for _ in range(5)
+        ]
+        assert [a.status_code for a in answers] == [200, 200, 200, 429, 429]
+        assert "请求过于频繁" in visible_text(answers[-1].get_data(as_text=True))
+        assert visitor.get(f"/verify/{code}").status_code == 200  # looking a code up is not counted
+    finally:
+        backend.drop(url)

@@ -54,7 +54,8 @@ def _shared_values(pack: Pack) -> dict[str, dict[str, str]]:
         "from_state": states,
         "to_state": states,
         "kind": {kind.code: kind.name for kind in kinds},
-        "item_code": {item.code: item.name for kind in kinds for item in kind.items},
+        "item_code": {item.code: item.name for kind in kinds for item in kind.items}
+        | {f"record:{entry.code}": entry.name for kind in kinds for entry in kind.record_evidence},
         "review_status": {code: label for kind in kinds for code, label in kind.item_status_labels.items()},
         "entry": {entry.code: entry.name for kind in kinds for entry in kind.catalogue},
         "list_code": {entry.code: entry.name for entry in pack.personnel_lists},

@@ -37,6 +37,14 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+def dossier_summary(kept: dict[str, Any]) -> str:
+    """A record's kept checklist (``workflow.dossier.snapshot``) as a reader counts it."""
+    files = sum(len(entries) for entries in (kept.get("materials") or {}).values())
+    people = sum(len(entries) for entries in (kept.get("personnel") or {}).values())
+    taken = f"，{kept['taken_on']} 留存" if kept.get("taken_on") else ""
+    return f"申报材料 {files} 个文件、人员名单 {people} 人{taken}"
+
+
 def describe(detail: Any, table: str | None = None) -> str:
     """``{"state": {"from": "draft", "to": "submitted"}}`` of an assessment table -> ``状态：草稿 → 待审核``
     (each column and coded value by its label, ``views.audit_labels``)."""
@@ -45,6 +53,8 @@ def describe(detail: Any, table: str | None = None) -> str:
     labels = table_labels(table) if table else None
 
     def shown(column: str, value: Any) -> str:
+        if column == "dossier" and isinstance(value, dict):
+            return dossier_summary(value)
         return _value(value_label(labels, column, value))
 
     parts = []

@@ -1,8 +1,10 @@
-"""Rate limits on the doors that take a password (Flask-Limiter, the limiter Flask-AppBuilder made).
+"""Rate limits on the doors that take a password, and on the public check of an uploaded form
+(Flask-Limiter, the limiter Flask-AppBuilder made).
 
 Per client address (``LOGIN_RATE_LIMIT``): one machine cannot spray a password over many accounts.
 Per account name (``ACCOUNT_RATE_LIMIT``): many machines cannot hammer one account. Both count the
-POSTs of the login form, the API's token login and refresh, and self-registration. The counters
+POSTs of the login form, the API's token login and refresh, and self-registration. Per client address
+(``VERIFY_RATE_LIMIT``): the uploads /verify checks, each a signature validation anyone may ask for. The counters
 live in ``RATELIMIT_STORAGE_URI``: the process's memory by default, Redis in production (every
 worker and host then shares them). A limit reached answers 429 in Chinese (views.errors).
 """
@@ -34,3 +36,6 @@ def install(app: Flask) -> None:
             continue
         limiter.limit(app.config["LOGIN_RATE_LIMIT"], key_func=get_remote_address, methods=["POST"])(blueprint)
         limiter.limit(app.config["ACCOUNT_RATE_LIMIT"], key_func=account_of_request, methods=["POST"])(blueprint)
+    verify = app.blueprints.get("VerifyView")
+    if verify is not None:
+        limiter.limit(app.config["VERIFY_RATE_LIMIT"], key_func=get_remote_address, methods=["POST"])(verify)

@@ -121,12 +121,13 @@ def current(session: Session, pack: Pack, kind: Kind, record: Any, today: dateti
     }
 
 
-def snapshot(session: Session, pack: Pack, kind: Kind, record: Any) -> dict[str, Any] | None:
-    """What the record shows now, kept in its ``dossier`` column (None for kinds without one)."""
+def snapshot(session: Session, pack: Pack, kind: Kind, record: Any, found: Live | None = None) -> dict[str, Any] | None:
+    """What the record shows now, kept in its ``dossier`` column (None for kinds without one);
+    ``found``: the rows to take instead of the stored ones."""
     if pack.dossier_kind(kind) is None:
         return None
     now = datetime.datetime.now()
-    taken = current(session, pack, kind, record, now.date())
+    taken = current(session, pack, kind, record, now.date(), found)
     for files in taken["materials"].values():
         for entry in files:
             entry["id"] = None  # the row may be removed later; the file stays under its hash
