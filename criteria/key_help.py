@@ -210,6 +210,7 @@ KEY_HELP: dict[str, dict[str, str]] = {
         "header": "表头各行及顺序：enterprise_name 企业名称、period 考核期间、state 状态、rectification_due 整改期限"
         "（有整改时才印），项目考核另有 project_name 项目名称、project_manager 项目经理、permit_no 施工许可证号，"
         "以及本文件表头字段的代码；未列出的不印",
+        "labels": "表头行在本表上的名称（如 line: enterprise_name, label: 施工单位）；不写则用平台的名称或字段名称",
         "columns": "考核项目表的栏目，从左到右",
         "signatures": "签字盖章栏，从左到右（如 企业主要负责人（签字）、主管部门（盖章））；空列表则不印",
         "dossier": "是否在考核结果之后印申报材料清单和人员名单（默认印）",
@@ -228,6 +229,7 @@ KEY_HELP: dict[str, dict[str, str]] = {
         "label": "栏目标题",
         "width": "栏宽（相对值，各栏按比例分配页面宽度）",
     },
+    "LineLabelSchema": {"line": "表头行的代码（见 header）", "label": "该行在本表上的名称"},
     "SignatureSchema": {"label": "签字或盖章栏的名称", "stamp": "是否留出盖章处"},
     "SheetsSchema": {
         "title": "每张评分表的标题，{name} 为分项检查评分表名称",

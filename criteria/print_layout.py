@@ -57,6 +57,7 @@ class KindPrint:
     title: str | None = None
     subtitle: str | None = None
     header: tuple[str, ...] | None = None
+    labels: tuple[tuple[str, str], ...] = ()  # (header line, what this form calls it), e.g. 施工单位
     columns: tuple[PrintColumn, ...] | None = None
     signatures: tuple[PrintSignature, ...] | None = None
     dossier: bool = True
@@ -72,6 +73,7 @@ class KindPrint:
             title=data.get("title"),
             subtitle=data.get("subtitle"),
             header=tuple(data["header"]) if "header" in data else None,
+            labels=tuple((entry["line"], entry["label"]) for entry in data.get("labels", ())),
             columns=_columns(data.get("columns")),
             signatures=tuple(PrintSignature(s["label"], s["stamp"]) for s in data["signatures"]) if "signatures" in data else None,
             dossier=data.get("dossier", True),
@@ -121,6 +123,9 @@ def check_layout(file: str, kind: dict[str, Any]) -> Iterator[Found]:
             known = ", ".join([*RECORD_LINES, *(PROJECT_LINES if kind["subject"] == "project" else ()), *sorted(fields)])
             yield file, f"print.header[{index}]", f"unknown header line '{code}' (use one of: {known})"
         seen.setdefault(code, index)
+    for index, entry in enumerate(layout.get("labels", ())):
+        if entry["line"] not in lines:
+            yield file, f"print.labels[{index}].line", f"unknown header line '{entry['line']}' (use one of: {', '.join(sorted(lines))})"
     weighted = scoring_methods()[kind["scoring"]["method"]].uses_subtables
     for index, column in enumerate(layout.get("columns") or ()):
         if column["show"] in SUBTABLE_COLUMNS and not weighted:
@@ -143,6 +148,9 @@ def layout_changes(old: KindPrint, new: KindPrint) -> Iterator[str]:
     for attribute, label in (("title", "标题"), ("subtitle", "副标题"), ("dossier", "印申报材料和人员名单"), ("working", "计算说明")):
         if getattr(old, attribute) != getattr(new, attribute):
             yield f"打印格式的{label}：{text(getattr(old, attribute))} → {text(getattr(new, attribute))}"
+    if old.labels != new.labels:
+        shown = ["、".join(f"{line}：{label}" for line, label in labels) or "（无）" for labels in (old.labels, new.labels)]
+        yield f"打印格式的表头名称：{shown[0]} → {shown[1]}"
     if old.header != new.header:
         shown = ["（平台通用格式）" if h is None else "、".join(h) for h in (old.header, new.header)]
         yield f"打印格式的表头各行：{shown[0]} → {shown[1]}"

@@ -47,10 +47,16 @@ class SheetsSchema(Strict):
     signed = Text()
 
 
+class LineLabelSchema(Strict):
+    line = Text(required=True)
+    label = Text(required=True)
+
+
 class KindPrintSchema(Strict):
     title = Text()
     subtitle = Text()
     header = Items(Text(), validate=not_empty_list())
+    labels = Items(Nested(LineLabelSchema))
     columns = Items(Nested(ItemColumnSchema), validate=not_empty_list())
     signatures = Items(Nested(SignatureSchema))
     dossier = Flag()

@@ -86,11 +86,12 @@ def header_lines(
         "state": "" if blank else kind.state_labels.get(record.state, record.state),
         "rectification_due": "" if blank else display(record.rectification_due),
     }
+    named = dict(kind.printing.labels)  # what this kind's form calls a line
     lines: list[tuple[str, str, bool]] = []
     for code in kind.printing.header or _default_order(kind):
         if code in facts:
             if facts[code] or code not in OPTIONAL_LINES:
-                lines.append((LINE_LABELS[code], str(facts[code]), code in WIDE_LINES))
+                lines.append((named.get(code, LINE_LABELS[code]), str(facts[code]), code in WIDE_LINES))
             continue
         field = fields.get(code)
         if field is None:  # a field an older version of the kind had (the layout is checked against its own)
@@ -98,7 +99,8 @@ def header_lines(
         value = values.get(code)
         labels = field_choices(field, kind, pack) if field.type == "choice" else projects if field.type == "project" else {}
         shown = str(labels[value] if value in labels else display(value))
-        lines.append((field.label, masked_id_number(shown) if is_id_number(code) and id_numbers != "full" and shown else shown, False))
+        masked = masked_id_number(shown) if is_id_number(code) and id_numbers != "full" and shown else shown
+        lines.append((named.get(code, field.label), masked, False))
         if kind.catalogue and code == kind.scoring.entry_field:
             lines.append(("分值", entry_points(kind, record), False))  # what the entry counts, as its list shows it
     return lines

@@ -123,6 +123,13 @@ def test_an_id_number_in_the_header_prints_masked(app):
             "不认识的占位符“{table}”",
         ),
         ("project.yaml", "    - {show: opinion, label: 检查意见", "    - {show: remark,  label: 检查意见", "{show: remark", "应为以下之一"),
+        (
+            "project.yaml",
+            "{line: enterprise_name, label: 施工单位}",
+            "{line: builder, label: 施工单位}",
+            "{line: builder",
+            "未知的表头行“builder”",
+        ),
     ],
 )
 def test_a_bad_print_layout_is_refused_with_its_line(tmp_path, file, old, new, at, expected):
