@@ -94,7 +94,7 @@ def header_lines(
                 lines.append((named.get(code, LINE_LABELS[code]), str(facts[code]), code in WIDE_LINES))
             continue
         field = fields.get(code)
-        if field is None:  # a field an older version of the kind had (the layout is checked against its own)
+        if field is None:  # not in the record's version (the running guide's layout of an older record)
             continue
         value = values.get(code)
         labels = field_choices(field, kind, pack) if field.type == "choice" else projects if field.type == "project" else {}
