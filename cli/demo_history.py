@@ -30,16 +30,21 @@ OPINIONS = {
 }
 
 
-def path_to(kind: Kind, state: str) -> list[Transition]:
-    """The fewest workflow steps from the initial state to ``state`` (none when it is the initial one)."""
-    paths: dict[str, list[Transition]] = {kind.workflow.initial: []}
+def path_to(kind: Kind, state: str) -> list[tuple[Transition, str]]:
+    """The fewest workflow steps (each with the state it leads to) from the initial state to
+    ``state``; none when it is the initial one. A rating may also lead to the rectification state."""
+    paths: dict[str, list[tuple[Transition, str]]] = {kind.workflow.initial: []}
     queue = deque([kind.workflow.initial])
     while queue:
         current = queue.popleft()
         for step in kind.workflow.transitions:
-            if current in step.from_states and step.to not in paths:
-                paths[step.to] = [*paths[current], step]
-                queue.append(step.to)
+            if current not in step.from_states:
+                continue
+            rounds = kind.rectification.state if step.rates and kind.rectification and kind.rectification.state else None
+            for target in (step.to, rounds):
+                if target and target not in paths:
+                    paths[target] = [*paths[current], (step, target)]
+                    queue.append(target)
     return paths.get(state, [])
 
 
@@ -73,15 +78,15 @@ def add_history(session: Session, pack: Pack, kind: Kind, record: Any, users: li
     district_id = scope_district_of(session, record)
     state, when = kind.workflow.initial, START + datetime.timedelta(days=offset)
     steps = path_to(kind, record.state)
-    for number, step in enumerate(steps):
+    for number, (step, target) in enumerate(steps):
         user = _actor(pack, step, record, district_id, users)
         when += datetime.timedelta(days=3 + number, hours=number % 3)
         history = ReviewHistory(
-            assessment_id=record.id, action=step.code, from_state=state, to_state=step.to, opinion=_opinion(kind, step), created_on=when
+            assessment_id=record.id, action=step.code, from_state=state, to_state=target, opinion=_opinion(kind, step), created_on=when
         )
         history.user_id = user.id if user is not None else None
         session.add(history)
-        state = step.to
+        state = target
     return len(steps)
 
 

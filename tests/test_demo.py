@@ -42,3 +42,33 @@ def test_demo_people_are_seeded_on_29_february_too(app):
         validity = sorted(p.certificate_valid_until for p in db.session.query(Person).filter_by(enterprise_id=company.id))
     assert validity[0] == datetime.date(2028, 1, 30)  # the first expired a month before
     assert all(day > leap_day + datetime.timedelta(days=700) for day in validity[1:])
+
+
+def test_demo_records_carry_the_steps_that_led_to_their_state_and_settled_ones_their_checklist(app):
+    from models import EnterpriseMaterial, ReviewHistory, db
+    from models.record_scores import final_states
+
+    pack = app.extensions["criteria_pack"]
+    with app.app_context():
+        users = {u.id: u for u in db.session.query(AppUser)}
+        for code, kind in pack.kinds.items():
+            model = records.kind_model(app, code)
+            for record in db.session.query(model).order_by(model.id):
+                steps = db.session.query(ReviewHistory).filter_by(assessment_id=record.id).order_by(ReviewHistory.created_on).all()
+                state = kind.workflow.initial
+                for step in steps:  # a chain from the first state, each step taken by a login holding its role
+                    transition = next(t for t in kind.workflow.transitions if t.code == step.action)
+                    assert step.from_state == state and state in transition.from_states and step.opinion
+                    roles = {role.name for role in users[step.user_id].roles}
+                    assert roles & {pack.role(r).label for r in transition.roles}, (code, step.action)
+                    state = step.to_state
+                assert state == record.state, (code, record.id)
+                if record.state in final_states(kind) and pack.dossier_kind(kind) is not None:
+                    kept = record.dossier or {}
+                    assert all(kept["materials"][m.code] for m in pack.dossier_kind(kind).materials if not m.rectification)
+                    assert all(kept["personnel"][entry.code] for entry in pack.personnel_lists)
+        drafts = records.ids(app, records.kind_model(app, "licence"), state="draft")
+        assert drafts and all(
+            not records.count(app, EnterpriseMaterial, enterprise_id=db.session.get(records.kind_model(app, "licence"), pk).enterprise_id)
+            for pk in drafts
+        )  # a checklist still being filled is left to fill
