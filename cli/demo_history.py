@@ -90,9 +90,15 @@ def add_history(session: Session, pack: Pack, kind: Kind, record: Any, users: li
     return len(steps)
 
 
-def sample_material(name: str, enterprise: str, period: str) -> bytes:
-    """A one-page PDF standing in for a scanned material."""
-    return render_list(f"{name}（演示材料）", ["企业", "考核年度", "说明"], [[enterprise, period, "演示数据：代替企业上传的扫描件"]])
+def sample_file(evidence_dir: Path, name: str, record: Any, offset: int) -> dict[str, Any]:
+    """A one-page PDF standing in for a scan named ``name``, stored under its hash; returns the
+    columns of the row that names it, uploaded the day before the record was submitted."""
+    data = render_list(
+        f"{name}（演示材料）", ["企业", "考核年度", "说明"], [[str(record.enterprise), record.period, "演示数据：代替企业上传的扫描件"]]
+    )
+    store(evidence_dir, data)
+    uploaded = START + datetime.timedelta(days=offset, hours=-1)
+    return {"created_on": uploaded, **pdf_columns(data, safe_name(f"{name}.pdf"))}
 
 
 def add_dossiers(session: Session, pack: Pack, records: list[tuple[Kind, Any]], evidence_dir: Path) -> int:
@@ -108,17 +114,13 @@ def add_dossiers(session: Session, pack: Pack, records: list[tuple[Kind, Any]], 
         if checklist is None or record.state not in final_states(kind) or record.dossier:
             continue
         filed = {"enterprise_id": record.enterprise_id, "period": record.period}
-        uploaded = START + datetime.timedelta(days=offset, hours=-1)  # before the record was submitted
         have = {row.material_code for row in session.query(EnterpriseMaterial).filter_by(**filed)}
         materials = []
         for material in checklist.materials:
             if material.code in have or material.rectification:
                 continue
-            name = material.for_period(record.period).name
-            data = sample_material(name, str(record.enterprise), record.period)
-            store(evidence_dir, data)
-            columns = pdf_columns(data, safe_name(f"{name}.pdf"))
-            materials.append(EnterpriseMaterial(**filed, material_code=material.code, created_on=uploaded, **columns))
+            columns = sample_file(evidence_dir, material.for_period(record.period).name, record, offset)
+            materials.append(EnterpriseMaterial(**filed, material_code=material.code, **columns))
         people = (
             [] if has_people(session, record.enterprise_id) else sample_people(pack, record.enterprise_id, datetime.date.today(), False)
         )
@@ -144,11 +146,8 @@ def add_record_files(session: Session, records: list[tuple[Kind, Any]], evidence
         for entry in kind.record_evidence:
             if not entry.required:
                 continue
-            data = sample_material(entry.name, str(record.enterprise), record.period)
-            store(evidence_dir, data)
-            uploaded = START + datetime.timedelta(days=offset, hours=-1)
-            columns = pdf_columns(data, safe_name(f"{entry.name}.pdf"))
-            session.add(Attachment(assessment_id=record.id, item_code=f"record:{entry.code}", created_on=uploaded, **columns))
+            columns = sample_file(evidence_dir, entry.name, record, offset)
+            session.add(Attachment(assessment_id=record.id, item_code=f"record:{entry.code}", **columns))
             added += 1
     return added
 

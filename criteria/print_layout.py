@@ -113,19 +113,18 @@ def check_layout(file: str, kind: dict[str, Any]) -> Iterator[Found]:
     layout = kind.get("printing")
     if not layout:
         return
-    fields = {field["code"] for field in kind["header_fields"]}
-    lines = set(RECORD_LINES) | fields | (set(PROJECT_LINES) if kind["subject"] == "project" else set())
+    known = [*RECORD_LINES, *(PROJECT_LINES if kind["subject"] == "project" else ()), *(field["code"] for field in kind["header_fields"])]
+    unknown = "unknown header line '{}' (use one of: " + ", ".join(known) + ")"
     seen: dict[str, int] = {}
     for index, code in enumerate(layout.get("header", ())):
         if code in seen:
             yield file, f"print.header[{index}]", f"duplicate header line '{code}' (also print.header[{seen[code]}])"
-        elif code not in lines:
-            known = ", ".join([*RECORD_LINES, *(PROJECT_LINES if kind["subject"] == "project" else ()), *sorted(fields)])
-            yield file, f"print.header[{index}]", f"unknown header line '{code}' (use one of: {known})"
+        elif code not in known:
+            yield file, f"print.header[{index}]", unknown.format(code)
         seen.setdefault(code, index)
     for index, entry in enumerate(layout.get("labels", ())):
-        if entry["line"] not in lines:
-            yield file, f"print.labels[{index}].line", f"unknown header line '{entry['line']}' (use one of: {', '.join(sorted(lines))})"
+        if entry["line"] not in known:
+            yield file, f"print.labels[{index}].line", unknown.format(entry["line"])
     weighted = scoring_methods()[kind["scoring"]["method"]].uses_subtables
     for index, column in enumerate(layout.get("columns") or ()):
         if column["show"] in SUBTABLE_COLUMNS and not weighted:
@@ -137,7 +136,7 @@ def check_layout(file: str, kind: dict[str, Any]) -> Iterator[Found]:
 
 def layout_changes(old: KindPrint, new: KindPrint) -> Iterator[str]:
     """What a revision changes in a kind's printed form, as the version diff says it (not structural:
-    records keep printing with their own version's layout)."""
+    a record whose version declares a layout keeps printing with it)."""
 
     def labels(entries: tuple[Any, ...] | None) -> str:
         return "（平台通用格式）" if entries is None else "、".join(entry.label for entry in entries) or "（无）"

@@ -21,16 +21,19 @@ class PrintSchema(Strict):
     id_numbers = Text(load_default="masked", validate=one_of("masked", "full"))
 
 
-class ItemColumnSchema(Strict):
+class ColumnSchema(Strict):
+    """A column's heading and share of the width; each table says what its columns may show."""
+
+    label = Text(required=True)
+    width = Number(load_default=1, validate=greater_than(0))
+
+
+class ItemColumnSchema(ColumnSchema):
     show = Text(required=True, validate=one_of(*ITEM_COLUMNS))
-    label = Text(required=True)
-    width = Number(load_default=1, validate=greater_than(0))
 
 
-class LineColumnSchema(Strict):
+class LineColumnSchema(ColumnSchema):
     show = Text(required=True, validate=one_of(*LINE_COLUMNS))
-    label = Text(required=True)
-    width = Number(load_default=1, validate=greater_than(0))
 
 
 class SignatureSchema(Strict):
