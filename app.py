@@ -25,6 +25,7 @@ from models.guide import read_guide
 from reloading import GuideWatch
 from reports.values import display, total_text
 from settings import MIN_SECRET_KEY_BYTES, ROOT, SECRET_KEY_FILE, default_config
+from storage import FileStore, evidence_store
 from views import criteria_admin, errors, hardening, login, throttling
 from views.api_query import guard_query
 from views.csrf import protect
@@ -39,9 +40,9 @@ MIGRATIONS = ROOT / "migrations"
 EDITOR_MENU = "考核标准维护"  # a menu link only the administrator role holds (FAB grants it every permission)
 
 
-def _evidence_dir() -> Path | None:
-    """The evidence folder of the app at work (files no row names any more are removed from it)."""
-    return Path(current_app.config["EVIDENCE_DIR"]) if has_app_context() else None
+def _evidence_store() -> FileStore | None:
+    """The evidence store of the app at work (files no row names any more are removed from it)."""
+    return evidence_store(current_app.config) if has_app_context() else None
 
 
 def check_secret_key(app: Flask) -> None:
@@ -103,7 +104,7 @@ def _create_app(overrides: dict[str, Any] | None, watch: bool) -> Flask:
 
     db.init_app(app)
     audit.install(Session)
-    evidence_gc.install(Session, _evidence_dir)
+    evidence_gc.install(Session, _evidence_store)
     Migrate(app, db, directory=str(MIGRATIONS), compare_type=True)
     with app.app_context():
         # Assembly only: permissions, roles, districts, the criteria version and the pack's tables are

@@ -50,6 +50,14 @@ def default_config() -> dict:
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{VAR / 'platform.db'}",
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "EVIDENCE_DIR": os.environ.get("EVIDENCE_DIR") or str(VAR / "evidence"),
+        # Where evidence and job files live (storage.config): empty for EVIDENCE_DIR and JOB_FILES_DIR on
+        # this host, or s3://bucket/prefix for a bucket every host reaches (S3_* below).
+        "FILE_STORAGE": os.environ.get("FILE_STORAGE") or "",
+        "JOB_FILES_DIR": os.environ.get("JOB_FILES_DIR") or str(VAR / "jobs"),
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL") or "",
+        "S3_REGION": os.environ.get("S3_REGION") or "",
+        "S3_ACCESS_KEY_ID": os.environ.get("S3_ACCESS_KEY_ID") or "",
+        "S3_SECRET_ACCESS_KEY": os.environ.get("S3_SECRET_ACCESS_KEY") or "",
         # Uploads larger than this are refused before the body is read (PDF evidence, 20 MB by default).
         "MAX_CONTENT_LENGTH": int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024 + 64 * 1024,
         # Pages an evidence PDF may have (a larger one is refused before it is parsed in full).

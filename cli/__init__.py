@@ -19,6 +19,16 @@ def register_commands(app: Flask) -> None:
     from cli.platform import platform_group
     from cli.registry import registry_group
     from cli.report import report_group
+    from cli.storage import storage_group
 
-    for command in (backup_command, criteria_group, demo_command, grades_group, platform_group, registry_group, report_group):
+    for command in (
+        backup_command,
+        criteria_group,
+        demo_command,
+        grades_group,
+        platform_group,
+        registry_group,
+        report_group,
+        storage_group,
+    ):
         app.cli.add_command(command)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 import random
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import click
@@ -21,6 +20,7 @@ from grading import recompute
 from models import AppUser, District, Enterprise, Project, db
 from models.criteria_versions import Pinned, active_version, pinned_values
 from models.record_scores import final_states, settle
+from storage import evidence_store
 
 
 def _users(pack: Pack, companies: list[Enterprise]) -> list[tuple[str, str, str]]:
@@ -91,7 +91,7 @@ def _history(pack: Pack, created: list[tuple[Kind, Any]]) -> tuple[int, int]:
     required files of settled records."""
     users = db.session.query(AppUser).order_by(AppUser.id).all()
     steps = sum(demo_history.add_history(db.session, pack, kind, record, users, index) for index, (kind, record) in enumerate(created))
-    evidence = Path(current_app.config["EVIDENCE_DIR"])
+    evidence = evidence_store(current_app.config)
     files = demo_history.add_dossiers(db.session, pack, created, evidence)
     files += demo_history.add_record_files(db.session, created, evidence)
     db.session.commit()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 from collections import deque
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,6 +18,7 @@ from models.assessments import scope_district_of
 from models.evidence import pdf_columns, safe_name, store
 from models.record_scores import final_states
 from reports import render_list
+from storage import FileStore
 from workflow.dossier import Live, live, snapshot
 
 START = datetime.datetime(2026, 3, 2, 9, 30)  # the demo year's first filing
@@ -90,18 +90,18 @@ def add_history(session: Session, pack: Pack, kind: Kind, record: Any, users: li
     return len(steps)
 
 
-def sample_file(evidence_dir: Path, name: str, record: Any, offset: int) -> dict[str, Any]:
+def sample_file(files: FileStore, name: str, record: Any, offset: int) -> dict[str, Any]:
     """A one-page PDF standing in for a scan named ``name``, stored under its hash; returns the
     columns of the row that names it, uploaded the day before the record was submitted."""
     data = render_list(
         f"{name}（演示材料）", ["企业", "考核年度", "说明"], [[str(record.enterprise), record.period, "演示数据：代替企业上传的扫描件"]]
     )
-    store(evidence_dir, data)
+    store(files, data)
     uploaded = START + datetime.timedelta(days=offset, hours=-1)
     return {"created_on": uploaded, **pdf_columns(data, safe_name(f"{name}.pdf"))}
 
 
-def add_dossiers(session: Session, pack: Pack, records: list[tuple[Kind, Any]], evidence_dir: Path) -> int:
+def add_dossiers(session: Session, pack: Pack, records: list[tuple[Kind, Any]], files: FileStore) -> int:
     """The checklist a settled record was submitted with: a sample PDF for each material and a person
     with a valid certificate on each list, kept in the record's ``dossier`` as submission keeps it.
     The rows are stored only where no record of the enterprise's period is still open; otherwise
@@ -119,7 +119,7 @@ def add_dossiers(session: Session, pack: Pack, records: list[tuple[Kind, Any]], 
         for material in checklist.materials:
             if material.code in have or material.rectification:
                 continue
-            columns = sample_file(evidence_dir, material.for_period(record.period).name, record, offset)
+            columns = sample_file(files, material.for_period(record.period).name, record, offset)
             materials.append(EnterpriseMaterial(**filed, material_code=material.code, **columns))
         people = (
             [] if has_people(session, record.enterprise_id) else sample_people(pack, record.enterprise_id, datetime.date.today(), False)
@@ -136,7 +136,7 @@ def add_dossiers(session: Session, pack: Pack, records: list[tuple[Kind, Any]], 
     return added
 
 
-def add_record_files(session: Session, records: list[tuple[Kind, Any]], evidence_dir: Path) -> int:
+def add_record_files(session: Session, records: list[tuple[Kind, Any]], files: FileStore) -> int:
     """A sample PDF for each required file about a settled record (the signed, scanned form), which
     its submission could not have gone without; returns the files added."""
     added = 0
@@ -146,7 +146,7 @@ def add_record_files(session: Session, records: list[tuple[Kind, Any]], evidence
         for entry in kind.record_evidence:
             if not entry.required:
                 continue
-            columns = sample_file(evidence_dir, entry.name, record, offset)
+            columns = sample_file(files, entry.name, record, offset)
             session.add(Attachment(assessment_id=record.id, item_code=f"record:{entry.code}", **columns))
             added += 1
     return added

@@ -30,6 +30,7 @@ from models import AppUser, Attachment, District, Enterprise, db
 from models.evidence import store
 from models.record_scores import final_states
 from services.form_identity import verification_code
+from storage import evidence_store
 from views.assessments import review_states
 from views.filters import DistrictIs, text_filter
 from views.scope import scope_clause, scope_of
@@ -165,7 +166,7 @@ def add_slots(app: Flask, session: Session, templates: Templates, count: int) ->
     approved record of one enterprise, the enterprise's login and the login that reviews it."""
     pack: Pack = app.extensions["criteria_pack"]
     kind, pdf = templates.kind, evidence_pdf()
-    content_hash, _ = store(Path(app.config["EVIDENCE_DIR"]), pdf)
+    content_hash, _ = store(evidence_store(app.config), pdf)
     companies = session.query(Enterprise).order_by(Enterprise.id).all()
     users = session.query(AppUser).order_by(AppUser.username).all()
     first_item = next(item.code for item in kind.items)

@@ -7,11 +7,12 @@ import io
 import logging
 import re
 import unicodedata
-from pathlib import Path
 from typing import Any, Protocol
 
 from pypdf import PasswordType, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+from storage import FileStore, evidence_key
 
 PDF_MAGIC = b"%PDF-"
 NAME_LIMIT = 200  # characters of the shown file name, ".pdf" included (Attachment.file_name holds 200)
@@ -135,24 +136,11 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def path_of(directory: Path, content_hash: str) -> Path:
-    if not re.fullmatch(r"[0-9a-f]{64}", content_hash):
-        raise ValueError("not a content hash")
-    return directory / content_hash[:2] / f"{content_hash}.pdf"
-
-
-def store(directory: Path, data: bytes) -> tuple[str, bool]:
-    """Write ``data`` once under its hash (atomic rename); returns the hash and whether this call
-    created the file (so a caller whose transaction fails can take back only what it added)."""
+def store(files: FileStore, data: bytes) -> tuple[str, bool]:
+    """Keep ``data`` once under its hash; returns the hash and whether this call stored the file (so a
+    caller whose transaction fails can take back only what it added)."""
     content_hash = digest(data)
-    target = path_of(directory, content_hash)
-    if target.exists():
-        return content_hash, False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    scratch = target.with_suffix(".part")
-    scratch.write_bytes(data)
-    scratch.replace(target)
-    return content_hash, True
+    return content_hash, files.put(evidence_key(content_hash), data)
 
 
 class UploadedFile(Protocol):
@@ -179,17 +167,17 @@ def read_pdf(upload: UploadedFile | None, max_pages: int = DEFAULT_MAX_PAGES) ->
     return data, name, f"“{name}”未上传：{problem}" if problem else None
 
 
-def commit_with_file(session: Any, directory: Path, data: bytes) -> str:
+def commit_with_file(session: Any, files: FileStore, data: bytes) -> str:
     """Commit the session's rows that refer to ``data`` with the file stored: the rows are flushed
-    (accepted) first, then the file is written once under its hash, then the commit; a failed
-    commit takes back only the file this call added. Returns the file's hash."""
+    (accepted) first, then the file is kept once under its hash, then the commit; a failed commit
+    takes back only the file this call added. Returns the file's hash."""
     session.flush()
-    content_hash, created = store(directory, data)
+    content_hash, created = store(files, data)
     try:
         session.commit()
     except Exception:
         session.rollback()
         if created:
-            path_of(directory, content_hash).unlink(missing_ok=True)
+            files.delete(evidence_key(content_hash))
         raise
     return content_hash

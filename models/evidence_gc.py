@@ -11,7 +11,6 @@ forgets the notes, so a refused change never loses a file.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import String, cast, event, inspect, select
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Session
 from models.aggregate import assessment_table
 from models.core import Attachment, Person
 from models.dossier import EnterpriseMaterial
-from models.evidence import path_of
+from storage import FileStore, evidence_key
 
 NOTED = "unused_evidence"
 
@@ -56,20 +55,34 @@ def still_used(connection: Any, content_hash: str) -> bool:
     return any(connection.execute(use.limit(1)).first() is not None for use in uses)
 
 
-def install(session_class: type[Session], directory: Callable[[], Path | None]) -> None:
-    """Watch sessions of ``session_class``; ``directory()`` is the evidence folder (None: keep files)."""
+def named_hashes(connection: Any) -> set[str]:
+    """Every file hash a row names: attachments, checklist materials, certificate scans and the files
+    kept in submitted dossiers."""
+    found: set[str] = set(connection.scalars(select(Attachment.content_hash)))
+    found.update(connection.scalars(select(EnterpriseMaterial.content_hash)))
+    found.update(h for h in connection.scalars(select(Person.scan_hash)) if h)
+    for dossier in connection.scalars(select(assessment_table.c.dossier).where(assessment_table.c.dossier.is_not(None))):
+        for files in (dossier or {}).get("materials", {}).values():
+            found.update(entry["hash"] for entry in files if entry.get("hash"))
+        for people in (dossier or {}).get("personnel", {}).values():
+            found.update(entry["scan_hash"] for entry in people if entry.get("scan_hash"))
+    return found
+
+
+def install(session_class: type[Session], files: Callable[[], FileStore | None]) -> None:
+    """Watch sessions of ``session_class``; ``files()`` is the evidence store (None: keep files)."""
     if event.contains(session_class, "before_flush", _collect):
         return
 
     def _remove(session: Session) -> None:
         hashes = session.info.pop(NOTED, set())
-        folder = directory() if hashes else None
-        if not folder:
+        store = files() if hashes else None
+        if store is None:
             return
         with session.get_bind().connect() as connection:
             for content_hash in sorted(hashes):
                 if not still_used(connection, content_hash):
-                    path_of(folder, content_hash).unlink(missing_ok=True)
+                    store.delete(evidence_key(content_hash))
 
     event.listen(session_class, "before_flush", _collect)
     event.listen(session_class, "after_commit", _remove)

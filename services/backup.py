@@ -34,6 +34,8 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
 
+from storage import FileStore, evidence_store
+
 SQLITE_FILE = "platform.sqlite3"
 PG_FILE = "platform.dump"
 MANIFEST = "manifest.json"
@@ -50,10 +52,11 @@ class BackupFailed(Exception):
 
 @dataclass(frozen=True)
 class BackupSource:
-    """What a backup copies: the database, the evidence folder and the criteria pack folder."""
+    """What a backup copies: the database, the evidence files (a folder or a bucket) and the criteria
+    pack folder."""
 
     database_url: str
-    evidence_dir: Path
+    evidence: FileStore
     pack_dir: Path
     platform: str = ""
 
@@ -62,7 +65,7 @@ class BackupSource:
         """From the platform's configuration (an app's ``config``, or ``settings.default_config()``)."""
         return cls(
             config["SQLALCHEMY_DATABASE_URI"],
-            Path(config["EVIDENCE_DIR"]),
+            evidence_store(config),
             Path(config["CRITERIA_PACK"]).resolve(),
             config.get("APP_NAME", ""),
         )
@@ -202,19 +205,25 @@ def _evidence_files(source: Path) -> list[Path]:
     return sorted(p for p in source.rglob("*.pdf") if p.is_file())
 
 
-def copy_evidence(source: Path, target: Path, wanted: Iterable[str], echo: Callable[[str], None]) -> EvidenceCopy:
-    files = _evidence_files(source)
-    echo(f"正在复制证明材料：{len(files)} 个文件（{source}）")
+def copy_evidence(source: FileStore, target: Path, wanted: Iterable[str], echo: Callable[[str], None]) -> EvidenceCopy:
+    """Every evidence file of the store (a folder or a bucket) into the folder ``target``, under the
+    same keys, so the copy is laid out as a local evidence folder."""
+    keys = sorted(key for key in source.keys() if key.endswith(".pdf"))
+    echo(f"正在复制证明材料：{len(keys)} 个文件（{source.where}）")
     result = EvidenceCopy()
-    step = max(1, len(files) // 10)
-    for number, path in enumerate(files, 1):
-        destination = target / path.relative_to(source)
+    step = max(1, len(keys) // 10)
+    for number, key in enumerate(keys, 1):
+        stream = source.open(key)
+        if stream is None:
+            continue  # removed since it was listed: no row names it any more
+        destination = target / key
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, destination)
+        with stream, destination.open("wb") as copy:
+            shutil.copyfileobj(stream, copy, 1 << 20)
         result.files += 1
-        result.size += path.stat().st_size
-        if number % step == 0 or number == len(files):
-            echo(f"  证明材料已复制 {number}/{len(files)}")
+        result.size += destination.stat().st_size
+        if number % step == 0 or number == len(keys):
+            echo(f"  证明材料已复制 {number}/{len(keys)}")
     copied = {p.stem for p in _evidence_files(target)}
     result.missing = sorted(set(wanted) - copied)
     return result
@@ -305,7 +314,7 @@ def run_backup(source: BackupSource, directory: Path, echo: Callable[[str], None
             database = backup_postgresql(engine, folder, echo)
         else:
             raise BackupFailed(f"不支持备份 {engine.dialect.name} 数据库，只支持 SQLite 和 PostgreSQL。")
-        evidence = copy_evidence(source.evidence_dir, folder / "evidence", database.hashes, echo)
+        evidence = copy_evidence(source.evidence, folder / "evidence", database.hashes, echo)
         echo("正在复制考核标准（criteria）")
         copy_criteria(source.pack_dir, folder / "criteria")
         manifest = manifest_of(source, engine, started, database, evidence, folder)

@@ -5,7 +5,6 @@ enterprise, period and code, so every kind that shows the checklist for that per
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm.exc import StaleDataError
@@ -15,6 +14,7 @@ from models.evidence import commit_with_file, pdf_columns, read_pdf
 from services.assessment_work import Work, fills
 from services.errors import CONFLICT, Conflict, Invalid, Refused
 from services.save_entries import apply_carried, carries_table
+from storage import FileStore
 from workflow import dossier
 
 
@@ -29,7 +29,7 @@ def _not_filler(work: Work) -> Refused:
     return Refused(f"申报材料只能由{work.pack.role(work.kind.filled_by).label}上传和删除")
 
 
-def upload_material(work: Work, code: str, upload: Any, evidence_dir: Path, max_pages: int, table: Mapping[str, str] | None = None) -> str:
+def upload_material(work: Work, code: str, upload: Any, files: FileStore, max_pages: int, table: Mapping[str, str] | None = None) -> str:
     """Store ``upload`` (werkzeug FileStorage) as the record's material ``code``; returns the message.
     ``table``: the page's header and fill-in table as typed, saved with the file (one save), or None."""
     kind, record, pack = work.kind, work.record, work.pack
@@ -52,7 +52,7 @@ def upload_material(work: Work, code: str, upload: Any, evidence_dir: Path, max_
     work.session.add(row)
     work.guard(row)
     try:
-        commit_with_file(work.session, evidence_dir, data)
+        commit_with_file(work.session, files, data)
     except StaleDataError:
         raise Conflict(CONFLICT) from None
     return f"已上传“{name}”（{names[code]}）{also}"

@@ -4,7 +4,6 @@ the whole record) and delete one, while the filler may still change the record."
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm.exc import StaleDataError
@@ -14,11 +13,12 @@ from models.evidence import commit_with_file, pdf_columns, read_pdf
 from services.assessment_work import Work, may_fill
 from services.errors import CONFLICT, Conflict, Invalid, Refused
 from services.save_entries import apply_carried, carries_table
+from storage import FileStore
 from workflow.records import record_evidence_key
 
 
 def upload_evidence(
-    work: Work, item_code: str, upload: Any, evidence_dir: Path, max_pages: int, table: Mapping[str, str] | None = None
+    work: Work, item_code: str, upload: Any, files: FileStore, max_pages: int, table: Mapping[str, str] | None = None
 ) -> str:
     """``upload``: the posted file (werkzeug FileStorage); ``item_code``: an item of the kind,
     ``record:<code>`` for a record-level entry, or '' for the whole record. ``table``: the fill-in table
@@ -38,7 +38,7 @@ def upload_evidence(
     work.session.add(attachment)
     work.guard(attachment)
     try:
-        commit_with_file(work.session, evidence_dir, data)
+        commit_with_file(work.session, files, data)
     except StaleDataError:
         raise Conflict(CONFLICT) from None
     return f"已上传“{name}”{also}"

@@ -6,7 +6,6 @@ stands, the result is scored again and the enterprise's final grades follow, in 
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,6 +18,7 @@ from models.record_scores import final_states, settle
 from models.vetoes import VETO_EVIDENCE
 from services.assessment_work import Work, commit, require_current
 from services.errors import CONFLICT, Conflict, Invalid, Refused
+from storage import FileStore
 from workflow.records import facts_of, history
 from workflow.rules import may_record_veto
 
@@ -47,7 +47,7 @@ def _rescore(work: Work) -> str:
     return f"，{kind.name}评定为{record.grade}" if record.grade else ""
 
 
-def record_veto(work: Work, code: str, opinion: str, upload: Any, evidence_dir: Path, max_pages: int, lock_version: Any) -> str:
+def record_veto(work: Work, code: str, opinion: str, upload: Any, files: FileStore, max_pages: int, lock_version: Any) -> str:
     """Returns the message for the user; a wrong entry raises Invalid naming each field."""
     _allowed(work, lock_version)
     kind, record, session = work.kind, work.record, work.session
@@ -78,7 +78,7 @@ def record_veto(work: Work, code: str, opinion: str, upload: Any, evidence_dir: 
     outcome = _rescore(work)
     record.changed_on = datetime.datetime.now()
     try:
-        commit_with_file(session, evidence_dir, data)
+        commit_with_file(session, files, data)
     except StaleDataError:
         session.rollback()
         raise Conflict(CONFLICT) from None

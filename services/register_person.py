@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +14,7 @@ from models.evidence import commit_with_file, digest
 from models.uniqueness import clash, keys_for
 from services.assessment_work import Work, fills
 from services.errors import Invalid, Refused
+from storage import FileStore
 from workflow import dossier
 from workflow.people import PersonEntry, read_person
 
@@ -54,7 +54,7 @@ def _refused(errors: dict[str, str]) -> Invalid:
 
 
 def register_person(
-    work: Work, fields: Mapping[str, str], person: Person | None, scan: Scan | None, scan_problem: str | None, evidence_dir: Path
+    work: Work, fields: Mapping[str, str], person: Person | None, scan: Scan | None, scan_problem: str | None, files: FileStore
 ) -> tuple[str, str]:
     """Add a person to a list (``person`` None: a scan is required) or correct ``person``. ``scan_problem``:
     why the posted scan was refused. Returns (message, list code); Invalid names each field's problem."""
@@ -79,7 +79,7 @@ def register_person(
     try:
         work.guard(person)  # flushes: the database checks the key here
         if scan is not None and scan.data is not None:
-            commit_with_file(work.session, evidence_dir, scan.data)
+            commit_with_file(work.session, files, scan.data)
         else:
             work.session.commit()
     except IntegrityError:  # the same person entered at the same moment, after the check above

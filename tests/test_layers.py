@@ -18,6 +18,7 @@ LAYERS = {
     "i18n": 0,
     "criteria": 0,
     "scoring": 1,
+    "storage": 1,
     "models": 2,
     "workflow": 3,
     "grading": 3,
@@ -25,12 +26,13 @@ LAYERS = {
     "reports": 3,
     "accounts": 3,
     "services": 4,
-    "views": 5,
-    "cli": 5,
-    "reloading": 5,  # the serving process following the guide (over services)
-    "app": 6,  # assembles the doors
-    "bench": 7,
-    "loadtest": 7,
+    "jobs": 5,  # long work on the queue, over services; the doors start it
+    "views": 6,
+    "cli": 6,
+    "reloading": 6,  # the serving process following the guide (over services)
+    "app": 7,  # assembles the doors
+    "bench": 8,
+    "loadtest": 8,
 }
 WEB_AND_DATABASE = ("flask", "flask_appbuilder", "flask_admin", "sqlalchemy", "werkzeug")
 PURE = ("criteria", "scoring", "workflow/rules.py", "workflow/entries.py")

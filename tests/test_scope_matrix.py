@@ -13,7 +13,6 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,6 +38,7 @@ from models import (
 )
 from models.credit_code import check_character
 from models.evidence import store
+from storage import evidence_store
 from tests import scope_matrix as matrix
 from tests.support import TOKEN, login
 from tests.test_criteria_editor import url_of
@@ -139,7 +139,7 @@ def build_world(app: Flask) -> World:
             [outside.name, outside.credit_code, *(p.permit_no for p in db.session.query(Project).filter_by(enterprise_id=outside.id))],
         )
         world.projects = {side: p.id for side, p in projects.items()}
-        content, _ = store(Path(app.config["EVIDENCE_DIR"]), PDF)
+        content, _ = store(evidence_store(app.config), PDF)
         for side, enterprise in sides.items():
             db.session.add(Person(enterprise_id=enterprise.id, name=f"{side}安全员", role="专职安全员"))
             for code in ("general", "project"):
@@ -178,7 +178,7 @@ def build_world(app: Flask) -> World:
                     .first()
                 )
                 content = one_page_pdf(f"material {side}")
-                content_hash, _ = store(Path(app.config["EVIDENCE_DIR"]), content)
+                content_hash, _ = store(evidence_store(app.config), content)
                 if not db.session.query(EnterpriseMaterial).filter_by(enterprise_id=enterprise.id, period=record.period).count():
                     db.session.add(
                         EnterpriseMaterial(
@@ -217,7 +217,7 @@ def build_world(app: Flask) -> World:
         db.session.add(crossing)
         db.session.flush()
         world.crossing_owner = third.id
-        cross_hash, _ = store(Path(app.config["EVIDENCE_DIR"]), PDF)
+        cross_hash, _ = store(evidence_store(app.config), PDF)
         for code, kind_models in models.items():
             kind = pack.kinds[code]
             if kind.subject != "project":

@@ -24,9 +24,11 @@ from werkzeug.serving import make_server
 from app import create_app
 from cli.demo_data import DEMO_PASSWORD
 from models import AppUser, Attachment, FormVerification, db
-from models.evidence import path_of, pdf_problem
+from models.evidence import pdf_problem
 from services.errors import CONFLICT
 from settings import ROOT
+from storage import evidence_key
+from storage.local import LocalStore
 from tests import records
 from tests.concurrency import race
 from tests.conftest import make_app
@@ -454,11 +456,11 @@ def test_a_file_goes_from_storage_once_no_row_names_it(app, client):
         rows = {a.file_name: (a.id, a.content_hash) for a in db.session.query(Attachment).filter_by(assessment_id=draft)}
     token = csrf_token(client, page_url("general", draft))
     client.post(f"/assessment/file/{rows['单用.pdf'][0]}/delete", data={"csrf_token": token})
-    assert not path_of(evidence, rows["单用.pdf"][1]).exists()
+    assert LocalStore(evidence).size(evidence_key(rows["单用.pdf"][1])) is None
     assert client.delete(f"/api/v1/assessment_general/{draft}").status_code == 200
-    assert path_of(evidence, rows["共用.pdf"][1]).exists()  # the other draft still names it
+    assert LocalStore(evidence).size(evidence_key(rows["共用.pdf"][1])) is not None  # the other draft still names it
     assert client.delete(f"/api/v1/assessment_general/{other}").status_code == 200
-    assert not path_of(evidence, rows["共用.pdf"][1]).exists()
+    assert LocalStore(evidence).size(evidence_key(rows["共用.pdf"][1])) is None
 
 
 # --- 7. least privilege --------------------------------------------------------------------------

@@ -11,23 +11,24 @@ Each POST is one transaction; a refused upload stores nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, ClassVar
 
-from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from criteria.pack import Kind
 from models import EnterpriseMaterial, Person, db
 from models.criteria_versions import pack_for
-from models.evidence import path_of, read_pdf, safe_name, store
+from models.evidence import read_pdf, safe_name, store
 from services.dossier_materials import remove_material, upload_material
 from services.errors import Invalid, Refused, ServiceError
 from services.register_person import Scan, register_person, remove_person
+from storage import evidence_key
 from views.assessment_access import load, work_of
 from views.scope import ScopeViolation
 from views.scoped_data import ScopedInterface
+from views.stored_files import evidence, send_evidence
 from views.workflow import render_page
 from workflow import dossier
 
@@ -77,7 +78,7 @@ class DossierView(BaseView):
         known = code in {m.code for m in dossier.shown_materials(pack_for(record), kind, record)}
         try:
             work = work_of(kind, record)
-            message = upload_material(work, code, posted, Path(config["EVIDENCE_DIR"]), config["EVIDENCE_MAX_PAGES"], request.form)
+            message = upload_material(work, code, posted, evidence(), config["EVIDENCE_MAX_PAGES"], request.form)
         except Invalid as refused:  # the page again, with what was typed in its fields
             db.session.rollback()
             flash(refused.message, "danger")
@@ -115,8 +116,7 @@ class DossierView(BaseView):
             kept = _scan_signer().loads(token, max_age=SCAN_KEPT_SECONDS)
         except BadSignature:
             return None
-        directory = Path(current_app.config["EVIDENCE_DIR"])
-        if kept.get("user") != g.user.id or not path_of(directory, kept["hash"]).exists():
+        if kept.get("user") != g.user.id or evidence().size(evidence_key(kept["hash"])) is None:
             return None
         return Scan(kept["name"], kept["hash"], kept["size"])
 
@@ -126,7 +126,7 @@ class DossierView(BaseView):
         db.session.rollback()
         kept = scan if scan is not None and "scan" not in refused.errors else None
         if kept is not None and kept.data is not None:
-            store(Path(current_app.config["EVIDENCE_DIR"]), kept.data)
+            store(evidence(), kept.data)
         token = _scan_signer().dumps({"hash": kept.content_hash, "name": kept.name, "size": kept.size, "user": g.user.id}) if kept else ""
         flash(refused.message, "danger")
         entry = {
@@ -160,7 +160,7 @@ class DossierView(BaseView):
                 problem = "之前选择的证书扫描件已失效，请重新选择（PDF）"
         work = work_of(kind, record)
         try:
-            message, list_code = register_person(work, request.form, person, scan, problem, Path(current_app.config["EVIDENCE_DIR"]))
+            message, list_code = register_person(work, request.form, person, scan, problem, evidence())
         except Invalid as refused:
             return self._refused_person(kind, record, refused, scan)
         except (Refused, ScopeViolation) as refused:
@@ -188,8 +188,5 @@ class DossierView(BaseView):
         kind, record = self._record(kind_code, pk)
         if content_hash not in dossier.file_hashes(db.session, pack_for(record), kind, record):
             abort(404)
-        path = path_of(Path(current_app.config["EVIDENCE_DIR"]), content_hash)
-        if not path.exists():
-            abort(404)
         name = request.args.get("name") or "材料.pdf"
-        return send_file(path, mimetype="application/pdf", as_attachment=request.args.get("download") == "1", download_name=safe_name(name))
+        return send_evidence(content_hash, safe_name(name), request.args.get("download") == "1")

@@ -9,7 +9,6 @@ do not read them. A kind that shows no checklist answers 404, like the page.
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 from typing import Any, ClassVar
 
 from flask import Response, current_app, request
@@ -26,6 +25,7 @@ from services.register_person import Scan, register_person, remove_person
 from views.assessment_access import work_of
 from views.masking import shown_id_number
 from views.scoped_data import ScopedInterface
+from views.stored_files import evidence
 from views.workflow_api import RecordApi, writes
 from workflow import dossier
 
@@ -79,7 +79,7 @@ class DossierApi(RecordApi):
 
         def store(kind: Kind, record: Any) -> str:
             code, posted = request.form.get("material_code", ""), request.files.get("file")
-            return upload_material(work_of(kind, record), code, posted, Path(config["EVIDENCE_DIR"]), config["EVIDENCE_MAX_PAGES"])
+            return upload_material(work_of(kind, record), code, posted, evidence(), config["EVIDENCE_MAX_PAGES"])
 
         return self._act(kind_code, pk, store)
 
@@ -139,8 +139,7 @@ class DossierApi(RecordApi):
             if posted is not None and posted.filename:
                 data, name, problem = read_pdf(posted, current_app.config["EVIDENCE_MAX_PAGES"])
                 scan = None if problem else Scan.uploaded(data, name)
-            directory = Path(current_app.config["EVIDENCE_DIR"])
-            return register_person(work_of(kind, record), request.form, person, scan, problem, directory)[0]
+            return register_person(work_of(kind, record), request.form, person, scan, problem, evidence())[0]
 
         return self._act(kind_code, pk, register)
 

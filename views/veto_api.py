@@ -3,7 +3,6 @@ or withdraw one. Both are thin doors over ``services.record_veto``."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, ClassVar
 
 from flask import Response, current_app, request
@@ -12,6 +11,7 @@ from flask_appbuilder.api import expose, protect
 from criteria.pack import Kind
 from services.record_veto import record_veto, withdraw_veto
 from views.assessment_access import work_of
+from views.stored_files import evidence
 from views.workflow_api import RecordApi, writes
 
 
@@ -44,9 +44,9 @@ class VetoApi(RecordApi):
 
         def store(kind: Kind, record: Any) -> str:
             form, config = request.form, current_app.config
-            directory, pages = Path(config["EVIDENCE_DIR"]), config["EVIDENCE_MAX_PAGES"]
+            pages = config["EVIDENCE_MAX_PAGES"]
             code, opinion, upload = form.get("veto_code", ""), form.get("opinion", ""), request.files.get("file")
-            return record_veto(work_of(kind, record), code, opinion, upload, directory, pages, form.get("lock_version"))
+            return record_veto(work_of(kind, record), code, opinion, upload, evidence(), pages, form.get("lock_version"))
 
         return self._act(kind_code, pk, store)
 

@@ -9,17 +9,15 @@ the same services.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, ClassVar
 
-from flask import abort, current_app, flash, jsonify, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 
 from criteria.pack import Kind
 from models import AppUser, Attachment, ReviewHistory, db
 from models.assessments import class_name
 from models.criteria_versions import pack_for
-from models.evidence import path_of
 from services.assessment_work import permissions
 from services.errors import Invalid, ServiceError
 from services.evidence import delete_evidence, upload_evidence
@@ -30,6 +28,7 @@ from services.take_transition import take_transition
 from views.assessment_access import load, work_of
 from views.assessment_page import dossier_context, header_rows, page_context
 from views.scoped_data import ScopedInterface
+from views.stored_files import evidence, send_evidence
 from workflow import dossier, item_meaning
 from workflow.entries import SCORE_FIELDS, read_form, unknown_codes, unknown_message
 from workflow.entries import preview as score_preview
@@ -200,7 +199,7 @@ class AssessmentWorkflowView(BaseView):
         def store() -> str:
             code, opinion, upload = form.get("veto_code", ""), form.get("veto_opinion", ""), request.files.get("file")
             pages = config["EVIDENCE_MAX_PAGES"]
-            return record_veto(work_of(kind, record), code, opinion, upload, self._evidence_dir(), pages, form.get("lock_version"))
+            return record_veto(work_of(kind, record), code, opinion, upload, evidence(), pages, form.get("lock_version"))
 
         return self._act(kind, record, store, refused_status=400, anchor="vetoes")
 
@@ -213,9 +212,6 @@ class AssessmentWorkflowView(BaseView):
 
     # -- evidence -------------------------------------------------------------------------------
 
-    def _evidence_dir(self) -> Path:
-        return Path(current_app.config["EVIDENCE_DIR"])
-
     @expose("/<kind_code>/<int:pk>/evidence", methods=["POST"])
     @has_access
     def upload(self, kind_code: str, pk: int) -> Any:
@@ -225,7 +221,7 @@ class AssessmentWorkflowView(BaseView):
         def store() -> str:  # the page's script adds the fill-in table as typed to the upload's form
             posted = request.files.get("file")
             work = work_of(kind, record)
-            return upload_evidence(work, where, posted, self._evidence_dir(), config["EVIDENCE_MAX_PAGES"], table=request.form)
+            return upload_evidence(work, where, posted, evidence(), config["EVIDENCE_MAX_PAGES"], table=request.form)
 
         row = f"record-evidence-{where.removeprefix(RECORD_EVIDENCE)}" if where.startswith(RECORD_EVIDENCE) else f"item-{where}"
         return self._act(kind, record, store, refused_status=400, anchor=row if where else "")
@@ -242,12 +238,7 @@ class AssessmentWorkflowView(BaseView):
     def file(self, attachment_id: int) -> Any:
         """Inline preview (download with ?download=1), only inside the user's scope."""
         _, _, attachment = self._attachment(attachment_id)
-        path = path_of(self._evidence_dir(), attachment.content_hash)
-        if not path.exists():
-            abort(404)
-        return send_file(
-            path, mimetype="application/pdf", as_attachment=request.args.get("download") == "1", download_name=attachment.file_name
-        )
+        return send_evidence(attachment.content_hash, attachment.file_name, request.args.get("download") == "1")
 
     @expose("/file/<int:attachment_id>/delete", methods=["POST"])
     @has_access

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, ClassVar
 
 from flask import Response, current_app, request
@@ -30,6 +29,7 @@ from services.take_transition import take_transition
 from views.assessment_access import load, work_of
 from views.scope import ScopeViolation
 from views.scoped_data import ScopedInterface
+from views.stored_files import evidence
 from workflow.records import evidence_of
 
 NOT_FOUND = "考核记录不存在，或不在您的数据范围内"
@@ -369,9 +369,9 @@ class WorkflowApi(RecordApi):
 
         def store(kind: Kind, record: Any) -> str:
             config = current_app.config
-            directory, pages = Path(config["EVIDENCE_DIR"]), config["EVIDENCE_MAX_PAGES"]
+            pages = config["EVIDENCE_MAX_PAGES"]
             posted, where = request.files.get("file"), request.form.get("item_code", "")
-            return upload_evidence(work_of(kind, record), where, posted, directory, pages)
+            return upload_evidence(work_of(kind, record), where, posted, evidence(), pages)
 
         return self._act(kind_code, pk, store)
 
