@@ -54,6 +54,13 @@ def default_config() -> dict:
         # this host, or s3://bucket/prefix for a bucket every host reaches (S3_* below).
         "FILE_STORAGE": os.environ.get("FILE_STORAGE") or "",
         "JOB_FILES_DIR": os.environ.get("JOB_FILES_DIR") or str(VAR / "jobs"),
+        # The job queue (jobs.queue): empty for a SQLite file on this host (JOB_QUEUE_FILE), or
+        # redis://host:6379/1 for one queue every host's workers take from. A running job whose worker
+        # has not reported for JOB_STALE_SECONDS is queued again, at most JOB_MAX_ATTEMPTS times.
+        "JOB_QUEUE": os.environ.get("JOB_QUEUE") or "",
+        "JOB_QUEUE_FILE": os.environ.get("JOB_QUEUE_FILE") or str(VAR / "job-queue.sqlite3"),
+        "JOB_STALE_SECONDS": float(os.environ.get("JOB_STALE_SECONDS") or 60),
+        "JOB_MAX_ATTEMPTS": _int("JOB_MAX_ATTEMPTS", 3),
         "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL") or "",
         "S3_REGION": os.environ.get("S3_REGION") or "",
         "S3_ACCESS_KEY_ID": os.environ.get("S3_ACCESS_KEY_ID") or "",

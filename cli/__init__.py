@@ -16,6 +16,7 @@ def register_commands(app: Flask) -> None:
     from cli.criteria import criteria_group
     from cli.demo import demo_command
     from cli.grades import grades_group
+    from cli.jobs import jobs_group
     from cli.platform import platform_group
     from cli.registry import registry_group
     from cli.report import report_group
@@ -26,6 +27,7 @@ def register_commands(app: Flask) -> None:
         criteria_group,
         demo_command,
         grades_group,
+        jobs_group,
         platform_group,
         registry_group,
         report_group,

@@ -227,7 +227,7 @@ def generate(
     session.commit()
     echo(f"数据写入完成，用时 {time.perf_counter() - started:.1f} 秒；重算最终等次 ...")
     with click.progressbar(length=len(enterprises), label="  最终等次", show_pos=True) as bar:
-        changes = recompute(session, pack, models, demo_data.PERIOD, progress=lambda done: bar.update(1), version_id=version.id)
+        changes = recompute(session, pack, models, demo_data.PERIOD, progress=lambda done, total: bar.update(1), version_id=version.id)
     engine = session.get_bind()
     if engine.dialect.name == "postgresql":
         # What autovacuum does some time after a bulk load (or never, where it is turned off): planner

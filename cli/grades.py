@@ -25,7 +25,7 @@ def recompute_command(period: str) -> None:
     models = current_app.extensions["kind_models"]
     try:
         with click.progressbar(length=0, label=f"重算 {period} 年度等次", file=sys.stderr, show_pos=True) as bar:
-            changes = recompute(db.session, version.pack, models, period, progress=lambda done: bar.update(1), version_id=version.id)
+            changes = recompute(db.session, version.pack, models, period, progress=lambda done, total: bar.update(1), version_id=version.id)
     except PeriodFrozen as frozen:
         click.echo(str(frozen), err=True)
         sys.exit(1)

@@ -10,8 +10,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from jobs.print_forms import print_each, printed, record_ids
 from models import db
-from models.criteria_versions import kind_for, pack_for
+from models.scope import EVERYTHING
 
 
 class ReportGroup(AppGroup):
@@ -24,15 +25,6 @@ class ReportGroup(AppGroup):
 
 
 report_group = ReportGroup("report", help="打印考核表（PDF）")
-
-
-def _printed(record: Any, blank: bool = False) -> bytes:
-    """The record's form as the web prints it: QR codes to PUBLIC_BASE_URL, settled forms signed."""
-    from services.form_signing import configured_signer
-    from services.render_form import render_record
-
-    config, kind, running = current_app.config, kind_for(record), current_app.extensions["criteria_pack"]
-    return render_record(db.session, pack_for(record), kind, record, blank, config["PUBLIC_BASE_URL"], configured_signer(config), running)
 
 
 @report_group.command("certificate")
@@ -60,7 +52,7 @@ def form(kind_code: str, record_id: int, output: str, blank: bool) -> None:
     if record is None:
         click.echo(f"未找到 {pack.kinds[kind_code].name} 第 {record_id} 号记录", err=True)
         sys.exit(2)
-    Path(output).write_bytes(_printed(record, blank))
+    Path(output).write_bytes(printed(record, blank))
     click.echo(f"已生成 {output}")
 
 
@@ -70,31 +62,15 @@ def form(kind_code: str, record_id: int, output: str, blank: bool) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="输出目录")
 def batch(kind_code: str, period: str, output: str) -> None:
     """Render every assessment of a kind and period; a failure on one is reported and the rest go on."""
-    from reports.memory import steady_memory
-    from services.render_form import file_name
-
     pack = current_app.extensions["criteria_pack"]
     if kind_code not in pack.kinds:
         click.echo(f"未知的考核类别：{kind_code}（可选：{'、'.join(pack.kinds)}）", err=True)
         sys.exit(2)
-    kind = pack.kinds[kind_code]
-    model = current_app.extensions["kind_models"][kind_code].assessment
-    ids = [pk for (pk,) in db.session.query(model.id).filter(model.period == period).order_by(model.id)]
+    ids = record_ids(kind_code, period, None, EVERYTHING)
     target = Path(output)
     target.mkdir(parents=True, exist_ok=True)
-    failures: list[str] = []
-    with click.progressbar(ids, label=f"生成{kind.short_name}考核表", file=sys.stderr) as bar, steady_memory() as after_form:
-        for pk in bar:
-            try:
-                record = db.session.get(model, pk)
-                name = f"{pk:06d}_{file_name(kind, record)}".replace("/", "_")
-                (target / name).write_bytes(_printed(record))
-            except Exception as exc:  # one bad record must not stop the batch
-                db.session.rollback()
-                failures.append(f"第 {pk} 号记录：{exc}")
-            finally:
-                db.session.expunge_all()  # keep memory flat over thousands of records
-                after_form()
+    with click.progressbar(length=len(ids), label=f"生成{pack.kinds[kind_code].short_name}考核表", file=sys.stderr) as bar:
+        failures = print_each(kind_code, ids, lambda name, data: (target / name).write_bytes(data), lambda done, label: bar.update(1))
     click.echo(f"已生成 {len(ids) - len(failures)} 份，失败 {len(failures)} 份，输出目录 {target}")
     for failure in failures:
         click.echo(failure, err=True)

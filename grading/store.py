@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime
 import gc
 import json
-import multiprocessing
-import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -59,7 +57,7 @@ def _row(loaded: Loaded, grade: FinalGrade, shown: FinalGrade, enterprise_id: in
 
 
 def _compute_ids(
-    pack: Pack, loaded: Loaded, period: str, ids: list[int], progress: Callable[[int], None] | None
+    pack: Pack, loaded: Loaded, period: str, ids: list[int], progress: Callable[[int, int], None] | None
 ) -> dict[Key, dict[str, Any]]:
     rows: dict[Key, dict[str, Any]] = {}
     own: dict[int, dict[tuple[str | None, str], list[adjust.Adjustment]]] = {}
@@ -73,43 +71,12 @@ def _compute_ids(
         for key, grade in graded.projects.items():
             rows[(grade.code, enterprise_id, int(key))] = _row(loaded, grade, shown.projects[key], enterprise_id, int(key), period)
         if progress:
-            progress(index)
+            progress(index, len(ids))
     return rows
 
 
-# A full recompute grades thousands of enterprises independently: above this many, forked worker
-# processes (one per core) share the loaded inputs and each grades a slice. Below it a second
-# process costs more than it saves. Nothing in a worker touches the database.
-PARALLEL_FROM = 2000
-_shared: tuple[Pack, Loaded, str, list[int], int] | None = None
-
-
-def _compute_slice(start: int) -> tuple[int, dict[Key, dict[str, Any]]]:
-    pack, loaded, period, ids, step = _shared  # type: ignore[misc]  # set before the fork
-    mine = ids[start::step]
-    return len(mine), _compute_ids(pack, loaded, period, mine, None)
-
-
-def _computed(pack: Pack, loaded: Loaded, period: str, progress: Callable[[int], None] | None) -> dict[Key, dict[str, Any]]:
-    global _shared
-    ids = sorted(loaded.inputs)
-    workers = min(os.cpu_count() or 1, 8)
-    if len(ids) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return _compute_ids(pack, loaded, period, ids, progress)
-    _shared = (pack, loaded, period, ids, workers)
-    rows: dict[Key, dict[str, Any]] = {}
-    done = 0
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for count, part in pool.imap_unordered(_compute_slice, range(workers)):
-                rows.update(part)
-                for index in range(done + 1, done + count + 1):
-                    if progress:
-                        progress(index)
-                done += count
-    finally:
-        _shared = None
-    return rows
+def _computed(pack: Pack, loaded: Loaded, period: str, progress: Callable[[int, int], None] | None) -> dict[Key, dict[str, Any]]:
+    return _compute_ids(pack, loaded, period, sorted(loaded.inputs), progress)
 
 
 def _subject(loaded: Loaded, key: Key) -> str:
@@ -216,7 +183,7 @@ def _planned(
     period: str,
     enterprise_ids: list[int] | None,
     version_id: int | None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Diff:
     loaded = load(session, pack, models, period, enterprise_ids)
     computed = _computed(pack, loaded, period, progress)
@@ -247,10 +214,11 @@ def recompute(
     pack: Pack,
     models: dict[str, KindModels],
     period: str,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
     version_id: int | None = None,
 ) -> list[str]:
-    """Every final grade of the period, in one transaction; ``progress`` gets the enterprises done.
+    """Every final grade of the period, in one transaction; ``progress`` gets the enterprises done and
+    their number.
     PeriodFrozen when the period is closed."""
     session.flush()
     if frozen(session, period):

@@ -19,6 +19,7 @@ from models.core import (
 from models.criteria_versions import CriteriaVersion
 from models.dossier import EnterpriseMaterial
 from models.grades import FinalGradeRecord
+from models.jobs import Job
 from models.login import LoginCaptcha, LoginThrottle, SpentToken
 from models.periods import AssessmentPeriod
 from models.registration import EnterpriseRegistration
@@ -39,6 +40,7 @@ __all__ = [
     "FinalGradeRecord",
     "FormVerification",
     "GradeAdjustment",
+    "Job",
     "KindModels",
     "Layout",
     "LoginCaptcha",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
@@ -104,8 +105,9 @@ def fingerprint(lines: list[str]) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
-def apply_recompute(period: str, shown: str) -> list[str]:
-    """Recompute the open period in one transaction, when the changes due are those previewed."""
+def apply_recompute(period: str, shown: str, progress: Callable[[int, int], None] | None = None) -> list[str]:
+    """Recompute the open period in one transaction, when the changes due are those previewed;
+    ``progress`` gets the enterprises graded and their number."""
     period = checked_period(period)
     if state_of(db.session, period) != OPEN:
         raise Invalid(f"{period} 年度已关闭，最终等次已冻结，未重算")
@@ -113,7 +115,7 @@ def apply_recompute(period: str, shown: str) -> list[str]:
         db.session.rollback()
         raise Invalid("预览之后等次的计算依据发生了变化（有新的审核、调整或考核标准修订），未重算；请重新预览")
     version = active_version()
-    return recompute(db.session, version.pack, _models(), period, version_id=version.id)
+    return recompute(db.session, version.pack, _models(), period, progress=progress, version_id=version.id)
 
 
 def close(period: str, user_id: int | None) -> int:

@@ -8,6 +8,7 @@ SQLite always runs. PostgreSQL runs too when TEST_DATABASE_URL names a database 
 from __future__ import annotations
 
 import atexit
+import hashlib
 import itertools
 import os
 import secrets
@@ -61,6 +62,14 @@ SIGNING_DIR = Path(tempfile.mkdtemp(prefix="form-signing-"))
 SIGNING_P12 = SIGNING_DIR / "form-signing.p12"
 write_development_certificate(SIGNING_P12, "测试环境")
 atexit.register(shutil.rmtree, SIGNING_DIR, True)
+# Each database gets its own job queue and job files (never the developer's var/).
+JOBS_DIR = Path(tempfile.mkdtemp(prefix="platform-jobs-"))
+atexit.register(shutil.rmtree, JOBS_DIR, True)
+
+
+def jobs_of(url: str) -> dict[str, str]:
+    name = hashlib.sha256(url.encode()).hexdigest()[:16]
+    return {"JOB_QUEUE_FILE": str(JOBS_DIR / f"{name}.sqlite3"), "JOB_FILES_DIR": str(JOBS_DIR / name)}
 
 
 def make_app(url: str, **overrides: object) -> Flask:
@@ -77,6 +86,7 @@ def make_app(url: str, **overrides: object) -> Flask:
             "RATELIMIT_ENABLED": False,  # the suite logs in hundreds of times from one address
             "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "FORM_SIGNING_P12": str(SIGNING_P12),
+            **jobs_of(url),
             **overrides,
         }
     )

@@ -93,6 +93,7 @@ AUDIENCES = {
     "push": "-   -   -   -   W    W",  # registry push: registry write over every district
     "approver": "-   -   -   W   -    W",  # self-registrations: approves_registrations (roles.yaml) and the admin
     "adjuster": "-   -   -   -   W    W",  # 考核年度: the roles that adjust grades (roles.yaml) and the admin
+    "officials": "-   -   W   W   W    W",  # 任务: the roles that review over districts (not enterprises)
     "nobody": "-   -   -   -   -    -",  # registered by Flask-AppBuilder, granted to no role
 }
 
@@ -155,6 +156,12 @@ ENTRIES: list[tuple[str, str, str]] = [
     (r"^RegistrationReviewView\.(approve|reject)$", "registration_post", "approver"),
     # 考核年度: open, preview and recompute, close, reopen, publish periods
     (r"^PeriodsView\.(index|recompute|open|close|reopen|publish)$", "periods", "adjuster"),
+    # 任务: the jobs a user started (another user's job: 404), printing a period's forms, importing a
+    # registry file (the roles that may push the registry)
+    (r"^JobsView\.index$", "plain_get", "officials"),
+    (r"^JobsView\.(job_status|result)$", "job_get", "officials"),
+    (r"^JobsView\.print_forms$", "job_start", "officials"),
+    (r"^JobsView\.import_registry$", "job_start", "push"),
     # the permit platform's registry push
     (r"^RegistryApi\.push_projects$", "push", "push"),
     # the criteria editor (Flask-Admin at /criteria-admin/): files, versions, schema changes; every

@@ -9,6 +9,7 @@ import re
 from sqlalchemy import select
 
 from models import FinalGradeRecord, db
+from tests.jobs_support import run_queued
 from tests.support import csrf_token, login, visible_text
 from tests.test_guide_in_database import newest_number, save, stored_text
 
@@ -55,9 +56,14 @@ def test_an_open_periods_grades_change_only_through_a_previewed_recompute(app):
     changes = re.findall(r"(\S+ \S+：\S+ → \S+(?:（得分 \S+ → \S+）)?)", page)
     assert "将会改变" in page and any("得分" in line for line in changes), page[:2000]
     shown = re.search(r'name="shown" value="([0-9a-f]+)"', station.get(f"/periods/{PERIOD}/recompute").get_data(as_text=True)).group(1)
-    assert "预览之后等次的计算依据发生了变化" in post(station, f"/periods/{PERIOD}/recompute", shown="0" * 64)
+    # the recompute runs as a job; its page follows it and says how it ended
+    assert f"已开始“重算 {PERIOD} 年度最终等次”" in post(station, f"/periods/{PERIOD}/recompute", shown="0" * 64)
+    run_queued(app)
+    assert "预览之后等次的计算依据发生了变化" in visible_text(station.get("/jobs/").get_data(as_text=True))
     assert grades(app) == before  # a stale preview applies nothing
-    done = post(station, f"/periods/{PERIOD}/recompute", shown=shown)
+    post(station, f"/periods/{PERIOD}/recompute", shown=shown)
+    assert run_queued(app) == 1
+    done = visible_text(station.get("/jobs/").get_data(as_text=True))
     assert re.search(r"重算完成：\d+ 项最终等次的等次或得分已更新", done)
     after = grades(app)
     assert after != before and {v[2] for k, v in after.items() if after[k][:2] != before.get(k, (None, None))[:2]} == {

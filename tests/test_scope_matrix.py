@@ -38,7 +38,8 @@ from models import (
 )
 from models.credit_code import check_character
 from models.evidence import store
-from storage import evidence_store
+from models.jobs import DONE, Job
+from storage import evidence_store, job_store
 from tests import scope_matrix as matrix
 from tests.support import TOKEN, login
 from tests.test_criteria_editor import url_of
@@ -69,6 +70,7 @@ class World:
     # assessments are scoped by the project's district (side "cross": inside for 市南区's supervisor).
     crossing: dict[str, int] = field(default_factory=dict)  # project kind -> record id
     crossing_owner: int = 0
+    job: int = 0  # a finished job of the city station, its ZIP in the job store
 
 
 def _clone(model: type, item_model: type, source: Any, **changes: Any) -> Any:
@@ -248,6 +250,13 @@ def build_world(app: Flask) -> World:
             world.attachments[(code, "cross")] = attachment.id
         db.session.commit()
         recompute(db.session, pack, models, str(template.period))
+        station = db.session.query(AppUser).filter_by(username=matrix.LOGINS["city"]).one()
+        job = Job(kind="print_forms", title="矩阵测试的打印任务", params={}, started_by=station.id, state=DONE)
+        job.result_key, job.result_name = "matrix/forms.zip", "矩阵测试.zip"
+        db.session.add(job)
+        db.session.flush()
+        job_store(app.config).put("matrix/forms.zip", b"PK\x05\x06" + b"\x00" * 18)
+        world.job = job.id
         adjustment = pack.adjustments["promote"]["reasons"][0]["code"]
         for enterprise in sides.values():
             db.session.add(
@@ -779,6 +788,24 @@ class Walk:
         expect = expected(self.level(who, res), "W", "in", self.role)
         target = url if expect != "ok" else rule.rule.replace("<period>", "abcd")
         yield Call("POST", target, expect, data=self.form(period="abcd", shown="x"), watch=self._period_rows)
+
+    def _job_rows(self) -> Any:
+        with self.app.app_context():
+            return [tuple(r) for r in db.session.execute(select(Job.__table__).order_by(Job.id))]
+
+    def door_job_get(self, rule, res, who):
+        """The city station's finished job (its ZIP in the job store): its starter and the admin reach
+        it; every other official is told it does not exist; the rest are refused."""
+        expect = expected(self.level(who, res), "R", "in", self.role)
+        if expect == "ok" and self.role not in ("city", "admin"):
+            expect = "missing"
+        yield Call("GET", rule.rule.replace("<int:job_id>", str(self.world.job)), expect)
+
+    def door_job_start(self, rule, res, who):
+        """A start the role may not make is refused and queues nothing; an allowed one names nothing
+        to print or import (refused with a message on the page)."""
+        expect = expected(self.level(who, res), "W", "in", self.role)
+        yield Call("POST", rule.rule, expect, data=self.form(kind="nosuchkind", period="", district=""), watch=self._job_rows)
 
     def door_plain_get(self, rule, res, who):
         url = re.sub(r"<[^>]+>", "matrix.pdf", rule.rule)

@@ -16,8 +16,9 @@ from views.evaluation import CATEGORY as EVALUATION
 from views.evaluation import adjustment_resource, grade_resources
 from views.factory import Resource, build_api, build_view
 from views.intake import ProjectIntakeView
+from views.jobs import JobsView
 from views.periods import PeriodsView
-from views.permissions import PERIODS_MENU
+from views.permissions import JOBS_MENU, PERIODS_MENU
 from views.registration import RegistrationView
 from views.registration_review import RegistrationReviewView, registration_resource
 from views.registry import BASIC, RECORDS, core_resources
@@ -74,4 +75,5 @@ def register(appbuilder: AppBuilder, resources: list[Resource]) -> None:
         appbuilder.add_view_no_menu(RegistrationReviewView)
     appbuilder.add_view(GradeDashboardView, "等次分布", label="等次分布", category=EVALUATION, category_label=EVALUATION)
     appbuilder.add_view(PeriodsView, PERIODS_MENU, label=PERIODS_MENU, category=EVALUATION, category_label=EVALUATION)
+    appbuilder.add_view(JobsView, JOBS_MENU, label=JOBS_MENU, icon="fa-tasks")
     appbuilder.add_view(AccountOpeningView, "开通账号", label="开通账号", category="Security")  # under 系统管理: the admin's

@@ -9,6 +9,7 @@ from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_login import current_user
 
+from jobs.start import start_recompute
 from services import periods
 from services.errors import Invalid
 
@@ -58,11 +59,14 @@ class PeriodsView(BaseView):
     @has_access
     def recompute(self, period: str) -> Any:
         """GET: every grade whose label or score would change; POST: apply exactly those."""
-        if request.method == "POST":
-            return self._run(
-                lambda: len(periods.apply_recompute(period, request.form.get("shown", ""))),
-                f"{period} 年度重算完成：{{result}} 项最终等次的等次或得分已更新。",
-            )
+        if request.method == "POST":  # a job: at province scale a recompute outlasts a request
+            try:
+                job = start_recompute(current_user.id, period, request.form.get("shown", ""))
+            except Invalid as problem:
+                flash(problem.message, "danger")
+                return self._back()
+            flash(f"已开始“{job.title}”，完成后最终等次随即更新；进度见本页。", "success")
+            return redirect(url_for("JobsView.index", job=job.id))
         try:
             periods.checked_period(period)
         except Invalid as problem:

@@ -8,6 +8,7 @@ grants it every permission.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from criteria.pack import Pack, Role
 from views.factory import Resource
@@ -26,6 +27,12 @@ APPROVE_REGISTRATIONS = [["^RegistrationReview$", "^can_access$"]]
 # 考核年度 (views/periods.py): open, recompute, close and publish periods; the roles that adjust grades.
 RUN_PERIODS = [["^PeriodsView$", "^can_(index|open|close|reopen|publish|recompute)$"]]
 PERIODS_MENU = "考核年度"
+# 任务 (views/jobs.py): the jobs the user started and their results; printing a period's forms for
+# the roles that review records over districts; importing a registry file for those who may push it.
+JOBS = [["^JobsView$", "^can_(index|job_status|result)$"]]
+PRINT_JOBS = [["^JobsView$", "^can_print_forms$"]]
+IMPORT_JOBS = [["^JobsView$", "^can_import_registry$"]]
+JOBS_MENU = "任务"
 # POST /api/v1/registry/projects (views/registry_api.py): the permit platform's pushed records.
 REGISTRY_PUSH = [["^RegistryPush$", "^can_post$"]]
 
@@ -33,6 +40,12 @@ REGISTRY_PUSH = [["^RegistryPush$", "^can_post$"]]
 def may_push_registry(role: Role) -> bool:
     """Registry write access over every district (the city station); the admin has it anyway."""
     return role.admin or (role.registry == "write" and role.scope == "all")
+
+
+def may_import_registry(user: Any, pack: Pack) -> bool:
+    """Whether one of the user's roles may import a registry file (the roles that may push it)."""
+    roles = [pack.role_by_label(role.name) for role in getattr(user, "roles", ())]
+    return any(role is not None and may_push_registry(role) for role in roles)
 
 
 def access(role: Role, resource: Resource, pack: Pack) -> str:
@@ -64,11 +77,16 @@ def role_definitions(pack: Pack, resources: list[Resource]) -> dict[str, list[li
         if role.admin:
             continue
         rules = [list(rule) for rule in PERSONAL]
+        menus: set[str] = set()
         if may_push_registry(role):
-            rules += [list(rule) for rule in REGISTRY_PUSH]
+            rules += [list(rule) for rule in REGISTRY_PUSH + IMPORT_JOBS]
+        if role.scope != "enterprise" or role.adjusts_grades or may_push_registry(role):
+            rules += [list(rule) for rule in JOBS]
+            menus.add(JOBS_MENU)
+        if role.scope != "enterprise":
+            rules += [list(rule) for rule in PRINT_JOBS]
         if role.approves_registrations:
             rules += [list(rule) for rule in APPROVE_REGISTRATIONS]
-        menus: set[str] = set()
         if role.adjusts_grades:
             rules += [list(rule) for rule in RUN_PERIODS]
             menus.add(PERIODS_MENU)
