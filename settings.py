@@ -59,6 +59,7 @@ def default_config() -> dict:
         # has not reported for JOB_STALE_SECONDS is queued again, at most JOB_MAX_ATTEMPTS times.
         "JOB_QUEUE": os.environ.get("JOB_QUEUE") or "",
         "JOB_QUEUE_FILE": os.environ.get("JOB_QUEUE_FILE") or str(VAR / "job-queue.sqlite3"),
+        "JOB_QUEUE_NAME": os.environ.get("JOB_QUEUE_NAME") or "platform-jobs",  # its keys in Redis
         "JOB_STALE_SECONDS": float(os.environ.get("JOB_STALE_SECONDS") or 60),
         "JOB_MAX_ATTEMPTS": _int("JOB_MAX_ATTEMPTS", 3),
         "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL") or "",

@@ -71,7 +71,7 @@ def scope_of_starter(job: Job) -> UserScope:
 def title(kind_code: str, period: str, district_id: int | None) -> str:
     kind = current_app.extensions["criteria_pack"].kinds[kind_code]
     district = db.session.get(District, district_id) if district_id else None
-    return f"打印 {period} 年度{district.name if district else '全部辖区'}的{kind.name}考核表"
+    return f"打印 {period} 年度{district.name if district else '全部辖区'}的{kind.name}表"
 
 
 def run(job: Job, folder: Path, progress: Any) -> Any:

@@ -15,7 +15,6 @@ from flask import Flask
 from huey import RedisHuey, SqliteHuey
 from huey.api import Huey, TaskWrapper
 
-NAME = "platform-jobs"
 _QUEUES: dict[str, tuple[Huey, TaskWrapper]] = {}
 _LOCK = threading.Lock()
 _SERVING: list[Flask] = []  # the app of this worker process
@@ -25,23 +24,23 @@ class QueueConfigError(ValueError):
     """JOB_QUEUE names no queue this platform knows."""
 
 
-def _make(url: str, sqlite_file: str) -> Huey:
+def _make(url: str, sqlite_file: str, name: str) -> Huey:
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey(NAME, url=url, results=False)
+        return RedisHuey(name, url=url, results=False)
     if url:
         raise QueueConfigError(f"JOB_QUEUE 应为空（本机 SQLite 队列）或 redis://主机:端口/库号，而不是 {url!r}")
     Path(sqlite_file).parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(NAME, filename=sqlite_file, results=False)
+    return SqliteHuey(name, filename=sqlite_file, results=False)
 
 
 def queue(config: Mapping[str, Any]) -> tuple[Huey, TaskWrapper]:
     """The queue the configuration names, with the one task it carries (``run_job(job_id)``)."""
-    url, sqlite_file = (config.get("JOB_QUEUE") or "").strip(), str(config["JOB_QUEUE_FILE"])
-    key = url or f"sqlite:{sqlite_file}"
+    url, sqlite_file, name = (config.get("JOB_QUEUE") or "").strip(), str(config["JOB_QUEUE_FILE"]), config["JOB_QUEUE_NAME"]
+    key = f"{name}@{url or sqlite_file}"
     with _LOCK:
         found = _QUEUES.get(key)
         if found is None:
-            huey = _make(url, sqlite_file)
+            huey = _make(url, sqlite_file, name)
             found = _QUEUES[key] = (huey, huey.task(name="run_job")(_run_job))
         return found
 

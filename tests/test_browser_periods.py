@@ -5,13 +5,14 @@ confirming. Screenshots in var/test-artifacts/periods-*.png."""
 from __future__ import annotations
 
 from tests.browser_support import ARTIFACTS, login, needs_chromium, open_page, playwright_api, server
+from tests.jobs_support import job_worker
 from tests.test_periods import PERIOD, revise_grading
 
 pytestmark = needs_chromium
-__all__ = ["server"]  # the fixture is used by name
+__all__ = ["job_worker", "server"]  # the fixtures are used by name
 
 
-def test_the_city_station_recomputes_after_a_preview_and_closes_the_year(app, server):
+def test_the_city_station_recomputes_after_a_preview_and_closes_the_year(app, server, job_worker):
     revise_grading(app)
     with playwright_api.sync_playwright() as playwright:
         browser, page, blocked = open_page(playwright)
@@ -28,7 +29,14 @@ def test_the_city_station_recomputes_after_a_preview_and_closes_the_year(app, se
         page.once("dialog", lambda dialog: dialog.accept())
         with page.expect_navigation(wait_until="networkidle"):
             page.click("button:text-is('确认重算')")
-        assert "重算完成" in page.locator(".alert-success").inner_text()
+        # the recompute runs as a job: the 任务 page follows it until it says how it ended
+        assert f"已开始“重算 {PERIOD} 年度最终等次”" in page.locator(".alert-success").inner_text()
+        page.locator("#jobs tr.info .job-message", has_text="重算完成").wait_for(timeout=60_000)
+        assert page.locator("#jobs tr.info .job-state").inner_text() == "已完成"
+        page.screenshot(path=str(ARTIFACTS / "periods-2b-recomputed.png"), full_page=True)
+        page.click(".navbar a.dropdown-toggle:has-text('考核评价')")
+        with page.expect_navigation(wait_until="networkidle"):
+            page.click(".navbar a:text-is('考核年度')")
         page.once("dialog", lambda dialog: dialog.accept())
         with page.expect_navigation(wait_until="networkidle"):
             page.click("#periods button:text-is('关闭年度')")

@@ -36,6 +36,14 @@ def _job(job_id: int) -> Job:
     return job
 
 
+def result_label(job: Job) -> str:
+    """下载 ZIP（3.4 MB）: what the button gives, and how large it is."""
+    kind = (job.result_name or "").rpartition(".")[2].upper()
+    size = job.result_size or 0
+    shown = f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{max(1, round(size / 1024))} KB"
+    return f"下载 {kind}（{shown}）"
+
+
 def status(job: Job) -> dict[str, Any]:
     return {
         "id": job.id,
@@ -48,6 +56,7 @@ def status(job: Job) -> dict[str, Any]:
         "message": job.message,
         "result": url_for("JobsView.result", job_id=job.id) if job.state == DONE and job.result_key else None,
         "result_name": job.result_name,
+        "result_label": result_label(job),
         "finished": job.finished_on.strftime("%Y-%m-%d %H:%M:%S") if job.finished_on else "—",
     }
 
@@ -62,6 +71,8 @@ class JobsView(BaseView):
         page = max(1, request.args.get("page", 1, type=int))
         count = db.session.scalar(_visible(select(func.count(Job.id))))
         rows = db.session.scalars(_visible(select(Job)).order_by(Job.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+        shown = request.args.get("job", type=int)
+        started = next((job for job in rows if job.id == shown and job.kind == "print_forms"), None)
         return self.render_template(
             "jobs.html",
             rows=rows,
@@ -72,7 +83,9 @@ class JobsView(BaseView):
             districts=self._districts(),
             periods=[row.period for row in periods.periods()],
             may_import=may_import_registry(g.user, current_app.extensions["criteria_pack"]),
-            shown=request.args.get("job", type=int),
+            shown=shown,
+            chosen=started.params if started else {},  # the choices just made stay chosen
+            result_label=result_label,
         )
 
     def _kinds(self) -> list[Any]:
