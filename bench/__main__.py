@@ -16,13 +16,13 @@ from collections.abc import Callable
 from flask import Flask
 from sqlalchemy.engine import make_url
 
-from bench import dataset, grading, pages, registry, reports, rest, startup
+from bench import dataset, grading, jobs, pages, registry, reports, rest, startup
 from bench.figures import Figure, summary
 from cli import demo_data
 from models import databases
 from settings import ROOT
 
-GROUPS = ("startup", "grades", "pages", "pdf", "registry", "rest")
+GROUPS = ("startup", "grades", "pages", "pdf", "registry", "rest", "jobs")
 
 
 def _memory_gb() -> float:
@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=demo_data.SEED)
     parser.add_argument("--only", default=",".join(GROUPS), help=f"只测这些组（逗号分隔）：{','.join(GROUPS)}")
     parser.add_argument("--rebuild", action="store_true", help="重新生成数据集")
+    parser.add_argument("--queue", default="", help="jobs 组的任务队列：空为 SQLite 文件，或 redis://127.0.0.1:6379/0")
     args = parser.parse_args(argv)
     groups = [g for g in args.only.split(",") if g]
     unknown = set(groups) - set(GROUPS)
@@ -93,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         ],
         "registry": [("registry", _with_app(registry.import_figures, 1000 if args.quick else 10000, FAB_UPDATE_PERMS=False))],
         "rest": [("rest", lambda work: rest.rest_figures(work, 20, 20 if args.quick else 60))],
+        "jobs": [("jobs", lambda work: jobs.job_figures(work, 100 if args.quick else 1000, args.queue))],
     }
     figures: list[Figure] = []
     for group in groups:

@@ -77,7 +77,7 @@ def title(kind_code: str, period: str, district_id: int | None) -> str:
 def run(job: Job, folder: Path, progress: Any) -> Any:
     from jobs.runner import Outcome
 
-    params = job.params
+    params, title = dict(job.params), job.title  # read now: printing detaches the session's objects
     if params["kind"] not in current_app.extensions["criteria_pack"].kinds:
         raise Invalid("考核标准修订后已没有该考核类别，未打印")
     ids = record_ids(params["kind"], params["period"], params.get("district_id"), scope_of_starter(job))
@@ -92,4 +92,4 @@ def run(job: Job, folder: Path, progress: Any) -> Any:
         message += f"，{len(failures)} 份未能生成（见压缩包中的“{FAILURES}”）"
     if not ids:
         message = "没有符合条件的考核记录，未生成考核表"
-    return Outcome(message, target, f"{job.title}.zip")
+    return Outcome(message, target, f"{title}.zip")

@@ -4,6 +4,7 @@ rejects come back as a CSV to download. Re-running an import changes nothing tha
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,7 @@ def run(job: Job, folder: Path, progress: Any) -> Any:
     if stream is None:
         raise Invalid("找不到上传的文件，请重新上传")
     with stream, source_file.open("wb") as copy:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            copy.write(block)
+        shutil.copyfileobj(stream, copy, 1 << 20)
     source = open_registry(source_file)
     progress.start(source.total or 0)
     report = import_rows(db.session, current_app.extensions["criteria_pack"], source, lambda done: progress(done, f"第 {done} 行"))

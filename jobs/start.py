@@ -20,7 +20,6 @@ from models.jobs import FAILED, QUEUED, RUNNING
 from models.periods import OPEN, state_of
 from models.scope import UserScope
 from registry import RegistryFileError, open_registry
-from registry.reader import OPENERS
 from services import periods
 from services.errors import Invalid
 from storage import job_store
@@ -85,9 +84,6 @@ def start_import(user_id: int, upload: Any) -> Job:
     if not name:
         raise Invalid("请选择要导入的文件（CSV、XLSX 或 JSON）", {"file": "未选择文件"})
     suffix = Path(name).suffix.lower()
-    if suffix not in OPENERS:
-        hint = "；.xls 请另存为 .xlsx" if suffix == ".xls" else ""
-        raise Invalid(f"不支持的文件格式“{suffix or '（无扩展名）'}”：请使用 CSV、XLSX 或 JSON{hint}", {"file": "格式不支持"})
     with tempfile.TemporaryDirectory() as folder:
         local = Path(folder) / f"upload{suffix}"
         upload.save(local)

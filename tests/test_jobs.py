@@ -223,3 +223,29 @@ def test_a_job_runs_once_even_when_its_id_is_queued_twice(app):
         execute(job.id)  # a finished job is left alone
         assert db.session.get(Job, job.id).attempts == 1
     assert station.get(f"/jobs/{job.id}/status").get_json()["state"] == DONE
+
+
+def test_a_form_that_cannot_be_printed_is_listed_in_the_zip_and_the_others_are_printed(app, monkeypatch):
+    from jobs import print_forms
+
+    station = app.test_client()
+    login(station, "city_station")
+    real, failed = print_forms.printed, []
+
+    def printed(record, blank=False):
+        if not failed:
+            failed.append(record.id)
+            raise ValueError("字体文件缺失")
+        return real(record, blank)
+
+    monkeypatch.setattr(print_forms, "printed", printed)
+    start_print(station, "general", "")  # every district
+    run_queued(app)
+    job = newest_job(app)
+    expected = records(app, "general", None)
+    assert expected > 2 and job.state == DONE
+    assert job.message == f"已生成 {expected - 1} 份考核表，1 份未能生成（见压缩包中的“{print_forms.FAILURES}”）"
+    with app.app_context():
+        archive = zipfile.ZipFile(io.BytesIO(job_store(app.config).read(job.result_key)))
+    assert len(archive.namelist()) == expected  # the others, and the list of what failed
+    assert f"（第 {failed[0]} 号）：字体文件缺失" in archive.read(print_forms.FAILURES).decode()
