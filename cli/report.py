@@ -69,7 +69,7 @@ def batch(kind_code: str, period: str, output: str) -> None:
     ids = record_ids(kind_code, period, None, EVERYTHING)
     target = Path(output)
     target.mkdir(parents=True, exist_ok=True)
-    with click.progressbar(length=len(ids), label=f"生成{pack.kinds[kind_code].short_name}考核表", file=sys.stderr) as bar:
+    with click.progressbar(length=len(ids), label=f"生成{pack.kinds[kind_code].short_name}表", file=sys.stderr) as bar:
         failures = print_each(kind_code, ids, lambda name, data: (target / name).write_bytes(data), lambda done, label: bar.update(1))
     click.echo(f"已生成 {len(ids) - len(failures)} 份，失败 {len(failures)} 份，输出目录 {target}")
     for failure in failures:
