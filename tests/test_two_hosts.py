@@ -6,11 +6,9 @@ through A survives its worker being killed mid-job and its whole ZIP downloads t
 
 from __future__ import annotations
 
-import html
 import io
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -30,7 +28,7 @@ from sqlalchemy import select
 from models import AppUser, Attachment, Job, db
 from tests.conftest import SESSION_KEY, dispose, make_app
 from tests.s3_support import s3_endpoint, s3_settings  # noqa: F401 (a fixture)
-from tests.test_two_processes import SAFETY, Browser, free_port, new_general_version, newest
+from tests.test_two_processes import SAFETY, Browser, free_port, new_general_version, newest, revise_maxima
 from tests.workflow_support import one_page_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,19 +192,7 @@ def test_two_hosts_share_the_guide_the_files_and_the_jobs(two_hosts):
     host_b.start_web()
 
     # 1. The guide: revised through A, used by B for its next new record; restarting B changes nothing.
-    admin = host_a.session("admin")
-    page = admin.get("/criteria-admin/files/edit/?path=general.yaml")
-    text = html.unescape(re.search(r'(?s)<textarea[^>]*name="content"[^>]*>(.*?)</textarea>', page).group(1)).lstrip("\n")
-    saved = admin.post(
-        "/criteria-admin/files/edit/?path=general.yaml",
-        {
-            "csrf_token": Browser.TOKEN.search(page).group(1),
-            "content": text.replace("    max: 10\n", "    max: 12\n", 1).replace("    max: 15\n", "    max: 13\n", 1),
-            "note": "两台主机：调整满分",
-            "base": re.search(r'name="base" type="hidden" value="([0-9a-f]+)"', page).group(1),
-            "base_number": re.search(r'name="base_number" type="hidden" value="(\d+)"', page).group(1),
-        },
-    )
+    saved = revise_maxima(host_a.session("admin"))
     number, count = newest(url)
     assert f"记录为考核标准第 {number} 版" in saved
     assert new_general_version(host_b, url, "2032").endswith(f"第{number}版")

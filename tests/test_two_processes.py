@@ -161,14 +161,11 @@ def new_general_version(server: Server, url: str, period: str) -> str:
     return shown["result"]["criteria_version"]
 
 
-def test_an_edit_through_one_process_is_used_by_the_other_and_restarts_change_nothing(two_copies):
-    url, host_a, host_b = two_copies
-    host_a.start()
-    host_b.start()
-    admin = host_a.session("admin")
+def revise_maxima(admin: Browser) -> str:
+    """A rules-only revision through the criteria editor (two items' maxima); the page it answers."""
     page = admin.get("/criteria-admin/files/edit/?path=general.yaml")
     text = html.unescape(re.search(r'(?s)<textarea[^>]*name="content"[^>]*>(.*?)</textarea>', page).group(1)).lstrip("\n")
-    saved = admin.post(
+    return admin.post(
         "/criteria-admin/files/edit/?path=general.yaml",
         {
             "csrf_token": Browser.TOKEN.search(page).group(1),
@@ -178,6 +175,13 @@ def test_an_edit_through_one_process_is_used_by_the_other_and_restarts_change_no
             "base_number": re.search(r'name="base_number" type="hidden" value="(\d+)"', page).group(1),
         },
     )
+
+
+def test_an_edit_through_one_process_is_used_by_the_other_and_restarts_change_nothing(two_copies):
+    url, host_a, host_b = two_copies
+    host_a.start()
+    host_b.start()
+    saved = revise_maxima(host_a.session("admin"))
     number, count = newest(url)
     assert f"记录为考核标准第 {number} 版" in saved
     assert new_general_version(host_b, url, "2032").endswith(f"第{number}版")  # the other process, its next new record
