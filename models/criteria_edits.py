@@ -101,7 +101,9 @@ def store(session: Session, pack: Pack, source: str, note: str, user_id: int | N
     if base_number is not None and found is not None and found.number != base_number:
         raise EditRefused(f"考核标准在您打开后已记录了第 {found.number} 版{CHANGED_MEANWHILE}")
     try:
-        version = add_version(session, pack, source, note.strip(), user_id)
+        # the number after the newest one read above: SQLite has no revision lock, and a save that
+        # committed since that read must make this insert fail, not take the next number
+        version = add_version(session, pack, source, note.strip(), user_id, (found.number if found else 0) + 1)
         session.commit()
     except IntegrityError:  # another process recorded a version of this pack meanwhile
         session.rollback()

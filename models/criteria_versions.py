@@ -96,9 +96,15 @@ def latest(session: Session, pack_code: str) -> CriteriaVersion | None:
     ).first()
 
 
-def add_version(session: Session, pack: Pack, source: str, note: str | None = None, user_id: int | None = None) -> CriteriaVersion:
-    """Add a new version holding ``pack`` (the caller commits)."""
-    number = session.scalar(select(func.coalesce(func.max(CriteriaVersion.number), 0)).where(CriteriaVersion.pack_code == pack.code)) + 1
+def add_version(
+    session: Session, pack: Pack, source: str, note: str | None = None, user_id: int | None = None, number: int | None = None
+) -> CriteriaVersion:
+    """Add a new version holding ``pack`` (the caller commits). ``number``: the one the caller's check
+    saw free; a version another process recorded meanwhile under it makes the insert fail (the unique
+    key) instead of quietly taking the next number."""
+    if number is None:
+        newest = select(func.coalesce(func.max(CriteriaVersion.number), 0)).where(CriteriaVersion.pack_code == pack.code)
+        number = session.scalar(newest) + 1
     version = CriteriaVersion(
         **snapshot_values(pack),
         number=number,

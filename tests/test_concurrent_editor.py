@@ -97,3 +97,34 @@ def test_a_version_number_taken_meanwhile_refuses_the_save_and_changes_nothing(a
     assert answer.status_code == 200 and taken
     assert "考核标准在您保存的同时记录了新版本" in shown and "本次内容未保存" in shown
     assert versions(app) == [*before, taken[0]]  # only the other machine's version
+
+
+def test_a_version_recorded_right_after_the_check_refuses_the_save(app_for_pack, monkeypatch):
+    """SQLite has no revision lock: another save may commit between this save's look at the newest
+    version and its insert. The insert then fails on the number it saw free; it never takes the next."""
+    app = app_for_pack
+    text = stored(app)
+    client = app.test_client()
+    login(client, "admin")
+    form = edit_form(client)
+    before = versions(app)
+    with app.app_context():
+        engine = db.engine
+    real_latest, taken = edits.latest, []
+
+    def latest(session, code):
+        found = real_latest(session, code)
+        if not taken:  # the other save commits just after this one looked
+            with engine.begin() as connection:
+                row = connection.execute(select(CriteriaVersion.__table__).order_by(CriteriaVersion.number.desc())).first()
+                values = {**row._mapping, "number": row.number + 1, "note": "同时保存的另一份修改"}
+                values.pop("id")
+                connection.execute(insert(CriteriaVersion.__table__).values(**values))
+            taken.append(row.number + 1)
+        return found
+
+    monkeypatch.setattr(edits, "latest", latest)
+    answer = client.post(EDIT, data={**form, "content": text.replace("联系人", "联络人"), "note": "同时保存"}, follow_redirects=True)
+    shown = visible_text(answer.get_data(as_text=True))
+    assert "考核标准在您保存的同时记录了新版本" in shown and "本次内容未保存" in shown
+    assert versions(app) == [*before, taken[0]]
