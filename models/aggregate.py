@@ -44,7 +44,11 @@ CORE_INDEXES = (
     ("ix_assessment_kind_enterprise_period", ("kind", "enterprise_id", "period", "state")),
     ("ix_assessment_kind_project_period", ("kind", "project_id", "period", "state")),
     ("ix_assessment_kind_district_state", ("kind", "district_id", "state")),
-    ("ix_assessment_kind_changed_on", ("kind", "changed_on")),
+    # a kind's list newest first (the city's, a district's, an enterprise's), read in index order: the
+    # key breaks ties, so neither database sorts (views.scoped_data orders by the core key)
+    ("ix_assessment_kind_changed", ("kind", "changed_on", "id")),
+    ("ix_assessment_kind_district_changed", ("kind", "district_id", "changed_on", "id")),
+    ("ix_assessment_kind_enterprise_changed", ("kind", "enterprise_id", "changed_on", "id")),
     ("ix_assessment_criteria_version_id", ("criteria_version_id",)),
 )
 

@@ -17,6 +17,10 @@ class FinalGradeRecord(Model):
     __table_args__ = (
         UniqueConstraint("period", "grade_code", "enterprise_id", "project_id"),
         Index("ix_final_grade_enterprise_period", "enterprise_id", "period"),
+        # a grade's evaluation list, best score first: the city's, a district's, an enterprise's
+        Index("ix_final_grade_code_score", "grade_code", "score", "id"),
+        Index("ix_final_grade_code_district_score", "grade_code", "district_id", "score", "id"),
+        Index("ix_final_grade_code_enterprise_score", "grade_code", "enterprise_id", "score", "id"),
     )
     scope_enterprise = "enterprise_id"
     scope_district = "district_id"  # the enterprise's district, or the project's for a project grade

@@ -297,7 +297,8 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack, layout_kind: Kind
         form_fields=form_fields,
         base_order=("changed_on", "desc"),
         screen_columns={"total": "total_shown", "grade": "grade_shown"} if kind.items and not kind.rated else {},
-        list_reads=("items",) if kind.items and not kind.rated else (),  # the provisional result reads them
+        # the provisional result of a record without a stored one reads its items and recorded vetoes
+        list_reads=("items", "recorded_vetoes") if kind.items and not kind.rated else (),
         mixin=mixin,
         related=[item_resource.view_name] if kind.items else [],
         extra_permissions=() if retired else ("delete_selected",),  # the list's bulk delete of drafts and returned records
