@@ -5,6 +5,11 @@ and button it draws (about 35 queries on a list page). Within one request the an
 the permissions of the roles are read once, on the first check, and kept on ``flask.g``. The same
 holds for the public role, which every protected view and API asks about first; and the user of
 the request is loaded with their roles and groups in one query instead of three.
+
+The pack's roles are Flask-AppBuilder's built-in roles (``FAB_ROLES``): their permissions are
+patterns that FAB matches one by one on every check (some 2,500 regular-expression matches a page).
+What a role may do cannot change while its app lives (a revision that changes the roles builds a new
+app), so each answer is kept by the security manager of the app.
 """
 
 from __future__ import annotations
@@ -40,6 +45,14 @@ class PermissionCacheMixin:
         if key not in cache:
             cache[key] = self._role_permissions(roles())
         return cache[key]
+
+    def _has_access_builtin_roles(self, role: Any, permission_name: str, view_name: str) -> bool:
+        answers: dict[tuple[str, str, str], bool] = self.__dict__.setdefault("_builtin_answers", {})
+        key = (role.name, permission_name, view_name)
+        found = answers.get(key)
+        if found is None:
+            found = answers[key] = super()._has_access_builtin_roles(role, permission_name, view_name)  # type: ignore[misc]
+        return found
 
     def exist_permission_on_roles(self, view_name: str, permission_name: str, role_ids: list[int]) -> bool:
         if not has_request_context():
