@@ -62,6 +62,8 @@ def default_config() -> dict:
         "JOB_QUEUE_NAME": os.environ.get("JOB_QUEUE_NAME") or "platform-jobs",  # its keys in Redis
         "JOB_STALE_SECONDS": float(os.environ.get("JOB_STALE_SECONDS") or 60),
         "JOB_MAX_ATTEMPTS": _int("JOB_MAX_ATTEMPTS", 3),
+        # A list export longer than this many rows runs as a job (任务) instead of in the request.
+        "EXPORT_SYNC_ROWS": _int("EXPORT_SYNC_ROWS", 2000),
         "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL") or "",
         "S3_REGION": os.environ.get("S3_REGION") or "",
         "S3_ACCESS_KEY_ID": os.environ.get("S3_ACCESS_KEY_ID") or "",

@@ -71,9 +71,14 @@ Body = Callable[[Job, Path, Progress], Outcome]
 
 
 def bodies() -> dict[str, Body]:
-    from jobs import print_forms, recompute, registry_import
+    from jobs import list_export, print_forms, recompute, registry_import
 
-    return {"print_forms": print_forms.run, "recompute": recompute.run, "registry_import": registry_import.run}
+    return {
+        "print_forms": print_forms.run,
+        "recompute": recompute.run,
+        "registry_import": registry_import.run,
+        "list_export": list_export.run,
+    }
 
 
 def _fail(job_id: int, attempt: int, message: str) -> None:

@@ -47,6 +47,11 @@ def start(kind: str, title: str, params: dict[str, Any], user_id: int | None) ->
     return job
 
 
+def start_export(view_name: str, args: list[list[str]], suffix: str, title: str, user_id: int) -> Job:
+    """Export a list (as searched: ``args``, the request's query) that is too long for one request."""
+    return start("list_export", title, {"view": view_name, "args": args, "format": suffix}, user_id)
+
+
 def start_print(scope: UserScope, user_id: int, kind_code: str, period: str, district: str) -> Job:
     """Print every form of the kind and period in one district ('' for every district in scope)."""
     pack = current_app.extensions["criteria_pack"]

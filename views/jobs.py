@@ -15,6 +15,7 @@ from models.jobs import DONE
 from services import periods
 from services.errors import Invalid
 from storage import job_store
+from views.list_export import EXPORT_TYPES
 from views.permissions import may_import_registry
 from views.scope import current_scope, job_clause
 from views.stored_files import send_stored
@@ -135,5 +136,5 @@ class JobsView(BaseView):
         job = _job(job_id)
         if job.state != DONE or not job.result_key:
             abort(404)
-        media = "application/zip" if job.result_key.endswith(".zip") else "text/csv"
+        media = {"zip": "application/zip", **EXPORT_TYPES}.get(job.result_key.rpartition(".")[2], "application/octet-stream")
         return send_stored(job_store(current_app.config), job.result_key, job.result_name or "结果", media, True)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
 NUMBER_HEADING = "序号"
 
 Cell = str | int | float | Decimal | None
@@ -22,11 +24,6 @@ def neutralised(value: Cell) -> Cell:
     return value
 
 
-def numbered(headings: Sequence[str], rows: Sequence[Sequence[Cell]]) -> tuple[list[str], list[list[Cell]]]:
-    """The rows with 序号 in front, counted from 1 in the list's order."""
-    return [NUMBER_HEADING, *headings], [[number, *row] for number, row in enumerate(rows, start=1)]
-
-
 def as_text(value: Cell) -> str:
     """A cell as printed: a decimal keeps its places (77.50), nothing is empty."""
     if value is None:
@@ -36,18 +33,29 @@ def as_text(value: Cell) -> str:
     return str(value)
 
 
-def csv_body(headings: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
-    """UTF-8 text with a BOM, so spreadsheet programs read the Chinese."""
+def csv_lines(headings: Sequence[str], rows: Iterable[Sequence[Cell]], batch: int = 500) -> Iterator[str]:
+    """UTF-8 text with a BOM, so spreadsheet programs read the Chinese, ``batch`` rows at a time
+    (a response streams it; a job writes it to a file)."""
     out = io.StringIO()
-    out.write("\ufeff")
     writer = csv.writer(out)
+    out.write("\ufeff")
     writer.writerow([neutralised(h) for h in headings])
-    writer.writerows([[neutralised(as_text(cell) if isinstance(cell, Decimal) else cell) for cell in row] for row in rows])
-    return out.getvalue()
+    for number, row in enumerate(rows, start=1):
+        writer.writerow([neutralised(as_text(cell) if isinstance(cell, Decimal) else cell) for cell in row])
+        if number % batch == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
-def xlsx_body(title: str, headings: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
-    """One sheet; numbers as numbers; every text cell typed as text, so none becomes a formula."""
+def csv_body(headings: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
+    return "".join(csv_lines(headings, rows))
+
+
+def write_xlsx(target: Path | io.BytesIO, title: str, headings: Sequence[str], rows: Iterable[Sequence[Cell]]) -> None:
+    """One sheet, written row by row (openpyxl's write-only mode keeps no rows); numbers as numbers;
+    every text cell typed as text, so none becomes a formula."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -64,12 +72,16 @@ def xlsx_body(title: str, headings: Sequence[str], rows: Sequence[Sequence[Cell]
     sheet.append([cell(h) for h in headings])
     for row in rows:
         sheet.append([cell(value) for value in row])
+    book.save(target)
+
+
+def xlsx_body(title: str, headings: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     out = io.BytesIO()
-    book.save(out)
+    write_xlsx(out, title, headings, rows)
     return out.getvalue()
 
 
-def pdf_body(title: str, headings: Sequence[str], rows: Sequence[Sequence[Cell]], subtitle: str = "") -> bytes:
+def pdf_body(title: str, headings: Sequence[str], rows: Iterable[Sequence[Cell]], subtitle: str = "") -> bytes:
     from reports import render_list
 
     return render_list(title, list(headings), [[as_text(cell) for cell in row] for row in rows], subtitle)

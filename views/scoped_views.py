@@ -5,11 +5,12 @@ user's input on a refused save, and action routes that answer like every other r
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from flask import Response, abort, flash, g, redirect, request, url_for
+from flask import Response, abort, current_app, flash, g, redirect, request, stream_with_context, url_for
 from flask_appbuilder import ModelView, expose, has_access, permission_name
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.models.sqla.filters import FilterEqual
@@ -17,12 +18,15 @@ from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_
 from wtforms import StringField
 from wtforms.fields.core import UnboundField
 
+from jobs.start import start_export
 from reports.values import display
+from services.errors import Invalid
 from views.filters import BooleanIs, RelatedIdIs, text_filter
-from views.list_export import csv_body, numbered, pdf_body, xlsx_body
+from views.list_export import EXPORT_TYPES, NUMBER_HEADING, csv_lines, pdf_body, xlsx_body
 from views.scope import ScopeViolation
 from views.scoped_data import FieldProblem, Refused, listed_relations, plain_cell
 
+EXPORT_BATCH = 500  # rows read from the database at a time by an export
 LOCAL_TABS = {"y": "本地企业", "n": "外地企业"}  # the tabs of a list that has them (scoped_list.html)
 
 
@@ -139,20 +143,54 @@ class ScopedModelView(ReadableBlanks, GuardedActions, ModelView):
             return value  # a number stays a number in the export (with its places: 77.50)
         return plain_cell(formatter(value) if formatter else value)
 
-    def _export_rows(self) -> tuple[list[str], list[list[Any]]]:
-        """The list as on screen, every page: its fixed filters, the search and the order, with
-        序号 in front and without the button columns."""
+    def export_parts(self) -> tuple[list[str], int, Iterator[list[Any]]]:
+        """The list as on screen, every page: its fixed filters, the search and the order, with 序号
+        in front and without the button columns. Returns the headings, how many rows there are, and
+        the rows, read from the database in batches (memory stays flat however long the list)."""
         get_filter_args(self._filters)
         order_column, order_direction = get_order_args().get(self.__class__.__name__, ("", ""))
         if not order_column and self.base_order:
             order_column, order_direction = self.base_order
         joined = self._filters.get_joined_filters(self._base_filters)
-        _, rows = self.datamodel.query(joined, order_column, order_direction)
+        model = self.datamodel
+        count = model.query_count(model.session.query(model.obj), joined)
+        query = model.apply_all(model.session.query(model.obj), joined, order_column, order_direction)
         columns = [c for c in self.list_columns if c not in self.action_columns]
-        headings = [str(self.label_columns.get(c, c)) for c in columns]
-        return numbered(headings, [[self._cell(row, c) for c in columns] for row in rows])
 
-    def _download(self, body: bytes | str, mimetype: str, suffix: str) -> Response:
+        def rows() -> Iterator[list[Any]]:
+            for number, row in enumerate(query.yield_per(EXPORT_BATCH), start=1):
+                yield [number, *(self._cell(row, c) for c in columns)]
+
+        return [NUMBER_HEADING, *(str(self.label_columns.get(c, c)) for c in columns)], count, rows()
+
+    def _export(self, suffix: str) -> Response:
+        """A list longer than EXPORT_SYNC_ROWS becomes a job for a user who has the 任务 page (the
+        others reach only their own enterprise's rows); a shorter one is written now."""
+        headings, count, rows = self.export_parts()
+        limit = current_app.config["EXPORT_SYNC_ROWS"]
+        if count > limit and current_app.appbuilder.sm.has_access("can_index", "JobsView"):
+            args = [[key, value] for key, value in request.args.items(multi=True)]
+            try:
+                job = start_export(type(self).__name__, args, suffix, f"导出{self.list_title}（{count} 行，{suffix.upper()}）", g.user.id)
+            except Invalid as problem:
+                flash(problem.message, "danger")
+                return redirect(request.referrer or url_for(f"{type(self).__name__}.list"))
+            flash(f"共 {count} 行，超过 {limit} 行，已转为后台任务“{job.title}”：完成后在本页下载。", "info")
+            return redirect(url_for("JobsView.index", job=job.id))
+        mimetype = EXPORT_TYPES[suffix]
+        if suffix == "csv":  # streamed as it is read
+            body: Any = stream_with_context(csv_lines(headings, rows))
+        elif suffix == "xlsx":
+            body = xlsx_body(str(self.list_title), headings, rows)
+        else:
+            body = pdf_body(str(self.list_title), headings, rows, subtitle=self.print_subtitle())
+        return self._download(body, mimetype, suffix)
+
+    def print_subtitle(self) -> str:
+        tab = LOCAL_TABS.get(request.args.get("_flt_0_is_local", "")) if (self.extra_args or {}).get("local_tabs") else None
+        return "　".join(filter(None, (tab, f"打印日期：{datetime.date.today().isoformat()}")))
+
+    def _download(self, body: Any, mimetype: str, suffix: str) -> Response:
         name = quote(f"{self.list_title}.{suffix}")
         return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
 
@@ -161,24 +199,21 @@ class ScopedModelView(ReadableBlanks, GuardedActions, ModelView):
     @permission_name("list")
     def export(self) -> Response:
         """The list as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese)."""
-        return self._download(csv_body(*self._export_rows()), "text/csv", "csv")
+        return self._export("csv")
 
     @expose("/export.pdf")
     @has_access
     @permission_name("list")
     def export_pdf(self) -> Response:
         """The list as a printable PDF with the same rows and columns, dated."""
-        tab = LOCAL_TABS.get(request.args.get("_flt_0_is_local", "")) if (self.extra_args or {}).get("local_tabs") else None
-        subtitle = "　".join(filter(None, (tab, f"打印日期：{datetime.date.today().isoformat()}")))
-        return self._download(pdf_body(str(self.list_title), *self._export_rows(), subtitle=subtitle), "application/pdf", "pdf")
+        return self._export("pdf")
 
     @expose("/export.xlsx")
     @has_access
     @permission_name("list")
     def export_xlsx(self) -> Response:
         """The list as an Excel workbook."""
-        body = xlsx_body(str(self.list_title), *self._export_rows())
-        return self._download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+        return self._export("xlsx")
 
     def _save(self, form: Any, item: Any, is_created: bool) -> bool:
         try:
