@@ -22,6 +22,7 @@ from cli import demo_data
 from models import databases
 from settings import ROOT
 
+SCALES = {"1": "city", "3": "city3", "10": "city10"}  # --scale: times Qingdao's size
 GROUPS = ("startup", "grades", "pages", "pdf", "registry", "rest", "jobs")
 
 
@@ -61,12 +62,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(GROUPS), help=f"只测这些组（逗号分隔）：{','.join(GROUPS)}")
     parser.add_argument("--rebuild", action="store_true", help="重新生成数据集")
     parser.add_argument("--queue", default="", help="jobs 组的任务队列：空为 SQLite 文件，或 redis://127.0.0.1:6379/0")
+    parser.add_argument(
+        "--scale", default="1", help="数据规模：青岛的倍数 1、3 或 10，可逗号分隔（如 1,3,10）：逐一生成数据集并测量，最后打印规模曲线"
+    )
     args = parser.parse_args(argv)
     groups = [g for g in args.only.split(",") if g]
     unknown = set(groups) - set(GROUPS)
     if unknown:
         parser.error(f"未知的组：{', '.join(sorted(unknown))}")
-    scale = "quick" if args.quick else "city"
+    factors = [f.strip() for f in args.scale.split(",") if f.strip()]
+    if set(factors) - set(SCALES):
+        parser.error(f"--scale 只能是 {'、'.join(SCALES)}")
+    scales = ["quick"] if args.quick else [SCALES[f] for f in factors]
     runs = 7 if args.quick else 21
     # the apps measured here sign nothing that outlives the run
     os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
@@ -75,12 +82,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"# {line}", flush=True)
 
     pack_path = os.environ.get("CRITERIA_PACK", str(ROOT / "criteria" / "qingdao"))
-    url = dataset.cached(args.database, scale, args.seed, pack_path, echo, rebuild=args.rebuild)
-    backend = make_url(url).get_backend_name()
-    echo(
-        f"{datetime.date.today()} · {platform.node()} · {os.cpu_count()} 核 · 内存 {_memory_gb():.0f} GiB · "
-        f"Python {platform.python_version()} · {backend} · 规模 {scale}"
-    )
     measures: dict[str, list[tuple[str, Callable[[str], list[Figure]]]]] = {
         "startup": [("startup", startup.startup_figures)],
         "grades": [
@@ -96,14 +97,25 @@ def main(argv: list[str] | None = None) -> int:
         "rest": [("rest", lambda work: rest.rest_figures(work, 20, 20 if args.quick else 60))],
         "jobs": [("jobs", lambda work: jobs.job_figures(work, 100 if args.quick else 1000, args.queue))],
     }
-    figures: list[Figure] = []
-    for group in groups:
-        for label, measure in measures[group]:
-            found = _on_copy(url, label, measure)
-            for figure in found:
-                figures.append(figure)
-                print(figure.line(), flush=True)
-    print(summary(figures), flush=True)
+    curve: dict[str, list[Figure]] = {}
+    for scale in scales:
+        url = dataset.cached(args.database, scale, args.seed, pack_path, echo, rebuild=args.rebuild)
+        echo(
+            f"{datetime.date.today()} · {platform.node()} · {os.cpu_count()} 核 · 内存 {_memory_gb():.0f} GiB · "
+            f"Python {platform.python_version()} · {make_url(url).get_backend_name()} · 规模 {scale}"
+        )
+        figures: list[Figure] = []
+        for group in groups:
+            for label, measure in measures[group]:
+                for figure in _on_copy(url, label, measure):
+                    figures.append(figure)
+                    curve.setdefault(figure.name, []).append(figure)
+                    print(figure.line(), flush=True)
+        print(summary(figures), flush=True)
+    if len(scales) > 1:  # the scaling curve: each figure at every scale
+        echo("规模曲线（" + " / ".join(scales) + "）")
+        for name, found in curve.items():
+            print(f"curve {name} " + " / ".join(f.line().split(" ", 1)[1].split("  #")[0] for f in found), flush=True)
     return 0
 
 

@@ -104,7 +104,8 @@ def _history(pack: Pack, created: list[tuple[Kind, Any]]) -> tuple[int, int]:
     type=click.Choice(["sample", *demo_city.SCALES]),
     default="sample",
     show_default=True,
-    help="sample：少量示例数据；city：城市规模（6000 家企业、8000 个项目及一个年度的已审核考核）；quick：城市规模的十分之一",
+    help="sample：少量示例数据；city：城市规模（6000 家企业、8000 个项目及一个年度的已审核考核）；quick：城市规模的十分之一；"
+    "city3、city10：城市规模的 3 倍、10 倍（约一个省）",
 )
 @click.option("--seed", type=int, default=demo_data.SEED, show_default=True, help="随机种子（相同种子生成相同数据）")
 @with_appcontext

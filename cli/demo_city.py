@@ -39,10 +39,16 @@ class Scale:
     daily_entries: int
 
 
-SCALES = {
-    "city": Scale(enterprises=6000, local=4000, projects=8000, project_assessments=24000, daily_entries=30000),
-    "quick": Scale(enterprises=600, local=400, projects=800, project_assessments=2400, daily_entries=3000),
-}
+CITY = Scale(enterprises=6000, local=4000, projects=8000, project_assessments=24000, daily_entries=30000)
+
+
+def times(scale: Scale, factor: float) -> Scale:
+    return Scale(*(int(getattr(scale, name) * factor) for name in Scale.__dataclass_fields__))
+
+
+# city: Qingdao's size; quick: a tenth; city3 and city10: three and ten times (city10 is about a
+# province such as Shandong)
+SCALES = {"city": CITY, "quick": times(CITY, 0.1), "city3": times(CITY, 3), "city10": times(CITY, 10)}
 
 
 def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
