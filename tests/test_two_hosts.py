@@ -23,7 +23,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
+from sqlalchemy.pool import NullPool
 
 from models import AppUser, Attachment, Job, db
 from tests.conftest import SESSION_KEY, dispose, make_app
@@ -34,6 +35,20 @@ from tests.workflow_support import one_page_pdf
 ROOT = Path(__file__).resolve().parent.parent
 REDIS = "redis://127.0.0.1:6379/0"
 LEFT_OUT = shutil.ignore_patterns(".git", ".venv", "var", "instance", "__pycache__", "node_modules", ".ruff_cache", "*.pyc")
+
+
+SLOW_WORKER = """
+import sys, time
+import jobs.print_forms as printing
+real = printing.printed
+def printed(record, blank=False):
+    time.sleep({seconds})
+    return real(record, blank)
+printing.printed = printed
+sys.argv = ["flask", "--app", "app", "jobs", "worker"]
+from flask.cli import main
+main()
+"""
 
 
 def redis_answers() -> bool:
@@ -78,8 +93,12 @@ class Host:
             self.web.wait(timeout=SAFETY)
         self.web = None
 
-    def start_worker(self) -> subprocess.Popen:
+    def start_worker(self, seconds_per_form: float = 0) -> subprocess.Popen:
+        """``flask jobs worker`` of this copy; ``seconds_per_form``: a printer that slow (injected
+        into this worker's process only), so a test can catch the job while it runs."""
         command = [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker"]
+        if seconds_per_form:
+            command = [sys.executable, "-c", SLOW_WORKER.format(seconds=seconds_per_form)]
         self.worker = subprocess.Popen(command, cwd=self.copy, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         return self.worker
 
@@ -173,7 +192,12 @@ def _read(url: str, query: Callable[[Flask], Any]) -> Any:
 
 
 def job_state(url: str, job_id: int) -> tuple[str, int]:
-    return _read(url, lambda app: (lambda job: (job.state, job.attempts))(db.session.get(Job, job_id)))
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return tuple(connection.execute(select(Job.state, Job.attempts).where(Job.id == job_id)).one())
+    finally:
+        engine.dispose()
 
 
 def facts(app: Flask) -> tuple[int, str, int]:
@@ -220,7 +244,7 @@ def test_two_hosts_share_the_guide_the_files_and_the_jobs(two_hosts):
     form = {"csrf_token": Browser.TOKEN.search(jobs_page).group(1), "kind": "general", "period": "2026", "district": ""}
     station_a.post("/jobs/print", form)
     job_id = _read(url, lambda app: db.session.scalar(select(Job.id).order_by(Job.id.desc())))
-    host_a.start_worker()
+    host_a.start_worker(seconds_per_form=0.5)  # a slow printer: the job runs for seconds
     deadline = time.monotonic() + SAFETY
     while job_state(url, job_id)[0] != "running":
         assert time.monotonic() < deadline, "the worker did not take the job"
