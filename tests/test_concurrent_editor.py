@@ -6,8 +6,9 @@ way. Runs on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import threading
+from typing import Any
 
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 import models.criteria_edits as edits
@@ -21,6 +22,16 @@ SAFETY = 60  # seconds: a net against a hang, not a timing check
 def versions(app) -> list[int]:
     with app.app_context():
         return list(db.session.scalars(select(CriteriaVersion.number).order_by(CriteriaVersion.number)))
+
+
+def record_another_version(engine: Any, note: str) -> int:
+    """Another machine commits a copy of the newest version under the next number; returns it."""
+    with engine.begin() as connection:
+        row = connection.execute(select(CriteriaVersion.__table__).order_by(CriteriaVersion.number.desc())).first()
+        values = {**row._mapping, "number": row.number + 1, "note": note}
+        values.pop("id")
+        connection.execute(insert(CriteriaVersion.__table__).values(**values))
+    return row.number + 1
 
 
 def test_two_saves_of_one_file_at_once_the_second_is_refused(app_for_pack, monkeypatch):
@@ -80,13 +91,7 @@ def test_a_version_number_taken_meanwhile_refuses_the_save_and_changes_nothing(a
         """Just before this save's version row is written, another machine commits the same number."""
         if taken or not any(isinstance(obj, CriteriaVersion) for obj in session.new):
             return
-        with engine.begin() as connection:
-            number = connection.scalar(select(func.max(CriteriaVersion.number))) + 1
-            row = connection.execute(select(CriteriaVersion.__table__).order_by(CriteriaVersion.number.desc())).first()
-            values = {**row._mapping, "number": number, "note": "另一台服务器保存的版本"}
-            values.pop("id")
-            connection.execute(insert(CriteriaVersion.__table__).values(**values))
-        taken.append(number)
+        taken.append(record_another_version(engine, "另一台服务器保存的版本"))
 
     event.listen(Session, "before_flush", other_machine)
     try:
@@ -115,12 +120,7 @@ def test_a_version_recorded_right_after_the_check_refuses_the_save(app_for_pack,
     def latest(session, code):
         found = real_latest(session, code)
         if not taken:  # the other save commits just after this one looked
-            with engine.begin() as connection:
-                row = connection.execute(select(CriteriaVersion.__table__).order_by(CriteriaVersion.number.desc())).first()
-                values = {**row._mapping, "number": row.number + 1, "note": "同时保存的另一份修改"}
-                values.pop("id")
-                connection.execute(insert(CriteriaVersion.__table__).values(**values))
-            taken.append(row.number + 1)
+            taken.append(record_another_version(engine, "同时保存的另一份修改"))
         return found
 
     monkeypatch.setattr(edits, "latest", latest)
