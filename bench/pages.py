@@ -1,5 +1,5 @@
 """List pages: server time, SQL statements per page, a stock Flask-AppBuilder ModelView over the same
-tables, and the page's own SQL replayed alone (the floor).
+tables showing the same rows (checked), and the page's own SQL replayed alone (the floor).
 
 Pages are requested in process (Flask's test client, so the time is the server's alone), logged in as
 the admin, on a work copy of the data set: the stock views add their permissions to it.
@@ -7,6 +7,7 @@ the admin, on a work copy of the data set: the stock views add their permissions
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from models import AppUser, db
 from models.assessments import class_name
 
 PAGE_SIZES = (20, 100)
+ROW_ID = re.compile(r"/show/(\d+)")
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,12 @@ def _view(app: Flask, name: str) -> Any:
 
 
 def _stock_view(ours: Any, name: str) -> type[ModelView]:
-    """A plain ModelView with our view's model, columns, order and fixed filters, nothing else."""
+    """A plain ModelView configured as a FAB user would: our view's model, columns, order and base
+    filters (the grade a list shows, its fixed state), and a search on the same columns but the
+    related ones (FAB draws each related column of the search as a pick-list of every record, which a
+    user of a city's data would leave out)."""
     fixed = [[column, FilterEqual, value] for column, value in getattr(ours, "fixed_filters", ())]
+    searched = [column for column in ours.search_columns if not ours.datamodel.is_relation(column)]
     return type(
         name,
         (ModelView,),
@@ -69,10 +75,10 @@ def _stock_view(ours: Any, name: str) -> type[ModelView]:
             # aggregate's loading expression, which is no form field)
             "add_columns": list(getattr(ours, "add_columns", None) or ours.list_columns),
             "edit_columns": list(getattr(ours, "edit_columns", None) or ours.list_columns),
-            "search_columns": list(ours.search_columns),
+            "search_columns": searched,
             "label_columns": dict(ours.label_columns),
             "base_order": ours.base_order,
-            "base_filters": fixed,
+            "base_filters": [list(f) for f in ours.base_filters or []] + fixed,
             "page_size": 20,
             "route_base": f"/bench-stock/{name.lower()}",
         },
@@ -151,16 +157,17 @@ def measure(app: Flask, pages: list[Page], runs: int) -> list[Figure]:
             counts[size] = len(seen)
             if body.count("<tr") < min(size, 20):
                 raise RuntimeError(f"{ours_url} 只有 {body.count('<tr')} 行，数据集不完整？")
+            shown = ROW_ID.findall(body)
+            if shown != ROW_ID.findall(_get(client, stock_url)):  # the comparison is of the same rows
+                raise RuntimeError(f"{stock_url} 与 {ours_url} 显示的记录不同")
             ours = median_ms(lambda url=ours_url: _get(client, url), runs)
-            # The stock view loads every related record into its search form: seconds per request at
-            # city scale, so fewer runs (a median of 5 is plenty to compare against).
-            stock = median_ms(lambda url=stock_url: _get(client, url), min(runs, 5), warmup=1)
+            stock = median_ms(lambda url=stock_url: _get(client, url), runs)
             floor = _replay(app, seen)
             name = f"list_{page.label}_{size}"
             figures += [
                 at_most(f"{name}_server", ours, "ms", 80),
                 Figure(f"{name}_queries", len(seen), "queries"),
-                Figure(f"{name}_stock_fab", stock, "ms", "ours < stock", ours < stock),
+                Figure(f"{name}_stock_fab", stock, "ms", "ours <= stock / 2", 2 * ours <= stock),
                 Figure(f"{name}_sql_floor", floor, "ms", "ours <= 3x floor", ours <= 3 * floor),
             ]
         figures.append(at_most(f"list_{page.label}_query_growth_20_to_100", counts[PAGE_SIZES[-1]] - counts[PAGE_SIZES[0]], "queries", 0))
