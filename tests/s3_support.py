@@ -1,9 +1,17 @@
 """An S3 endpoint for tests: moto's server mode over HTTP on a free local port (no signatures or
-expiry are checked by it, so tests never rely on those)."""
+expiry are checked by it, so tests never rely on those).
+
+It runs in a process of its own: moto builds its routes lazily while it answers, and CPython 3.11's
+ast module (which werkzeug compiles routes with) must not be used by two threads of one process at
+once; in a thread of the test process it met the test's own app building now and then."""
 
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 
@@ -18,13 +26,22 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
     port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=2)
+            break
+        except OSError:
+            assert server.poll() is None and time.monotonic() < deadline, "moto's server did not start"
+            time.sleep(0.2)
+    yield endpoint
+    server.terminate()
+    server.wait(timeout=30)
 
 
 def s3_settings(endpoint: str, bucket: str | None = None) -> dict[str, str]:
