@@ -167,8 +167,11 @@ def add_slots(app: Flask, session: Session, templates: Templates, count: int) ->
     pack: Pack = app.extensions["criteria_pack"]
     kind, pdf = templates.kind, evidence_pdf()
     content_hash, _ = store(evidence_store(app.config), pdf)
-    companies = session.query(Enterprise).order_by(Enterprise.id).all()
     users = session.query(AppUser).order_by(AppUser.username).all()
+    # Only enterprises with a login of their own: at city scale most have none, and a slot needs
+    # its owner to log in. More users than such enterprises take earlier periods of the same ones.
+    owned = {user.enterprise_id for user in users if user.enterprise_id is not None}
+    companies = [c for c in session.query(Enterprise).order_by(Enterprise.id) if c.id in owned]
     first_item = next(item.code for item in kind.items)
     made = []
     for index in range(count):
@@ -219,6 +222,16 @@ def add_slots(app: Flask, session: Session, templates: Templates, count: int) ->
     return slots
 
 
+def busiest_api(app: Flask, session: Session) -> str:
+    """The REST list of the kind with the most records: the heaviest list, what the REST figure
+    measures."""
+    models = app.extensions["kind_models"]
+    counts = {code: session.query(func.count(m.assessment.id)).scalar() for code, m in models.items()}
+    busiest = models[max(counts, key=lambda code: counts[code])].assessment
+    with app.test_request_context():
+        return url_for(f"{busiest.__name__}Api.get_list")
+
+
 def build(app: Flask, count: int) -> dict[str, Any]:
     """Add the records (one commit; each printed form's verification code is then made once) and
     describe them for the journeys."""
@@ -229,7 +242,7 @@ def build(app: Flask, count: int) -> dict[str, Any]:
     return {
         "password": demo_data.DEMO_PASSWORD,
         "kind": templates.kind.code,
-        "urls": urls(app, templates.model),
+        "urls": {**urls(app, templates.model), "busiest_api": busiest_api(app, db.session)},
         "slots": slots,
         "district_users": district_users,
         "list_user": next(

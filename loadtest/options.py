@@ -69,7 +69,10 @@ def parser() -> argparse.ArgumentParser:
     found.add_argument("--workers", type=_positive("--workers"), default=2, help="gunicorn 工作进程数（默认 2）")
     found.add_argument("--spawn-rate", type=_rate, default=None, help="每秒启动的用户数（默认为用户数的五分之一，至少 1）")
     found.add_argument(
-        "--only", choices=sorted(k for k in JOURNEYS if k != "all"), default="all", help="只跑某一类请求：rest-list = 只压 REST 列表接口"
+        "--only",
+        choices=sorted(k for k in JOURNEYS if k != "all"),
+        default="all",
+        help="只跑某一类请求：rest-list = 只压记录最多的考核种类的 REST 列表接口",
     )
     found.add_argument(
         "--think", type=_think, default=None, help="每个用户两步之间的停顿秒数“最短,最长”（默认 0.5,1.5；--only rest-list 时为 0）"

@@ -173,3 +173,28 @@ def test_prepared_records_carry_every_journey(app: Flask, tmp_path: Path) -> Non
     district = app.test_client()
     login(district, targets["district_users"][0], targets["password"])
     assert district.get(urls["project_list"], query_string={"page_ProjectView": 1}).status_code == 200
+
+
+def test_more_simulated_users_than_enterprise_logins_take_earlier_periods(app: Flask, tmp_path: Path) -> None:
+    """At city scale most enterprises have no login: every slot belongs to one that has, and users
+    beyond their number take the same enterprises' earlier periods."""
+    app.config["EVIDENCE_DIR"] = str(tmp_path)
+    with app.app_context():
+        from models import AppUser, db
+
+        owners = {u.username for u in db.session.query(AppUser) if u.enterprise_id is not None}
+        targets = fixtures.build(app, len(owners) + 2)
+    slots = targets["slots"]
+    assert {s["owner"] for s in slots} <= owners
+    assert len({(s["owner"], s["period"]) for s in slots}) == len(slots) == len(owners) + 2
+
+    lister = app.test_client()
+    login(lister, targets["list_user"], targets["password"])
+    records = [
+        r.rule
+        for r in app.url_map.iter_rules()
+        if r.endpoint.endswith("Api.get_list") and r.rule.startswith("/api/v1/assessment_") and not r.rule.endswith("_item/")
+    ]
+    answers = {rule: lister.get(rule, query_string={"q": "(page:0,page_size:1)"}) for rule in records}
+    counts = {rule: answer.json["count"] for rule, answer in answers.items()}
+    assert counts[targets["urls"]["busiest_api"]] == max(counts.values())
