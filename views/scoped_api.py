@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_appbuilder import ModelRestApi
+from flask_babel import get_locale
 
 from models.criteria_versions import VersionUnloadable
 from views.api_fields import StrictSchemaConverter, chinese_messages
@@ -40,6 +41,21 @@ class ScopedApi(MaskedApi, ModelRestApi):
         else:
             needed = [key.key for column in related for key in mapper.relationships[column].local_columns]
         self.list_select_columns = list(dict.fromkeys([*self.list_select_columns, *needed]))
+
+    def _translated(self, which: str, cols: list[str] | None) -> dict[str, Any]:
+        """The labels or descriptions a response carries, translated once per locale and set of
+        columns: they cannot change while the API lives (a revision builds a new app)."""
+        key = (which, str(get_locale()), tuple(cols or ()))
+        kept: dict[tuple, dict[str, Any]] = self.__dict__.setdefault("_kept_texts", {})
+        if key not in kept:
+            kept[key] = getattr(super(), f"_{which}_columns_json")(cols)
+        return dict(kept[key])
+
+    def _label_columns_json(self, cols: list[str] | None = None) -> dict[str, Any]:
+        return self._translated("label", cols)
+
+    def _description_columns_json(self, cols: list[str] | None = None) -> dict[str, Any]:
+        return self._translated("description", cols)
 
     def _init_model_schemas(self) -> None:
         super()._init_model_schemas()
