@@ -22,6 +22,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from cli import demo_data, demo_records
+from cli.grades import advance
 from criteria.pack import Kind
 from grading import recompute
 from models import District, Enterprise, KindModels, Project, assessment_item_table, assessment_table
@@ -233,7 +234,7 @@ def generate(
     session.commit()
     echo(f"数据写入完成，用时 {time.perf_counter() - started:.1f} 秒；重算最终等次 ...")
     with click.progressbar(length=len(enterprises), label="  最终等次", show_pos=True) as bar:
-        changes = recompute(session, pack, models, demo_data.PERIOD, progress=lambda done, total: bar.update(1), version_id=version.id)
+        changes = recompute(session, pack, models, demo_data.PERIOD, progress=advance(bar), version_id=version.id)
     engine = session.get_bind()
     if engine.dialect.name == "postgresql":
         # What autovacuum does some time after a bulk load (or never, where it is turned off): planner

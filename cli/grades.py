@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import click
 from flask import current_app
@@ -12,6 +14,17 @@ from flask.cli import AppGroup
 from grading import PeriodFrozen, recompute
 from models import db
 from models.criteria_versions import active_version
+
+
+def advance(bar: Any) -> Callable[[int, int], None]:
+    """A recompute's progress (enterprises passed, their number) on a click progress bar."""
+
+    def step(done: int, total: int) -> None:
+        bar.length = total
+        bar.update(done - bar.pos)
+
+    return step
+
 
 grades_group = AppGroup("grades", help="最终等次（考核评价）")
 
@@ -25,7 +38,7 @@ def recompute_command(period: str) -> None:
     models = current_app.extensions["kind_models"]
     try:
         with click.progressbar(length=0, label=f"重算 {period} 年度等次", file=sys.stderr, show_pos=True) as bar:
-            changes = recompute(db.session, version.pack, models, period, progress=lambda done, total: bar.update(1), version_id=version.id)
+            changes = recompute(db.session, version.pack, models, period, progress=advance(bar), version_id=version.id)
     except PeriodFrozen as frozen:
         click.echo(str(frozen), err=True)
         sys.exit(1)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 # What a pack calls the parts of its region, its site supervisors and enterprises registered elsewhere
@@ -212,7 +213,16 @@ class Scale:
         return cls(data["code"], data["name"], data["min"], data["max"], bands)
 
     def band(self, code: str) -> Band:
-        return next(band for band in self.bands if band.code == code)
+        return self.by_code[code]
+
+    @cached_property
+    def by_code(self) -> dict[str, Band]:
+        """The bands by code (a recompute asks some million times)."""
+        return {band.code: band for band in self.bands}
+
+    @cached_property
+    def top(self) -> Decimal:
+        return max(band.max for band in self.bands)
 
 
 @dataclass(frozen=True)
@@ -297,6 +307,13 @@ class FinalGradeRule:
     veto_band: str | None = None
     caps: tuple[Cap, ...] = ()
     rated_by: str | None = None  # a kind the reviewer rates: its rating is the grade, the source's score a suggestion
+
+    @cached_property
+    def as_composite(self) -> FinalGradeRule:
+        """The rule a composite grade is finished with: its composite's daily points and clamp."""
+        composite = self.composite
+        assert composite is not None
+        return replace(self, add_daily_net=composite.add_daily_net, clamp=composite.clamp or self.clamp)
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> FinalGradeRule:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, select, update
+from sqlalchemy import Select, Text, and_, cast, select, update
 from sqlalchemy.orm import Session
 
 from criteria.pack import Kind, Pack
@@ -170,6 +170,10 @@ def _day(value: Any) -> datetime.date | None:
     return datetime.date.fromisoformat(str(value)[:10])
 
 
+def _keyed(entry: DailyEntry, project: str) -> DailyEntry:
+    return entry if entry.project == project else replace(entry, project=project)
+
+
 def _same_project_keys(daily: dict[int, list[DailyEntry]], projects: dict[int, ProjectRow]) -> dict[int, list[DailyEntry]]:
     """An entry names its project by 施工许可证号 (picked from the registry) or, filed before the
     picker, by the name typed: both become the permit number, so one project's entries count together."""
@@ -177,16 +181,37 @@ def _same_project_keys(daily: dict[int, list[DailyEntry]], projects: dict[int, P
     for project in projects.values():
         keys[(project.enterprise_id, project.name)] = keys[(project.enterprise_id, project.permit_no)] = project.permit_no
     return {
-        enterprise_id: [replace(e, project=keys.get((enterprise_id, e.project), e.project)) if e.project else e for e in entries]
+        enterprise_id: [_keyed(e, keys.get((enterprise_id, e.project), e.project)) if e.project else e for e in entries]
         for enterprise_id, entries in daily.items()
     }
 
 
-def load(session: Session, pack: Pack, models: dict[str, KindModels], period: str, enterprise_ids: list[int] | None = None) -> Loaded:
-    """What the grades of ``period`` need, for ``enterprise_ids`` (every enterprise when None)."""
+@dataclass(frozen=True)
+class Span:
+    """The enterprises with ``low <= id < high``: one pass of a full recompute."""
+
+    low: int
+    high: int
+
+    def of(self, column: Any) -> Any:
+        return and_(column >= self.low, column < self.high)
+
+
+def load(
+    session: Session,
+    pack: Pack,
+    models: dict[str, KindModels],
+    period: str,
+    enterprise_ids: list[int] | None = None,
+    span: Span | None = None,
+) -> Loaded:
+    """What the grades of ``period`` need, for ``enterprise_ids``, or the enterprises of ``span``
+    (every enterprise when neither is given)."""
 
     def by_enterprise(query: Select, table: Any) -> Select:
-        return query if enterprise_ids is None else query.where(_among(table.c.enterprise_id, enterprise_ids))
+        if enterprise_ids is not None:
+            return query.where(_among(table.c.enterprise_id, enterprise_ids))
+        return query if span is None else query.where(span.of(table.c.enterprise_id))
 
     project_table = Project.__table__
     projects = {
@@ -221,6 +246,8 @@ def load(session: Session, pack: Pack, models: dict[str, KindModels], period: st
         if kind.subject == "project":
             if enterprise_ids is not None:
                 query = query.where(table.c.project_id.in_(list(projects)))
+            elif span is not None:  # the projects of the span's enterprises, as ``projects`` holds them
+                query = query.where(table.c.project_id.in_(select(project_table.c.id).where(span.of(project_table.c.enterprise_id))))
             for record_id, _, project_id, stored in in_order(_plain_rows(session, query, enterprise_ids is None)):
                 result = _result(session, pack, kind, kind_models, record_id, stored) if project_id in projects else None
                 if result is not None:
@@ -248,13 +275,21 @@ def load(session: Session, pack: Pack, models: dict[str, KindModels], period: st
     # The reasons are compared as the JSON text they are stored as: decoding every row costs more
     # than the rest of the comparison.
     stored_query = select(*columns, cast(grade_table.c.reasons, Text).label("reasons")).where(grade_table.c.period == period)
-    stored = {(row.grade_code, row.enterprise_id, row.project_id): row for row in _rows(session, by_enterprise(stored_query, grade_table))}
+    # A plain named tuple per row: a recompute reads each of the ten compared fields of every row,
+    # and SQLAlchemy's row resolves a name on each access.
+    stored_row = namedtuple("StoredGrade", [c.name for c in columns] + ["reasons"])  # type: ignore[misc]
+    stored = {
+        (row.grade_code, row.enterprise_id, row.project_id): row
+        for row in map(stored_row._make, _rows(session, by_enterprise(stored_query, grade_table)))
+    }
 
     enterprise_table = Enterprise.__table__
     wanted = {*inputs, *(key[1] for key in stored)}
     enterprise_query = select(enterprise_table.c.id, enterprise_table.c.name, enterprise_table.c.district_id, enterprise_table.c.is_local)
     if enterprise_ids is not None:
         enterprise_query = enterprise_query.where(_among(enterprise_table.c.id, wanted))
+    elif span is not None:
+        enterprise_query = enterprise_query.where(span.of(enterprise_table.c.id))
     enterprises = {row.id: EnterpriseRow(*row) for row in _rows(session, enterprise_query) if row.id in wanted}
 
     adjustment_table = GradeAdjustment.__table__

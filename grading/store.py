@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from criteria.pack import Pack
-from grading.inputs import Loaded, load
+from grading.inputs import Loaded, Span, load
 from models import Enterprise, FinalGradeRecord, KindModels
 from models.audit import write_rows
 from models.periods import frozen
@@ -56,27 +56,23 @@ def _row(loaded: Loaded, grade: FinalGrade, shown: FinalGrade, enterprise_id: in
     }
 
 
-def _compute_ids(
-    pack: Pack, loaded: Loaded, period: str, ids: list[int], progress: Callable[[int, int], None] | None
-) -> dict[Key, dict[str, Any]]:
+def _computed(pack: Pack, loaded: Loaded, period: str, graded_one: Callable[[int], None] | None) -> dict[Key, dict[str, Any]]:
+    """The grade rows of every enterprise ``loaded`` holds inputs for; ``graded_one`` gets each
+    enterprise's id when its grades are done."""
     rows: dict[Key, dict[str, Any]] = {}
     own: dict[int, dict[tuple[str | None, str], list[adjust.Adjustment]]] = {}
     for (enterprise_id, project_id, code), active in loaded.adjustments.items():
         own.setdefault(enterprise_id, {})[(None if project_id is None else str(project_id), code)] = active
-    for index, enterprise_id in enumerate(ids, 1):
+    for enterprise_id in sorted(loaded.inputs):
         graded = enterprise_grades(pack, loaded.inputs[enterprise_id])
         shown = enterprise_grades(pack, loaded.inputs[enterprise_id], own[enterprise_id]) if enterprise_id in own else graded
         for code, grade in graded.grades.items():
             rows[(code, enterprise_id, None)] = _row(loaded, grade, shown.grades[code], enterprise_id, None, period)
         for key, grade in graded.projects.items():
             rows[(grade.code, enterprise_id, int(key))] = _row(loaded, grade, shown.projects[key], enterprise_id, int(key), period)
-        if progress:
-            progress(index, len(ids))
+        if graded_one:
+            graded_one(enterprise_id)
     return rows
-
-
-def _computed(pack: Pack, loaded: Loaded, period: str, progress: Callable[[int, int], None] | None) -> dict[Key, dict[str, Any]]:
-    return _compute_ids(pack, loaded, period, sorted(loaded.inputs), progress)
 
 
 def _subject(loaded: Loaded, key: Key) -> str:
@@ -183,13 +179,39 @@ def _planned(
     period: str,
     enterprise_ids: list[int] | None,
     version_id: int | None,
-    progress: Callable[[int, int], None] | None = None,
+    span: Span | None = None,
+    graded_one: Callable[[int], None] | None = None,
 ) -> Diff:
-    loaded = load(session, pack, models, period, enterprise_ids)
-    computed = _computed(pack, loaded, period, progress)
+    loaded = load(session, pack, models, period, enterprise_ids, span)
+    computed = _computed(pack, loaded, period, graded_one)
     for row in computed.values():
         row["criteria_version_id"] = version_id
     return _diff(loaded, computed)
+
+
+PASS_SIZE = 5000  # enterprises per pass of a full recompute: what it holds at once is one pass's
+
+
+def _passes(
+    session: Session,
+    pack: Pack,
+    models: dict[str, KindModels],
+    period: str,
+    version_id: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> Iterator[Diff]:
+    """The plan of a full recompute, one pass of ``PASS_SIZE`` enterprises (in id order) at a time:
+    what it holds is one pass's inputs and the changes found so far, not the province's inputs. ``progress`` gets the enterprises passed (by
+    their place in id order) and the number of enterprises."""
+    ids = session.execute(select(Enterprise.id).order_by(Enterprise.id)).scalars().all()
+    place = {enterprise_id: index for index, enterprise_id in enumerate(ids, 1)}
+    graded_one = (lambda enterprise_id: progress(place[enterprise_id], len(ids))) if progress else None
+    for start in range(0, len(ids), PASS_SIZE):
+        end = min(start + PASS_SIZE, len(ids))
+        span = Span(ids[start], ids[end] if end < len(ids) else ids[-1] + 1)
+        yield _planned(session, pack, models, period, None, version_id, span, graded_one)
+        if progress:
+            progress(end, len(ids))
 
 
 def recompute_enterprise(
@@ -203,10 +225,40 @@ def recompute_enterprise(
     return _write(session, _planned(session, pack, models, period, [enterprise.id], version_id))
 
 
+def plan(
+    session: Session,
+    pack: Pack,
+    models: dict[str, KindModels],
+    period: str,
+    version_id: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Diff]:
+    """What a full recompute of the period would write, pass by pass, writing nothing; ``progress``
+    gets the enterprises passed and their number."""
+    with _collector_paused():
+        return list(_passes(session, pack, models, period, version_id, progress))
+
+
+def lines_of(plans: list[Diff]) -> list[str]:
+    """A line per grade whose label or score the plan changes."""
+    return [line for found in plans for line in found.lines]
+
+
 def preview(session: Session, pack: Pack, models: dict[str, KindModels], period: str, version_id: int | None = None) -> list[str]:
     """Every grade of the period whose label or score a recompute would change, writing nothing."""
-    with _collector_paused():
-        return _planned(session, pack, models, period, None, version_id).lines
+    return lines_of(plan(session, pack, models, period, version_id))
+
+
+def apply(session: Session, period: str, plans: list[Diff]) -> list[str]:
+    """Write a plan of the period in one transaction. Every pass is planned before the first row is
+    written: on SQLite a write holds the one write lock until the commit, and a job's progress is
+    written on another connection. PeriodFrozen when the period is closed."""
+    session.flush()
+    if frozen(session, period):
+        raise PeriodFrozen(f"{period} 年度已关闭，最终等次已冻结，未重算")
+    changes = [line for found in plans for line in _write(session, found)]
+    session.commit()
+    return changes
 
 
 def recompute(
@@ -217,22 +269,18 @@ def recompute(
     progress: Callable[[int, int], None] | None = None,
     version_id: int | None = None,
 ) -> list[str]:
-    """Every final grade of the period, in one transaction; ``progress`` gets the enterprises done and
-    their number.
-    PeriodFrozen when the period is closed."""
+    """Every final grade of the period, in one transaction; ``progress`` gets the enterprises passed
+    and their number. PeriodFrozen when the period is closed."""
     session.flush()
     if frozen(session, period):
         raise PeriodFrozen(f"{period} 年度已关闭，最终等次已冻结，未重算")
-    with _collector_paused():
-        changes = _write(session, _planned(session, pack, models, period, None, version_id, progress))
-    session.commit()
-    return changes
+    return apply(session, period, plan(session, pack, models, period, version_id, progress))
 
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """A full recompute holds some hundred thousand small objects (rows, results, grade rows) that all
-    live until it ends. Python's cycle collector would walk that growing heap again and again,
+    """A pass of a full recompute holds some ten thousand small objects (rows, results, grade rows)
+    that all live until it ends. Python's cycle collector would walk that growing heap again and again,
     freeing nothing: 40 % of a cold recompute at city scale. It runs again afterwards."""
     enabled = gc.isenabled()
     gc.disable()

@@ -8,7 +8,7 @@ from criteria.rules import Band, Scale
 
 
 def band_for(score: Decimal, scale: Scale) -> Band:
-    top = max(band.max for band in scale.bands)
+    top = scale.top
     for band in scale.bands:
         if band.min <= score < band.max or (score == band.max == top):
             return band

@@ -11,7 +11,7 @@ result of each grade carries its reasons.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -254,8 +254,7 @@ class _Grader:
         if weights != composite.weights_total and composite.when_part_missing == "reweight":
             total = total / weights * composite.weights_total
             reasons.append(f"缺少部分按权重 {weights} 折算")
-        merged = replace(spec, add_daily_net=composite.add_daily_net, clamp=composite.clamp or spec.clamp)
-        return self._finish(merged, total, reasons, None, self._daily(self.data.daily, "enterprise"), results)
+        return self._finish(spec.as_composite, total, reasons, None, self._daily(self.data.daily, "enterprise"), results)
 
 
 def suggestion(pack: Pack, spec: FinalGradeRule, result: ScoreResult | None) -> Band | None:

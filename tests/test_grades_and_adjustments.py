@@ -243,3 +243,38 @@ def test_the_form_opened_from_a_grade_row_offers_only_the_reasons_for_that_grade
         row = db.session.query(FinalGradeRecord).filter_by(grade_code="enterprise", period="2026").first()
     page = client.get(f"/gradeadjustmentview/add?grade={row.id}").get_data(as_text=True)
     assert "提供虚假材料" in page and "安全生产许可证被暂扣" not in page  # 安许证暂扣 is for the licence grade
+
+
+def test_a_recompute_in_passes_of_a_few_enterprises_writes_what_one_pass_writes(app, monkeypatch):
+    """A full recompute reads the province a pass of enterprises at a time: the grades it stores and
+    the progress it reports do not depend on the size of a pass."""
+    from sqlalchemy import delete
+
+    from grading import recompute, store
+
+    def rebuilt(pass_size: int) -> tuple[dict, list[tuple[int, int]]]:
+        monkeypatch.setattr(store, "PASS_SIZE", pass_size)
+        seen: list[tuple[int, int]] = []
+        with app.app_context():
+            db.session.execute(delete(FinalGradeRecord.__table__))
+            db.session.commit()
+            changes = recompute(
+                db.session,
+                app.extensions["criteria_pack"],
+                app.extensions["kind_models"],
+                "2026",
+                lambda d, t: seen.append((d, t)),
+            )
+            rows = {
+                (r.grade_code, r.enterprise_id, r.project_id): (r.score, r.band, r.label, r.reasons, r.district_id)
+                for r in db.session.query(FinalGradeRecord)
+            }
+        assert changes and rows
+        return rows, seen
+
+    whole, _ = rebuilt(10**6)
+    passes, seen = rebuilt(3)
+    assert passes == whole
+    total = seen[-1][1]
+    assert seen[-1] == (total, total) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert len({d for d, _ in seen if d % 3 == 0}) >= 2  # the ends of several passes were reported
