@@ -23,6 +23,7 @@ class Options:
     think: str
     directory: Path
     database: str | None = None  # an existing, seeded database instead of a fresh SQLite demo
+    threads: int = 1  # gunicorn threads per worker (more than one: the gthread worker)
 
 
 def _positive(name: str) -> type:
@@ -67,6 +68,9 @@ def parser() -> argparse.ArgumentParser:
     found.add_argument("--users", type=_positive("--users"), default=50, help="模拟用户数（默认 50）")
     found.add_argument("--seconds", type=_positive("--seconds"), default=60, help="持续秒数（默认 60）")
     found.add_argument("--workers", type=_positive("--workers"), default=2, help="gunicorn 工作进程数（默认 2）")
+    found.add_argument(
+        "--threads", type=_positive("--threads"), default=1, help="每个 gunicorn 工作进程的线程数（默认 1；大于 1 时使用 gthread 工作方式）"
+    )
     found.add_argument("--spawn-rate", type=_rate, default=None, help="每秒启动的用户数（默认为用户数的五分之一，至少 1）")
     found.add_argument(
         "--only",
@@ -98,4 +102,5 @@ def parse(argv: list[str] | None = None) -> Options:
         think=_think(args.think or DEFAULT_THINK[args.only]),
         directory=args.dir.resolve(),
         database=args.database,
+        threads=args.threads,
     )

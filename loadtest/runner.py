@@ -106,13 +106,15 @@ def start_server(options: Options, env: dict[str, str], port: int) -> subprocess
         str(Path(__file__).with_name("gunicorn_conf.py")),
         "--workers",
         str(options.workers),
+        "--threads",
+        str(options.threads),
         "--bind",
         f"127.0.0.1:{port}",
         "--timeout",
         "120",
         "app:create_app()",
     ]
-    say(f"启动 gunicorn（{options.workers} 个工作进程，127.0.0.1:{port}）...")
+    say(f"启动 gunicorn（{options.workers} 个工作进程 × {options.threads} 个线程，127.0.0.1:{port}）...")
     with (options.directory / "gunicorn.log").open("a", encoding="utf-8") as log:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -218,7 +220,7 @@ def finish(options: Options, results: Path) -> int:
         say(f"服务端日志：{options.directory / 'gunicorn.log'}；locust 日志：{options.directory / 'locust.log'}")
     for line in report.figures(result):
         say(line)
-    say(report.summary(result, options.users, options.seconds, options.workers, options.only))
+    say(report.summary(result, options.users, options.seconds, options.workers, options.only, options.threads))
     return 1 if result.errors else 0
 
 
