@@ -62,6 +62,9 @@ def default_config() -> dict:
         "JOB_QUEUE_NAME": os.environ.get("JOB_QUEUE_NAME") or "platform-jobs",  # its keys in Redis
         "JOB_STALE_SECONDS": float(os.environ.get("JOB_STALE_SECONDS") or 60),
         "JOB_MAX_ATTEMPTS": _int("JOB_MAX_ATTEMPTS", 3),
+        # A list's pager counts its rows up to this many (then shows “10000+”): an exact count reads
+        # every row of the list, which at a province's size costs more than the page. 0: exact.
+        "LIST_COUNT_LIMIT": _int("LIST_COUNT_LIMIT", 10000),
         # A list export longer than this many rows runs as a job (任务) instead of in the request.
         "EXPORT_SYNC_ROWS": _int("EXPORT_SYNC_ROWS", 2000),
         "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL") or "",

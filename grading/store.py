@@ -189,7 +189,7 @@ def _planned(
     return _diff(loaded, computed)
 
 
-PASS_SIZE = 5000  # enterprises per pass of a full recompute: what it holds at once is one pass's
+PASS_SIZE = 5000  # enterprises per pass of a full recompute
 
 
 def _passes(
@@ -201,8 +201,8 @@ def _passes(
     progress: Callable[[int, int], None] | None,
 ) -> Iterator[Diff]:
     """The plan of a full recompute, one pass of ``PASS_SIZE`` enterprises (in id order) at a time:
-    what it holds is one pass's inputs and the changes found so far, not the province's inputs. ``progress`` gets the enterprises passed (by
-    their place in id order) and the number of enterprises."""
+    it holds one pass's inputs and the changes found so far, not the whole province's inputs.
+    ``progress`` gets the enterprises passed (by their place in id order) and their number."""
     ids = session.execute(select(Enterprise.id).order_by(Enterprise.id)).scalars().all()
     place = {enterprise_id: index for index, enterprise_id in enumerate(ids, 1)}
     graded_one = (lambda enterprise_id: progress(place[enterprise_id], len(ids))) if progress else None
@@ -253,9 +253,7 @@ def apply(session: Session, period: str, plans: list[Diff]) -> list[str]:
     """Write a plan of the period in one transaction. Every pass is planned before the first row is
     written: on SQLite a write holds the one write lock until the commit, and a job's progress is
     written on another connection. PeriodFrozen when the period is closed."""
-    session.flush()
-    if frozen(session, period):
-        raise PeriodFrozen(f"{period} 年度已关闭，最终等次已冻结，未重算")
+    _refuse_frozen(session, period)
     changes = [line for found in plans for line in _write(session, found)]
     session.commit()
     return changes
@@ -271,10 +269,14 @@ def recompute(
 ) -> list[str]:
     """Every final grade of the period, in one transaction; ``progress`` gets the enterprises passed
     and their number. PeriodFrozen when the period is closed."""
+    _refuse_frozen(session, period)  # before the plan: a closed period is not read at all
+    return apply(session, period, plan(session, pack, models, period, version_id, progress))
+
+
+def _refuse_frozen(session: Session, period: str) -> None:
     session.flush()
     if frozen(session, period):
         raise PeriodFrozen(f"{period} 年度已关闭，最终等次已冻结，未重算")
-    return apply(session, period, plan(session, pack, models, period, version_id, progress))
 
 
 @contextmanager

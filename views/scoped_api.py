@@ -13,7 +13,7 @@ from models.criteria_versions import VersionUnloadable
 from views.api_fields import StrictSchemaConverter, chinese_messages
 from views.masking import MaskedApi
 from views.scope import ScopeViolation
-from views.scoped_data import FieldProblem, Refused, listed_relations
+from views.scoped_data import AtLeast, FieldProblem, Refused, listed_relations
 
 
 class ScopedApi(MaskedApi, ModelRestApi):
@@ -56,6 +56,12 @@ class ScopedApi(MaskedApi, ModelRestApi):
 
     def _description_columns_json(self, cols: list[str] | None = None) -> dict[str, Any]:
         return self._translated("description", cols)
+
+    def pre_get_list(self, data: dict[str, Any]) -> None:
+        """A count that stopped at LIST_COUNT_LIMIT says so: the list has at least that many rows."""
+        super().pre_get_list(data)
+        if isinstance(data.get("count"), AtLeast):
+            data["count"], data["count_at_least"] = int(data["count"]), True
 
     def _init_model_schemas(self) -> None:
         super()._init_model_schemas()

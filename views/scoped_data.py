@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app, has_app_context
 from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.utils.base import is_column_dotted
@@ -29,6 +30,20 @@ def plain_cell(value: Any) -> Any:
     if value is None or isinstance(value, (int, float, str)):
         return value
     return str(value)
+
+
+class AtLeast(int):
+    """A list's row count that stopped at ``LIST_COUNT_LIMIT``: there are at least this many rows.
+    It pages like a number and reads “10000+” where it is shown (记录数); a REST answer carries
+    ``count_at_least``."""
+
+    def __str__(self) -> str:
+        return f"{int(self)}+"
+
+
+def count_limit() -> int:
+    """``LIST_COUNT_LIMIT`` of the app (0: count every row; no app: the command line counts all)."""
+    return int(current_app.config.get("LIST_COUNT_LIMIT") or 0) if has_app_context() else 0
 
 
 class FieldProblem(Exception):
@@ -83,24 +98,35 @@ class ScopedInterface(SQLAInterface):
             return query.filter(assessment_table.c.kind == self.of_kind)
         return query.filter(self.obj.assessment_id.in_(select(assessment_table.c.id).where(assessment_table.c.kind == self.of_kind)))
 
-    def query_count(self, query: Query, filters: Any = None, select_columns: Any = None) -> int:
-        """The number of rows the list pages through. For a kind's records it is counted on the core
-        table alone when every filter is on core columns: joining each header row only to count it
-        costs a walk of the whole core table's key (PostgreSQL), many times the count itself."""
+    def query_count(self, query: Query, filters: Any = None, select_columns: Any = None, exact: bool = False) -> int:
+        """The number of rows the list pages through, counted up to ``LIST_COUNT_LIMIT`` (an
+        ``AtLeast`` when there are more; ``exact`` counts them all, as an export does).
+
+        For a kind's records it is counted on the core table alone when every filter is on core
+        columns: joining each header row only to count it costs a walk of the whole core table's
+        key (PostgreSQL), many times the count itself."""
         # Only the joins of dotted columns matter to a count, not which columns a page loads.
         joins = [c for c in select_columns or () if is_column_dotted(c)]
         query = self._apply_inner_all(self._scoped(query), filters, select_columns=joins, aliases_mapping={})
+        limit = 0 if exact else count_limit()
         if self.of_kind is not None and assessment_table in inspect(self.obj).tables:
-            core_only = query.with_entities(func.count(assessment_table.c.id))
+            keys = query.with_entities(assessment_table.c.id)
             # Whether the count needs more than the core table depends on which filters apply and on
             # the scope, not on their values: asked once for each such shape (it compiles the query).
             shape = (current_scope().kind, *((type(f), f.column_name) for f in (filters.filters if filters else ())))
             alone: dict[tuple, bool] = self.__dict__.setdefault("_count_alone", {})
             if shape not in alone:
-                alone[shape] = core_only.statement.get_final_froms() == [assessment_table]
+                alone[shape] = keys.statement.get_final_froms() == [assessment_table]
             if alone[shape]:
-                return core_only.scalar()
-        return query.count()
+                return self._bounded(keys, limit) if limit else query.with_entities(func.count(assessment_table.c.id)).scalar()
+        if not limit:
+            return query.count()
+        return self._bounded(query if joins else query.with_entities(*inspect(self.obj).primary_key), limit)
+
+    def _bounded(self, rows: Query, limit: int) -> int:
+        """How many rows ``rows`` has, reading at most ``limit`` of them."""
+        found = self.session.execute(select(func.count()).select_from(rows.order_by(None).limit(limit).subquery())).scalar_one()
+        return AtLeast(found) if found >= limit else found
 
     eager: tuple[str, ...] = ()  # relations a list shows: loaded with the page, not row by row
 

@@ -153,7 +153,7 @@ class ScopedModelView(ReadableBlanks, GuardedActions, ModelView):
             order_column, order_direction = self.base_order
         joined = self._filters.get_joined_filters(self._base_filters)
         model = self.datamodel
-        count = model.query_count(model.session.query(model.obj), joined)
+        count = model.query_count(model.session.query(model.obj), joined, exact=True)
         query = model.apply_all(model.session.query(model.obj), joined, order_column, order_direction)
         columns = [c for c in self.list_columns if c not in self.action_columns]
 

@@ -1,0 +1,56 @@
+"""A list's pager counts its rows up to LIST_COUNT_LIMIT: beyond it the count says “N+”, every page
+still opens, and an export still has every row."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from flask import url_for
+from sqlalchemy import func, select
+
+from models import assessment_table, db
+from tests.support import login, visible_text
+
+KIND = "general"
+
+
+def _list(app) -> tuple[int, str, str, str]:
+    """The kind's rows, its list page, its REST list and the name of its list view."""
+    name = app.extensions["kind_models"][KIND].assessment.__name__
+    with app.app_context():
+        total = db.session.scalar(select(func.count()).select_from(assessment_table).where(assessment_table.c.kind == KIND))
+    with app.test_request_context():
+        return total, url_for(f"{name}View.list"), url_for(f"{name}Api.get_list"), f"{name}View"
+
+
+def test_a_long_list_counts_to_the_limit_and_pages_beyond_it(app, client):
+    total, page_url, api_url, view = _list(app)
+    limit = 2
+    assert total > limit + 1, "the demo data has more records of the kind than the bound"
+    app.config["LIST_COUNT_LIMIT"] = limit
+    login(client, "admin")
+
+    page = visible_text(client.get(page_url, query_string={f"psize_{view}": 1}).get_data(as_text=True))
+    assert re.search(rf"记录数\s*[:：]\s*{limit}\+", page), page[-600:]
+    beyond = client.get(page_url, query_string={f"psize_{view}": 1, f"page_{view}": limit + 1})
+    assert beyond.status_code == 200 and "没有记录" not in visible_text(beyond.get_data(as_text=True))
+
+    api = client.get(api_url, query_string={"q": "(page:0,page_size:1)"}).json
+    assert api["count"] == limit and api["count_at_least"] is True, api
+    last = client.get(api_url, query_string={"q": f"(page:{total - 1},page_size:1)"}).json
+    assert len(last["result"]) == 1  # the last record is still reached
+
+    exported = client.get(page_url.replace("/list/", "/export/")).get_data(as_text=True).lstrip("\ufeff")
+    assert len(list(csv.reader(io.StringIO(exported)))) - 1 == total  # an export counts and writes every row
+
+
+def test_a_list_under_the_limit_shows_its_exact_count(app, client):
+    total, page_url, api_url, _ = _list(app)
+    app.config["LIST_COUNT_LIMIT"] = total + 1
+    login(client, "admin")
+    page = visible_text(client.get(page_url).get_data(as_text=True))
+    assert re.search(rf"记录数\s*[:：]\s*{total}(?!\+)", page)
+    api = client.get(api_url, query_string={"q": "(page:0,page_size:2)"}).json
+    assert api["count"] == total and "count_at_least" not in api, api
