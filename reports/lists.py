@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from reports.layout import CELL, CELL_CENTER, FONT, GRID, HEAD, LABEL_BG, SUBTITLE, TITLE, chunks, numbered_canvas, para, text
 
@@ -49,36 +50,99 @@ def _chunk(width: float) -> int:
     return max(1, int((width - CELL_PAD) / 9)) * ROWS_PER_CELL
 
 
-def render_list(title: str, columns: list[str], rows: list[list[str]], subtitle: str = "") -> bytes:
-    """Render a list as PDF bytes: title, optional subtitle, then the table (landscape A4)."""
+STYLE = TableStyle(
+    [
+        ("GRID", (0, 0), (-1, -1), 0.6, GRID),
+        ("BOX", (0, 0), (-1, -1), 1.0, GRID),
+        ("BACKGROUND", (0, 0), (-1, 0), LABEL_BG),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]
+)
+SAMPLE_ROWS = 500  # rows the column widths are measured on (a list is read once, as it streams)
+PAGE_ROWS = 30  # rows held for one page: more than a page has room for (its rows are 7 mm at least)
+
+
+def _cells(row: Sequence[str], width: int) -> list[str]:
+    return [text(value) for value in list(row)[:width]] + [""] * (width - len(row))
+
+
+class _Layout:
+    """The table's columns: their widths, which are centred, and the cell rows of one list row."""
+
+    def __init__(self, columns: list[str], sample: list[list[str]]):
+        self.widths = column_widths(columns, sample)
+        self.short = [all(len(row[i]) <= SHORT_TEXT for row in sample) for i in range(len(columns))]
+        self.header = [para(header, HEAD) for header in columns]
+
+    def rows_of(self, row: list[str]) -> list[list]:
+        """A text too long for one page continues in the rows below (a row cannot span pages)."""
+        pieces = [chunks(value, _chunk(self.widths[i])) for i, value in enumerate(row)]
+        return [
+            [para(p[part] if part < len(p) else "", CELL_CENTER if self.short[i] else CELL) for i, p in enumerate(pieces)]
+            for part in range(max(len(p) for p in pieces))
+        ]
+
+    def table(self, rows: list[list]) -> Table:
+        table = Table([self.header, *rows], colWidths=self.widths, repeatRows=1, minRowHeights=[8 * mm] + [7 * mm] * len(rows))
+        table.setStyle(STYLE)
+        return table
+
+
+class _StreamedTable(Flowable):
+    """The list's table, built a page at a time from rows read as they come: one table holding every
+    row is split again for each page (the time grows with the square of the rows, the memory with
+    all of them); this holds a page's worth, and each page's table repeats the header."""
+
+    def __init__(self, layout: _Layout, rows: Iterator[list[str]], width: int, pending: list[list] | None = None):
+        super().__init__()
+        self.layout, self.source, self.width_count = layout, rows, width
+        self.pending: list[list] = pending or []
+        self.current: Table | None = None
+
+    def _fill(self) -> None:
+        while len(self.pending) < PAGE_ROWS:
+            row = next(self.source, None)
+            if row is None:
+                return
+            self.pending += self.layout.rows_of(_cells(row, self.width_count))
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self._fill()
+        self.current = self.layout.table(self.pending)
+        if len(self.pending) >= PAGE_ROWS:  # more than a page: split it without laying it out twice
+            return available_width, available_height + 1
+        return self.current.wrap(available_width, available_height)
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        self._fill()
+        parts = (self.current or self.layout.table(self.pending)).split(available_width, available_height)
+        if not parts:
+            return []
+        placed = len(parts[0]._cellvalues) - 1  # without its header
+        rest = _StreamedTable(self.layout, self.source, self.width_count, self.pending[placed:])
+        rest._fill()
+        # the first part fills the page: the rest starts on the next one, not tried in what is left
+        return [parts[0], PageBreak(), rest] if rest.pending else [parts[0]]
+
+    def draw(self) -> None:
+        assert self.current is not None
+        self.current.drawOn(self.canv, 0, 0)
+
+
+def render_list(title: str, columns: list[str], rows: Iterable[Sequence[str]], subtitle: str = "") -> bytes:
+    """Render a list as PDF bytes: title, optional subtitle, then the table (landscape A4). ``rows``
+    is read once, as the pages are laid out: a long list is never held whole."""
     if not columns:
         raise ValueError("render_list needs at least one column")
     width = len(columns)
-    cells = [[text(value) for value in list(row)[:width]] + [""] * (width - len(row)) for row in rows]
-    widths = column_widths(columns, cells)
-    short = [all(len(row[i]) <= SHORT_TEXT for row in cells) for i in range(width)]
-
-    data: list[list] = [[para(header, HEAD) for header in columns]]
-    for row in cells:  # a text too long for one page continues in the rows below (a row cannot span pages)
-        pieces = [chunks(value, _chunk(widths[i])) for i, value in enumerate(row)]
-        for part in range(max(len(p) for p in pieces)):
-            data.append([para(p[part] if part < len(p) else "", CELL_CENTER if short[i] else CELL) for i, p in enumerate(pieces)])
-    table = Table(data, colWidths=widths, repeatRows=1, minRowHeights=[8 * mm] + [7 * mm] * (len(data) - 1))
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.6, GRID),
-                ("BOX", (0, 0), (-1, -1), 1.0, GRID),
-                ("BACKGROUND", (0, 0), (-1, 0), LABEL_BG),
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
+    source = iter(rows)
+    sample = [_cells(row, width) for row in itertools.islice(source, SAMPLE_ROWS)]
+    table = _StreamedTable(_Layout(columns, sample), itertools.chain(sample, source), width)
 
     story = [para(title, TITLE)]
     if subtitle:

@@ -327,3 +327,16 @@ def test_a_list_cell_longer_than_a_page_continues_on_the_next_rows() -> None:
     )
     printed = "".join(pages).replace("\n", "")
     assert len(pages) > 2 and "申报材料399" in printed and printed.index("申报材料399") < printed.index("状态：草稿")
+
+
+def test_a_long_list_prints_every_row_once_with_the_header_on_every_page():
+    """A list is laid out a page at a time as its rows stream in (a generator is read once): every
+    row is printed once, in order, and each page starts with the header."""
+    columns = ["序号", "企业名称", "等次"]
+    rows = ([str(n), f"青岛第{n:04d}建设有限公司", "合格"] for n in range(1, 301))
+    reader = PdfReader(io.BytesIO(render_list("名单", columns, rows)))
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) > 5
+    assert all("企业名称" in page for page in pages)
+    printed = [int(n) for page in pages for n in re.findall(r"青岛第(\d{4})建设有限公司", page)]
+    assert printed == list(range(1, 301))

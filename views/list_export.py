@@ -84,4 +84,4 @@ def xlsx_body(title: str, headings: Sequence[str], rows: Iterable[Sequence[Cell]
 def pdf_body(title: str, headings: Sequence[str], rows: Iterable[Sequence[Cell]], subtitle: str = "") -> bytes:
     from reports import render_list
 
-    return render_list(title, list(headings), [[as_text(cell) for cell in row] for row in rows], subtitle)
+    return render_list(title, list(headings), ([as_text(cell) for cell in row] for row in rows), subtitle)
