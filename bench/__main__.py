@@ -16,14 +16,14 @@ from collections.abc import Callable
 from flask import Flask
 from sqlalchemy.engine import make_url
 
-from bench import dataset, grading, jobs, pages, registry, reports, rest, startup
+from bench import dataset, exports, grading, jobs, pages, registry, reports, rest, startup
 from bench.figures import Figure, summary
 from cli import demo_data
 from models import databases
 from settings import ROOT
 
 SCALES = {"1": "city", "3": "city3", "10": "city10"}  # --scale: times Qingdao's size
-GROUPS = ("startup", "grades", "pages", "pdf", "registry", "rest", "jobs")
+GROUPS = ("startup", "grades", "pages", "pdf", "registry", "rest", "jobs", "export")
 
 
 def _memory_gb() -> float:
@@ -96,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         "registry": [("registry", _with_app(registry.import_figures, 1000 if args.quick else 10000, FAB_UPDATE_PERMS=False))],
         "rest": [("rest", lambda work: rest.rest_figures(work, 20, 20 if args.quick else 60))],
         "jobs": [("jobs", lambda work: jobs.job_figures(work, 100 if args.quick else 1000, args.queue))],
+        "export": [("export", exports.export_figures)],
     }
     curve: dict[str, list[Figure]] = {}
     for scale in scales:

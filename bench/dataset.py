@@ -25,7 +25,9 @@ CACHE = VAR / "bench"
 
 
 def make_app(url: str, **overrides: object) -> Flask:
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, **overrides})
+    """An app on the data set; it does not report itself as a serving process (the work copy it
+    runs on is dropped before the process exits)."""
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, **overrides, "WORKER_HEARTBEAT": False})
 
 
 def dispose(app: Flask) -> None:

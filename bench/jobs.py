@@ -28,7 +28,7 @@ PERIOD_KIND = "general"  # the kind printed: one record per enterprise in the pe
 READY = "后台任务执行进程已启动"
 
 
-def _settings(folder: Path, queue: str) -> dict[str, str]:
+def job_settings(folder: Path, queue: str) -> dict[str, str]:
     signing = folder / "signing.p12"
     write_development_certificate(signing, "bench")
     return {
@@ -41,7 +41,7 @@ def _settings(folder: Path, queue: str) -> dict[str, str]:
     }
 
 
-def _workers(url: str, settings: dict[str, str], count: int) -> list[subprocess.Popen]:
+def start_workers(url: str, settings: dict[str, str], count: int) -> list[subprocess.Popen]:
     env = {**os.environ, **settings, "DATABASE_URL": url}
     started = []
     for _ in range(count):
@@ -56,14 +56,14 @@ def _workers(url: str, settings: dict[str, str], count: int) -> list[subprocess.
     return started
 
 
-def _stop(workers: list[subprocess.Popen]) -> None:
+def stop_workers(workers: list[subprocess.Popen]) -> None:
     for process in workers:
         process.terminate()
     for process in workers:
         process.wait(timeout=120)
 
 
-def _wait(ids: list[int], timeout: float = 3600) -> None:
+def wait_for(ids: list[int], timeout: float = 3600) -> None:
     deadline = time.monotonic() + timeout
     while True:
         db.session.rollback()
@@ -104,7 +104,7 @@ def _print_jobs(station: int, period: str, districts: list[tuple[int, int]]) -> 
 def job_figures(url: str, forms: int, queue: str = "") -> list[Figure]:
     found: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="bench-jobs-") as folder:
-        settings = _settings(Path(folder), queue)
+        settings = job_settings(Path(folder), queue)
         app = make_app(url, FAB_UPDATE_PERMS=False, **settings)
         try:
             with app.app_context():
@@ -113,23 +113,23 @@ def job_figures(url: str, forms: int, queue: str = "") -> list[Figure]:
                 districts = _districts(app, period, forms)
                 total = sum(count for _, count in districts)
                 for count in (1, 2):
-                    workers = _workers(url, settings, count)
+                    workers = start_workers(url, settings, count)
                     try:
                         started = time.perf_counter()
-                        _wait(_print_jobs(station, period, districts))
+                        wait_for(_print_jobs(station, period, districts))
                         seconds = time.perf_counter() - started
                     finally:
-                        _stop(workers)
+                        stop_workers(workers)
                     found.append(Figure(f"job_print_{total}_forms_{len(districts)}_jobs_{count}_worker", seconds, "s"))
                     found.append(Figure(f"job_print_forms_per_second_{count}_worker", total / seconds, "forms/s"))
                 shown = periods.fingerprint(periods.planned(period))
-                workers = _workers(url, settings, 1)
+                workers = start_workers(url, settings, 1)
                 try:
                     started = time.perf_counter()
-                    _wait([start_recompute(station, period, shown).id])
+                    wait_for([start_recompute(station, period, shown).id])
                     found.append(Figure("job_recompute_period", time.perf_counter() - started, "s"))
                 finally:
-                    _stop(workers)
+                    stop_workers(workers)
         finally:
             dispose(app)
     return found

@@ -1,6 +1,7 @@
-"""REST list throughput: the load script (``python -m loadtest --only rest-list``: the list of the
-kind with the most records, the heaviest) against gunicorn with 2 workers on 127.0.0.1, the load coming from its own process (locust), on a work copy of the
-data set (SQLite or PostgreSQL, whichever the benchmark runs on)."""
+"""REST list throughput: the load script (``python -m loadtest --only rest-list``: the list of the kind
+with the most records, the heaviest) against gunicorn with 2 workers on 127.0.0.1, the load coming
+from its own process (locust), on a work copy of the data set (SQLite or PostgreSQL, whichever the
+benchmark runs on)."""
 
 from __future__ import annotations
 
