@@ -26,7 +26,7 @@ from reloading import GuideWatch
 from reports.values import display, total_text
 from settings import MIN_SECRET_KEY_BYTES, ROOT, SECRET_KEY_FILE, default_config
 from storage import FileStore, evidence_store
-from views import criteria_admin, errors, export_job, hardening, login, throttling
+from views import criteria_admin, errors, export_job, hardening, login, menu_cache, throttling
 from views.api_query import guard_query
 from views.csrf import protect
 from views.masking import shown_id_number
@@ -114,6 +114,7 @@ def _create_app(overrides: dict[str, Any] | None, watch: bool) -> Flask:
         views.register(appbuilder, resources)
         criteria_admin.install(app, translations)
         export_job.install(app)
+        menu_cache.install(app)
         appbuilder.add_link(EDITOR_MENU, href=f"{criteria_admin.URL}/", category="Security", category_label="系统管理")
         protect(app)
         login.install(app)

@@ -38,3 +38,23 @@ def test_a_page_seen_again_matches_no_permission_pattern(app, monkeypatch):
     counting.matches = 0
     assert client.get("/auditlogview/list/").status_code in (302, 403)
     assert counting.matches == 0
+
+
+def _menu(client) -> list[str]:
+    page = client.get("/").get_data(as_text=True)
+    menu = page.split('class="nav navbar-nav"', 1)[1].split("navbar-right", 1)[0]
+    return [re.sub(r"\s+", "", text) for text in re.findall(r">([^<>]+)</a>", menu) if text.strip()]
+
+
+def test_the_menu_is_kept_per_role_set_and_each_role_sees_its_own(app):
+    """The top menu is rendered once per set of roles: each role still sees exactly its entries, in
+    whatever order the roles first ask for it."""
+    seen = {}
+    for username in ("enterprise_01", "admin", "district_authority_shinan", "enterprise_01", "admin"):
+        client = app.test_client()
+        login(client, username)
+        seen.setdefault(username, []).append(_menu(client))
+    assert all(first == again for first, again in [seen["enterprise_01"], seen["admin"]])
+    assert "考核标准维护" in seen["admin"][0] and "考核标准维护" not in seen["enterprise_01"][0]
+    assert seen["district_authority_shinan"][0] not in (seen["admin"][0], seen["enterprise_01"][0])
+    assert len([key for key in app.extensions["menu_html"] if key[0] != ("public",)]) == 3  # one per role set
