@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from criteria.pack import Pack
 from grading.inputs import Loaded, Span, load
 from models import Enterprise, FinalGradeRecord, KindModels
 from models.audit import write_rows
+from models.bulk import insert_rows
 from models.periods import frozen
 from scoring import adjust
 from scoring.final import FinalGrade, enterprise_grades
@@ -148,16 +149,18 @@ def _write(session: Session, found: Diff) -> list[str]:
     """Insert, update and delete only what changed; returns a line per grade that changed."""
     audit = list(found.audit)
     if found.inserts:
-        # RETURNING the key with the id lets the driver insert many rows per statement: asking for
-        # the ids in parameter order makes SQLite's dialect insert one row at a time.
+        # Written in bulk (models.bulk), then the new ids read back by their key: RETURNING made
+        # the drivers render every row into the statement (PostgreSQL's cold recompute took 4×).
         keyed = {(row["grade_code"], row["enterprise_id"], row["project_id"]): row for row in found.inserts}
-        returned = session.execute(
-            insert(GRADE_TABLE).returning(
-                GRADE_TABLE.c.id, GRADE_TABLE.c.grade_code, GRADE_TABLE.c.enterprise_id, GRADE_TABLE.c.project_id
-            ),
-            found.inserts,
+        insert_rows(session, GRADE_TABLE, found.inserts)
+        table = GRADE_TABLE.c
+        enterprises = [key[1] for key in keyed]
+        written = select(table.id, table.grade_code, table.enterprise_id, table.project_id).where(
+            table.period == found.inserts[0]["period"], table.enterprise_id.between(min(enterprises), max(enterprises))
         )
-        audit += [("insert", new_id, _side(keyed[tuple(key)], "to")) for new_id, *key in returned]
+        for new_id, *key in session.execute(written):
+            if tuple(key) in keyed:
+                audit.append(("insert", new_id, _side(keyed[tuple(key)], "to")))
     for row in found.updates:  # few on a recompute; executemany needs one shape, so one statement each
         values = {k: v for k, v in row.items() if k != "_id"}
         session.execute(update(GRADE_TABLE).where(GRADE_TABLE.c.id == row["_id"]).values(**values))

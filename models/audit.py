@@ -18,6 +18,7 @@ from sqlalchemy import and_, event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from models.base import current_user_id
+from models.bulk import insert_rows
 from models.core import AuditLog
 
 # FAB's own bookkeeping (permissions, views) is not audited; accounts are, without login counters.
@@ -136,8 +137,9 @@ def write_rows(session: Session, table_name: str, changes: list[tuple[str, Any, 
     detail as the flush writes it: ``{column: {"from": old, "to": new}}``."""
     if changes:
         now = datetime.datetime.now()
-        session.connection().execute(
-            insert(AuditLog.__table__),
+        insert_rows(
+            session,
+            AuditLog.__table__,
             [
                 {
                     "user_id": current_user_id(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models import FinalGradeRecord, GradeAdjustment, db
+from models import AuditLog, FinalGradeRecord, GradeAdjustment, db
 from tests import records
 from tests.conftest import sync
 from tests.support import csrf_token, login, visible_text
@@ -269,7 +269,14 @@ def test_a_recompute_in_passes_of_a_few_enterprises_writes_what_one_pass_writes(
                 (r.grade_code, r.enterprise_id, r.project_id): (r.score, r.band, r.label, r.reasons, r.district_id)
                 for r in db.session.query(FinalGradeRecord)
             }
+            ids = {str(r.id): (r.grade_name, r.label) for r in db.session.query(FinalGradeRecord)}
+            logged = {
+                a.record_id: (a.detail["grade_name"]["to"], a.detail["label"]["to"])
+                for a in db.session.query(AuditLog).filter_by(table_name="final_grade", action="insert")
+                if a.record_id in ids
+            }
         assert changes and rows
+        assert logged == ids  # each new row's audit entry names that row
         return rows, seen
 
     whole, _ = rebuilt(10**6)
