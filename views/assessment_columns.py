@@ -50,8 +50,13 @@ def shown_result(record: Any) -> tuple[str, str]:
     return cached
 
 
+def unsettled(record: Any) -> bool:
+    """No result is stored yet: a list shows what the scorer makes of its entries so far."""
+    return record.total is None and not record.grade
+
+
 def _shown_result(record: Any) -> tuple[str, str]:
-    if record.total is not None or record.grade:
+    if not unsettled(record):
         return display(record.total) or "", record.grade or ""
     kind, pack = kind_for(record), pack_for(record)
     result = score_record(pack, kind, record, "self")

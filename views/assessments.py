@@ -18,7 +18,7 @@ from models import KindModels
 from models.criteria_versions import active_version, kind_for, pin
 from models.record_scores import final_states
 from scoring.inputs import self_score_problem
-from views.assessment_columns import catalogue_columns, catalogue_points, item_name, results_shown, shown_result, work_link
+from views.assessment_columns import catalogue_columns, catalogue_points, item_name, results_shown, shown_result, unsettled, work_link
 from views.assessment_list import AssessmentListHooks
 from views.checks import choice_check, year_problem
 from views.factory import Resource
@@ -298,7 +298,7 @@ def kind_resources(kind: Kind, models: KindModels, pack: Pack, layout_kind: Kind
         base_order=("changed_on", "desc"),
         screen_columns={"total": "total_shown", "grade": "grade_shown"} if kind.items and not kind.rated else {},
         # the provisional result of a record without a stored one reads its items and recorded vetoes
-        list_reads=("items", "recorded_vetoes") if kind.items and not kind.rated else (),
+        list_reads_when=(("items", "recorded_vetoes"), unsettled) if kind.items and not kind.rated else None,
         mixin=mixin,
         related=[item_resource.view_name] if kind.items else [],
         extra_permissions=() if retired else ("delete_selected",),  # the list's bulk delete of drafts and returned records

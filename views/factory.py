@@ -80,6 +80,8 @@ class Resource:
     deletable: bool = True
     extra_permissions: tuple[str, ...] = ()  # action permissions granted with write access
     list_reads: tuple[str, ...] = ()  # relations a listed property reads: loaded with the page
+    # relations a listed property reads of some rows only, and which rows: loaded for those rows
+    list_reads_when: tuple[tuple[str, ...], Callable[[Any], bool]] | None = None
     of_kind: str | None = None  # the item rows of this assessment kind only (one table holds every kind's)
 
     @property
@@ -129,6 +131,7 @@ def build_view(resource: Resource) -> type[ScopedModelView]:
         "validators_columns": {c: [FormCheck(*checks)] for c, checks in resource.checks.items()},
         "related_views": resource.related,
         "list_reads": resource.list_reads,
+        "list_reads_when": resource.list_reads_when,
         "action_columns": resource.action_columns,
         "base_permissions": resource.view_permissions(write=True),
     }
@@ -181,6 +184,7 @@ def build_api(resource: Resource) -> type[ScopedApi]:
         "show_columns": list(dict.fromkeys(["id", *resource.show_columns])),
         "search_columns": resource.search_columns,
         "list_reads": resource.list_reads,
+        "list_reads_when": resource.list_reads_when,
         "validators_columns": {c: ApiCheck(*checks) for c, checks in resource.checks.items()},
         "base_permissions": resource.api_permissions(write=True),
     }

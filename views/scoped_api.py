@@ -23,6 +23,7 @@ class ScopedApi(MaskedApi, ModelRestApi):
     allow_browser_login = True
     page_size = 20
     list_reads: tuple[str, ...] = ()  # relations the listed properties read (see listed_relations)
+    list_reads_when: tuple[tuple[str, ...], Any] | None = None  # read of some rows only (ScopedInterface.eager_for)
     model2schemaconverter = StrictSchemaConverter
 
     def _init_properties(self) -> None:
@@ -35,6 +36,7 @@ class ScopedApi(MaskedApi, ModelRestApi):
         super()._init_properties()
         related = listed_relations(self)
         self.datamodel.eager = related
+        self.datamodel.eager_for = self.list_reads_when
         mapper = self.datamodel.obj.__mapper__
         if any(self.datamodel.is_property_or_function(c) for c in self.list_columns):
             needed = [attribute.key for attribute in mapper.column_attrs]

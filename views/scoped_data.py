@@ -6,6 +6,7 @@ in ``views.scope`` and the uniqueness checks apply to every door alike.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, has_app_context
@@ -129,6 +130,25 @@ class ScopedInterface(SQLAInterface):
         return AtLeast(found) if found >= limit else found
 
     eager: tuple[str, ...] = ()  # relations a list shows: loaded with the page, not row by row
+    # relations a list reads of some rows only (a record's items, for its total before a result is
+    # stored), and which rows: loaded with the page for those rows alone
+    eager_for: tuple[tuple[str, ...], Callable[[Any], bool]] | None = None
+
+    def query(self, *args: Any, **kwargs: Any) -> tuple[int, list[Any]]:
+        count, rows = super().query(*args, **kwargs)
+        if self.eager_for and rows:
+            names, needs = self.eager_for
+            wanted = [row.id for row in rows if needs(row)]
+            if wanted:  # the page's records that need them, again, with the relations: one query each
+                key = inspect(self.obj).primary_key[0]
+                found = select(self.obj).where(key.in_(wanted)).options(*(selectinload(getattr(self.obj, n)) for n in names))
+                self.session.execute(found).scalars().all()
+        return count, rows
+
+    def eager_options(self) -> list[Any]:
+        """Every relation a list reads, for a query of all its rows (an export)."""
+        names = [*self.eager, *(self.eager_for[0] if self.eager_for else ())]
+        return [selectinload(getattr(self.obj, name)) for name in dict.fromkeys(names)]
 
     def _plain_columns(self, select_columns: list[str]) -> tuple[list[str], list[str]]:
         """The selected columns of the model itself, and the rest (dotted, relations, properties)."""

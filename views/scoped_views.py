@@ -93,6 +93,7 @@ class ScopedModelView(ReadableBlanks, GuardedActions, ModelView):
 
     page_size = 20
     list_reads: tuple[str, ...] = ()  # relations the listed properties read (see listed_relations)
+    list_reads_when: tuple[tuple[str, ...], Any] | None = None  # read of some rows only (ScopedInterface.eager_for)
     list_template = "scoped_list.html"
     search_filters: dict[str, list] | None = None  # extra filters by column (FAB's API has these; views do not)
     action_columns: tuple[str, ...] = ()  # list columns that hold buttons, not data: left out of exports
@@ -111,6 +112,7 @@ class ScopedModelView(ReadableBlanks, GuardedActions, ModelView):
     def _init_properties(self) -> None:
         super()._init_properties()
         self.datamodel.eager = listed_relations(self)
+        self.datamodel.eager_for = self.list_reads_when
         text = self._text_searched()
         if self.search_filters or text:
             extras = self.search_filters or {}
@@ -154,7 +156,7 @@ class ScopedModelView(ReadableBlanks, GuardedActions, ModelView):
         joined = self._filters.get_joined_filters(self._base_filters)
         model = self.datamodel
         count = model.query_count(model.session.query(model.obj), joined, exact=True)
-        query = model.apply_all(model.session.query(model.obj), joined, order_column, order_direction)
+        query = model.apply_all(model.session.query(model.obj), joined, order_column, order_direction).options(*model.eager_options())
         columns = [c for c in self.list_columns if c not in self.action_columns]
 
         def rows() -> Iterator[list[Any]]:
