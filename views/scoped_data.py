@@ -122,7 +122,10 @@ class ScopedInterface(SQLAInterface):
                 return self._bounded(keys, limit) if limit else query.with_entities(func.count(assessment_table.c.id)).scalar()
         if not limit:
             return query.count()
-        return self._bounded(query if joins else query.with_entities(*inspect(self.obj).primary_key), limit)
+        # the key alone for a one-table model; a model over joined tables (a kind's core and header)
+        # keeps its entity, which carries the join
+        single = len(inspect(self.obj).tables) == 1 and not joins
+        return self._bounded(query.with_entities(*inspect(self.obj).primary_key) if single else query, limit)
 
     def _bounded(self, rows: Query, limit: int) -> int:
         """How many rows ``rows`` has, reading at most ``limit`` of them."""
