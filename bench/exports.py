@@ -14,22 +14,16 @@ import time
 from pathlib import Path
 
 from flask import Flask, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bench.dataset import dispose, make_app
 from bench.figures import Figure, at_most
 from bench.jobs import job_settings, start_workers, stop_workers
 from bench.pages import admin_client
 from jobs.start import start_export
-from models import AppUser, FinalGradeRecord, Job, assessment_table, db
+from models import AppUser, FinalGradeRecord, Job, db
+from models.aggregate import busiest_kind
 from models.jobs import DONE, FAILED
-
-
-def _busiest(app: Flask) -> tuple[str, int]:
-    """The list view of the kind with the most records, and their number."""
-    counts = dict(db.session.execute(select(assessment_table.c.kind, func.count()).group_by(assessment_table.c.kind)).all())
-    kind = max(counts, key=lambda code: counts[code])
-    return f"{app.extensions['kind_models'][kind].assessment.__name__}View", counts[kind]
 
 
 def _other_pages(app: Flask) -> list[str]:
@@ -68,7 +62,8 @@ def export_figures(url: str) -> list[Figure]:
         try:
             with app.app_context():
                 admin = db.session.scalar(select(AppUser.id).where(AppUser.username == "admin"))
-                view, rows = _busiest(app)
+                kind, rows = busiest_kind(db.session, list(app.extensions["kind_models"]))
+                view = f"{app.extensions['kind_models'][kind].assessment.__name__}View"
                 pages = _other_pages(app)
                 _times(client, pages, 1)  # each page built once (templates, statements) before the clock
                 before = _times(client, pages, 5)

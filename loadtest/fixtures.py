@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from cli import demo_data
 from criteria.pack import Kind, Pack
 from models import AppUser, Attachment, District, Enterprise, db
+from models.aggregate import busiest_kind
 from models.evidence import store
 from models.record_scores import final_states
 from services.form_identity import verification_code
@@ -226,10 +227,9 @@ def busiest_api(app: Flask, session: Session) -> str:
     """The REST list of the kind with the most records: the heaviest list, what the REST figure
     measures."""
     models = app.extensions["kind_models"]
-    counts = {code: session.query(func.count(m.assessment.id)).scalar() for code, m in models.items()}
-    busiest = models[max(counts, key=lambda code: counts[code])].assessment
+    kind, _ = busiest_kind(session, list(models))
     with app.test_request_context():
-        return url_for(f"{busiest.__name__}Api.get_list")
+        return url_for(f"{models[kind].assessment.__name__}Api.get_list")
 
 
 def build(app: Flask, count: int) -> dict[str, Any]:

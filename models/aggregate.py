@@ -31,8 +31,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
+    select,
 )
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import Session, relationship
 from sqlalchemy.sql.expression import false
 
 from models.base import named, stamp_columns
@@ -143,3 +145,12 @@ def kind_name(code: str) -> str:
     except (RuntimeError, KeyError):
         kind = None
     return kind.short_name if kind is not None else code
+
+
+def busiest_kind(session: Session, kinds: list[str]) -> tuple[str, int]:
+    """The kind among ``kinds`` with the most records, and their number: the heaviest list, what
+    the benchmarks measure."""
+    table = assessment_table
+    counts = dict(session.execute(select(table.c.kind, func.count()).where(table.c.kind.in_(kinds)).group_by(table.c.kind)).all())
+    kind = max(kinds, key=lambda code: counts.get(code, 0))
+    return kind, counts.get(kind, 0)

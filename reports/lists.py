@@ -98,9 +98,9 @@ class _StreamedTable(Flowable):
     row is split again for each page (the time grows with the square of the rows, the memory with
     all of them); this holds a page's worth, and each page's table repeats the header."""
 
-    def __init__(self, layout: _Layout, rows: Iterator[list[str]], width: int, pending: list[list] | None = None):
+    def __init__(self, layout: _Layout, rows: Iterator[list[str]], pending: list[list] | None = None):
         super().__init__()
-        self.layout, self.source, self.width_count = layout, rows, width
+        self.layout, self.source = layout, rows  # rows of cells (``_cells``)
         self.pending: list[list] = pending or []
         self.current: Table | None = None
 
@@ -109,7 +109,7 @@ class _StreamedTable(Flowable):
             row = next(self.source, None)
             if row is None:
                 return
-            self.pending += self.layout.rows_of(_cells(row, self.width_count))
+            self.pending += self.layout.rows_of(row)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self._fill()
@@ -124,7 +124,7 @@ class _StreamedTable(Flowable):
         if not parts:
             return []
         placed = len(parts[0]._cellvalues) - 1  # without its header
-        rest = _StreamedTable(self.layout, self.source, self.width_count, self.pending[placed:])
+        rest = _StreamedTable(self.layout, self.source, self.pending[placed:])
         rest._fill()
         # the first part fills the page: the rest starts on the next one, not tried in what is left
         return [parts[0], PageBreak(), rest] if rest.pending else [parts[0]]
@@ -142,7 +142,7 @@ def render_list(title: str, columns: list[str], rows: Iterable[Sequence[str]], s
     width = len(columns)
     source = iter(rows)
     sample = [_cells(row, width) for row in itertools.islice(source, SAMPLE_ROWS)]
-    table = _StreamedTable(_Layout(columns, sample), itertools.chain(sample, source), width)
+    table = _StreamedTable(_Layout(columns, sample), itertools.chain(sample, (_cells(row, width) for row in source)))
 
     story = [para(title, TITLE)]
     if subtitle:

@@ -148,10 +148,10 @@ class ScopedInterface(SQLAInterface):
                 self.session.execute(found).scalars().all()
         return count, rows
 
-    def eager_options(self) -> list[Any]:
-        """Every relation a list reads, for a query of all its rows (an export)."""
-        names = [*self.eager, *(self.eager_for[0] if self.eager_for else ())]
-        return [selectinload(getattr(self.obj, name)) for name in dict.fromkeys(names)]
+    def eager_for_all(self) -> list[Any]:
+        """The relations of ``eager_for`` loaded for every row, for a query of all of a list's rows
+        (an export); ``apply_all`` already loads ``eager``."""
+        return [selectinload(getattr(self.obj, name)) for name in (self.eager_for[0] if self.eager_for else ())]
 
     def _plain_columns(self, select_columns: list[str]) -> tuple[list[str], list[str]]:
         """The selected columns of the model itself, and the rest (dotted, relations, properties)."""

@@ -156,7 +156,7 @@ class ScopedModelView(ReadableBlanks, GuardedActions, ModelView):
         joined = self._filters.get_joined_filters(self._base_filters)
         model = self.datamodel
         count = model.query_count(model.session.query(model.obj), joined, exact=True)
-        query = model.apply_all(model.session.query(model.obj), joined, order_column, order_direction).options(*model.eager_options())
+        query = model.apply_all(model.session.query(model.obj), joined, order_column, order_direction).options(*model.eager_for_all())
         columns = [c for c in self.list_columns if c not in self.action_columns]
 
         def rows() -> Iterator[list[Any]]:
