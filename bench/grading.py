@@ -6,7 +6,7 @@ import statistics
 import time
 
 from flask import Flask
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, null, select, update
 
 from bench.figures import Figure, at_most
 from cli import demo_data, demo_records
@@ -24,7 +24,9 @@ def _seconds(action: object) -> float:
 
 
 def recompute_figures(app: Flask) -> list[Figure]:
-    """Warm: grades stored, nothing changes. Cold: the grade table emptied first, every row written."""
+    """Warm: grades stored, nothing changes. Cold: the grade table emptied first, every row written.
+    After an upgrade: no record has a stored result (a database from before revision 0006), so every
+    approved record is scored and its result stored on the way."""
     pack, models = app.extensions["criteria_pack"], app.extensions["kind_models"]
     with app.app_context():
         recompute(db.session, pack, models, demo_data.PERIOD)  # stored results exist for every record
@@ -33,10 +35,16 @@ def recompute_figures(app: Flask) -> list[Figure]:
         db.session.commit()
         cold = _seconds(lambda: recompute(db.session, pack, models, demo_data.PERIOD))
         rows = db.session.query(FinalGradeRecord.id).count()
+        table = assessment_table
+        db.session.execute(update(table).values(result=null(), changed_on=table.c.changed_on, lock_version=table.c.lock_version))
+        db.session.commit()
+        upgraded = _seconds(lambda: recompute(db.session, pack, models, demo_data.PERIOD))
+        db.session.commit()
     return [
         at_most("recompute_all_warm", warm, "s", 2),
         at_most("recompute_all_cold", cold, "s", 2),
         Figure("recompute_all_grade_rows", rows, "rows"),
+        Figure("recompute_after_upgrade", upgraded, "s"),
     ]
 
 

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, Text, and_, cast, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import JSON, Select, Text, and_, bindparam, cast, select, update
+from sqlalchemy.orm import Session, selectinload
 
 from criteria.pack import Kind, Pack
 from models import Enterprise, FinalGradeRecord, GradeAdjustment, KindModels, Project, assessment_table
@@ -107,20 +107,49 @@ def in_order(rows: list[tuple]) -> list[tuple]:
     return [row[:-1] for row in sorted(rows, key=lambda row: (row[-1], row[0]))]
 
 
-def _result(session: Session, pack: Pack, kind: Kind, models: KindModels, record_id: int, stored: Any) -> ScoreResult | None:
-    """The stored result; a record approved before results were stored is scored once and keeps it."""
-    if stored is not None:
-        return ScoreResult.from_summary(_json(stored))
-    record = session.get(models.assessment, record_id)
-    result = settle(pack_for(record), kind_for(record), record)  # the rules it was filed under
-    session.expunge(record)  # written below without touching its version or change time
-    table = assessment_table
-    session.execute(
+SETTLE_CHUNK = 500  # records approved before results were stored, scored and written per statement
+
+
+def _settled(session: Session, models: KindModels, record_ids: list[int]) -> dict[int, ScoreResult | None]:
+    """Score the records approved before results were stored (a database upgraded from before them),
+    each under the rules it was filed under, and store each result: set-based, a chunk of records read
+    with their items and vetoes and their results written in one statement, not one record at a time.
+    The records' change time and version stay as they were."""
+    model, table = models.assessment, assessment_table
+    write = (
         update(table)
-        .where(table.c.id == record_id)
-        .values(result=record.result, changed_on=table.c.changed_on, lock_version=table.c.lock_version)
+        .where(table.c.id == bindparam("record_id"))
+        .values(result=bindparam("stored", type_=JSON(none_as_null=True)), changed_on=table.c.changed_on, lock_version=table.c.lock_version)
     )
-    return result
+    settled: dict[int, ScoreResult | None] = {}
+    for start in range(0, len(record_ids), SETTLE_CHUNK):
+        chunk = record_ids[start : start + SETTLE_CHUNK]
+        # Read in a session of their own on the same connection, dropped afterwards: only the result
+        # is written, not the total and grade ``settle`` sets on each record.
+        with Session(bind=session.connection(), autoflush=False) as reader:
+            records = reader.scalars(
+                select(model).where(model.id.in_(chunk)).options(selectinload(model.items), selectinload(model.recorded_vetoes))
+            ).all()
+            rows = []
+            for record in records:
+                settled[record.id] = settle(pack_for(record), kind_for(record), record)
+                rows.append({"record_id": record.id, "stored": record.result})
+        if rows:
+            session.execute(write, rows)
+    return settled
+
+
+def _results(session: Session, models: KindModels, rows: list[tuple]) -> dict[int, ScoreResult | None]:
+    """Each row's result by record id: the stored one decoded, the missing ones settled (SQL NULL, or
+    a JSON null from before results were written as SQL NULL)."""
+    results: dict[int, ScoreResult | None] = {}
+    missing = []
+    for row in rows:
+        if (stored := _json(row[-1])) is None:
+            missing.append(row[0])
+        else:
+            results[row[0]] = ScoreResult.from_summary(stored)
+    return results | _settled(session, models, missing) if missing else results
 
 
 def _ratings(
@@ -248,15 +277,16 @@ def load(
                 query = query.where(table.c.project_id.in_(list(projects)))
             elif span is not None:  # the projects of the span's enterprises, as ``projects`` holds them
                 query = query.where(table.c.project_id.in_(select(project_table.c.id).where(span.of(project_table.c.enterprise_id))))
-            for record_id, _, project_id, stored in in_order(_plain_rows(session, query, enterprise_ids is None)):
-                result = _result(session, pack, kind, kind_models, record_id, stored) if project_id in projects else None
-                if result is not None:
+            rows = [row for row in in_order(_plain_rows(session, query, enterprise_ids is None)) if row[2] in projects]
+            scored = _results(session, kind_models, rows)
+            for record_id, _, project_id, _ in rows:
+                if (result := scored.get(record_id)) is not None:
                     project_results[project_id].append(result)
         else:
             rows = in_order(_plain_rows(session, by_enterprise(query, table), enterprise_ids is None))
-            for record_id, enterprise_id, _, stored in rows:
-                result = _result(session, pack, kind, kind_models, record_id, stored)
-                if result is not None:
+            scored = _results(session, kind_models, rows)
+            for record_id, enterprise_id, _, _ in rows:
+                if (result := scored.get(record_id)) is not None:
                     results[enterprise_id][kind.code] = result  # the latest approved counts
     daily = _same_project_keys(_daily(pack, models, session, period, by_enterprise, enterprise_ids is None), projects)
 

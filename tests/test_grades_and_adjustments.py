@@ -285,3 +285,71 @@ def test_a_recompute_in_passes_of_a_few_enterprises_writes_what_one_pass_writes(
     total = seen[-1][1]
     assert seen[-1] == (total, total) and [d for d, _ in seen] == sorted(d for d, _ in seen)
     assert len({d for d, _ in seen if d % 3 == 0}) >= 2  # the ends of several passes were reported
+
+
+def test_records_approved_before_results_were_stored_are_scored_once_together(app, monkeypatch):
+    """A database upgraded from before stored results (revision 0006) has approved records without
+    one: the next recompute scores them under the rules each was filed under, stores each result
+    without touching the record's change time or version, and grades exactly as with the results
+    stored. It reads and writes them a chunk at a time, not one record at a time."""
+    from sqlalchemy import delete, event, null, select, update
+
+    from grading import inputs, recompute
+    from models import assessment_table as table
+    from models.record_scores import final_states
+
+    def rebuilt() -> dict:
+        with app.app_context():
+            db.session.execute(delete(FinalGradeRecord.__table__))
+            db.session.commit()
+            recompute(db.session, app.extensions["criteria_pack"], app.extensions["kind_models"], "2026")
+            db.session.commit()
+            return {
+                (r.grade_code, r.enterprise_id, r.project_id): (r.score, r.label, r.reasons) for r in db.session.query(FinalGradeRecord)
+            }
+
+    def stored() -> dict:
+        with app.app_context():
+            return {
+                r.id: (r.result, r.changed_on, r.lock_version)
+                for r in db.session.execute(select(table.c.id, table.c.result, table.c.changed_on, table.c.lock_version))
+            }
+
+    def cleared(ids) -> None:
+        with app.app_context():
+            db.session.execute(update(table).where(table.c.id.in_(ids)).values(result=null(), changed_on=table.c.changed_on))
+            db.session.commit()
+
+    def statements_of_a_recompute(without_result) -> int:
+        cleared(without_result)
+        seen: list[str] = []
+        listen = lambda *args: seen.append(args[2])  # noqa: E731
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            rebuilt()
+        finally:
+            with app.app_context():
+                event.remove(db.engine, "before_cursor_execute", listen)
+        return len(seen)
+
+    grades, results = rebuilt(), stored()
+    settled = {key for key, (result, _, _) in results.items() if result is not None}
+    assert len(settled) >= 3, "the demo data has approved records with a result"
+    cleared(settled)
+    assert rebuilt() == grades
+    assert stored() == results  # every result is back, and nothing else changed
+
+    # the statements do not grow with the records: one record of a kind, then every record of it
+    monkeypatch.setattr(inputs, "SETTLE_CHUNK", 10**6)
+    with app.app_context():
+        one, kind = db.session.execute(select(table.c.id, table.c.kind).where(table.c.id.in_(settled), table.c.period == "2026")).first()
+    of_one = statements_of_a_recompute({one})
+    with app.app_context():
+        final = sorted(final_states(app.extensions["criteria_pack"].kinds[kind]))[0]
+        of_kind = (table.c.kind == kind, table.c.period == "2026")
+        db.session.execute(update(table).where(*of_kind).values(state=final, changed_on=table.c.changed_on))
+        db.session.commit()
+        every = set(db.session.scalars(select(table.c.id).where(*of_kind)))
+    assert len(every) > 3
+    assert statements_of_a_recompute(every) == of_one
