@@ -6,6 +6,7 @@ verification code on a printed form) runs on a fresh copy made by ``work_copy``.
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -31,9 +32,11 @@ def make_app(url: str, **overrides: object) -> Flask:
 
 
 def dispose(app: Flask) -> None:
+    """Release the app; what its serving entry froze (``reloading``) can be collected again."""
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    gc.unfreeze()
 
 
 def _marker(url: str) -> Path:

@@ -8,6 +8,7 @@ SQLite always runs. PostgreSQL runs too when TEST_DATABASE_URL names a database 
 from __future__ import annotations
 
 import atexit
+import gc
 import hashlib
 import itertools
 import os
@@ -135,6 +136,14 @@ def import_pack(url: str, folder: Path, **overrides: object) -> None:
     result = app.test_cli_runner().invoke(args=["criteria", "import", str(folder), "--note", "测试用修订"])
     assert result.exit_code == 0, result.output
     dispose(app)
+
+
+@pytest.fixture(autouse=True)
+def _collector_thawed() -> Iterator[None]:
+    """An app built as a serving process (not a test app) freezes the objects of the process on its
+    first request (``reloading``); the tests' process thaws them after each test."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
