@@ -36,7 +36,8 @@ def recompute_figures(app: Flask) -> list[Figure]:
         cold = _seconds(lambda: recompute(db.session, pack, models, demo_data.PERIOD))
         rows = db.session.query(FinalGradeRecord.id).count()
         table = assessment_table
-        db.session.execute(update(table).values(result=null(), changed_on=table.c.changed_on, lock_version=table.c.lock_version))
+        kept = {"changed_on": table.c.changed_on, "lock_version": table.c.lock_version}
+        db.session.execute(update(table).where(table.c.period == demo_data.PERIOD).values(result=null(), **kept))
         db.session.commit()
         upgraded = _seconds(lambda: recompute(db.session, pack, models, demo_data.PERIOD))
         db.session.commit()

@@ -149,7 +149,7 @@ def _results(session: Session, models: KindModels, rows: list[tuple]) -> dict[in
             missing.append(row[0])
         else:
             results[row[0]] = ScoreResult.from_summary(stored)
-    return results | _settled(session, models, missing) if missing else results
+    return (results | _settled(session, models, missing)) if missing else results
 
 
 def _ratings(
