@@ -65,6 +65,9 @@ def default_config() -> dict:
         # A list's pager counts its rows up to this many (then shows “10000+”): an exact count reads
         # every row of the list, which at a province's size costs more than the page. 0: exact.
         "LIST_COUNT_LIMIT": _int("LIST_COUNT_LIMIT", 10000),
+        # A count that reached the limit is kept this many seconds for the same query (0: never):
+        # it stays “10000+” until mass deletion, and a count under the limit is never kept.
+        "LIST_COUNT_KEEP_SECONDS": float(os.environ.get("LIST_COUNT_KEEP_SECONDS") or 30),
         # A list export longer than this many rows runs as a job (任务) instead of in the request.
         "EXPORT_SYNC_ROWS": _int("EXPORT_SYNC_ROWS", 2000),
         "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL") or "",

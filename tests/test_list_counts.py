@@ -8,7 +8,7 @@ import io
 import re
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from models import assessment_table, db
 from tests.support import login, visible_text
@@ -54,3 +54,44 @@ def test_a_list_under_the_limit_shows_its_exact_count(app, client):
     assert re.search(rf"记录数\s*[:：]\s*{total}(?!\+)", page)
     api = client.get(api_url, query_string={"q": "(page:0,page_size:2)"}).json
     assert api["count"] == total and "count_at_least" not in api, api
+
+
+def _count_statements(app) -> list[str]:
+    """The bounded count statements the app's database runs from now on."""
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _seen(conn, cursor, statement, *args) -> None:
+        if statement.lstrip().upper().startswith("SELECT COUNT(*)") and "LIMIT" in statement.upper():
+            seen.append(statement)
+
+    return seen
+
+
+def test_a_count_that_reached_the_limit_is_kept_for_the_same_list(app, client):
+    _, _, api_url, _ = _list(app)
+    app.config.update(LIST_COUNT_LIMIT=2, LIST_COUNT_KEEP_SECONDS=60)
+    login(client, "admin")
+    counted = _count_statements(app)
+    for page in range(3):  # paging through the same list: one count
+        answer = client.get(api_url, query_string={"q": f"(page:{page},page_size:1)"}).json
+        assert answer["count"] == 2 and answer["count_at_least"] is True, answer
+    assert len(counted) == 1
+    # another filter is another list: counted on its own (here under the limit, so exactly)
+    period = client.get(api_url, query_string={"q": "(page:0,page_size:1)"}).json["result"][0]["period"]
+    one = client.get(api_url, query_string={"q": f"(filters:!((col:period,opr:neq,value:'{period}')),page:0,page_size:1)"}).json
+    assert len(counted) == 2 and "count_at_least" not in one and one["count"] < 2, one
+
+
+def test_a_count_under_the_limit_follows_every_change(app, client):
+    total, _, api_url, _ = _list(app)
+    app.config.update(LIST_COUNT_LIMIT=total + 1, LIST_COUNT_KEEP_SECONDS=60)
+    login(client, "admin")
+    assert client.get(api_url, query_string={"q": "(page:0,page_size:1)"}).json["count"] == total
+    with app.app_context():
+        first = db.session.scalar(select(func.min(assessment_table.c.id)).where(assessment_table.c.kind == KIND))
+        db.session.execute(assessment_table.update().where(assessment_table.c.id == first).values(kind="elsewhere"))
+        db.session.commit()
+    assert client.get(api_url, query_string={"q": "(page:0,page_size:1)"}).json["count"] == total - 1
