@@ -1,7 +1,8 @@
 """The load journeys, as a locust file: what enterprises, reviewers and district staff do all day.
 
 Each simulated user logs in through the real form, then repeats its role's steps with a pause
-between them (``LOAD_THINK``: "min,max" seconds). Every request carries a journey name; those
+between them (``LOAD_THINK``: "min,max" seconds), and logs in again when its browser session ends
+(``LOAD_SESSION``: seconds on average). Every request carries a journey name; those
 names are the rows of the report. The URLs, ids and logins come from the targets file that
 ``loadtest.fixtures`` wrote (``LOAD_TARGETS``).
 
@@ -13,9 +14,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
 import random
 import re
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -53,6 +56,13 @@ def _keep_results(environment: Environment, **_: Any) -> None:
 def targets() -> dict[str, Any]:
     """What the fixtures wrote: URLs, the login password, one slot per simulated user."""
     return json.loads(Path(os.environ["LOAD_TARGETS"]).read_text(encoding="utf-8"))
+
+
+def session_seconds() -> float:
+    """How long a simulated user's browser session lasts on average before it logs in again
+    (``LOAD_SESSION`` seconds, drawn per session from an exponential distribution; 0: one session
+    for the whole run)."""
+    return float(os.environ.get("LOAD_SESSION") or 0)
 
 
 def think_time() -> Any:
@@ -102,10 +112,22 @@ class Visitor(HttpUser):
 
     def on_start(self) -> None:
         self.account = self.username()
+        self.start_session()
+
+    def start_session(self) -> None:
+        """Log in, and draw when this browser session ends (``session_seconds``). Not by logging
+        out: that ends every session of the account, and simulated users share the demo's
+        reviewer accounts."""
+        self.client.cookies.clear()
         login(self, self.account)
+        mean = session_seconds()
+        self.session_ends = time.monotonic() + random.expovariate(1 / mean) if mean > 0 else math.inf
 
     def fetch(self, url: str, name: str, pdf: bool = False, **kwargs: Any) -> Any:
-        """GET ``url``; a redirect to the login page or a wrong content type counts as an error."""
+        """GET ``url`` (after logging in again when the session has ended); a redirect to the login
+        page or a wrong content type counts as an error."""
+        if time.monotonic() >= self.session_ends:
+            self.start_session()
         with self.client.get(url, name=name, catch_response=True, **kwargs) as answer:
             if not answer.ok:
                 answer.failure(f"{name}：HTTP {answer.status_code} {text_of(answer.text)[:160]}")
@@ -116,20 +138,7 @@ class Visitor(HttpUser):
             return answer
 
 
-class Relogging(Visitor):
-    """A user who now and then starts a new browser session and logs in again (the login is part of
-    the load). Not by logging out: that ends every session of the account, and simulated users share
-    the demo's reviewer accounts."""
-
-    abstract = True
-
-    @task(1)
-    def relogin(self) -> None:
-        self.client.cookies.clear()
-        login(self, self.account)
-
-
-class SlotVisitor(Relogging):
+class SlotVisitor(Visitor):
     """A user bound to one slot of the fixtures: an enterprise's records and their reviewer."""
 
     abstract = True
@@ -214,7 +223,7 @@ class ReviewerUser(SlotVisitor):
         self.fetch(self.slot["approved_report"], "report-pdf", pdf=True)
 
 
-class DistrictUser(Relogging):
+class DistrictUser(Visitor):
     """District staff (authorities and supervisors) browse the projects and assessments they reach."""
 
     weight = 1

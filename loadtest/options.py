@@ -24,6 +24,7 @@ class Options:
     directory: Path
     database: str | None = None  # an existing, seeded database instead of a fresh SQLite demo
     threads: int = 1  # gunicorn threads per worker (more than one: the gthread worker)
+    session: float = 300.0  # seconds a simulated user's browser session lasts on average (0: the whole run)
 
 
 def _positive(name: str) -> type:
@@ -60,6 +61,16 @@ def _think(text: str) -> str:
     return f"{bounds[0]},{bounds[1]}"
 
 
+def _session(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"--session 应为不小于 0 的秒数，收到“{text}”")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     found = argparse.ArgumentParser(
         prog="python -m loadtest",
@@ -80,6 +91,12 @@ def parser() -> argparse.ArgumentParser:
     )
     found.add_argument(
         "--think", type=_think, default=None, help="每个用户两步之间的停顿秒数“最短,最长”（默认 0.5,1.5；--only rest-list 时为 0）"
+    )
+    found.add_argument(
+        "--session",
+        type=_session,
+        default=300.0,
+        help="每个模拟用户一次登录会话的平均秒数，会话结束后重新登录（默认 300；0 表示整个测试只在开始时登录一次）",
     )
     found.add_argument(
         "--database",
@@ -103,4 +120,5 @@ def parse(argv: list[str] | None = None) -> Options:
         directory=args.dir.resolve(),
         database=args.database,
         threads=args.threads,
+        session=args.session,
     )

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from loadtest.options import Options
+
 FIRST_ERRORS = 5
 MIN_WINDOW = 1.0  # seconds
 PERCENTILES = (50, 95, 99)
@@ -121,13 +123,17 @@ def figures(result: Result) -> list[str]:
     return lines
 
 
-def summary(result: Result, users: int, seconds: int, workers: int, only: str, threads: int = 1) -> str:
-    what = "仅 REST 列表接口" if only == "rest-list" else "全部场景"
+def summary(result: Result, options: Options) -> str:
+    """One line: the run's setup and its figures."""
+    what = "仅 REST 列表接口" if options.only == "rest-list" else "全部场景"
     total = result.total
     tail = "" if result.errors == 0 else "；有错误，见上方错误示例"
-    per_worker = f" × {threads} 个线程" if threads > 1 else ""
+    per_worker = f" × {options.threads} 个线程" if options.threads > 1 else ""
+    sessions = ""
+    if options.only != "rest-list":
+        sessions = f"，平均每 {_figure(options.session)} 秒重新登录" if options.session > 0 else "，只在开始时登录"
     return (
-        f"压力测试（{what}，{users} 个用户，{seconds} 秒，gunicorn {workers} 个工作进程{per_worker}）："
+        f"压力测试（{what}，{options.users} 个用户，{options.seconds} 秒{sessions}，gunicorn {options.workers} 个工作进程{per_worker}）："
         f"共 {total.requests} 次请求，错误 {result.errors} 次，每秒 {_figure(total.per_second, 1)} 次，"
         f"p50 {_figure(total.latency[50])} ms，p95 {_figure(total.latency[95])} ms，"
         f"p99 {_figure(total.latency[99])} ms{tail}"

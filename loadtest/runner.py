@@ -180,7 +180,13 @@ def run_load(options: Options, env: dict[str, str], host: str, targets: Path) ->
     log = options.directory / "locust.log"
     what = "仅 REST 列表接口" if options.only == "rest-list" else "全部场景"
     say(f"locust：{options.users} 个用户，{options.seconds} 秒（{what}）...")
-    load_env = {**env, "LOAD_TARGETS": str(targets), "LOAD_THINK": options.think, "LOAD_RESULTS": str(results)}
+    load_env = {
+        **env,
+        "LOAD_TARGETS": str(targets),
+        "LOAD_THINK": options.think,
+        "LOAD_SESSION": str(options.session),
+        "LOAD_RESULTS": str(results),
+    }
     with log.open("w", encoding="utf-8") as out:
         done = subprocess.run(locust_command(options, host), cwd=ROOT, env=load_env, stdout=out, stderr=subprocess.STDOUT, check=False)
     # locust exits 1 when some request failed; that is reported below, not a broken run.
@@ -220,7 +226,7 @@ def finish(options: Options, results: Path) -> int:
         say(f"服务端日志：{options.directory / 'gunicorn.log'}；locust 日志：{options.directory / 'locust.log'}")
     for line in report.figures(result):
         say(line)
-    say(report.summary(result, options.users, options.seconds, options.workers, options.only, options.threads))
+    say(report.summary(result, options))
     return 1 if result.errors else 0
 
 

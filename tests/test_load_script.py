@@ -26,6 +26,8 @@ def test_defaults_are_fifty_users_for_a_minute_on_two_workers() -> None:
     options = parse([])
     assert (options.users, options.seconds, options.workers, options.only) == (50, 60, 2, "all")
     assert options.think == "0.5,1.5"
+    assert options.session == 300  # each simulated user logs in again every five minutes on average
+    assert parse(["--session", "0"]).session == 0  # one login per user, at the start
     assert options.directory == ROOT / "var" / "load"
     command = locust_command(options, "http://127.0.0.1:1")
     assert command[command.index("--users") + 1] == "50"
@@ -47,6 +49,7 @@ def test_only_rest_list_runs_only_the_rest_list_user_without_pauses() -> None:
         (["--users", "0"], "--users 必须是正整数"),
         (["--seconds", "abc"], "--seconds 必须是正整数"),
         (["--think", "2,1"], "--think 应为“最短,最长”秒数"),
+        (["--session", "-5"], "--session 应为不小于 0 的秒数"),
         (["--spawn-rate", "-1"], "--spawn-rate 必须是大于 0 的数"),
         (["--only", "everything"], "--only"),
     ],
@@ -112,6 +115,10 @@ def test_report_merges_a_journey_across_methods_and_prints_one_line_per_figure()
     assert all(FIGURE.match(line) for line in lines), lines
     assert "rest-list.requests_per_second 10.0 req/s" in lines
     assert "total.errors 0 count" in lines
+    # the summary states how often the simulated users logged in
+    assert "平均每 300 秒重新登录" in report.summary(result, parse([]))
+    assert "只在开始时登录" in report.summary(result, parse(["--session", "0"]))
+    assert "登录" not in report.summary(result, parse(["--only", "rest-list"]))
 
 
 def test_errors_are_shown_and_make_the_exit_code_non_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
