@@ -33,20 +33,34 @@ REVIEW_SAVED = "项审核结果"  # the 办理 page's message after a review sav
 OPINION = "压力测试：复核通过"
 
 
+def _stats(environment: Environment) -> dict[str, Any]:
+    """Every request's figures and every error so far."""
+    entries = [e.serialize() for e in environment.stats.entries.values() if e.num_requests or e.num_failures]
+    return {"entries": entries, "errors": list(environment.stats.serialize_errors().values())}
+
+
 @events.init.add_listener
 def _keep_results(environment: Environment, **_: Any) -> None:
-    """After the run (and the stop timeout), write every request's figures and every error to
+    """Once every user has started (each with its first login), keep the figures of that ramp and
+    start counting afresh: the run's figures are those of all its users at work, for the run time
+    after the ramp. After the run (and the stop timeout), write both, and every exception, to
     ``LOAD_RESULTS``: complete, unlike the periodic CSV files."""
+    ramp: dict[str, Any] = {}
+
+    @events.spawning_complete.add_listener
+    def _ramp_done(**_: Any) -> None:
+        if not ramp:
+            ramp.update(_stats(environment))
+            environment.stats.reset_all()
 
     @events.quit.add_listener
     def _write(**_: Any) -> None:
         path = os.environ.get("LOAD_RESULTS")
         if not path or environment.runner is None:
             return
-        entries = [e.serialize() for e in environment.stats.entries.values() if e.num_requests or e.num_failures]
         results = {
-            "entries": entries,
-            "errors": list(environment.stats.serialize_errors().values()),
+            **_stats(environment),
+            "ramp": ramp or None,
             "exceptions": [{"count": e["count"], "message": e["msg"]} for e in environment.runner.exceptions.values()],
         }
         Path(path).write_text(json.dumps(results, ensure_ascii=False, default=str), encoding="utf-8")

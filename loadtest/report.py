@@ -5,6 +5,9 @@ locust's response-time histograms (it keeps times rounded to two significant dig
 100 ms), merged exactly across the entries of a journey and of the run. Requests per second
 divide by the time from the first to the last request: of the whole run for ``total``, of the
 journey for a journey (so ``rest-list`` is not diluted by the log-ins before it starts).
+
+The figures are those of every user at work; the requests made while the users were starting
+(each with its first login) are the row ``ramp``, apart. Errors count in both.
 """
 
 from __future__ import annotations
@@ -38,10 +41,11 @@ class Result:
     journeys: tuple[Row, ...]
     error_messages: tuple[str, ...]  # "count × method name：message", most frequent first
     exceptions: int
+    ramp: Row | None = None  # the requests while the users were starting (their first logins), apart
 
     @property
     def errors(self) -> int:
-        return self.total.errors + self.exceptions
+        return self.total.errors + self.exceptions + (self.ramp.errors if self.ramp else 0)
 
 
 def percentile(histogram: Counter, percent: float) -> float | None:
@@ -80,6 +84,11 @@ def _row(name: str, entries: list[dict[str, Any]], run_seconds: float) -> Row:
     )
 
 
+def _messages(errors: list[dict[str, Any]], when: str = "") -> tuple[str, ...]:
+    failures = sorted(errors, key=lambda f: -f["occurrences"])
+    return tuple(f"{f['occurrences']} × {f['method']} {f['name']}{when}：{f['error']}" for f in failures)
+
+
 def summarize(results: dict[str, Any]) -> Result:
     entries = results["entries"]
     if not entries:
@@ -89,11 +98,14 @@ def summarize(results: dict[str, Any]) -> Result:
     for entry in entries:
         by_name.setdefault(entry["name"], []).append(entry)
     journeys = tuple(_row(name, found, seconds) for name, found in sorted(by_name.items()))
-    failures = sorted(results["errors"], key=lambda f: -f["occurrences"])
-    messages = tuple(f"{f['occurrences']} × {f['method']} {f['name']}：{f['error']}" for f in failures)
+    messages = _messages(results["errors"])
+    ramp = results.get("ramp")
+    if ramp and ramp["entries"]:
+        messages += _messages(ramp["errors"], "（启动阶段）")
     messages += tuple(f"{e['count']} × 异常：{e['message']}" for e in results["exceptions"])
     exceptions = sum(e["count"] for e in results["exceptions"])
-    return Result(_row("total", entries, seconds), journeys, messages, exceptions)
+    ramp_row = _row("ramp", ramp["entries"], window(ramp["entries"])) if ramp and ramp["entries"] else None
+    return Result(_row("total", entries, seconds), journeys, messages, exceptions, ramp_row)
 
 
 def read(path: Path) -> Result:
@@ -116,8 +128,11 @@ def _lines(prefix: str, row: Row, errors: int) -> list[str]:
 
 
 def figures(result: Result) -> list[str]:
-    """``name value unit`` lines: the whole run first (``total.``), then each journey."""
+    """``name value unit`` lines: the whole run first (``total.``), the users' start apart
+    (``ramp.``), then each journey."""
     lines = _lines("total.", result.total, result.errors)
+    if result.ramp is not None:
+        lines += _lines("ramp.", result.ramp, result.ramp.errors)
     for row in result.journeys:
         lines += _lines(f"{row.name}.", row, row.errors)
     return lines
@@ -136,8 +151,14 @@ def summary(result: Result, options: Options) -> str:
         f"压力测试（{what}，{options.users} 个用户，{options.seconds} 秒{sessions}，gunicorn {options.workers} 个工作进程{per_worker}）："
         f"共 {total.requests} 次请求，错误 {result.errors} 次，每秒 {_figure(total.per_second, 1)} 次，"
         f"p50 {_figure(total.latency[50])} ms，p95 {_figure(total.latency[95])} ms，"
-        f"p99 {_figure(total.latency[99])} ms{tail}"
+        f"p99 {_figure(total.latency[99])} ms{_ramp_text(result.ramp)}{tail}"
     )
+
+
+def _ramp_text(ramp: Row | None) -> str:
+    if ramp is None:
+        return ""
+    return f"（不含用户陆续登录的启动阶段：{ramp.requests} 次请求，错误 {ramp.errors} 次，p95 {_figure(ramp.latency[95])} ms）"
 
 
 def error_lines(result: Result, limit: int = FIRST_ERRORS) -> list[str]:

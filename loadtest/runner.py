@@ -6,6 +6,7 @@ process), so the figures are those of a real server under load from a second pro
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 import shutil
@@ -150,6 +151,12 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait()
 
 
+def ramp_seconds(options: Options) -> int:
+    """How long starting every user takes at the spawn rate: the run lasts that much longer, so
+    that all users work together for ``--seconds`` (the journeys count the ramp apart)."""
+    return math.ceil(options.users / options.spawn_rate)
+
+
 def locust_command(options: Options, host: str) -> list[str]:
     return [
         sys.executable,
@@ -163,7 +170,7 @@ def locust_command(options: Options, host: str) -> list[str]:
         "--spawn-rate",
         str(options.spawn_rate),
         "--run-time",
-        f"{options.seconds}s",
+        f"{options.seconds + ramp_seconds(options)}s",
         "--stop-timeout",
         "10",
         "--host",

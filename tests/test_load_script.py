@@ -31,7 +31,7 @@ def test_defaults_are_fifty_users_for_a_minute_on_two_workers() -> None:
     assert options.directory == ROOT / "var" / "load"
     command = locust_command(options, "http://127.0.0.1:1")
     assert command[command.index("--users") + 1] == "50"
-    assert command[command.index("--run-time") + 1] == "60s"
+    assert command[command.index("--run-time") + 1] == "65s"  # 60 s after 5 s of starting the users
     assert command[-3:] == list(JOURNEYS["all"])
 
 
@@ -119,6 +119,27 @@ def test_report_merges_a_journey_across_methods_and_prints_one_line_per_figure()
     assert "平均每 300 秒重新登录" in report.summary(result, parse([]))
     assert "只在开始时登录" in report.summary(result, parse(["--session", "0"]))
     assert "登录" not in report.summary(result, parse(["--only", "rest-list"]))
+
+
+def test_the_users_start_is_counted_apart_and_its_errors_still_count(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The figures are those of all users at work; the ramp (every user's first login) is its own
+    row, its errors make the run fail like any other."""
+    options = parse(["--dir", str(tmp_path), "--users", "50", "--seconds", "60"])
+    command = locust_command(options, "http://127.0.0.1:1")
+    assert command[command.index("--run-time") + 1] == "65s"  # 5 s to start 50 users, then 60 s of all of them
+    results = _results()
+    results["ramp"] = {
+        "entries": [_entry("login", "POST", {300: 45, 900: 5}, failures=2, start=995.0)],
+        "errors": [{"method": "POST", "name": "login", "occurrences": 2, "error": "登录被拒绝（HTTP 200）"}],
+    }
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(results), encoding="utf-8")
+    assert finish(options, path) == 1
+    out = capsys.readouterr().out
+    assert "2 × POST login（启动阶段）：登录被拒绝（HTTP 200）" in out
+    assert "ramp.requests 50 count" in out and "ramp.latency_p95 900 ms" in out
+    assert "total.requests 120 count" in out and "total.errors 2 count" in out
+    assert "启动阶段：50 次请求，错误 2 次，p95 900 ms" in out.splitlines()[-1]
 
 
 def test_errors_are_shown_and_make_the_exit_code_non_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
