@@ -6,6 +6,7 @@ in ``views.scope`` and the uniqueness checks apply to every door alike.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -61,23 +62,28 @@ class KeptCounts:
 
     def __init__(self) -> None:
         self._counts: dict[Any, tuple[float, int]] = {}
+        self._lock = threading.Lock()  # a worker's threads share it
 
     def get(self, key: Any) -> int | None:
         found = self._counts.get(key)
         return found[1] if found and found[0] > time.monotonic() else None
 
     def keep(self, key: Any, count: int, seconds: float) -> None:
-        if len(self._counts) >= self.SIZE:
-            now = time.monotonic()
-            self._counts = {k: v for k, v in list(self._counts.items()) if v[0] > now}
-            while len(self._counts) >= self.SIZE:
-                self._counts.pop(next(iter(self._counts)), None)
-        self._counts[key] = (time.monotonic() + seconds, count)
+        with self._lock:
+            if len(self._counts) >= self.SIZE:
+                now = time.monotonic()
+                self._counts = {k: v for k, v in self._counts.items() if v[0] > now}
+                while len(self._counts) >= self.SIZE:
+                    del self._counts[next(iter(self._counts))]
+            self._counts[key] = (time.monotonic() + seconds, count)
 
 
 def _statement_key(statement: Any) -> Any:
-    """The statement and the values of its parameters, as one hashable key."""
+    """The statement and the values of its parameters, as one hashable key (None: the statement
+    has a part SQLAlchemy cannot key, and its count is not kept)."""
     cache_key = statement._generate_cache_key()
+    if cache_key is None:
+        return None
     return cache_key.key, tuple(repr(b.effective_value) for b in cache_key.bindparams)
 
 
@@ -118,6 +124,7 @@ class ScopedInterface(SQLAInterface):
         # The records (or item rows) of one kind: a kind's class, or an item view of that kind. On the
         # core table it also lets a list sort by the (kind, changed_on) index instead of every record.
         self.of_kind = of_kind or getattr(obj, "kind_code", None)
+        self.kept_counts = KeptCounts()
         # A SQL expression mapped for loading (the aggregate's discriminator) is no column of a form.
         for key, prop in list(self.list_properties.items()):
             if isinstance(prop, ColumnProperty) and not isinstance(prop.columns[0], Column):
@@ -167,7 +174,7 @@ class ScopedInterface(SQLAInterface):
         statement = select(func.count()).select_from(rows.order_by(None).limit(limit).subquery())
         seconds = float(current_app.config.get("LIST_COUNT_KEEP_SECONDS") or 0)
         key = _statement_key(statement) if seconds > 0 else None
-        kept: KeptCounts = self.__dict__.setdefault("_kept_counts", KeptCounts())
+        kept = self.kept_counts
         if key is not None and (found := kept.get(key)) is not None:
             return AtLeast(found)
         found = self.session.execute(statement).scalar_one()
