@@ -58,3 +58,26 @@ def test_the_menu_is_kept_per_role_set_and_each_role_sees_its_own(app):
     assert "考核标准维护" in seen["admin"][0] and "考核标准维护" not in seen["enterprise_01"][0]
     assert seen["district_authority_shinan"][0] not in (seen["admin"][0], seen["enterprise_01"][0])
     assert len([key for key in app.extensions["menu_html"] if key[0] != ("public",)]) == 3  # one per role set
+
+
+def test_a_list_asks_each_permission_once_however_many_rows_it_shows(app, monkeypatch):
+    """Each row's buttons ask for the same permissions: FAB's check runs once per permission and
+    view in a request, and each answer is still the role's own."""
+    client = app.test_client()
+    login(client, "city_station")
+    sm = app.appbuilder.sm
+    asked: list[tuple[str, str]] = []
+    real = type(sm)._has_view_access
+
+    def counted(self, user, permission_name, view_name):
+        asked.append((permission_name, view_name))
+        return real(self, user, permission_name, view_name)
+
+    monkeypatch.setattr(type(sm), "_has_view_access", counted)
+    page = client.get("/finalgradeenterpriseview/list/?psize_FinalGradeEnterpriseView=20")
+    assert page.status_code == 200
+    assert len(asked) == len(set(asked)), [a for a in set(asked) if asked.count(a) > 1]
+    assert page.get_data(as_text=True).count("btn-warning") >= 2  # the station records adjustments, on every row
+    enterprise = app.test_client()
+    login(enterprise, "enterprise_01")
+    assert "btn-warning" not in enterprise.get("/finalgradeenterpriseview/list/").get_data(as_text=True)
