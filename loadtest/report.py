@@ -99,12 +99,12 @@ def summarize(results: dict[str, Any]) -> Result:
         by_name.setdefault(entry["name"], []).append(entry)
     journeys = tuple(_row(name, found, seconds) for name, found in sorted(by_name.items()))
     messages = _messages(results["errors"])
-    ramp = results.get("ramp")
-    if ramp and ramp["entries"]:
+    ramp = results.get("ramp") or {"entries": []}
+    ramp_row = _row("ramp", ramp["entries"], window(ramp["entries"])) if ramp["entries"] else None
+    if ramp_row is not None:
         messages += _messages(ramp["errors"], "（启动阶段）")
     messages += tuple(f"{e['count']} × 异常：{e['message']}" for e in results["exceptions"])
     exceptions = sum(e["count"] for e in results["exceptions"])
-    ramp_row = _row("ramp", ramp["entries"], window(ramp["entries"])) if ramp and ramp["entries"] else None
     return Result(_row("total", entries, seconds), journeys, messages, exceptions, ramp_row)
 
 
@@ -138,9 +138,14 @@ def figures(result: Result) -> list[str]:
     return lines
 
 
+def journeys_text(options: Options) -> str:
+    """Which journeys a run makes, as its summary and progress lines say it."""
+    return "仅 REST 列表接口" if options.only == "rest-list" else "全部场景"
+
+
 def summary(result: Result, options: Options) -> str:
     """One line: the run's setup and its figures."""
-    what = "仅 REST 列表接口" if options.only == "rest-list" else "全部场景"
+    what = journeys_text(options)
     total = result.total
     tail = "" if result.errors == 0 else "；有错误，见上方错误示例"
     per_worker = f" × {options.threads} 个线程" if options.threads > 1 else ""

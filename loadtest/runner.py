@@ -185,8 +185,7 @@ def locust_command(options: Options, host: str) -> list[str]:
 def run_load(options: Options, env: dict[str, str], host: str, targets: Path) -> Path:
     results = options.directory / "results.json"
     log = options.directory / "locust.log"
-    what = "仅 REST 列表接口" if options.only == "rest-list" else "全部场景"
-    say(f"locust：{options.users} 个用户，{options.seconds} 秒（{what}）...")
+    say(f"locust：{options.users} 个用户，{options.seconds} 秒（{report.journeys_text(options)}）...")
     load_env = {
         **env,
         "LOAD_TARGETS": str(targets),
