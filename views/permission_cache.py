@@ -60,8 +60,9 @@ class PermissionCacheMixin:
         every row's buttons (twenty rows: some twenty walks through FAB's checks)."""
         if not has_request_context():
             return super().has_access(permission_name, view_name)  # type: ignore[misc]
-        # the user of the moment: a login within the request changes the answers
-        key = (permission_name, view_name, id(current_user._get_current_object()))
+        # the user of the moment: a login within the request changes the answers, and so does a
+        # token verified after a first refusal (FAB's protect then sets g.user to the token's user)
+        key = (permission_name, view_name, id(g.get("user")), id(current_user._get_current_object()))
         answers: dict[tuple, bool] = g.setdefault("_access_answers", {})
         if key not in answers:
             answers[key] = super().has_access(permission_name, view_name)  # type: ignore[misc]
