@@ -38,7 +38,15 @@ def recompute_command(period: str) -> None:
     models = current_app.extensions["kind_models"]
     try:
         with click.progressbar(length=0, label=f"重算 {period} 年度等次", file=sys.stderr, show_pos=True) as bar:
-            changes = recompute(db.session, version.pack, models, period, progress=advance(bar), version_id=version.id)
+            changes = recompute(
+                db.session,
+                version.pack,
+                models,
+                period,
+                progress=advance(bar),
+                version_id=version.id,
+                processes=current_app.config["RECOMPUTE_PROCESSES"],
+            )
     except PeriodFrozen as frozen:
         click.echo(str(frozen), err=True)
         sys.exit(1)

@@ -45,6 +45,13 @@ class ProjectRow:
     district_id: int
 
 
+_STORED_COLUMNS = [c for c in FinalGradeRecord.__table__.c if c.name not in ("reasons", "computed_on")]
+# A stored grade row as a plain named tuple: a recompute reads each of the ten compared fields of
+# every row, and SQLAlchemy's row resolves a name on each access. Defined here, not per load, so a
+# forked pass can send the rows it found stale back to its parent.
+StoredGrade = namedtuple("StoredGrade", [c.name for c in _STORED_COLUMNS] + ["reasons"])  # type: ignore[misc]
+
+
 @dataclass
 class Loaded:
     inputs: dict[int, EnterpriseInput]  # enterprises with something approved in the period
@@ -108,6 +115,11 @@ def in_order(rows: list[tuple]) -> list[tuple]:
 
 
 SETTLE_CHUNK = 500  # records approved before results were stored, scored and written per statement
+READ_ONLY = "grading_read_only"  # in a session's info: a load that would store results raises Unsettled
+
+
+class Unsettled(Exception):
+    """A read-only load found approved records without a stored result, which it would store."""
 
 
 def _settled(session: Session, models: KindModels, record_ids: list[int]) -> dict[int, ScoreResult | None]:
@@ -115,6 +127,8 @@ def _settled(session: Session, models: KindModels, record_ids: list[int]) -> dic
     each under the rules it was filed under, and store each result: set-based, a chunk of records read
     with their items and vetoes and their results written in one statement, not one record at a time.
     The records' change time and version stay as they were."""
+    if session.info.get(READ_ONLY):
+        raise Unsettled(f"{len(record_ids)} 份已审核的考核记录没有保存的评分结果")
     model, table = models.assessment, assessment_table
     write = (
         update(table)
@@ -301,16 +315,12 @@ def load(
     }
 
     grade_table = FinalGradeRecord.__table__
-    columns = [c for c in grade_table.c if c.name not in ("reasons", "computed_on")]
     # The reasons are compared as the JSON text they are stored as: decoding every row costs more
     # than the rest of the comparison.
-    stored_query = select(*columns, cast(grade_table.c.reasons, Text).label("reasons")).where(grade_table.c.period == period)
-    # A plain named tuple per row: a recompute reads each of the ten compared fields of every row,
-    # and SQLAlchemy's row resolves a name on each access.
-    stored_row = namedtuple("StoredGrade", [c.name for c in columns] + ["reasons"])  # type: ignore[misc]
+    stored_query = select(*_STORED_COLUMNS, cast(grade_table.c.reasons, Text).label("reasons")).where(grade_table.c.period == period)
     stored = {
         (row.grade_code, row.enterprise_id, row.project_id): row
-        for row in map(stored_row._make, _rows(session, by_enterprise(stored_query, grade_table)))
+        for row in map(StoredGrade._make, _rows(session, by_enterprise(stored_query, grade_table)))
     }
 
     enterprise_table = Enterprise.__table__

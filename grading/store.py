@@ -21,7 +21,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from criteria.pack import Pack
-from grading.inputs import Loaded, Span, load
+from grading import forked as forked_passes
+from grading.inputs import READ_ONLY, Loaded, Span, Unsettled, load
 from models import Enterprise, FinalGradeRecord, KindModels
 from models.audit import write_rows
 from models.bulk import insert_rows
@@ -195,6 +196,18 @@ def _planned(
 PASS_SIZE = 5000  # enterprises per pass of a full recompute
 
 
+def _spans(ids: list[int], size: int) -> list[tuple[Span, int]]:
+    """Passes of ``size`` enterprises in id order, each with the number of enterprises passed at its
+    end: a pass holds the ids from its first to the next pass's first."""
+    return [
+        (Span(ids[start], ids[start + size] if start + size < len(ids) else ids[-1] + 1), min(start + size, len(ids)))
+        for start in range(0, len(ids), size)
+    ]
+
+
+FORK_FROM = 2000  # enterprises from which forked processes plan the passes: below, starting them costs more
+
+
 def _passes(
     session: Session,
     pack: Pack,
@@ -202,19 +215,43 @@ def _passes(
     period: str,
     version_id: int | None,
     progress: Callable[[int, int], None] | None,
-) -> Iterator[Diff]:
-    """The plan of a full recompute, one pass of ``PASS_SIZE`` enterprises (in id order) at a time:
-    it holds one pass's inputs and the changes found so far, not the whole province's inputs.
-    ``progress`` gets the enterprises passed (by their place in id order) and their number."""
+    processes: int = 1,
+) -> list[Diff]:
+    """The plan of a full recompute, one pass of at most ``PASS_SIZE`` enterprises (in id order) at a
+    time: it holds one pass's inputs and the changes found so far, not the whole province's inputs.
+    ``progress`` gets the enterprises passed (by their place in id order) and their number.
+
+    With ``processes`` above 1 and ``FORK_FROM`` enterprises or more, the passes are planned in that
+    many forked processes (``grading.forked``), each pass at most an even share of the enterprises.
+    A child writes nothing: when a pass finds records approved before results were stored (a
+    database upgraded from before them), which the recompute scores and stores on the way, the
+    whole plan is made again in this process."""
     ids = session.execute(select(Enterprise.id).order_by(Enterprise.id)).scalars().all()
+    if processes > 1 and len(ids) >= FORK_FROM and forked_passes.can_fork(session):
+        spans = _spans(ids, min(PASS_SIZE, -(-len(ids) // processes)))
+
+        def plan_one(child: Session, span: Span) -> Diff:
+            child.info[READ_ONLY] = True
+            return _planned(child, pack, models, period, None, version_id, span)
+
+        try:
+            plans = []
+            found_each = forked_passes.planned(session, [span for span, _ in spans], plan_one, processes)
+            for found, (_, end) in zip(found_each, spans, strict=True):
+                plans.append(found)
+                if progress:
+                    progress(end, len(ids))
+            return plans
+        except Unsettled:
+            pass
     place = {enterprise_id: index for index, enterprise_id in enumerate(ids, 1)}
     graded_one = (lambda enterprise_id: progress(place[enterprise_id], len(ids))) if progress else None
-    for start in range(0, len(ids), PASS_SIZE):
-        end = min(start + PASS_SIZE, len(ids))
-        span = Span(ids[start], ids[end] if end < len(ids) else ids[-1] + 1)
-        yield _planned(session, pack, models, period, None, version_id, span, graded_one)
+    plans = []
+    for span, end in _spans(ids, PASS_SIZE):
+        plans.append(_planned(session, pack, models, period, None, version_id, span, graded_one))
         if progress:
             progress(end, len(ids))
+    return plans
 
 
 def recompute_enterprise(
@@ -235,11 +272,13 @@ def plan(
     period: str,
     version_id: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    processes: int = 1,
 ) -> list[Diff]:
     """What a full recompute of the period would write, pass by pass, writing nothing; ``progress``
-    gets the enterprises passed and their number."""
+    gets the enterprises passed and their number. ``processes`` above 1 plans the passes in forked
+    processes, which read what is committed: the session must hold no unwritten change."""
     with _collector_paused():
-        return list(_passes(session, pack, models, period, version_id, progress))
+        return _passes(session, pack, models, period, version_id, progress, processes)
 
 
 def lines_of(plans: list[Diff]) -> list[str]:
@@ -247,9 +286,11 @@ def lines_of(plans: list[Diff]) -> list[str]:
     return [line for found in plans for line in found.lines]
 
 
-def preview(session: Session, pack: Pack, models: dict[str, KindModels], period: str, version_id: int | None = None) -> list[str]:
+def preview(
+    session: Session, pack: Pack, models: dict[str, KindModels], period: str, version_id: int | None = None, processes: int = 1
+) -> list[str]:
     """Every grade of the period whose label or score a recompute would change, writing nothing."""
-    return lines_of(plan(session, pack, models, period, version_id))
+    return lines_of(plan(session, pack, models, period, version_id, processes=processes))
 
 
 def apply(session: Session, period: str, plans: list[Diff]) -> list[str]:
@@ -269,11 +310,12 @@ def recompute(
     period: str,
     progress: Callable[[int, int], None] | None = None,
     version_id: int | None = None,
+    processes: int = 1,
 ) -> list[str]:
     """Every final grade of the period, in one transaction; ``progress`` gets the enterprises passed
-    and their number. PeriodFrozen when the period is closed."""
+    and their number; ``processes`` as for ``plan``. PeriodFrozen when the period is closed."""
     _refuse_frozen(session, period)  # before the plan: a closed period is not read at all
-    return apply(session, period, plan(session, pack, models, period, version_id, progress))
+    return apply(session, period, plan(session, pack, models, period, version_id, progress, processes))
 
 
 def _refuse_frozen(session: Session, period: str) -> None:

@@ -17,6 +17,8 @@ class FinalGradeRecord(Model):
     __table_args__ = (
         UniqueConstraint("period", "grade_code", "enterprise_id", "project_id"),
         Index("ix_final_grade_enterprise_period", "enterprise_id", "period"),
+        # a pass of a period's full recompute reads the grades of a range of enterprises
+        Index("ix_final_grade_period_enterprise", "period", "enterprise_id"),
         # a grade's evaluation list, best score first: the city's, a district's, an enterprise's
         Index("ix_final_grade_code_score", "grade_code", "score", "id"),
         Index("ix_final_grade_code_district_score", "grade_code", "district_id", "score", "id"),
@@ -26,10 +28,10 @@ class FinalGradeRecord(Model):
     scope_district = "district_id"  # the enterprise's district, or the project's for a project grade
 
     id = Column(Integer, primary_key=True)
-    period = Column(String(20), nullable=False, index=True)
-    grade_code = Column(String(40), nullable=False, index=True)
+    period = Column(String(20), nullable=False)
+    grade_code = Column(String(40), nullable=False)
     grade_name = Column(String(50), nullable=False)
-    enterprise_id = Column(Integer, ForeignKey("enterprise.id"), nullable=False, index=True)
+    enterprise_id = Column(Integer, ForeignKey("enterprise.id"), nullable=False)
     enterprise = relationship(Enterprise)
     project_id = Column(Integer, ForeignKey("project.id"), index=True)
     project = relationship(Project)

@@ -94,10 +94,15 @@ def _models() -> dict:
     return current_app.extensions["kind_models"]
 
 
+def _processes() -> int:
+    """RECOMPUTE_PROCESSES: the session holds nothing unwritten here, so forked passes read what it would."""
+    return current_app.config["RECOMPUTE_PROCESSES"]
+
+
 def planned(period: str) -> list[str]:
     """Every grade of the period whose label or score a recompute under the guide in force changes."""
     version = active_version()
-    return preview(db.session, version.pack, _models(), period, version.id)
+    return preview(db.session, version.pack, _models(), period, version.id, _processes())
 
 
 def fingerprint(lines: list[str]) -> str:
@@ -113,7 +118,7 @@ def apply_recompute(period: str, shown: str, progress: Callable[[int, int], None
         raise Invalid(f"{period} 年度已关闭，最终等次已冻结，未重算")
     version = active_version()
     # planned once: what is checked against the preview is what is written
-    plans = plan(db.session, version.pack, _models(), period, version.id, progress)
+    plans = plan(db.session, version.pack, _models(), period, version.id, progress, _processes())
     if fingerprint(lines_of(plans)) != shown:
         db.session.rollback()
         raise Invalid("预览之后等次的计算依据发生了变化（有新的审核、调整或考核标准修订），未重算；请重新预览")
