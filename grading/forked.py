@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-Span = TypeVar("Span")
-Planned = TypeVar("Planned")
+SpanT = TypeVar("SpanT")
+PlanT = TypeVar("PlanT")
 
 PASS_TIMEOUT = 900  # seconds a child may take over one pass before the recompute stops with an error
 
@@ -51,7 +51,7 @@ def _child_pass(index: int) -> Any:
         return plan_one(session, spans[index])
 
 
-def planned(session: Session, spans: Sequence[Span], plan_one: Callable[[Session, Span], Planned], processes: int) -> Iterator[Planned]:
+def planned(session: Session, spans: Sequence[SpanT], plan_one: Callable[[Session, SpanT], PlanT], processes: int) -> Iterator[PlanT]:
     """``plan_one`` of each span in ``processes`` forked children, yielded in the order of ``spans``.
     Children read what is committed: the caller's session must hold no unwritten change."""
     global _work

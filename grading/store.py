@@ -235,23 +235,23 @@ def _passes(
             return _planned(child, pack, models, period, None, version_id, span)
 
         try:
-            plans = []
-            found_each = forked_passes.planned(session, [span for span, _ in spans], plan_one, processes)
-            for found, (_, end) in zip(found_each, spans, strict=True):
-                plans.append(found)
-                if progress:
-                    progress(end, len(ids))
-            return plans
+            return _collected(forked_passes.planned(session, [span for span, _ in spans], plan_one, processes), spans, progress)
         except Unsettled:
             pass
     place = {enterprise_id: index for index, enterprise_id in enumerate(ids, 1)}
     graded_one = (lambda enterprise_id: progress(place[enterprise_id], len(ids))) if progress else None
-    plans = []
-    for span, end in _spans(ids, PASS_SIZE):
-        plans.append(_planned(session, pack, models, period, None, version_id, span, graded_one))
+    spans = _spans(ids, PASS_SIZE)
+    return _collected((_planned(session, pack, models, period, None, version_id, span, graded_one) for span, _ in spans), spans, progress)
+
+
+def _collected(plans: Iterable[Diff], spans: list[tuple[Span, int]], progress: Callable[[int, int], None] | None) -> list[Diff]:
+    """Each pass's plan as it comes, its end reported to ``progress``."""
+    found = []
+    for plan_of_pass, (_, end) in zip(plans, spans, strict=True):
+        found.append(plan_of_pass)
         if progress:
-            progress(end, len(ids))
-    return plans
+            progress(end, spans[-1][1])
+    return found
 
 
 def recompute_enterprise(
