@@ -5,6 +5,11 @@ child's own connection; only what the pass would write travels back, which is no
 recompute. Forked, a child starts with the guide and the mapped classes the parent already built.
 The parent writes nothing here: it collects the passes in order and writes them afterwards, in its
 own transaction, as an in-process recompute does.
+
+A child holds only the thread that forked it. The parent's other threads (a serving process's
+heartbeat, the job worker's watcher) touch the database for a moment every few seconds; a child
+forked in that moment could wait for a lock no thread of its own will release. It then stops the
+recompute after ``PASS_TIMEOUT`` with nothing written, and the next attempt starts over.
 """
 
 from __future__ import annotations
