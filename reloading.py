@@ -106,7 +106,9 @@ class GuideWatch:
             gc.unfreeze()  # the old app can be collected once the requests it still serves are done
         retired = None if old is self.first else old
         if retired is not None or self.freezes:
-            threading.Timer(60.0, _retire, (retired, self.freezes)).start()  # after the requests it still serves
+            later = threading.Timer(60.0, _retire, (retired, self.freezes))  # after the requests it still serves
+            later.daemon = True  # a process told to stop does not wait for it (Ctrl+C, gunicorn's graceful stop)
+            later.start()
 
     def _settle(self) -> None:
         """Put what the process built before its first request (the app, the guide's packs, mapped

@@ -59,14 +59,17 @@ class Server:
             "GUIDE_CHECK_SECONDS": "1",
         }
         command = [sys.executable, "-m", "flask", "--app", "app", "run", "--port", str(self.port), "--no-reload"]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # The server's log to a file: a pipe nobody reads would stop the server once it is full.
+        self.log = self.pack.parent / "server.log"
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
         deadline = time.monotonic() + SAFETY
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(f"{self.base}/login/", timeout=5)
                 return self
             except (urllib.error.URLError, ConnectionError):
-                assert self.process.poll() is None, self.process.stderr.read().decode()[-2000:]
+                assert self.process.poll() is None, self.log.read_text(errors="replace")[-2000:]
                 time.sleep(0.3)
         raise AssertionError("the server did not answer")
 
@@ -78,7 +81,10 @@ class Server:
         """Ctrl+C, as an operator stops it: the process withdraws its worker report on the way out."""
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
-            self.process.wait(timeout=SAFETY)
+            try:
+                self.process.wait(timeout=SAFETY)
+            except subprocess.TimeoutExpired:
+                raise AssertionError(f"the server did not stop on Ctrl+C: {self.log.read_text(errors='replace')[-2000:]}") from None
         self.process = None
 
     def session(self, username: str) -> Browser:
