@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import signal
 from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
@@ -40,7 +41,7 @@ def can_fork(session: Session) -> bool:
 
 def _child_started() -> None:
     # A child does not run the handlers its parent installed (a gunicorn or job worker's: on SIGTERM
-    # they only mark the process as stopping), so stopping the pool stops it; Ctrl+C is the parent's.
+    # they only mark the process as stopping), so stopping it stops it; Ctrl+C is the parent's.
     for name in ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
@@ -50,31 +51,61 @@ def _child_started() -> None:
     _work[0].dispose(close=False)  # type: ignore[index]
 
 
-def _child_pass(index: int) -> Any:
+def _child(number: int, count: int, sender: Connection) -> None:
+    """Child ``number`` of ``count`` plans every ``count``-th span from its own, each sent as it is done:
+    ``(True, plan)``, or ``(False, the exception)`` and nothing more."""
+    _child_started()
     engine, plan_one, spans = _work  # type: ignore[misc]
-    with Session(bind=engine, autoflush=False) as session:
-        return plan_one(session, spans[index])
+    try:
+        for index in range(number, len(spans), count):
+            with Session(bind=engine, autoflush=False) as session:
+                sender.send((True, plan_one(session, spans[index])))
+    except BaseException as error:  # the parent raises it
+        try:
+            sender.send((False, error))
+        except Exception:  # an exception that does not pickle: its text
+            sender.send((False, RuntimeError(f"{type(error).__name__}: {error}")))
+    finally:
+        sender.close()
 
 
 def planned(session: Session, spans: Sequence[SpanT], plan_one: Callable[[Session, SpanT], PlanT], processes: int) -> Iterator[PlanT]:
-    """``plan_one`` of each span in ``processes`` forked children, yielded in the order of ``spans``.
-    Children read what is committed: the caller's session must hold no unwritten change."""
+    """``plan_one`` of each span in ``processes`` forked children, yielded in the order of ``spans``;
+    a child's exception is raised here. Children read what is committed: the caller's session must
+    hold no unwritten change.
+
+    A process and a pipe per child, not ``multiprocessing.Pool``: a pool stopped early (a child's
+    exception) takes its task queue's lock, which an idle worker holds while it waits for a task,
+    and it hung that way in a test run."""
     global _work
     _work = (session.connection().engine, plan_one, spans)
-    pool = multiprocessing.get_context("fork").Pool(processes, initializer=_child_started)
+    context = multiprocessing.get_context("fork")
+    children: list[tuple[Any, Connection]] = []
+    count = min(processes, len(spans))
     finished = False
     try:
-        results = pool.imap(_child_pass, range(len(spans)))
-        for number in range(1, len(spans) + 1):
+        for number in range(count):
+            receiver, sender = context.Pipe(duplex=False)
+            child = context.Process(target=_child, args=(number, count, sender), daemon=True)
+            child.start()
+            sender.close()
+            children.append((child, receiver))
+        for index in range(len(spans)):
+            _, receiver = children[index % count]
+            if not receiver.poll(PASS_TIMEOUT):
+                raise RuntimeError(f"重算的第 {index + 1} 批企业超过 {PASS_TIMEOUT} 秒仍未完成，已停止，未写入任何等次")
             try:
-                yield results.next(PASS_TIMEOUT)
-            except multiprocessing.TimeoutError:
-                raise RuntimeError(f"重算的第 {number} 批企业超过 {PASS_TIMEOUT} 秒仍未完成，已停止，未写入任何等次") from None
+                done, value = receiver.recv()
+            except EOFError:
+                raise RuntimeError(f"重算第 {index + 1} 批企业的子进程意外退出，已停止，未写入任何等次") from None
+            if not done:
+                raise value
+            yield value
         finished = True
     finally:
-        if finished:
-            pool.close()  # the children leave when the queue tells them to
-        else:
-            pool.terminate()
-        pool.join()
+        for child, receiver in children:
+            if not finished and child.is_alive():  # stopped early: it may be planning, or waiting to send
+                child.terminate()
+            child.join()  # done: it leaves after its last pass
+            receiver.close()
         _work = None

@@ -39,6 +39,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Server:
     """``flask run`` of the platform in its own process, on a working copy's pack folder."""
 
@@ -62,7 +66,9 @@ class Server:
         # The server's log to a file: a pipe nobody reads would stop the server once it is full.
         self.log = self.pack.parent / "server.log"
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+            # Started as from a terminal: a shell starts a background job with Ctrl+C ignored, and the
+            # server would inherit that when the tests themselves run in one.
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, preexec_fn=_interruptible)
         deadline = time.monotonic() + SAFETY
         while time.monotonic() < deadline:
             try:
