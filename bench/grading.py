@@ -31,19 +31,23 @@ def recompute_figures(app: Flask) -> list[Figure]:
     approved record is scored and its result stored on the way."""
     pack, models = app.extensions["criteria_pack"], app.extensions["kind_models"]
     processes = app.config["RECOMPUTE_PROCESSES"]
+
+    def run(processes: int = processes) -> None:
+        recompute(db.session, pack, models, demo_data.PERIOD, processes=processes)
+
     with app.app_context():
-        recompute(db.session, pack, models, demo_data.PERIOD)  # stored results exist for every record
-        warm = min(_seconds(lambda: recompute(db.session, pack, models, demo_data.PERIOD, processes=processes)) for _ in range(3))
-        in_process = _seconds(lambda: recompute(db.session, pack, models, demo_data.PERIOD))
+        run(1)  # stored results exist for every record
+        warm = min(_seconds(run) for _ in range(3))
+        in_process = _seconds(lambda: run(1))
         db.session.execute(delete(FinalGradeRecord.__table__))
         db.session.commit()
-        cold = _seconds(lambda: recompute(db.session, pack, models, demo_data.PERIOD, processes=processes))
+        cold = _seconds(run)
         rows = db.session.query(FinalGradeRecord.id).count()
         table = assessment_table
         kept = {"changed_on": table.c.changed_on, "lock_version": table.c.lock_version}
         db.session.execute(update(table).where(table.c.period == demo_data.PERIOD).values(result=null(), **kept))
         db.session.commit()
-        upgraded = _seconds(lambda: recompute(db.session, pack, models, demo_data.PERIOD, processes=processes))
+        upgraded = _seconds(run)
         db.session.commit()
     return [
         Figure("recompute_processes", processes, "processes"),
