@@ -12,7 +12,7 @@ import datetime
 import gc
 import json
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -216,16 +216,18 @@ def _passes(
     version_id: int | None,
     progress: Callable[[int, int], None] | None,
     processes: int = 1,
+    written: Callable[[Diff], object] | None = None,
 ) -> list[Diff]:
     """The plan of a full recompute, one pass of at most ``PASS_SIZE`` enterprises (in id order) at a
     time: it holds one pass's inputs and the changes found so far, not the whole province's inputs.
-    ``progress`` gets the enterprises passed (by their place in id order) and their number.
+    ``progress`` gets the enterprises passed (by their place in id order) and their number;
+    ``written``, when given, each pass's plan as soon as it is made.
 
     With ``processes`` above 1 and ``FORK_FROM`` enterprises or more, the passes are planned in that
     many forked processes (``grading.forked``), each pass at most an even share of the enterprises.
     A child writes nothing: when a pass finds records approved before results were stored (a
     database upgraded from before them), which the recompute scores and stores on the way, the
-    whole plan is made again in this process."""
+    whole plan is made again in this process (what ``written`` wrote of it undone first)."""
     ids = session.execute(select(Enterprise.id).order_by(Enterprise.id)).scalars().all()
     if processes > 1 and len(ids) >= FORK_FROM and forked_passes.can_fork(session):
         spans = _spans(ids, min(PASS_SIZE, -(-len(ids) // processes)))
@@ -235,20 +237,30 @@ def _passes(
             return _planned(child, pack, models, period, None, version_id, span)
 
         try:
-            return _collected(forked_passes.planned(session, [span for span, _ in spans], plan_one, processes), spans, progress)
+            with session.begin_nested() if written else nullcontext():
+                forked = forked_passes.planned(session, [span for span, _ in spans], plan_one, processes)
+                return _collected(forked, spans, progress, written)
         except Unsettled:
             pass
     place = {enterprise_id: index for index, enterprise_id in enumerate(ids, 1)}
     graded_one = (lambda enterprise_id: progress(place[enterprise_id], len(ids))) if progress else None
     spans = _spans(ids, PASS_SIZE)
-    return _collected((_planned(session, pack, models, period, None, version_id, span, graded_one) for span, _ in spans), spans, progress)
+    in_process = (_planned(session, pack, models, period, None, version_id, span, graded_one) for span, _ in spans)
+    return _collected(in_process, spans, progress, written)
 
 
-def _collected(plans: Iterable[Diff], spans: list[tuple[Span, int]], progress: Callable[[int, int], None] | None) -> list[Diff]:
-    """Each pass's plan as it comes, its end reported to ``progress``."""
+def _collected(
+    plans: Iterable[Diff],
+    spans: list[tuple[Span, int]],
+    progress: Callable[[int, int], None] | None,
+    written: Callable[[Diff], object] | None,
+) -> list[Diff]:
+    """Each pass's plan as it comes, handed to ``written`` and its end reported to ``progress``."""
     found = []
     for plan_of_pass, (_, end) in zip(plans, spans, strict=True):
         found.append(plan_of_pass)
+        if written:
+            written(plan_of_pass)
         if progress:
             progress(end, spans[-1][1])
     return found
@@ -293,14 +305,32 @@ def preview(
     return lines_of(plan(session, pack, models, period, version_id, processes=processes))
 
 
-def apply(session: Session, period: str, plans: list[Diff]) -> list[str]:
-    """Write a plan of the period in one transaction. Every pass is planned before the first row is
-    written: on SQLite a write holds the one write lock until the commit, and a job's progress is
-    written on another connection. PeriodFrozen when the period is closed."""
-    _refuse_frozen(session, period)
-    changes = [line for found in plans for line in _write(session, found)]
-    session.commit()
-    return changes
+def write_plan(
+    session: Session,
+    pack: Pack,
+    models: dict[str, KindModels],
+    period: str,
+    version_id: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    processes: int = 1,
+) -> list[Diff]:
+    """Plan a full recompute of the period and write it in the session's transaction, which the
+    caller commits (or rolls back); ``progress`` and ``processes`` as for ``plan``. PeriodFrozen when
+    the period is closed.
+
+    On PostgreSQL each pass is written as soon as it is planned, while the forked processes plan
+    the next ones: a cold recompute's writing (a grade row and an audit row for every grade) then
+    overlaps its planning. On SQLite every pass is planned before the first row is written: a write
+    holds the one write lock until the commit, and a job's progress is written on another
+    connection."""
+    _refuse_frozen(session, period)  # before the plan: a closed period is not read at all
+    if session.connection().dialect.name == "postgresql":
+        with _collector_paused():
+            return _passes(session, pack, models, period, version_id, progress, processes, lambda found: _write(session, found))
+    plans = plan(session, pack, models, period, version_id, progress, processes)
+    for found in plans:
+        _write(session, found)
+    return plans
 
 
 def recompute(
@@ -314,8 +344,9 @@ def recompute(
 ) -> list[str]:
     """Every final grade of the period, in one transaction; ``progress`` gets the enterprises passed
     and their number; ``processes`` as for ``plan``. PeriodFrozen when the period is closed."""
-    _refuse_frozen(session, period)  # before the plan: a closed period is not read at all
-    return apply(session, period, plan(session, pack, models, period, version_id, progress, processes))
+    plans = write_plan(session, pack, models, period, version_id, progress, processes)
+    session.commit()
+    return lines_of(plans)
 
 
 def _refuse_frozen(session: Session, period: str) -> None:

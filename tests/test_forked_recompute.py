@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, delete, null, select, update
 from sqlalchemy.orm import Session
 
 from grading import forked, recompute, store
-from models import AuditLog, FinalGradeRecord, assessment_table, db
+from models import AuditLog, Enterprise, FinalGradeRecord, assessment_table, db
 
 
 @pytest.fixture
@@ -143,3 +143,40 @@ def test_an_in_memory_database_is_never_forked():
     """Another process cannot open SQLite's in-memory database: its recompute stays in one process."""
     with Session(create_engine("sqlite://")) as session:
         assert forked.can_fork(session) is False
+
+
+def test_what_passes_wrote_before_a_later_pass_found_records_without_a_result_is_undone(app, planners, monkeypatch):
+    """On PostgreSQL each pass is written as soon as it is planned. When a later pass finds records
+    without a stored result, what the earlier passes wrote (grades and audit rows) is undone before
+    the plan is made again in this process: every grade is written once, with one audit row."""
+    _emptied(app)
+    logged_before = _stored(app)[1]
+    _recompute(app, 1)
+    expected, logged_alone = _stored(app)
+    _emptied(app)
+    parent, planned = os.getpid(), store._planned
+    written: list[int] = []
+    write = store._write
+
+    def unsettled_after_the_first(session, pack, models, period, ids, version_id, span=None, graded_one=None):
+        if os.getpid() != parent and span is not None and span.low > first:
+            raise store.Unsettled()
+        return planned(session, pack, models, period, ids, version_id, span, graded_one)
+
+    def noted(session, found):
+        written.append(os.getpid())
+        return write(session, found)
+
+    with app.app_context():
+        enterprises = db.session.scalars(select(Enterprise.id)).all()
+        postgresql = db.session.connection().dialect.name == "postgresql"
+    first = min(enterprises)
+    monkeypatch.setattr(store, "_planned", unsettled_after_the_first)
+    monkeypatch.setattr(store, "_write", noted)
+    _recompute(app, 2)
+    rows, logged = _stored(app)
+    assert rows == expected
+    assert logged - logged_alone == logged_alone - logged_before == len(rows)  # nothing written twice
+    passes = -(-len(enterprises) // store.PASS_SIZE)
+    assert len(written) == (passes + 1 if postgresql else passes)  # the first pass was written, then undone
+    assert multiprocessing.active_children() == []
