@@ -23,6 +23,7 @@ from scoring import adjust
 from views.checks import year_problem
 from views.factory import Resource
 from views.filters import ASSESSMENT_FILTERS
+from views.list_rows import address_of
 from views.scope import current_scope, scope_clause
 from views.scoped_data import Refused, ScopedInterface
 
@@ -52,11 +53,13 @@ def _reasons(lines: Any) -> Markup:
 
 def _adjust_button(grade_id: int) -> Markup:
     """A grade row's 动态调整 button (for the roles that record adjustments): the adjustment form,
-    filled in with the row's enterprise, project, period and grade."""
-    if not current_app.appbuilder.sm.has_access("can_add", "GradeAdjustmentView"):
-        return Markup("")
-    url = url_for("GradeAdjustmentView.add", grade=grade_id)
-    return Markup('<a class="btn btn-xs btn-warning" href="{}">动态调整</a>').format(url)
+    filled in with the row's enterprise, project, period and grade. The permission and the address
+    are found once per request."""
+    address = g.get("_adjust_address")
+    if address is None:
+        allowed = current_app.appbuilder.sm.has_access("can_add", "GradeAdjustmentView")
+        address = g._adjust_address = (allowed and address_of("GradeAdjustmentView.add", key="grade")) or False
+    return Markup('<a class="btn btn-xs btn-warning" href="{}">动态调整</a>').format(address(grade_id)) if address else Markup("")
 
 
 def _kinds_read(pack: Pack, code: str) -> frozenset[str]:

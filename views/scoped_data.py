@@ -188,8 +188,23 @@ class ScopedInterface(SQLAInterface):
     # stored), and which rows: loaded with the page for those rows alone
     eager_for: tuple[tuple[str, ...], Callable[[Any], bool]] | None = None
 
-    def query(self, *args: Any, **kwargs: Any) -> tuple[int, list[Any]]:
-        count, rows = super().query(*args, **kwargs)
+    def query(
+        self,
+        filters: Any = None,
+        order_column: str = "",
+        order_direction: str = "",
+        page: int | None = None,
+        page_size: int | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> tuple[int, list[Any]]:
+        if page is None and page_size is None and not args and not kwargs:
+            # every row, as a form's pick list reads them: their count is their number (FAB counts
+            # them first, a second query on every page with a pick list in its search form)
+            rows = self.apply_all(self.session.query(self.obj), filters, order_column, order_direction).all()
+            count = len(rows)
+        else:
+            count, rows = super().query(filters, order_column, order_direction, page, page_size, *args, **kwargs)
         if self.eager_for and rows:
             names, needs = self.eager_for
             wanted = [row.id for row in rows if needs(row)]

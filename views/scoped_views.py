@@ -23,8 +23,10 @@ from reports.values import display
 from services.errors import Invalid
 from views.filters import BooleanIs, RelatedIdIs, text_filter
 from views.list_export import EXPORT_TYPES, NUMBER_HEADING, csv_lines, pdf_body, xlsx_body
+from views.list_rows import RowsListWidget
 from views.scope import ScopeViolation
 from views.scoped_data import FieldProblem, Refused, listed_relations, plain_cell
+from views.search_widget import KeptSearchWidget
 
 EXPORT_BATCH = 500  # rows read from the database at a time by an export
 LOCAL_TABS = {"y": "本地企业", "n": "外地企业"}  # the tabs of a list that has them (scoped_list.html)
@@ -95,6 +97,8 @@ class ScopedModelView(ReadableBlanks, GuardedActions, ModelView):
     list_reads: tuple[str, ...] = ()  # relations the listed properties read (see listed_relations)
     list_reads_when: tuple[tuple[str, ...], Any] | None = None  # read of some rows only (ScopedInterface.eager_for)
     list_template = "scoped_list.html"
+    list_widget = RowsListWidget
+    search_widget = KeptSearchWidget
     search_filters: dict[str, list] | None = None  # extra filters by column (FAB's API has these; views do not)
     action_columns: tuple[str, ...] = ()  # list columns that hold buttons, not data: left out of exports
 
