@@ -1,5 +1,5 @@
 """Final grades kept in the database: gathered from approved records, scored, adjusted, stored."""
 
-from grading.store import PeriodFrozen, lines_of, plan, preview, recompute, recompute_enterprise, write_plan
+from grading.store import PeriodFrozen, lines_of, plan, preview, recompute, recompute_enterprise
 
-__all__ = ["PeriodFrozen", "lines_of", "plan", "preview", "recompute", "recompute_enterprise", "write_plan"]
+__all__ = ["PeriodFrozen", "lines_of", "plan", "preview", "recompute", "recompute_enterprise"]

@@ -285,12 +285,28 @@ def plan(
     version_id: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     processes: int = 1,
+    write: bool = False,
 ) -> list[Diff]:
-    """What a full recompute of the period would write, pass by pass, writing nothing; ``progress``
-    gets the enterprises passed and their number. ``processes`` above 1 plans the passes in forked
-    processes, which read what is committed: the session must hold no unwritten change."""
+    """What a full recompute of the period would write, pass by pass; ``progress`` gets the
+    enterprises passed and their number. ``processes`` above 1 plans the passes in forked processes,
+    which read what is committed: the session must hold no unwritten change.
+
+    Writes nothing, unless ``write``: the plan is then written in the session's transaction, which
+    the caller commits (or rolls back), and a closed period raises PeriodFrozen. On PostgreSQL each
+    pass is written as soon as it is planned, while the forked processes plan the next ones: a cold
+    recompute's writing (a grade row and an audit row for every grade) overlaps its planning. On
+    SQLite every pass is planned before the first row is written: a write holds the one write lock
+    until the commit, and a job's progress is written on another connection."""
+    if write:
+        _refuse_frozen(session, period)  # before the plan: a closed period is not read at all
+    as_planned = write and session.connection().dialect.name == "postgresql"
+    written = (lambda found: _write(session, found)) if as_planned else None
     with _collector_paused():
-        return _passes(session, pack, models, period, version_id, progress, processes)
+        plans = _passes(session, pack, models, period, version_id, progress, processes, written)
+    if write and not as_planned:
+        for found in plans:
+            _write(session, found)
+    return plans
 
 
 def lines_of(plans: list[Diff]) -> list[str]:
@@ -305,34 +321,6 @@ def preview(
     return lines_of(plan(session, pack, models, period, version_id, processes=processes))
 
 
-def write_plan(
-    session: Session,
-    pack: Pack,
-    models: dict[str, KindModels],
-    period: str,
-    version_id: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    processes: int = 1,
-) -> list[Diff]:
-    """Plan a full recompute of the period and write it in the session's transaction, which the
-    caller commits (or rolls back); ``progress`` and ``processes`` as for ``plan``. PeriodFrozen when
-    the period is closed.
-
-    On PostgreSQL each pass is written as soon as it is planned, while the forked processes plan
-    the next ones: a cold recompute's writing (a grade row and an audit row for every grade) then
-    overlaps its planning. On SQLite every pass is planned before the first row is written: a write
-    holds the one write lock until the commit, and a job's progress is written on another
-    connection."""
-    _refuse_frozen(session, period)  # before the plan: a closed period is not read at all
-    if session.connection().dialect.name == "postgresql":
-        with _collector_paused():
-            return _passes(session, pack, models, period, version_id, progress, processes, lambda found: _write(session, found))
-    plans = plan(session, pack, models, period, version_id, progress, processes)
-    for found in plans:
-        _write(session, found)
-    return plans
-
-
 def recompute(
     session: Session,
     pack: Pack,
@@ -344,7 +332,7 @@ def recompute(
 ) -> list[str]:
     """Every final grade of the period, in one transaction; ``progress`` gets the enterprises passed
     and their number; ``processes`` as for ``plan``. PeriodFrozen when the period is closed."""
-    plans = write_plan(session, pack, models, period, version_id, progress, processes)
+    plans = plan(session, pack, models, period, version_id, progress, processes, write=True)
     session.commit()
     return lines_of(plans)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, select, union, update
 
-from grading import lines_of, preview, write_plan
+from grading import lines_of, plan, preview
 from models import FinalGradeRecord, assessment_table, db
 from models.criteria_versions import active_version
 from models.periods import CLOSED, OPEN, PUBLISHED, STATE_LABELS, AssessmentPeriod, state_of
@@ -118,7 +118,7 @@ def apply_recompute(period: str, shown: str, progress: Callable[[int, int], None
         raise Invalid(f"{period} 年度已关闭，最终等次已冻结，未重算")
     version = active_version()
     # planned once, and written uncommitted: what is checked against the preview is what is written
-    plans = write_plan(db.session, version.pack, _models(), period, version.id, progress, _processes())
+    plans = plan(db.session, version.pack, _models(), period, version.id, progress, _processes(), write=True)
     if fingerprint(lines_of(plans)) != shown:
         db.session.rollback()
         raise Invalid("预览之后等次的计算依据发生了变化（有新的审核、调整或考核标准修订），未重算；请重新预览")
