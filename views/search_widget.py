@@ -23,12 +23,13 @@ Drawn = tuple[dict[str, str], dict[str, Any], dict[str, list[str]]]  # labels, f
 _drawn: WeakKeyDictionary[Any, OrderedDict[tuple, Drawn]] = WeakKeyDictionary()
 
 
-def _state(field: Any) -> Any:
-    """What a field draws besides its definition: a pick list's choices (keys and labels), another
-    field's value (blank, or a column's default such as the time of the moment)."""
-    if not isinstance(field, QuerySelectField):
-        return repr(field.data)
-    return tuple((pk, str(field.get_label(item))) for pk, item in field._get_object_list())
+def _state(field: Any) -> tuple:
+    """What a field draws besides its definition: its value (blank, or a column's default such as the
+    time of the moment) and a pick list's choices (keys and labels)."""
+    choices = (
+        tuple((pk, str(field.get_label(item))) for pk, item in field._get_object_list()) if isinstance(field, QuerySelectField) else None
+    )
+    return repr(field.data), choices
 
 
 class KeptSearchWidget(SearchWidget):
