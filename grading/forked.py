@@ -3,8 +3,8 @@
 A pass (the enterprises of one id range) is read, graded and compared with its stored grades on the
 child's own connection; only what the pass would write travels back, which is nothing on a warm
 recompute. Forked, a child starts with the guide and the mapped classes the parent already built.
-The parent writes nothing here: it collects the passes in order and writes them afterwards, in its
-own transaction, as an in-process recompute does.
+Children write nothing: the parent takes the passes in order and writes them in its own
+transaction (``grading.store.plan``: on PostgreSQL each as it arrives, elsewhere after the last).
 
 A child holds only the thread that forked it. The parent's other threads (a serving process's
 heartbeat, the job worker's watcher) touch the database for a moment every few seconds; a child
